@@ -1,0 +1,87 @@
+// Package demo generates a realistic fictional district, modelled on Beilun
+// (宁波市 → 北仑区), for demos and tests: its region tree with twelve
+// industrial communities and their grids, about 2,000 enterprises, the 23
+// departments of its 锋领企服联盟, and an account for every role. The same
+// seed always gives the same dataset.
+package demo
+
+import (
+	"fmt"
+
+	"qifu/internal/access"
+	"qifu/internal/department"
+	"qifu/internal/enterprise"
+	"qifu/internal/place"
+)
+
+// Password is the password of every demo account.
+const Password = "Qifu@2026"
+
+// Dataset is everything the demo puts into a store.
+type Dataset struct {
+	Regions     []place.Region          // parents before children: city, district, streets, communities, grids
+	Departments []department.Department // RegionCode = the district
+	Enterprises []enterprise.Enterprise // ID zero; all region codes filled
+	Users       []User
+}
+
+// User is a demo account.
+type User struct {
+	Username, Password, Name, Phone string
+	Role                            access.Role
+	// RegionCode is the region of a regional role's scope: a grid worker's
+	// grid, a community staff member's community, a leader's street,
+	// district or city.
+	RegionCode     string
+	DepartmentCode string   // department staff
+	EnterpriseCode string   // enterprise users: the credit code of their enterprise
+	Assigned       []string // cadres: credit codes of the enterprises they are stationed at or liaise with
+	GridCodes      []string // grid workers: the grids they are responsible for (exactly one worker per grid)
+}
+
+// showcase lists the usernames of the accounts printed at start, one per
+// role (two for departments), in the order they are printed.
+var showcase = []string{
+	"admin", "auditor", "city_leader", "district_leader", "street_leader",
+	"community", "grid", "dept_tax", "dept_market", "cadre", "enterprise",
+	"lawyer", "finance",
+}
+
+// Generate returns the demo dataset for seed.
+func Generate(seed uint64) Dataset {
+	g := newGen(seed)
+	var d Dataset
+	var grids []gridSpec
+	d.Regions, grids = regions()
+
+	d.Departments = department.Alliance()
+	for i := range d.Departments {
+		d.Departments[i].RegionCode = DistrictCode
+		d.Departments[i].Phone = fmt.Sprintf("0574-86891%03d", 101+i)
+	}
+
+	for _, spec := range grids {
+		n := g.gridSize(spec)
+		for range n {
+			d.Enterprises = append(d.Enterprises, g.enterprise(spec))
+		}
+	}
+
+	d.Users = g.users(d, grids)
+	return d
+}
+
+// Accounts returns the showcase accounts, one per role, for printing at start.
+func (d Dataset) Accounts() []User {
+	byName := make(map[string]User, len(d.Users))
+	for _, u := range d.Users {
+		byName[u.Username] = u
+	}
+	var us []User
+	for _, name := range showcase {
+		if u, ok := byName[name]; ok {
+			us = append(us, u)
+		}
+	}
+	return us
+}

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/audit"
+)
+
+// record appends an entry to the audit chain inside the transaction. The
+// UPDATE of the head row serializes appends across instances on PostgreSQL.
+func (t *Tx) record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
+	var seq int64
+	var prev string
+	if err := scan(t.db().row(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"), &seq, &prev); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	d := "{}"
+	if detail != nil {
+		b, err := json.Marshal(detail)
+		if err != nil {
+			return fmt.Errorf("audit detail: %w", err)
+		}
+		d = string(b)
+	}
+	e := audit.Entry{ID: seq, At: time.UnixMilli(t.s.now().UnixMilli()), ActorID: actor.UserID, ActorName: actor.Name,
+		Role: string(actor.Role), Action: action, Target: target, Result: result, ClientAddr: actor.Addr,
+		Detail: d, PrevHash: prev}
+	e.Hash = audit.Sum(e)
+	if _, err := t.db().exec(ctx, `INSERT INTO audit_log
+		(id, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.At.UnixMilli(), e.ActorID, e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail,
+		e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("audit append: %w", err)
+	}
+	if _, err := t.db().exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	return nil
+}
+
+// Record appends one audit entry in a transaction of its own; for events
+// that change nothing else, such as a failed login.
+func (s *Store) Record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.record(ctx, actor, action, target, result, detail) })
+}
+
+// AuditQuery selects audit entries.
+type AuditQuery struct {
+	ActorName string // exact
+	Action    string // prefix, e.g. "enterprise."
+	Target    string // exact
+	From, To  time.Time
+	Page      Page
+}
+
+const auditColumns = "id, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash"
+
+func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	err := sc.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Role, &e.Action, &e.Target, &e.Result, &e.ClientAddr,
+		&e.Detail, &e.PrevHash, &e.Hash)
+	e.At = time.UnixMilli(at)
+	return e, err
+}
+
+// AuditLog lists audit entries, newest first, for actors who may read it.
+func (s *Store) AuditLog(ctx context.Context, actor access.Actor, q AuditQuery) ([]audit.Entry, int, error) {
+	if !access.May(actor.Role, access.AuditRead) {
+		return nil, 0, access.ErrForbidden
+	}
+	where, args := "WHERE 1 = 1", []any{}
+	if q.ActorName != "" {
+		where += " AND actor_name = ?"
+		args = append(args, q.ActorName)
+	}
+	if q.Action != "" {
+		where += " AND action LIKE ? ESCAPE '\\'"
+		args = append(args, escapeLike(q.Action)+"%")
+	}
+	if q.Target != "" {
+		where += " AND target = ?"
+		args = append(args, q.Target)
+	}
+	if !q.From.IsZero() {
+		where += " AND at >= ?"
+		args = append(args, q.From.UnixMilli())
+	}
+	if !q.To.IsZero() {
+		where += " AND at < ?"
+		args = append(args, q.To.UnixMilli())
+	}
+	r := s.reader()
+	var total int
+	if err := scan(r.row(ctx, "SELECT COUNT(*) FROM audit_log "+where, args...), &total); err != nil {
+		return nil, 0, fmt.Errorf("count audit: %w", err)
+	}
+	limit, offset := q.Page.bounds()
+	rows, err := r.query(ctx, "SELECT "+auditColumns+" FROM audit_log "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit: %w", err)
+	}
+	defer rows.Close()
+	var list []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("scan audit: %w", err)
+		}
+		list = append(list, e)
+	}
+	return list, total, rows.Err()
+}
+
+// VerifyAudit walks the whole chain and reports the first break, if any,
+// and the number of entries checked.
+func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+	r := s.reader()
+	var seq int64
+	var head string
+	if err := scan(r.row(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"), &seq, &head); err != nil {
+		return 0, fmt.Errorf("audit head: %w", err)
+	}
+	rows, err := r.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE id <= ? ORDER BY id", seq)
+	if err != nil {
+		return 0, fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	var v audit.Verifier
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return v.Checked, fmt.Errorf("scan audit: %w", err)
+		}
+		if err := v.Check(e); err != nil {
+			return v.Checked, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return v.Checked, err
+	}
+	return v.Checked, v.Head(seq, head)
+}
+
+// Page is a page of a list: 1-based number and size.
+type Page struct {
+	Number, Size int
+}
+
+// MaxPageSize bounds every list.
+const MaxPageSize = 200
+
+func (p Page) bounds() (limit, offset int) {
+	size := p.Size
+	if size <= 0 {
+		size = 20
+	}
+	if size > MaxPageSize {
+		size = MaxPageSize
+	}
+	n := p.Number
+	if n < 1 {
+		n = 1
+	}
+	return size, (n - 1) * size
+}
+
+// escapeLike escapes the LIKE wildcards of s with backslash; queries using
+// it say ESCAPE '\'.
+func escapeLike(s string) string {
+	r := make([]rune, 0, len(s))
+	for _, c := range s {
+		if c == '%' || c == '_' || c == '\\' {
+			r = append(r, '\\')
+		}
+		r = append(r, c)
+	}
+	return string(r)
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Backup writes a consistent copy of the embedded store to path while the
+// server keeps serving (VACUUM INTO reads one snapshot). PostgreSQL is backed
+// up with its own tools (pg_dump, base backups), so Backup refuses it.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.d == postgresDialect {
+		return errors.New("backup: use pg_dump or pg_basebackup for PostgreSQL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	// A connection of its own: the read pool is query-only, and the writer
+	// must stay free for the requests being served meanwhile.
+	conn, err := sql.Open("sqlite", sqliteDSN(s.path, "deferred", false))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO '"+strings.ReplaceAll(path, "'", "''")+"'"); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// TryLease takes or renews the named lease for holder until the given time
+// (Unix ms), so that of several instances one runs a job at a time. It
+// reports whether holder has the lease.
+func (s *Store) TryLease(ctx context.Context, name, holder string, ttlMillis int64) (bool, error) {
+	now := s.now().UnixMilli()
+	var got bool
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.db().exec(ctx, `UPDATE leases SET holder = ?, expires_at = ?
+			WHERE name = ? AND (holder = ? OR expires_at < ?)`, holder, now+ttlMillis, name, holder, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			got = true
+			return nil
+		}
+		res, err = tx.db().exec(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO NOTHING`, name, holder, now+ttlMillis)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		got = n == 1
+		return nil
+	})
+	return got, err
+}
+
+// Sweep deletes expired sessions; run it under a lease.
+func (s *Store) Sweep(ctx context.Context) (int64, error) {
+	now := s.now().UnixMilli()
+	res, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM sessions WHERE expires_at < ? OR last_seen + idle_ms < ?`), now, now)
+	if err != nil {
+		return 0, fmt.Errorf("sweep sessions: %w", translate(err))
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/account"
+	"qifu/internal/demo"
+	"qifu/internal/fault"
+)
+
+// Empty reports whether the store holds no regions yet.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var n int
+	if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM regions"), &n); err != nil {
+		return false, fmt.Errorf("count regions: %w", err)
+	}
+	return n == 0, nil
+}
+
+// LoadDemo puts the demo dataset into an empty store in one transaction.
+func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
+	// Every demo account has the same password: hash it once.
+	hashes := map[string]string{}
+	for _, u := range d.Users {
+		if _, ok := hashes[u.Password]; !ok {
+			h, err := account.HashPassword(u.Password)
+			if err != nil {
+				return err
+			}
+			hashes[u.Password] = h
+		}
+	}
+	actor := access.System("demo")
+	return s.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := scan(tx.db().row(ctx, "SELECT COUNT(*) FROM regions"), &n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fault.New(fault.Conflict, "not_empty", "数据库已有数据，不能载入演示数据", "the store is not empty; demo data is loaded only into an empty store")
+		}
+		if err := tx.InsertRegions(ctx, d.Regions); err != nil {
+			return err
+		}
+		if err := tx.InsertDepartments(ctx, d.Departments); err != nil {
+			return err
+		}
+		depts := map[string]int64{}
+		for _, dep := range d.Departments {
+			depts[dep.Code] = dep.ID
+		}
+		ents := make(map[string]int64, len(d.Enterprises))
+		for _, e := range d.Enterprises {
+			if err := tx.insertEnterprise(ctx, &e); err != nil {
+				return fmt.Errorf("demo enterprise %s: %w", e.CreditCode, err)
+			}
+			ents[e.CreditCode] = e.ID
+		}
+		for _, du := range d.Users {
+			u := account.User{Username: du.Username, Name: du.Name, Phone: du.Phone, Role: du.Role,
+				RegionCode: du.RegionCode, DepartmentID: depts[du.DepartmentCode], EnterpriseID: ents[du.EnterpriseCode]}
+			if err := tx.insertUser(ctx, &u, hashes[du.Password]); err != nil {
+				return fmt.Errorf("demo user %s: %w", du.Username, err)
+			}
+			for _, code := range du.Assigned {
+				if _, err := tx.db().exec(ctx, "INSERT INTO assignments (user_id, enterprise_id) VALUES (?, ?)", u.ID, ents[code]); err != nil {
+					return fmt.Errorf("demo assignment: %w", err)
+				}
+			}
+			for _, grid := range du.GridCodes {
+				if _, err := tx.db().exec(ctx, "UPDATE regions SET worker_id = ? WHERE code = ?", u.ID, grid); err != nil {
+					return fmt.Errorf("demo grid worker: %w", err)
+				}
+			}
+		}
+		names := make([]string, 0, len(d.Accounts()))
+		for _, u := range d.Accounts() {
+			names = append(names, u.Username)
+		}
+		return tx.record(ctx, actor, "demo.load", "store", "ok", map[string]any{
+			"regions": len(d.Regions), "departments": len(d.Departments), "enterprises": len(d.Enterprises),
+			"users": len(d.Users), "accounts": strings.Join(names, ",")})
+	})
+}

@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"qifu/internal/fault"
+)
+
+// dialect is everything that differs between the two databases. Queries are
+// written once with ? placeholders; rebind turns them into $n for PostgreSQL.
+type dialect struct {
+	name string
+	// dollar is true when placeholders are $1, $2, …
+	dollar bool
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite"}
+	postgresDialect = dialect{name: "postgres", dollar: true}
+)
+
+// minSQLite is the oldest SQLite library qifu runs on: 3.51.3.
+const minSQLite = 3_051_003
+
+// rebind rewrites ? placeholders for the dialect, leaving quoted text alone.
+func (d dialect) rebind(q string) string {
+	if !d.dollar || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n, quoted := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// check refuses a database configured against qifu's promises.
+func (s *Store) check(ctx context.Context) error {
+	if s.d == postgresDialect {
+		for _, setting := range []string{"fsync", "synchronous_commit"} {
+			var v string
+			if err := s.read.QueryRowContext(ctx, "SHOW "+setting).Scan(&v); err != nil {
+				return fmt.Errorf("read postgres setting %s: %w", setting, err)
+			}
+			if v == "off" {
+				return fmt.Errorf("postgres has %s=off: acknowledged writes could be lost; turn it on", setting)
+			}
+		}
+		return nil
+	}
+	var version string
+	if err := s.read.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&version); err != nil {
+		return fmt.Errorf("read sqlite version: %w", err)
+	}
+	if v := versionNumber(version); v < minSQLite {
+		return fmt.Errorf("sqlite library %s is older than 3.51.3; rebuild qifu with a newer driver", version)
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("open sqlite writer: %w", err)
+	}
+	defer conn.Close()
+	want := []struct {
+		pragma, value string
+	}{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"},
+		{"foreign_keys", "1"},
+		{"busy_timeout", "10000"},
+	}
+	for _, w := range want {
+		var got string
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+w.pragma).Scan(&got); err != nil {
+			return fmt.Errorf("read sqlite pragma %s: %w", w.pragma, err)
+		}
+		if !strings.EqualFold(got, w.value) {
+			return fmt.Errorf("sqlite pragma %s is %s, qifu needs %s", w.pragma, got, w.value)
+		}
+	}
+	return nil
+}
+
+// versionNumber turns "3.54.1" into 3054001.
+func versionNumber(v string) int {
+	parts := strings.SplitN(v, ".", 3)
+	n := 0
+	for i := 0; i < 3; i++ {
+		x := 0
+		if i < len(parts) {
+			x, _ = strconv.Atoi(parts[i])
+		}
+		n = n*1000 + x
+	}
+	return n
+}
+
+// translate maps database errors to fault kinds: unique violations become
+// Conflict, foreign-key violations Invalid, unreachable databases
+// Unavailable. Anything else is returned as it is.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return &fault.Error{Kind: fault.Conflict, Code: "duplicate",
+				Message: fault.Msg{Zh: "记录已存在", En: "the record already exists"}, Err: err}
+		case "23503":
+			return &fault.Error{Kind: fault.Invalid, Code: "reference",
+				Message: fault.Msg{Zh: "引用的记录不存在", En: "a referenced record does not exist"}, Err: err}
+		case "40001", "40P01":
+			return &fault.Error{Kind: fault.Conflict, Code: "serialization",
+				Message: fault.Msg{Zh: "操作冲突，请重试", En: "concurrent change, try again"}, Err: err}
+		}
+		if strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P03" {
+			return &fault.Error{Kind: fault.Unavailable, Code: "store_unavailable",
+				Message: fault.Msg{Zh: "数据库暂不可用，请稍后重试", En: "the database is unavailable, try again shortly"}, Err: err}
+		}
+		return err
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		switch lite.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &fault.Error{Kind: fault.Conflict, Code: "duplicate",
+				Message: fault.Msg{Zh: "记录已存在", En: "the record already exists"}, Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &fault.Error{Kind: fault.Invalid, Code: "reference",
+				Message: fault.Msg{Zh: "引用的记录不存在", En: "a referenced record does not exist"}, Err: err}
+		case sqlite3.SQLITE_FULL:
+			return &fault.Error{Kind: fault.Unavailable, Code: "disk_full",
+				Message: fault.Msg{Zh: "存储空间已满，请联系管理员", En: "storage is full; contact the administrator"}, Err: err}
+		}
+	}
+	return err
+}

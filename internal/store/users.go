@@ -1,0 +1,297 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/account"
+	"qifu/internal/fault"
+	"qifu/internal/place"
+)
+
+const userColumns = `u.id, u.username, u.name, u.phone, u.role, COALESCE(u.region_code, ''),
+	COALESCE(u.department_id, 0), COALESCE(u.enterprise_id, 0), u.disabled, u.failed_logins, u.locked_until,
+	u.created_at, u.updated_at, u.version, COALESCE(d.name, ''), COALESCE(e.name, '')`
+
+const userFrom = ` FROM users u
+	LEFT JOIN departments d ON d.id = u.department_id
+	LEFT JOIN enterprises e ON e.id = u.enterprise_id`
+
+func scanUser(sc interface{ Scan(...any) error }) (account.User, error) {
+	var u account.User
+	var locked, created, updated int64
+	err := sc.Scan(&u.ID, &u.Username, &u.Name, &u.Phone, &u.Role, &u.RegionCode, &u.DepartmentID, &u.EnterpriseID,
+		&u.Disabled, &u.FailedLogins, &locked, &created, &updated, &u.Version, &u.DepartmentName, &u.EnterpriseName)
+	u.LockedUntil, u.CreatedAt, u.UpdatedAt = time.UnixMilli(locked), time.UnixMilli(created), time.UnixMilli(updated)
+	return u, err
+}
+
+// actorOf builds the actor of a user: the user's scope as it is now in the
+// store, so that a change of role or scope applies on the next request.
+func (h db) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
+	var a access.Actor
+	var disabled bool
+	var deptRegion string
+	err := scan(h.row(ctx, `SELECT u.id, u.name, u.role, COALESCE(u.region_code, ''), COALESCE(u.department_id, 0),
+		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, '')
+		FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = ?`, userID),
+		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion)
+	if err != nil {
+		return access.Actor{}, err
+	}
+	if disabled {
+		return access.Actor{}, errSignedOut
+	}
+	if a.Role == access.RoleDepartment {
+		a.RegionCode = deptRegion
+	}
+	a.RegionLevel = place.LevelOf(a.RegionCode)
+	return a, nil
+}
+
+// Actor returns the actor of a user, for the command line and tests.
+func (s *Store) Actor(ctx context.Context, userID int64) (access.Actor, error) {
+	return s.reader().actorOf(ctx, userID)
+}
+
+var errSignedOut = fault.New(fault.Unauthorized, "signed_out", "登录已失效，请重新登录", "your session has ended; please sign in again")
+
+var errBadLogin = fault.New(fault.Unauthorized, "bad_credentials", "用户名或密码错误", "wrong username or password")
+
+var errLocked = fault.New(fault.Locked, "locked", "连续登录失败次数过多，账号已锁定 15 分钟", "too many failed logins: the account is locked for 15 minutes")
+
+// dummyHash keeps a login for an unknown user as slow as one for a known user.
+const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$2eh4I3kkSW0zIwDbkSeprHRfFsiG4mm/n9jaiL7Qvk8"
+
+// Session is a signed-in session: the secret goes to the browser as a cookie.
+type Session struct {
+	Secret string
+	User   account.User
+}
+
+// Login checks a password and opens a session. Failures are counted: after
+// account.MaxFailures the account is locked for account.LockFor. Every
+// attempt is audited.
+func (s *Store) Login(ctx context.Context, username, password, addr string, staffIdle time.Duration) (Session, error) {
+	anon := access.Actor{Name: username, Addr: addr}
+	var hash string
+	var id int64
+	var disabled bool
+	var lockedUntil int64
+	err := scan(s.reader().row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
+		&id, &hash, &disabled, &lockedUntil)
+	if fault.Is(err, fault.NotFound) {
+		account.VerifyPassword(dummyHash, password)
+		s.audit(ctx, anon, "login", "user/"+username, "failed", map[string]string{"reason": "unknown user"})
+		return Session{}, errBadLogin
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("login: %w", err)
+	}
+	now := s.now()
+	if lockedUntil > now.UnixMilli() {
+		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "locked"})
+		return Session{}, errLocked
+	}
+	ok := account.VerifyPassword(hash, password)
+	if disabled {
+		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
+		return Session{}, errBadLogin
+	}
+	if !ok {
+		var locked bool
+		err := s.WithTx(ctx, func(tx *Tx) error {
+			var n int
+			if err := scan(tx.db().row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id), &n); err != nil {
+				return err
+			}
+			detail := map[string]any{"reason": "wrong password", "failures": n}
+			if n >= account.MaxFailures {
+				locked = true
+				detail["locked_until"] = now.Add(account.LockFor).UnixMilli()
+				if _, err := tx.db().exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+					now.Add(account.LockFor).UnixMilli(), id); err != nil {
+					return err
+				}
+			}
+			return tx.record(ctx, anon, "login", "user/"+username, "failed", detail)
+		})
+		if err != nil {
+			return Session{}, fmt.Errorf("count failed login: %w", err)
+		}
+		if locked {
+			return Session{}, errLocked
+		}
+		return Session{}, errBadLogin
+	}
+	secret, key := account.NewToken("qs_")
+	var sess Session
+	err = s.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.db().exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", id); err != nil {
+			return err
+		}
+		row := tx.db().row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id)
+		u, err := scanUser(row)
+		if err != nil {
+			return fmt.Errorf("read user: %w", translate(err))
+		}
+		idle := account.IdleTimeout(u.Role, staffIdle)
+		if _, err := tx.db().exec(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen, idle_ms, expires_at, client_addr)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, key, id, now.UnixMilli(), now.UnixMilli(), idle.Milliseconds(),
+			now.Add(account.SessionLifetime).UnixMilli(), addr); err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		sess = Session{Secret: secret, User: u}
+		return tx.record(ctx, access.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Addr: addr}, "login", "user/"+username, "ok", nil)
+	})
+	return sess, err
+}
+
+// audit records an event in its own transaction, logging a failure instead
+// of returning it: the caller's answer does not depend on it.
+func (s *Store) audit(ctx context.Context, actor access.Actor, action, target, result string, detail any) {
+	if err := s.Record(ctx, actor, action, target, result, detail); err != nil {
+		s.log.Error("audit", "action", action, "err", err)
+	}
+}
+
+// touchEvery bounds how often a session's last-seen time is written.
+const touchEvery = time.Minute
+
+// SessionActor returns the actor of a session secret, ending sessions idle
+// for longer than their timeout or past their lifetime, and of users who
+// were disabled.
+func (s *Store) SessionActor(ctx context.Context, secret, addr string) (access.Actor, error) {
+	key := account.HashToken(secret)
+	var userID, lastSeen, idle, expires int64
+	err := scan(s.reader().row(ctx, "SELECT user_id, last_seen, idle_ms, expires_at FROM sessions WHERE id = ?", key),
+		&userID, &lastSeen, &idle, &expires)
+	if fault.Is(err, fault.NotFound) {
+		return access.Actor{}, errSignedOut
+	}
+	if err != nil {
+		return access.Actor{}, fmt.Errorf("read session: %w", err)
+	}
+	now := s.now().UnixMilli()
+	if now-lastSeen > idle || now >= expires {
+		if _, err := s.write.ExecContext(ctx, s.d.rebind("DELETE FROM sessions WHERE id = ?"), key); err != nil {
+			s.log.Error("end idle session", "err", err)
+		}
+		return access.Actor{}, errSignedOut
+	}
+	a, err := s.reader().actorOf(ctx, userID)
+	if err != nil {
+		return access.Actor{}, err
+	}
+	if now-lastSeen > touchEvery.Milliseconds() {
+		if _, err := s.write.ExecContext(ctx, s.d.rebind("UPDATE sessions SET last_seen = ? WHERE id = ?"), now, key); err != nil {
+			return access.Actor{}, fmt.Errorf("touch session: %w", translate(err))
+		}
+	}
+	a.Addr = addr
+	return a, nil
+}
+
+// Logout ends a session.
+func (s *Store) Logout(ctx context.Context, secret string, actor access.Actor) error {
+	return s.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.db().exec(ctx, "DELETE FROM sessions WHERE id = ?", account.HashToken(secret)); err != nil {
+			return err
+		}
+		return tx.record(ctx, actor, "logout", fmt.Sprintf("user/%d", actor.UserID), "ok", nil)
+	})
+}
+
+// Token is an API token of a user; the secret is shown once, at creation.
+type Token struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	LastUsed  time.Time
+	Revoked   bool
+}
+
+// CreateToken issues an API token for the actor and returns its secret.
+func (s *Store) CreateToken(ctx context.Context, actor access.Actor, name string) (string, Token, error) {
+	if name == "" || len([]rune(name)) > 50 {
+		return "", Token{}, fault.Fields{"name": {Zh: "请填写令牌名称（不超过 50 字）", En: "a token name of up to 50 characters is required"}}.Err()
+	}
+	secret, key := account.NewToken("qt_")
+	t := Token{Name: name, CreatedAt: time.UnixMilli(s.now().UnixMilli())}
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		if err := scan(tx.db().row(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			actor.UserID, name, key, t.CreatedAt.UnixMilli()), &t.ID); err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
+		return tx.record(ctx, actor, "token.create", fmt.Sprintf("token/%d", t.ID), "ok", map[string]string{"name": name})
+	})
+	return secret, t, err
+}
+
+// Tokens lists the actor's own API tokens.
+func (s *Store) Tokens(ctx context.Context, actor access.Actor) ([]Token, error) {
+	rows, err := s.reader().query(ctx, `SELECT id, name, created_at, last_used, revoked_at FROM api_tokens
+		WHERE user_id = ? ORDER BY id`, actor.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var list []Token
+	for rows.Next() {
+		var t Token
+		var created, used, revoked int64
+		if err := rows.Scan(&t.ID, &t.Name, &created, &used, &revoked); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.LastUsed, t.Revoked = time.UnixMilli(created), time.UnixMilli(used), revoked != 0
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}
+
+// RevokeToken revokes one of the actor's tokens (or any, for an administrator).
+func (s *Store) RevokeToken(ctx context.Context, actor access.Actor, id int64) error {
+	return s.WithTx(ctx, func(tx *Tx) error {
+		var owner int64
+		if err := scan(tx.db().row(ctx, "SELECT user_id FROM api_tokens WHERE id = ?", id), &owner); err != nil {
+			return err
+		}
+		if owner != actor.UserID && !access.May(actor.Role, access.UserManage) {
+			return fault.ErrNotFound
+		}
+		if _, err := tx.db().exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0", s.now().UnixMilli(), id); err != nil {
+			return err
+		}
+		return tx.record(ctx, actor, "token.revoke", fmt.Sprintf("token/%d", id), "ok", nil)
+	})
+}
+
+// TokenActor returns the actor of an API token secret.
+func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Actor, error) {
+	var id, userID, used int64
+	err := scan(s.reader().row(ctx, "SELECT id, user_id, last_used FROM api_tokens WHERE token_hash = ? AND revoked_at = 0",
+		account.HashToken(secret)), &id, &userID, &used)
+	if fault.Is(err, fault.NotFound) {
+		return access.Actor{}, errSignedOut
+	}
+	if err != nil {
+		return access.Actor{}, fmt.Errorf("read token: %w", err)
+	}
+	a, err := s.reader().actorOf(ctx, userID)
+	if err != nil {
+		return access.Actor{}, err
+	}
+	now := s.now().UnixMilli()
+	if now-used > touchEvery.Milliseconds() {
+		if _, err := s.write.ExecContext(ctx, s.d.rebind("UPDATE api_tokens SET last_used = ? WHERE id = ?"), now, id); err != nil {
+			return access.Actor{}, fmt.Errorf("touch token: %w", translate(err))
+		}
+	}
+	a.Addr = addr
+	return a, nil
+}
+
+var _ = sql.ErrNoRows
