@@ -30,20 +30,25 @@ var (
 // minSQLite is the oldest SQLite library qifu runs on: 3.51.3.
 const minSQLite = 3_051_003
 
-// rebind rewrites ? placeholders for the dialect, leaving quoted text alone.
+// rebind rewrites ? placeholders for the dialect, leaving quoted text
+// ('strings' and "identifiers") alone.
 func (d dialect) rebind(q string) string {
 	if !d.dollar || !strings.Contains(q, "?") {
 		return q
 	}
 	var b strings.Builder
 	b.Grow(len(q) + 16)
-	n, quoted := 0, false
+	n, quote := 0, byte(0) // quote is the quote character of the text we are in
 	for i := 0; i < len(q); i++ {
 		c := q[i]
 		switch {
-		case c == '\'':
-			quoted = !quoted
-		case c == '?' && !quoted:
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
 			n++
 			b.WriteByte('$')
 			b.WriteString(strconv.Itoa(n))
@@ -100,9 +105,10 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// versionNumber turns "3.54.1" into 3054001.
+// versionNumber turns "3.54.1" into 3054001; a fourth part ("3.8.11.1") is
+// ignored.
 func versionNumber(v string) int {
-	parts := strings.SplitN(v, ".", 3)
+	parts := strings.Split(v, ".")
 	n := 0
 	for i := 0; i < 3; i++ {
 		x := 0

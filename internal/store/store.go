@@ -108,8 +108,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 }
 
 // sqliteDSN applies the settings qifu's promises rest on to every connection:
-// WAL, full fsync at commit, a busy timeout, foreign keys.
+// WAL, full fsync at commit, a busy timeout, foreign keys. The path goes into a
+// file: URI, so the characters URIs give a meaning to are escaped.
 func sqliteDSN(path, txlock string, readOnly bool) string {
+	path = uriPath.Replace(path)
 	q := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_txlock=" + txlock
 	if readOnly {
@@ -117,6 +119,9 @@ func sqliteDSN(path, txlock string, readOnly bool) string {
 	}
 	return "file:" + path + "?" + q
 }
+
+// uriPath escapes what would end or alter the path of a file: URI.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
 
 // Close releases the database.
 func (s *Store) Close() error {

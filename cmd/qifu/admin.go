@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/account"
+	"qifu/internal/audit"
+	"qifu/internal/department"
+	"qifu/internal/enterprise"
+	"qifu/internal/fault"
+	"qifu/internal/sheet"
+	"qifu/internal/store"
+)
+
+// cli is the actor of changes made from the command line.
+var cliActor = access.System("cli")
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("migrate", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "migrations applied:", st.Dialect())
+	return nil
+}
+
+func loadDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("demo", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return errors.New("the store is not empty; demo data is loaded only into an empty store")
+	}
+	return demoIfEmpty(ctx, st, stdout, log)
+}
+
+// readPassword reads one line from stdin.
+func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
+	fmt.Fprint(stdout, "password: ")
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	fmt.Fprintln(stdout)
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func user(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("user: want add, reset or disable")
+	}
+	sub := args[0]
+	var username, name, role, region, dept, ent, phone string
+	c, _, err := parse("user "+sub, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "username")
+		fs.StringVar(&name, "name", "", "full name")
+		fs.StringVar(&role, "role", "", "role: "+roleList())
+		fs.StringVar(&region, "region", "", "region code of a regional role")
+		fs.StringVar(&dept, "department", "", "department code of department staff")
+		fs.StringVar(&ent, "enterprise", "", "credit code of an enterprise user's enterprise")
+		fs.StringVar(&phone, "phone", "", "mobile number")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" {
+		return errors.New("user: --username is required")
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch sub {
+	case "add":
+		u := account.User{Username: username, Name: name, Phone: phone, Role: access.Role(role), RegionCode: region}
+		if dept != "" {
+			id, err := departmentID(ctx, st, dept)
+			if err != nil {
+				return err
+			}
+			u.DepartmentID = id
+		}
+		if ent != "" {
+			list, _, err := st.Enterprises(ctx, cliActor, store.EnterpriseQuery{Text: enterprise.NormalizeCreditCode(ent)})
+			if err != nil {
+				return err
+			}
+			if len(list) != 1 {
+				return fmt.Errorf("user add: no enterprise with credit code %s", ent)
+			}
+			u.EnterpriseID = list[0].ID
+		}
+		pw, err := readPassword(stdin, stdout)
+		if err != nil {
+			return err
+		}
+		created, err := st.CreateUser(ctx, cliActor, u, pw)
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "user %s created (id %d)\n", created.Username, created.ID)
+	case "reset":
+		u, err := st.UserByUsername(ctx, username)
+		if err != nil {
+			return explain(err)
+		}
+		pw, err := readPassword(stdin, stdout)
+		if err != nil {
+			return err
+		}
+		if err := st.SetPassword(ctx, cliActor, u.ID, pw); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "password of %s reset; their sessions have ended\n", username)
+	case "disable":
+		u, err := st.UserByUsername(ctx, username)
+		if err != nil {
+			return explain(err)
+		}
+		if err := st.SetDisabled(ctx, cliActor, u.ID, true); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "user %s disabled\n", username)
+	default:
+		return fmt.Errorf("user: unknown subcommand %q (want add, reset or disable)", sub)
+	}
+	return nil
+}
+
+func roleList() string {
+	var rs []string
+	for _, r := range access.Roles {
+		rs = append(rs, string(r))
+	}
+	return strings.Join(rs, ", ")
+}
+
+func departmentID(ctx context.Context, st *store.Store, code string) (int64, error) {
+	depts, err := st.Departments(ctx, cliActor)
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range depts {
+		if d.Code == code {
+			return d.ID, nil
+		}
+	}
+	var codes []string
+	for _, d := range department.Alliance() {
+		codes = append(codes, d.Code)
+	}
+	return 0, fmt.Errorf("no department %q (codes: %s)", code, strings.Join(codes, ", "))
+}
+
+// explain turns a domain error into a readable command-line error.
+func explain(err error) error {
+	var b strings.Builder
+	b.WriteString(err.Error())
+	if fe := asFault(err); fe != nil {
+		b.Reset()
+		b.WriteString(fe.Message.Zh)
+		for k, m := range fe.Fields {
+			fmt.Fprintf(&b, "\n  %s: %s", k, m.Zh)
+		}
+	}
+	return errors.New(b.String())
+}
+
+func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var file, report string
+	var strict bool
+	c, _, err := parse("import", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&file, "file", "", "the .xlsx to import")
+		fs.BoolVar(&strict, "strict", false, "apply nothing if any row is bad")
+		fs.StringVar(&report, "report", "", "write the rows not imported, with reasons, to this .xlsx")
+	})
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("import: --file is required")
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := sheet.ReadEnterprises(f, 0)
+	if err != nil {
+		return explain(err)
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := make([]store.ImportRow, len(rows))
+	byLine := map[int]sheet.Row{}
+	for i, r := range rows {
+		in[i] = store.ImportRow{Line: r.Line, Enterprise: r.Enterprise, Problems: r.Problems}
+		byLine[r.Line] = r
+	}
+	res, err := st.ImportEnterprises(ctx, cliActor, in, strict)
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "rows %d: created %d, updated %d, unchanged %d, rejected %d\n",
+		len(rows), res.Created, res.Updated, res.Unchanged, len(res.Rejected))
+	var bad []sheet.Row
+	for _, r := range res.Rejected {
+		orig := byLine[r.Line]
+		orig.Problems = r.Problems
+		bad = append(bad, orig)
+		fmt.Fprintf(stdout, "  line %d: %s\n", r.Line, orig.Reason("zh"))
+	}
+	if report != "" && len(bad) > 0 {
+		var buf bytes.Buffer
+		if err := sheet.WriteProblems(&buf, bad); err != nil {
+			return err
+		}
+		if err := os.WriteFile(report, buf.Bytes(), 0o640); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "error report written to", report)
+	}
+	if !res.Applied {
+		return errors.New("strict import: bad rows found, nothing was imported")
+	}
+	return nil
+}
+
+func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var file, region string
+	c, _, err := parse("export", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&file, "file", "", "the .xlsx to write")
+		fs.StringVar(&region, "region", "", "only enterprises under this region code")
+	})
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("export: --file is required")
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var list []enterprise.Enterprise
+	if err := st.ExportEnterprises(ctx, cliActor, store.EnterpriseQuery{Region: region}, func(e enterprise.Enterprise) error {
+		list = append(list, e)
+		return nil
+	}); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := sheet.WriteEnterprises(&buf, list); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o640); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d enterprises written to %s\n", len(list), file)
+	return nil
+}
+
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var to string
+	c, _, err := parse("backup", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&to, "to", "", "the file to write the copy to (must not exist)")
+	})
+	if err != nil {
+		return err
+	}
+	if to == "" {
+		return errors.New("backup: --to is required")
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, to); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "backup written to", to)
+	return nil
+}
+
+func auditCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("audit: want verify")
+	}
+	c, _, err := parse("audit verify", args[1:], getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.VerifyAudit(ctx)
+	var b audit.Break
+	if errors.As(err, &b) {
+		return fmt.Errorf("audit chain broken after %d good entries: %w", n, b)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", n)
+	return nil
+}
+
+func asFault(err error) *fault.Error { return fault.As(err) }

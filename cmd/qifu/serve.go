@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"qifu/internal/demo"
+	"qifu/internal/store"
+	"qifu/internal/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// openStore opens and migrates the configured store.
+func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log, ReadConns: c.ReadConns})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if c.Demo {
+		if err := demoIfEmpty(ctx, st, stdout, log); err != nil {
+			return err
+		}
+	}
+	h, err := web.New(st, log, web.Config{StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
+		SecureCookies: c.SecureCookies, Version: version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "qifu %s listening on http://%s (store: %s)\n", version, ln.Addr(), st.Dialect())
+	log.Info("serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
+
+	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	go sweep(jobs, st, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shut, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweep deletes expired sessions every few minutes; with several instances
+// a lease in the store lets one of them do it.
+func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ok, err := st.TryLease(ctx, "sweep", holder, (4 * time.Minute).Milliseconds())
+		if err != nil {
+			log.Warn("sweep lease", "err", err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if n, err := st.Sweep(ctx); err != nil {
+			log.Warn("sweep", "err", err)
+		} else if n > 0 {
+			log.Info("swept expired sessions", "sessions", n)
+		}
+	}
+}
+
+// demoIfEmpty loads the demo dataset into an empty store and prints the
+// demo accounts.
+func demoIfEmpty(ctx context.Context, st *store.Store, stdout io.Writer, log *slog.Logger) error {
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	d := demo.Generate(1)
+	if empty {
+		start := time.Now()
+		if err := st.LoadDemo(ctx, d); err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		log.Info("demo data loaded", "enterprises", len(d.Enterprises), "users", len(d.Users), "took", time.Since(start).Round(time.Millisecond))
+	}
+	printAccounts(stdout, d)
+	return nil
+}
+
+func printAccounts(w io.Writer, d demo.Dataset) {
+	fmt.Fprintln(w, "演示账号 / demo accounts (password "+demo.Password+"):")
+	for _, u := range d.Accounts() {
+		scope := u.RegionCode + u.DepartmentCode + u.EnterpriseCode
+		fmt.Fprintf(w, "  %-16s %-16s %s %s\n", u.Username, u.Role, u.Name, scope)
+	}
+}

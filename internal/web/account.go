@@ -1,0 +1,163 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"qifu/internal/account"
+	"qifu/internal/fault"
+	"qifu/internal/store"
+)
+
+var sprintf = fmt.Sprintf
+
+// tokenJSON is an API token in the API; the secret appears only on creation.
+type tokenJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	LastUsed  time.Time `json:"last_used,omitzero"`
+	Revoked   bool      `json:"revoked"`
+	Secret    string    `json:"secret,omitempty"`
+}
+
+func toTokenJSON(t store.Token) tokenJSON {
+	out := tokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC(), Revoked: t.Revoked}
+	if t.LastUsed.UnixMilli() != 0 {
+		out.LastUsed = t.LastUsed.UTC()
+	}
+	return out
+}
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	list, err := s.store.Tokens(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	out := make([]tokenJSON, 0, len(list))
+	for _, t := range list {
+		out = append(out, toTokenJSON(t))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	secret, t, err := s.store.CreateToken(r.Context(), a, in.Name)
+	if err != nil {
+		return err
+	}
+	out := toTokenJSON(t)
+	out.Secret = secret
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RevokeToken(r.Context(), a, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// accountPageData is the user's own account page.
+type accountPageData struct {
+	base
+	User   account.User
+	Tokens []store.Token
+	Secret string
+	Done   string
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, p *accountPageData, code int) error {
+	a, _ := actorOf(r)
+	u, err := s.store.User(r.Context(), a, a.UserID)
+	if err != nil {
+		return err
+	}
+	tokens, err := s.store.Tokens(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p.User, p.Tokens = u, tokens
+	p.Title = translate(langOf(r), "acct.title")
+	s.render(w, r, code, "account", p)
+	return nil
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccount(w, r, &accountPageData{}, http.StatusOK)
+}
+
+func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	u, err := s.store.User(r.Context(), a, a.UserID)
+	if err != nil {
+		return err
+	}
+	// The current password is checked by signing in with it, which counts
+	// failures towards the lock-out like any other attempt.
+	if _, err := s.store.Login(r.Context(), u.Username, r.FormValue("current"), clientAddr(r), s.cfg.StaffIdle); err != nil {
+		if k := fault.KindOf(err); k != fault.Unauthorized && k != fault.Locked {
+			return err
+		}
+		p := &accountPageData{}
+		p.Errors = map[string]string{"current": fault.As(err).Message.In(langOf(r))}
+		return s.renderAccount(w, r, p, http.StatusUnprocessableEntity)
+	}
+	if err := s.store.SetPassword(r.Context(), a, a.UserID, r.FormValue("password")); err != nil {
+		m, err := formErrors(err, langOf(r))
+		if err != nil {
+			return err
+		}
+		p := &accountPageData{}
+		p.Errors = m
+		return s.renderAccount(w, r, p, http.StatusUnprocessableEntity)
+	}
+	clearCookie(w, sessionCookie, s.cfg.SecureCookies)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) createTokenPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	secret, _, err := s.store.CreateToken(r.Context(), a, r.FormValue("name"))
+	if err != nil {
+		m, err := formErrors(err, langOf(r))
+		if err != nil {
+			return err
+		}
+		p := &accountPageData{}
+		p.Errors = m
+		return s.renderAccount(w, r, p, http.StatusUnprocessableEntity)
+	}
+	return s.renderAccount(w, r, &accountPageData{Secret: secret}, http.StatusOK)
+}
+
+func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RevokeToken(r.Context(), a, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}

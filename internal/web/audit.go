@@ -1,0 +1,152 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/audit"
+	"qifu/internal/store"
+)
+
+// auditJSON is an audit entry in the API.
+type auditJSON struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    int64     `json:"actor_id"`
+	ActorName  string    `json:"actor_name"`
+	Role       string    `json:"role"`
+	Action     string    `json:"action"`
+	Target     string    `json:"target"`
+	Result     string    `json:"result"`
+	ClientAddr string    `json:"client_addr"`
+	Detail     string    `json:"detail"`
+	Hash       string    `json:"hash"`
+}
+
+func auditQuery(r *http.Request) store.AuditQuery {
+	q := r.URL.Query()
+	aq := store.AuditQuery{ActorName: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target"), Page: pageOf(r)}
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), shanghai); err == nil {
+		aq.From = t
+	}
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), shanghai); err == nil {
+		aq.To = t.AddDate(0, 0, 1)
+	}
+	return aq
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := auditQuery(r)
+	list, total, err := s.store.AuditLog(r.Context(), a, q)
+	if err != nil {
+		return err
+	}
+	out := listJSON[auditJSON]{Items: []auditJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
+	for _, e := range list {
+		out.Items = append(out.Items, auditJSON{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName,
+			Role: e.Role, Action: e.Action, Target: e.Target, Result: e.Result, ClientAddr: e.ClientAddr, Detail: e.Detail, Hash: e.Hash})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AuditRead) {
+		return access.ErrForbidden
+	}
+	n, err := s.store.VerifyAudit(r.Context())
+	if b, ok := err.(audit.Break); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "break": b.ID, "reason": b.Reason})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
+	return nil
+}
+
+// auditPageData is the audit log page.
+type auditPageData struct {
+	base
+	Query   store.AuditQuery
+	Items   []audit.Entry
+	Pager   pager
+	Verify  string
+	From    string
+	To      string
+	Broken  bool
+	Export  string
+	Checked bool
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := auditQuery(r)
+	list, total, err := s.store.AuditLog(r.Context(), a, q)
+	if err != nil {
+		return err
+	}
+	p := &auditPageData{Query: q, Items: list, Pager: newPager(r, q.Page, total),
+		From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	rq := r.URL.Query()
+	rq.Del("page")
+	rq.Del("verify")
+	p.Export = "/audit/export.csv?" + rq.Encode()
+	lang := langOf(r)
+	if r.URL.Query().Get("verify") == "1" {
+		p.Checked = true
+		n, err := s.store.VerifyAudit(r.Context())
+		if b, ok := err.(audit.Break); ok {
+			p.Broken, p.Verify = true, sprintf(translate(lang, "audit.broken"), b.Error())
+		} else if err != nil {
+			return err
+		} else {
+			p.Verify = sprintf(translate(lang, "audit.ok"), n)
+		}
+	}
+	p.Title = translate(lang, "audit.title")
+	s.render(w, r, http.StatusOK, "audit", p)
+	return nil
+}
+
+// exportAudit writes the selected audit entries as CSV (UTF-8 with BOM, so
+// that Excel shows the Chinese correctly), newest first, at most 100,000.
+func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := auditQuery(r)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", "attachment; filename=audit.csv")
+	cw := csv.NewWriter(w)
+	started := false
+	for page := 1; page <= 500; page++ {
+		q.Page = store.Page{Number: page, Size: store.MaxPageSize}
+		list, _, err := s.store.AuditLog(r.Context(), a, q)
+		if err != nil {
+			if !started {
+				return err
+			}
+			s.log.Error("audit export", "err", err)
+			return nil
+		}
+		if !started {
+			w.Write([]byte("\xef\xbb\xbf"))
+			cw.Write([]string{"id", "at", "actor_id", "actor_name", "role", "action", "target", "result", "client_addr", "detail", "prev_hash", "hash"})
+			started = true
+		}
+		for _, e := range list {
+			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
+				e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash})
+		}
+		if len(list) < store.MaxPageSize {
+			break
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/fault"
+)
+
+// loginPageData is the sign-in page.
+type loginPageData struct {
+	base
+	Username string
+	Next     string
+	Message  string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "login", &loginPageData{Next: safeNext(r.URL.Query().Get("next"))})
+	return nil
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	username := strings.TrimSpace(strings.ToLower(r.FormValue("username")))
+	sess, err := s.store.Login(r.Context(), username, r.FormValue("password"), clientAddr(r), s.cfg.StaffIdle)
+	if k := fault.KindOf(err); k == fault.Unauthorized || k == fault.Locked {
+		p := &loginPageData{Username: username, Next: safeNext(r.FormValue("next"))}
+		p.Message = fault.As(err).Message.In(langOf(r))
+		s.render(w, r, status(k), "login", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	setCookie(w, sessionCookie, sess.Secret, s.cfg.SecureCookies, 0)
+	http.Redirect(w, r, safeNext(r.FormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.store.Logout(r.Context(), c.Value, a); err != nil {
+			return err
+		}
+	}
+	clearCookie(w, sessionCookie, s.cfg.SecureCookies)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// apiLogin signs in with JSON {"username","password"} and sets the session
+// cookie; programs should prefer API tokens.
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	sess, err := s.store.Login(r.Context(), strings.ToLower(strings.TrimSpace(in.Username)), in.Password, clientAddr(r), s.cfg.StaffIdle)
+	if err != nil {
+		return err
+	}
+	setCookie(w, sessionCookie, sess.Secret, s.cfg.SecureCookies, 0)
+	writeJSON(w, http.StatusOK, toUserJSON(sess.User))
+	return nil
+}
+
+// meJSON describes the caller.
+type meJSON struct {
+	ID           int64           `json:"id"`
+	Name         string          `json:"name"`
+	Role         access.Role     `json:"role"`
+	RegionCode   string          `json:"region_code,omitempty"`
+	DepartmentID int64           `json:"department_id,omitempty"`
+	EnterpriseID int64           `json:"enterprise_id,omitempty"`
+	May          map[string]bool `json:"may"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	may := map[string]bool{}
+	for _, act := range access.Actions {
+		may[string(act)] = access.May(a.Role, act)
+	}
+	writeJSON(w, http.StatusOK, meJSON{ID: a.UserID, Name: a.Name, Role: a.Role, RegionCode: a.RegionCode,
+		DepartmentID: a.DepartmentID, EnterpriseID: a.EnterpriseID, May: may})
+	return nil
+}
+
+// decode reads a JSON body strictly: unknown fields are refused, so a field
+// a client may not set is never silently ignored.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if asMaxBytes(err, &mbe) {
+			return err
+		}
+		return &fault.Error{Kind: fault.Invalid, Code: "bad_json",
+			Message: fault.Msg{Zh: "请求内容不是有效的 JSON 或含有不允许的字段：" + err.Error(),
+				En: "the body is not valid JSON for this call: " + err.Error()}}
+	}
+	return nil
+}

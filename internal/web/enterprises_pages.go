@@ -1,0 +1,391 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/enterprise"
+	"qifu/internal/fault"
+	"qifu/internal/place"
+	"qifu/internal/sheet"
+	"qifu/internal/store"
+)
+
+// enterprisesPageData is the enterprise list with its filters.
+type enterprisesPageData struct {
+	base
+	Query      store.EnterpriseQuery
+	Items      []enterprise.Enterprise
+	Pager      pager
+	Sections   []enterprise.Section
+	Regions    []place.Region // the regions the actor may filter by
+	Tags       []string
+	ExportURL  string
+	CanCreate  bool
+	CanImport  bool
+	CanExport  bool
+	GridNames  map[string]string
+	Industries map[string]string
+}
+
+// commonTags are offered in the tag filter.
+var commonTags = []string{"高新技术企业", "科技型中小企业", "专精特新", "外贸", "规上企业", "小升规"}
+
+func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := enterpriseQuery(r)
+	list, total, err := s.store.Enterprises(r.Context(), a, q)
+	if err != nil {
+		return err
+	}
+	regions, err := s.visibleRegions(r, a)
+	if err != nil {
+		return err
+	}
+	p := &enterprisesPageData{Query: q, Items: list, Pager: newPager(r, q.Page, total), Sections: enterprise.AllSections(),
+		Regions: regions, Tags: commonTags, CanCreate: access.May(a.Role, access.EnterpriseCreate),
+		CanImport: access.May(a.Role, access.EnterpriseImport), CanExport: access.May(a.Role, access.EnterpriseExport),
+		GridNames: map[string]string{}, Industries: map[string]string{}}
+	rq := r.URL.Query()
+	rq.Del("page")
+	p.ExportURL = "/enterprises/export.xlsx?" + rq.Encode()
+	for _, reg := range regions {
+		p.GridNames[reg.Code] = reg.Name
+	}
+	for _, d := range enterprise.AllDivisions() {
+		p.Industries[d.Code] = d.Zh
+		if langOf(r) == "en" {
+			p.Industries[d.Code] = d.En
+		}
+	}
+	p.Title = translate(langOf(r), "ent.list")
+	s.render(w, r, http.StatusOK, "enterprises", p)
+	return nil
+}
+
+// visibleRegions returns the regions within the actor's enterprise scope,
+// for filters and forms.
+func (s *Server) visibleRegions(r *http.Request, a access.Actor) ([]place.Region, error) {
+	if !access.May(a.Role, access.RegionRead) {
+		return nil, nil
+	}
+	all, err := s.store.Regions(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	f := access.FilterFor(a, access.EnterpriseRead)
+	if f.Reach != access.Region {
+		if f.Reach == access.All {
+			return all, nil
+		}
+		return nil, nil
+	}
+	prefix := place.Prefix(f.Code)
+	var list []place.Region
+	for _, reg := range all {
+		if strings.HasPrefix(reg.Code, prefix) && reg.Level >= f.Level {
+			list = append(list, reg)
+		}
+	}
+	return list, nil
+}
+
+// enterprisePageData is one enterprise.
+type enterprisePageData struct {
+	base
+	E          enterprise.Enterprise
+	Industry   enterprise.Division
+	Revealed   bool
+	CanEdit    bool
+	CanReveal  bool
+	GridName   string
+	PlaceNames []string
+}
+
+func (s *Server) enterprisePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showEnterprise(w, r, false)
+}
+
+func (s *Server) revealEnterprisePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showEnterprise(w, r, true)
+}
+
+func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal bool) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var e enterprise.Enterprise
+	if reveal {
+		e, err = s.store.RevealEnterprise(r.Context(), a, id)
+	} else {
+		e, err = s.store.Enterprise(r.Context(), a, id)
+	}
+	if err != nil {
+		return err
+	}
+	p := &enterprisePageData{E: e, Revealed: reveal}
+	p.Industry, _ = enterprise.DivisionByCode(e.Industry)
+	t := access.Target{Place: place.Ancestry{City: e.CityCode, District: e.DistrictCode, Street: e.StreetCode,
+		Community: e.CommunityCode, Grid: e.GridCode}, EnterpriseID: e.ID, Assigned: a.Role == access.RoleCadre}
+	p.CanEdit = access.Allows(a, access.EnterpriseUpdate, t)
+	p.CanReveal = !reveal && access.Allows(a, access.PersonalView, t)
+	if names, err := s.placeNames(r, a, e); err == nil {
+		p.PlaceNames = names
+	}
+	p.Title = e.Name
+	s.render(w, r, http.StatusOK, "enterprise", p)
+	return nil
+}
+
+// placeNames returns the names of an enterprise's street, community and grid.
+func (s *Server) placeNames(r *http.Request, a access.Actor, e enterprise.Enterprise) ([]string, error) {
+	if !access.May(a.Role, access.RegionRead) {
+		return []string{e.GridCode}, nil
+	}
+	regions, err := s.store.Regions(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]string{}
+	for _, reg := range regions {
+		byCode[reg.Code] = reg.Name
+	}
+	return []string{byCode[e.StreetCode], byCode[e.CommunityCode], byCode[e.GridCode]}, nil
+}
+
+// enterpriseFormData is the form to register or edit an enterprise.
+type enterpriseFormData struct {
+	base
+	E         enterprise.Enterprise
+	Revenue   string // 万元 as typed
+	Action    string
+	Divisions []enterprise.Division
+	Grids     []place.Region
+	New       bool
+}
+
+func (s *Server) newEnterprisePage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.EnterpriseCreate) {
+		return access.ErrForbidden
+	}
+	return s.renderEnterpriseForm(w, r, a, &enterpriseFormData{New: true, Action: "/enterprises",
+		E: enterprise.Enterprise{GridCode: r.URL.Query().Get("grid")}}, http.StatusOK)
+}
+
+func (s *Server) editEnterprisePage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.store.Enterprise(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	t := access.Target{Place: place.Ancestry{City: e.CityCode, District: e.DistrictCode, Street: e.StreetCode,
+		Community: e.CommunityCode, Grid: e.GridCode}, EnterpriseID: e.ID, Assigned: a.Role == access.RoleCadre}
+	if !access.Allows(a, access.EnterpriseUpdate, t) {
+		return access.ErrForbidden
+	}
+	return s.renderEnterpriseForm(w, r, a, &enterpriseFormData{E: e, Revenue: formatWan(e.Revenue),
+		Action: "/enterprises/" + itoa(id)}, http.StatusOK)
+}
+
+func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, a access.Actor, p *enterpriseFormData, code int) error {
+	regions, err := s.visibleRegions(r, a)
+	if err != nil {
+		return err
+	}
+	for _, reg := range regions {
+		if reg.Level == place.Grid {
+			p.Grids = append(p.Grids, reg)
+		}
+	}
+	p.Divisions = enterprise.AllDivisions()
+	if p.New {
+		p.Title = translate(langOf(r), "ent.new")
+	} else {
+		p.Title = p.E.Name
+	}
+	s.render(w, r, code, "enterprise_form", p)
+	return nil
+}
+
+// enterpriseFromForm reads the enterprise form; revenue is typed in 万元.
+func enterpriseFromForm(r *http.Request) (enterprise.Enterprise, string, fault.Fields) {
+	f := fault.Fields{}
+	employees, err := strconv.Atoi(strings.TrimSpace(r.FormValue("employees")))
+	if err != nil && strings.TrimSpace(r.FormValue("employees")) != "" {
+		f.Add("employees", "从业人员应为整数", "employees must be a whole number")
+	}
+	revenueText := strings.TrimSpace(r.FormValue("revenue"))
+	revenue, ok := parseWan(revenueText)
+	if !ok {
+		f.Add("revenue", "营业收入应为不小于 0 的数字（万元，最多两位小数）", "revenue must be a number ≥ 0 in 10k yuan, at most 2 decimals")
+	}
+	var tags []string
+	for _, t := range strings.FieldsFunc(r.FormValue("tags"), func(c rune) bool {
+		return c == '、' || c == ',' || c == '，' || c == ';' || c == '；'
+	}) {
+		tags = append(tags, t)
+	}
+	e := enterprise.Enterprise{CreditCode: r.FormValue("credit_code"), Name: r.FormValue("name"),
+		LegalRep: r.FormValue("legal_rep"), Contact: r.FormValue("contact"), Phone: r.FormValue("phone"),
+		Address: r.FormValue("address"), GridCode: r.FormValue("grid_code"), Industry: r.FormValue("industry"),
+		Employees: employees, Revenue: revenue, ForeignTrade: r.FormValue("foreign_trade") == "1",
+		KeyLevel: enterprise.KeyLevel(r.FormValue("key_level")), PartyBranch: r.FormValue("party_branch"), Tags: tags}
+	return e, revenueText, f
+}
+
+// parseWan reads an amount in 万元 with up to two decimals as yuan.
+func parseWan(s string) (int64, bool) {
+	if s == "" {
+		return 0, true
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 {
+		return 0, false
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w < 0 || w > math.MaxInt64/10000-1 {
+		return 0, false
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	fv, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil || fv < 0 {
+		return 0, false
+	}
+	return w*10000 + fv*100, true
+}
+
+// formatWan writes yuan as 万元 without trailing zeros.
+func formatWan(yuan int64) string {
+	s := strconv.FormatFloat(float64(yuan)/10000, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+// formErrors turns a validation error into messages by field, or returns
+// the error when it is not about fields.
+func formErrors(err error, lang string) (map[string]string, error) {
+	fe := fault.As(err)
+	if fe == nil || len(fe.Fields) == 0 {
+		return nil, err
+	}
+	m := map[string]string{}
+	for k, v := range fe.Fields {
+		m[k] = v.In(lang)
+	}
+	return m, nil
+}
+
+func mergeFields(f fault.Fields, lang string) map[string]string {
+	m := map[string]string{}
+	for k, v := range f {
+		m[k] = v.In(lang)
+	}
+	return m
+}
+
+func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	e, revenue, f := enterpriseFromForm(r)
+	if len(f) > 0 {
+		p := &enterpriseFormData{E: e, Revenue: revenue, Action: "/enterprises", New: true}
+		p.Errors = mergeFields(f, langOf(r))
+		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
+	}
+	created, err := s.store.CreateEnterprise(r.Context(), a, e)
+	if err != nil {
+		m, err := formErrors(err, langOf(r))
+		if err != nil {
+			return err
+		}
+		p := &enterpriseFormData{E: e, Revenue: revenue, Action: "/enterprises", New: true}
+		p.Errors = m
+		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
+	}
+	http.Redirect(w, r, "/enterprises/"+itoa(created.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) updateEnterprise(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
+	if version <= 0 {
+		return errVersionRequired
+	}
+	e, revenue, f := enterpriseFromForm(r)
+	action := "/enterprises/" + itoa(id)
+	if len(f) > 0 {
+		e.ID, e.Version = id, version
+		p := &enterpriseFormData{E: e, Revenue: revenue, Action: action}
+		p.Errors = mergeFields(f, langOf(r))
+		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
+	}
+	if _, err := s.store.UpdateEnterprise(r.Context(), a, id, version, e); err != nil {
+		m, err := formErrors(err, langOf(r))
+		if err != nil {
+			return err
+		}
+		e.ID, e.Version = id, version
+		p := &enterpriseFormData{E: e, Revenue: revenue, Action: action}
+		p.Errors = m
+		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
+	}
+	http.Redirect(w, r, "/enterprises/"+itoa(id), http.StatusSeeOther)
+	return nil
+}
+
+// exportEnterprises answers an export with an .xlsx of the actor's
+// enterprises matching the list filters.
+func (s *Server) exportEnterprises(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := enterpriseQuery(r)
+	var list []enterprise.Enterprise
+	if err := s.store.ExportEnterprises(r.Context(), a, q, func(e enterprise.Enterprise) error {
+		list = append(list, e)
+		return nil
+	}); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := sheet.WriteEnterprises(&buf, list); err != nil {
+		return fmt.Errorf("write export: %w", err)
+	}
+	sendXLSX(w, "企业名录.xlsx", buf.Bytes())
+	return nil
+}
+
+func sendXLSX(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(b)
+}
+
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.EnterpriseImport) {
+		return access.ErrForbidden
+	}
+	var buf bytes.Buffer
+	if err := sheet.WriteTemplate(&buf); err != nil {
+		return fmt.Errorf("write template: %w", err)
+	}
+	sendXLSX(w, "企业名录导入模板.xlsx", buf.Bytes())
+	return nil
+}

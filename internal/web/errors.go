@@ -1,0 +1,104 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"qifu/internal/fault"
+)
+
+// handler is what every route implements: it returns an error to fail,
+// which adapt turns into one status and one page or JSON body.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+var errCrossOrigin = fault.New(fault.Forbidden, "cross_origin", "跨站请求已被拒绝", "cross-origin request refused")
+
+// status maps an error kind to its HTTP status: the one place that does.
+func status(k fault.Kind) int {
+	switch k {
+	case fault.Invalid:
+		return http.StatusUnprocessableEntity
+	case fault.NotFound:
+		return http.StatusNotFound
+	case fault.Conflict:
+		return http.StatusConflict
+	case fault.Unauthorized:
+		return http.StatusUnauthorized
+	case fault.Forbidden:
+		return http.StatusForbidden
+	case fault.Locked:
+		return http.StatusLocked
+	case fault.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case fault.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// publicError returns the *fault.Error to show for err: internal errors
+// become a generic message; the cause goes to the log only.
+func publicError(err error) *fault.Error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fault.New(fault.TooLarge, "too_large", "提交的内容过大", "the request is too large")
+	}
+	if fe := fault.As(err); fe != nil && fe.Kind != fault.Internal {
+		return fe
+	}
+	return fault.New(fault.Internal, "internal", "系统内部错误，请稍后重试；如持续出现请联系管理员", "internal error; try again later")
+}
+
+// fail answers a request with err: JSON for the API, a page (or the login
+// page) for people.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	pe := publicError(err)
+	code := status(pe.Kind)
+	if code >= 500 && pe.Kind != fault.Unavailable {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else if code >= 500 {
+		s.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	lang := langOf(r)
+	if isAPI(r) {
+		var body errorBody
+		body.Error.Code = pe.Code
+		body.Error.Message = pe.Message.In(lang)
+		if len(pe.Fields) > 0 {
+			body.Error.Fields = map[string]string{}
+			for k, m := range pe.Fields {
+				body.Error.Fields[k] = m.In(lang)
+			}
+		}
+		writeJSON(w, code, body)
+		return
+	}
+	if pe.Kind == fault.Unauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	page := &errorPage{Status: code, Message: pe.Message.In(lang)}
+	s.render(w, r, code, "error", page)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}

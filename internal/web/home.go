@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+
+	"qifu/internal/access"
+	"qifu/internal/enterprise"
+	"qifu/internal/place"
+	"qifu/internal/store"
+)
+
+// homePageData is the home page of a role: the figures of the actor's
+// scope and the actions the role has.
+type homePageData struct {
+	base
+	ScopeName    string
+	Enterprises  int
+	Unconfirmed  int
+	Grids        int
+	Outside      int
+	NoWorker     int
+	Departments  int
+	Users        int
+	Mine         []enterprise.Enterprise // an enterprise user's or cadre's enterprises
+	ShowFigures  bool
+	CanImport    bool
+	CanCreate    bool
+	CanUsers     bool
+	CanAudit     bool
+	OutsideGrids []store.GridLoad
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	ctx := r.Context()
+	p := &homePageData{CanImport: access.May(a.Role, access.EnterpriseImport), CanCreate: access.May(a.Role, access.EnterpriseCreate),
+		CanUsers: access.May(a.Role, access.UserManage), CanAudit: access.May(a.Role, access.AuditRead)}
+	lang := langOf(r)
+	if access.May(a.Role, access.RegionRead) {
+		regions, err := s.store.Regions(ctx, a)
+		if err != nil {
+			return err
+		}
+		for _, reg := range regions {
+			if reg.Code == a.RegionCode {
+				p.ScopeName = reg.Name
+			}
+		}
+	}
+	switch access.ReachOf(a.Role, access.EnterpriseRead) {
+	case access.Region, access.All:
+		p.ShowFigures = true
+		var err error
+		if p.Enterprises, err = s.store.CountEnterprises(ctx, a, store.EnterpriseQuery{}); err != nil {
+			return err
+		}
+		if p.Unconfirmed, err = s.store.CountEnterprises(ctx, a, store.EnterpriseQuery{Unconfirmed: true}); err != nil {
+			return err
+		}
+		under := ""
+		if f := access.FilterFor(a, access.EnterpriseRead); f.Reach == access.Region {
+			under = f.Code
+		}
+		grids, err := s.store.GridLoads(ctx, a, under)
+		if err != nil {
+			return err
+		}
+		p.Grids = len(grids)
+		for _, g := range grids {
+			if g.OutsideNorm {
+				p.Outside++
+				p.OutsideGrids = append(p.OutsideGrids, g)
+			}
+			if g.WorkerID == 0 {
+				p.NoWorker++
+			}
+		}
+	case access.Own, access.Assigned:
+		list, _, err := s.store.Enterprises(ctx, a, store.EnterpriseQuery{Page: store.Page{Size: 50}})
+		if err != nil {
+			return err
+		}
+		p.Mine = list
+	}
+	if a.Role == access.RoleAdmin {
+		depts, err := s.store.Departments(ctx, a)
+		if err != nil {
+			return err
+		}
+		p.Departments = len(depts)
+		_, n, err := s.store.Users(ctx, a, store.UserQuery{Disabled: "no"})
+		if err != nil {
+			return err
+		}
+		p.Users = n
+	}
+	if p.ScopeName == "" && a.RegionCode != "" {
+		p.ScopeName = a.RegionCode + " " + place.LevelOf(a.RegionCode).Zh()
+	}
+	p.Title = translate(lang, "nav.home")
+	s.render(w, r, http.StatusOK, "home", p)
+	return nil
+}

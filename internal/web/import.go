@@ -1,0 +1,207 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/fault"
+	"qifu/internal/sheet"
+	"qifu/internal/store"
+)
+
+// importResult is what an import did, for the page and the API.
+type importResult struct {
+	Applied   bool          `json:"applied"`
+	Created   int           `json:"created"`
+	Updated   int           `json:"updated"`
+	Unchanged int           `json:"unchanged"`
+	Rejected  []rejectedRow `json:"rejected"`
+	ReportURL string        `json:"report_url,omitempty"`
+}
+
+// rejectedRow is one row not imported.
+type rejectedRow struct {
+	Line       int               `json:"line"`
+	CreditCode string            `json:"credit_code"`
+	Name       string            `json:"name"`
+	Problems   map[string]string `json:"problems"`
+}
+
+var errNoFile = fault.Fields{"file": {Zh: "请选择要导入的 .xlsx 文件", En: "choose an .xlsx file to import"}}.Err()
+
+// importFile reads the workbook of an import: the multipart field "file",
+// or for the API also a bare .xlsx body.
+func importFile(r *http.Request) (io.Reader, error) {
+	ct := r.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "multipart/form-data") {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return nil, errNoFile
+		}
+		for parts := 0; parts < 10; parts++ {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read upload: %w", err)
+			}
+			if p.FormName() == "strict" {
+				b, _ := io.ReadAll(io.LimitReader(p, 8))
+				r.Form = map[string][]string{"strict": {string(b)}}
+				continue
+			}
+			if p.FormName() == "file" {
+				return readAll(p)
+			}
+		}
+		return nil, errNoFile
+	}
+	if r.ContentLength == 0 {
+		return nil, errNoFile
+	}
+	return readAll(r.Body)
+}
+
+func readAll(r io.Reader) (io.Reader, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, errNoFile
+	}
+	return bytes.NewReader(b), nil
+}
+
+// runImport parses, applies and reports an import.
+func (s *Server) runImport(r *http.Request, strict bool, file io.Reader) (importResult, error) {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.EnterpriseImport) {
+		return importResult{}, access.ErrForbidden
+	}
+	rows, err := sheet.ReadEnterprises(file, s.cfg.MaxImportRows)
+	if err != nil {
+		return importResult{}, err
+	}
+	in := make([]store.ImportRow, len(rows))
+	byLine := make(map[int]sheet.Row, len(rows))
+	for i, row := range rows {
+		byLine[row.Line] = row
+		in[i] = store.ImportRow{Line: row.Line, Enterprise: row.Enterprise, Problems: row.Problems}
+	}
+	res, err := s.store.ImportEnterprises(r.Context(), a, in, strict)
+	if err != nil {
+		return importResult{}, err
+	}
+	out := importResult{Applied: res.Applied, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged,
+		Rejected: []rejectedRow{}}
+	lang := langOf(r)
+	var bad []sheet.Row
+	for _, row := range res.Rejected {
+		rr := rejectedRow{Line: row.Line, CreditCode: row.Enterprise.CreditCode, Name: row.Enterprise.Name,
+			Problems: map[string]string{}}
+		for k, m := range row.Problems {
+			rr.Problems[k] = m.In(lang)
+		}
+		out.Rejected = append(out.Rejected, rr)
+		orig := byLine[row.Line]
+		orig.Problems = row.Problems
+		bad = append(bad, orig)
+	}
+	sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
+	if len(bad) > 0 {
+		var buf bytes.Buffer
+		if err := sheet.WriteProblems(&buf, bad); err != nil {
+			return out, fmt.Errorf("write import report: %w", err)
+		}
+		id, err := s.store.SaveImportReport(r.Context(), a, buf.Bytes())
+		if err != nil {
+			return out, err
+		}
+		out.ReportURL = "/imports/" + itoa(id) + "/problems.xlsx"
+	}
+	return out, nil
+}
+
+// importPageData is the import form and, after a post, its result.
+type importPageData struct {
+	base
+	Result *importResult
+	Strict bool
+}
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.EnterpriseImport) {
+		return access.ErrForbidden
+	}
+	p := &importPageData{}
+	p.Title = translate(langOf(r), "imp.title")
+	s.render(w, r, http.StatusOK, "import", p)
+	return nil
+}
+
+func (s *Server) importEnterprisesPage(w http.ResponseWriter, r *http.Request) error {
+	file, err := importFile(r)
+	p := &importPageData{}
+	p.Title = translate(langOf(r), "imp.title")
+	if err == nil {
+		p.Strict = r.Form.Get("strict") == "1"
+		var res importResult
+		res, err = s.runImport(r, p.Strict, file)
+		p.Result = &res
+	}
+	if err != nil {
+		fe := fault.As(err)
+		if fe == nil || fe.Kind != fault.Invalid {
+			return err
+		}
+		p.Result = nil
+		p.Errors = map[string]string{"file": fe.Message.In(langOf(r))}
+		if m, ok := fe.Fields["file"]; ok {
+			p.Errors["file"] = m.In(langOf(r))
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "import", p)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "import", p)
+	return nil
+}
+
+func (s *Server) apiImportEnterprises(w http.ResponseWriter, r *http.Request) error {
+	file, err := importFile(r)
+	if err != nil {
+		return err
+	}
+	strict := r.URL.Query().Get("strict") == "true" || r.URL.Query().Get("strict") == "1" || r.Form.Get("strict") == "1"
+	res, err := s.runImport(r, strict, file)
+	if err != nil {
+		return err
+	}
+	code := http.StatusOK
+	if !res.Applied {
+		code = http.StatusUnprocessableEntity
+	}
+	writeJSON(w, code, res)
+	return nil
+}
+
+func (s *Server) importProblems(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.store.ImportReport(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	sendXLSX(w, "导入错误报告.xlsx", b)
+	return nil
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
+
+// openAPIDoc builds the OpenAPI 3 document from the route table, so the
+// document and the routes cannot drift apart.
+func (s *Server) openAPIDoc() map[string]any {
+	errorSchema := map[string]any{"$ref": "#/components/schemas/Error"}
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes() {
+		if !strings.HasPrefix(rt.path, "/api/v1/") {
+			continue
+		}
+		op := map[string]any{
+			"summary":     rt.summary,
+			"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(strings.TrimPrefix(rt.path, "/api/v1")),
+			"responses": map[string]any{
+				"200":     map[string]any{"description": "OK"},
+				"default": map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": errorSchema}}},
+			},
+		}
+		if rt.action != "" {
+			op["x-qifu-action"] = string(rt.action)
+		}
+		if rt.auth == signedIn {
+			op["security"] = []map[string][]string{{"bearer": {}}, {"session": {}}}
+		} else {
+			op["security"] = []map[string][]string{}
+		}
+		var params []map[string]any
+		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
+		}
+		if rt.method == "GET" && strings.HasSuffix(rt.path, "s") {
+			for _, q := range []string{"page", "size"} {
+				params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]string{"type": "integer"}})
+			}
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if rt.method == "POST" || rt.method == "PUT" {
+			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]string{"type": "object"}}}}
+		}
+		if paths[rt.path] == nil {
+			paths[rt.path] = map[string]any{}
+		}
+		paths[rt.path][strings.ToLower(rt.method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "qifu API", "version": "1", "description": "企服 — enterprise service platform API. Errors are {\"error\":{\"code\",\"message\",\"fields\"}}."},
+		"servers": []map[string]string{{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]string{"type": "http", "scheme": "bearer"},
+				"session": map[string]string{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+			},
+			"schemas": map[string]any{
+				"Error": map[string]any{"type": "object", "properties": map[string]any{
+					"error": map[string]any{"type": "object", "properties": map[string]any{
+						"code": map[string]string{"type": "string"}, "message": map[string]string{"type": "string"},
+						"fields": map[string]any{"type": "object", "additionalProperties": map[string]string{"type": "string"}},
+					}},
+				}},
+			},
+		},
+	}
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, s.openAPIDoc())
+	return nil
+}

@@ -1,0 +1,242 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/department"
+	"qifu/internal/place"
+	"qifu/internal/store"
+)
+
+// regionJSON is a region in the API.
+type regionJSON struct {
+	Code       string      `json:"code"`
+	Name       string      `json:"name"`
+	Level      place.Level `json:"level"`
+	ParentCode string      `json:"parent_code,omitempty"`
+	Industrial bool        `json:"industrial,omitempty"`
+	WorkerID   int64       `json:"worker_id,omitempty"`
+}
+
+// gridJSON is a grid with its load.
+type gridJSON struct {
+	regionJSON
+	Enterprises int    `json:"enterprises"`
+	WorkerName  string `json:"worker_name,omitempty"`
+	OutsideNorm bool   `json:"outside_norm"`
+}
+
+func toRegionJSON(r place.Region) regionJSON {
+	return regionJSON{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode, Industrial: r.Industrial, WorkerID: r.WorkerID}
+}
+
+func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	list, err := s.store.Regions(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	out := make([]regionJSON, 0, len(list))
+	for _, reg := range list {
+		out = append(out, toRegionJSON(reg))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+func (s *Server) apiGrids(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	list, err := s.store.GridLoads(r.Context(), a, r.URL.Query().Get("under"))
+	if err != nil {
+		return err
+	}
+	out := make([]gridJSON, 0, len(list))
+	for _, g := range list {
+		if r.URL.Query().Get("outside_norm") == "true" && !g.OutsideNorm {
+			continue
+		}
+		out = append(out, gridJSON{regionJSON: toRegionJSON(g.Region), Enterprises: g.Enterprises,
+			WorkerName: g.WorkerName, OutsideNorm: g.OutsideNorm})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "norm": map[string]int{"min": place.GridNormMin, "max": place.GridNormMax}})
+	return nil
+}
+
+func (s *Server) apiSetGridWorker(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in struct {
+		UserID int64 `json:"user_id"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.store.SetGridWorker(r.Context(), a, r.PathValue("code"), in.UserID); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"grid": r.PathValue("code"), "worker_id": in.UserID})
+	return nil
+}
+
+// placesPageData is the region tree with grid loads.
+type placesPageData struct {
+	base
+	Nodes     []placeNode
+	Outside   int
+	NoWorker  int
+	CanManage bool
+	Workers   []workerOption
+	OnlyOut   bool
+}
+
+// placeNode is one line of the tree.
+type placeNode struct {
+	place.Region
+	Depth       int
+	Enterprises int
+	WorkerName  string
+	OutsideNorm bool
+	Grid        bool
+}
+
+type workerOption struct {
+	ID   int64
+	Name string
+}
+
+func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	regions, err := s.store.Regions(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	grids, err := s.store.GridLoads(r.Context(), a, "")
+	if err != nil {
+		return err
+	}
+	load := map[string]store.GridLoad{}
+	for _, g := range grids {
+		load[g.Code] = g
+	}
+	p := &placesPageData{CanManage: access.May(a.Role, access.RegionManage), OnlyOut: r.URL.Query().Get("outside") == "1"}
+	// Leaders and staff see their part of the tree: their region, its
+	// ancestors for orientation, and everything below it.
+	visible := func(code string) bool { return true }
+	if f := access.FilterFor(a, access.EnterpriseRead); f.Reach == access.Region {
+		prefix := place.Prefix(f.Code)
+		visible = func(code string) bool {
+			return strings.HasPrefix(code, prefix) ||
+				place.LevelOf(code) < f.Level && strings.HasPrefix(f.Code, place.Prefix(code))
+		}
+	}
+	children := map[string][]place.Region{}
+	var roots []place.Region
+	for _, reg := range regions {
+		if !visible(reg.Code) {
+			continue
+		}
+		if reg.ParentCode == "" {
+			roots = append(roots, reg)
+		} else {
+			children[reg.ParentCode] = append(children[reg.ParentCode], reg)
+		}
+	}
+	var walk func(reg place.Region, depth int)
+	walk = func(reg place.Region, depth int) {
+		n := placeNode{Region: reg, Depth: depth, Grid: reg.Level == place.Grid}
+		if g, ok := load[reg.Code]; ok {
+			n.Enterprises, n.WorkerName, n.OutsideNorm = g.Enterprises, g.WorkerName, g.OutsideNorm
+			if g.OutsideNorm {
+				p.Outside++
+			}
+			if g.WorkerID == 0 {
+				p.NoWorker++
+			}
+		}
+		if !p.OnlyOut || !n.Grid || n.OutsideNorm {
+			p.Nodes = append(p.Nodes, n)
+		}
+		for _, c := range children[reg.Code] {
+			walk(c, depth+1)
+		}
+	}
+	for _, root := range roots {
+		walk(root, 0)
+	}
+	if p.CanManage {
+		users, _, err := s.store.Users(r.Context(), a, store.UserQuery{Role: access.RoleGridWorker, Page: store.Page{Size: store.MaxPageSize}})
+		if err == nil {
+			for _, u := range users {
+				p.Workers = append(p.Workers, workerOption{ID: u.ID, Name: u.Name + "（" + u.Username + "）"})
+			}
+		}
+	}
+	p.Title = translate(langOf(r), "places.title")
+	s.render(w, r, http.StatusOK, "places", p)
+	return nil
+}
+
+func (s *Server) setGridWorkerPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, _ := strconv.ParseInt(r.FormValue("user_id"), 10, 64)
+	if err := s.store.SetGridWorker(r.Context(), a, r.PathValue("code"), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/places#"+r.PathValue("code"), http.StatusSeeOther)
+	return nil
+}
+
+// departmentJSON is a department in the API.
+type departmentJSON struct {
+	ID         int64  `json:"id"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	NameEn     string `json:"name_en"`
+	RegionCode string `json:"region_code"`
+	Phone      string `json:"phone"`
+	Staff      int    `json:"staff"`
+}
+
+func (s *Server) departments(r *http.Request) ([]department.Department, map[int64]int, error) {
+	a, _ := actorOf(r)
+	list, err := s.store.Departments(r.Context(), a)
+	if err != nil {
+		return nil, nil, err
+	}
+	staff, err := s.store.DepartmentStaffCounts(r.Context())
+	return list, staff, err
+}
+
+func (s *Server) apiDepartments(w http.ResponseWriter, r *http.Request) error {
+	list, staff, err := s.departments(r)
+	if err != nil {
+		return err
+	}
+	out := make([]departmentJSON, 0, len(list))
+	for _, d := range list {
+		out = append(out, departmentJSON{ID: d.ID, Code: d.Code, Name: d.Name, NameEn: d.NameEn, RegionCode: d.RegionCode,
+			Phone: d.Phone, Staff: staff[d.ID]})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+// departmentsPageData lists the alliance's departments.
+type departmentsPageData struct {
+	base
+	Items []department.Department
+	Staff map[int64]int
+}
+
+func (s *Server) departmentsPage(w http.ResponseWriter, r *http.Request) error {
+	list, staff, err := s.departments(r)
+	if err != nil {
+		return err
+	}
+	p := &departmentsPageData{Items: list, Staff: staff}
+	p.Title = translate(langOf(r), "dept.title")
+	s.render(w, r, http.StatusOK, "departments", p)
+	return nil
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+
+	"qifu/internal/access"
+)
+
+// authPolicy says who may call a route at all; what the caller may do to
+// which record is decided in the domain, by package access.
+type authPolicy int
+
+const (
+	public   authPolicy = iota // anyone, signed in or not
+	signedIn                   // a session cookie or an API token
+)
+
+// route is one entry of the surface. Action names the domain action the
+// route exercises, for the docs and the access tests; empty when the route
+// reads or changes only the caller's own things.
+type route struct {
+	method, path string
+	auth         authPolicy
+	action       access.Action
+	summary      string // one line, for the OpenAPI document
+	h            handler
+}
+
+// routes lists every route qifu serves, pages first, then the API.
+func (s *Server) routes() []route {
+	return []route{
+		// Operations.
+		{"GET", "/healthz", public, "", "process is up", s.healthz},
+		{"GET", "/readyz", public, "", "store reachable and migrated", s.readyz},
+		{"GET", "/metrics", public, "", "Prometheus metrics", s.serveMetrics},
+
+		// Pages.
+		{"GET", "/login", public, "", "sign-in page", s.loginPage},
+		{"POST", "/login", public, "", "sign in", s.login},
+		{"POST", "/logout", signedIn, "", "sign out", s.logout},
+		{"POST", "/lang", public, "", "switch language", s.switchLang},
+		{"GET", "/{$}", signedIn, "", "home page of the role", s.home},
+		{"GET", "/enterprises", signedIn, access.EnterpriseRead, "enterprise list", s.enterprisesPage},
+		{"GET", "/enterprises/new", signedIn, access.EnterpriseCreate, "new enterprise form", s.newEnterprisePage},
+		{"POST", "/enterprises", signedIn, access.EnterpriseCreate, "register an enterprise", s.createEnterprise},
+		{"GET", "/enterprises/{id}", signedIn, access.EnterpriseRead, "enterprise detail", s.enterprisePage},
+		{"GET", "/enterprises/{id}/edit", signedIn, access.EnterpriseUpdate, "edit enterprise form", s.editEnterprisePage},
+		{"POST", "/enterprises/{id}", signedIn, access.EnterpriseUpdate, "update an enterprise", s.updateEnterprise},
+		{"POST", "/enterprises/{id}/reveal", signedIn, access.PersonalView, "show full contact details", s.revealEnterprisePage},
+		{"GET", "/enterprises/export.xlsx", signedIn, access.EnterpriseExport, "export enterprises", s.exportEnterprises},
+		{"GET", "/enterprises/template.xlsx", signedIn, access.EnterpriseImport, "import template", s.importTemplate},
+		{"GET", "/enterprises/import", signedIn, access.EnterpriseImport, "import form", s.importPage},
+		{"POST", "/enterprises/import", signedIn, access.EnterpriseImport, "import enterprises", s.importEnterprisesPage},
+		{"GET", "/imports/{id}/problems.xlsx", signedIn, access.EnterpriseImport, "import error report", s.importProblems},
+		{"GET", "/places", signedIn, access.RegionRead, "regions and grid loads", s.placesPage},
+		{"POST", "/places/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.setGridWorkerPage},
+		{"GET", "/departments", signedIn, access.DepartmentRead, "departments", s.departmentsPage},
+		{"GET", "/users", signedIn, access.UserRead, "user list", s.usersPage},
+		{"GET", "/users/new", signedIn, access.UserManage, "new user form", s.newUserPage},
+		{"POST", "/users", signedIn, access.UserManage, "create a user", s.createUserPage},
+		{"GET", "/users/{id}", signedIn, access.UserRead, "user detail", s.userPage},
+		{"POST", "/users/{id}", signedIn, access.UserManage, "update a user", s.updateUserPage},
+		{"POST", "/users/{id}/password", signedIn, access.UserManage, "reset a password", s.resetPasswordPage},
+		{"POST", "/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.disableUserPage},
+		{"POST", "/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.enableUserPage},
+		{"GET", "/audit", signedIn, access.AuditRead, "audit log", s.auditPage},
+		{"GET", "/audit/export.csv", signedIn, access.AuditRead, "export the audit log", s.exportAudit},
+		{"GET", "/account", signedIn, "", "my account", s.accountPage},
+		{"POST", "/account/password", signedIn, "", "change my password", s.changePasswordPage},
+		{"POST", "/account/tokens", signedIn, "", "create an API token", s.createTokenPage},
+		{"POST", "/account/tokens/{id}/revoke", signedIn, "", "revoke an API token", s.revokeTokenPage},
+
+		// API.
+		{"GET", "/api/v1/openapi.json", public, "", "this document", s.openAPI},
+		{"POST", "/api/v1/login", public, "", "sign in; sets the session cookie", s.apiLogin},
+		{"GET", "/api/v1/me", signedIn, "", "the caller", s.apiMe},
+		{"GET", "/api/v1/enterprises", signedIn, access.EnterpriseRead, "list enterprises", s.apiEnterprises},
+		{"POST", "/api/v1/enterprises", signedIn, access.EnterpriseCreate, "register an enterprise", s.apiCreateEnterprise},
+		{"GET", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseRead, "one enterprise", s.apiEnterprise},
+		{"PUT", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseUpdate, "update an enterprise (needs version)", s.apiUpdateEnterprise},
+		{"POST", "/api/v1/enterprises/{id}/reveal", signedIn, access.PersonalView, "one enterprise with full contact details (audited)", s.apiRevealEnterprise},
+		{"GET", "/api/v1/enterprises/export", signedIn, access.EnterpriseExport, "export enterprises as .xlsx", s.exportEnterprises},
+		{"POST", "/api/v1/enterprises/import", signedIn, access.EnterpriseImport, "import enterprises from .xlsx", s.apiImportEnterprises},
+		{"GET", "/api/v1/regions", signedIn, access.RegionRead, "the region tree", s.apiRegions},
+		{"GET", "/api/v1/grids", signedIn, access.RegionRead, "grids with their loads", s.apiGrids},
+		{"PUT", "/api/v1/grids/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.apiSetGridWorker},
+		{"GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments", s.apiDepartments},
+		{"GET", "/api/v1/users", signedIn, access.UserRead, "list users", s.apiUsers},
+		{"POST", "/api/v1/users", signedIn, access.UserManage, "create a user", s.apiCreateUser},
+		{"GET", "/api/v1/users/{id}", signedIn, access.UserRead, "one user", s.apiUser},
+		{"PUT", "/api/v1/users/{id}", signedIn, access.UserManage, "update a user (needs version)", s.apiUpdateUser},
+		{"POST", "/api/v1/users/{id}/password", signedIn, access.UserManage, "reset a password", s.apiResetPassword},
+		{"POST", "/api/v1/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.apiDisableUser},
+		{"POST", "/api/v1/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.apiEnableUser},
+		{"GET", "/api/v1/audit", signedIn, access.AuditRead, "audit entries", s.apiAudit},
+		{"GET", "/api/v1/audit/verify", signedIn, access.AuditRead, "verify the audit chain", s.apiVerifyAudit},
+		{"GET", "/api/v1/tokens", signedIn, "", "my API tokens", s.apiTokens},
+		{"POST", "/api/v1/tokens", signedIn, "", "create an API token", s.apiCreateToken},
+		{"DELETE", "/api/v1/tokens/{id}", signedIn, "", "revoke an API token", s.apiRevokeToken},
+	}
+}
+
+// healthz answers whether the process is up.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// readyz answers whether the store answers and is fully migrated.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Warn("not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unreachable"})
+		return nil
+	}
+	if n, err := s.store.Pending(r.Context()); err != nil || n > 0 {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "migrations pending", "pending": n})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "store": s.store.Dialect()})
+	return nil
+}

@@ -1,0 +1,93 @@
+// Package web is qifu's HTTP face: server-rendered pages for people and a
+// JSON API under /api/v1 for programs, both calling the same store use
+// cases. routes.go lists the whole surface.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Config is what the web layer needs to know of the deployment.
+type Config struct {
+	StaffIdle     time.Duration // idle timeout of staff sessions
+	MaxBody       int64         // largest request body, bytes, except uploads
+	MaxUpload     int64         // largest uploaded workbook, bytes
+	MaxImportRows int           // most data rows in one imported workbook
+	SecureCookies bool          // set Secure on cookies (behind TLS)
+	Version       string
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	cfg     Config
+	pages   map[string]*template.Template
+	metrics *metrics
+}
+
+// New returns the qifu HTTP handler.
+func New(st *store.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 32 << 20
+	}
+	if cfg.MaxImportRows <= 0 {
+		cfg.MaxImportRows = 200_000
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: st, log: log, cfg: cfg, pages: pages, metrics: newMetrics()}
+	return s.handler(), nil
+}
+
+// handler builds the mux from the route table and wraps it in the
+// middleware every request passes.
+func (s *Server) handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		var h http.Handler = s.adapt(rt)
+		mux.Handle(rt.method+" "+rt.path, h)
+	}
+	mux.Handle("GET /static/", http.FileServerFS(assets))
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errCrossOrigin)
+	}))
+	var h http.Handler = mux
+	h = csrf.Handler(h)
+	h = s.limitBody(h)
+	h = securityHeaders(h)
+	h = s.observe(h)
+	h = s.recoverPanics(h)
+	return h
+}
+
+type ctxKey int
+
+const actorKey ctxKey = 1
+
+// actorOf returns the signed-in actor of a request.
+func actorOf(r *http.Request) (access.Actor, bool) {
+	a, ok := r.Context().Value(actorKey).(access.Actor)
+	return a, ok
+}
+
+func withActor(r *http.Request, a access.Actor) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), actorKey, a))
+}

@@ -1,0 +1,342 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/account"
+	"qifu/internal/department"
+	"qifu/internal/store"
+)
+
+// userJSON is a user in the API; the password hash never leaves the store.
+type userJSON struct {
+	ID           int64       `json:"id"`
+	Username     string      `json:"username"`
+	Name         string      `json:"name"`
+	Phone        string      `json:"phone"`
+	Role         access.Role `json:"role"`
+	RegionCode   string      `json:"region_code,omitempty"`
+	DepartmentID int64       `json:"department_id,omitempty"`
+	EnterpriseID int64       `json:"enterprise_id,omitempty"`
+	Disabled     bool        `json:"disabled"`
+	Locked       bool        `json:"locked"`
+	Version      int64       `json:"version"`
+	UpdatedAt    time.Time   `json:"updated_at"`
+}
+
+func toUserJSON(u account.User) userJSON {
+	return userJSON{ID: u.ID, Username: u.Username, Name: u.Name, Phone: u.Phone, Role: u.Role, RegionCode: u.RegionCode,
+		DepartmentID: u.DepartmentID, EnterpriseID: u.EnterpriseID, Disabled: u.Disabled,
+		Locked: u.LockedUntil.After(time.Now()), Version: u.Version, UpdatedAt: u.UpdatedAt.UTC()}
+}
+
+// userInput is what an administrator may set on a user.
+type userInput struct {
+	Username     string      `json:"username"`
+	Name         string      `json:"name"`
+	Phone        string      `json:"phone"`
+	Role         access.Role `json:"role"`
+	RegionCode   string      `json:"region_code"`
+	DepartmentID int64       `json:"department_id"`
+	EnterpriseID int64       `json:"enterprise_id"`
+	Password     string      `json:"password,omitempty"` // on create only
+	Version      int64       `json:"version,omitempty"`  // on update only
+}
+
+func (in userInput) user() account.User {
+	return account.User{Username: in.Username, Name: in.Name, Phone: in.Phone, Role: in.Role, RegionCode: in.RegionCode,
+		DepartmentID: in.DepartmentID, EnterpriseID: in.EnterpriseID}
+}
+
+func userQuery(r *http.Request) store.UserQuery {
+	q := r.URL.Query()
+	return store.UserQuery{Role: access.Role(q.Get("role")), Text: q.Get("q"), Disabled: q.Get("disabled"), Page: pageOf(r)}
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := userQuery(r)
+	list, total, err := s.store.Users(r.Context(), a, q)
+	if err != nil {
+		return err
+	}
+	out := listJSON[userJSON]{Items: []userJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
+	for _, u := range list {
+		out.Items = append(out.Items, toUserJSON(u))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toUserJSON(u))
+	return nil
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in userInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := s.store.CreateUser(r.Context(), a, in.user(), in.Password)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/users/"+itoa(u.ID))
+	writeJSON(w, http.StatusCreated, toUserJSON(u))
+	return nil
+}
+
+func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in userInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Version <= 0 {
+		return errVersionRequired
+	}
+	if _, err := s.store.UpdateUser(r.Context(), a, id, in.Version, in.user()); err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toUserJSON(u))
+	return nil
+}
+
+func (s *Server) apiResetPassword(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if !access.May(a.Role, access.UserManage) {
+		return access.ErrForbidden
+	}
+	if err := s.store.SetPassword(r.Context(), a, id, in.Password); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request) error {
+	return s.apiSetDisabled(w, r, true)
+}
+func (s *Server) apiEnableUser(w http.ResponseWriter, r *http.Request) error {
+	return s.apiSetDisabled(w, r, false)
+}
+
+func (s *Server) apiSetDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetDisabled(r.Context(), a, id, disabled); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// usersPageData is the user list.
+type usersPageData struct {
+	base
+	Query     store.UserQuery
+	Items     []account.User
+	Pager     pager
+	Roles     []access.Role
+	CanManage bool
+	Now       time.Time
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	q := userQuery(r)
+	list, total, err := s.store.Users(r.Context(), a, q)
+	if err != nil {
+		return err
+	}
+	p := &usersPageData{Query: q, Items: list, Pager: newPager(r, q.Page, total), Roles: access.Roles,
+		CanManage: access.May(a.Role, access.UserManage), Now: time.Now()}
+	p.Title = translate(langOf(r), "users.title")
+	s.render(w, r, http.StatusOK, "users", p)
+	return nil
+}
+
+// userFormData is the form to create or edit a user.
+type userFormData struct {
+	base
+	U           account.User
+	New         bool
+	Action      string
+	Roles       []access.Role
+	Departments []department.Department
+	CanManage   bool
+	Now         time.Time
+}
+
+func (s *Server) userForm(r *http.Request, p *userFormData) error {
+	a, _ := actorOf(r)
+	depts, err := s.store.Departments(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p.Departments, p.Roles, p.CanManage, p.Now = depts, access.Roles, access.May(a.Role, access.UserManage), time.Now()
+	return nil
+}
+
+func (s *Server) newUserPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.UserManage) {
+		return access.ErrForbidden
+	}
+	p := &userFormData{New: true, Action: "/users"}
+	if err := s.userForm(r, p); err != nil {
+		return err
+	}
+	p.Title = translate(langOf(r), "users.new")
+	s.render(w, r, http.StatusOK, "user", p)
+	return nil
+}
+
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	p := &userFormData{U: u, Action: "/users/" + itoa(id)}
+	if err := s.userForm(r, p); err != nil {
+		return err
+	}
+	p.Title = u.Name
+	s.render(w, r, http.StatusOK, "user", p)
+	return nil
+}
+
+func userFromForm(r *http.Request) account.User {
+	dept, _ := strconv.ParseInt(r.FormValue("department_id"), 10, 64)
+	ent, _ := strconv.ParseInt(r.FormValue("enterprise_id"), 10, 64)
+	return account.User{Username: r.FormValue("username"), Name: strings.TrimSpace(r.FormValue("name")),
+		Phone: strings.TrimSpace(r.FormValue("phone")), Role: access.Role(r.FormValue("role")),
+		RegionCode: strings.TrimSpace(r.FormValue("region_code")), DepartmentID: dept, EnterpriseID: ent}
+}
+
+func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	u := userFromForm(r)
+	created, err := s.store.CreateUser(r.Context(), a, u, r.FormValue("password"))
+	if err != nil {
+		m, err := formErrors(err, langOf(r))
+		if err != nil {
+			return err
+		}
+		p := &userFormData{U: u, New: true, Action: "/users"}
+		if err := s.userForm(r, p); err != nil {
+			return err
+		}
+		p.Errors = m
+		s.render(w, r, http.StatusUnprocessableEntity, "user", p)
+		return nil
+	}
+	http.Redirect(w, r, "/users/"+itoa(created.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
+	if version <= 0 {
+		return errVersionRequired
+	}
+	u := userFromForm(r)
+	if _, err := s.store.UpdateUser(r.Context(), a, id, version, u); err != nil {
+		m, err := formErrors(err, langOf(r))
+		if err != nil {
+			return err
+		}
+		u.ID, u.Version = id, version
+		p := &userFormData{U: u, Action: "/users/" + itoa(id)}
+		if err := s.userForm(r, p); err != nil {
+			return err
+		}
+		p.Errors = m
+		s.render(w, r, http.StatusUnprocessableEntity, "user", p)
+		return nil
+	}
+	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if !access.May(a.Role, access.UserManage) {
+		return access.ErrForbidden
+	}
+	if err := s.store.SetPassword(r.Context(), a, id, r.FormValue("password")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) disableUserPage(w http.ResponseWriter, r *http.Request) error {
+	return s.setDisabledPage(w, r, true)
+}
+func (s *Server) enableUserPage(w http.ResponseWriter, r *http.Request) error {
+	return s.setDisabledPage(w, r, false)
+}
+
+func (s *Server) setDisabledPage(w http.ResponseWriter, r *http.Request, disabled bool) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetDisabled(r.Context(), a, id, disabled); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
+	return nil
+}
