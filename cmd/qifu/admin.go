@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -63,7 +64,8 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 	if !empty {
 		return errors.New("the store is not empty; demo data is loaded only into an empty store")
 	}
-	return demoIfEmpty(ctx, st, stdout, log)
+	_, err = demoIfEmpty(ctx, st, stdout, log)
+	return err
 }
 
 // readPassword reads one line from stdin.
@@ -324,7 +326,7 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log})
+	st, err := openExisting(ctx, c, log)
 	if err != nil {
 		return err
 	}
@@ -348,7 +350,7 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log})
+	st, err := openExisting(ctx, c, log)
 	if err != nil {
 		return err
 	}
@@ -363,6 +365,18 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", n)
 	return nil
+}
+
+// openExisting opens the configured store as it is, without migrating it. It
+// refuses an SQLite file that does not exist, so that a mistyped --db is an
+// error rather than a new, empty store that is then backed up or verified.
+func openExisting(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
+	if !store.IsPostgres(c.DB) {
+		if _, err := os.Stat(c.DB); err != nil {
+			return nil, fmt.Errorf("no store at %s: %w", c.DB, err)
+		}
+	}
+	return store.Open(ctx, store.Options{DSN: c.DB, Logger: log})
 }
 
 func asFault(err error) *fault.Error { return fault.As(err) }

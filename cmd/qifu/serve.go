@@ -46,13 +46,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	var demoAccounts []web.DemoAccount
 	if c.Demo {
-		if err := demoIfEmpty(ctx, st, stdout, log); err != nil {
+		d, err := demoIfEmpty(ctx, st, stdout, log)
+		if err != nil {
 			return err
+		}
+		for _, u := range d.Accounts() {
+			demoAccounts = append(demoAccounts, web.DemoAccount{Username: u.Username, Role: u.Role})
 		}
 	}
 	h, err := web.New(st, log, web.Config{StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
-		SecureCookies: c.SecureCookies, Version: version})
+		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts})
 	if err != nil {
 		return err
 	}
@@ -127,21 +132,21 @@ func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
 
 // demoIfEmpty loads the demo dataset into an empty store and prints the
 // demo accounts.
-func demoIfEmpty(ctx context.Context, st *store.Store, stdout io.Writer, log *slog.Logger) error {
+func demoIfEmpty(ctx context.Context, st *store.Store, stdout io.Writer, log *slog.Logger) (demo.Dataset, error) {
 	empty, err := st.Empty(ctx)
 	if err != nil {
-		return err
+		return demo.Dataset{}, err
 	}
 	d := demo.Generate(1)
 	if empty {
 		start := time.Now()
 		if err := st.LoadDemo(ctx, d); err != nil {
-			return fmt.Errorf("load demo: %w", err)
+			return d, fmt.Errorf("load demo: %w", err)
 		}
 		log.Info("demo data loaded", "enterprises", len(d.Enterprises), "users", len(d.Users), "took", time.Since(start).Round(time.Millisecond))
 	}
 	printAccounts(stdout, d)
-	return nil
+	return d, nil
 }
 
 func printAccounts(w io.Writer, d demo.Dataset) {

@@ -41,8 +41,8 @@ func (s *Store) Users(ctx context.Context, actor access.Actor, q UserQuery) ([]a
 		args = append(args, string(q.Role))
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
-		where += ` AND (u.username LIKE ? ESCAPE '\' OR u.name LIKE ? ESCAPE '\')`
-		args = append(args, "%"+escapeLike(t)+"%", "%"+escapeLike(t)+"%")
+		where += ` AND (u.username LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`
+		args = append(args, "%"+escapeLike(lowerASCII(t))+"%", "%"+escapeLike(lowerASCII(t))+"%")
 	}
 	switch q.Disabled {
 	case "yes":

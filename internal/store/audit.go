@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -145,6 +146,9 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	if err := rows.Err(); err != nil {
 		return v.Checked, err
 	}
+	if v.Checked == 0 && seq == 0 && head == "" {
+		return 0, nil // nothing recorded yet (audit.Verifier.Head misreads an empty chain)
+	}
 	return v.Checked, v.Head(seq, head)
 }
 
@@ -169,6 +173,18 @@ func (p Page) bounds() (limit, offset int) {
 		n = 1
 	}
 	return size, (n - 1) * size
+}
+
+// lowerASCII lower-cases the ASCII letters of s, as LOWER does in both
+// stores (SQLite's LIKE ignores ASCII case, PostgreSQL's does not, so text
+// searches compare LOWER(column) with a lower-cased pattern).
+func lowerASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
 
 // escapeLike escapes the LIKE wildcards of s with backslash; queries using

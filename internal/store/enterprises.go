@@ -137,8 +137,8 @@ func (q EnterpriseQuery) where(actor access.Actor, action access.Action) (string
 		args = append(args, q.Tag)
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
-		w = append(w, `(e.name LIKE ? ESCAPE '\' OR e.credit_code LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+escapeLike(t)+"%", escapeLike(strings.ToUpper(t))+"%")
+		w = append(w, `(LOWER(e.name) LIKE ? ESCAPE '\' OR e.credit_code LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+escapeLike(lowerASCII(t))+"%", escapeLike(strings.ToUpper(t))+"%")
 	}
 	if q.Unconfirmed {
 		w = append(w, "e.code_unconfirmed = TRUE")
@@ -195,26 +195,39 @@ func (s *Store) ExportEnterprises(ctx context.Context, actor access.Actor, q Ent
 		return fmt.Errorf("export enterprises: %w", err)
 	}
 	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		e, err := scanEnterprise(rows)
-		if err != nil {
-			return fmt.Errorf("scan enterprise: %w", err)
+	n := 0 // rows handed to fn
+	err = func() error {
+		for rows.Next() {
+			e, err := scanEnterprise(rows)
+			if err != nil {
+				return fmt.Errorf("scan enterprise: %w", err)
+			}
+			t := access.Target{Place: ancestryOf(e), EnterpriseID: e.ID, Assigned: actor.Role == access.RoleCadre}
+			if !access.Allows(actor, access.PersonalView, t) {
+				mask(&e)
+			}
+			n++
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
-		t := access.Target{Place: ancestryOf(e), EnterpriseID: e.ID, Assigned: actor.Role == access.RoleCadre}
-		if !access.Allows(actor, access.PersonalView, t) {
-			mask(&e)
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("export enterprises: %w", err)
 		}
-		if err := fn(e); err != nil {
-			return err
-		}
-		n++
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("export enterprises: %w", err)
+		return nil
+	}()
+	// An export that stops part way, as when the download is cancelled, is
+	// audited too, with the rows that left.
+	result := "ok"
+	if err != nil {
+		result = "failed"
 	}
 	q.Page = Page{}
-	return s.Record(ctx, actor, "enterprise.export", "enterprises", "ok", map[string]any{"query": q, "rows": n})
+	if rerr := s.Record(context.WithoutCancel(ctx), actor, "enterprise.export", "enterprises", result,
+		map[string]any{"query": q, "rows": n}); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // mask hides the personal data of an enterprise record.
@@ -291,6 +304,9 @@ func (h db) place(ctx context.Context, e *enterprise.Enterprise) error {
 
 // CreateEnterprise registers an enterprise in a grid within the actor's scope.
 func (s *Store) CreateEnterprise(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (enterprise.Enterprise, error) {
+	if !access.May(actor.Role, access.EnterpriseCreate) {
+		return e, access.ErrForbidden
+	}
 	e.Normalize()
 	if err := e.Validate(false).Err(); err != nil {
 		return e, err

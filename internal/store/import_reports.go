@@ -29,9 +29,11 @@ func (s *Store) SaveImportReport(ctx context.Context, actor access.Actor, conten
 	return id, nil
 }
 
-// ImportReport returns an error report to the user who imported it.
+// ImportReport returns an error report to the user who imported it, for
+// reportLifetime after the import.
 func (s *Store) ImportReport(ctx context.Context, actor access.Actor, id int64) ([]byte, error) {
 	var content []byte
-	err := scan(s.reader().row(ctx, "SELECT content FROM import_reports WHERE id = ? AND user_id = ?", id, actor.UserID), &content)
+	err := scan(s.reader().row(ctx, "SELECT content FROM import_reports WHERE id = ? AND user_id = ? AND created_at >= ?",
+		id, actor.UserID, s.now().Add(-reportLifetime).UnixMilli()), &content)
 	return content, err
 }

@@ -102,12 +102,14 @@ func (s *Store) GridLoads(ctx context.Context, actor access.Actor, under string)
 	if !access.May(actor.Role, access.RegionRead) {
 		return nil, access.ErrForbidden
 	}
-	f := access.FilterFor(actor, access.RegionRead)
+	// The scope is the actor's enterprise scope: a regional role sees the
+	// grids of its region, and counts only what it may read.
+	f := access.FilterFor(actor, access.EnterpriseRead)
+	scope, args := scopeSQL(f)
 	q := `SELECT g.code, g.name, g.level, g.parent_code, g.industrial, COALESCE(g.worker_id, 0), COALESCE(u.name, ''),
-		(SELECT COUNT(*) FROM enterprises e WHERE e.grid_code = g.code)
+		(SELECT COUNT(*) FROM enterprises e WHERE e.grid_code = g.code AND ` + scope + `)
 		FROM regions g LEFT JOIN users u ON u.id = g.worker_id
 		WHERE g.level = 5`
-	var args []any
 	if f.Reach == access.Region {
 		q += " AND g.code LIKE ?"
 		args = append(args, place.Prefix(f.Code)+"%")
@@ -146,17 +148,30 @@ func (s *Store) SetGridWorker(ctx context.Context, actor access.Actor, grid stri
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.RegionManage, access.RegionRead, access.Target{Place: a}); err != nil {
-			return err
+		// Every role reads the region tree, but a grid outside the scope
+		// of a role that manages grids is not found, as records are.
+		if !access.May(actor.Role, access.RegionManage) {
+			return access.ErrForbidden
 		}
-		var role string
-		var region *string
-		if err := scan(tx.db().row(ctx, "SELECT role, region_code FROM users WHERE id = ? AND disabled = FALSE", userID),
+		if !access.Allows(actor, access.RegionManage, access.Target{Place: a}) {
+			return fault.ErrNotFound
+		}
+		var role, region string
+		noWorker := fault.New(fault.Invalid, "no_such_worker", "网格员账号不存在或已停用", "no such active grid worker")
+		if err := scan(tx.db().row(ctx, "SELECT role, COALESCE(region_code, '') FROM users WHERE id = ? AND disabled = FALSE", userID),
 			&role, &region); err != nil {
-			return fault.New(fault.Invalid, "no_such_worker", "网格员账号不存在或已停用", "no such active grid worker")
+			return noWorker
+		}
+		// The worker comes from within the actor's scope too.
+		if !access.Allows(actor, access.RegionManage, access.Target{Place: placeOfCode(region)}) {
+			return noWorker
 		}
 		if access.Role(role) != access.RoleGridWorker {
 			return fault.New(fault.Invalid, "not_grid_worker", "只能指定网格员角色的账号", "only a grid worker can be responsible for a grid")
+		}
+		// A worker moving here leaves the grid they had, as UpdateUser does.
+		if _, err := tx.db().exec(ctx, "UPDATE regions SET worker_id = NULL WHERE worker_id = ? AND code <> ?", userID, grid); err != nil {
+			return fmt.Errorf("clear previous grid: %w", err)
 		}
 		if _, err := tx.db().exec(ctx, "UPDATE regions SET worker_id = ? WHERE code = ?", userID, grid); err != nil {
 			return fmt.Errorf("set grid worker: %w", err)

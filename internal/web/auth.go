@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 
@@ -15,16 +16,20 @@ type loginPageData struct {
 	Username string
 	Next     string
 	Message  string
+	Demo     []DemoAccount
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "login", &loginPageData{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "login", &loginPageData{Next: safeNext(r.URL.Query().Get("next")), Demo: s.cfg.DemoAccounts})
 	return nil
 }
 
-// safeNext keeps a redirect target on this site.
+// safeNext keeps a redirect target on this site. Control characters are
+// refused too: browsers drop tabs and newlines from a Location, so that
+// "/\t/evil.example" would lead to //evil.example.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return next
@@ -34,7 +39,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	username := strings.TrimSpace(strings.ToLower(r.FormValue("username")))
 	sess, err := s.store.Login(r.Context(), username, r.FormValue("password"), clientAddr(r), s.cfg.StaffIdle)
 	if k := fault.KindOf(err); k == fault.Unauthorized || k == fault.Locked {
-		p := &loginPageData{Username: username, Next: safeNext(r.FormValue("next"))}
+		p := &loginPageData{Username: username, Next: safeNext(r.FormValue("next")), Demo: s.cfg.DemoAccounts}
 		p.Message = fault.As(err).Message.In(langOf(r))
 		s.render(w, r, status(k), "login", p)
 		return nil
@@ -113,6 +118,14 @@ func decode(r *http.Request, v any) error {
 		return &fault.Error{Kind: fault.Invalid, Code: "bad_json",
 			Message: fault.Msg{Zh: "请求内容不是有效的 JSON 或含有不允许的字段：" + err.Error(),
 				En: "the body is not valid JSON for this call: " + err.Error()}}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var mbe *http.MaxBytesError
+		if asMaxBytes(err, &mbe) {
+			return err
+		}
+		return &fault.Error{Kind: fault.Invalid, Code: "bad_json",
+			Message: fault.Msg{Zh: "请求内容在 JSON 之后还有多余的数据", En: "the body has data after the JSON value"}}
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func (in enterpriseInput) enterprise() enterprise.Enterprise {
 func enterpriseQuery(r *http.Request) store.EnterpriseQuery {
 	q := r.URL.Query()
 	return store.EnterpriseQuery{
-		Region: q.Get("region"), Industry: q.Get("industry"), Size: enterprise.SizeClass(q.Get("size")),
+		Region: q.Get("region"), Industry: q.Get("industry"), Size: enterprise.SizeClass(q.Get("class")),
 		KeyLevel: q.Get("key"), ForeignTrade: q.Get("foreign"), Tag: q.Get("tag"), Text: q.Get("q"),
 		Unconfirmed: q.Get("unconfirmed") == "1", Page: pageOf(r),
 	}

@@ -90,6 +90,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	page := &errorPage{Status: code, Message: pe.Message.In(lang)}
+	page.Title = translate(lang, "err.title")
 	s.render(w, r, code, "error", page)
 }
 

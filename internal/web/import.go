@@ -35,7 +35,8 @@ type rejectedRow struct {
 var errNoFile = fault.Fields{"file": {Zh: "请选择要导入的 .xlsx 文件", En: "choose an .xlsx file to import"}}.Err()
 
 // importFile reads the workbook of an import: the multipart field "file",
-// or for the API also a bare .xlsx body.
+// or for the API also a bare .xlsx body. Every part is read, so that a
+// "strict" field after the file counts as well as one before it.
 func importFile(r *http.Request) (io.Reader, error) {
 	ct := r.Header.Get("Content-Type")
 	if strings.HasPrefix(ct, "multipart/form-data") {
@@ -43,6 +44,7 @@ func importFile(r *http.Request) (io.Reader, error) {
 		if err != nil {
 			return nil, errNoFile
 		}
+		var file io.Reader
 		for parts := 0; parts < 10; parts++ {
 			p, err := mr.NextPart()
 			if err == io.EOF {
@@ -51,16 +53,20 @@ func importFile(r *http.Request) (io.Reader, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read upload: %w", err)
 			}
-			if p.FormName() == "strict" {
+			switch p.FormName() {
+			case "strict":
 				b, _ := io.ReadAll(io.LimitReader(p, 8))
 				r.Form = map[string][]string{"strict": {string(b)}}
-				continue
-			}
-			if p.FormName() == "file" {
-				return readAll(p)
+			case "file":
+				if file, err = readAll(p); err != nil {
+					return nil, err
+				}
 			}
 		}
-		return nil, errNoFile
+		if file == nil {
+			return nil, errNoFile
+		}
+		return file, nil
 	}
 	if r.ContentLength == 0 {
 		return nil, errNoFile

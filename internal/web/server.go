@@ -26,6 +26,14 @@ type Config struct {
 	MaxImportRows int           // most data rows in one imported workbook
 	SecureCookies bool          // set Secure on cookies (behind TLS)
 	Version       string
+	// DemoAccounts are shown on the sign-in page of a demo deployment.
+	DemoAccounts []DemoAccount
+}
+
+// DemoAccount is a demo username and its role.
+type DemoAccount struct {
+	Username string
+	Role     access.Role
 }
 
 // Server holds the dependencies of the handlers.

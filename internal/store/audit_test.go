@@ -1,0 +1,191 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"qifu/internal/access"
+	"qifu/internal/audit"
+	"qifu/internal/store"
+)
+
+func TestAudit(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		all := store.AuditQuery{}
+		admin := s.actor(t, "admin")
+		ids := s.ids(t)
+
+		t.Run("a series of actions", func(t *testing.T) {
+			before := s.auditCount(t, all)
+			if err := s.Record(ctx, admin, "test.note", "store", "ok", map[string]string{"note": "吹哨报到"}); err != nil {
+				t.Fatal(err)
+			}
+			e, err := s.Enterprise(ctx, admin, ids[dataset.Enterprises[1].CreditCode])
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Address = "新碶街道明州路 88 号"
+			if _, err := s.UpdateEnterprise(ctx, admin, e.ID, e.Version, e); err != nil {
+				t.Fatal(err)
+			}
+			s.Login(ctx, "nobody", "x", addr, 0) // fails, and is audited
+			if _, _, err := s.CreateToken(ctx, admin, "备份"); err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.VerifyAudit(ctx)
+			if err != nil {
+				t.Fatalf("VerifyAudit: %v", err)
+			}
+			if want := before + 4; n != int64(want) {
+				t.Errorf("VerifyAudit checked %d entries; want %d", n, want)
+			}
+			list, total, err := s.AuditLog(ctx, s.actor(t, "auditor"), store.AuditQuery{Page: store.Page{Size: 4}})
+			if err != nil || total != int(n) || len(list) != 4 {
+				t.Fatalf("AuditLog = %d of %d, %v", len(list), total, err)
+			}
+			wantActions := []string{"token.create", "login", "enterprise.update", "test.note"} // newest first
+			for i, e := range list {
+				if e.Action != wantActions[i] || e.ID != n-int64(i) {
+					t.Errorf("entry %d: %d %s; want %d %s", i, e.ID, e.Action, n-int64(i), wantActions[i])
+				}
+			}
+			if list[2].Detail == "{}" || list[2].ActorName != admin.Name {
+				t.Errorf("update entry %+v: want its changes and actor", list[2])
+			}
+			_, _, err = s.AuditLog(ctx, admin, all)
+			wantForbidden(t, err)
+		})
+
+		t.Run("concurrent writers on two instances", func(t *testing.T) {
+			before, err := s.VerifyAudit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other := openStore(t, s.dsn, s.clock) // a second instance on the same database
+			const writers, each = 8, 5
+			var wg sync.WaitGroup
+			errs := make(chan error, writers*each*2)
+			for w := range writers {
+				st := s.Store
+				if w%2 == 1 {
+					st = other.Store
+				}
+				wg.Go(func() {
+					for i := range each {
+						// Each writer updates enterprises of its own, so
+						// no update conflicts with another.
+						id := ids[dataset.Enterprises[100+w*each+i].CreditCode]
+						e, err := st.Enterprise(ctx, admin, id)
+						if err != nil {
+							errs <- err
+							continue
+						}
+						e.Employees++
+						if _, err := st.UpdateEnterprise(ctx, admin, id, e.Version, e); err != nil {
+							errs <- fmt.Errorf("writer %d: update: %w", w, err)
+						}
+						if err := st.Record(ctx, admin, "test.concurrent", fmt.Sprintf("writer/%d", w), "ok", i); err != nil {
+							errs <- fmt.Errorf("writer %d: record: %w", w, err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			for name, st := range map[string]*testStore{"first": s, "second": other} {
+				n, err := st.VerifyAudit(ctx)
+				if err != nil {
+					t.Errorf("%s instance: VerifyAudit: %v", name, err)
+				}
+				if want := before + writers*each*2; n != want {
+					t.Errorf("%s instance: VerifyAudit checked %d entries; want %d", name, n, want)
+				}
+			}
+		})
+
+		t.Run("tampering", func(t *testing.T) {
+			n, err := s.VerifyAudit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := s.raw(t)
+			exec := func(q string) {
+				t.Helper()
+				if _, err := db.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			wantBreak := func(id int64) {
+				t.Helper()
+				_, err := s.VerifyAudit(ctx)
+				var b audit.Break
+				if !errors.As(err, &b) || b.ID != id {
+					t.Fatalf("VerifyAudit after tampering = %v; want a break at entry %d", err, id)
+				}
+			}
+			var detail, actor string
+			if err := db.QueryRowContext(ctx, "SELECT detail, actor_name FROM audit_log WHERE id = 3").Scan(&detail, &actor); err != nil {
+				t.Fatal(err)
+			}
+			tests := []struct {
+				name            string
+				tamper, restore string
+				at              int64
+			}{
+				{"detail changed", `UPDATE audit_log SET detail = '{"tampered":true}' WHERE id = 3`,
+					fmt.Sprintf("UPDATE audit_log SET detail = '%s' WHERE id = 3", detail), 3},
+				{"actor changed", "UPDATE audit_log SET actor_name = 'someone else' WHERE id = 3",
+					fmt.Sprintf("UPDATE audit_log SET actor_name = '%s' WHERE id = 3", actor), 3},
+				{"time changed", "UPDATE audit_log SET at = at + 1 WHERE id = 2", "UPDATE audit_log SET at = at - 1 WHERE id = 2", 2},
+				{"renumbered", fmt.Sprintf("UPDATE audit_log SET id = %d WHERE id = 5", 1<<40),
+					fmt.Sprintf("UPDATE audit_log SET id = 5 WHERE id = %d", int64(1)<<40), 5},
+				{"last entry changed", fmt.Sprintf("UPDATE audit_log SET result = 'denied' WHERE id = %d", n),
+					fmt.Sprintf("UPDATE audit_log SET result = 'ok' WHERE id = %d", n), n},
+				{"head moved back", "UPDATE audit_head SET seq = seq - 1", "UPDATE audit_head SET seq = seq + 1", n - 1},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					exec(tt.tamper)
+					wantBreak(tt.at)
+					exec(tt.restore)
+					if m, err := s.VerifyAudit(ctx); err != nil || m != n {
+						t.Fatalf("VerifyAudit after restoring = %d, %v; want %d, nil", m, err, n)
+					}
+				})
+			}
+			t.Run("last entry removed", func(t *testing.T) {
+				exec(fmt.Sprintf("DELETE FROM audit_log WHERE id = %d", n))
+				wantBreak(n)
+			})
+		})
+	})
+}
+
+// TestAuditOnEmptyStore checks the chain of a store that has recorded nothing,
+// and one entry.
+func TestAuditOnEmptyStore(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		if empty, err := s.Empty(ctx); err != nil || !empty {
+			t.Errorf("Empty = %v, %v; want true", empty, err)
+		}
+		if n, err := s.VerifyAudit(ctx); err != nil || n != 0 {
+			t.Fatalf("VerifyAudit on an empty store = %d, %v; want 0, nil", n, err)
+		}
+		if err := s.Record(ctx, access.System("test"), "test.first", "store", "ok", nil); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.VerifyAudit(ctx); err != nil || n != 1 {
+			t.Fatalf("VerifyAudit after one entry = %d, %v; want 1, nil", n, err)
+		}
+	})
+}

@@ -1,0 +1,200 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"qifu/internal/access"
+	"qifu/internal/account"
+	"qifu/internal/fault"
+	"qifu/internal/place"
+	"qifu/internal/store"
+)
+
+func TestRegions(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+
+		t.Run("demo loads only into an empty store", func(t *testing.T) {
+			if empty, err := s.Empty(ctx); err != nil || empty {
+				t.Fatalf("Empty = %v, %v; want false", empty, err)
+			}
+			wantKind(t, s.LoadDemo(ctx, dataset), fault.Conflict)
+		})
+
+		t.Run("tree", func(t *testing.T) {
+			list, err := s.Regions(ctx, s.actor(t, "grid"))
+			if err != nil || len(list) != len(dataset.Regions) {
+				t.Fatalf("Regions = %d regions, %v; want %d", len(list), err, len(dataset.Regions))
+			}
+			for i, r := range list {
+				if i > 0 && r.Level < list[i-1].Level {
+					t.Errorf("region %s of level %d listed after level %d", r.Code, r.Level, list[i-1].Level)
+				}
+			}
+			_, err = s.Regions(ctx, s.actor(t, "enterprise"))
+			wantForbidden(t, err)
+		})
+
+		t.Run("departments", func(t *testing.T) {
+			list, err := s.Departments(ctx, s.actor(t, "enterprise"))
+			if err != nil || len(list) != len(dataset.Departments) {
+				t.Fatalf("Departments = %d, %v; want %d", len(list), err, len(dataset.Departments))
+			}
+			staff, err := s.DepartmentStaffCounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, d := range list {
+				if d.Code != dataset.Departments[i].Code || d.RegionCode != dataset.Departments[i].RegionCode {
+					t.Errorf("department %d = %s of %s; want %s of %s", i, d.Code, d.RegionCode,
+						dataset.Departments[i].Code, dataset.Departments[i].RegionCode)
+				}
+				if staff[d.ID] != 1 {
+					t.Errorf("department %s has %d staff; the demo gives each one", d.Code, staff[d.ID])
+				}
+			}
+		})
+
+		t.Run("grid loads", func(t *testing.T) {
+			community := demoUser(t, "community").RegionCode
+			want := map[string]int{}
+			for _, e := range dataset.Enterprises {
+				if e.CommunityCode == community {
+					want[e.GridCode]++
+				}
+			}
+			list, err := s.GridLoads(ctx, s.actor(t, "community"), "")
+			if err != nil || len(list) != len(want) {
+				t.Fatalf("GridLoads = %d grids, %v; want %d", len(list), err, len(want))
+			}
+			for _, g := range list {
+				if g.Enterprises != want[g.Code] || g.WorkerID == 0 || g.WorkerName == "" {
+					t.Errorf("grid %s: %d enterprises, worker %d %q; want %d and a worker", g.Code, g.Enterprises,
+						g.WorkerID, g.WorkerName, want[g.Code])
+				}
+				if g.OutsideNorm != (want[g.Code] < place.GridNormMin || want[g.Code] > place.GridNormMax) {
+					t.Errorf("grid %s with %d enterprises: outside norm %v", g.Code, g.Enterprises, g.OutsideNorm)
+				}
+			}
+			all, err := s.GridLoads(ctx, s.actor(t, "admin"), "")
+			if err != nil || len(all) <= len(list) {
+				t.Errorf("GridLoads(admin) = %d grids, %v; want more than the community's %d", len(all), err, len(list))
+			}
+			under, err := s.GridLoads(ctx, s.actor(t, "admin"), community)
+			if err != nil || len(under) != len(list) {
+				t.Errorf("GridLoads(admin, under %s) = %d grids, %v; want %d", community, len(under), err, len(list))
+			}
+			// A cadre counts only the enterprises assigned to it.
+			cadre, err := s.GridLoads(ctx, s.actor(t, "cadre"), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := 0
+			for _, g := range cadre {
+				sum += g.Enterprises
+			}
+			if want := len(demoUser(t, "cadre").Assigned); sum != want {
+				t.Errorf("GridLoads(cadre) counts %d enterprises; want the %d assigned", sum, want)
+			}
+			_, err = s.GridLoads(ctx, s.actor(t, "lawyer"), "")
+			wantForbidden(t, err)
+		})
+
+		t.Run("grid worker", func(t *testing.T) {
+			admin := s.actor(t, "admin")
+			staff := s.actor(t, "community")
+			community := staff.RegionCode
+			var home, away []string // grids inside and outside the community
+			for _, r := range dataset.Regions {
+				if r.Level == place.Grid && r.ParentCode == community {
+					home = append(home, r.Code)
+				} else if r.Level == place.Grid {
+					away = append(away, r.Code)
+				}
+			}
+			worker := s.createUser(t, account.User{Username: "new.grid", Name: "新网格员", Role: access.RoleGridWorker, RegionCode: home[1]})
+			stranger := s.createUser(t, account.User{Username: "far.grid", Name: "外网格员", Role: access.RoleGridWorker, RegionCode: away[0]})
+			loads := func(t *testing.T) map[string]store.GridLoad {
+				t.Helper()
+				list, err := s.GridLoads(ctx, admin, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := map[string]store.GridLoad{}
+				for _, g := range list {
+					m[g.Code] = g
+				}
+				return m
+			}
+			awayWorker := loads(t)[away[0]].WorkerID
+			mover := loads(t)[home[2]].WorkerID
+
+			tests := []struct {
+				name  string
+				actor access.Actor
+				grid  string
+				user  int64
+				kind  fault.Kind // "" for success
+				code  string     // of the error
+			}{
+				{"not a grid worker", admin, home[0], s.actor(t, "cadre").UserID, fault.Invalid, "not_grid_worker"},
+				{"community staff are not grid workers", admin, home[0], staff.UserID, fault.Invalid, "not_grid_worker"},
+				{"no such user", admin, home[0], 1 << 40, fault.Invalid, "no_such_worker"},
+				{"not a grid", admin, community, worker.ID, fault.NotFound, ""},
+				{"no such grid", admin, community + "999", worker.ID, fault.NotFound, ""},
+				{"grid outside the community", staff, away[0], worker.ID, fault.NotFound, ""},
+				{"worker outside the community", staff, home[0], stranger.ID, fault.Invalid, "no_such_worker"},
+				{"street leader may not", s.actor(t, "street_leader"), home[0], worker.ID, fault.Forbidden, ""},
+				{"community staff name a worker", staff, home[0], worker.ID, "", ""},
+				{"administrator names a worker anywhere", admin, away[1], stranger.ID, "", ""},
+				{"a worker moves to another grid", staff, home[3], mover, "", ""},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					err := s.SetGridWorker(ctx, tt.actor, tt.grid, tt.user)
+					if tt.kind != "" {
+						wantKind(t, err, tt.kind)
+						if tt.code != "" && fault.As(err).Code != tt.code {
+							t.Errorf("error code %s; want %s", fault.As(err).Code, tt.code)
+						}
+						return
+					}
+					if err != nil {
+						t.Fatalf("SetGridWorker: %v", err)
+					}
+					m := loads(t)
+					if m[tt.grid].WorkerID != tt.user {
+						t.Errorf("grid %s has worker %d; want %d", tt.grid, m[tt.grid].WorkerID, tt.user)
+					}
+					a, err := s.Actor(ctx, tt.user)
+					if err != nil || a.RegionCode != tt.grid {
+						t.Errorf("the worker's scope is %s, %v; want grid %s", a.RegionCode, err, tt.grid)
+					}
+				})
+			}
+			// The workers left the grids they had: no grid names a worker
+			// whose scope is elsewhere.
+			m := loads(t)
+			if m[home[2]].WorkerID != 0 {
+				t.Errorf("grid %s still names worker %d, who moved to %s", home[2], m[home[2]].WorkerID, home[3])
+			}
+			if m[away[0]].WorkerID != awayWorker {
+				t.Errorf("grid %s: worker %d; want its own %d kept", away[0], m[away[0]].WorkerID, awayWorker)
+			}
+			for code, g := range m {
+				if g.WorkerID == 0 {
+					continue
+				}
+				a, err := s.Actor(ctx, g.WorkerID)
+				if err != nil || a.RegionCode != code {
+					t.Errorf("grid %s names worker %d, whose scope is %q (%v)", code, g.WorkerID, a.RegionCode, err)
+				}
+			}
+			if _, err := s.VerifyAudit(ctx); err != nil {
+				t.Errorf("VerifyAudit: %v", err)
+			}
+		})
+	})
+}

@@ -1,0 +1,584 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"qifu/internal/access"
+	"qifu/internal/demo"
+	"qifu/internal/enterprise"
+	"qifu/internal/sheet"
+)
+
+var (
+	codeCell  = regexp.MustCompile(`class="mono">([0-9A-Z]{18})</td>`)
+	phoneCell = regexp.MustCompile(`id="phone">([^<]*)</dd>`)
+)
+
+// TestAccessMatrix checks every role against every route: which enterprises
+// each showcase account sees, that records out of scope are not found, that
+// only roles with the reach change or reveal a record, and the status of
+// every route for every role and for no one signed in.
+func TestAccessMatrix(t *testing.T) {
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		for _, u := range showcase {
+			s.login(t, u.Username)
+		}
+		t.Run("records", func(t *testing.T) {
+			for _, u := range showcase {
+				t.Run(u.Username, func(t *testing.T) { checkRecords(t, s, u) })
+			}
+		})
+		t.Run("routes", func(t *testing.T) { checkRoutes(t, s) })
+		t.Run("signed out", func(t *testing.T) { checkSignedOut(t, s) })
+	})
+}
+
+// checkRecords checks what one account sees of the enterprises and what
+// it may do to one inside and one outside its scope.
+func checkRecords(t *testing.T, s *site, u demo.User) {
+	sc := scopeOf(u)
+	read := sc.codes(access.EnterpriseRead)
+
+	// The list holds exactly the enterprises in scope, phones masked.
+	got := s.listCodes(t, u.Username, "")
+	sameSet(t, "GET /api/v1/enterprises", got, read)
+	for code, e := range got {
+		if want := access.MaskPhone(byCode[code].Phone); e.Phone != want {
+			t.Errorf("list: %s phone %q, want masked %q", code, e.Phone, want)
+			break
+		}
+	}
+	// Filters narrow the scope, never widen it; "size" is the page size and
+	// "class" the size class.
+	small := map[string]bool{}
+	for code := range read {
+		if byCode[code].Size == enterprise.SizeSmall && byCode[code].ForeignTrade {
+			small[code] = true
+		}
+	}
+	sameSet(t, "GET /api/v1/enterprises?class=small&foreign=yes", s.listCodes(t, u.Username, "class=small&foreign=yes"), small)
+
+	if len(read) <= 200 {
+		res := s.as(t, u.Username, "GET", "/enterprises?size=200", nil)
+		if res.code != http.StatusOK {
+			t.Fatalf("GET /enterprises: %d", res.code)
+		}
+		html := map[string]bool{}
+		for _, m := range codeCell.FindAllSubmatch(res.body, -1) {
+			html[string(m[1])] = true
+		}
+		sameSet(t, "GET /enterprises (page)", html, read)
+		for code := range html {
+			if bytes.Contains(res.body, []byte(byCode[code].Phone)) {
+				t.Errorf("page list shows the full phone of %s", code)
+				break
+			}
+		}
+	}
+
+	// Exports hold the enterprises in the export scope, phones in full only
+	// where the role may see personal data.
+	res := s.as(t, u.Username, "GET", "/api/v1/enterprises/export", nil)
+	if want := may(u, access.EnterpriseExport, http.StatusOK); res.code != want {
+		t.Errorf("export: %d, want %d", res.code, want)
+	} else if res.code == http.StatusOK {
+		rows, err := sheet.ReadEnterprises(bytes.NewReader(res.body), 0)
+		if err != nil {
+			t.Fatalf("read export: %v", err)
+		}
+		exported := map[string]bool{}
+		for _, r := range rows {
+			exported[r.Enterprise.CreditCode] = true
+			e := byCode[r.Enterprise.CreditCode]
+			want := e.Phone
+			if !sc.allows(access.PersonalView, e) {
+				want = access.MaskPhone(e.Phone)
+			}
+			if r.Cells[4] != want {
+				t.Errorf("export: %s phone %q, want %q", e.CreditCode, r.Cells[4], want)
+				break
+			}
+		}
+		sameSet(t, "export", exported, sc.codes(access.EnterpriseExport))
+	}
+
+	// One enterprise in scope: read, reveal, change.
+	if in, ok := pick(func(e enterprise.Enterprise) bool { return sc.allows(access.EnterpriseRead, e) }); ok {
+		id := s.entID(t, in.CreditCode)
+		path := fmt.Sprintf("/api/v1/enterprises/%d", id)
+		res := s.as(t, u.Username, "GET", path, nil)
+		if res.code != http.StatusOK {
+			t.Fatalf("GET %s (in scope): %d %s", path, res.code, res.body)
+		}
+		var e enterpriseJSON
+		res.json(t, &e)
+		if e.Phone != access.MaskPhone(in.Phone) {
+			t.Errorf("GET %s: phone %q, want masked", path, e.Phone)
+		}
+		// The page offers editing and revealing exactly to those who may.
+		page := s.as(t, u.Username, "GET", fmt.Sprintf("/enterprises/%d", id), nil)
+		if page.code != http.StatusOK {
+			t.Errorf("GET /enterprises/%d (in scope): %d", id, page.code)
+		}
+		for what, may := range map[string]bool{
+			fmt.Sprintf(`href="/enterprises/%d/edit"`, id):     sc.allows(access.EnterpriseUpdate, in),
+			fmt.Sprintf(`action="/enterprises/%d/reveal"`, id): sc.allows(access.PersonalView, in),
+		} {
+			if bytes.Contains(page.body, []byte(what)) != may {
+				t.Errorf("GET /enterprises/%d: offers %s: %v, want %v", id, what, !may, may)
+			}
+		}
+
+		before := s.auditTotal(t, "action=enterprise.personal")
+		res = s.as(t, u.Username, "POST", path+"/reveal", nil)
+		if want := sc.want(access.PersonalView, in, http.StatusOK); res.code != want {
+			t.Errorf("POST %s/reveal: %d, want %d", path, res.code, want)
+		} else if want == http.StatusOK {
+			var full enterpriseJSON
+			res.json(t, &full)
+			if full.Phone != in.Phone {
+				t.Errorf("reveal: phone %q, want %q", full.Phone, in.Phone)
+			}
+		} else if code := res.errorCode(t); code != "forbidden" {
+			t.Errorf("reveal refused with code %q", code)
+		}
+		res = s.as(t, u.Username, "POST", fmt.Sprintf("/enterprises/%d/reveal", id), nil)
+		if want := sc.want(access.PersonalView, in, http.StatusOK); res.code != want {
+			t.Errorf("POST /enterprises/%d/reveal: %d, want %d", id, res.code, want)
+		} else if m := phoneCell.FindSubmatch(res.body); want == http.StatusOK && (m == nil || string(m[1]) != in.Phone) {
+			t.Errorf("revealed page shows phone %q, want %q", m, in.Phone)
+		}
+		reveals := 0
+		if sc.allows(access.PersonalView, in) {
+			reveals = 2
+		}
+		if n := s.auditTotal(t, "action=enterprise.personal"); n != before+reveals {
+			t.Errorf("reveals audited: %d, want %d", n-before, reveals)
+		}
+
+		change := inputOf(e)
+		change.Employees++
+		res = s.as(t, u.Username, "PUT", path, jsonBody(change))
+		if want := sc.want(access.EnterpriseUpdate, in, http.StatusOK); res.code != want {
+			t.Errorf("PUT %s: %d, want %d: %s", path, res.code, want, res.body)
+		} else if want == http.StatusOK {
+			var after enterpriseJSON
+			res.json(t, &after)
+			if after.Version != e.Version+1 || after.Employees != e.Employees+1 {
+				t.Errorf("PUT %s: version %d employees %d, want %d and %d", path, after.Version, after.Employees, e.Version+1, e.Employees+1)
+			}
+		} else if code := res.errorCode(t); code != "forbidden" {
+			t.Errorf("PUT refused with code %q", code)
+		}
+	}
+
+	// One enterprise out of scope: not found, whatever is asked.
+	if out, ok := pick(func(e enterprise.Enterprise) bool { return !sc.allows(access.EnterpriseRead, e) }); ok {
+		id := s.entID(t, out.CreditCode)
+		e := s.apiEnterprise(t, "admin", id)
+		path := fmt.Sprintf("/api/v1/enterprises/%d", id)
+		for _, c := range []struct {
+			method, path string
+			b            *body
+		}{
+			{"GET", path, nil},
+			{"PUT", path, jsonBody(inputOf(e))},
+			{"POST", path + "/reveal", nil},
+			{"GET", fmt.Sprintf("/enterprises/%d", id), nil},
+			{"GET", fmt.Sprintf("/enterprises/%d/edit", id), nil},
+			{"POST", fmt.Sprintf("/enterprises/%d", id), formBody(formOf(inputOf(e)))},
+			{"POST", fmt.Sprintf("/enterprises/%d/reveal", id), nil},
+		} {
+			res := s.as(t, u.Username, c.method, c.path, c.b)
+			if res.code != http.StatusNotFound {
+				t.Errorf("%s %s (out of scope): %d, want 404", c.method, c.path, res.code)
+				continue
+			}
+			if strings.HasPrefix(c.path, "/api/") {
+				if code := res.errorCode(t); code != "not_found" {
+					t.Errorf("%s %s: error code %q, want not_found", c.method, c.path, code)
+				}
+			}
+		}
+		if after := s.apiEnterprise(t, "admin", id); after.Version != e.Version {
+			t.Errorf("enterprise out of scope changed: version %d → %d", e.Version, after.Version)
+		}
+	}
+}
+
+// probe is one request of the route sweep and the status it should get.
+type probe struct {
+	path string
+	b    *body
+	want int
+}
+
+// checkRoutes calls every route of the table as every showcase account
+// and checks the status against the permission table.
+func checkRoutes(t *testing.T, s *site) {
+	showEnt := demoAccount("enterprise").EnterpriseCode
+	peer := gridUsers(showCommunity)[0] // a grid worker of the showcase community, not a showcase account
+	peerID := s.userID(t, peer.Username)
+
+	// An API token of the administrator, to revoke.
+	res := s.as(t, "admin", "POST", "/api/v1/tokens", jsonBody(map[string]string{"name": "matrix"}))
+	if res.code != http.StatusCreated {
+		t.Fatalf("create token: %d %s", res.code, res.body)
+	}
+	var tok tokenJSON
+	res.json(t, &tok)
+
+	// An import error report of the grid worker, to download.
+	var book bytes.Buffer
+	bad := newInput(showGrid)
+	bad.Phone = "12345"
+	if err := sheet.WriteEnterprises(&book, []enterprise.Enterprise{bad.enterprise()}); err != nil {
+		t.Fatal(err)
+	}
+	res = s.as(t, "grid", "POST", "/api/v1/enterprises/import", multipartBody(book.Bytes(), nil))
+	var imp importResult
+	res.json(t, &imp)
+	if res.code != http.StatusOK || imp.ReportURL == "" {
+		t.Fatalf("import with a bad row: %d %s", res.code, res.body)
+	}
+
+	// target is the enterprise a role's record routes are called on: one
+	// it reads, or else the showcase enterprise.
+	target := func(sc scope) (enterprise.Enterprise, int64) {
+		e, ok := pick(func(e enterprise.Enterprise) bool { return sc.allows(access.EnterpriseRead, e) })
+		if !ok {
+			e = byCode[showEnt]
+		}
+		return e, s.entID(t, e.CreditCode)
+	}
+	// createGrid is a grid the role may register enterprises in, or the
+	// showcase grid.
+	createGrid := func(sc scope) string {
+		for _, g := range grids() {
+			if sc.allows(access.EnterpriseCreate, placed(g)) {
+				return g
+			}
+		}
+		return showGrid
+	}
+	change := func(id int64) enterpriseInput {
+		in := inputOf(s.apiEnterprise(t, "admin", id))
+		in.Employees++
+		return in
+	}
+	peerVersion := func() int64 {
+		res := s.as(t, "admin", "GET", fmt.Sprintf("/api/v1/users/%d", peerID), nil)
+		var u userJSON
+		res.json(t, &u)
+		return u.Version
+	}
+	peerForm := url.Values{"name": {peer.Name}, "phone": {peer.Phone}, "role": {string(peer.Role)}, "region_code": {peer.RegionCode}}
+	peerPath := fmt.Sprintf("/users/%d", peerID)
+	gridWorker := map[string]int64{"user_id": s.userID(t, "grid")}
+	garbage := multipartBody([]byte("not a workbook"), nil)
+	newUser := func() url.Values {
+		name := fmt.Sprintf("matrix_%d", codeSeq.Add(1))
+		return url.Values{"username": {name}, "name": {"测试用户"}, "role": {"lawyer"}, "password": {demo.Password}}
+	}
+	newUserJSON := func() *body {
+		v := newUser()
+		return jsonBody(userInput{Username: v.Get("username"), Name: v.Get("name"), Role: access.RoleLawyer, Password: demo.Password})
+	}
+
+	cases := map[string]func(u demo.User, sc scope) probe{
+		"GET /healthz": func(demo.User, scope) probe { return probe{"/healthz", nil, 200} },
+		"GET /readyz":  func(demo.User, scope) probe { return probe{"/readyz", nil, 200} },
+		"GET /metrics": func(demo.User, scope) probe { return probe{"/metrics", nil, 200} },
+		"GET /login":   func(demo.User, scope) probe { return probe{"/login", nil, 200} },
+		"POST /login": func(demo.User, scope) probe {
+			return probe{"/login", formBody(url.Values{"username": {"nobody"}, "password": {"x"}}), 401}
+		},
+		"POST /logout": func(demo.User, scope) probe { return probe{"/logout", nil, 303} },
+		"POST /lang": func(demo.User, scope) probe {
+			return probe{"/lang", formBody(url.Values{"lang": {"zh"}, "back": {"/"}}), 303}
+		},
+		"GET /{$}":         func(demo.User, scope) probe { return probe{"/", nil, 200} },
+		"GET /enterprises": func(demo.User, scope) probe { return probe{"/enterprises", nil, 200} },
+		"GET /enterprises/new": func(u demo.User, _ scope) probe {
+			return probe{"/enterprises/new", nil, may(u, access.EnterpriseCreate, 200)}
+		},
+		"POST /enterprises": func(u demo.User, sc scope) probe {
+			return probe{"/enterprises", formBody(formOf(newInput(createGrid(sc)))), may(u, access.EnterpriseCreate, 303)}
+		},
+		"GET /enterprises/{id}": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/enterprises/%d", id), nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
+		"GET /enterprises/{id}/edit": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/enterprises/%d/edit", id), nil, sc.want(access.EnterpriseUpdate, e, 200)}
+		},
+		"POST /enterprises/{id}": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/enterprises/%d", id), formBody(formOf(change(id))), sc.want(access.EnterpriseUpdate, e, 303)}
+		},
+		"POST /enterprises/{id}/reveal": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/enterprises/%d/reveal", id), nil, sc.want(access.PersonalView, e, 200)}
+		},
+		"GET /enterprises/export.xlsx": func(u demo.User, _ scope) probe {
+			return probe{"/enterprises/export.xlsx", nil, may(u, access.EnterpriseExport, 200)}
+		},
+		"GET /enterprises/template.xlsx": func(u demo.User, _ scope) probe {
+			return probe{"/enterprises/template.xlsx", nil, may(u, access.EnterpriseImport, 200)}
+		},
+		"GET /enterprises/import": func(u demo.User, _ scope) probe {
+			return probe{"/enterprises/import", nil, may(u, access.EnterpriseImport, 200)}
+		},
+		"POST /enterprises/import": func(u demo.User, _ scope) probe {
+			return probe{"/enterprises/import", garbage, may(u, access.EnterpriseImport, 422)}
+		},
+		"GET /imports/{id}/problems.xlsx": func(u demo.User, _ scope) probe {
+			want := 404
+			if u.Username == "grid" {
+				want = 200
+			}
+			return probe{imp.ReportURL, nil, want}
+		},
+		"GET /places": func(u demo.User, _ scope) probe { return probe{"/places", nil, may(u, access.RegionRead, 200)} },
+		"POST /places/{code}/worker": func(u demo.User, _ scope) probe {
+			return probe{"/places/" + showGrid + "/worker", formBody(url.Values{"user_id": {fmt.Sprint(gridWorker["user_id"])}}),
+				may(u, access.RegionManage, 303)}
+		},
+		"GET /departments": func(u demo.User, _ scope) probe {
+			return probe{"/departments", nil, may(u, access.DepartmentRead, 200)}
+		},
+		"GET /users":     func(u demo.User, _ scope) probe { return probe{"/users", nil, may(u, access.UserRead, 200)} },
+		"GET /users/new": func(u demo.User, _ scope) probe { return probe{"/users/new", nil, may(u, access.UserManage, 200)} },
+		"POST /users": func(u demo.User, _ scope) probe {
+			return probe{"/users", formBody(newUser()), may(u, access.UserManage, 303)}
+		},
+		"GET /users/{id}": func(_ demo.User, sc scope) probe {
+			want := 404
+			if sc.sees(peer) {
+				want = 200
+			}
+			return probe{peerPath, nil, want}
+		},
+		"POST /users/{id}": func(u demo.User, _ scope) probe {
+			f := url.Values{"version": {fmt.Sprint(peerVersion())}}
+			for k, v := range peerForm {
+				f[k] = v
+			}
+			return probe{peerPath, formBody(f), may(u, access.UserManage, 303)}
+		},
+		"POST /users/{id}/password": func(u demo.User, _ scope) probe {
+			return probe{peerPath + "/password", formBody(url.Values{"password": {"Qifu@2027x"}}), may(u, access.UserManage, 303)}
+		},
+		"POST /users/{id}/disable": func(u demo.User, _ scope) probe {
+			return probe{peerPath + "/disable", nil, may(u, access.UserManage, 303)}
+		},
+		"POST /users/{id}/enable": func(u demo.User, _ scope) probe {
+			return probe{peerPath + "/enable", nil, may(u, access.UserManage, 303)}
+		},
+		"GET /audit": func(u demo.User, _ scope) probe { return probe{"/audit", nil, may(u, access.AuditRead, 200)} },
+		"GET /audit/export.csv": func(u demo.User, _ scope) probe {
+			return probe{"/audit/export.csv", nil, may(u, access.AuditRead, 200)}
+		},
+		"GET /account": func(demo.User, scope) probe { return probe{"/account", nil, 200} },
+		"POST /account/password": func(demo.User, scope) probe {
+			return probe{"/account/password", formBody(url.Values{"current": {"wrong"}, "password": {"Qifu@2027x"}}), 422}
+		},
+		"POST /account/tokens": func(demo.User, scope) probe {
+			return probe{"/account/tokens", formBody(url.Values{"name": {"matrix"}}), 200}
+		},
+		"POST /account/tokens/{id}/revoke": func(u demo.User, _ scope) probe {
+			want := 404
+			if u.Username == "admin" {
+				want = 303
+			}
+			return probe{fmt.Sprintf("/account/tokens/%d/revoke", tok.ID), nil, want}
+		},
+
+		"GET /api/v1/openapi.json": func(demo.User, scope) probe { return probe{"/api/v1/openapi.json", nil, 200} },
+		"POST /api/v1/login": func(demo.User, scope) probe {
+			return probe{"/api/v1/login", jsonBody(map[string]string{"username": "nobody", "password": "x"}), 401}
+		},
+		"GET /api/v1/me":          func(demo.User, scope) probe { return probe{"/api/v1/me", nil, 200} },
+		"GET /api/v1/enterprises": func(demo.User, scope) probe { return probe{"/api/v1/enterprises", nil, 200} },
+		"POST /api/v1/enterprises": func(u demo.User, sc scope) probe {
+			return probe{"/api/v1/enterprises", jsonBody(newInput(createGrid(sc))), may(u, access.EnterpriseCreate, 201)}
+		},
+		"GET /api/v1/enterprises/{id}": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d", id), nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
+		"PUT /api/v1/enterprises/{id}": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d", id), jsonBody(change(id)), sc.want(access.EnterpriseUpdate, e, 200)}
+		},
+		"POST /api/v1/enterprises/{id}/reveal": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d/reveal", id), nil, sc.want(access.PersonalView, e, 200)}
+		},
+		"GET /api/v1/enterprises/export": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/enterprises/export", nil, may(u, access.EnterpriseExport, 200)}
+		},
+		"POST /api/v1/enterprises/import": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/enterprises/import", garbage, may(u, access.EnterpriseImport, 422)}
+		},
+		"GET /api/v1/regions": func(u demo.User, _ scope) probe { return probe{"/api/v1/regions", nil, may(u, access.RegionRead, 200)} },
+		"GET /api/v1/grids":   func(u demo.User, _ scope) probe { return probe{"/api/v1/grids", nil, may(u, access.RegionRead, 200)} },
+		"PUT /api/v1/grids/{code}/worker": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/grids/" + showGrid + "/worker", jsonBody(gridWorker), may(u, access.RegionManage, 200)}
+		},
+		"GET /api/v1/departments": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/departments", nil, may(u, access.DepartmentRead, 200)}
+		},
+		"GET /api/v1/users": func(u demo.User, _ scope) probe { return probe{"/api/v1/users", nil, may(u, access.UserRead, 200)} },
+		"POST /api/v1/users": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/users", newUserJSON(), may(u, access.UserManage, 201)}
+		},
+		"GET /api/v1/users/{id}": func(_ demo.User, sc scope) probe {
+			want := 404
+			if sc.sees(peer) {
+				want = 200
+			}
+			return probe{"/api/v1" + peerPath, nil, want}
+		},
+		"PUT /api/v1/users/{id}": func(u demo.User, _ scope) probe {
+			in := userInput{Name: peer.Name, Phone: peer.Phone, Role: peer.Role, RegionCode: peer.RegionCode, Version: peerVersion()}
+			return probe{"/api/v1" + peerPath, jsonBody(in), may(u, access.UserManage, 200)}
+		},
+		"POST /api/v1/users/{id}/password": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1" + peerPath + "/password", jsonBody(map[string]string{"password": "Qifu@2027y"}), may(u, access.UserManage, 204)}
+		},
+		"POST /api/v1/users/{id}/disable": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1" + peerPath + "/disable", nil, may(u, access.UserManage, 204)}
+		},
+		"POST /api/v1/users/{id}/enable": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1" + peerPath + "/enable", nil, may(u, access.UserManage, 204)}
+		},
+		"GET /api/v1/audit": func(u demo.User, _ scope) probe { return probe{"/api/v1/audit", nil, may(u, access.AuditRead, 200)} },
+		"GET /api/v1/audit/verify": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/audit/verify", nil, may(u, access.AuditRead, 200)}
+		},
+		"GET /api/v1/tokens": func(demo.User, scope) probe { return probe{"/api/v1/tokens", nil, 200} },
+		"POST /api/v1/tokens": func(demo.User, scope) probe {
+			return probe{"/api/v1/tokens", jsonBody(map[string]string{"name": "matrix"}), 201}
+		},
+		"DELETE /api/v1/tokens/{id}": func(u demo.User, _ scope) probe {
+			want := 404
+			if u.Username == "admin" {
+				want = 204
+			}
+			return probe{fmt.Sprintf("/api/v1/tokens/%d", tok.ID), nil, want}
+		},
+	}
+
+	// The routes that check a password cost an argon2 hash each and answer
+	// alike whoever calls them: they are called as the first account only.
+	hashing := map[string]bool{"POST /login": true, "POST /api/v1/login": true, "POST /account/password": true}
+
+	// Every route has a case and every case a route; signing out comes last.
+	var table []route
+	var logout route
+	for _, rt := range (&Server{}).routes() {
+		key := rt.method + " " + rt.path
+		if cases[key] == nil {
+			t.Errorf("route %s has no case in the access matrix", key)
+			continue
+		}
+		if key == "POST /logout" {
+			logout = rt
+			continue
+		}
+		table = append(table, rt)
+	}
+	if len(cases) != len(table)+1 {
+		t.Errorf("the matrix has %d cases for %d routes", len(cases), len(table)+1)
+	}
+	table = append(table, logout)
+
+	for _, rt := range table {
+		key := rt.method + " " + rt.path
+		for i, u := range showcase {
+			if i > 0 && hashing[key] {
+				break
+			}
+			sc := scopeOf(u)
+			p := cases[key](u, sc)
+			res := s.as(t, u.Username, rt.method, p.path, p.b)
+			if res.code != p.want {
+				t.Errorf("%s as %s (%s %s): %d, want %d: %.200s", key, u.Username, rt.method, p.path, res.code, p.want, res.body)
+				continue
+			}
+			checkAnswer(t, rt.method+" "+p.path, res)
+		}
+	}
+}
+
+// checkAnswer checks the form of an answer: API errors are JSON with the
+// code of their status, page errors are pages.
+func checkAnswer(t *testing.T, what string, res result) {
+	t.Helper()
+	api := strings.Contains(what, " /api/")
+	ct := res.header.Get("Content-Type")
+	switch {
+	case res.code < 400:
+	case api:
+		want := map[int]string{401: "", 403: "forbidden", 404: "not_found"}[res.code]
+		if code := res.errorCode(t); code == "" || want != "" && code != want {
+			t.Errorf("%s: %d with error code %q, want %q", what, res.code, code, want)
+		}
+	case !strings.HasPrefix(ct, "text/html"):
+		t.Errorf("%s: %d answered with %q, want a page", what, res.code, ct)
+	}
+}
+
+// checkSignedOut calls every route that needs a user without one, and with
+// a session that does not exist.
+func checkSignedOut(t *testing.T, s *site) {
+	bogus := &http.Cookie{Name: sessionCookie, Value: "qs_no_such_session"}
+	for _, rt := range (&Server{}).routes() {
+		if rt.auth != signedIn {
+			continue
+		}
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{$}", "").Replace(rt.path)
+		var b *body
+		if rt.method != "GET" {
+			b = formBody(url.Values{"name": {"x"}})
+			if strings.HasPrefix(path, "/api/") {
+				b = jsonBody(map[string]string{})
+			}
+		}
+		for _, c := range []*http.Cookie{nil, bogus} {
+			res := s.call(t, rt.method, path, c, b)
+			what := fmt.Sprintf("%s %s (cookie %v)", rt.method, path, c != nil)
+			switch {
+			case strings.HasPrefix(path, "/api/"):
+				if res.code != http.StatusUnauthorized || res.errorCode(t) != "signed_out" {
+					t.Errorf("%s: %d %s, want 401 signed_out", what, res.code, res.body)
+				}
+			case rt.method == "GET":
+				loc := res.header.Get("Location")
+				if res.code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+					t.Errorf("%s: %d to %q, want 303 to /login", what, res.code, loc)
+				}
+				if next, _ := url.Parse(loc); next == nil || next.Query().Get("next") != path {
+					t.Errorf("%s: redirected to %q, want next=%s", what, loc, path)
+				}
+			default:
+				if res.code != http.StatusUnauthorized || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+					t.Errorf("%s: %d %q, want a 401 page", what, res.code, res.header.Get("Content-Type"))
+				}
+			}
+			if c != nil && !strings.HasPrefix(path, "/api/") {
+				if cleared := res.cookie(sessionCookie); cleared == nil || cleared.MaxAge >= 0 {
+					t.Errorf("%s: the stale session cookie is not cleared", what)
+				}
+			}
+		}
+	}
+}

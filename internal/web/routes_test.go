@@ -1,0 +1,223 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"qifu/internal/access"
+	"qifu/internal/enterprise"
+	"qifu/internal/sheet"
+)
+
+// publicRoutes are the only routes anyone may call without signing in.
+var publicRoutes = map[string]bool{
+	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true,
+	"GET /login": true, "POST /login": true, "POST /lang": true,
+	"GET /api/v1/openapi.json": true, "POST /api/v1/login": true,
+}
+
+// auditedReads are the GET routes that write to the audit log: an export
+// hands out many records at once, so each is recorded (one entry).
+var auditedReads = map[string]bool{
+	"GET /enterprises/export.xlsx":   true,
+	"GET /api/v1/enterprises/export": true,
+}
+
+// TestRoutesDeclarePolicy checks the route table: every route is
+// summarised, says who may call it and which action it exercises, is
+// registered once, and no GET changes anything, which the audit log would
+// show.
+func TestRoutesDeclarePolicy(t *testing.T) {
+	seen := map[string]bool{}
+	for _, rt := range (&Server{}).routes() {
+		key := rt.method + " " + rt.path
+		if strings.TrimSpace(rt.summary) == "" {
+			t.Errorf("%s has no summary", key)
+		}
+		if rt.h == nil {
+			t.Errorf("%s has no handler", key)
+		}
+		switch rt.auth {
+		case public:
+			if !publicRoutes[key] {
+				t.Errorf("%s is public but not one of the public routes", key)
+			}
+			if rt.action != "" {
+				t.Errorf("%s is public but exercises %s", key, rt.action)
+			}
+		case signedIn:
+			if publicRoutes[key] {
+				t.Errorf("%s should be public", key)
+			}
+		default:
+			t.Errorf("%s has no policy (%d)", key, rt.auth)
+		}
+		if rt.action != "" && !slices.Contains(access.Actions, rt.action) {
+			t.Errorf("%s exercises %q, which is not in the permission table", key, rt.action)
+		}
+		if rt.auth == signedIn && rt.action == "" && !ownThings(rt.path) {
+			t.Errorf("%s names no action but is not about the caller's own things", key)
+		}
+		if seen[key] {
+			t.Errorf("%s is registered twice", key)
+		}
+		seen[key] = true
+	}
+	for key := range publicRoutes {
+		if !seen[key] {
+			t.Errorf("public route %s is not in the table", key)
+		}
+	}
+
+	eachStore(t, func(t *testing.T, s *site) {
+		// An import report of the administrator's, to download.
+		var book bytes.Buffer
+		bad := newInput(showGrid)
+		bad.Phone = "12345"
+		if err := sheet.WriteEnterprises(&book, []enterprise.Enterprise{bad.enterprise()}); err != nil {
+			t.Fatal(err)
+		}
+		res := s.as(t, "admin", "POST", "/api/v1/enterprises/import", multipartBody(book.Bytes(), nil))
+		var imp importResult
+		res.json(t, &imp)
+		if imp.ReportURL == "" {
+			t.Fatalf("import with a bad row: %d %s", res.code, res.body)
+		}
+		s.login(t, "auditor")
+
+		id := s.entID(t, dataset.Enterprises[0].CreditCode)
+		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{$}", "")
+		for _, rt := range (&Server{}).routes() {
+			if rt.method != "GET" {
+				continue
+			}
+			key := rt.method + " " + rt.path
+			path := paths.Replace(rt.path)
+			switch {
+			case strings.HasPrefix(rt.path, "/imports/"):
+				path = imp.ReportURL
+			case strings.HasPrefix(rt.path, "/users/{id}"), strings.HasPrefix(rt.path, "/api/v1/users/{id}"):
+				path = strings.Replace(rt.path, "{id}", fmt.Sprint(s.userID(t, "grid")), 1)
+			}
+			who := "admin" // may do everything but read the audit log
+			if rt.action == access.AuditRead {
+				who = "auditor"
+			}
+			before := s.auditTotal(t, "")
+			res := s.as(t, who, "GET", path, nil)
+			if res.code != http.StatusOK {
+				t.Errorf("%s as %s: %d %.200s", path, who, res.code, res.body)
+			}
+			want := 0
+			if auditedReads[key] {
+				want = 1
+			}
+			if n := s.auditTotal(t, ""); n != before+want {
+				t.Errorf("GET %s as %s wrote %d audit entries, want %d", path, who, n-before, want)
+			}
+		}
+	})
+}
+
+// ownThings reports whether a path is about the caller's own session,
+// account or tokens, or the home page, where no domain action applies.
+func ownThings(path string) bool {
+	for _, p := range []string{"/logout", "/{$}", "/account", "/api/v1/me", "/api/v1/tokens"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// openAPI is the part of the OpenAPI document the test reads.
+type openAPI struct {
+	OpenAPI string `json:"openapi"`
+	Paths   map[string]map[string]struct {
+		Summary    string                 `json:"summary"`
+		Security   *[]map[string][]string `json:"security"`
+		Parameters []struct {
+			Name string `json:"name"`
+			In   string `json:"in"`
+		} `json:"parameters"`
+	} `json:"paths"`
+	Components struct {
+		SecuritySchemes map[string]any `json:"securitySchemes"`
+	} `json:"components"`
+}
+
+// TestOpenAPIMatchesRoutes checks that the served OpenAPI document lists
+// exactly the API routes of the table, with security where a user is needed.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		res := s.call(t, "GET", "/api/v1/openapi.json", nil, nil)
+		if res.code != http.StatusOK {
+			t.Fatalf("openapi.json: %d", res.code)
+		}
+		var doc openAPI
+		res.json(t, &doc)
+		if !strings.HasPrefix(doc.OpenAPI, "3.") {
+			t.Errorf("openapi %q, want 3.x", doc.OpenAPI)
+		}
+
+		routes := map[string]route{}
+		for _, rt := range (&Server{}).routes() {
+			if strings.HasPrefix(rt.path, "/api/v1/") {
+				routes[rt.method+" "+rt.path] = rt
+			}
+		}
+		var documented []string
+		for path, ops := range doc.Paths {
+			for method, op := range ops {
+				key := strings.ToUpper(method) + " " + path
+				documented = append(documented, key)
+				rt, ok := routes[key]
+				if !ok {
+					t.Errorf("the document has %s, the routes do not", key)
+					continue
+				}
+				if op.Summary != rt.summary {
+					t.Errorf("%s: summary %q, want %q", key, op.Summary, rt.summary)
+				}
+				if op.Security == nil {
+					t.Errorf("%s declares no security", key)
+				} else if (rt.auth == signedIn) != (len(*op.Security) > 0) {
+					t.Errorf("%s: security %v for a %s route", key, *op.Security, map[authPolicy]string{public: "public", signedIn: "signed-in"}[rt.auth])
+				} else {
+					for _, req := range *op.Security {
+						for scheme := range req {
+							if doc.Components.SecuritySchemes[scheme] == nil {
+								t.Errorf("%s: security scheme %q is not defined", key, scheme)
+							}
+						}
+					}
+				}
+				var params []string
+				for _, p := range op.Parameters {
+					if p.In == "path" {
+						params = append(params, "{"+p.Name+"}")
+					}
+				}
+				for _, m := range pathParam.FindAllString(path, -1) {
+					if !slices.Contains(params, m) {
+						t.Errorf("%s: path parameter %s is not declared", key, m)
+					}
+				}
+			}
+		}
+		var want []string
+		for key := range routes {
+			want = append(want, key)
+		}
+		sort.Strings(documented)
+		sort.Strings(want)
+		if !slices.Equal(documented, want) {
+			t.Errorf("documented operations\n%v\nwant the API routes\n%v", documented, want)
+		}
+	})
+}
