@@ -29,8 +29,8 @@ func userScopeSQL(f access.Filter) (string, []any) {
 	return "1 = 0", nil
 }
 
-// Users lists the users the actor may read. Phones are masked for actors who
-// may not manage users.
+// Users lists the users the actor may read, with phones masked for everyone:
+// the full number is shown, and audited, only on one user's record.
 func (s *Store) Users(ctx context.Context, actor access.Actor, q UserQuery) ([]account.User, int, error) {
 	if !access.May(actor.Role, access.UserRead) {
 		return nil, 0, access.ErrForbidden
@@ -63,15 +63,12 @@ func (s *Store) Users(ctx context.Context, actor access.Actor, q UserQuery) ([]a
 	}
 	defer rows.Close()
 	var list []account.User
-	manage := access.May(actor.Role, access.UserManage)
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
 			return nil, 0, fmt.Errorf("scan user: %w", err)
 		}
-		if !manage {
-			u.Phone = access.MaskPhone(u.Phone)
-		}
+		u.Phone = access.MaskPhone(u.Phone)
 		list = append(list, u)
 	}
 	return list, total, rows.Err()
@@ -86,7 +83,11 @@ func (s *Store) User(ctx context.Context, actor access.Actor, id int64) (account
 	if !access.Allows(actor, access.UserRead, access.Target{Place: placeOfCode(u.RegionCode)}) && u.ID != actor.UserID {
 		return account.User{}, fault.ErrNotFound
 	}
-	if !access.May(actor.Role, access.UserManage) {
+	switch {
+	case access.May(actor.Role, access.UserManage) && u.ID != actor.UserID && u.Phone != "":
+		// An administrator sees the full number to manage the account; the view is audited.
+		s.audit(ctx, actor, "user.view_phone", "user/"+u.Username, "ok", nil)
+	case u.ID != actor.UserID:
 		u.Phone = access.MaskPhone(u.Phone)
 	}
 	return u, nil

@@ -100,6 +100,36 @@ func TestAccounts(t *testing.T) {
 			s.login(t, "lock.me", 0)
 		})
 
+		t.Run("verify password opens no session and counts failures", func(t *testing.T) {
+			u := s.createUser(t, account.User{Username: "changer", Name: "改密测试", Role: access.RoleLawyer})
+			me := s.signedIn(t, s.login(t, "changer", 0).Secret)
+			db := s.raw(t)
+			sessions := func() int {
+				var n int
+				if err := db.QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM sessions WHERE user_id = %d", u.ID)).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := sessions()
+			if err := s.VerifyPassword(ctx, me, demo.Password); err != nil {
+				t.Fatalf("VerifyPassword with the right password: %v", err)
+			}
+			if n := sessions(); n != before {
+				t.Errorf("VerifyPassword opened a session: %d sessions, had %d", n, before)
+			}
+			for i := 1; i <= account.MaxFailures; i++ {
+				err := s.VerifyPassword(ctx, me, "Wrong@2026")
+				if i < account.MaxFailures {
+					wantKind(t, err, fault.Unauthorized)
+				} else {
+					wantKind(t, err, fault.Locked)
+				}
+			}
+			_, err := s.Login(ctx, "changer", demo.Password, addr, 0)
+			wantKind(t, err, fault.Locked)
+		})
+
 		t.Run("success resets the failure count", func(t *testing.T) {
 			s.createUser(t, account.User{Username: "forgetful", Name: "健忘测试", Role: access.RoleLawyer})
 			for range account.MaxFailures - 1 {

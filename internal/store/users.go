@@ -76,57 +76,11 @@ type Session struct {
 // account.MaxFailures the account is locked for account.LockFor. Every
 // attempt is audited.
 func (s *Store) Login(ctx context.Context, username, password, addr string, staffIdle time.Duration) (Session, error) {
-	anon := access.Actor{Name: username, Addr: addr}
-	var hash string
-	var id int64
-	var disabled bool
-	var lockedUntil int64
-	err := scan(s.reader().row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
-		&id, &hash, &disabled, &lockedUntil)
-	if fault.Is(err, fault.NotFound) {
-		account.VerifyPassword(dummyHash, password)
-		s.audit(ctx, anon, "login", "user/"+username, "failed", map[string]string{"reason": "unknown user"})
-		return Session{}, errBadLogin
-	}
+	id, err := s.checkPassword(ctx, username, password, addr)
 	if err != nil {
-		return Session{}, fmt.Errorf("login: %w", err)
+		return Session{}, err
 	}
 	now := s.now()
-	if lockedUntil > now.UnixMilli() {
-		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "locked"})
-		return Session{}, errLocked
-	}
-	ok := account.VerifyPassword(hash, password)
-	if disabled {
-		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
-		return Session{}, errBadLogin
-	}
-	if !ok {
-		var locked bool
-		err := s.WithTx(ctx, func(tx *Tx) error {
-			var n int
-			if err := scan(tx.db().row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id), &n); err != nil {
-				return err
-			}
-			detail := map[string]any{"reason": "wrong password", "failures": n}
-			if n >= account.MaxFailures {
-				locked = true
-				detail["locked_until"] = now.Add(account.LockFor).UnixMilli()
-				if _, err := tx.db().exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-					now.Add(account.LockFor).UnixMilli(), id); err != nil {
-					return err
-				}
-			}
-			return tx.record(ctx, anon, "login", "user/"+username, "failed", detail)
-		})
-		if err != nil {
-			return Session{}, fmt.Errorf("count failed login: %w", err)
-		}
-		if locked {
-			return Session{}, errLocked
-		}
-		return Session{}, errBadLogin
-	}
 	secret, key := account.NewToken("qs_")
 	var sess Session
 	err = s.WithTx(ctx, func(tx *Tx) error {
@@ -148,6 +102,75 @@ func (s *Store) Login(ctx context.Context, username, password, addr string, staf
 		return tx.record(ctx, access.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Addr: addr}, "login", "user/"+username, "ok", nil)
 	})
 	return sess, err
+}
+
+// VerifyPassword checks the actor's own current password, for example before
+// a change of password. It counts failures towards the lock-out exactly as a
+// sign-in does, but opens no session.
+func (s *Store) VerifyPassword(ctx context.Context, actor access.Actor, password string) error {
+	var username string
+	if err := scan(s.reader().row(ctx, "SELECT username FROM users WHERE id = ?", actor.UserID), &username); err != nil {
+		return fmt.Errorf("verify password: %w", err)
+	}
+	_, err := s.checkPassword(ctx, username, password, actor.Addr)
+	return err
+}
+
+// checkPassword returns the id of the user whose password matches, counting
+// and auditing failures and locking the account after too many.
+func (s *Store) checkPassword(ctx context.Context, username, password, addr string) (int64, error) {
+	anon := access.Actor{Name: username, Addr: addr}
+	var hash string
+	var id int64
+	var disabled bool
+	var lockedUntil int64
+	err := scan(s.reader().row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
+		&id, &hash, &disabled, &lockedUntil)
+	if fault.Is(err, fault.NotFound) {
+		account.VerifyPassword(dummyHash, password)
+		s.audit(ctx, anon, "login", "user/"+username, "failed", map[string]string{"reason": "unknown user"})
+		return 0, errBadLogin
+	}
+	if err != nil {
+		return 0, fmt.Errorf("login: %w", err)
+	}
+	now := s.now()
+	if lockedUntil > now.UnixMilli() {
+		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "locked"})
+		return 0, errLocked
+	}
+	ok := account.VerifyPassword(hash, password)
+	if disabled {
+		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
+		return 0, errBadLogin
+	}
+	if ok {
+		return id, nil
+	}
+	var locked bool
+	err = s.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := scan(tx.db().row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id), &n); err != nil {
+			return err
+		}
+		detail := map[string]any{"reason": "wrong password", "failures": n}
+		if n >= account.MaxFailures {
+			locked = true
+			detail["locked_until"] = now.Add(account.LockFor).UnixMilli()
+			if _, err := tx.db().exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+				now.Add(account.LockFor).UnixMilli(), id); err != nil {
+				return err
+			}
+		}
+		return tx.record(ctx, anon, "login", "user/"+username, "failed", detail)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count failed login: %w", err)
+	}
+	if locked {
+		return 0, errLocked
+	}
+	return 0, errBadLogin
 }
 
 // audit records an event in its own transaction, logging a failure instead

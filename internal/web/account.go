@@ -106,13 +106,8 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
-	u, err := s.store.User(r.Context(), a, a.UserID)
-	if err != nil {
-		return err
-	}
-	// The current password is checked by signing in with it, which counts
-	// failures towards the lock-out like any other attempt.
-	if _, err := s.store.Login(r.Context(), u.Username, r.FormValue("current"), clientAddr(r), s.cfg.StaffIdle); err != nil {
+	// A wrong current password counts towards the lock-out like a failed sign-in.
+	if err := s.store.VerifyPassword(r.Context(), a, r.FormValue("current")); err != nil {
 		if k := fault.KindOf(err); k != fault.Unauthorized && k != fault.Locked {
 			return err
 		}

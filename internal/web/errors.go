@@ -96,8 +96,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
+// writeJSON answers with v as JSON. API answers hold personal data and
+// scoped records, so no cache keeps them.
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)

@@ -58,6 +58,7 @@ var text = map[string][2]string{
 	"ent.search":        {"名称或信用代码", "Name or credit code"},
 	"ent.filter":        {"筛选", "Filter"},
 	"ent.reset":         {"重置", "Reset"},
+	"colon":             {"：", ": "},
 	"ent.all":           {"全部", "All"},
 	"ent.region":        {"区域", "Region"},
 	"ent.industry":      {"行业", "Industry"},
