@@ -288,6 +288,12 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	// An export reads; a mistyped --db must not create an empty store to export.
+	if !store.IsPostgres(c.DB) {
+		if _, err := os.Stat(c.DB); err != nil {
+			return fmt.Errorf("no store at %s: %w", c.DB, err)
+		}
+	}
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return err
