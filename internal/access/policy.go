@@ -28,6 +28,13 @@ const (
 	UserManage Action = "user.manage"
 
 	AuditRead Action = "audit.read"
+
+	AppealRead   Action = "appeal.read"   // see an appeal and its timeline
+	AppealCreate Action = "appeal.create" // raise an appeal for an enterprise
+	// AppealAssess is reading the assessment figures (the three rates) and rankings.
+	AppealAssess Action = "appeal.assess"
+	// AppealConfigure is keeping the category tree, time limits and calendar.
+	AppealConfigure Action = "appeal.configure"
 )
 
 // Reach is how far an actor's permission for an action extends.
@@ -35,43 +42,46 @@ type Reach int
 
 // The reaches, from none to all.
 const (
-	None     Reach = iota // never
-	Own                   // the enterprise the user is bound to
-	Assigned              // the enterprises on the user's assignment list
-	Region                // records in the user's region subtree
-	All                   // every record
+	None       Reach = iota // never
+	Own                     // the enterprise the user is bound to
+	Assigned                // the enterprises on the user's assignment list
+	Dispatched              // the appeals dispatched to the user's department
+	Region                  // records in the user's region subtree
+	All                     // every record
 )
 
 // Actions lists the actions in the order of the permission table.
 var Actions = []Action{
 	EnterpriseRead, EnterpriseCreate, EnterpriseUpdate, EnterpriseImport, EnterpriseExport, PersonalView,
 	RegionRead, RegionManage, DepartmentRead, DepartmentManage, UserRead, UserManage, AuditRead,
+	AppealRead, AppealCreate, AppealAssess, AppealConfigure,
 }
 
 const (
 	n = None
 	o = Own
 	a = Assigned
+	d = Dispatched
 	r = Region
 	A = All
 )
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][13]Reach{
-	//                  ent.read create update import export personal  reg.read reg.manage dept.read dept.manage user.read user.manage audit
-	RoleEnterprise:     {o, n, o, n, n, o, n, n, A, n, n, n, n},
-	RoleGridWorker:     {r, r, r, r, r, r, A, n, A, n, n, n, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, A, r, A, n, r, n, n},
-	RoleStreetLeader:   {r, n, n, n, r, n, A, n, A, n, r, n, n},
-	RoleDistrictLeader: {r, n, n, n, r, n, A, n, A, n, r, n, n},
-	RoleCityLeader:     {r, n, n, n, r, n, A, n, A, n, r, n, n},
-	RoleDepartment:     {r, n, n, n, n, n, A, n, A, n, n, n, n},
-	RoleCadre:          {a, n, a, n, a, a, A, n, A, n, n, n, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, A, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, A, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, n},
-	RoleAuditor:        {n, n, n, n, n, n, A, n, A, n, A, n, A},
+var table = map[Role][17]Reach{
+	//                  ent.read create update import export personal  reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure
+	RoleEnterprise:     {o, n, o, n, n, o, n, n, A, n, n, n, n, o, o, n, n},
+	RoleGridWorker:     {r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n},
+	RoleStreetLeader:   {r, n, n, n, r, n, A, n, A, n, r, n, n, r, n, r, n},
+	RoleDistrictLeader: {r, n, n, n, r, n, A, n, A, n, r, n, n, r, n, r, n},
+	RoleCityLeader:     {r, n, n, n, r, n, A, n, A, n, r, n, n, r, n, r, n},
+	RoleDepartment:     {r, n, n, n, n, n, A, n, A, n, n, n, n, d, n, d, n},
+	RoleCadre:          {a, n, a, n, a, a, A, n, A, n, n, n, n, a, a, n, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n},
 }
 
 // ReachOf returns how far role may take action.
@@ -93,6 +103,7 @@ type Target struct {
 	Place        place.Ancestry // where the record is
 	EnterpriseID int64          // the enterprise the record is, or belongs to
 	Assigned     bool           // the record's enterprise is on the actor's assignment list
+	Dispatched   bool           // the record (an appeal) was dispatched to the actor's department
 }
 
 // Allows reports whether actor may take action on t.
@@ -105,6 +116,8 @@ func Allows(actor Actor, action Action, t Target) bool {
 			t.Place.At(actor.RegionLevel) == actor.RegionCode
 	case Assigned:
 		return t.Assigned
+	case Dispatched:
+		return t.Dispatched
 	case Own:
 		return actor.EnterpriseID != 0 && t.EnterpriseID == actor.EnterpriseID
 	}
@@ -135,6 +148,7 @@ type Filter struct {
 	Code         string      // Region: the region code
 	EnterpriseID int64       // Own
 	UserID       int64       // Assigned: whose assignment list
+	DepartmentID int64       // Dispatched: which department
 }
 
 // FilterFor compiles the filter of actor for action. A regional role
@@ -154,6 +168,11 @@ func FilterFor(actor Actor, action Action) Filter {
 		f.EnterpriseID = actor.EnterpriseID
 	case Assigned:
 		f.UserID = actor.UserID
+	case Dispatched:
+		if actor.DepartmentID == 0 {
+			return Filter{Reach: None}
+		}
+		f.DepartmentID = actor.DepartmentID
 	}
 	return f
 }

@@ -52,6 +52,17 @@ func migrationsFor(d dialect) ([]migration, error) {
 // transaction. On PostgreSQL an advisory lock lets several instances start at
 // once; on SQLite the write lock does the same.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	// Then the data the schema needs; ON CONFLICT lets instances race here.
+	if err := s.SeedCategories(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
 	list, err := migrationsFor(s.d)
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ type Store struct {
 	now   func() time.Time
 	log   *slog.Logger
 	path  string // SQLite file, for backups
+	cal   calendarCache
 }
 
 // Options configure Open.

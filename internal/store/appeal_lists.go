@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/fault"
+	"qifu/internal/place"
+)
+
+// The queues of the pages: what each kind of user works from.
+const (
+	QueueAll      = ""         // everything in scope, newest first
+	QueueTriage   = "triage"   // the community's open appeals: to accept, to decide, returned; by time left
+	QueueToSign   = "to_sign"  // the department's dispatches waiting for its signature, by time left
+	QueueInHand   = "in_hand"  // the department's signed dispatches and joint parts, by time left
+	QueueOverdue  = "overdue"  // open appeals with a step past its deadline (the department's own, for department staff)
+	QueueToRate   = "to_rate"  // the enterprise's replied appeals waiting for its rating
+	QueueTracking = "tracking" // the enterprise's or raiser's open appeals
+)
+
+// AppealQuery selects appeals in a list.
+type AppealQuery struct {
+	Queue    string
+	State    appeal.State
+	Category string
+	Region   string // any region code
+	Text     string // part of the title or the number, or the enterprise's name
+	From, To time.Time
+	Page     Page
+}
+
+// AppealRow is one line of an appeal list.
+type AppealRow struct {
+	ID         int64
+	Number     string
+	Title      string
+	Type       appeal.Type
+	Category   string
+	Urgency    appeal.Urgency
+	State      appeal.State
+	Enterprise string
+	Lead       string
+	CreatedAt  time.Time
+	Due        time.Time     // the nearest deadline of an open step (of the actor's department, in its queues)
+	Colour     appeal.Colour // of that step: green, yellow, red; "" when nothing is open
+	UrgeCount  int
+	Version    int64
+}
+
+// Appeals lists the appeals in the actor's scope that q selects, and how many there are.
+func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) ([]AppealRow, int, error) {
+	if !access.May(actor.Role, access.AppealRead) {
+		return nil, 0, access.ErrForbidden
+	}
+	now := s.now().UnixMilli()
+	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealRead))
+	w := []string{scope}
+	// stepCond narrows the clocks that give a row its deadline and colour.
+	stepCond, stepArgs := "", []any{}
+	order := "a.created_at DESC, a.id DESC"
+	dept := actor.DepartmentID
+	switch q.Queue {
+	case QueueAll:
+	case QueueTriage:
+		w = append(w, "a.state IN ('submitted', 'accepted', 'awaiting_info')")
+		order = "next_due, a.id"
+	case QueueToSign, QueueInHand:
+		if actor.Role != access.RoleDepartment || dept == 0 {
+			return nil, 0, nil
+		}
+		status := "'pending'"
+		if q.Queue == QueueInHand {
+			status = "'signed', 'checked_in'"
+		}
+		w = append(w, "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ? AND active = TRUE AND status IN ("+status+"))")
+		args = append(args, dept)
+		stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
+		order = "next_due, a.id"
+	case QueueOverdue:
+		cond := "SELECT appeal_id FROM appeal_steps WHERE done_at = 0 AND paused_at = 0 AND due_at < ?"
+		oargs := []any{now}
+		if actor.Role == access.RoleDepartment {
+			cond += " AND department_id = ?"
+			oargs = append(oargs, dept)
+			stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
+		}
+		w = append(w, "a.id IN ("+cond+")")
+		args = append(args, oargs...)
+		order = "next_due, a.id"
+	case QueueToRate:
+		w = append(w, "a.state = 'replied'")
+		order = "next_due, a.id"
+	case QueueTracking:
+		w = append(w, "a.state NOT IN ('closed', 'merged')")
+	default:
+		return nil, 0, fault.Fields{"queue": {Zh: "未知的列表", En: "unknown queue"}}.Err()
+	}
+	if q.State != "" {
+		w = append(w, "a.state = ?")
+		args = append(args, string(q.State))
+	}
+	if q.Category != "" {
+		w = append(w, "(a.category = ? OR a.category LIKE ?)")
+		args = append(args, q.Category, escapeLike(q.Category)+".%")
+	}
+	if q.Region != "" {
+		l := place.LevelOf(q.Region)
+		if l == 0 {
+			return nil, 0, nil
+		}
+		w = append(w, appealLevelColumn[l]+" = ?")
+		args = append(args, q.Region)
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		like := "%" + escapeLike(lowerASCII(t)) + "%"
+		w = append(w, `(LOWER(a.title) LIKE ? ESCAPE '\' OR a.number LIKE ? ESCAPE '\' OR LOWER(e.name) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	if !q.From.IsZero() {
+		w = append(w, "a.created_at >= ?")
+		args = append(args, q.From.UnixMilli())
+	}
+	if !q.To.IsZero() {
+		w = append(w, "a.created_at < ?")
+		args = append(args, q.To.UnixMilli())
+	}
+	where := strings.Join(w, " AND ")
+	h := s.reader()
+	var total int
+	if err := scan(h.row(ctx, "SELECT COUNT(*)"+appealFrom+" WHERE "+where, args...), &total); err != nil {
+		return nil, 0, fmt.Errorf("count appeals: %w", err)
+	}
+	limit, offset := q.Page.bounds()
+	// The nearest open deadline and its warning time; a paused step has none.
+	const far = 1 << 62
+	query := `SELECT a.id, a.number, a.title, a.type, a.category, a.urgency, a.state, e.name, COALESCE(d.name, ''),
+		a.created_at, a.urge_count, a.version,
+		COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + stepCond + `), ?) AS next_due,
+		COALESCE((SELECT MIN(st.warn_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + stepCond + `), ?)
+		` + appealFrom + ` LEFT JOIN departments d ON d.id = a.lead_department
+		WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	all := append(append(append(append([]any{}, stepArgs...), far), append(stepArgs, far)...), args...)
+	all = append(all, limit, offset)
+	rows, err := h.query(ctx, query, all...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list appeals: %w", err)
+	}
+	defer rows.Close()
+	var out []AppealRow
+	for rows.Next() {
+		var r AppealRow
+		var created, due, warn int64
+		if err := rows.Scan(&r.ID, &r.Number, &r.Title, &r.Type, &r.Category, &r.Urgency, &r.State, &r.Enterprise, &r.Lead,
+			&created, &r.UrgeCount, &r.Version, &due, &warn); err != nil {
+			return nil, 0, err
+		}
+		r.CreatedAt = time.UnixMilli(created)
+		if due != far {
+			r.Due = time.UnixMilli(due)
+			r.Colour = colourOf(time.UnixMilli(now), time.UnixMilli(warn), r.Due)
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}

@@ -1,0 +1,375 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/fault"
+	"qifu/internal/store"
+)
+
+// deptIDs maps department codes to their IDs in the store.
+func (s *testStore) deptIDs(t *testing.T) map[string]int64 {
+	t.Helper()
+	list, err := s.Departments(context.Background(), s.actor(t, "admin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]int64{}
+	for _, d := range list {
+		m[d.Code] = d.ID
+	}
+	return m
+}
+
+// raise creates an appeal as username for the showcase enterprise.
+func (s *testStore) raise(t *testing.T, username, key string) appeal.Appeal {
+	t.Helper()
+	a, _, err := s.CreateAppeal(context.Background(), s.actor(t, username), appealInput(), key)
+	if err != nil {
+		t.Fatalf("create appeal as %s: %v", username, err)
+	}
+	return a
+}
+
+// showcaseCode is the credit code of the demo enterprise user's enterprise.
+var showcaseCode = func() string {
+	for _, u := range dataset.Users {
+		if u.Username == "enterprise" {
+			return u.EnterpriseCode
+		}
+	}
+	panic("no demo enterprise user")
+}()
+
+func appealInput() appeal.Input {
+	return appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
+		Title: "旺季招工困难", Content: "订单增加，缺少熟练工人约 30 名，希望协助对接用工。",
+		CreditCode: showcaseCode, Contact: "王经理", Phone: "13805741234"}
+}
+
+// act takes a step as username on the appeal's current version and fails the test on error.
+func (s *testStore) act(t *testing.T, username string, id int64, c store.Command) appeal.Appeal {
+	t.Helper()
+	a, err := s.tryAct(t, username, id, c)
+	if err != nil {
+		t.Fatalf("%s as %s: %v", c.Action, username, err)
+	}
+	return a
+}
+
+// tryAct takes a step as username on the appeal's current version.
+func (s *testStore) tryAct(t *testing.T, username string, id int64, c store.Command) (appeal.Appeal, error) {
+	t.Helper()
+	actor := s.actor(t, username)
+	if c.Version == 0 {
+		v, err := s.Appeal(context.Background(), s.actor(t, "admin"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Version = v.Version
+	}
+	return s.Act(context.Background(), actor, id, c)
+}
+
+func (s *testStore) view(t *testing.T, username string, id int64) store.AppealView {
+	t.Helper()
+	v, err := s.Appeal(context.Background(), s.actor(t, username), id)
+	if err != nil {
+		t.Fatalf("appeal %d as %s: %v", id, username, err)
+	}
+	return v
+}
+
+func TestAppealWalk(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		dept := s.deptIDs(t)
+
+		// The call, with an idempotency key: a retry gives the same appeal.
+		a := s.raise(t, "enterprise", "k-1")
+		if a.State != appeal.Submitted || a.Number == "" || a.Channel != appeal.ChannelWeb {
+			t.Fatalf("created %+v", a)
+		}
+		again, replayed, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), appealInput(), "k-1")
+		if err != nil || !replayed || again.ID != a.ID {
+			t.Fatalf("replay: %v %v %d, want appeal %d", err, replayed, again.ID, a.ID)
+		}
+		other := appealInput()
+		other.Title = "另一件事"
+		_, _, err = s.CreateAppeal(ctx, s.actor(t, "enterprise"), other, "k-1")
+		wantKind(t, err, fault.Conflict)
+
+		// Out of scope: a department it was not dispatched to, another community.
+		for _, who := range []string{"dept_market", "lawyer"} {
+			if _, err := s.Appeal(ctx, s.actor(t, who), a.ID); !fault.Is(err, fault.NotFound) && !fault.Is(err, fault.Forbidden) {
+				t.Errorf("%s reads the appeal: %v", who, err)
+			}
+		}
+		_, err = s.tryAct(t, "dept_hrss", a.ID, store.Command{Action: appeal.Accept})
+		wantKind(t, err, fault.NotFound)
+
+		// A stale version answers 409; no version is refused.
+		_, err = s.Act(ctx, s.actor(t, "community"), a.ID, store.Command{Action: appeal.Accept, Version: a.Version + 5})
+		wantKind(t, err, fault.Conflict)
+		_, err = s.Act(ctx, s.actor(t, "community"), a.ID, store.Command{Action: appeal.Accept})
+		wantField(t, err, "version")
+
+		// The whistle: accept, ask for more, the clock pauses, then dispatch.
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, store.Command{Action: appeal.RequestInfo, Note: "请补充所需工种和人数"})
+		v := s.view(t, "community", a.ID)
+		if v.State != appeal.AwaitingInfo || !v.Steps[len(v.Steps)-1].Paused {
+			t.Fatalf("after request info: %s, steps %+v", v.State, v.Steps)
+		}
+		s.clock.Advance(48 * time.Hour)
+		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.SupplyInfo, Note: "需要注塑工 20 名、质检 10 名"})
+		_, err = s.tryAct(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["hrss"]}})
+		wantField(t, err, "assists")
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}, Note: "请人社局牵头对接用工"})
+
+		// Report in: the lead returns it; the community dispatches again.
+		_, err = s.tryAct(t, "dept_hrss", a.ID, store.Command{Action: appeal.Return})
+		wantField(t, err, "note")
+		s.act(t, "dept_hrss", a.ID, store.Command{Action: appeal.Return, Note: "属工会职责范围，依据……"})
+		if v := s.view(t, "community", a.ID); v.State != appeal.Accepted || v.LeadID != 0 {
+			t.Fatalf("after the lead's return: %s lead %d", v.State, v.LeadID)
+		}
+		_, err = s.tryAct(t, "dept_tax", a.ID, store.Command{Action: appeal.Sign})
+		wantKind(t, err, fault.Forbidden) // its dispatch went back with the lead's
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["union"], Assists: []int64{dept["tax"]}})
+		s.act(t, "dept_tax", a.ID, store.Command{Action: appeal.Sign})
+		if v := s.view(t, "community", a.ID); v.State != appeal.Dispatched {
+			t.Fatalf("after the assist signs: %s", v.State)
+		}
+		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.Sign})
+
+		// Handling: an extension, a reply that must wait for the assist.
+		v = s.view(t, "dept_union", a.ID)
+		var leadDue time.Time
+		for _, d := range v.Dispatches {
+			if d.Active && d.Role == appeal.PartyLead {
+				leadDue = d.Due
+			}
+		}
+		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.RequestExtension, Note: "需协调多家企业", Due: leadDue.Add(72 * time.Hour)})
+		v = s.view(t, "community", a.ID)
+		if len(v.Extensions) != 1 {
+			t.Fatalf("extensions %+v", v.Extensions)
+		}
+		s.act(t, "street_leader", a.ID, store.Command{Action: appeal.DecideExtension, ExtensionID: v.Extensions[0].ID, Approve: true})
+		_, err = s.tryAct(t, "dept_union", a.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接"})
+		wantKind(t, err, fault.Invalid)
+		s.act(t, "dept_tax", a.ID, store.Command{Action: appeal.AssistReply, Note: "招用重点群体可享受税费减免"})
+		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接 3 家劳务公司"})
+
+		// Rate: not satisfied, redo, still not satisfied: joint handling.
+		_, err = s.tryAct(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied})
+		wantField(t, err, "note")
+		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "人员仍未到岗"})
+		if v := s.view(t, "community", a.ID); v.State != appeal.Handling || v.RedoCount != 1 {
+			t.Fatalf("after unsatisfied: %s redo %d", v.State, v.RedoCount)
+		}
+		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已安排 20 人面试"})
+		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"})
+		if v := s.view(t, "community", a.ID); v.State != appeal.Joint {
+			t.Fatalf("after the second unsatisfied: %s", v.State)
+		}
+		_, err = s.tryAct(t, "community", a.ID, store.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"]}})
+		wantKind(t, err, fault.Forbidden)
+		s.act(t, "street_leader", a.ID, store.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"], dept["union"]}, Note: "组团破难"})
+		s.act(t, "dept_hrss", a.ID, store.Command{Action: appeal.JointCheckIn})
+		s.act(t, "dept_hrss", a.ID, store.Command{Action: appeal.JointPart, Note: "组织专场招聘会"})
+		_, err = s.tryAct(t, "enterprise", a.ID, store.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
+		wantKind(t, err, fault.Invalid) // 事不完、人不撤
+		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.JointCheckIn})
+		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.JointPart, Note: "协调共享员工 10 名"})
+		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
+
+		v = s.view(t, "community", a.ID)
+		if v.State != appeal.Closed || v.Rating != appeal.Satisfied || v.ClosedAt.IsZero() {
+			t.Fatalf("at the end: %s %s %v", v.State, v.Rating, v.ClosedAt)
+		}
+		for _, c := range v.Steps {
+			if c.Done.IsZero() {
+				t.Errorf("step %s still open at the end", c.Step)
+			}
+		}
+		// Every transition is on the timeline and in the audit log.
+		var transitions int
+		for _, e := range v.Events {
+			if e.Action != "create" {
+				transitions++
+			}
+		}
+		if n := s.auditCount(t, store.AuditQuery{Target: "appeal/" + a.Number}); n != transitions+1 {
+			t.Errorf("%d audit entries, %d events after creation; want one each and one for creation", n, transitions)
+		}
+		// The enterprise sees only the public part of the timeline.
+		ev := s.view(t, "enterprise", a.ID)
+		if len(ev.Events) >= len(v.Events) || len(ev.Extensions) != 0 {
+			t.Errorf("the enterprise sees %d of %d events and %d extensions", len(ev.Events), len(v.Events), len(ev.Extensions))
+		}
+		notices, unread, err := s.Inbox(ctx, s.actor(t, "enterprise"), store.Page{})
+		if err != nil || unread == 0 || len(notices) == 0 {
+			t.Errorf("enterprise inbox: %d notices, %d unread, %v", len(notices), unread, err)
+		}
+	})
+}
+
+func TestAppealResolveMergeAndExpire(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		first := s.raise(t, "enterprise", "")
+		dup := s.raise(t, "grid", "")
+		if dup.Channel != appeal.ChannelVisit {
+			t.Errorf("a grid worker's appeal has channel %s, want visit", dup.Channel)
+		}
+		s.act(t, "community", first.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", dup.ID, store.Command{Action: appeal.Merge, CaseID: first.ID})
+		s.act(t, "community", first.ID, store.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释用工补贴政策"})
+		for _, id := range []int64{first.ID, dup.ID} {
+			if v := s.view(t, "community", id); v.State != appeal.Replied || v.Reply == "" {
+				t.Fatalf("appeal %d after the case's reply: %s %q", id, v.State, v.Reply)
+			}
+		}
+		s.act(t, "enterprise", first.ID, store.Command{Action: appeal.Rate, Rating: appeal.Basic})
+		// The merged one is not rated: its window passes and it closes as not rated.
+		s.clock.Advance(10 * 24 * time.Hour)
+		for range 3 {
+			if _, err := s.RunAlerts(ctx, 100); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v := s.view(t, "community", dup.ID)
+		if v.State != appeal.Closed || v.Rating != appeal.NotRated {
+			t.Fatalf("unrated merged appeal: %s %s", v.State, v.Rating)
+		}
+		if v := s.view(t, "community", first.ID); v.State != appeal.Closed || v.Rating != appeal.Basic {
+			t.Fatalf("rated appeal: %s %s", v.State, v.Rating)
+		}
+	})
+}
+
+// TestAppealRaces has people act at once on the same version: exactly one
+// of them succeeds, the others get 409, and one event is logged.
+func TestAppealRaces(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		dept := s.deptIDs(t)
+		a := s.raise(t, "enterprise", "")
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+		v := s.view(t, "community", a.ID)
+		race := func(name string, n int, who []string, c store.Command) {
+			t.Helper()
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			ok, conflicts := 0, 0
+			actors := make([]access.Actor, n)
+			for i := range n {
+				actors[i] = s.actor(t, who[i%len(who)])
+			}
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := s.Act(ctx, actors[i], a.ID, c)
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						ok++
+					case fault.Is(err, fault.Conflict):
+						conflicts++
+					default:
+						t.Errorf("%s: %v", name, err)
+					}
+				}()
+			}
+			wg.Wait()
+			if ok != 1 || conflicts != n-1 {
+				t.Errorf("%s: %d succeeded, %d conflicts; want 1 and %d", name, ok, conflicts, n-1)
+			}
+			var events int
+			for _, e := range s.view(t, "community", a.ID).Events {
+				if e.Action == string(c.Action) {
+					events++
+				}
+			}
+			if events != 1 {
+				t.Errorf("%s: %d %s events, want 1", name, events, c.Action)
+			}
+		}
+		race("dispatch", 12, []string{"community", "grid"},
+			store.Command{Action: appeal.Dispatch, Version: v.Version, Lead: dept["hrss"], Assists: []int64{dept["tax"]}})
+		if ds := s.view(t, "community", a.ID).Dispatches; len(ds) != 2 {
+			t.Fatalf("%d dispatches after the race, want 2", len(ds))
+		}
+		v = s.view(t, "community", a.ID)
+		race("sign", 12, []string{"dept_hrss"}, store.Command{Action: appeal.Sign, Version: v.Version})
+	})
+}
+
+// TestAlertsExactlyOnce runs the scheduler on two instances of one store at
+// once: every warning and escalation is raised exactly once.
+func TestAlertsExactlyOnce(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		second := openStore(t, s.dsn, s.clock)
+		const n = 8
+		for range n {
+			s.raise(t, "enterprise", "")
+		}
+		// Past the warning and the deadline of acceptance, and then far past it.
+		var raised int
+		for _, step := range []time.Duration{3 * time.Hour, 2 * time.Hour, 7 * 24 * time.Hour} {
+			s.clock.Advance(step)
+			var wg sync.WaitGroup
+			counts := make([]int, 4)
+			for i := range counts {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					st := s.Store
+					if i%2 == 1 {
+						st = second.Store
+					}
+					k, err := st.RunAlerts(ctx, 1000)
+					if err != nil {
+						t.Error(err)
+					}
+					counts[i] = k
+				}()
+			}
+			wg.Wait()
+			for _, k := range counts {
+				raised += k
+			}
+		}
+		// Each of the n acceptance steps: warning, overdue, street, district.
+		if want := 4 * n; raised != want {
+			t.Errorf("%d alerts raised, want %d", raised, want)
+		}
+		got := s.auditCount(t, store.AuditQuery{Action: "appeal.alert"})
+		if got != 4*n {
+			t.Errorf("%d alert audit entries, want %d", got, 4*n)
+		}
+		notices, _, err := s.Inbox(ctx, s.actor(t, "district_leader"), store.Page{Size: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notices) != n {
+			t.Errorf("district leader has %d notices, want %d", len(notices), n)
+		}
+		_ = fmt.Sprint()
+	})
+}
