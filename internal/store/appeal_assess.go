@@ -1,0 +1,334 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/calendar"
+	"qifu/internal/fault"
+	"qifu/internal/place"
+	"qifu/internal/rates"
+)
+
+// AssessmentQuery selects the figures of the three rates.
+type AssessmentQuery struct {
+	Dimension   rates.Dimension
+	Region      string // any region code in the actor's scope; empty for the whole scope
+	From, To    time.Time
+	BasicWeight *float64 // weight of 基本满意; nil for rates.DefaultBasicWeight
+}
+
+// Assessment computes the assessment figures (响应率, 解决率, 满意率 and the
+// others, defined in package rates) of the appeals in the actor's scope for
+// a period, from the appeals' step clocks and replies. Department staff see
+// their own department's row only.
+func (s *Store) Assessment(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, error) {
+	if !access.May(actor.Role, access.AppealAssess) {
+		return nil, access.ErrForbidden
+	}
+	if q.To.IsZero() {
+		q.To = s.now()
+	}
+	if !q.To.After(q.From) {
+		return nil, fault.Fields{"to": {Zh: "结束日期须晚于开始日期", En: "the end must be after the start"}}.Err()
+	}
+	list, err := s.assessmentFacts(ctx, actor, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := rates.Compute(list, q.Dimension, rates.Options{From: q.From, To: q.To, BasicWeight: q.BasicWeight})
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role == access.RoleDepartment {
+		own := strconv.FormatInt(actor.DepartmentID, 10)
+		kept := rows[:0]
+		for _, r := range rows {
+			if q.Dimension == rates.Department && r.Key == own {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
+	return rows, nil
+}
+
+// assessmentFacts loads the appeals with anything in the period: a step
+// started, due or done in it, or a reply in it.
+func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Appeal, error) {
+	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealAssess))
+	where := scope
+	if q.Region != "" {
+		l := place.LevelOf(q.Region)
+		if l == 0 {
+			return nil, nil
+		}
+		where += " AND " + appealLevelColumn[l] + " = ?"
+		args = append(args, q.Region)
+	}
+	from, to := q.From.UnixMilli(), q.To.UnixMilli()
+	where += ` AND ((a.replied_at >= ? AND a.replied_at < ?) OR a.id IN (SELECT appeal_id FROM appeal_steps
+		WHERE (due_at >= ? AND due_at < ?) OR (started_at >= ? AND started_at < ?) OR (done_at >= ? AND done_at < ?)))`
+	args = append(args, from, to, from, to, from, to, from, to)
+	h := s.reader()
+	rows, err := h.query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
+		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count
+		FROM appeals a WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("assessment appeals: %w", err)
+	}
+	byID := map[int64]*rates.Appeal{}
+	var order []int64
+	for rows.Next() {
+		var a rates.Appeal
+		var created, replied int64
+		var redo int
+		if err := rows.Scan(&a.ID, &created, &a.Grid, &a.Community, &a.Street, &a.District, &a.LeadDepartment,
+			&a.Result, &replied, &a.Rating, &redo); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.Received, a.Replied, a.Redone = time.UnixMilli(created), msTime(replied), redo > 0
+		byID[a.ID] = &a
+		order = append(order, a.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The steps of those appeals, in batches that keep the parameter count low.
+	const batch = 500
+	for i := 0; i < len(order); i += batch {
+		ids := order[i:min(i+batch, len(order))]
+		if err := h.assessmentSteps(ctx, cal, q.To, ids, byID); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]rates.Appeal, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	return out, nil
+}
+
+func (h db) assessmentSteps(ctx context.Context, cal *calendar.Calendar, end time.Time, ids []int64, byID map[int64]*rates.Appeal) error {
+	in := make([]any, len(ids))
+	ph := make([]byte, 0, len(ids)*3)
+	for i, id := range ids {
+		in[i] = id
+		if i > 0 {
+			ph = append(ph, ", "...)
+		}
+		ph = append(ph, '?')
+	}
+	rows, err := h.query(ctx, `SELECT st.appeal_id, st.step, COALESCE(st.department_id, 0), COALESCE(st.done_by, p.signed_by, 0),
+		st.started_at, st.due_at, st.done_at, COALESCE(p.status, '')
+		FROM appeal_steps st LEFT JOIN appeal_dispatches p ON p.id = st.dispatch_id
+		WHERE st.appeal_id IN (`+string(ph)+`) ORDER BY st.id`, in...)
+	if err != nil {
+		return fmt.Errorf("assessment steps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st rates.Step
+		var kind, status string
+		var started, due, done int64
+		if err := rows.Scan(&st.AppealID, &kind, &st.DepartmentID, &st.HandlerID, &started, &due, &done, &status); err != nil {
+			return err
+		}
+		st.Kind = rates.StepKind(kind)
+		st.Started, st.Due, st.Done = time.UnixMilli(started), time.UnixMilli(due), msTime(done)
+		stop := end
+		if done != 0 {
+			stop = st.Done
+		}
+		st.WorkingTime = cal.Between(st.Started, stop)
+		st.Returned = kind == string(appeal.StepSign) && status == "returned"
+		a := byID[st.AppealID]
+		a.Steps = append(a.Steps, st)
+	}
+	return rows.Err()
+}
+
+// OverviewQuery selects a leader's overview.
+type OverviewQuery struct {
+	Region   string
+	From, To time.Time
+}
+
+// Count is one bar of a chart.
+type Count struct {
+	Key, Label string
+	N          int
+}
+
+// Overview is what a leader sees at a glance: volumes, states and what is stuck.
+type Overview struct {
+	ByDay               []Count // appeals received per day (Key "2026-11-30")
+	ByCategory          []Count // per top-level category
+	ByState             []Count // appeals received in the period by their state now
+	OverdueByDepartment []Count // open steps past their deadline, per department (now, whatever the period)
+	Received            int
+	Open, Overdue       int
+	Closed              int
+}
+
+// Overview counts the appeals in the actor's scope received in the period.
+func (s *Store) Overview(ctx context.Context, actor access.Actor, q OverviewQuery) (Overview, error) {
+	var o Overview
+	if !access.May(actor.Role, access.AppealAssess) {
+		return o, access.ErrForbidden
+	}
+	if q.To.IsZero() {
+		q.To = s.now()
+	}
+	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealAssess))
+	where := scope
+	if q.Region != "" {
+		l := place.LevelOf(q.Region)
+		if l == 0 {
+			return o, nil
+		}
+		where += " AND " + appealLevelColumn[l] + " = ?"
+		args = append(args, q.Region)
+	}
+	h := s.reader()
+	cats, err := h.categories(ctx)
+	if err != nil {
+		return o, err
+	}
+	top := map[string]appeal.Category{}
+	for _, c := range cats {
+		if c.Parent == "" {
+			top[c.Code] = c
+		}
+	}
+	rows, err := h.query(ctx, "SELECT a.created_at, a.category, a.state FROM appeals a WHERE "+where+
+		" AND a.created_at >= ? AND a.created_at < ?", append(args, q.From.UnixMilli(), q.To.UnixMilli())...)
+	if err != nil {
+		return o, fmt.Errorf("overview: %w", err)
+	}
+	days, byCat, byState := map[string]int{}, map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var at int64
+		var cat, state string
+		if err := rows.Scan(&at, &cat, &state); err != nil {
+			rows.Close()
+			return o, err
+		}
+		o.Received++
+		days[time.UnixMilli(at).In(calendar.Shanghai).Format(time.DateOnly)]++
+		for i := range cat {
+			if cat[i] == '.' {
+				cat = cat[:i]
+				break
+			}
+		}
+		byCat[cat]++
+		byState[state]++
+		switch appeal.State(state) {
+		case appeal.Closed, appeal.Merged:
+			o.Closed++
+		default:
+			o.Open++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return o, err
+	}
+	for d := q.From.In(calendar.Shanghai); d.Before(q.To) && len(o.ByDay) < 400; d = d.AddDate(0, 0, 1) {
+		k := d.Format(time.DateOnly)
+		o.ByDay = append(o.ByDay, Count{Key: k, Label: k, N: days[k]})
+	}
+	for code, n := range byCat {
+		o.ByCategory = append(o.ByCategory, Count{Key: code, Label: top[code].Name, N: n})
+	}
+	sort.Slice(o.ByCategory, func(i, j int) bool {
+		a, b := o.ByCategory[i], o.ByCategory[j]
+		return a.N > b.N || a.N == b.N && a.Key < b.Key
+	})
+	for _, st := range appeal.States {
+		if n := byState[string(st)]; n > 0 {
+			o.ByState = append(o.ByState, Count{Key: string(st), N: n})
+		}
+	}
+	drows, err := h.query(ctx, `SELECT st.department_id, d.name, COUNT(*) FROM appeal_steps st
+		JOIN departments d ON d.id = st.department_id JOIN appeals a ON a.id = st.appeal_id
+		WHERE st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ? AND `+where+`
+		GROUP BY st.department_id, d.name ORDER BY COUNT(*) DESC, d.name`, append([]any{s.now().UnixMilli()}, args...)...)
+	if err != nil {
+		return o, fmt.Errorf("overview overdue: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var c Count
+		var id int64
+		if err := drows.Scan(&id, &c.Label, &c.N); err != nil {
+			return o, err
+		}
+		c.Key = strconv.FormatInt(id, 10)
+		o.OverdueByDepartment = append(o.OverdueByDepartment, c)
+		o.Overdue += c.N
+	}
+	return o, drows.Err()
+}
+
+// SetCalendarDay records an administrator's exception to the weekly pattern
+// (for example the next year's official holidays once announced).
+func (s *Store) SetCalendarDay(ctx context.Context, actor access.Actor, d calendar.Day) error {
+	if !access.May(actor.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	if _, err := calendar.New([]calendar.Day{d}); err != nil {
+		return err
+	}
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.db().exec(ctx, `INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?)
+			ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`, d.Date, string(d.Kind), d.Name); err != nil {
+			return fmt.Errorf("set calendar day: %w", err)
+		}
+		return tx.record(ctx, actor, "calendar.set", "calendar/"+d.Date, "ok", map[string]string{"kind": string(d.Kind), "name": d.Name})
+	})
+	s.forgetCalendar()
+	return err
+}
+
+// DeleteCalendarDay removes an administrator's exception.
+func (s *Store) DeleteCalendarDay(ctx context.Context, actor access.Actor, date string) error {
+	if !access.May(actor.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.db().exec(ctx, "DELETE FROM calendar_days WHERE day = ?", date)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.ErrNotFound
+		}
+		return tx.record(ctx, actor, "calendar.delete", "calendar/"+date, "ok", nil)
+	})
+	s.forgetCalendar()
+	return err
+}
+
+// forgetCalendar makes this instance rebuild the calendar on its next use;
+// other instances do within calendarTTL.
+func (s *Store) forgetCalendar() {
+	s.cal.mu.Lock()
+	s.cal.cal = nil
+	s.cal.mu.Unlock()
+}

@@ -1,0 +1,104 @@
+package store_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"qifu/internal/appeal"
+	"qifu/internal/rates"
+	"qifu/internal/store"
+)
+
+// TestAssessment runs three appeals through the store and checks the figures
+// of the two departments involved against counts made by hand.
+func TestAssessment(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		dept := s.deptIDs(t)
+		from := start.Add(-24 * time.Hour)
+
+		// 1: tax signs in time, replies solved, rated satisfied.
+		a1 := s.raise(t, "enterprise", "")
+		s.act(t, "community", a1.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a1.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a1.ID, store.Command{Action: appeal.Sign})
+		s.act(t, "dept_tax", a1.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已办理退税"})
+		s.act(t, "enterprise", a1.ID, store.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+
+		// 2: tax returns it in time; market signs two days late, explains, rated basic.
+		a2 := s.raise(t, "enterprise", "")
+		s.act(t, "community", a2.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a2.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a2.ID, store.Command{Action: appeal.Return, Note: "不属于税务职责"})
+		s.act(t, "community", a2.ID, store.Command{Action: appeal.Dispatch, Lead: dept["market"]})
+		s.clock.Advance(48 * time.Hour)
+		s.act(t, "dept_market", a2.ID, store.Command{Action: appeal.Sign})
+		s.act(t, "dept_market", a2.ID, store.Command{Action: appeal.Reply, Result: appeal.Explained, Note: "已说明许可办理流程"})
+		s.act(t, "enterprise", a2.ID, store.Command{Action: appeal.Rate, Rating: appeal.Basic})
+
+		// 3: the community answers itself; nobody rates it; it closes not rated.
+		a3 := s.raise(t, "enterprise", "")
+		s.act(t, "community", a3.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a3.ID, store.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
+		s.clock.Advance(14 * 24 * time.Hour)
+		if _, err := s.RunAlerts(ctx, 1000); err != nil {
+			t.Fatal(err)
+		}
+
+		rows, err := s.Assessment(ctx, s.actor(t, "district_leader"), store.AssessmentQuery{
+			Dimension: rates.Department, From: from, To: s.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]rates.Row{}
+		for _, r := range rows {
+			got[r.Key] = r
+		}
+		tax, market := got[strconv.FormatInt(dept["tax"], 10)], got[strconv.FormatInt(dept["market"], 10)]
+		// tax: two sign steps, both answered in time (a return by its deadline counts as a response);
+		// one of two dispatches returned; one reply, solved, satisfied.
+		if tax.ResponseDue != 2 || tax.ResponseInTime != 2 || tax.Dispatches != 2 || tax.Returns != 1 ||
+			tax.Replied != 1 || tax.Resolved != 1 || tax.Satisfied != 1 || tax.SatisfactionRate != 1 {
+			t.Errorf("tax: %+v", tax)
+		}
+		// market: one sign step, signed late (overdue); one reply, explained not solved; basic: 0.8.
+		if market.ResponseDue != 1 || market.ResponseInTime != 0 || market.Overdue != 1 ||
+			market.Replied != 1 || market.Resolved != 0 || market.Basic != 1 || market.SatisfactionRate != 0.8 {
+			t.Errorf("market: %+v", market)
+		}
+		// The community's row: three replies, two solved; satisfied + 0.8 basic over two rated; one not rated.
+		crows, err := s.Assessment(ctx, s.actor(t, "district_leader"), store.AssessmentQuery{
+			Dimension: rates.Community, From: from, To: s.clock.Now()})
+		if err != nil || len(crows) != 1 {
+			t.Fatalf("community rows %+v, %v", crows, err)
+		}
+		c := crows[0]
+		if c.Replied != 3 || c.Resolved != 2 || c.Rated != 2 || c.NotRated != 1 || c.SatisfactionRate != 0.9 {
+			t.Errorf("community: %+v", c)
+		}
+		// A department sees its own row only.
+		own, err := s.Assessment(ctx, s.actor(t, "dept_tax"), store.AssessmentQuery{Dimension: rates.Department, From: from, To: s.clock.Now()})
+		if err != nil || len(own) != 1 || own[0].Key != strconv.FormatInt(dept["tax"], 10) {
+			t.Errorf("tax's own view: %+v, %v", own, err)
+		}
+
+		o, err := s.Overview(ctx, s.actor(t, "street_leader"), store.OverviewQuery{From: from, To: s.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Received != 3 || o.Closed != 3 || o.Open != 0 {
+			t.Errorf("overview: %+v", o)
+		}
+		// The overview's day counts add up to the appeals received.
+		sum := 0
+		for _, d := range o.ByDay {
+			sum += d.N
+		}
+		if sum != o.Received {
+			t.Errorf("days add up to %d, received %d", sum, o.Received)
+		}
+	})
+}
