@@ -80,6 +80,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	go sweep(jobs, st, log)
+	go alerts(jobs, st, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -126,6 +127,26 @@ func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("sweep", "err", err)
 		} else if n > 0 {
 			log.Info("swept expired sessions", "sessions", n)
+		}
+	}
+}
+
+// alerts raises the warnings and escalations of appeal steps that have come
+// due, every half minute. Every instance runs it: each alert is claimed in
+// the store, so it is raised exactly once however many instances run.
+func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := st.RunAlerts(ctx, 5000); err != nil {
+			log.Warn("appeal alerts", "err", err)
+		} else if n > 0 {
+			log.Info("appeal alerts raised", "alerts", n)
 		}
 	}
 }
