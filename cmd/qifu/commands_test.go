@@ -19,7 +19,7 @@ import (
 func TestImportExport(t *testing.T) {
 	t.Parallel()
 	db := sqliteDB(t)
-	mustQifu(t, "", "demo", "--db", db)
+	mustQifu(t, "", "demo", "--demo-appeals", "40", "--db", db)
 
 	good := []enterprise.Enterprise{mustEnterprise(t, 1), mustEnterprise(t, 2), mustEnterprise(t, 3)}
 	bad := mustEnterprise(t, 4)
@@ -97,7 +97,7 @@ func TestImportExport(t *testing.T) {
 func TestAuditVerifyFreshDemo(t *testing.T) {
 	t.Parallel()
 	db := sqliteDB(t)
-	out := mustQifu(t, "", "demo", "--db", db)
+	out := mustQifu(t, "", "demo", "--demo-appeals", "40", "--db", db)
 	if !strings.Contains(out, "demo accounts") {
 		t.Errorf("qifu demo printed %q; want the demo accounts", out)
 	}
@@ -109,7 +109,7 @@ func TestAuditVerifyFreshDemo(t *testing.T) {
 	if n, _ := strconv.Atoi(m[1]); n < 1 {
 		t.Errorf("qifu audit verify checked %d entries; want the demo load's entry at least", n)
 	}
-	if _, _, err := qifu(t, "", "demo", "--db", db); err == nil {
+	if _, _, err := qifu(t, "", "demo", "--demo-appeals", "40", "--db", db); err == nil {
 		t.Error("qifu demo loaded the demo into a store that is not empty")
 	}
 }

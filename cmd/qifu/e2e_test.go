@@ -125,7 +125,7 @@ func startServer(t *testing.T, db string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{DB: db, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"}
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo", "--demo-appeals", "60"}
 	go func() { s.done <- run(ctx, args, noEnv, strings.NewReader(""), s.Stdout, s.Stderr) }()
 	t.Cleanup(func() {
 		if err := s.stop(); err != nil {

@@ -9,8 +9,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
+	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/store"
 	"qifu/internal/web"
@@ -48,7 +50,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	var demoAccounts []web.DemoAccount
 	if c.Demo {
-		d, err := demoIfEmpty(ctx, st, stdout, log)
+		d, err := demoIfEmpty(ctx, st, c, stdout, log)
 		if err != nil {
 			return err
 		}
@@ -151,9 +153,9 @@ func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
 	}
 }
 
-// demoIfEmpty loads the demo dataset into an empty store and prints the
-// demo accounts.
-func demoIfEmpty(ctx context.Context, st *store.Store, stdout io.Writer, log *slog.Logger) (demo.Dataset, error) {
+// demoIfEmpty loads the demo dataset, and a history of appeals replayed
+// through the workflow, into an empty store, and prints the demo accounts.
+func demoIfEmpty(ctx context.Context, st *store.Store, c *config, stdout io.Writer, log *slog.Logger) (demo.Dataset, error) {
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return demo.Dataset{}, err
@@ -165,9 +167,45 @@ func demoIfEmpty(ctx context.Context, st *store.Store, stdout io.Writer, log *sl
 			return d, fmt.Errorf("load demo: %w", err)
 		}
 		log.Info("demo data loaded", "enterprises", len(d.Enterprises), "users", len(d.Users), "took", time.Since(start).Round(time.Millisecond))
+		if c.DemoAppeals > 0 {
+			if err := demoHistory(ctx, c, d, stdout, log); err != nil {
+				return d, err
+			}
+		}
 	}
 	printAccounts(stdout, d)
 	return d, nil
+}
+
+// demoHistory replays the demo's appeals of the last four months through a
+// second handle on the store whose clock the replay moves.
+func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Writer, log *slog.Logger) error {
+	start := time.Now()
+	fmt.Fprintf(stdout, "replaying %d demo appeals of the last four months…\n", c.DemoAppeals)
+	var mu sync.Mutex
+	at := start
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return at
+	}
+	rs, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log, Now: clock})
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	plans, moves := demo.History(d, 1, start.In(calendar.Shanghai), c.DemoAppeals)
+	rep, err := rs.ReplayHistory(ctx, plans, moves, func(t time.Time) {
+		mu.Lock()
+		at = t
+		mu.Unlock()
+	})
+	if err != nil {
+		return fmt.Errorf("demo history: %w", err)
+	}
+	log.Info("demo history replayed", "appeals", rep.Appeals, "moves", rep.Moves, "skipped", rep.Skipped,
+		"alerts", rep.Alerts, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 func printAccounts(w io.Writer, d demo.Dataset) {
