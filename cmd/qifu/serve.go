@@ -83,6 +83,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopJobs()
 	go sweep(jobs, st, log)
 	go alerts(jobs, st, log)
+	go deliver(jobs, st, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -149,6 +150,28 @@ func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("appeal alerts", "err", err)
 		} else if n > 0 {
 			log.Info("appeal alerts raised", "alerts", n)
+		}
+	}
+}
+
+// deliver sends the outbox's messages to the DingTalk and WeCom group robots
+// every few seconds; every instance runs it, each message is claimed first.
+func deliver(ctx context.Context, st *store.Store, log *slog.Logger) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sent, failed, err := st.DeliverOutbox(ctx, client, 200)
+		if err != nil {
+			log.Warn("outbox", "err", err)
+		}
+		if sent+failed > 0 {
+			log.Info("outbox delivered", "sent", sent, "failed", failed)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"qifu/internal/access"
@@ -25,6 +26,13 @@ func (t *Tx) notify(ctx context.Context, now time.Time, appealID int64, kind, ti
 // notifyCommunity notifies the community staff of the appeal's community and
 // the grid worker of its grid.
 func (t *Tx) notifyCommunity(ctx context.Context, now time.Time, appealID int64, kind, title string) error {
+	var community string
+	if err := scan(t.db().row(ctx, "SELECT community_code FROM appeals WHERE id = ?", appealID), &community); err != nil {
+		return err
+	}
+	if err := t.enqueue(ctx, now, appealID, kind, "【企服】"+title, "region", community); err != nil {
+		return err
+	}
 	return t.notify(ctx, now, appealID, kind, title, `(u.role = ? AND u.region_code = (SELECT community_code FROM appeals WHERE id = ?))
 		OR (u.role = ? AND u.region_code = (SELECT grid_code FROM appeals WHERE id = ?))`,
 		string(access.RoleCommunityStaff), appealID, string(access.RoleGridWorker), appealID)
@@ -38,6 +46,9 @@ func (t *Tx) notifyEnterprise(ctx context.Context, now time.Time, appealID int64
 
 // notifyDepartment notifies the staff of a department.
 func (t *Tx) notifyDepartment(ctx context.Context, now time.Time, appealID, deptID int64, kind, title string) error {
+	if err := t.enqueue(ctx, now, appealID, kind, "【企服】"+title, "department", strconv.FormatInt(deptID, 10)); err != nil {
+		return err
+	}
 	return t.notify(ctx, now, appealID, kind, title, "u.role = ? AND u.department_id = ?", string(access.RoleDepartment), deptID)
 }
 
