@@ -173,14 +173,15 @@ type Extension struct {
 // AppealView is one appeal as its page shows it to one actor.
 type AppealView struct {
 	appeal.Appeal
-	Lead       string // lead department's name
-	Parties    []appeal.Party
-	Actions    []appeal.Action
-	Dispatches []Dispatch
-	Steps      []StepClock
-	Events     []Event
-	Extensions []Extension
-	Merged     []appeal.Appeal // appeals merged into this one
+	Lead        string // lead department's name
+	Parties     []appeal.Party
+	Actions     []appeal.Action
+	Dispatches  []Dispatch
+	Steps       []StepClock
+	Events      []Event
+	Extensions  []Extension
+	Merged      []appeal.Appeal // appeals merged into this one
+	Attachments []Attachment
 }
 
 // Appeal returns one appeal with its dispatches, clocks and timeline, as the
@@ -224,6 +225,9 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		if v.Extensions, err = h.extensions(ctx, id); err != nil {
 			return v, err
 		}
+	}
+	if v.Attachments, err = s.Attachments(ctx, actor, id); err != nil {
+		return v, err
 	}
 	rows, err := h.query(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.case_id = ? ORDER BY a.id", id)
 	if err != nil {

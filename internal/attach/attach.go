@@ -1,0 +1,160 @@
+// Package attach keeps the files attached to appeals: images and documents,
+// checked on their content (not their name) and stored content-addressed
+// outside the database, one file per SHA-256, so that the same file
+// uploaded twice is stored once and a stored file never changes.
+package attach
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"qifu/internal/fault"
+)
+
+// MaxSize is the largest attachment accepted.
+const MaxSize = 20 << 20
+
+// Blob is a stored file.
+type Blob struct {
+	SHA256 string
+	Size   int64
+	MIME   string
+}
+
+// Dir is a folder of content-addressed files.
+type Dir struct{ root string }
+
+// Open returns the folder at root, creating it.
+func Open(root string) (*Dir, error) {
+	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o750); err != nil {
+		return nil, fmt.Errorf("attachments folder: %w", err)
+	}
+	return &Dir{root: root}, nil
+}
+
+// ErrType is the error for a file of a kind qifu does not accept.
+var ErrType = fault.New(fault.Invalid, "file_type", "只能上传图片（JPG、PNG、WebP）、PDF 或 Office 文档（docx、xlsx、doc、xls）",
+	"only images (JPG, PNG, WebP), PDF or Office documents (docx, xlsx, doc, xls) can be attached")
+
+// ErrTooLarge is the error for a file over MaxSize.
+var ErrTooLarge = fault.New(fault.TooLarge, "file_too_large", "附件不能超过 20 MB", "an attachment may not exceed 20 MB")
+
+// Kind returns the MIME type of a file from its first bytes and its name,
+// or ErrType. The name only tells apart the Office formats that share a
+// container (zip, OLE); it never makes an unknown content acceptable.
+func Kind(head []byte, name string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case bytes.HasPrefix(head, []byte("\xFF\xD8\xFF")):
+		return "image/jpeg", nil
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png", nil
+	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
+		return "image/webp", nil
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		return "application/pdf", nil
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		switch ext {
+		case ".docx":
+			return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", nil
+		case ".xlsx":
+			return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil
+		}
+	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+		switch ext {
+		case ".doc":
+			return "application/msword", nil
+		case ".xls":
+			return "application/vnd.ms-excel", nil
+		}
+	}
+	return "", ErrType
+}
+
+// Put stores the content of r, at most MaxSize bytes, and returns its blob.
+// The file is written to a temporary name, synced, and renamed into place,
+// so that a crash never leaves a partial file under a hash.
+func (d *Dir) Put(r io.Reader, name string) (Blob, error) {
+	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "up-*")
+	if err != nil {
+		return Blob{}, fmt.Errorf("attachment: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename this removes nothing
+	defer tmp.Close()
+	h := sha256.New()
+	head := make([]byte, 0, 512)
+	buf := make([]byte, 32<<10)
+	var size int64
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			size += int64(n)
+			if size > MaxSize {
+				return Blob{}, ErrTooLarge
+			}
+			if len(head) < cap(head) {
+				head = append(head, buf[:min(n, cap(head)-len(head))]...)
+			}
+			h.Write(buf[:n])
+			if _, err := tmp.Write(buf[:n]); err != nil {
+				return Blob{}, fmt.Errorf("attachment: %w", err)
+			}
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			return Blob{}, fmt.Errorf("attachment: read: %w", rerr)
+		}
+	}
+	if size == 0 {
+		return Blob{}, fault.New(fault.Invalid, "file_empty", "附件是空文件", "the attachment is empty")
+	}
+	kind, err := Kind(head, name)
+	if err != nil {
+		return Blob{}, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return Blob{}, fmt.Errorf("attachment: sync: %w", err)
+	}
+	b := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, MIME: kind}
+	final := d.path(b.SHA256)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return Blob{}, fmt.Errorf("attachment: %w", err)
+	}
+	if _, err := os.Stat(final); err == nil {
+		return b, nil // already stored: the same content under the same hash
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return Blob{}, fmt.Errorf("attachment: %w", err)
+	}
+	if dir, err := os.Open(filepath.Dir(final)); err == nil {
+		dir.Sync()
+		dir.Close()
+	}
+	return b, nil
+}
+
+// Open returns the stored file of a hash.
+func (d *Dir) Open(sha string) (*os.File, error) {
+	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" {
+		return nil, fault.ErrNotFound
+	}
+	f, err := os.Open(d.path(sha))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fault.ErrNotFound
+	}
+	return f, err
+}
+
+// path is where a hash's file lives: two levels of folders by its first bytes.
+func (d *Dir) path(sha string) string {
+	return filepath.Join(d.root, sha[:2], sha[2:4], sha)
+}
