@@ -206,3 +206,21 @@ func TestColourOf(t *testing.T) {
 		}
 	}
 }
+
+func TestSimilarity(t *testing.T) {
+	cases := []struct {
+		a, b     string
+		min, max float64
+	}{
+		{"旺季招工困难", "旺季招工困难", 1, 1},
+		{"旺季招工困难，缺少操作工", "招工困难，缺少熟练工人", 0.4, 0.9},
+		{"旺季招工困难", "出口退税进度", 0, 0},
+		{"", "招工", 0, 0},
+		{"Power cut", "power CUT!", 1, 1},
+	}
+	for _, c := range cases {
+		if got := Similarity(c.a, c.b); got < c.min || got > c.max {
+			t.Errorf("Similarity(%q, %q) = %.2f, want %.2f–%.2f", c.a, c.b, got, c.min, c.max)
+		}
+	}
+}

@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/fault"
+)
+
+// Similar is an appeal that may be a duplicate of another.
+type Similar struct {
+	AppealRow
+	Score float64
+}
+
+// SimilarAppeals returns the appeals of the same community raised in the 30
+// days before this one that are still open, most alike first (by
+// appeal.Similarity of title and content), for merging duplicates (并案).
+func (s *Store) SimilarAppeals(ctx context.Context, actor access.Actor, id int64, limit int) ([]Similar, error) {
+	v, err := s.Appeal(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	var community string
+	if err := scan(s.reader().row(ctx, "SELECT community_code FROM appeals WHERE id = ?", id), &community); err != nil {
+		return nil, err
+	}
+	rows, _, err := s.Appeals(ctx, actor, AppealQuery{Region: community, From: v.CreatedAt.AddDate(0, 0, -30),
+		To: v.CreatedAt.Add(time.Hour * 24), Page: Page{Size: MaxPageSize}})
+	if err != nil {
+		return nil, err
+	}
+	var contents = map[int64]string{}
+	if len(rows) > 0 {
+		ids := make([]any, 0, len(rows))
+		for _, r := range rows {
+			ids = append(ids, r.ID)
+		}
+		q := "SELECT id, content FROM appeals WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+		crs, err := s.reader().query(ctx, q, ids...)
+		if err != nil {
+			return nil, err
+		}
+		for crs.Next() {
+			var cid int64
+			var c string
+			if err := crs.Scan(&cid, &c); err != nil {
+				crs.Close()
+				return nil, err
+			}
+			contents[cid] = c
+		}
+		crs.Close()
+	}
+	var out []Similar
+	for _, r := range rows {
+		if r.ID == id || !r.State.Open() || r.State == appeal.Replied {
+			continue
+		}
+		score := 0.6*appeal.Similarity(v.Title, r.Title) + 0.4*appeal.Similarity(v.Content, contents[r.ID])
+		if score > 0.15 {
+			out = append(out, Similar{AppealRow: r, Score: score})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Suggestion is a department the dispatch form proposes.
+type Suggestion struct {
+	DepartmentID int64
+	Code, Name   string
+	ByCategory   bool // the category names it
+	Past         int  // times it led on appeals of the category in the district in the last 180 days
+}
+
+// SuggestDepartments proposes lead departments for an appeal: those its
+// category names, then those that most often led on the category's appeals
+// in the district lately.
+func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id int64) ([]Suggestion, error) {
+	v, err := s.Appeal(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	h := s.reader()
+	cats, err := h.categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	named := map[string]int{}
+	for c := v.Category; c != ""; {
+		cat, ok := cats.Find(c)
+		if !ok {
+			break
+		}
+		for i, code := range cat.Departments {
+			if _, seen := named[code]; !seen {
+				named[code] = len(named)*10 + i
+			}
+		}
+		c = cat.Parent
+	}
+	rows, err := h.query(ctx, `SELECT d.id, d.code, d.name,
+		(SELECT COUNT(*) FROM appeals p WHERE p.lead_department = d.id AND p.category = ? AND p.district_code = a.district_code
+			AND p.created_at >= ?)
+		FROM departments d JOIN appeals a ON a.id = ?
+		WHERE d.region_code IN (a.city_code, a.district_code, a.street_code)`,
+		v.Category, v.CreatedAt.AddDate(0, 0, -180).UnixMilli(), id)
+	if err != nil {
+		return nil, fmt.Errorf("suggest departments: %w", err)
+	}
+	defer rows.Close()
+	var out []Suggestion
+	for rows.Next() {
+		var sg Suggestion
+		if err := rows.Scan(&sg.DepartmentID, &sg.Code, &sg.Name, &sg.Past); err != nil {
+			return nil, err
+		}
+		_, sg.ByCategory = named[sg.Code]
+		out = append(out, sg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.ByCategory != b.ByCategory {
+			return a.ByCategory
+		}
+		if a.ByCategory && named[a.Code] != named[b.Code] {
+			return named[a.Code] < named[b.Code]
+		}
+		if a.Past != b.Past {
+			return a.Past > b.Past
+		}
+		return a.Code < b.Code
+	})
+	return out, nil
+}
+
+// SaveCategory adds or changes a node of the category tree.
+func (s *Store) SaveCategory(ctx context.Context, actor access.Actor, c appeal.Category) error {
+	if !access.May(actor.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	c.Code, c.Name, c.NameEn = strings.TrimSpace(c.Code), strings.TrimSpace(c.Name), strings.TrimSpace(c.NameEn)
+	f := fault.Fields{}
+	if c.Code == "" || len(c.Code) > 40 || strings.Trim(c.Code, "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" {
+		f.Add("code", "代码只能用小写字母、数字和点（不超过 40 位）", "a code of lowercase letters, digits and dots, up to 40")
+	}
+	if n := utf8.RuneCountInString(c.Name); n == 0 || n > 30 {
+		f.Add("name", "请填写分类名称（不超过 30 字）", "a name of up to 30 characters is required")
+	}
+	if c.Parent != "" && !strings.HasPrefix(c.Code, c.Parent+".") {
+		f.Add("code", "子分类的代码须以上级代码加点开头", "a child's code starts with its parent's code and a dot")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.WithTx(ctx, func(tx *Tx) error {
+		h := tx.db()
+		if c.Parent != "" {
+			var n int
+			if err := scan(h.row(ctx, "SELECT COUNT(*) FROM appeal_categories WHERE code = ?", c.Parent), &n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fault.Fields{"parent": {Zh: "上级分类不存在", En: "no such parent"}}.Err()
+			}
+		}
+		var known []string
+		rows, err := h.query(ctx, "SELECT code FROM departments")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var code string
+			rows.Scan(&code)
+			known = append(known, code)
+		}
+		rows.Close()
+		for _, d := range c.Departments {
+			if !slices.Contains(known, d) {
+				return fault.Fields{"departments": {Zh: "部门代码不存在：" + d, En: "unknown department code: " + d}}.Err()
+			}
+		}
+		var pos int
+		if err := scan(h.row(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM appeal_categories"), &pos); err != nil {
+			return err
+		}
+		if _, err := h.exec(ctx, `INSERT INTO appeal_categories (code, parent, name, name_en, departments, position)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, name = excluded.name,
+			name_en = excluded.name_en, departments = excluded.departments`,
+			c.Code, c.Parent, c.Name, c.NameEn, strings.Join(c.Departments, ","), pos); err != nil {
+			return fmt.Errorf("save category: %w", err)
+		}
+		return tx.record(ctx, actor, "category.save", "category/"+c.Code, "ok", c)
+	})
+}
+
+// LimitRules returns the administrators' time-limit rules.
+func (s *Store) LimitRules(ctx context.Context) ([]appeal.LimitRule, error) {
+	rows, err := s.reader().query(ctx, "SELECT category, type, urgency, step, n, days FROM appeal_limit_rules ORDER BY category, type, urgency, step")
+	if err != nil {
+		return nil, fmt.Errorf("read limit rules: %w", err)
+	}
+	defer rows.Close()
+	var out []appeal.LimitRule
+	for rows.Next() {
+		var r appeal.LimitRule
+		if err := rows.Scan(&r.Category, &r.Type, &r.Urgency, &r.Step, &r.Span.N, &r.Span.Days); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SetLimitRule adds or replaces a time-limit rule; n = 0 deletes it. It
+// applies to steps started from now on.
+func (s *Store) SetLimitRule(ctx context.Context, actor access.Actor, r appeal.LimitRule) error {
+	if !access.May(actor.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	f := fault.Fields{}
+	if !slices.Contains(appeal.Steps, r.Step) {
+		f.Add("step", "请选择环节", "choose a step")
+	}
+	if r.Type != "" && !slices.Contains(appeal.Types, r.Type) {
+		f.Add("type", "诉求类型不正确", "unknown type")
+	}
+	if r.Urgency != "" && !slices.Contains(appeal.Urgencies, r.Urgency) {
+		f.Add("urgency", "紧急程度不正确", "unknown urgency")
+	}
+	if r.Span.N < 0 || r.Span.Days && r.Span.N > 60 || !r.Span.Days && r.Span.N > 400 {
+		f.Add("n", "时限须为 1–60 个工作日或 1–400 个工作小时", "1–60 working days or 1–400 working hours")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.WithTx(ctx, func(tx *Tx) error {
+		h := tx.db()
+		if r.Category != "" {
+			var n int
+			if err := scan(h.row(ctx, "SELECT COUNT(*) FROM appeal_categories WHERE code = ?", r.Category), &n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fault.Fields{"category": {Zh: "分类不存在", En: "no such category"}}.Err()
+			}
+		}
+		if _, err := h.exec(ctx, "DELETE FROM appeal_limit_rules WHERE category = ? AND type = ? AND urgency = ? AND step = ?",
+			r.Category, string(r.Type), string(r.Urgency), string(r.Step)); err != nil {
+			return err
+		}
+		if r.Span.N > 0 {
+			if _, err := h.exec(ctx, "INSERT INTO appeal_limit_rules (category, type, urgency, step, n, days) VALUES (?, ?, ?, ?, ?, ?)",
+				r.Category, string(r.Type), string(r.Urgency), string(r.Step), r.Span.N, r.Span.Days); err != nil {
+				return fmt.Errorf("save limit rule: %w", err)
+			}
+		}
+		return tx.record(ctx, actor, "limit.set", "limit/"+string(r.Step), "ok", r)
+	})
+}

@@ -1,0 +1,80 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"qifu/internal/appeal"
+	"qifu/internal/fault"
+	"qifu/internal/store"
+)
+
+func TestAppealHelpers(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		community := s.actor(t, "community")
+		first := s.raise(t, "enterprise", "")
+		other := appealInput()
+		other.Title, other.Content, other.Category = "出口退税进度查询", "出口退税款尚未到账，影响资金周转。", "trade"
+		unrelated, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), other, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dup := s.raise(t, "grid", "")
+		sim, err := s.SimilarAppeals(ctx, community, dup.ID, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sim) == 0 || sim[0].ID != first.ID {
+			t.Fatalf("similar to the duplicate: %+v; want %d first", sim, first.ID)
+		}
+		for _, x := range sim {
+			if x.ID == unrelated.ID {
+				t.Errorf("an unrelated appeal is suggested as a duplicate (score %.2f)", x.Score)
+			}
+		}
+
+		sug, err := s.SuggestDepartments(ctx, community, first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sug) < 23 || sug[0].Code != "hrss" || !sug[0].ByCategory {
+			t.Errorf("suggestions for labour.recruit start with %+v", sug[:min(3, len(sug))])
+		}
+
+		admin := s.actor(t, "admin")
+		if err := s.SaveCategory(ctx, admin, appeal.Category{Code: "labour.training", Parent: "labour", Name: "岗前培训", NameEn: "Training",
+			Departments: []string{"hrss"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveCategory(ctx, admin, appeal.Category{Code: "training", Parent: "labour", Name: "x"}); !fault.Is(err, fault.Invalid) {
+			t.Errorf("a child code outside its parent: %v", err)
+		}
+		if err := s.SaveCategory(ctx, community, appeal.Category{Code: "x", Name: "x"}); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("community edits the tree: %v", err)
+		}
+		// A rule for the parent category shortens acceptance for the new child.
+		if err := s.SetLimitRule(ctx, admin, appeal.LimitRule{Category: "labour", Step: appeal.StepAccept, Span: appeal.Hours(1)}); err != nil {
+			t.Fatal(err)
+		}
+		in := appealInput()
+		in.Category = "labour.training"
+		a, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.view(t, "community", a.ID)
+		if got := v.Steps[0].Due.Sub(v.Steps[0].Started); got != time.Hour {
+			t.Errorf("acceptance limit %s, want 1h by the admin's rule", got)
+		}
+		if err := s.SetLimitRule(ctx, admin, appeal.LimitRule{Category: "labour", Step: appeal.StepAccept}); err != nil {
+			t.Fatal(err)
+		}
+		if rules, err := s.LimitRules(ctx); err != nil || len(rules) != 0 {
+			t.Errorf("rules after deleting: %+v %v", rules, err)
+		}
+		_ = store.Page{}
+	})
+}
