@@ -104,6 +104,7 @@ type enterprisePageData struct {
 	Revealed   bool
 	CanEdit    bool
 	CanReveal  bool
+	CanRaise   bool // staff may raise an appeal on the enterprise's behalf
 	GridName   string
 	PlaceNames []string
 }
@@ -137,6 +138,7 @@ func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal b
 		Community: e.CommunityCode, Grid: e.GridCode}, EnterpriseID: e.ID, Assigned: a.Role == access.RoleCadre}
 	p.CanEdit = access.Allows(a, access.EnterpriseUpdate, t)
 	p.CanReveal = !reveal && access.Allows(a, access.PersonalView, t)
+	p.CanRaise = a.Role != access.RoleEnterprise && access.Allows(a, access.AppealCreate, t)
 	if names, err := s.placeNames(r, a, e); err == nil {
 		p.PlaceNames = names
 	}

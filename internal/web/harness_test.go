@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"qifu/internal/access"
+	"qifu/internal/attach"
 	"qifu/internal/demo"
 	"qifu/internal/pgtest"
 	"qifu/internal/store"
@@ -40,6 +41,9 @@ type site struct {
 	ents   map[string]int64
 	users  map[string]int64
 	logins *logins
+	// files is the folder of attachments, in filesDir.
+	files    *attach.Dir
+	filesDir string
 }
 
 // logins are the sessions opened by site.login, one per user and store.
@@ -151,13 +155,23 @@ func newSite(t *testing.T, dsn string) *site {
 		st.Close()
 		t.Fatalf("load demo: %v", err)
 	}
-	h, err := New(st, log, Config{})
+	filesDir, err := os.MkdirTemp("", "qifu-web-files-")
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	files, err := attach.Open(filesDir)
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	h, err := New(st, log, Config{Files: files})
 	if err != nil {
 		st.Close()
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := httptest.NewServer(h)
-	s := &site{st: st, srv: srv, url: srv.URL, ents: map[string]int64{}, users: map[string]int64{},
+	s := &site{st: st, srv: srv, url: srv.URL, files: files, filesDir: filesDir, ents: map[string]int64{}, users: map[string]int64{},
 		logins: &logins{cookies: map[string]*http.Cookie{}},
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 
@@ -197,12 +211,17 @@ func newSite(t *testing.T, dsn string) *site {
 func (s *site) close() {
 	s.srv.Close()
 	s.st.Close()
+	os.RemoveAll(s.filesDir)
 }
 
 // with returns the site served with cfg instead of the defaults: the same
-// store and sessions behind another server, closed when the test ends.
+// store, sessions and attachments behind another server, closed when the
+// test ends.
 func (s *site) with(t *testing.T, cfg Config) *site {
 	t.Helper()
+	if cfg.Files == nil {
+		cfg.Files = s.files
+	}
 	h, err := New(s.st, slog.New(slog.DiscardHandler), cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)

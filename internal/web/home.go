@@ -28,6 +28,10 @@ type homePageData struct {
 	CanUsers     bool
 	CanAudit     bool
 	OutsideGrids []store.GridLoad
+	// The appeal workflow: the role's queues with their counts.
+	Queues      []queueTab
+	CanRaise    bool
+	CanOverview bool
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -36,6 +40,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := &homePageData{CanImport: access.May(a.Role, access.EnterpriseImport), CanCreate: access.May(a.Role, access.EnterpriseCreate),
 		CanUsers: access.May(a.Role, access.UserManage), CanAudit: access.May(a.Role, access.AuditRead)}
 	lang := langOf(r)
+	if access.May(a.Role, access.AppealRead) {
+		tabs, err := s.queueTabs(ctx, a, lang, "")
+		if err != nil {
+			return err
+		}
+		p.Queues = tabs
+	}
+	p.CanRaise, p.CanOverview = access.May(a.Role, access.AppealCreate), access.May(a.Role, access.AppealAssess)
 	if access.May(a.Role, access.RegionRead) {
 		regions, err := s.store.Regions(ctx, a)
 		if err != nil {

@@ -91,11 +91,12 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody bounds every request body; imports get the upload limit.
+// limitBody bounds every request body; imports and attachments get the
+// upload limit.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.cfg.MaxBody
-		if strings.HasSuffix(r.URL.Path, "/import") {
+		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments") {
 			limit = s.cfg.MaxUpload
 		}
 		if r.ContentLength > limit {

@@ -13,6 +13,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/enterprise"
+	"qifu/internal/store"
 )
 
 // base is what every page shares; each page's struct embeds it.
@@ -29,6 +30,7 @@ type base struct {
 type navItem struct {
 	Href, Label string
 	Active      bool
+	Badge       int // unread notifications, on the inbox
 }
 
 func (b *base) common() *base { return b }
@@ -51,6 +53,32 @@ func (b *base) Pick(zh, en string) string {
 
 // RoleName returns the name of the actor's role in the page's language.
 func (b *base) RoleName(r access.Role) string { return b.Pick(account.RoleZh(r), account.RoleEn(r)) }
+
+// Word names a value of the appeal workflow's vocabulary — a state, an
+// action, a type — in the page's language: the catalog's "kind.value", or
+// the value itself when the catalog lacks it.
+func (b *base) Word(kind string, v any) string { return word(b.Lang, kind, fmt.Sprint(v)) }
+
+// word is the catalog's text of "kind.value" in lang, or the value.
+func word(lang, kind, value string) string {
+	key := kind + "." + value
+	if _, ok := text[key]; !ok {
+		return value
+	}
+	return translate(lang, key)
+}
+
+// Light is a traffic light (green, yellow, red) with its name, for the
+// "light" template: the colour is also said in words.
+func (b *base) Light(c any) light {
+	s := fmt.Sprint(c)
+	if s == "" {
+		return light{}
+	}
+	return light{Colour: s, Name: b.Word("colour", s)}
+}
+
+type light struct{ Colour, Name string }
 
 // Err returns the form message of a field.
 func (b *base) Err(field string) string { return b.Errors[field] }
@@ -77,6 +105,15 @@ var funcs = template.FuncMap{
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
 	"join": strings.Join,
+	// kb formats a size in bytes as KB or MB.
+	"kb": func(n int64) string {
+		if n >= 1<<20 {
+			return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+		}
+		return strconv.FormatInt((n+1023)/1024, 10) + " KB"
+	},
+	// pct formats a rate in [0, 1] as a percentage with one decimal.
+	"pct":  func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
 	"list": func(s ...string) []string { return s },
 	"sizeName": func(lang, s string) string {
 		if lang == "en" {
@@ -139,6 +176,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 	if a, ok := actorOf(r); ok {
 		b.Actor = &a
 		b.Nav = navFor(a, r.URL.Path, b.Lang)
+		if _, unread, err := s.store.Inbox(r.Context(), a, store.Page{Size: 1}); err != nil {
+			s.log.Warn("unread count", "err", err)
+		} else {
+			for i := range b.Nav {
+				if b.Nav[i].Href == "/inbox" {
+					b.Nav[i].Badge = unread
+				}
+			}
+		}
 	}
 	if b.Title == "" {
 		b.Title = b.T("app.name")
@@ -163,16 +209,24 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 
 // navFor returns the menu of an actor: only what the role may use.
 func navFor(a access.Actor, path, lang string) []navItem {
+	appealsNav := "nav.appeals"
+	if a.Role == access.RoleEnterprise {
+		appealsNav = "nav.myappeals"
+	}
 	items := []struct {
 		href, key string
 		show      bool
 	}{
 		{"/", "nav.home", true},
+		{"/appeals", appealsNav, access.May(a.Role, access.AppealRead)},
+		{"/overview", "nav.overview", access.May(a.Role, access.AppealAssess)},
+		{"/inbox", "nav.inbox", true},
 		{"/enterprises", "nav.enterprises", access.May(a.Role, access.EnterpriseRead)},
 		{"/places", "nav.places", access.May(a.Role, access.RegionRead)},
 		{"/departments", "nav.departments", access.May(a.Role, access.DepartmentRead)},
 		{"/users", "nav.users", access.May(a.Role, access.UserRead)},
 		{"/audit", "nav.audit", access.May(a.Role, access.AuditRead)},
+		{"/calendar", "nav.calendar", access.May(a.Role, access.AppealConfigure)},
 		{"/account", "nav.account", true},
 	}
 	var nav []navItem

@@ -94,6 +94,8 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 
 		id := s.entID(t, dataset.Enterprises[0].CreditCode)
 		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{$}", "")
+		appealID := s.raise(t, "路由检查").ID
+		fileID := s.attachFile(t, "enterprise", appealID).ID
 		for _, rt := range (&Server{}).routes() {
 			if rt.method != "GET" {
 				continue
@@ -105,6 +107,10 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 				path = imp.ReportURL
 			case strings.HasPrefix(rt.path, "/users/{id}"), strings.HasPrefix(rt.path, "/api/v1/users/{id}"):
 				path = strings.Replace(rt.path, "{id}", fmt.Sprint(s.userID(t, "grid")), 1)
+			case strings.HasPrefix(rt.path, "/appeals/{id}"), strings.HasPrefix(rt.path, "/api/v1/appeals/{id}"):
+				path = strings.Replace(rt.path, "{id}", fmt.Sprint(appealID), 1)
+			case strings.HasPrefix(rt.path, "/attachments/{id}"), strings.HasPrefix(rt.path, "/api/v1/attachments/{id}"):
+				path = strings.Replace(rt.path, "{id}", fmt.Sprint(fileID), 1)
 			}
 			who := "admin" // may do everything but read the audit log
 			if rt.action == access.AuditRead {
@@ -127,9 +133,9 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 }
 
 // ownThings reports whether a path is about the caller's own session,
-// account or tokens, or the home page, where no domain action applies.
+// account, tokens or inbox, or the home page, where no domain action applies.
 func ownThings(path string) bool {
-	for _, p := range []string{"/logout", "/{$}", "/account", "/api/v1/me", "/api/v1/tokens"} {
+	for _, p := range []string{"/logout", "/{$}", "/account", "/api/v1/me", "/api/v1/tokens", "/inbox", "/api/v1/inbox"} {
 		if path == p || strings.HasPrefix(path, p+"/") {
 			return true
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/attach"
 	"qifu/internal/store"
 )
 
@@ -22,9 +23,11 @@ var assets embed.FS
 type Config struct {
 	StaffIdle     time.Duration // idle timeout of staff sessions
 	MaxBody       int64         // largest request body, bytes, except uploads
-	MaxUpload     int64         // largest uploaded workbook, bytes
+	MaxUpload     int64         // largest uploaded workbook or attachment, bytes
 	MaxImportRows int           // most data rows in one imported workbook
-	SecureCookies bool          // set Secure on cookies (behind TLS)
+	// Files is the folder of appeal attachments; nil: attachments are refused.
+	Files         *attach.Dir
+	SecureCookies bool // set Secure on cookies (behind TLS)
 	Version       string
 	// DemoAccounts are shown on the sign-in page of a demo deployment.
 	DemoAccounts []DemoAccount

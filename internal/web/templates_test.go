@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,11 +16,14 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/account"
+	"qifu/internal/appeal"
 	"qifu/internal/audit"
+	"qifu/internal/calendar"
 	"qifu/internal/department"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/place"
+	"qifu/internal/rates"
 	"qifu/internal/store"
 )
 
@@ -45,7 +49,7 @@ func examplePages() map[string][]page {
 	entry := audit.Entry{ID: 1, At: time.Now(), ActorName: "admin", Role: "admin", Action: "login", Target: "user/admin",
 		Result: "ok", ClientAddr: "127.0.0.1", Detail: "{}"}
 	dept := department.Department{ID: 1, Code: "tax", Name: "税务局", NameEn: "Tax Bureau", RegionCode: "330206", Phone: "0574-1"}
-	return map[string][]page{
+	pages := map[string][]page{
 		"login": {&loginPageData{}, &loginPageData{Username: "grid", Next: "/enterprises", Message: "用户名或密码错误",
 			Demo: []DemoAccount{{Username: "admin", Role: access.RoleAdmin}}}},
 		"error": {&errorPage{}, &errorPage{Status: 404, Message: "记录不存在或无权访问"}},
@@ -58,7 +62,7 @@ func examplePages() map[string][]page {
 			Tags: commonTags, ExportURL: "/enterprises/export.xlsx?", CanCreate: true, CanImport: true, CanExport: true,
 			GridNames: map[string]string{showGrid: grid.Name}, Industries: map[string]string{e.Industry: "制造"}}},
 		"enterprise": {&enterprisePageData{}, &enterprisePageData{E: e, Industry: enterprise.AllDivisions()[0], Revealed: true,
-			CanEdit: true, CanReveal: true, GridName: grid.Name, PlaceNames: []string{"新碶街道", "大港社区", grid.Name}}},
+			CanEdit: true, CanReveal: true, CanRaise: true, GridName: grid.Name, PlaceNames: []string{"新碶街道", "大港社区", grid.Name}}},
 		"enterprise_form": {&enterpriseFormData{}, &enterpriseFormData{E: e, Revenue: "125.5", Action: "/enterprises/7",
 			Divisions: enterprise.AllDivisions(), Grids: []place.Region{grid}, base: base{Errors: errs}},
 			&enterpriseFormData{New: true, Action: "/enterprises"}},
@@ -80,6 +84,86 @@ func examplePages() map[string][]page {
 			Export: "/audit/export.csv?", Checked: true}},
 		"account": {&accountPageData{}, &accountPageData{User: u, Tokens: []store.Token{{ID: 1, Name: "ci", CreatedAt: time.Now()},
 			{ID: 2, Name: "old", CreatedAt: time.Now(), Revoked: true}}, Secret: "qt_secret", Done: "ok", base: base{Errors: errs}}},
+	}
+	for name, list := range appealExamples() {
+		pages[name] = list
+	}
+	return pages
+}
+
+// appealExamples are the example pages of the appeal workflow: every form
+// of the appeal page offered, refused forms shown again, and the lists,
+// charts and tables filled in.
+func appealExamples() map[string][]page {
+	now := time.Now()
+	a := appeal.Appeal{ID: 9, Number: "SQ20260301-0001", Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
+		Title: "招工难", Content: "缺少熟练工人", Urgency: appeal.Urgent, EnterpriseID: 7, CreditCode: "91330206MA2AAAAA1X",
+		Enterprise: "宁波测试有限公司", Contact: "王经理", Phone: "138****1234", Confidential: true, GridCode: showGrid,
+		State: appeal.Handling, CaseID: 3, LeadID: 2, Result: appeal.Solved, Reply: "已对接", Rating: appeal.Unsatisfied,
+		RatingNote: "仍缺人", RedoCount: 1, UrgeCount: 2, CreatedAt: now, UpdatedAt: now, ClosedAt: now, Version: 4}
+	var all []appeal.Action
+	for _, t := range appeal.Lifecycle {
+		all = append(all, t.Action)
+	}
+	v := store.AppealView{Appeal: a, Lead: "人力社保局", Actions: all,
+		Dispatches: []store.Dispatch{{ID: 1, DepartmentID: 2, Department: "人力社保局", Role: appeal.PartyLead, Status: "signed",
+			Instruction: "请牵头", Due: now, SignedAt: now, Active: true},
+			{ID: 2, DepartmentID: 3, Department: "税务局", Role: appeal.PartyAssist, Status: "answered", Answer: "可减免", Active: true},
+			{ID: 3, DepartmentID: 4, Department: "总工会", Role: appeal.PartyLead, Status: "returned", Reason: "不属职责"}},
+		Steps: []store.StepClock{{ID: 1, Step: appeal.StepHandle, Department: "人力社保局", Started: now, Due: now, Colour: appeal.Yellow},
+			{ID: 2, Step: appeal.StepAccept, Started: now, Due: now, Done: now}, {ID: 3, Step: appeal.StepRate, Started: now, Due: now, Paused: true}},
+		Events: []store.Event{{ID: 1, At: now, ActorName: "王经理", Role: access.RoleEnterprise, Action: "create", To: appeal.Submitted, Public: true},
+			{ID: 2, At: now, ActorName: "张网格", Role: access.RoleGridWorker, Action: "note", From: appeal.Handling, To: appeal.Handling, Note: "内部备注"},
+			{ID: 3, At: now, ActorName: "system:scheduler", Action: "alert.overdue", DepartmentID: 2, Department: "人力社保局"}},
+		Extensions: []store.Extension{{ID: 1, DispatchID: 1, RequestedAt: now, Reason: "需协调", ProposedDue: now, Status: "pending"},
+			{ID: 2, DispatchID: 1, RequestedAt: now, Reason: "再协调", ProposedDue: now, Status: "refused", DecidedAt: now, Note: "不同意"}},
+		Merged: []appeal.Appeal{a}}
+	full := &appealPageData{V: v, CategoryName: "用工招工 › 招工难", Message: "记录已被他人修改", Failed: appeal.Dispatch,
+		posted:      url.Values{"note": {"请牵头"}, "lead": {"2"}, "assists": {"3"}, "due": {"2026-03-10"}},
+		Departments: []deptOption{{ID: 2, Name: "人力社保局", Suggested: true}, {ID: 3, Name: "税务局"}},
+		Candidates:  []mergeCandidate{{AppealRow: store.AppealRow{ID: 8, Number: "SQ1", Title: "招工", Enterprise: "甲"}, Score: 50}},
+		Pending:     []pendingExtension{{Extension: v.Extensions[0], Department: "人力社保局"}}, MyDue: now,
+		Results: appeal.Results, Ratings: appeal.Ratings, Vias: []string{"phone", "visit", "sms"},
+		base: base{Errors: map[string]string{"lead": "请选择主办部门", "note": "太长", "due": "日期有误"}}}
+	public := &appealPageData{V: store.AppealView{Appeal: a, Actions: []appeal.Action{appeal.Rate, appeal.SupplyInfo, appeal.Confirm}},
+		Public: true, Failed: appeal.Rate, posted: url.Values{"rating": {"unsatisfied"}}, Ratings: appeal.Ratings,
+		base: base{Errors: map[string]string{"note": "请说明原因", "rating": "请选择"}}}
+	row := store.AppealRow{ID: 9, Number: a.Number, Title: a.Title, Type: a.Type, Category: a.Category, Urgency: appeal.Critical,
+		State: appeal.Dispatched, Enterprise: a.Enterprise, Lead: "税务局", CreatedAt: now, Due: now, Colour: appeal.Red, UrgeCount: 1, Version: 2}
+	cats := appeal.DefaultCategories()
+	tabs := []queueTab{{Queue: "triage", Label: "待受理研判", Count: 3, Active: true}, {Queue: "all", Label: "全部", Count: 9}}
+	pg := pager{Number: 2, Pages: 3, Total: 45, Size: 20, PrevURL: "/x?page=1", NextURL: "/x?page=3"}
+	grid := place.Region{Code: showGrid, Name: "大港社区第1网格", Level: place.Grid}
+	community := place.Region{Code: showCommunity, Name: "大港社区", Level: place.Community}
+	counts := []bar{{Key: "labour", Label: "用工招工", Href: "/appeals?category=labour", N: 5, Width: 100}, {Key: "tax", Label: "税费", N: 1, Width: 20}}
+	row3 := assessRow{Row: rates.Row{Key: "2", Appeals: 4, ResponseDue: 4, ResponseInTime: 3, ResponseRate: 0.75, AvgHandlingHours: 6.5},
+		Rank: 1, Name: "人力社保局"}
+	return map[string][]page{
+		"appeals": {&appealsPageData{}, &appealsPageData{Query: store.AppealQuery{State: appeal.Dispatched, Category: "labour",
+			Region: showGrid, Text: "招工"}, Queue: "triage", Tabs: tabs, Items: []appealItem{{AppealRow: row, Left: "超期 2.0 工作小时"}},
+			Pager: pg, Categories: cats, CatNames: map[string]string{"labour.recruit": "招工难"}, States: appeal.States,
+			Regions: []place.Region{community, grid}, From: "2026-03-01", To: "2026-03-31", CanRaise: true},
+			&appealsPageData{Items: []appealItem{{AppealRow: row}}, Mine: true, CanRaise: true}},
+		"appeal": {&appealPageData{}, full, public},
+		"appeal_form": {&appealFormData{}, &appealFormData{In: appeal.Input{Channel: appeal.ChannelVisit, Type: appeal.TypeHelp,
+			Category: "labour", Title: "x", Urgency: appeal.Urgent, Confidential: true}, Key: "k", Categories: cats, ForEnterprise: true,
+			Message: "该幂等键已用于另一份不同的诉求", Types: appeal.Types, Urgencies: appeal.Urgencies,
+			Channels: []appeal.Channel{appeal.ChannelVisit, appeal.ChannelHotline}, base: base{Errors: map[string]string{"title": "请填写", "category": "请选择", "content": "太短"}}},
+			&appealFormData{Enterprise: "宁波测试有限公司", Categories: cats, Types: appeal.Types, Urgencies: appeal.Urgencies}},
+		"inbox": {&inboxPageData{}, &inboxPageData{Items: []store.Notice{{ID: 1, At: now, AppealID: 9, Kind: "dispatch", Title: "新派单"},
+			{ID: 2, At: now, Kind: "unknown", Title: "旧消息", Read: true}}, Unread: 1, Pager: pg}},
+		"overview": {&overviewPageData{}, &overviewPageData{period: period{From: "2026-03-01", To: "2026-03-30"}, Region: showCommunity,
+			Regions: []place.Region{community, grid}, O: store.Overview{Received: 6, Open: 4, Overdue: 1, Closed: 2},
+			Days: []column{{X: 0, Y: 20, W: 8, H: 80, Label: "2026-03-01", N: 5}}, ChartW: 10, ChartH: chartHeight,
+			Categories: counts, States: counts, Overdue: counts}},
+		"assessment": {&assessmentPageData{}, &assessmentPageData{Params: assessParams{period: period{From: "2026-03-01", To: "2026-03-30"},
+			Dimension: rates.Community, Region: showCommunity, Weight: "0.8", RankBy: rates.Satisfaction},
+			Rows: []assessRow{row3, {Row: rates.Row{Key: "330206"}, Name: "x", Href: "/appeals?region=330206"}}, Dimensions: assessDimensions,
+			Measures: assessMeasures, Regions: []place.Region{community}, ExportURL: "/assessment/export.xlsx?",
+			base: base{Errors: map[string]string{"to": "结束日期不能早于开始日期"}}}},
+		"calendar": {&calendarPageData{}, &calendarPageData{Official: calendar.Official()[:3],
+			Days: []calendar.Day{{Date: "2027-01-01", Kind: calendar.Holiday, Name: "元旦"}}, Form: calendar.Day{Date: "x", Kind: calendar.Workday},
+			base: base{Errors: map[string]string{"date": "日期无效", "kind": "类型无效"}}}},
 	}
 }
 
@@ -180,14 +264,18 @@ func TestTemplates(t *testing.T) {
 
 	eachStore(t, func(t *testing.T, s *site) {
 		id := s.entID(t, dataset.Enterprises[0].CreditCode)
+		appealID := s.raise(t, "页面检查").ID
 		for _, rt := range (&Server{}).routes() {
-			if rt.method != "GET" || strings.HasPrefix(rt.path, "/api/") || strings.Contains(rt.path, ".") ||
+			if rt.method != "GET" || strings.HasPrefix(rt.path, "/api/") || strings.Contains(rt.path, ".") || strings.HasPrefix(rt.path, "/attachments/") ||
 				strings.HasPrefix(rt.path, "/healthz") || strings.HasPrefix(rt.path, "/readyz") || strings.HasPrefix(rt.path, "/metrics") {
 				continue
 			}
 			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{$}", "").Replace(rt.path)
 			if strings.HasPrefix(rt.path, "/users/{id}") {
 				path = fmt.Sprintf("/users/%d", s.userID(t, "grid"))
+			}
+			if strings.HasPrefix(rt.path, "/appeals/{id}") {
+				path = fmt.Sprintf("/appeals/%d", appealID)
 			}
 			who := "admin"
 			if rt.action == access.AuditRead {
@@ -216,6 +304,7 @@ var keyPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`translate\((?:[^()]|\([^()]*\))*?,\s*"([^"]+)"`), // translate(lang, "key")
 	regexp.MustCompile(`\.Tf?\("([^"]+)"`),                               // b.T("key") in Go
 	regexp.MustCompile(`\{"/[^"]*", "([^"]+)",`),                         // navFor's table
+	regexp.MustCompile(`\.Area "[^"]*" "[^"]*" "([^"]+)"`),               // {{template "area" (.Area "action" "field" "key")}}
 }
 
 // usedKeys returns the keys the embedded templates and the package's Go

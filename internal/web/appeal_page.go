@@ -1,0 +1,301 @@
+package web
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/fault"
+	"qifu/internal/store"
+)
+
+// appealPageData is one appeal: its facts, clocks, the departments' parts,
+// the timeline, and a form for each step the actor may take now.
+type appealPageData struct {
+	base
+	V            store.AppealView
+	Public       bool // the enterprise's view: the public timeline only
+	CategoryName string
+	Message      string        // why the last step was refused
+	Failed       appeal.Action // the step whose form is shown again, with what was typed
+	posted       url.Values
+	Departments  []deptOption // for dispatch and joint handling, suggested first
+	Candidates   []mergeCandidate
+	Pending      []pendingExtension
+	MyDue        time.Time // the deadline of the actor's department's lead part, for an extension
+	CanAttach    bool      // the actor may add files now
+	Results      []appeal.Result
+	Ratings      []appeal.Rating
+	Vias         []string
+}
+
+// deptOption is a department a form offers.
+type deptOption struct {
+	ID        int64
+	Name      string
+	Suggested bool // the category's usual department (推荐)
+	Past      int  // times it led on the category's appeals lately
+}
+
+// mergeCandidate is an open appeal of the same community the appeal could
+// be merged into, with how alike the two are (0–100).
+type mergeCandidate struct {
+	store.AppealRow
+	Score int
+}
+
+// pendingExtension is an extension request waiting for a decision.
+type pendingExtension struct {
+	store.Extension
+	Department string
+}
+
+// Can reports whether the actor may take action now.
+func (p *appealPageData) Can(action string) bool {
+	return slices.Contains(p.V.Actions, appeal.Action(action))
+}
+
+// FErr is the message of a field of the form of action, when that form was refused.
+func (p *appealPageData) FErr(action, field string) string {
+	if string(p.Failed) != action {
+		return ""
+	}
+	return p.Errors[field]
+}
+
+// Val is what was typed in a field of the form of action, when that form was refused.
+func (p *appealPageData) Val(action, field string) string {
+	if string(p.Failed) != action || p.posted == nil {
+		return ""
+	}
+	return p.posted.Get(field)
+}
+
+// Has reports whether a refused form of action had value in field (a
+// ticked box, a chosen option).
+func (p *appealPageData) Has(action, field, value string) bool {
+	return string(p.Failed) == action && p.posted != nil && slices.Contains(p.posted[field], value)
+}
+
+// Area is a text box of the form of action, for the "area" template.
+func (p *appealPageData) Area(action, name, labelKey string) field {
+	return field{Name: name, Label: p.T(labelKey), Value: p.Val(action, name), Err: p.FErr(action, name)}
+}
+
+// Who says who took a step of the timeline, as the page's reader may know
+// them: a department's staff by their department; others by their role,
+// with the department the step went to.
+func (p *appealPageData) Who(e store.Event) string {
+	system := e.ActorID == 0 || strings.HasPrefix(e.ActorName, "system:")
+	var parts []string
+	if e.ActorName != "" && !system {
+		parts = append(parts, e.ActorName)
+	}
+	switch {
+	case system:
+		parts = append(parts, p.T("ap.system"))
+	case e.Role == access.RoleDepartment && e.Department != "":
+		return strings.Join(append(parts, e.Department), " · ")
+	default:
+		parts = append(parts, p.RoleName(e.Role))
+	}
+	who := strings.Join(parts, " · ")
+	if e.Department != "" {
+		who += " → " + e.Department
+	}
+	return who
+}
+
+func (s *Server) appealPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showAppeal(w, r, &appealPageData{}, http.StatusOK)
+}
+
+// showAppeal renders the appeal page with code, filling in p.
+func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPageData, code int) error {
+	a, _ := actorOf(r)
+	ctx, lang := r.Context(), langOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.store.Appeal(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	p.Public = isPublic(a)
+	if p.Public {
+		v = publicView(v)
+	}
+	p.V, p.Results, p.Ratings, p.Vias = v, appeal.Results, appeal.Ratings, []string{"phone", "visit", "sms"}
+	cats, err := s.store.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	p.CategoryName = categoryNames(cats, lang)[v.Category]
+	if p.Can(string(appeal.Dispatch)) || p.Can(string(appeal.RaiseJoint)) {
+		if p.Departments, err = s.departmentOptions(ctx, a, v.ID); err != nil {
+			return err
+		}
+	}
+	if p.Can(string(appeal.Merge)) {
+		if p.Candidates, err = s.mergeCandidates(ctx, a, v.ID); err != nil {
+			return err
+		}
+	}
+	for _, x := range v.Extensions {
+		if x.Status != "pending" {
+			continue
+		}
+		pe := pendingExtension{Extension: x}
+		for _, d := range v.Dispatches {
+			if d.ID == x.DispatchID {
+				pe.Department = d.Department
+			}
+		}
+		p.Pending = append(p.Pending, pe)
+	}
+	for _, d := range v.Dispatches {
+		if d.Active && d.Role == appeal.PartyLead && d.DepartmentID == a.DepartmentID && a.DepartmentID != 0 {
+			p.MyDue = d.Due
+		}
+	}
+	p.CanAttach = s.cfg.Files != nil && v.State.Open() &&
+		slices.ContainsFunc(v.Parties, func(x appeal.Party) bool { return x != appeal.PartyLeader })
+	p.Title = v.Title
+	s.render(w, r, code, "appeal", p)
+	return nil
+}
+
+// departmentOptions lists the departments serving the appeal's place: those
+// its category names first (推荐), then those that most often led on its
+// category lately.
+func (s *Server) departmentOptions(ctx context.Context, a access.Actor, id int64) ([]deptOption, error) {
+	list, err := s.store.SuggestDepartments(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]deptOption, 0, len(list))
+	for _, d := range list {
+		out = append(out, deptOption{ID: d.DepartmentID, Name: d.Name, Suggested: d.ByCategory, Past: d.Past})
+	}
+	return out, nil
+}
+
+// mergeCandidates lists the open appeals of the appeal's community from the
+// 30 days before it that it could be merged into, the most alike first.
+func (s *Server) mergeCandidates(ctx context.Context, a access.Actor, id int64) ([]mergeCandidate, error) {
+	list, err := s.store.SimilarAppeals(ctx, a, id, 10)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mergeCandidate, 0, len(list))
+	for _, m := range list {
+		out = append(out, mergeCandidate{AppealRow: m.AppealRow, Score: int(math.Round(m.Score * 100))})
+	}
+	return out, nil
+}
+
+// commandFromForm reads the form of a step; each action reads the fields it needs.
+func commandFromForm(r *http.Request, action appeal.Action) (store.Command, fault.Fields) {
+	f := fault.Fields{}
+	c := store.Command{Action: action, Note: r.PostFormValue("note"), Public: r.PostFormValue("public") == "1",
+		Result: appeal.Result(r.PostFormValue("result")), Rating: appeal.Rating(r.PostFormValue("rating")),
+		Via: r.PostFormValue("via"), Approve: r.PostFormValue("approve") == "1"}
+	num := func(field string) int64 {
+		v := strings.TrimSpace(r.PostFormValue(field))
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			f.Add(field, "请重新选择", "choose again")
+		}
+		return n
+	}
+	c.Version, c.Lead, c.CaseID, c.ExtensionID = num("version"), num("lead"), num("case_id"), num("extension_id")
+	ids := func(field string) []int64 {
+		var out []int64
+		for _, v := range r.PostForm[field] {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				f.Add(field, "请重新选择", "choose again")
+				continue
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	c.Assists, c.Departments = ids("assists"), ids("departments")
+	if due := strings.TrimSpace(r.PostFormValue("due")); due != "" {
+		t, err := parseDue(due)
+		if err != nil {
+			f.Add("due", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD")
+		}
+		c.Due = t
+	}
+	return c, f
+}
+
+// closeOfDay is when office hours end: a deadline given as a date falls then.
+const closeOfDay = 17*time.Hour + 30*time.Minute
+
+// parseDue reads a deadline typed as a date (the end of office hours that
+// day) or a date and time, in China time.
+func parseDue(s string) (time.Time, error) {
+	if t, err := time.ParseInLocation(time.DateOnly, s, shanghai); err == nil {
+		return t.Add(closeOfDay), nil
+	}
+	return time.ParseInLocation("2006-01-02T15:04", s, shanghai)
+}
+
+// actAppealPage takes a step from the appeal page's form: back to the page
+// when done (303); the page again with the form's messages when refused —
+// 422 for what was typed, 409 when someone else changed the appeal first.
+func (s *Server) actAppealPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	action := appeal.Action(r.PathValue("action"))
+	if _, ok := appeal.Find(action); !ok {
+		return fault.ErrNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	c, f := commandFromForm(r, action)
+	err = f.Err()
+	if err == nil {
+		if _, err = s.store.Act(r.Context(), a, id, c); err == nil {
+			http.Redirect(w, r, "/appeals/"+itoa(id), http.StatusSeeOther)
+			return nil
+		}
+	}
+	fe := fault.As(err)
+	if fe == nil || fe.Kind != fault.Invalid && fe.Kind != fault.Conflict && fe.Kind != fault.Forbidden {
+		return err
+	}
+	lang := langOf(r)
+	p := &appealPageData{Failed: action, posted: r.PostForm}
+	switch {
+	case fe.Code == fault.ErrConflict.Code:
+		p.Message = translate(lang, "ap.stale")
+	case len(fe.Fields) > 0:
+		p.Errors = mergeFields(fe.Fields, lang)
+		p.Message = fe.Message.In(lang)
+		if m, ok := fe.Fields["version"]; ok {
+			p.Message = m.In(lang)
+		}
+	default:
+		p.Message = fe.Message.In(lang)
+	}
+	return s.showAppeal(w, r, p, status(fe.Kind))
+}

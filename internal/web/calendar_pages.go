@@ -1,0 +1,141 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/calendar"
+	"qifu/internal/fault"
+)
+
+// The working-day calendar (工作日历): the official holidays and make-up
+// working days qifu ships, and the administrators' days on top of them.
+
+// dayJSON is a day of the calendar in the API.
+type dayJSON struct {
+	Date string        `json:"date"`
+	Kind calendar.Kind `json:"kind"`
+	Name string        `json:"name"`
+}
+
+func daysJSON(days []calendar.Day) []dayJSON {
+	out := make([]dayJSON, 0, len(days))
+	for _, d := range days {
+		out = append(out, dayJSON{Date: d.Date, Kind: d.Kind, Name: d.Name})
+	}
+	return out
+}
+
+func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	days, err := s.store.CalendarDays(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"official": daysJSON(calendar.Official()), "days": daysJSON(days)})
+	return nil
+}
+
+// apiSetCalendarDay records an administrator's day: {"kind", "name"}.
+func (s *Server) apiSetCalendarDay(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in struct {
+		Kind calendar.Kind `json:"kind"`
+		Name string        `json:"name"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	d := calendar.Day{Date: r.PathValue("date"), Kind: in.Kind, Name: strings.TrimSpace(in.Name)}
+	if err := s.store.SetCalendarDay(r.Context(), a, d); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dayJSON{Date: d.Date, Kind: d.Kind, Name: d.Name})
+	return nil
+}
+
+func (s *Server) apiDeleteCalendarDay(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if err := s.store.DeleteCalendarDay(r.Context(), a, r.PathValue("date")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// calendarPageData is the calendar page: this year's and later official
+// days, and the administrators' days with a form to add one.
+type calendarPageData struct {
+	base
+	Official []calendar.Day
+	Days     []calendar.Day
+	Form     calendar.Day
+}
+
+func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, p *calendarPageData, code int) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	days, err := s.store.CalendarDays(r.Context())
+	if err != nil {
+		return err
+	}
+	p.Days = days
+	year := time.Now().In(shanghai).Format("2006")
+	for _, d := range calendar.Official() {
+		if d.Date >= year {
+			p.Official = append(p.Official, d)
+		}
+	}
+	if p.Form.Kind == "" {
+		p.Form.Kind = calendar.Holiday
+	}
+	p.Title = translate(langOf(r), "cal.title")
+	s.render(w, r, code, "calendar", p)
+	return nil
+}
+
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCalendar(w, r, &calendarPageData{}, http.StatusOK)
+}
+
+func (s *Server) setCalendarDayPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	d := calendar.Day{Date: strings.TrimSpace(r.FormValue("date")), Kind: calendar.Kind(r.FormValue("kind")),
+		Name: strings.TrimSpace(r.FormValue("name"))}
+	err := s.store.SetCalendarDay(r.Context(), a, d)
+	if err == nil {
+		http.Redirect(w, r, "/calendar", http.StatusSeeOther)
+		return nil
+	}
+	fe := fault.As(err)
+	if fe == nil || fe.Kind != fault.Invalid {
+		return err
+	}
+	p := &calendarPageData{Form: d}
+	if len(fe.Fields) > 0 {
+		p.Errors = mergeFields(fe.Fields, langOf(r))
+	} else {
+		field := "date"
+		if fe.Code == "calendar_kind" {
+			field = "kind"
+		}
+		p.Errors = map[string]string{field: fe.Message.In(langOf(r))}
+	}
+	return s.renderCalendar(w, r, p, http.StatusUnprocessableEntity)
+}
+
+func (s *Server) deleteCalendarDayPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if err := s.store.DeleteCalendarDay(r.Context(), a, r.PathValue("date")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/calendar", http.StatusSeeOther)
+	return nil
+}

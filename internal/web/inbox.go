@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"qifu/internal/fault"
+	"qifu/internal/store"
+)
+
+// noticeJSON is one line of the inbox in the API.
+type noticeJSON struct {
+	ID       int64     `json:"id"`
+	At       time.Time `json:"at"`
+	AppealID int64     `json:"appeal_id,omitempty"`
+	Kind     string    `json:"kind"`
+	Title    string    `json:"title"`
+	Read     bool      `json:"read"`
+}
+
+// inboxJSON is a page of the inbox, newest first, and how many are unread.
+type inboxJSON struct {
+	Items  []noticeJSON `json:"items"`
+	Unread int          `json:"unread"`
+	Page   int          `json:"page"`
+	Size   int          `json:"size"`
+}
+
+func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	page := pageOf(r)
+	list, unread, err := s.store.Inbox(r.Context(), a, page)
+	if err != nil {
+		return err
+	}
+	out := inboxJSON{Items: []noticeJSON{}, Unread: unread, Page: page.Number, Size: pageSize(page)}
+	for _, n := range list {
+		out.Items = append(out.Items, noticeJSON{ID: n.ID, At: n.At.UTC(), AppealID: n.AppealID, Kind: n.Kind, Title: n.Title, Read: n.Read})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiMarkRead marks one notice read ({"id": n}), or all ({} or id 0).
+func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in struct {
+		ID int64 `json:"id"`
+	}
+	if r.ContentLength != 0 { // no body: all
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+	}
+	if err := s.store.MarkRead(r.Context(), a, in.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// inboxPageData is the user's inbox.
+type inboxPageData struct {
+	base
+	Items  []store.Notice
+	Unread int
+	Pager  pager
+}
+
+func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	page := pageOf(r)
+	list, unread, err := s.store.Inbox(r.Context(), a, page)
+	if err != nil {
+		return err
+	}
+	// The inbox has no total: a full page may have a next one.
+	known := (page.Number-1)*pageSize(page) + len(list)
+	if len(list) == pageSize(page) {
+		known++
+	}
+	p := &inboxPageData{Items: list, Unread: unread, Pager: newPager(r, page, known)}
+	p.Title = translate(langOf(r), "nav.inbox")
+	s.render(w, r, http.StatusOK, "inbox", p)
+	return nil
+}
+
+// markReadPage marks one notice (id) or all read and returns to the inbox.
+func (s *Server) markReadPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var id int64 // 0: all
+	if v := r.FormValue("id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fault.ErrNotFound
+		}
+		id = n
+	}
+	if err := s.store.MarkRead(r.Context(), a, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	return nil
+}
