@@ -17,6 +17,7 @@ type config struct {
 	Addr          string        // QIFU_ADDR: listen address
 	Demo          bool          // QIFU_DEMO: load the demo data into an empty store
 	DemoAppeals   int           // QIFU_DEMO_APPEALS: appeals in the demo's history
+	Files         string        // QIFU_FILES: folder of appeal attachments
 	StaffIdle     time.Duration // QIFU_STAFF_IDLE: idle timeout of staff sessions
 	SecureCookies bool          // QIFU_SECURE_COOKIES: behind TLS
 	LogLevel      string        // QIFU_LOG_LEVEL: debug, info, warn, error
@@ -38,6 +39,7 @@ func flags(fs *flag.FlagSet, getenv func(string) string) *config {
 	fs.StringVar(&c.DB, "db", env("QIFU_DB", "data/qifu.db"), "postgres:// URL, or the SQLite file")
 	fs.StringVar(&c.Addr, "addr", env("QIFU_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.BoolVar(&c.Demo, "demo", env("QIFU_DEMO", "") == "1" || env("QIFU_DEMO", "") == "true", "load demo data into an empty store and print the demo accounts")
+	fs.StringVar(&c.Files, "files", env("QIFU_FILES", ""), "folder of appeal attachments (default: files/ beside the SQLite file, data/files for PostgreSQL); share it between instances")
 	demoAppeals, _ := strconv.Atoi(env("QIFU_DEMO_APPEALS", "1500"))
 	fs.IntVar(&c.DemoAppeals, "demo-appeals", demoAppeals, "appeals in the demo's history of the last four months (0 for none)")
 	idle, _ := time.ParseDuration(env("QIFU_STAFF_IDLE", "30m"))

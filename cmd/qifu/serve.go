@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"qifu/internal/attach"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/store"
@@ -20,6 +22,17 @@ import (
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
+
+// filesDir is the folder of appeal attachments.
+func (c *config) filesDir() string {
+	switch {
+	case c.Files != "":
+		return c.Files
+	case store.IsPostgres(c.DB):
+		return filepath.Join("data", "files")
+	}
+	return filepath.Join(filepath.Dir(c.DB), "files")
+}
 
 // openStore opens and migrates the configured store.
 func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
@@ -58,7 +71,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			demoAccounts = append(demoAccounts, web.DemoAccount{Username: u.Username, Role: u.Role})
 		}
 	}
-	h, err := web.New(st, log, web.Config{StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
+	files, err := attach.Open(c.filesDir())
+	if err != nil {
+		return err
+	}
+	h, err := web.New(st, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
 		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts})
 	if err != nil {
 		return err

@@ -135,7 +135,15 @@ type step struct {
 
 func (s *step) has(p appeal.Party) bool { return slices.Contains(s.parties, p) }
 
-func (s *step) eventNote() string { return s.c.Note }
+// eventNote is the note on the timeline. A dispatch's or a joint handling's
+// instruction is for the departments: it stays on their dispatch rows, not
+// on the line the enterprise sees.
+func (s *step) eventNote() string {
+	if s.c.Action == appeal.Dispatch || s.c.Action == appeal.RaiseJoint {
+		return ""
+	}
+	return s.c.Note
+}
 
 func (s *step) exec(ctx context.Context, q string, args ...any) error {
 	_, err := s.tx.db().exec(ctx, q, args...)

@@ -25,13 +25,14 @@ const (
 
 // AppealQuery selects appeals in a list.
 type AppealQuery struct {
-	Queue    string
-	State    appeal.State
-	Category string
-	Region   string // any region code
-	Text     string // part of the title or the number, or the enterprise's name
-	From, To time.Time
-	Page     Page
+	Queue      string
+	State      appeal.State
+	Category   string
+	Region     string // any region code
+	Department int64  // appeals ever dispatched to this department
+	Text       string // part of the title or the number, or the enterprise's name
+	From, To   time.Time
+	Page       Page
 }
 
 // AppealRow is one line of an appeal list.
@@ -52,15 +53,24 @@ type AppealRow struct {
 	Version    int64
 }
 
-// Appeals lists the appeals in the actor's scope that q selects, and how many there are.
-func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) ([]AppealRow, int, error) {
+// appealSelection is a list query compiled to SQL.
+type appealSelection struct {
+	where    string
+	args     []any
+	stepCond string // narrows the clocks that give a row its deadline and colour
+	stepArgs []any
+	order    string
+	empty    bool // the query can select nothing
+}
+
+// selection compiles q for actor at now.
+func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, error) {
+	var sel appealSelection
 	if !access.May(actor.Role, access.AppealRead) {
-		return nil, 0, access.ErrForbidden
+		return sel, access.ErrForbidden
 	}
-	now := s.now().UnixMilli()
 	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealRead))
 	w := []string{scope}
-	// stepCond narrows the clocks that give a row its deadline and colour.
 	stepCond, stepArgs := "", []any{}
 	order := "a.created_at DESC, a.id DESC"
 	dept := actor.DepartmentID
@@ -71,7 +81,7 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 		order = "next_due, a.id"
 	case QueueToSign, QueueInHand:
 		if actor.Role != access.RoleDepartment || dept == 0 {
-			return nil, 0, nil
+			return appealSelection{empty: true}, nil
 		}
 		status := "'pending'"
 		if q.Queue == QueueInHand {
@@ -98,7 +108,7 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 	case QueueTracking:
 		w = append(w, "a.state NOT IN ('closed', 'merged')")
 	default:
-		return nil, 0, fault.Fields{"queue": {Zh: "未知的列表", En: "unknown queue"}}.Err()
+		return sel, fault.Fields{"queue": {Zh: "未知的列表", En: "unknown queue"}}.Err()
 	}
 	if q.State != "" {
 		w = append(w, "a.state = ?")
@@ -108,10 +118,14 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 		w = append(w, "(a.category = ? OR a.category LIKE ?)")
 		args = append(args, q.Category, escapeLike(q.Category)+".%")
 	}
+	if q.Department != 0 {
+		w = append(w, "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)")
+		args = append(args, q.Department)
+	}
 	if q.Region != "" {
 		l := place.LevelOf(q.Region)
 		if l == 0 {
-			return nil, 0, nil
+			return appealSelection{empty: true}, nil
 		}
 		w = append(w, appealLevelColumn[l]+" = ?")
 		args = append(args, q.Region)
@@ -129,7 +143,30 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 		w = append(w, "a.created_at < ?")
 		args = append(args, q.To.UnixMilli())
 	}
-	where := strings.Join(w, " AND ")
+	return appealSelection{where: strings.Join(w, " AND "), args: args, stepCond: stepCond, stepArgs: stepArgs, order: order}, nil
+}
+
+// CountAppeals counts the appeals in the actor's scope that q selects.
+func (s *Store) CountAppeals(ctx context.Context, actor access.Actor, q AppealQuery) (int, error) {
+	sel, err := q.selection(actor, s.now().UnixMilli())
+	if err != nil || sel.empty {
+		return 0, err
+	}
+	var total int
+	if err := scan(s.reader().row(ctx, "SELECT COUNT(*)"+appealFrom+" WHERE "+sel.where, sel.args...), &total); err != nil {
+		return 0, fmt.Errorf("count appeals: %w", err)
+	}
+	return total, nil
+}
+
+// Appeals lists the appeals in the actor's scope that q selects, and how many there are.
+func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) ([]AppealRow, int, error) {
+	now := s.now().UnixMilli()
+	sel, err := q.selection(actor, now)
+	if err != nil || sel.empty {
+		return nil, 0, err
+	}
+	where, args, stepCond, stepArgs, order := sel.where, sel.args, sel.stepCond, sel.stepArgs, sel.order
 	h := s.reader()
 	var total int
 	if err := scan(h.row(ctx, "SELECT COUNT(*)"+appealFrom+" WHERE "+where, args...), &total); err != nil {

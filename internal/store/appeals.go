@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +43,9 @@ func scanAppeal(sc interface{ Scan(...any) error }) (appealRow, error) {
 		&a.CaseID, &a.LeadID, &a.Result, &a.Reply, &a.Rating, &a.RatingNote,
 		&a.RedoCount, &a.UrgeCount, &a.RaisedBy, &created, &updated, &closed, &a.Version,
 		&r.place.Community, &r.place.Street, &r.place.District, &r.place.City)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fault.ErrNotFound
+	}
 	r.place.Grid = a.GridCode
 	a.CreatedAt, a.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
 	if closed != 0 {
@@ -210,6 +216,17 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 	if v.Dispatches, err = h.dispatches(ctx, id); err != nil {
 		return v, err
 	}
+	var pendingExtension int
+	if err := scan(h.row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", id), &pendingExtension); err != nil {
+		return v, err
+	}
+	v.Actions = refineActions(v.Actions, actor, v.Dispatches, pendingExtension > 0)
+	if actor.Role == access.RoleEnterprise {
+		// What departments tell each other stays inside the administration.
+		for i := range v.Dispatches {
+			v.Dispatches[i].Instruction, v.Dispatches[i].Reason, v.Dispatches[i].Answer = "", "", ""
+		}
+	}
 	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return v, err
@@ -245,6 +262,45 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		v.Merged = append(v.Merged, m.Appeal)
 	}
 	return v, rows.Err()
+}
+
+// refineActions narrows the actions the lifecycle table allows to those the
+// actor's own part allows now: a department signs or returns only a dispatch
+// waiting for it, answers only one it has signed; an extension is decided
+// only when one is pending and asked for only when none is.
+func refineActions(actions []appeal.Action, actor access.Actor, ds []Dispatch, pendingExtension bool) []appeal.Action {
+	mine := func(role appeal.Party, status ...string) bool {
+		for _, d := range ds {
+			if d.Active && d.DepartmentID == actor.DepartmentID && d.Role == role && slices.Contains(status, d.Status) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []appeal.Action
+	for _, a := range actions {
+		ok := true
+		switch a {
+		case appeal.Sign, appeal.Return:
+			ok = mine(appeal.PartyLead, "pending") || mine(appeal.PartyAssist, "pending")
+		case appeal.AssistReply:
+			ok = mine(appeal.PartyAssist, "signed")
+		case appeal.Reply:
+			ok = mine(appeal.PartyLead, "signed")
+		case appeal.RequestExtension:
+			ok = mine(appeal.PartyLead, "signed") && !pendingExtension
+		case appeal.DecideExtension:
+			ok = pendingExtension
+		case appeal.JointCheckIn:
+			ok = mine(appeal.PartyJoint, "pending")
+		case appeal.JointPart:
+			ok = mine(appeal.PartyJoint, "checked_in")
+		}
+		if ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) {

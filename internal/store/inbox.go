@@ -112,3 +112,12 @@ func (s *Store) MarkRead(ctx context.Context, actor access.Actor, id int64) erro
 	}
 	return nil
 }
+
+// UnreadCount returns how many of the actor's notices are unread.
+func (s *Store) UnreadCount(ctx context.Context, actor access.Actor) (int, error) {
+	var n int
+	if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM inbox WHERE user_id = ? AND read_at = 0", actor.UserID), &n); err != nil {
+		return 0, fmt.Errorf("count inbox: %w", err)
+	}
+	return n, nil
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -241,6 +242,13 @@ func appealQuery(r *http.Request) (store.AppealQuery, error) {
 	}
 	aq := store.AppealQuery{Queue: queue, State: appeal.State(q.Get("state")), Category: q.Get("category"),
 		Region: q.Get("region"), Text: strings.TrimSpace(q.Get("q")), Page: pageOf(r)}
+	if d := q.Get("department"); d != "" {
+		id, err := strconv.ParseInt(d, 10, 64)
+		if err != nil || id <= 0 {
+			f.Add("department", "部门编号不正确", "bad department id")
+		}
+		aq.Department = id
+	}
 	if aq.State != "" && !oneOfStates(aq.State) {
 		f.Add("state", "未知的状态", "unknown state")
 	}

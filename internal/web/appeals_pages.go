@@ -45,7 +45,7 @@ type queueTab struct {
 func (s *Server) queueTabs(ctx context.Context, a access.Actor, lang, active string) ([]queueTab, error) {
 	var tabs []queueTab
 	for _, q := range queuesOf(a.Role) {
-		_, n, err := s.store.Appeals(ctx, a, store.AppealQuery{Queue: queueNames[q], Page: store.Page{Size: 1}})
+		n, err := s.store.CountAppeals(ctx, a, store.AppealQuery{Queue: queueNames[q]})
 		if err != nil {
 			return nil, err
 		}

@@ -126,7 +126,11 @@ func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p 
 		if row.Name == "" {
 			row.Name = r.Key
 		}
-		if p.Dimension != rates.Department && p.Dimension != rates.Handler {
+		switch p.Dimension {
+		case rates.Department:
+			row.Href = appealsURL("queue", "all", "department", r.Key, "from", p.From, "to", p.To)
+		case rates.Handler:
+		default:
 			row.Href = appealsURL("queue", "all", "region", r.Key, "from", p.From, "to", p.To)
 		}
 		out = append(out, row)
@@ -470,7 +474,9 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 	for i := range p.States {
 		p.States[i].Label = word(lang, "state", p.States[i].Key)
 	}
-	p.Overdue = bars(o.OverdueByDepartment, func(store.Count) string { return appealsURL("queue", "overdue", "region", region) })
+	p.Overdue = bars(o.OverdueByDepartment, func(c store.Count) string {
+		return appealsURL("queue", "overdue", "region", region, "department", c.Key)
+	})
 	p.Title = translate(lang, "ov.title")
 	s.render(w, r, http.StatusOK, "overview", p)
 	return nil

@@ -13,7 +13,6 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/enterprise"
-	"qifu/internal/store"
 )
 
 // base is what every page shares; each page's struct embeds it.
@@ -176,7 +175,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 	if a, ok := actorOf(r); ok {
 		b.Actor = &a
 		b.Nav = navFor(a, r.URL.Path, b.Lang)
-		if _, unread, err := s.store.Inbox(r.Context(), a, store.Page{Size: 1}); err != nil {
+		if unread, err := s.store.UnreadCount(r.Context(), a); err != nil {
 			s.log.Warn("unread count", "err", err)
 		} else {
 			for i := range b.Nav {
