@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -345,6 +346,16 @@ func checkRoutes(t *testing.T, s *site) {
 			"urgency": {"normal"}, "credit_code": {in.CreditCode}, "contact": {in.Contact}, "phone": {in.Phone}, "channel": {"visit"}}
 	}
 
+	// lastWebhook is the newest group robot, which the administrator's
+	// probe of a removal takes away (the administrator is probed first).
+	lastWebhook := func() int64 {
+		hooks, err := s.st.Webhooks(context.Background(), access.System("test"))
+		if err != nil || len(hooks) == 0 {
+			return 999999
+		}
+		return hooks[len(hooks)-1].ID
+	}
+
 	cases := map[string]func(u demo.User, sc scope) probe{
 		"GET /appeals": func(u demo.User, _ scope) probe { return probe{"/appeals", nil, may(u, access.AppealRead, 200)} },
 		"GET /appeals/new": func(u demo.User, _ scope) probe {
@@ -383,6 +394,43 @@ func checkRoutes(t *testing.T, s *site) {
 		},
 		"POST /calendar/days/{date}/delete": func(u demo.User, _ scope) probe {
 			return probe{"/calendar/days/2027-01-01/delete", nil, may(u, access.AppealConfigure, 303)} // the administrator comes first
+		},
+		"GET /settings": func(u demo.User, _ scope) probe { return probe{"/settings", nil, may(u, access.AppealConfigure, 200)} },
+		"POST /settings/categories": func(u demo.User, _ scope) probe {
+			return probe{"/settings/categories", formBody(url.Values{"code": {"labour.training"}, "parent": {"labour"}, "name": {"岗前培训"},
+				"departments": {"hrss"}}), may(u, access.AppealConfigure, 303)}
+		},
+		"POST /settings/limits": func(u demo.User, _ scope) probe {
+			return probe{"/settings/limits", formBody(url.Values{"category": {"labour"}, "step": {"accept"}, "n": {"2"}, "unit": {"hours"}}),
+				may(u, access.AppealConfigure, 303)}
+		},
+		"POST /settings/webhooks": func(u demo.User, _ scope) probe {
+			return probe{"/settings/webhooks", formBody(url.Values{"scope_kind": {"region"}, "scope": {showGrid[:12]}, "format": {"wecom"},
+				"url": {"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=matrix"}}), may(u, access.AppealConfigure, 303)}
+		},
+		"POST /settings/webhooks/{id}/delete": func(u demo.User, _ scope) probe {
+			return probe{fmt.Sprintf("/settings/webhooks/%d/delete", lastWebhook()), nil, may(u, access.AppealConfigure, 303)}
+		},
+		"PUT /api/v1/appeal-categories/{code}": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/appeal-categories/labour.fair", jsonBody(map[string]any{"parent": "labour", "name": "招聘会"}),
+				may(u, access.AppealConfigure, 200)}
+		},
+		"GET /api/v1/appeal-limits": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/appeal-limits", nil, may(u, access.AppealConfigure, 200)}
+		},
+		"PUT /api/v1/appeal-limits": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/appeal-limits", jsonBody(map[string]any{"category": "labour", "step": "accept", "n": 0}),
+				may(u, access.AppealConfigure, 200)}
+		},
+		"GET /api/v1/webhooks": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/webhooks", nil, may(u, access.AppealConfigure, 200)}
+		},
+		"POST /api/v1/webhooks": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/webhooks", jsonBody(map[string]any{"scope_kind": "region", "scope": showGrid[:12], "format": "dingtalk",
+				"url": "https://oapi.dingtalk.com/robot/send?access_token=matrix"}), may(u, access.AppealConfigure, 201)}
+		},
+		"DELETE /api/v1/webhooks/{id}": func(u demo.User, _ scope) probe {
+			return probe{fmt.Sprintf("/api/v1/webhooks/%d", lastWebhook()), nil, may(u, access.AppealConfigure, 204)}
 		},
 		"GET /api/v1/appeals": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/appeals", nil, may(u, access.AppealRead, 200)}

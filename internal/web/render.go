@@ -226,6 +226,7 @@ func navFor(a access.Actor, path, lang string) []navItem {
 		{"/users", "nav.users", access.May(a.Role, access.UserRead)},
 		{"/audit", "nav.audit", access.May(a.Role, access.AuditRead)},
 		{"/calendar", "nav.calendar", access.May(a.Role, access.AppealConfigure)},
+		{"/settings", "nav.settings", access.May(a.Role, access.AppealConfigure)},
 		{"/account", "nav.account", true},
 	}
 	var nav []navItem

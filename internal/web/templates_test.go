@@ -22,6 +22,7 @@ import (
 	"qifu/internal/department"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
+	"qifu/internal/notify"
 	"qifu/internal/place"
 	"qifu/internal/rates"
 	"qifu/internal/store"
@@ -161,6 +162,14 @@ func appealExamples() map[string][]page {
 			Rows: []assessRow{row3, {Row: rates.Row{Key: "330206"}, Name: "x", Href: "/appeals?region=330206"}}, Dimensions: assessDimensions,
 			Measures: assessMeasures, Regions: []place.Region{community}, ExportURL: "/assessment/export.xlsx?",
 			base: base{Errors: map[string]string{"to": "结束日期不能早于开始日期"}}}},
+		"settings": {&settingsPageData{}, &settingsPageData{Categories: cats, Rules: []appeal.LimitRule{
+			{Category: "labour", Step: appeal.StepAccept, Span: appeal.Hours(2)}, {Type: appeal.TypeComplaint, Step: appeal.StepHandle, Span: appeal.Days(8)}},
+			Defaults: appeal.DefaultRules, Steps: appeal.Steps, Types: appeal.Types, Urgencies: appeal.Urgencies,
+			Webhooks: []store.Webhook{{ID: 1, ScopeKind: "region", Scope: showCommunity, Hook: notify.Hook{Format: notify.WeCom, URL: "https://qyapi.weixin.qq.com/x"}, Pending: 2, Failing: "errcode 93000"},
+				{ID: 2, ScopeKind: "department", Scope: "3", Hook: notify.Hook{Format: notify.DingTalk, URL: "https://oapi.dingtalk.com/y"}}},
+			Departments: []department.Department{{ID: 3, Code: "tax", Name: "税务局", NameEn: "Taxation Bureau"}},
+			Category:    appeal.Category{Code: "Bad", Name: ""}, Form: "category", Hook: store.Webhook{ScopeKind: "region"},
+			base: base{Errors: map[string]string{"code": "代码不正确", "name": "请填写", "form": "出错了"}}}},
 		"calendar": {&calendarPageData{}, &calendarPageData{Official: calendar.Official()[:3],
 			Days: []calendar.Day{{Date: "2027-01-01", Kind: calendar.Holiday, Name: "元旦"}}, Form: calendar.Day{Date: "x", Kind: calendar.Workday},
 			base: base{Errors: map[string]string{"date": "日期无效", "kind": "类型无效"}}}},

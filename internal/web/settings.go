@@ -1,0 +1,304 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/department"
+	"qifu/internal/fault"
+	"qifu/internal/notify"
+	"qifu/internal/store"
+)
+
+// The administrators' settings of the appeal workflow (诉求设置): the
+// category tree, the time-limit rules on top of the defaults, and the group
+// robots (DingTalk, WeCom) of communities and departments.
+
+// settingsPageData is the settings page with its three forms.
+type settingsPageData struct {
+	base
+	Categories  appeal.Categories
+	Rules       []appeal.LimitRule
+	Defaults    []appeal.LimitRule
+	Webhooks    []store.Webhook
+	Departments []department.Department
+	Steps       []appeal.Step
+	Types       []appeal.Type
+	Urgencies   []appeal.Urgency
+	// The forms' values after a refused submission, and which form it was.
+	Category appeal.Category
+	Rule     appeal.LimitRule
+	Hook     store.Webhook
+	Form     string // "category", "rule" or "webhook"
+}
+
+// CategoryName names a category in the page's language.
+func (p *settingsPageData) CategoryName(code string) string {
+	if c, ok := p.Categories.Find(code); ok {
+		return p.Pick(c.Name, c.NameEn)
+	}
+	return code
+}
+
+// DepartmentName names a department (by ID as text, or by code).
+func (p *settingsPageData) DepartmentName(key string) string {
+	for _, d := range p.Departments {
+		if strconv.FormatInt(d.ID, 10) == key || d.Code == key {
+			return p.Pick(d.Name, d.NameEn)
+		}
+	}
+	return key
+}
+
+// SpanText writes a limit as "4 个工作小时" / "5 working days".
+func (p *settingsPageData) SpanText(s appeal.Span) string {
+	if s.Days {
+		return p.Tf("set.days", s.N)
+	}
+	return p.Tf("set.hours", s.N)
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p *settingsPageData, code int) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	ctx := r.Context()
+	var err error
+	if p.Categories, err = s.store.Categories(ctx); err != nil {
+		return err
+	}
+	if p.Rules, err = s.store.LimitRules(ctx); err != nil {
+		return err
+	}
+	if p.Webhooks, err = s.store.Webhooks(ctx, a); err != nil {
+		return err
+	}
+	if p.Departments, err = s.store.Departments(ctx, a); err != nil {
+		return err
+	}
+	p.Defaults, p.Steps, p.Types, p.Urgencies = appeal.DefaultRules, appeal.Steps, appeal.Types, appeal.Urgencies
+	if p.Hook.Format == "" {
+		p.Hook.Format = notify.WeCom
+	}
+	if p.Hook.ScopeKind == "" {
+		p.Hook.ScopeKind = "region"
+	}
+	p.Title = translate(langOf(r), "set.title")
+	s.render(w, r, code, "settings", p)
+	return nil
+}
+
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, r, &settingsPageData{}, http.StatusOK)
+}
+
+// settingsRefused re-renders the settings page with a form's messages, or
+// returns the error when it is not about the input.
+func (s *Server) settingsRefused(w http.ResponseWriter, r *http.Request, p *settingsPageData, err error) error {
+	fe := fault.As(err)
+	if fe == nil || fe.Kind != fault.Invalid {
+		return err
+	}
+	p.Errors = map[string]string{"form": fe.Message.In(langOf(r))}
+	if len(fe.Fields) > 0 {
+		p.Errors = mergeFields(fe.Fields, langOf(r))
+	}
+	return s.renderSettings(w, r, p, http.StatusUnprocessableEntity)
+}
+
+func categoryFromForm(r *http.Request) appeal.Category {
+	c := appeal.Category{Code: strings.TrimSpace(r.FormValue("code")), Parent: strings.TrimSpace(r.FormValue("parent")),
+		Name: strings.TrimSpace(r.FormValue("name")), NameEn: strings.TrimSpace(r.FormValue("name_en"))}
+	for _, d := range r.Form["departments"] {
+		if d = strings.TrimSpace(d); d != "" {
+			c.Departments = append(c.Departments, d)
+		}
+	}
+	return c
+}
+
+func (s *Server) saveCategoryPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	c := categoryFromForm(r)
+	if err := s.store.SaveCategory(r.Context(), a, c); err != nil {
+		return s.settingsRefused(w, r, &settingsPageData{Category: c, Form: "category"}, err)
+	}
+	http.Redirect(w, r, "/settings#categories", http.StatusSeeOther)
+	return nil
+}
+
+func ruleFromForm(r *http.Request) (appeal.LimitRule, error) {
+	rule := appeal.LimitRule{Category: r.FormValue("category"), Type: appeal.Type(r.FormValue("type")),
+		Urgency: appeal.Urgency(r.FormValue("urgency")), Step: appeal.Step(r.FormValue("step")),
+		Span: appeal.Span{Days: r.FormValue("unit") == "days"}}
+	n, err := strconv.Atoi(strings.TrimSpace(r.FormValue("n")))
+	if err != nil || n < 0 {
+		return rule, fault.Fields{"n": {Zh: "请填写时限数（整数）", En: "enter the limit as a whole number"}}.Err()
+	}
+	rule.Span.N = n
+	return rule, nil
+}
+
+func (s *Server) setLimitPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	rule, err := ruleFromForm(r)
+	if err == nil {
+		err = s.store.SetLimitRule(r.Context(), a, rule)
+	}
+	if err != nil {
+		return s.settingsRefused(w, r, &settingsPageData{Rule: rule, Form: "rule"}, err)
+	}
+	http.Redirect(w, r, "/settings#limits", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) addWebhookPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	h := store.Webhook{ScopeKind: r.FormValue("scope_kind"), Scope: strings.TrimSpace(r.FormValue("scope")),
+		Hook: notify.Hook{Format: notify.Format(r.FormValue("format")), URL: strings.TrimSpace(r.FormValue("url")),
+			Secret: strings.TrimSpace(r.FormValue("secret"))}}
+	if h.ScopeKind == "department" {
+		h.Scope = r.FormValue("department")
+	}
+	if _, err := s.store.AddWebhook(r.Context(), a, h); err != nil {
+		h.Secret = ""
+		return s.settingsRefused(w, r, &settingsPageData{Hook: h, Form: "webhook"}, err)
+	}
+	http.Redirect(w, r, "/settings#webhooks", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) deleteWebhookPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteWebhook(r.Context(), a, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/settings#webhooks", http.StatusSeeOther)
+	return nil
+}
+
+// The API of the settings.
+
+type limitRuleJSON struct {
+	Category string         `json:"category,omitempty"`
+	Type     appeal.Type    `json:"type,omitempty"`
+	Urgency  appeal.Urgency `json:"urgency,omitempty"`
+	Step     appeal.Step    `json:"step"`
+	N        int            `json:"n"`
+	Days     bool           `json:"days"`
+}
+
+func (s *Server) apiLimitRules(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	rules, err := s.store.LimitRules(r.Context())
+	if err != nil {
+		return err
+	}
+	out := func(list []appeal.LimitRule) []limitRuleJSON {
+		js := make([]limitRuleJSON, 0, len(list))
+		for _, x := range list {
+			js = append(js, limitRuleJSON{Category: x.Category, Type: x.Type, Urgency: x.Urgency, Step: x.Step, N: x.Span.N, Days: x.Span.Days})
+		}
+		return js
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rules": out(rules), "defaults": out(appeal.DefaultRules)})
+	return nil
+}
+
+// apiSetLimitRule adds or replaces a rule; n = 0 removes it.
+func (s *Server) apiSetLimitRule(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in limitRuleJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	rule := appeal.LimitRule{Category: in.Category, Type: in.Type, Urgency: in.Urgency, Step: in.Step, Span: appeal.Span{N: in.N, Days: in.Days}}
+	if err := s.store.SetLimitRule(r.Context(), a, rule); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
+func (s *Server) apiSaveCategory(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var c appeal.Category
+	if err := decode(r, &c); err != nil {
+		return err
+	}
+	c.Code = r.PathValue("code")
+	if err := s.store.SaveCategory(r.Context(), a, c); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+type webhookJSON struct {
+	ID        int64         `json:"id,omitempty"`
+	ScopeKind string        `json:"scope_kind"`
+	Scope     string        `json:"scope"`
+	Format    notify.Format `json:"format"`
+	URL       string        `json:"url"`
+	Secret    string        `json:"secret,omitempty"` // accepted, never returned
+	Pending   int           `json:"pending"`
+	Failing   string        `json:"last_error,omitempty"`
+}
+
+func (s *Server) apiWebhooks(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	list, err := s.store.Webhooks(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	out := make([]webhookJSON, 0, len(list))
+	for _, h := range list {
+		out = append(out, webhookJSON{ID: h.ID, ScopeKind: h.ScopeKind, Scope: h.Scope, Format: h.Format, URL: h.URL,
+			Pending: h.Pending, Failing: h.Failing})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+func (s *Server) apiAddWebhook(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in webhookJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	h, err := s.store.AddWebhook(r.Context(), a, store.Webhook{ScopeKind: in.ScopeKind, Scope: in.Scope,
+		Hook: notify.Hook{Format: in.Format, URL: in.URL, Secret: in.Secret}})
+	if err != nil {
+		return err
+	}
+	in.ID, in.Secret = h.ID, ""
+	writeJSON(w, http.StatusCreated, in)
+	return nil
+}
+
+func (s *Server) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteWebhook(r.Context(), a, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
