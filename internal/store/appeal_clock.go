@@ -91,7 +91,19 @@ func (h db) limitsOf(ctx context.Context, a appeal.Appeal) (appeal.Limits, error
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return appeal.LimitsFor(rules, a.Category, a.Type, a.Urgency), nil
+	limits := appeal.LimitsFor(rules, a.Category, a.Type, a.Urgency)
+	if a.StandardCode != "" {
+		// The service standard's promise is the handling limit, unless the
+		// appeal's urgency asks for less.
+		stds, err := h.standards(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok := stds.Find(a.StandardCode); ok && (a.Urgency == appeal.Normal || st.Handle.Duration(8*time.Hour) < limits[appeal.StepHandle].Duration(8*time.Hour)) {
+			limits[appeal.StepHandle] = st.Handle
+		}
+	}
+	return limits, nil
 }
 
 // clock is what a transaction needs to run the appeal's step clocks.

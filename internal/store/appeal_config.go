@@ -98,6 +98,15 @@ func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id i
 		return nil, err
 	}
 	named := map[string]int{}
+	if v.StandardCode != "" {
+		stds, err := h.standards(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok := stds.Find(v.StandardCode); ok {
+			named[st.Department] = -1 // the standard's department comes first
+		}
+	}
 	for c := v.Category; c != ""; {
 		cat, ok := cats.Find(c)
 		if !ok {
@@ -271,4 +280,43 @@ func (s *Store) SetLimitRule(ctx context.Context, actor access.Actor, r appeal.L
 		}
 		return tx.record(ctx, actor, "limit.set", "limit/"+string(r.Step), "ok", r)
 	})
+}
+
+// Standards returns the catalogue of service standards.
+func (s *Store) Standards(ctx context.Context) (appeal.Standards, error) {
+	return s.reader().standards(ctx)
+}
+
+func (h db) standards(ctx context.Context) (appeal.Standards, error) {
+	rows, err := h.query(ctx, `SELECT code, grp, name, name_en, category, department, handle_n, handle_days
+		FROM service_standards ORDER BY position`)
+	if err != nil {
+		return nil, fmt.Errorf("read standards: %w", err)
+	}
+	defer rows.Close()
+	var out appeal.Standards
+	for rows.Next() {
+		var st appeal.Standard
+		if err := rows.Scan(&st.Code, &st.Group, &st.Name, &st.NameEn, &st.Category, &st.Department, &st.Handle.N, &st.Handle.Days); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// seedStandards writes the default catalogue into an empty table.
+func (t *Tx) seedStandards(ctx context.Context) error {
+	var n int
+	if err := scan(t.db().row(ctx, "SELECT COUNT(*) FROM service_standards"), &n); err != nil || n > 0 {
+		return err
+	}
+	for i, st := range appeal.DefaultStandards() {
+		if _, err := t.db().exec(ctx, `INSERT INTO service_standards (code, grp, name, name_en, category, department, handle_n, handle_days, position)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+			st.Code, st.Group, st.Name, st.NameEn, st.Category, st.Department, st.Handle.N, st.Handle.Days, i); err != nil {
+			return fmt.Errorf("seed standards: %w", err)
+		}
+	}
+	return nil
 }

@@ -78,3 +78,49 @@ func TestAppealHelpers(t *testing.T) {
 		_ = store.Page{}
 	})
 }
+
+// TestServiceStandard links an appeal to a service standard: the standard's
+// department is proposed first and its promise is the handling limit.
+func TestServiceStandard(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		stds, err := s.Standards(ctx)
+		if err != nil || len(stds) < 16 {
+			t.Fatalf("standards: %d, %v", len(stds), err)
+		}
+		in := appealInput()
+		in.StandardCode, in.Category = "S03", "tax" // 研发费用加计扣除辅导: tax, 3 working days
+		a, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sug, err := s.SuggestDepartments(ctx, s.actor(t, "community"), a.ID)
+		if err != nil || sug[0].Code != "tax" {
+			t.Fatalf("first suggestion %+v, %v", sug[0], err)
+		}
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: sug[0].DepartmentID})
+		s.act(t, "dept_tax", a.ID, store.Command{Action: appeal.Sign})
+		v := s.view(t, "dept_tax", a.ID)
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range v.Steps {
+			if c.Step == appeal.StepHandle {
+				// The deadline was set at dispatch: three working days from then.
+				if got := cal.Between(v.Dispatches[0].Due.Add(-1), c.Due); got > time.Minute {
+					t.Errorf("handle due %s, dispatch due %s", c.Due, v.Dispatches[0].Due)
+				}
+				if got := cal.Between(start, c.Due); got != 3*cal.WorkdayLength() {
+					t.Errorf("handling limit %s of working time, want 3 working days", got)
+				}
+			}
+		}
+		in.StandardCode = "X99"
+		if _, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, ""); !fault.Is(err, fault.Invalid) {
+			t.Errorf("an unknown standard: %v", err)
+		}
+	})
+}

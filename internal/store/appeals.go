@@ -453,7 +453,12 @@ func (t *Tx) seedCategories(ctx context.Context) error {
 
 // SeedCategories writes the default category tree when the store has none.
 func (s *Store) SeedCategories(ctx context.Context) error {
-	return s.WithTx(ctx, func(tx *Tx) error { return tx.seedCategories(ctx) })
+	return s.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.seedCategories(ctx); err != nil {
+			return err
+		}
+		return tx.seedStandards(ctx)
+	})
 }
 
 // ErrIdempotencyMismatch is the error for a reused idempotency key with a different body.
@@ -497,6 +502,15 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	}
 	if err := in.Validate(cats); err != nil {
 		return a, false, err
+	}
+	if in.StandardCode != "" {
+		stds, err := s.Standards(ctx)
+		if err != nil {
+			return a, false, err
+		}
+		if _, ok := stds.Find(in.StandardCode); !ok {
+			return a, false, fault.Fields{"standard_code": {Zh: "服务标准不存在", En: "no such service standard"}}.Err()
+		}
 	}
 	cal, err := s.Calendar(ctx)
 	if err != nil {
