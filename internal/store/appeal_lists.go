@@ -166,42 +166,77 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 	if err != nil || sel.empty {
 		return nil, 0, err
 	}
-	where, args, stepCond, stepArgs, order := sel.where, sel.args, sel.stepCond, sel.stepArgs, sel.order
+	where, args := sel.where, sel.args
 	h := s.reader()
 	var total int
 	if err := scan(h.row(ctx, "SELECT COUNT(*)"+appealFrom+" WHERE "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count appeals: %w", err)
 	}
 	limit, offset := q.Page.bounds()
+	var out []AppealRow
+	err = s.eachAppealRow(ctx, sel, now, limit, offset, func(r AppealRow) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, total, err
+}
+
+// MaxExport bounds an export of appeals.
+const MaxExport = 100000
+
+// ExportAppeals calls fn with every appeal q selects in the actor's scope,
+// in the list's order, up to MaxExport; the export is audited.
+func (s *Store) ExportAppeals(ctx context.Context, actor access.Actor, q AppealQuery, fn func(AppealRow) error) error {
+	now := s.now().UnixMilli()
+	sel, err := q.selection(actor, now)
+	if err != nil || sel.empty {
+		return err
+	}
+	n := 0
+	if err := s.eachAppealRow(ctx, sel, now, MaxExport, 0, func(r AppealRow) error { n++; return fn(r) }); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, "appeal.export", "appeals", "ok", map[string]any{"queue": q.Queue, "rows": n, "region": q.Region})
+	return nil
+}
+
+// eachAppealRow runs a compiled selection and calls fn for each row.
+func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int64, limit, offset int, fn func(AppealRow) error) error {
 	// The nearest open deadline and its warning time; a paused step has none.
 	const far = 1 << 62
 	query := `SELECT a.id, a.number, a.title, a.type, a.category, a.urgency, a.state, e.name, COALESCE(d.name, ''),
 		a.created_at, a.urge_count, a.version,
-		COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + stepCond + `), ?) AS next_due,
-		COALESCE((SELECT MIN(st.warn_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + stepCond + `), ?)
+		COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + sel.stepCond + `), ?) AS next_due,
+		COALESCE((SELECT MIN(st.warn_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + sel.stepCond + `), ?)
 		` + appealFrom + ` LEFT JOIN departments d ON d.id = a.lead_department
-		WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	all := append(append(append(append([]any{}, stepArgs...), far), append(stepArgs, far)...), args...)
+		WHERE ` + sel.where + ` ORDER BY ` + sel.order + ` LIMIT ? OFFSET ?`
+	var all []any
+	all = append(all, sel.stepArgs...)
+	all = append(all, far)
+	all = append(all, sel.stepArgs...)
+	all = append(all, far)
+	all = append(all, sel.args...)
 	all = append(all, limit, offset)
-	rows, err := h.query(ctx, query, all...)
+	rows, err := s.reader().query(ctx, query, all...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list appeals: %w", err)
+		return fmt.Errorf("list appeals: %w", err)
 	}
 	defer rows.Close()
-	var out []AppealRow
 	for rows.Next() {
 		var r AppealRow
 		var created, due, warn int64
 		if err := rows.Scan(&r.ID, &r.Number, &r.Title, &r.Type, &r.Category, &r.Urgency, &r.State, &r.Enterprise, &r.Lead,
 			&created, &r.UrgeCount, &r.Version, &due, &warn); err != nil {
-			return nil, 0, err
+			return err
 		}
 		r.CreatedAt = time.UnixMilli(created)
 		if due != far {
 			r.Due = time.UnixMilli(due)
 			r.Colour = colourOf(time.UnixMilli(now), time.UnixMilli(warn), r.Due)
 		}
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
-	return out, total, rows.Err()
+	return rows.Err()
 }

@@ -395,6 +395,9 @@ func checkRoutes(t *testing.T, s *site) {
 		"POST /calendar/days/{date}/delete": func(u demo.User, _ scope) probe {
 			return probe{"/calendar/days/2027-01-01/delete", nil, may(u, access.AppealConfigure, 303)} // the administrator comes first
 		},
+		"GET /appeals/export.xlsx": func(u demo.User, _ scope) probe {
+			return probe{"/appeals/export.xlsx?queue=all", nil, may(u, access.AppealRead, 200)}
+		},
 		"GET /settings": func(u demo.User, _ scope) probe { return probe{"/settings", nil, may(u, access.AppealConfigure, 200)} },
 		"POST /settings/categories": func(u demo.User, _ scope) probe {
 			return probe{"/settings/categories", formBody(url.Values{"code": {"labour.training"}, "parent": {"labour"}, "name": {"岗前培训"},

@@ -80,6 +80,7 @@ func (s *Server) routes() []route {
 		{"GET", "/calendar", signedIn, access.AppealConfigure, "working-day calendar", s.calendarPage},
 		{"POST", "/calendar/days", signedIn, access.AppealConfigure, "add or change a calendar day", s.setCalendarDayPage},
 		{"POST", "/calendar/days/{date}/delete", signedIn, access.AppealConfigure, "remove a calendar day", s.deleteCalendarDayPage},
+		{"GET", "/appeals/export.xlsx", signedIn, access.AppealRead, "export an appeal list", s.exportAppeals},
 		{"GET", "/settings", signedIn, access.AppealConfigure, "appeal settings: categories, time limits, group robots", s.settingsPage},
 		{"POST", "/settings/categories", signedIn, access.AppealConfigure, "add or change a category", s.saveCategoryPage},
 		{"POST", "/settings/limits", signedIn, access.AppealConfigure, "set a time-limit rule", s.setLimitPage},

@@ -26,6 +26,7 @@ var publicRoutes = map[string]bool{
 var auditedReads = map[string]bool{
 	"GET /enterprises/export.xlsx":   true,
 	"GET /api/v1/enterprises/export": true,
+	"GET /appeals/export.xlsx":       true,
 	"GET /users/{id}":                true, // an administrator sees the full phone
 	"GET /api/v1/users/{id}":         true,
 }
