@@ -122,67 +122,59 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// sweep deletes expired sessions every few minutes; with several instances
-// a lease in the store lets one of them do it.
-func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
-	host, _ := os.Hostname()
-	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
-	t := time.NewTicker(5 * time.Minute)
+// every runs job every d until ctx ends.
+func every(ctx context.Context, d time.Duration, job func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			job()
 		}
+	}
+}
+
+// sweep deletes expired sessions every few minutes; with several instances
+// a lease in the store lets one of them do it.
+func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
+	every(ctx, 5*time.Minute, func() {
 		ok, err := st.TryLease(ctx, "sweep", holder, (4 * time.Minute).Milliseconds())
-		if err != nil {
-			log.Warn("sweep lease", "err", err)
-			continue
-		}
-		if !ok {
-			continue
+		if err != nil || !ok {
+			if err != nil {
+				log.Warn("sweep lease", "err", err)
+			}
+			return
 		}
 		if n, err := st.Sweep(ctx); err != nil {
 			log.Warn("sweep", "err", err)
 		} else if n > 0 {
 			log.Info("swept expired sessions", "sessions", n)
 		}
-	}
+	})
 }
 
 // alerts raises the warnings and escalations of appeal steps that have come
 // due, every half minute. Every instance runs it: each alert is claimed in
 // the store, so it is raised exactly once however many instances run.
 func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, 30*time.Second, func() {
 		if n, err := st.RunAlerts(ctx, 5000); err != nil {
 			log.Warn("appeal alerts", "err", err)
 		} else if n > 0 {
 			log.Info("appeal alerts raised", "alerts", n)
 		}
-	}
+	})
 }
 
 // deliver sends the outbox's messages to the DingTalk and WeCom group robots
 // every few seconds; every instance runs it, each message is claimed first.
 func deliver(ctx context.Context, st *store.Store, log *slog.Logger) {
 	client := &http.Client{Timeout: 10 * time.Second}
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, 5*time.Second, func() {
 		sent, failed, err := st.DeliverOutbox(ctx, client, 200)
 		if err != nil {
 			log.Warn("outbox", "err", err)
@@ -190,7 +182,7 @@ func deliver(ctx context.Context, st *store.Store, log *slog.Logger) {
 		if sent+failed > 0 {
 			log.Info("outbox delivered", "sent", sent, "failed", failed)
 		}
-	}
+	})
 }
 
 // demoIfEmpty loads the demo dataset, and a history of appeals replayed

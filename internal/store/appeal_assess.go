@@ -58,18 +58,27 @@ func (s *Store) Assessment(ctx context.Context, actor access.Actor, q Assessment
 	return rows, nil
 }
 
+// assessScope is the condition on appeals a of the actor's reach for
+// assessment, narrowed to a region; ok is false when the region is no code.
+func assessScope(actor access.Actor, region string) (where string, args []any, ok bool) {
+	where, args = appealScopeSQL(access.FilterFor(actor, access.AppealAssess))
+	if region != "" {
+		l := place.LevelOf(region)
+		if l == 0 {
+			return "", nil, false
+		}
+		where += " AND " + appealLevelColumn[l] + " = ?"
+		args = append(args, region)
+	}
+	return where, args, true
+}
+
 // assessmentFacts loads the appeals with anything in the period: a step
 // started, due or done in it, or a reply in it.
 func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Appeal, error) {
-	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealAssess))
-	where := scope
-	if q.Region != "" {
-		l := place.LevelOf(q.Region)
-		if l == 0 {
-			return nil, nil
-		}
-		where += " AND " + appealLevelColumn[l] + " = ?"
-		args = append(args, q.Region)
+	where, args, ok := assessScope(actor, q.Region)
+	if !ok {
+		return nil, nil
 	}
 	from, to := q.From.UnixMilli(), q.To.UnixMilli()
 	where += ` AND ((a.replied_at >= ? AND a.replied_at < ?) OR a.id IN (SELECT appeal_id FROM appeal_steps
@@ -194,15 +203,9 @@ func (s *Store) Overview(ctx context.Context, actor access.Actor, q OverviewQuer
 	if q.To.IsZero() {
 		q.To = s.now()
 	}
-	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealAssess))
-	where := scope
-	if q.Region != "" {
-		l := place.LevelOf(q.Region)
-		if l == 0 {
-			return o, nil
-		}
-		where += " AND " + appealLevelColumn[l] + " = ?"
-		args = append(args, q.Region)
+	where, args, ok := assessScope(actor, q.Region)
+	if !ok {
+		return o, nil
 	}
 	h := s.reader()
 	cats, err := h.categories(ctx)

@@ -132,6 +132,20 @@ func (h db) parties(ctx context.Context, actor access.Actor, r appealRow) ([]app
 	return parties, true, nil
 }
 
+// appealFor reads an appeal for actor with the actor's parties to it;
+// fault.ErrNotFound when it does not exist or the actor may not see it.
+func (h db) appealFor(ctx context.Context, actor access.Actor, id int64) (appealRow, []appeal.Party, error) {
+	r, err := scanAppeal(h.row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", id))
+	if err != nil {
+		return r, nil, err
+	}
+	parties, ok, err := h.parties(ctx, actor, r)
+	if err == nil && !ok {
+		err = fault.ErrNotFound
+	}
+	return r, parties, err
+}
+
 // Dispatch is one department's part in an appeal.
 type Dispatch struct {
 	ID           int64
@@ -195,16 +209,9 @@ type AppealView struct {
 // confidential appeal's contact is masked for departments.
 func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (AppealView, error) {
 	h := s.reader()
-	r, err := scanAppeal(h.row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", id))
+	r, parties, err := h.appealFor(ctx, actor, id)
 	if err != nil {
 		return AppealView{}, err
-	}
-	parties, ok, err := h.parties(ctx, actor, r)
-	if err != nil {
-		return AppealView{}, err
-	}
-	if !ok {
-		return AppealView{}, fault.ErrNotFound
 	}
 	v := AppealView{Appeal: r.Appeal, Parties: parties, Actions: appeal.Available(r.State, parties)}
 	if actor.Role == access.RoleDepartment && v.Confidential {

@@ -41,16 +41,9 @@ func (s *Store) AddAttachment(ctx context.Context, actor access.Actor, appealID 
 	at := Attachment{AppealID: appealID, SHA256: b.SHA256, Name: name, MIME: b.MIME, Size: b.Size, UploadedBy: actor.UserID}
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		h := tx.db()
-		r, err := scanAppeal(h.row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", appealID))
+		r, parties, err := h.appealFor(ctx, actor, appealID)
 		if err != nil {
 			return err
-		}
-		parties, ok, err := h.parties(ctx, actor, r)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fault.ErrNotFound
 		}
 		if !slices.ContainsFunc(parties, func(p appeal.Party) bool { return p != appeal.PartyLeader }) {
 			return appeal.ErrNotYours
@@ -87,14 +80,7 @@ func (s *Store) AddAttachment(ctx context.Context, actor access.Actor, appealID 
 // Attachments lists an appeal's files for an actor who may see the appeal.
 func (s *Store) Attachments(ctx context.Context, actor access.Actor, appealID int64) ([]Attachment, error) {
 	h := s.reader()
-	r, err := scanAppeal(h.row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", appealID))
-	if err != nil {
-		return nil, err
-	}
-	if _, ok, err := h.parties(ctx, actor, r); err != nil || !ok {
-		if err == nil {
-			err = fault.ErrNotFound
-		}
+	if _, _, err := h.appealFor(ctx, actor, appealID); err != nil {
 		return nil, err
 	}
 	rows, err := h.query(ctx, `SELECT id, appeal_id, sha256, name, mime, size, uploaded_by, created_at FROM attachments
