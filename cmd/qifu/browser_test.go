@@ -29,10 +29,10 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // newBrowser starts headless Chromium for the test and returns the context of
-// one tab, bounded so that a stuck page fails the test instead of hanging
-// it. Without Chromium the test is skipped with a loud warning, or fails
-// when CI is true.
-func newBrowser(t *testing.T) context.Context {
+// one tab, bounded by limit so that a stuck page fails the test instead of
+// hanging it. Without Chromium the test is skipped with a loud warning, or
+// fails when CI is true.
+func newBrowser(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		msg := fmt.Sprintf("Chromium not found at %s: the browser tests cannot run", chromiumPath)
@@ -67,7 +67,7 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	ctx, cancel := context.WithTimeout(tab, limit)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -123,7 +123,7 @@ func follow(t *testing.T, ctx context.Context, what string, steps ...chromedp.Ac
 func TestBrowserEnterpriseList(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	ctx := newBrowser(t)
+	ctx := newBrowser(t, time.Minute)
 	srv := startServer(t, sqliteDB(t))
 	t.Logf("Chromium and the server started in %v", time.Since(start).Round(time.Millisecond))
 	artifacts := artifactsDir(t)
@@ -297,14 +297,21 @@ func checkChineseGlyphs(t *testing.T, ctx context.Context) {
 func checkPhoneWidth(t *testing.T, ctx context.Context, url, dir, name string) {
 	t.Helper()
 	do(t, ctx, "open "+url+" on a phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(url))
-	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390+1 {
-		wide := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('body *'))
-			.filter(e => e.getBoundingClientRect().right > 391)
-			.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''))`)
-		t.Errorf("at 390 px the page is %v px wide: it scrolls sideways (too wide: %v)", w, wide)
-	}
+	checkFits(t, ctx, 390)
 	checkNotBlank(t, name, saveScreenshot(t, ctx, dir, name))
 	do(t, ctx, "back to the desktop viewport", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(url))
+}
+
+// checkFits checks that the page does not scroll sideways in a viewport
+// width CSS pixels wide, and names the first elements that stick out.
+func checkFits(t *testing.T, ctx context.Context, width int) {
+	t.Helper()
+	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > float64(width)+1 {
+		wide := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('body *'))
+			.filter(e => e.getBoundingClientRect().right > `+strconv.Itoa(width+1)+`)
+			.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''))`)
+		t.Errorf("at %d px the page is %v px wide: it scrolls sideways (too wide: %v)", width, w, wide)
+	}
 }
 
 // artifactsDir returns artifacts/ at the root of the repository (git

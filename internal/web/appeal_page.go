@@ -62,6 +62,17 @@ func (p *appealPageData) Can(action string) bool {
 	return slices.Contains(p.V.Actions, appeal.Action(action))
 }
 
+// OpenSteps are the steps whose clocks still run: a closed appeal has none.
+func (p *appealPageData) OpenSteps() []store.StepClock {
+	var open []store.StepClock
+	for _, s := range p.V.Steps {
+		if s.Done.IsZero() {
+			open = append(open, s)
+		}
+	}
+	return open
+}
+
 // FErr is the message of a field of the form of action, when that form was refused.
 func (p *appealPageData) FErr(action, field string) string {
 	if string(p.Failed) != action {
