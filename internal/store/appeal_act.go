@@ -250,7 +250,9 @@ func (s *step) run(ctx context.Context) error {
 		}
 		if d.Role == appeal.PartyLead {
 			// The whole dispatch goes back to the community, which re-dispatches or arbitrates.
-			if err := s.exec(ctx, `UPDATE appeal_dispatches SET active = FALSE WHERE appeal_id = ? AND role IN ('lead', 'assist') AND active = TRUE`, s.a.ID); err != nil {
+			if err := s.exec(ctx, `UPDATE appeal_dispatches SET active = FALSE,
+				status = CASE WHEN status IN ('pending', 'signed') THEN 'withdrawn' ELSE status END
+				WHERE appeal_id = ? AND role IN ('lead', 'assist') AND active = TRUE`, s.a.ID); err != nil {
 				return err
 			}
 			if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, 0, appeal.StepSign, appeal.StepAssist); err != nil {

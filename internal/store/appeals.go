@@ -152,7 +152,7 @@ type Dispatch struct {
 	DepartmentID int64
 	Department   string
 	Role         appeal.Party // lead, assist or joint
-	Status       string       // pending, signed, returned, answered, checked_in, done
+	Status       string       // pending, signed, returned, withdrawn, answered, checked_in, done
 	Instruction  string
 	Due          time.Time
 	SignedAt     time.Time

@@ -437,6 +437,7 @@ var text = map[string][2]string{
 	"party.joint":                 {"组团", "Joint"},
 	"dstatus.pending":             {"待签收", "To sign"},
 	"dstatus.signed":              {"已签收", "Signed"},
+	"dstatus.withdrawn":           {"已撤回", "Withdrawn"},
 	"dstatus.returned":            {"已退单", "Returned"},
 	"dstatus.answered":            {"已答复", "Answered"},
 	"dstatus.checked_in":          {"已报到", "Reported in"},
