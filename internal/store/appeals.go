@@ -507,17 +507,22 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	if err != nil {
 		return a, false, err
 	}
-	if err := in.Validate(cats); err != nil {
-		return a, false, err
-	}
 	if in.StandardCode != "" {
+		// An appeal under a service standard falls under its category unless told otherwise.
 		stds, err := s.Standards(ctx)
 		if err != nil {
 			return a, false, err
 		}
-		if _, ok := stds.Find(in.StandardCode); !ok {
+		st, ok := stds.Find(in.StandardCode)
+		if !ok {
 			return a, false, fault.Fields{"standard_code": {Zh: "服务标准不存在", En: "no such service standard"}}.Err()
 		}
+		if in.Category == "" {
+			in.Category = st.Category
+		}
+	}
+	if err := in.Validate(cats); err != nil {
+		return a, false, err
 	}
 	cal, err := s.Calendar(ctx)
 	if err != nil {

@@ -446,6 +446,9 @@ func checkRoutes(t *testing.T, s *site) {
 			v := s.appealView(t, "admin", ap.ID).Version
 			return probe{"/api/v1" + appealPath + "/actions/note", jsonBody(actionInput{Version: v, Note: "矩阵备注"}), noteWant(u, sc, 200)}
 		},
+		"GET /api/v1/service-standards": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards", nil, may(u, access.AppealRead, 200)}
+		},
 		"GET /api/v1/appeal-categories": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/appeal-categories", nil, may(u, access.AppealRead, 200)}
 		},

@@ -418,3 +418,17 @@ func (s *Server) apiAppealCategories(w http.ResponseWriter, r *http.Request) err
 	writeJSON(w, http.StatusOK, map[string]any{"items": orEmpty(cats)})
 	return nil
 }
+
+// apiServiceStandards lists the catalogue of service standards.
+func (s *Server) apiServiceStandards(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AppealRead) {
+		return access.ErrForbidden
+	}
+	list, err := s.store.Standards(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": orEmpty(list)})
+	return nil
+}

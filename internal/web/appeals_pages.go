@@ -84,7 +84,8 @@ type appealsPageData struct {
 	Regions    []place.Region
 	From, To   string
 	CanRaise   bool
-	Mine       bool // the enterprise's own list (我的诉求)
+	Mine       bool   // the enterprise's own list (我的诉求)
+	ExportURL  string // the same list as a workbook
 }
 
 func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
@@ -115,6 +116,9 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	p := &appealsPageData{Query: q, Queue: queue, Pager: newPager(r, q.Page, total), States: appeal.States,
 		CanRaise: access.May(a.Role, access.AppealCreate), Mine: a.Role == access.RoleEnterprise,
 		From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	eq := r.URL.Query()
+	eq.Del("page")
+	p.ExportURL = "/appeals/export.xlsx?" + eq.Encode()
 	now := time.Now()
 	for _, row := range list {
 		p.Items = append(p.Items, appealItem{AppealRow: row, Left: leftText(lang, cal, now, row.Due)})
@@ -181,6 +185,7 @@ type appealFormData struct {
 	In            appeal.Input
 	Key           string // the idempotency key: a second submit of this form creates nothing
 	Categories    appeal.Categories
+	Standards     appeal.Standards
 	ForEnterprise bool   // entered on an enterprise's behalf: credit code and channel asked
 	Enterprise    string // the enterprise user's enterprise
 	Message       string
@@ -214,6 +219,9 @@ func (s *Server) renderAppealForm(w http.ResponseWriter, r *http.Request, a acce
 	if p.Categories, err = s.store.Categories(r.Context()); err != nil {
 		return err
 	}
+	if p.Standards, err = s.store.Standards(r.Context()); err != nil {
+		return err
+	}
 	if a.Role == access.RoleEnterprise {
 		e, err := s.store.Enterprise(r.Context(), a, a.EnterpriseID)
 		if err != nil {
@@ -232,7 +240,7 @@ func (s *Server) renderAppealForm(w http.ResponseWriter, r *http.Request, a acce
 
 func appealInputFromForm(r *http.Request) appeal.Input {
 	return appeal.Input{Channel: appeal.Channel(r.FormValue("channel")), Type: appeal.Type(r.FormValue("type")),
-		Category: r.FormValue("category"), Title: r.FormValue("title"), Content: r.FormValue("content"),
+		Category: r.FormValue("category"), StandardCode: r.FormValue("standard_code"), Title: r.FormValue("title"), Content: r.FormValue("content"),
 		Urgency: appeal.Urgency(r.FormValue("urgency")), CreditCode: r.FormValue("credit_code"),
 		Contact: r.FormValue("contact"), Phone: r.FormValue("phone"), Confidential: r.FormValue("confidential") == "1"}
 }

@@ -122,6 +122,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/appeals/{id}/attachments", signedIn, access.AppealRead, "attach a file (multipart field file): images, PDF, Office documents", s.apiAttach},
 		{"GET", "/api/v1/attachments/{id}", signedIn, access.AppealRead, "download an attachment", s.attachmentFile},
 		{"GET", "/api/v1/appeal-categories", signedIn, access.AppealRead, "the category tree", s.apiAppealCategories},
+		{"GET", "/api/v1/service-standards", signedIn, access.AppealRead, "the catalogue of service standards", s.apiServiceStandards},
 		{"GET", "/api/v1/inbox", signedIn, "", "my notifications and the unread count", s.apiInbox},
 		{"POST", "/api/v1/inbox/read", signedIn, "", "mark one notification (id) or all read", s.apiMarkRead},
 		{"GET", "/api/v1/assessment", signedIn, access.AppealAssess, "the three rates (dimension, region, from, to, basic_weight, rank_by)", s.apiAssessment},
