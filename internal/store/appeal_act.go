@@ -79,11 +79,28 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command
 		if c.Version != 0 && c.Version != r.Version {
 			return fault.ErrConflict
 		}
+		// Claim the version first: of several people acting on the same
+		// version, exactly one gets past this statement, and holds the row
+		// until it commits; the others answer 409 whatever they would have
+		// done. What follows reads the appeal as it is under that claim.
+		now := s.now()
+		res, err := h.exec(ctx, "UPDATE appeals SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			now.UnixMilli(), id, r.Version)
+		if err != nil {
+			return fmt.Errorf("claim appeal: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fault.ErrConflict
+		}
+		if !system {
+			if parties, _, err = h.parties(ctx, actor, r); err != nil {
+				return err
+			}
+		}
 		limits, err := h.limitsOf(ctx, r.Appeal)
 		if err != nil {
 			return err
 		}
-		now := s.now()
 		st := &step{tx: tx, actor: actor, a: r.Appeal, c: c, clk: clock{cal: cal, now: now, limits: limits}, parties: parties, to: r.State}
 		if err := st.run(ctx); err != nil {
 			return err
@@ -91,15 +108,8 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command
 		if err := appeal.Check(c.Action, r.State, st.to, parties); err != nil {
 			return err
 		}
-		// The version check and the change of state in one statement: of two
-		// people acting on the same version, exactly one gets here first.
-		res, err := h.exec(ctx, `UPDATE appeals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-			string(st.to), now.UnixMilli(), id, r.Version)
-		if err != nil {
+		if _, err := h.exec(ctx, "UPDATE appeals SET state = ? WHERE id = ?", string(st.to), id); err != nil {
 			return fmt.Errorf("update appeal: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fault.ErrConflict
 		}
 		if st.to == appeal.Closed && r.State != appeal.Closed {
 			if _, err := h.exec(ctx, "UPDATE appeals SET closed_at = ? WHERE id = ?", now.UnixMilli(), id); err != nil {

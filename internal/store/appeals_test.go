@@ -258,30 +258,33 @@ func TestAppealResolveMergeAndExpire(t *testing.T) {
 	})
 }
 
-// TestAppealRaces has people act at once on the same version: exactly one
-// of them succeeds, the others get 409, and one event is logged.
+// TestAppealRaces has 50 people act at once on the same version of an
+// appeal, through three handles on the store (three instances): exactly one
+// succeeds, the others get 409, and exactly one event of the kind is logged.
 func TestAppealRaces(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
 		dept := s.deptIDs(t)
-		a := s.raise(t, "enterprise", "")
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-		v := s.view(t, "community", a.ID)
-		race := func(name string, n int, who []string, c store.Command) {
+		handles := []*store.Store{s.Store, openStore(t, s.dsn, s.clock).Store, openStore(t, s.dsn, s.clock).Store}
+		const n = 50
+		race := func(name string, id int64, who []string, c store.Command) {
 			t.Helper()
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			ok, conflicts := 0, 0
+			c.Version = s.view(t, "admin", id).Version
 			actors := make([]access.Actor, n)
 			for i := range n {
 				actors[i] = s.actor(t, who[i%len(who)])
 			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			ok, conflicts := 0, 0
+			start := make(chan struct{})
 			for i := range n {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := s.Act(ctx, actors[i], a.ID, c)
+					<-start
+					_, err := handles[i%len(handles)].Act(ctx, actors[i], id, c)
 					mu.Lock()
 					defer mu.Unlock()
 					switch {
@@ -294,12 +297,13 @@ func TestAppealRaces(t *testing.T) {
 					}
 				}()
 			}
+			close(start)
 			wg.Wait()
 			if ok != 1 || conflicts != n-1 {
 				t.Errorf("%s: %d succeeded, %d conflicts; want 1 and %d", name, ok, conflicts, n-1)
 			}
-			var events int
-			for _, e := range s.view(t, "community", a.ID).Events {
+			events := 0
+			for _, e := range s.view(t, "admin", id).Events {
 				if e.Action == string(c.Action) {
 					events++
 				}
@@ -308,13 +312,80 @@ func TestAppealRaces(t *testing.T) {
 				t.Errorf("%s: %d %s events, want 1", name, events, c.Action)
 			}
 		}
-		race("dispatch", 12, []string{"community", "grid"},
-			store.Command{Action: appeal.Dispatch, Version: v.Version, Lead: dept["hrss"], Assists: []int64{dept["tax"]}})
-		if ds := s.view(t, "community", a.ID).Dispatches; len(ds) != 2 {
+		accepted := func() int64 {
+			a := s.raise(t, "enterprise", "")
+			s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+			return a.ID
+		}
+		dispatch := store.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}}
+
+		a := accepted()
+		race("dispatch", a, []string{"community", "grid"}, dispatch)
+		if ds := s.view(t, "community", a).Dispatches; len(ds) != 2 {
 			t.Fatalf("%d dispatches after the race, want 2", len(ds))
 		}
-		v = s.view(t, "community", a.ID)
-		race("sign", 12, []string{"dept_hrss"}, store.Command{Action: appeal.Sign, Version: v.Version})
+		race("sign", a, []string{"dept_hrss"}, store.Command{Action: appeal.Sign})
+
+		b := accepted()
+		s.act(t, "community", b, dispatch)
+		race("return", b, []string{"dept_hrss"}, store.Command{Action: appeal.Return, Note: "不属于本部门职责"})
+
+		c := accepted()
+		race("resolve", c, []string{"community", "grid"}, store.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
+		race("rate", c, []string{"enterprise"}, store.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+		if v := s.view(t, "admin", c); v.State != appeal.Closed {
+			t.Errorf("after the rating race: %s", v.State)
+		}
+	})
+}
+
+// TestIdempotency sends the same creation 20 times at once: one appeal, the
+// same answer to all; the same key with another body is refused; another
+// user's key is another user's.
+func TestIdempotency(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		handles := []*store.Store{s.Store, openStore(t, s.dsn, s.clock).Store, openStore(t, s.dsn, s.clock).Store}
+		ent := s.actor(t, "enterprise")
+		const n = 20
+		ids := make([]int64, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				a, _, err := handles[i%len(handles)].CreateAppeal(ctx, ent, appealInput(), "same-key")
+				if err != nil {
+					t.Errorf("attempt %d: %v", i, err)
+					return
+				}
+				ids[i] = a.ID
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, id := range ids {
+			if id != ids[0] {
+				t.Errorf("attempt %d created appeal %d, attempt 0 appeal %d", i, id, ids[0])
+			}
+		}
+		rows, total, err := s.Appeals(ctx, s.actor(t, "admin"), store.AppealQuery{})
+		if err != nil || total != 1 {
+			t.Fatalf("%d appeals after 20 attempts with one key (%v, %v)", total, rows, err)
+		}
+		other := appealInput()
+		other.Content += "（补充）"
+		if _, _, err := s.CreateAppeal(ctx, ent, other, "same-key"); !fault.Is(err, fault.Conflict) {
+			t.Errorf("the key with another body: %v", err)
+		}
+		// The grid worker's "same-key" is the grid worker's own: a new appeal, nothing of the enterprise's.
+		g, replayed, err := s.CreateAppeal(ctx, s.actor(t, "grid"), appealInput(), "same-key")
+		if err != nil || replayed || g.ID == ids[0] {
+			t.Errorf("another user's key: %v, replayed %v, appeal %d", err, replayed, g.ID)
+		}
 	})
 }
 
