@@ -71,6 +71,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else if code >= 500 {
 		s.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	s.auditDenial(r, pe, code)
 	lang := langOf(r)
 	if isAPI(r) {
 		var body errorBody
@@ -107,4 +108,22 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(v)
+}
+
+// auditDenial records a refusal of a signed-in caller in the audit log: every
+// 403, and every 404 or 409 of a request that would have changed something
+// (an attempt on a record out of scope, or on a stale version). A 404 of a
+// read is not recorded: lists and links produce them in the normal course.
+func (s *Server) auditDenial(r *http.Request, pe *fault.Error, code int) {
+	a, ok := actorOf(r)
+	if !ok {
+		return
+	}
+	changing := r.Method != http.MethodGet && r.Method != http.MethodHead
+	if code != http.StatusForbidden && !(changing && (code == http.StatusNotFound || code == http.StatusConflict)) {
+		return
+	}
+	if err := s.store.Record(r.Context(), a, "denied", r.Method+" "+r.URL.Path, "denied", map[string]any{"status": code, "code": pe.Code}); err != nil {
+		s.log.Warn("audit denial", "err", err)
+	}
 }
