@@ -234,12 +234,9 @@ func enterpriseFromForm(r *http.Request) (enterprise.Enterprise, string, fault.F
 	if !ok {
 		f.Add("revenue", "营业收入应为不小于 0 的数字（万元，最多两位小数）", "revenue must be a number ≥ 0 in 10k yuan, at most 2 decimals")
 	}
-	var tags []string
-	for _, t := range strings.FieldsFunc(r.FormValue("tags"), func(c rune) bool {
+	tags := strings.FieldsFunc(r.FormValue("tags"), func(c rune) bool {
 		return c == '、' || c == ',' || c == '，' || c == ';' || c == '；'
-	}) {
-		tags = append(tags, t)
-	}
+	})
 	e := enterprise.Enterprise{CreditCode: r.FormValue("credit_code"), Name: r.FormValue("name"),
 		LegalRep: r.FormValue("legal_rep"), Contact: r.FormValue("contact"), Phone: r.FormValue("phone"),
 		Address: r.FormValue("address"), GridCode: r.FormValue("grid_code"), Industry: r.FormValue("industry"),
