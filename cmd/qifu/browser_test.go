@@ -34,6 +34,9 @@ const chromiumPath = "/usr/bin/chromium"
 // fails when CI is true.
 func newBrowser(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		msg := fmt.Sprintf("Chromium not found at %s: the browser tests cannot run", chromiumPath)
 		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
