@@ -46,6 +46,10 @@ type Actor struct {
 	EnterpriseID int64 // for enterprise users
 	// Addr is the client address of the request, for the audit log.
 	Addr string
+	// MustChangePassword is set while the user's password was set by
+	// someone else, or is publicly known: until it is changed, the user may
+	// only change it or sign out.
+	MustChangePassword bool
 }
 
 // System is the actor of work qifu does by itself (demo loading, jobs, the command line).

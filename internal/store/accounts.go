@@ -176,6 +176,14 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 		if err := tx.insertUser(ctx, &u, hash); err != nil {
 			return err
 		}
+		if actor.UserID != 0 {
+			// The initial password an administrator chose is changed by its user
+			// at the first sign-in; an operator creating accounts from the
+			// command line (the first administrator, say) sets their own.
+			if _, err := tx.db().exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", u.ID); err != nil {
+				return err
+			}
+		}
 		return tx.record(ctx, actor, "user.create", "user/"+u.Username, "ok",
 			map[string]any{"role": u.Role, "region": u.RegionCode, "department": u.DepartmentID, "enterprise": u.EnterpriseID})
 	})
@@ -255,8 +263,9 @@ func (s *Store) SetPassword(ctx context.Context, actor access.Actor, id int64, p
 		if err := scan(tx.db().row(ctx, "SELECT username FROM users WHERE id = ?", id), &username); err != nil {
 			return err
 		}
+		// A password set by someone else must be changed by its user; one's own change settles it.
 		if _, err := tx.db().exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0,
-			locked_until = 0, version = version + 1 WHERE id = ?`, hash, s.now().UnixMilli(), id); err != nil {
+			locked_until = 0, must_change = ?, version = version + 1 WHERE id = ?`, hash, s.now().UnixMilli(), id != actor.UserID, id); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
 		if _, err := tx.db().exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {

@@ -36,9 +36,9 @@ func (h db) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
 	var disabled bool
 	var deptRegion string
 	err := scan(h.row(ctx, `SELECT u.id, u.name, u.role, COALESCE(u.region_code, ''), COALESCE(u.department_id, 0),
-		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, '')
+		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, ''), u.must_change
 		FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = ?`, userID),
-		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion)
+		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion, &a.MustChangePassword)
 	if err != nil {
 		return access.Actor{}, err
 	}
@@ -318,3 +318,14 @@ func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Act
 }
 
 var _ = sql.ErrNoRows
+
+// RequirePasswordChange makes a user change the password before anything
+// else, for example one signed in with a publicly known password.
+func (s *Store) RequirePasswordChange(ctx context.Context, actor access.Actor, userID int64, reason string) error {
+	return s.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.db().exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", userID); err != nil {
+			return fmt.Errorf("require password change: %w", err)
+		}
+		return tx.record(ctx, actor, "user.must_change", fmt.Sprintf("user/%d", userID), "ok", map[string]string{"reason": reason})
+	})
+}

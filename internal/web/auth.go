@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"qifu/internal/access"
+	"qifu/internal/demo"
 	"qifu/internal/fault"
+	"qifu/internal/store"
 )
 
 // loginPageData is the sign-in page.
@@ -47,9 +49,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.knownPassword(r, sess, r.FormValue("password")); err != nil {
+		return err
+	}
 	setCookie(w, sessionCookie, sess.Secret, s.cfg.SecureCookies, 0)
 	http.Redirect(w, r, safeNext(r.FormValue("next")), http.StatusSeeOther)
 	return nil
+}
+
+// knownPassword makes a user who signed in with the demo's published
+// password change it, unless this is a demo deployment.
+func (s *Server) knownPassword(r *http.Request, sess store.Session, password string) error {
+	if len(s.cfg.DemoAccounts) > 0 || password != demo.Password {
+		return nil
+	}
+	return s.store.RequirePasswordChange(r.Context(), access.Actor{UserID: sess.User.ID, Name: sess.User.Name,
+		Role: sess.User.Role, Addr: clientAddr(r)}, sess.User.ID, "publicly known password")
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -76,6 +91,9 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	sess, err := s.store.Login(r.Context(), strings.ToLower(strings.TrimSpace(in.Username)), in.Password, clientAddr(r), s.cfg.StaffIdle)
 	if err != nil {
+		return err
+	}
+	if err := s.knownPassword(r, sess, in.Password); err != nil {
 		return err
 	}
 	setCookie(w, sessionCookie, sess.Secret, s.cfg.SecureCookies, 0)

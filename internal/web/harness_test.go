@@ -165,7 +165,12 @@ func newSite(t *testing.T, dsn string) *site {
 		st.Close()
 		t.Fatal(err)
 	}
-	h, err := New(st, log, Config{Files: files})
+	// A demo deployment: the demo's published password is accepted as it is.
+	var demoAccounts []DemoAccount
+	for _, u := range dataset.Accounts() {
+		demoAccounts = append(demoAccounts, DemoAccount{Username: u.Username, Role: u.Role})
+	}
+	h, err := New(st, log, Config{Files: files, DemoAccounts: demoAccounts})
 	if err != nil {
 		st.Close()
 		t.Fatalf("web.New: %v", err)

@@ -167,6 +167,7 @@ var text = map[string][2]string{
 	"acct.create":                 {"创建令牌", "Create token"},
 	"acct.revoke":                 {"吊销", "Revoke"},
 	"acct.revoked":                {"已吊销", "Revoked"},
+	"acct.mustchange":             {"您的密码由他人设置或已公开，请先修改密码，之后才能使用其他功能。", "Your password was set by someone else or is publicly known: change it before doing anything else."},
 	"acct.secret":                 {"请立即复制令牌，它只显示这一次：", "Copy the token now; it is shown only once:"},
 	"acct.changed":                {"密码已修改，请重新登录。", "Password changed; please sign in again."},
 	"nav.appeals":                 {"诉求", "Appeals"},

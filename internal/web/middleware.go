@@ -26,6 +26,14 @@ func (s *Server) adapt(rt route) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+			if a.MustChangePassword && !passwordChangeRoutes[rt.method+" "+rt.path] {
+				if !isAPI(r) && r.Method == http.MethodGet {
+					http.Redirect(w, r, "/account?change=1", http.StatusSeeOther)
+					return
+				}
+				s.fail(w, withActor(r, a), errMustChange)
+				return
+			}
 			r = withActor(r, a)
 		}
 		if err := rt.h(w, r); err != nil {
@@ -35,6 +43,16 @@ func (s *Server) adapt(rt route) http.Handler {
 }
 
 const sessionCookie = "qifu_session"
+
+// errMustChange refuses everything but a change of password to a user whose
+// password was set by someone else or is publicly known.
+var errMustChange = fault.New(fault.Forbidden, "password_change_required", "请先修改密码后再继续使用",
+	"change your password before going on")
+
+// passwordChangeRoutes are what a user who must change the password may still do.
+var passwordChangeRoutes = map[string]bool{
+	"GET /account": true, "POST /account/password": true, "POST /logout": true, "GET /api/v1/me": true,
+}
 
 var errNotSignedIn = fault.New(fault.Unauthorized, "signed_out", "请先登录", "please sign in")
 
