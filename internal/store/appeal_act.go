@@ -143,7 +143,6 @@ type step struct {
 	detail  map[string]any
 }
 
-
 // eventNote is the note on the timeline. A dispatch's or a joint handling's
 // instruction is for the departments: it stays on their dispatch rows, not
 // on the line the enterprise sees.
