@@ -1,4 +1,4 @@
-// Package gates runs the static gates of the test command: go vet,
+// Package gates runs the static gates of the test command: gofmt, go vet,
 // staticcheck (pinned as a tool in go.mod), and the race detector over the
 // tests that exercise concurrency. They run as tests so that the README's one
 // test command holds them; `go test -short` leaves them out.
@@ -72,4 +72,25 @@ func TestRace(t *testing.T) {
 	run(t, []string{"CGO_ENABLED=1"}, "test", "-race", "-count=1",
 		"-run", "TestAppealRaces|TestIdempotency|TestAlertsExactlyOnce|TestOutbox|TestTryLease|TestMigrateConcurrently|TestBackup",
 		"./internal/store", "./internal/calendar", "./internal/notify")
+}
+
+// TestGofmt checks that every Go file is formatted.
+func TestGofmt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("static gates skipped in -short mode")
+	}
+	t.Parallel()
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(string(bytes.TrimSpace(out)), "bin", "gofmt"), "-l", ".")
+	cmd.Dir = root(t)
+	list, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("gofmt: %v\n%s", err, list)
+	}
+	if len(bytes.TrimSpace(list)) > 0 {
+		t.Errorf("files not formatted with gofmt:\n%s", list)
+	}
 }
