@@ -416,3 +416,35 @@ func TestAccounts(t *testing.T) {
 		}
 	})
 }
+
+// TestScopeChangeEverywhere changes a user's scope and then disables them
+// through one instance: a session held on another instance sees each change
+// on its very next request.
+func TestScopeChangeEverywhere(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		other := openStore(t, s.dsn, s.clock)
+		u := s.createUser(t, account.User{Username: "mover", Name: "调岗测试", Role: access.RoleCommunityStaff,
+			RegionCode: demoUser(t, "community").RegionCode})
+		sess, err := other.Login(ctx, "mover", demo.Password, addr, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		street := demoUser(t, "street_leader").RegionCode
+		if _, err := s.UpdateUser(ctx, s.actor(t, "admin"), u.ID, u.Version, account.User{Name: u.Name,
+			Role: access.RoleStreetLeader, RegionCode: street}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := other.SessionActor(ctx, sess.Secret, addr)
+		if err != nil || a.Role != access.RoleStreetLeader || a.RegionCode != street {
+			t.Fatalf("after the change, the other instance sees %+v, %v", a, err)
+		}
+		if err := s.SetDisabled(ctx, s.actor(t, "admin"), u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.SessionActor(ctx, sess.Secret, addr); !fault.Is(err, fault.Unauthorized) {
+			t.Errorf("a disabled user's session on the other instance: %v", err)
+		}
+	})
+}
