@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"qifu/internal/fault"
 )
@@ -42,6 +43,18 @@ func Open(root string) (*Dir, error) {
 // ErrType is the error for a file of a kind qifu does not accept.
 var ErrType = fault.New(fault.Invalid, "file_type", "只能上传图片（JPG、PNG、WebP）、PDF 或 Office 文档（docx、xlsx、doc、xls）",
 	"only images (JPG, PNG, WebP), PDF or Office documents (docx, xlsx, doc, xls) can be attached")
+
+// ErrNoSpace is the error for a file that could not be stored for lack of space.
+var ErrNoSpace = fault.New(fault.Unavailable, "disk_full", "存储空间已满，附件未保存，请稍后重试或联系管理员",
+	"storage is full: the attachment was not stored; try again later or contact the administrator")
+
+// stored wraps a write error, telling a full disk apart.
+func stored(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return ErrNoSpace
+	}
+	return fmt.Errorf("attachment: %w", err)
+}
 
 // ErrTooLarge is the error for a file over MaxSize.
 var ErrTooLarge = fault.New(fault.TooLarge, "file_too_large", "附件不能超过 20 MB", "an attachment may not exceed 20 MB")
@@ -84,7 +97,7 @@ func Kind(head []byte, name string) (string, error) {
 func (d *Dir) Put(r io.Reader, name string) (Blob, error) {
 	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "up-*")
 	if err != nil {
-		return Blob{}, fmt.Errorf("attachment: %w", err)
+		return Blob{}, stored(err)
 	}
 	defer os.Remove(tmp.Name()) // after the rename this removes nothing
 	defer tmp.Close()
@@ -104,7 +117,7 @@ func (d *Dir) Put(r io.Reader, name string) (Blob, error) {
 			}
 			h.Write(buf[:n])
 			if _, err := tmp.Write(buf[:n]); err != nil {
-				return Blob{}, fmt.Errorf("attachment: %w", err)
+				return Blob{}, stored(err)
 			}
 		}
 		if errors.Is(rerr, io.EOF) {
@@ -122,24 +135,33 @@ func (d *Dir) Put(r io.Reader, name string) (Blob, error) {
 		return Blob{}, err
 	}
 	if err := tmp.Sync(); err != nil {
-		return Blob{}, fmt.Errorf("attachment: sync: %w", err)
+		return Blob{}, stored(err)
 	}
 	b := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, MIME: kind}
 	final := d.path(b.SHA256)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return Blob{}, fmt.Errorf("attachment: %w", err)
+	if _, err := os.Stat(final); err != nil { // else already stored: the same content under the same hash
+		if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+			return Blob{}, stored(err)
+		}
+		if err := os.Rename(tmp.Name(), final); err != nil {
+			return Blob{}, stored(err)
+		}
 	}
-	if _, err := os.Stat(final); err == nil {
-		return b, nil // already stored: the same content under the same hash
+	// A file survives a power cut only once every folder entry leading to it
+	// does: the rename's, and those of folders just made. A file already
+	// there may come from an upload that died before syncing them.
+	for _, dir := range []string{filepath.Dir(final), filepath.Dir(filepath.Dir(final)), d.root} {
+		syncDir(dir)
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return Blob{}, fmt.Errorf("attachment: %w", err)
-	}
-	if dir, err := os.Open(filepath.Dir(final)); err == nil {
+	return b, nil
+}
+
+// syncDir flushes a folder's entries, where the platform allows it.
+func syncDir(path string) {
+	if dir, err := os.Open(path); err == nil {
 		dir.Sync()
 		dir.Close()
 	}
-	return b, nil
 }
 
 // Open returns the stored file of a hash.

@@ -136,6 +136,9 @@ func translate(err error) error {
 		case "23503":
 			return &fault.Error{Kind: fault.Invalid, Code: "reference",
 				Message: fault.Msg{Zh: "引用的记录不存在", En: "a referenced record does not exist"}, Err: err}
+		case "53100": // disk_full
+			return &fault.Error{Kind: fault.Unavailable, Code: "disk_full",
+				Message: fault.Msg{Zh: "存储空间已满，请联系管理员", En: "storage is full; contact the administrator"}, Err: err}
 		case "40001", "40P01":
 			return &fault.Error{Kind: fault.Conflict, Code: "serialization",
 				Message: fault.Msg{Zh: "操作冲突，请重试", En: "concurrent change, try again"}, Err: err}

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"qifu/internal/access"
 	"qifu/internal/fault"
@@ -20,7 +23,59 @@ import (
 var (
 	errNoAttachment = fault.Fields{"file": {Zh: "请选择要上传的文件", En: "choose a file to upload"}}.Err()
 	errNoFiles      = fault.New(fault.Unavailable, "no_attachments", "本系统未配置附件存储", "attachments are not configured")
+	errTooManyParts = fault.New(fault.Invalid, "too_many_parts", fmt.Sprintf("上传的表单最多 %d 项", maxParts),
+		fmt.Sprintf("an upload form has at most %d parts", maxParts))
 )
+
+// maxParts is the most parts read from an upload form (attachments, imports).
+const maxParts = 10
+
+// badUpload is the error for an upload form that cannot be read: cut off,
+// malformed, or with headers over the multipart limits. It keeps the cause,
+// so that a body over its size limit is still answered 413.
+func badUpload(err error) error {
+	return &fault.Error{Kind: fault.Invalid, Code: "bad_upload", Err: err,
+		Message: fault.Msg{Zh: "上传的表单不完整或格式有误，请重新上传", En: "the upload form is incomplete or malformed; upload it again"}}
+}
+
+// maxNameLen is the longest attachment name kept, in characters.
+const maxNameLen = 100
+
+// contentExts are the file extensions of each type an attachment may have
+// whose check does not already ask for the extension (the Office formats).
+var contentExts = map[string][]string{
+	"image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}, "image/webp": {".webp"}, "application/pdf": {".pdf"},
+}
+
+// attachmentName is the name a file is kept and offered under: the last
+// element of the name sent, without control characters or the invisible
+// marks that reorder text ("invoice\u202egnp.exe" shows as "invoiceexe.png"),
+// ending in an extension of its detected type, so that a PDF sent as
+// "report.bat" is saved as "report.bat.pdf", never run as a script; at most
+// maxNameLen characters, keeping the extension.
+func attachmentName(sent, mime string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(sent, ""))
+	name = strings.TrimSpace(name[strings.LastIndexAny(name, `/\`)+1:])
+	if strings.Trim(name, ".") == "" {
+		name = "附件"
+	}
+	if exts, ok := contentExts[mime]; ok && !slices.Contains(exts, strings.ToLower(filepath.Ext(name))) {
+		name += exts[0]
+	}
+	if r := []rune(name); len(r) > maxNameLen {
+		ext := []rune(filepath.Ext(name))
+		if len(ext) > 10 {
+			ext = nil
+		}
+		name = string(r[:maxNameLen-len(ext)]) + string(ext)
+	}
+	return name
+}
 
 // attachmentJSON is an attachment in the API.
 type attachmentJSON struct {
@@ -54,24 +109,29 @@ func (s *Server) receiveAttachment(r *http.Request, a access.Actor, appealID int
 	if err != nil {
 		return store.Attachment{}, errNoAttachment
 	}
-	for parts := 0; parts < 10; parts++ {
+	for parts := 0; ; parts++ {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			break
+			return store.Attachment{}, errNoAttachment
 		}
 		if err != nil {
-			return store.Attachment{}, fmt.Errorf("read upload: %w", err)
+			return store.Attachment{}, badUpload(err)
+		}
+		if parts == maxParts {
+			return store.Attachment{}, errTooManyParts
 		}
 		if p.FormName() != "file" || p.FileName() == "" {
 			continue
 		}
 		b, err := s.cfg.Files.Put(p, p.FileName())
+		if errors.Is(err, io.ErrUnexpectedEOF) { // the form ends inside the file
+			return store.Attachment{}, badUpload(err)
+		}
 		if err != nil {
 			return store.Attachment{}, err
 		}
-		return s.store.AddAttachment(r.Context(), a, appealID, p.FileName(), b)
+		return s.store.AddAttachment(r.Context(), a, appealID, attachmentName(p.FileName(), b.MIME), b)
 	}
-	return store.Attachment{}, errNoAttachment
 }
 
 func (s *Server) apiAttach(w http.ResponseWriter, r *http.Request) error {

@@ -45,13 +45,16 @@ func importFile(r *http.Request) (io.Reader, error) {
 			return nil, errNoFile
 		}
 		var file io.Reader
-		for parts := 0; parts < 10; parts++ {
+		for parts := 0; ; parts++ {
 			p, err := mr.NextPart()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return nil, fmt.Errorf("read upload: %w", err)
+				return nil, badUpload(err)
+			}
+			if parts == maxParts {
+				return nil, errTooManyParts
 			}
 			switch p.FormName() {
 			case "strict":
@@ -77,7 +80,7 @@ func importFile(r *http.Request) (io.Reader, error) {
 func readAll(r io.Reader) (io.Reader, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, badUpload(err)
 	}
 	if len(b) == 0 {
 		return nil, errNoFile

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -85,12 +86,32 @@ func (m *metrics) write(w io.Writer) {
 	}
 }
 
-// serveMetrics answers GET /metrics: request metrics, store pool statistics
-// and domain gauges.
+// writeRuntime prints the process's goroutines and memory under the names
+// the Prometheus Go client uses, so that dashboards made for it read them.
+func writeRuntime(w io.Writer) {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	for _, g := range []struct {
+		name, help string
+		value      uint64
+	}{
+		{"go_goroutines", "Goroutines that currently exist.", uint64(runtime.NumGoroutine())},
+		{"go_memstats_heap_inuse_bytes", "Bytes in in-use heap spans.", m.HeapInuse},
+		{"go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects.", m.HeapAlloc},
+		{"go_memstats_stack_inuse_bytes", "Bytes in goroutine stacks.", m.StackInuse},
+		{"go_memstats_sys_bytes", "Bytes obtained from the system.", m.Sys},
+	} {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %d\n", g.name, g.help, g.name, g.name, g.value)
+	}
+}
+
+// serveMetrics answers GET /metrics: request metrics, the process's
+// goroutines and memory, store pool statistics and domain gauges.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	var b strings.Builder
 	s.metrics.write(&b)
+	writeRuntime(&b)
 	read, write := s.store.PoolStats()
 	fmt.Fprintln(&b, "# HELP qifu_store_connections Store connections by pool and state.")
 	fmt.Fprintln(&b, "# TYPE qifu_store_connections gauge")
