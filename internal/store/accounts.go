@@ -165,7 +165,11 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 	if err := account.CheckPassword(password); err != nil {
 		return u, err
 	}
-	hash, err := account.HashPassword(password)
+	var hash string
+	var err error
+	if herr := s.withHashSlot(ctx, func() { hash, err = account.HashPassword(password) }); herr != nil {
+		err = herr
+	}
 	if err != nil {
 		return u, err
 	}
@@ -254,7 +258,11 @@ func (s *Store) SetPassword(ctx context.Context, actor access.Actor, id int64, p
 	if err := account.CheckPassword(password); err != nil {
 		return err
 	}
-	hash, err := account.HashPassword(password)
+	var hash string
+	var err error
+	if herr := s.withHashSlot(ctx, func() { hash, err = account.HashPassword(password) }); herr != nil {
+		err = herr
+	}
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type Store struct {
 	log   *slog.Logger
 	path  string // SQLite file, for backups
 	cal   calendarCache
+	// hashing bounds the password hashes computed at once: each takes 64 MiB
+	// (argon2id), so a burst of sign-ins must queue, not multiply memory.
+	hashing chan struct{}
 }
 
 // Options configure Open.
@@ -54,7 +58,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to the database named by opts.DSN and checks that it keeps
 // qifu's durability promises. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger, hashing: make(chan struct{}, max(2, runtime.NumCPU()))}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -66,6 +66,28 @@ var errLocked = fault.New(fault.Locked, "locked", "连续登录失败次数过�
 // dummyHash keeps a login for an unknown user as slow as one for a known user.
 const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$2eh4I3kkSW0zIwDbkSeprHRfFsiG4mm/n9jaiL7Qvk8"
 
+// hashWait bounds how long a password check waits for a free slot.
+const hashWait = 10 * time.Second
+
+var errBusy = fault.New(fault.Unavailable, "busy", "登录请求过多，请稍后重试", "too many sign-ins at once; try again shortly")
+
+// withHashSlot runs fn, which computes a password hash, when one of the
+// store's hashing slots is free.
+func (s *Store) withHashSlot(ctx context.Context, fn func()) error {
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return errBusy
+	}
+	defer func() { <-s.hashing }()
+	fn()
+	return nil
+}
+
 // Session is a signed-in session: the secret goes to the browser as a cookie.
 type Session struct {
 	Secret string
@@ -127,7 +149,9 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	err := scan(s.reader().row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
 		&id, &hash, &disabled, &lockedUntil)
 	if fault.Is(err, fault.NotFound) {
-		account.VerifyPassword(dummyHash, password)
+		if err := s.withHashSlot(ctx, func() { account.VerifyPassword(dummyHash, password) }); err != nil {
+			return 0, err
+		}
 		s.audit(ctx, anon, "login", "user/"+username, "failed", map[string]string{"reason": "unknown user"})
 		return 0, errBadLogin
 	}
@@ -139,7 +163,10 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "locked"})
 		return 0, errLocked
 	}
-	ok := account.VerifyPassword(hash, password)
+	var ok bool
+	if err := s.withHashSlot(ctx, func() { ok = account.VerifyPassword(hash, password) }); err != nil {
+		return 0, err
+	}
 	if disabled {
 		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
 		return 0, errBadLogin
