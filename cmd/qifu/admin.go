@@ -16,6 +16,7 @@ import (
 	"qifu/internal/account"
 	"qifu/internal/audit"
 	"qifu/internal/department"
+	"qifu/internal/attach"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/sheet"
@@ -318,9 +319,10 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var to string
+	var to, filesTo string
 	c, _, err := parse("backup", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&to, "to", "", "the file to write the copy to (must not exist)")
+		fs.StringVar(&filesTo, "files-to", "", "the folder to copy the backup's attachments to (default: the file's name + \"-files\")")
 	})
 	if err != nil {
 		return err
@@ -340,8 +342,45 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := st.Backup(ctx, to); err != nil {
 		return err
 	}
+	n, err := backupFiles(ctx, c, to, filesTo, log)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(stdout, "backup written to", to)
+	fmt.Fprintf(stdout, "%d attachment files copied\n", n)
 	return nil
+}
+
+// backupFiles copies the attachments the backup's rows name: the files are
+// written before their rows commit and never change, so every one the copy
+// records is in the live folder.
+func backupFiles(ctx context.Context, c *config, to, filesTo string, log *slog.Logger) (int, error) {
+	if filesTo == "" {
+		filesTo = to + "-files"
+	}
+	snap, err := store.Open(ctx, store.Options{DSN: to, Logger: log})
+	if err != nil {
+		return 0, fmt.Errorf("open the backup: %w", err)
+	}
+	hashes, err := snap.AttachmentHashes(ctx)
+	snap.Close()
+	if err != nil {
+		return 0, err
+	}
+	live, err := attach.Open(c.filesDir())
+	if err != nil {
+		return 0, err
+	}
+	dst, err := attach.Open(filesTo)
+	if err != nil {
+		return 0, err
+	}
+	for _, h := range hashes {
+		if err := live.CopyTo(dst, h); err != nil {
+			return 0, fmt.Errorf("copy attachment %s: %w", h, err)
+		}
+	}
+	return len(hashes), nil
 }
 
 func auditCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

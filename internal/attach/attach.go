@@ -180,3 +180,41 @@ func (d *Dir) Open(sha string) (*os.File, error) {
 func (d *Dir) path(sha string) string {
 	return filepath.Join(d.root, sha[:2], sha[2:4], sha)
 }
+
+// CopyTo puts the stored file of a hash into another folder (for a backup),
+// as a hard link where the two folders share a file system and as a synced
+// copy elsewhere. A file already there is left alone: under its hash it can
+// only hold the same content.
+func (d *Dir) CopyTo(dst *Dir, sha string) error {
+	src, err := d.Open(sha)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	final := dst.path(sha)
+	if _, err := os.Stat(final); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return stored(err)
+	}
+	if err := os.Link(d.path(sha), final); err == nil {
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Join(dst.root, "tmp"), "copy-*")
+	if err != nil {
+		return stored(err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, src); err != nil {
+		return stored(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return stored(err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return stored(err)
+	}
+	return nil
+}

@@ -69,3 +69,22 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 	}
 	return res.RowsAffected()
 }
+
+// AttachmentHashes lists the SHA-256 of every attachment the store records,
+// for copying the files that go with a backup.
+func (s *Store) AttachmentHashes(ctx context.Context) ([]string, error) {
+	rows, err := s.reader().query(ctx, "SELECT DISTINCT sha256 FROM attachments")
+	if err != nil {
+		return nil, fmt.Errorf("attachment hashes: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
