@@ -14,9 +14,9 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/account"
+	"qifu/internal/attach"
 	"qifu/internal/audit"
 	"qifu/internal/department"
-	"qifu/internal/attach"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/sheet"

@@ -198,6 +198,11 @@ func (d *Dir) CopyTo(dst *Dir, sha string) error {
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 		return stored(err)
 	}
+	defer func() {
+		for _, dir := range []string{filepath.Dir(final), filepath.Dir(filepath.Dir(final)), dst.root} {
+			syncDir(dir)
+		}
+	}()
 	if err := os.Link(d.path(sha), final); err == nil {
 		return nil
 	}
