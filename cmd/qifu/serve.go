@@ -101,6 +101,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go sweep(jobs, st, log)
 	go alerts(jobs, st, log)
 	go deliver(jobs, st, log)
+	go sweepFiles(jobs, st, files, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -181,6 +182,24 @@ func deliver(ctx context.Context, st *store.Store, log *slog.Logger) {
 		}
 		if sent+failed > 0 {
 			log.Info("outbox delivered", "sent", sent, "failed", failed)
+		}
+	})
+}
+
+// sweepFiles removes, every hour, attachment files no row names and partial
+// uploads, once they are an hour old; a lease lets one instance do it.
+func sweepFiles(ctx context.Context, st *store.Store, files *attach.Dir, log *slog.Logger) {
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
+	every(ctx, time.Hour, func() {
+		if ok, err := st.TryLease(ctx, "files", holder, (50 * time.Minute).Milliseconds()); err != nil || !ok {
+			return
+		}
+		n, err := files.Sweep(time.Now().Add(-time.Hour), func(sha string) (bool, error) { return st.HasAttachment(ctx, sha) })
+		if err != nil {
+			log.Warn("sweep attachment files", "err", err)
+		} else if n > 0 {
+			log.Info("removed attachment files no record holds", "files", n)
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"qifu/internal/fault"
 )
@@ -139,7 +140,15 @@ func (d *Dir) Put(r io.Reader, name string) (Blob, error) {
 	}
 	b := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, MIME: kind}
 	final := d.path(b.SHA256)
-	if _, err := os.Stat(final); err != nil { // else already stored: the same content under the same hash
+	if _, err := os.Stat(final); err == nil {
+		// Already stored: the same content under the same hash. Its time is
+		// renewed so that Sweep, which spares recent files, cannot take it
+		// while the new row is on its way.
+		now := time.Now()
+		if err := os.Chtimes(final, now, now); err != nil {
+			return Blob{}, stored(err)
+		}
+	} else {
 		if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 			return Blob{}, stored(err)
 		}
@@ -222,4 +231,47 @@ func (d *Dir) CopyTo(dst *Dir, sha string) error {
 		return stored(err)
 	}
 	return nil
+}
+
+// Sweep removes what no record holds: files older than before whose hash
+// keep does not want (an upload stored just before its row was refused, or
+// before a crash stopped the row's commit), and temporary files older than
+// before (uploads cut off mid-way). It returns how many files it removed.
+// Files newer than before are left alone: their rows may still be on the way.
+func (d *Dir) Sweep(before time.Time, keep func(sha string) (bool, error)) (int, error) {
+	removed := 0
+	err := filepath.WalkDir(d.root, func(path string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() {
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			return nil
+		}
+		if filepath.Base(filepath.Dir(path)) != "tmp" {
+			sha := e.Name()
+			if len(sha) != 64 || path != d.path(sha) {
+				return nil // not one of ours
+			}
+			wanted, err := keep(sha)
+			if err != nil {
+				return err
+			}
+			if wanted {
+				return nil
+			}
+			// Put renews the time of a file it is about to record again.
+			if again, err := os.Stat(path); err != nil || !again.ModTime().Before(before) {
+				return nil
+			}
+		}
+		if err := os.Remove(path); err == nil {
+			removed++
+		}
+		return nil
+	})
+	return removed, err
 }

@@ -3,8 +3,11 @@ package attach
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"qifu/internal/fault"
 )
@@ -58,5 +61,42 @@ func TestPut(t *testing.T) {
 	}
 	if _, err := d.Open(strings.Repeat("a", 64)); !fault.Is(err, fault.NotFound) {
 		t.Errorf("an unknown hash: %v", err)
+	}
+}
+
+func TestSweep(t *testing.T) {
+	d, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := d.Put(bytes.NewReader([]byte("%PDF-1.4 kept")), "a.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, err := d.Put(bytes.NewReader([]byte("%PDF-1.4 orphan")), "b.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(d.root, "tmp", "up-123")
+	if err := os.WriteFile(leftover, []byte("partial"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keep := func(sha string) (bool, error) { return sha == kept.SHA256, nil }
+	// Nothing is old enough yet.
+	if n, err := d.Sweep(time.Now().Add(-time.Hour), keep); err != nil || n != 0 {
+		t.Fatalf("sweep of new files removed %d, %v", n, err)
+	}
+	n, err := d.Sweep(time.Now().Add(time.Minute), keep)
+	if err != nil || n != 2 {
+		t.Fatalf("sweep removed %d, %v; want the orphan and the leftover", n, err)
+	}
+	if _, err := d.Open(kept.SHA256); err != nil {
+		t.Errorf("the kept file is gone: %v", err)
+	}
+	if _, err := d.Open(orphan.SHA256); err == nil {
+		t.Error("the orphan file is still there")
+	}
+	if _, err := os.Stat(leftover); err == nil {
+		t.Error("the temporary leftover is still there")
 	}
 }

@@ -88,3 +88,12 @@ func (s *Store) AttachmentHashes(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// HasAttachment reports whether any attachment row names the file of a hash.
+func (s *Store) HasAttachment(ctx context.Context, sha string) (bool, error) {
+	var n int
+	if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sha), &n); err != nil {
+		return false, fmt.Errorf("attachment %s: %w", sha, err)
+	}
+	return n > 0, nil
+}
