@@ -104,16 +104,17 @@ func TestCheck(t *testing.T) {
 
 func TestAfterRating(t *testing.T) {
 	cases := []struct {
-		r    Rating
-		redo int
-		want State
+		r         Rating
+		redo, max int
+		want      State
 	}{
-		{Satisfied, 0, Closed}, {Basic, 0, Closed}, {Basic, 1, Closed},
-		{Unsatisfied, 0, Handling}, {Unsatisfied, 1, Joint}, {Unsatisfied, 3, Joint},
+		{Satisfied, 0, 1, Closed}, {Basic, 0, 1, Closed}, {Basic, 1, 1, Closed},
+		{Unsatisfied, 0, 1, Handling}, {Unsatisfied, 1, 1, Joint}, {Unsatisfied, 3, 1, Joint},
+		{Unsatisfied, 0, 0, Joint}, {Unsatisfied, 1, 2, Handling}, {Unsatisfied, 2, 2, Joint},
 	}
 	for _, c := range cases {
-		if got := AfterRating(c.r, c.redo); got != c.want {
-			t.Errorf("AfterRating(%s, %d) = %s, want %s", c.r, c.redo, got, c.want)
+		if got := AfterRating(c.r, c.redo, c.max); got != c.want {
+			t.Errorf("AfterRating(%s, %d, %d) = %s, want %s", c.r, c.redo, c.max, got, c.want)
 		}
 	}
 }

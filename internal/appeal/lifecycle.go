@@ -177,18 +177,19 @@ func Available(s State, parties []Party) []Action {
 	return out
 }
 
-// MaxRedo is how many times an unsatisfied rating sends an appeal back to
-// the lead department (重办) before it goes to joint handling.
-const MaxRedo = 1
+// DefaultMaxRedo is how many times an unsatisfied rating sends an appeal
+// back to the lead department (重办) before it goes to joint handling, unless
+// an administrator sets another number (0 to 5).
+const DefaultMaxRedo = 1
 
 // AfterRating returns the state a rating leads to: satisfied or basically
 // satisfied close it; unsatisfied sends it back for redo while redos are
-// left, and then to joint problem-solving (组团破难).
-func AfterRating(r Rating, redoCount int) State {
+// left (maxRedo of them), and then to joint problem-solving (组团破难).
+func AfterRating(r Rating, redoCount, maxRedo int) State {
 	if r != Unsatisfied {
 		return Closed
 	}
-	if redoCount < MaxRedo {
+	if redoCount < maxRedo {
 		return Handling
 	}
 	return Joint

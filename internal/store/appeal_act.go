@@ -768,7 +768,11 @@ func (s *step) rate(ctx context.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	s.to, s.public = appeal.AfterRating(s.c.Rating, s.a.RedoCount), true
+	maxRedo, err := s.tx.db().maxRedo(ctx)
+	if err != nil {
+		return err
+	}
+	s.to, s.public = appeal.AfterRating(s.c.Rating, s.a.RedoCount, maxRedo), true
 	s.detail = map[string]any{"rating": s.c.Rating, "via": channel}
 	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepRate); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -319,4 +320,44 @@ func (t *Tx) seedStandards(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// settingMaxRedo is the key of the number of redos an unsatisfied rating gives.
+const settingMaxRedo = "appeal.max_redo"
+
+// MaxRedo returns how many times an unsatisfied rating sends an appeal back
+// to the lead department before joint handling.
+func (s *Store) MaxRedo(ctx context.Context) (int, error) { return s.reader().maxRedo(ctx) }
+
+func (h db) maxRedo(ctx context.Context) (int, error) {
+	var v string
+	err := scan(h.row(ctx, "SELECT value FROM settings WHERE key = ?", settingMaxRedo), &v)
+	if fault.Is(err, fault.NotFound) {
+		return appeal.DefaultMaxRedo, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read setting: %w", err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return appeal.DefaultMaxRedo, nil
+	}
+	return n, nil
+}
+
+// SetMaxRedo sets how many redos an unsatisfied rating gives (0 to 5).
+func (s *Store) SetMaxRedo(ctx context.Context, actor access.Actor, n int) error {
+	if !access.May(actor.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	if n < 0 || n > 5 {
+		return fault.Fields{"max_redo": {Zh: "重办次数应为 0 至 5", En: "0 to 5 redos"}}.Err()
+	}
+	return s.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.db().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingMaxRedo, strconv.Itoa(n)); err != nil {
+			return fmt.Errorf("set max redo: %w", err)
+		}
+		return tx.record(ctx, actor, "setting.set", "setting/"+settingMaxRedo, "ok", map[string]int{"value": n})
+	})
 }

@@ -124,3 +124,32 @@ func TestServiceStandard(t *testing.T) {
 		}
 	})
 }
+
+// TestMaxRedo sets no redo at all: the first unsatisfied rating goes
+// straight to joint handling; a number out of range is refused.
+func TestMaxRedo(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		admin := s.actor(t, "admin")
+		if n, err := s.MaxRedo(ctx); err != nil || n != appeal.DefaultMaxRedo {
+			t.Fatalf("default max redo %d, %v", n, err)
+		}
+		if err := s.SetMaxRedo(ctx, admin, 9); !fault.Is(err, fault.Invalid) {
+			t.Errorf("max redo 9: %v", err)
+		}
+		if err := s.SetMaxRedo(ctx, s.actor(t, "community"), 0); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("community sets max redo: %v", err)
+		}
+		if err := s.SetMaxRedo(ctx, admin, 0); err != nil {
+			t.Fatal(err)
+		}
+		a := s.raise(t, "enterprise", "")
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释"})
+		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "没有解决"})
+		if v := s.view(t, "community", a.ID); v.State != appeal.Joint {
+			t.Errorf("with no redo, an unsatisfied rating leads to %s, want joint", v.State)
+		}
+	})
+}

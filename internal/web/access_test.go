@@ -407,6 +407,15 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{"/settings/limits", formBody(url.Values{"category": {"labour"}, "step": {"accept"}, "n": {"2"}, "unit": {"hours"}}),
 				may(u, access.AppealConfigure, 303)}
 		},
+		"POST /settings/redo": func(u demo.User, _ scope) probe {
+			return probe{"/settings/redo", formBody(url.Values{"max_redo": {"1"}}), may(u, access.AppealConfigure, 303)}
+		},
+		"GET /api/v1/appeal-settings": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/appeal-settings", nil, may(u, access.AppealConfigure, 200)}
+		},
+		"PUT /api/v1/appeal-settings": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/appeal-settings", jsonBody(map[string]int{"max_redo": 1}), may(u, access.AppealConfigure, 200)}
+		},
 		"POST /settings/webhooks": func(u demo.User, _ scope) probe {
 			return probe{"/settings/webhooks", formBody(url.Values{"scope_kind": {"region"}, "scope": {showGrid[:12]}, "format": {"wecom"},
 				"url": {"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=matrix"}}), may(u, access.AppealConfigure, 303)}

@@ -316,6 +316,8 @@ var text = map[string][2]string{
 	"as.overdue":                  {"超期数", "Overdue"},
 	"as.avghours":                 {"平均办理工时", "Mean working hours"},
 	"as.period":                   {"统计期", "Period"},
+	"set.redo":                    {"不满意重办", "Redo after an unsatisfied rating"},
+	"set.max_redo":                {"企业不满意时退回主办部门重办的次数（之后转组团破难，0–5）", "Times an unsatisfied rating sends the appeal back to the lead department before joint handling (0–5)"},
 	"set.title":                   {"诉求设置", "Appeal settings"},
 	"set.help":                    {"诉求分类、办理时限规则和群机器人通知。修改时限只影响此后开始的环节。", "Categories, time-limit rules and group-robot notices. A changed limit applies to steps started from now on."},
 	"set.categories":              {"诉求分类", "Categories"},

@@ -28,6 +28,7 @@ type settingsPageData struct {
 	Steps       []appeal.Step
 	Types       []appeal.Type
 	Urgencies   []appeal.Urgency
+	MaxRedo     int // redos an unsatisfied rating gives before joint handling
 	// The forms' values after a refused submission, and which form it was.
 	Category appeal.Category
 	Rule     appeal.LimitRule
@@ -79,6 +80,11 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p *setti
 	}
 	if p.Departments, err = s.store.Departments(ctx, a); err != nil {
 		return err
+	}
+	if p.Form != "redo" {
+		if p.MaxRedo, err = s.store.MaxRedo(ctx); err != nil {
+			return err
+		}
 	}
 	p.Defaults, p.Steps, p.Types, p.Urgencies = appeal.DefaultRules, appeal.Steps, appeal.Types, appeal.Urgencies
 	if p.Hook.Format == "" {
@@ -300,5 +306,50 @@ func (s *Server) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	n, err := strconv.Atoi(strings.TrimSpace(r.FormValue("max_redo")))
+	if err != nil {
+		err = fault.Fields{"max_redo": {Zh: "重办次数应为 0 至 5", En: "0 to 5 redos"}}.Err()
+	} else {
+		err = s.store.SetMaxRedo(r.Context(), a, n)
+	}
+	if err != nil {
+		return s.settingsRefused(w, r, &settingsPageData{MaxRedo: n, Form: "redo"}, err)
+	}
+	http.Redirect(w, r, "/settings#redo", http.StatusSeeOther)
+	return nil
+}
+
+// apiAppealSettings answers the workflow's settings.
+func (s *Server) apiAppealSettings(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	if !access.May(a.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	n, err := s.store.MaxRedo(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"max_redo": n})
+	return nil
+}
+
+// apiSetAppealSettings changes them: {"max_redo": n}.
+func (s *Server) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) error {
+	a, _ := actorOf(r)
+	var in struct {
+		MaxRedo int `json:"max_redo"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.store.SetMaxRedo(r.Context(), a, in.MaxRedo); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, in)
 	return nil
 }
