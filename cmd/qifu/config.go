@@ -18,6 +18,7 @@ type config struct {
 	Demo          bool          // QIFU_DEMO: load the demo data into an empty store
 	DemoAppeals   int           // QIFU_DEMO_APPEALS: appeals in the demo's history
 	Files         string        // QIFU_FILES: folder of appeal attachments
+	OutboxEvery   time.Duration // QIFU_OUTBOX_EVERY: how often the outbox is delivered
 	StaffIdle     time.Duration // QIFU_STAFF_IDLE: idle timeout of staff sessions
 	SecureCookies bool          // QIFU_SECURE_COOKIES: behind TLS
 	LogLevel      string        // QIFU_LOG_LEVEL: debug, info, warn, error
@@ -40,6 +41,8 @@ func flags(fs *flag.FlagSet, getenv func(string) string) *config {
 	fs.StringVar(&c.Addr, "addr", env("QIFU_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.BoolVar(&c.Demo, "demo", env("QIFU_DEMO", "") == "1" || env("QIFU_DEMO", "") == "true", "load demo data into an empty store and print the demo accounts")
 	fs.StringVar(&c.Files, "files", env("QIFU_FILES", ""), "folder of appeal attachments (default: files/ beside the SQLite file, data/files for PostgreSQL); share it between instances")
+	outboxEvery, _ := time.ParseDuration(env("QIFU_OUTBOX_EVERY", "5s"))
+	fs.DurationVar(&c.OutboxEvery, "outbox-every", outboxEvery, "how often the group-robot outbox is delivered")
 	demoAppeals, _ := strconv.Atoi(env("QIFU_DEMO_APPEALS", "1500"))
 	fs.IntVar(&c.DemoAppeals, "demo-appeals", demoAppeals, "appeals in the demo's history of the last four months (0 for none)")
 	idle, _ := time.ParseDuration(env("QIFU_STAFF_IDLE", "30m"))

@@ -100,7 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopJobs()
 	go sweep(jobs, st, log)
 	go alerts(jobs, st, log)
-	go deliver(jobs, st, log)
+	go deliver(jobs, st, c.OutboxEvery, log)
 	go sweepFiles(jobs, st, files, log)
 
 	errc := make(chan error, 1)
@@ -173,9 +173,12 @@ func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
 
 // deliver sends the outbox's messages to the DingTalk and WeCom group robots
 // every few seconds; every instance runs it, each message is claimed first.
-func deliver(ctx context.Context, st *store.Store, log *slog.Logger) {
+func deliver(ctx context.Context, st *store.Store, interval time.Duration, log *slog.Logger) {
 	client := &http.Client{Timeout: 10 * time.Second}
-	every(ctx, 5*time.Second, func() {
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
+	every(ctx, interval, func() {
 		sent, failed, err := st.DeliverOutbox(ctx, client, 200)
 		if err != nil {
 			log.Warn("outbox", "err", err)

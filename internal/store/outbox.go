@@ -125,8 +125,9 @@ func (s *Store) DeleteWebhook(ctx context.Context, actor access.Actor, id int64)
 	})
 }
 
-// claimFor is how long a deliverer holds a claimed message before another may retry it.
-const claimFor = time.Minute
+// claimFor is how long a deliverer holds a claimed message before another
+// may retry it: longer than a send may take (the client times out at 10 s).
+const claimFor = 30 * time.Second
 
 // DeliverOutbox sends due messages, at most limit, and returns how many
 // were delivered and how many failed (to be retried with backoff). Every
@@ -168,7 +169,9 @@ func (s *Store) DeliverOutbox(ctx context.Context, client *http.Client, limit in
 		if n, _ := res.RowsAffected(); n != 1 {
 			continue // another instance has it
 		}
-		sendErr := notify.Send(ctx, client, m.hook, m.text, now)
+		// The message's number lets a receiver that keeps state apply it once,
+		// and lets people refer to it.
+		sendErr := notify.Send(ctx, client, m.hook, fmt.Sprintf("%s（#%d）", m.text, m.id), now)
 		if sendErr == nil {
 			_, err = s.write.ExecContext(ctx, s.d.rebind("UPDATE outbox SET delivered_at = ?, last_error = '' WHERE id = ?"), s.now().UnixMilli(), m.id)
 			sent++
