@@ -48,5 +48,45 @@ func TestReplayHistory(t *testing.T) {
 		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Errorf("audit chain after the replay: %v", err)
 		}
+
+		// Dashboard counts equal list counts, for every leader and the community.
+		from, to := start, now.Add(time.Hour)
+		for _, who := range []string{"district_leader", "street_leader", "community", "admin"} {
+			a := s.actor(t, who)
+			o, err := s.Overview(ctx, a, store.OverviewQuery{From: from, To: to})
+			if err != nil {
+				t.Fatalf("overview as %s: %v", who, err)
+			}
+			listed, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to, State: appeal.Closed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			merged, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to, State: appeal.Merged})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Received != listed || o.Closed != closed+merged || o.Open != listed-closed-merged {
+				t.Errorf("%s: overview received %d closed %d open %d; lists %d, closed %d + merged %d",
+					who, o.Received, o.Closed, o.Open, listed, closed, merged)
+			}
+			byState := 0
+			for _, c := range o.ByState {
+				n, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to, State: appeal.State(c.Key)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != c.N {
+					t.Errorf("%s: overview counts %d %s, the list %d", who, c.N, c.Key, n)
+				}
+				byState += c.N
+			}
+			if byState != o.Received {
+				t.Errorf("%s: states add up to %d of %d", who, byState, o.Received)
+			}
+		}
 	})
 }
