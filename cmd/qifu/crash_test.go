@@ -318,14 +318,16 @@ type crashClient struct {
 	codes []string // credit codes of enterprises in the user's scope
 	seq   int
 
-	acked      []*crashJob
-	files      []ackedFile
-	sent       map[string]bool // SHA-256 of every file sent, acknowledged or not
-	refused    int             // 401s: a session the server had granted, lost
-	retried    int             // acknowledged creations that were in flight at a kill and sent again
-	replayed   int             // of those, answered 200: a try cut by the kill had committed
-	duplicates []string        // a retry answered with another appeal than the first
-	unexpected []string        // answers other than an acknowledgement or a dropped connection
+	acked       []*crashJob
+	files       []ackedFile
+	sent        map[string]bool // SHA-256 of every file sent, acknowledged or not
+	refused     int             // 401s: a session the server had granted, lost
+	unavailable int             // 503s, the request sent again (TestCrashPostgres)
+	serverErrs  []string        // 5xx answers other than 503 (TestCrashPostgres)
+	retried     int             // acknowledged creations that were in flight at a kill and sent again
+	replayed    int             // of those, answered 200: a try cut by the kill had committed
+	duplicates  []string        // a retry answered with another appeal than the first
+	unexpected  []string        // answers other than an acknowledgement or a dropped connection
 }
 
 // crashAccounts picks the first 16 demo users who may raise appeals for
@@ -572,13 +574,6 @@ func checkCrash(t *testing.T, dbPath, files string, clients []*crashClient) cras
 	}
 	defer db.Close()
 	var f crashFigures
-	detail := func(counter *int, format string, args ...any) {
-		*counter++
-		if *counter <= 10 {
-			t.Logf(format, args...)
-		}
-	}
-
 	var lines []string
 	crashRows(t, db, "PRAGMA integrity_check", func(scan func(...any)) {
 		var s string
@@ -587,6 +582,20 @@ func checkCrash(t *testing.T, dbPath, files string, clients []*crashClient) cras
 	})
 	f.Integrity = strings.Join(lines, "; ")
 	crashRows(t, db, "PRAGMA foreign_key_check", func(func(...any)) { f.ForeignKeys++ })
+	checkStore(t, db, files, clients, &f)
+	return f
+}
+
+// checkStore compares the tables of a store, of either kind, and the files
+// folder with what the clients kept.
+func checkStore(t *testing.T, db *sql.DB, files string, clients []*crashClient, f *crashFigures) {
+	t.Helper()
+	detail := func(counter *int, format string, args ...any) {
+		*counter++
+		if *counter <= 10 {
+			t.Logf(format, args...)
+		}
+	}
 
 	type stored struct{ title, content string }
 	appeals := map[int64]stored{}
@@ -627,7 +636,7 @@ func checkCrash(t *testing.T, dbPath, files string, clients []*crashClient) cras
 			sent[sha] = true
 		}
 	}
-	err = filepath.WalkDir(files, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(files, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -727,7 +736,6 @@ func checkCrash(t *testing.T, dbPath, files string, clients []*crashClient) cras
 			f.UnackedRows++
 		}
 	}
-	return f
 }
 
 // crashRows calls fn with every row of the query q.

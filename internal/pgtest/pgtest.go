@@ -78,8 +78,13 @@ func Main(m *testing.M) int {
 // ends. The first call in a test process starts the cluster.
 func DSN(tb testing.TB) string {
 	tb.Helper()
-	c := ensureCluster(tb)
+	return ensureCluster(tb).createDB(tb)
+}
 
+// createDB creates a fresh database for the test, dropped when it ends, and
+// returns its URL.
+func (c *cluster) createDB(tb testing.TB) string {
+	tb.Helper()
 	mu.Lock()
 	dbCount++
 	name := dbName(dbCount, tb.Name())
@@ -100,6 +105,62 @@ func DSN(tb testing.TB) string {
 	return c.url(name)
 }
 
+// A Server is a cluster of one test's own, which the test may stop and start
+// again (to crash the database under load) without disturbing the cluster the
+// other tests of the process share.
+type Server struct{ c *cluster }
+
+// NewServer starts a cluster for tb alone; it is stopped and removed when tb
+// ends. Without PostgreSQL binaries it skips tb, or fails it under CI, as DSN
+// does.
+func NewServer(tb testing.TB) *Server {
+	tb.Helper()
+	bin := func() string { // Skip and Fatal end the goroutine: unlock on the way out
+		mu.Lock()
+		defer mu.Unlock()
+		return findBinOrSkip(tb)
+	}()
+	c, err := start(bin)
+	if err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := c.stop(); err != nil {
+			tb.Errorf("pgtest: %v", err)
+		}
+	})
+	return &Server{c: c}
+}
+
+// DSN creates a fresh database on the server, as the package's DSN does on
+// the shared cluster.
+func (s *Server) DSN(tb testing.TB) string {
+	tb.Helper()
+	return s.c.createDB(tb)
+}
+
+// Stop stops the server with pg_ctl stop -m mode ("smart", "fast" or
+// "immediate", the last a crash) and waits until it has stopped.
+func (s *Server) Stop(mode string) error {
+	out, err := s.c.command("pg_ctl", "-D", s.c.data(), "-m", mode, "-w", "-t", "60", "stop").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_ctl stop -m %s: %v\n%s", mode, err, out)
+	}
+	return nil
+}
+
+// Start starts the stopped server again, on the same port and data, and
+// waits until it accepts connections (after crash recovery, if it crashed).
+func (s *Server) Start() error {
+	out, err := s.c.command("pg_ctl", "-D", s.c.data(), "-l", s.c.logFile(), "-w", "-t", "60",
+		"-o", fmt.Sprintf("-p %d", s.c.port), "start").CombinedOutput()
+	if err != nil {
+		log, _ := os.ReadFile(s.c.logFile())
+		return fmt.Errorf("pg_ctl start: %v\n%s\nserver log %s:\n%s", err, out, s.c.logFile(), log)
+	}
+	return nil
+}
+
 // ensureCluster returns this process's cluster, starting it on first use. It
 // skips the test when PostgreSQL is not installed, or fails it under CI.
 func ensureCluster(tb testing.TB) *cluster {
@@ -115,6 +176,21 @@ func ensureCluster(tb testing.TB) *cluster {
 	if startErr != nil {
 		tb.Fatalf("pgtest: PostgreSQL did not start earlier in this process: %v", startErr)
 	}
+	bin := findBinOrSkip(tb)
+	c, err := start(bin)
+	if err != nil {
+		startErr = err
+		tb.Fatalf("pgtest: %v", err)
+	}
+	running = c
+	return c
+}
+
+// findBinOrSkip returns the directory of the PostgreSQL programs, or skips
+// the test with a loud warning (fails it under CI) when there is none. The
+// caller holds mu.
+func findBinOrSkip(tb testing.TB) string {
+	tb.Helper()
 	bin := findBin()
 	if bin == "" {
 		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
@@ -127,13 +203,7 @@ func ensureCluster(tb testing.TB) *cluster {
 		}
 		tb.Skip("pgtest: PostgreSQL not available (initdb and pg_ctl not found)")
 	}
-	c, err := start(bin)
-	if err != nil {
-		startErr = err
-		tb.Fatalf("pgtest: %v", err)
-	}
-	running = c
-	return c
+	return bin
 }
 
 // warn prints msg where the developer will see it. Without -v, go test shows

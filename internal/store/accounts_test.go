@@ -130,6 +130,20 @@ func TestAccounts(t *testing.T) {
 			wantKind(t, err, fault.Locked)
 		})
 
+		t.Run("unknown users are locked out alike", func(t *testing.T) {
+			// An attacker must not tell an existing account from a missing one by the lock-out.
+			s.createUser(t, account.User{Username: "lock.me.too", Name: "对照", Role: access.RoleLawyer})
+			for i := 1; i <= account.MaxFailures+1; i++ {
+				_, known := s.Login(ctx, "lock.me.too", "Wrong@2026", addr, 0)
+				_, unknown := s.Login(ctx, "no.such.person", "Wrong@2026", addr, 0)
+				if fault.KindOf(unknown) != fault.KindOf(known) || fault.As(unknown).Code != fault.As(known).Code {
+					t.Errorf("attempt %d: unknown user %v, existing user %v", i, unknown, known)
+				}
+			}
+			_, err := s.Login(ctx, "no.such.person", "Wrong@2026", addr, 0)
+			wantKind(t, err, fault.Locked)
+		})
+
 		t.Run("success resets the failure count", func(t *testing.T) {
 			s.createUser(t, account.User{Username: "forgetful", Name: "健忘测试", Role: access.RoleLawyer})
 			for range account.MaxFailures - 1 {

@@ -67,6 +67,11 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sweep sessions: %w", translate(err))
 	}
+	// Counts of failed sign-ins with unknown names are kept a day past their last attempt.
+	if _, err := s.write.ExecContext(ctx, s.d.rebind(`DELETE FROM unknown_logins WHERE updated_at < ? AND locked_until < ?`),
+		now-24*3600*1000, now); err != nil {
+		return 0, fmt.Errorf("sweep unknown logins: %w", translate(err))
+	}
 	return res.RowsAffected()
 }
 

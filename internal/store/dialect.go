@@ -2,10 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -120,12 +125,33 @@ func versionNumber(v string) int {
 	return n
 }
 
+// lostConnection reports whether err means the database could not be
+// reached or the connection broke: PostgreSQL restarting or down, say. Such a
+// request may succeed when retried, so it answers 503, not 500.
+func lostConnection(err error) bool {
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &connect), errors.As(err, &netErr),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
+		return true
+	}
+	// pgx reports a connection it closed after an error only in words.
+	return strings.Contains(err.Error(), "conn closed")
+}
+
 // translate maps database errors to fault kinds: unique violations become
 // Conflict, foreign-key violations Invalid, unreachable databases
 // Unavailable. Anything else is returned as it is.
 func translate(err error) error {
 	if err == nil {
 		return nil
+	}
+	if lostConnection(err) {
+		return &fault.Error{Kind: fault.Unavailable, Code: "store_unavailable",
+			Message: fault.Msg{Zh: "数据库暂不可用，请稍后重试", En: "the database is unavailable, try again shortly"}, Err: err}
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
@@ -165,3 +191,8 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// Translate maps a database error that reached a caller without passing
+// through the store's translation (from iterating rows, say) to its fault
+// kind; the web layer applies it before choosing a status.
+func Translate(err error) error { return translate(err) }

@@ -126,6 +126,50 @@ func (s *Store) Login(ctx context.Context, username, password, addr string, staf
 	return sess, err
 }
 
+// unknownLogin answers a sign-in with a username that has no account exactly
+// as one with a wrong password would: the same time (a hash is computed), the
+// same message, and the same lock-out after account.MaxFailures attempts.
+func (s *Store) unknownLogin(ctx context.Context, anon access.Actor, username, password string) error {
+	if err := s.withHashSlot(ctx, func() { account.VerifyPassword(dummyHash, password) }); err != nil {
+		return err
+	}
+	if len(username) > 100 {
+		username = username[:100]
+	}
+	now := s.now()
+	var locked bool
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		var until int64
+		err := scan(tx.db().row(ctx, `INSERT INTO unknown_logins (username, failures, updated_at) VALUES (?, 1, ?)
+			ON CONFLICT (username) DO UPDATE SET failures = CASE WHEN unknown_logins.locked_until > ? THEN unknown_logins.failures
+				ELSE unknown_logins.failures + 1 END, updated_at = excluded.updated_at
+			RETURNING failures, locked_until`, username, now.UnixMilli(), now.UnixMilli()), &n, &until)
+		if err != nil {
+			return err
+		}
+		result := "failed"
+		switch {
+		case until > now.UnixMilli():
+			locked, result = true, "denied"
+		case n >= account.MaxFailures:
+			locked = true
+			if _, err := tx.db().exec(ctx, "UPDATE unknown_logins SET failures = 0, locked_until = ? WHERE username = ?",
+				now.Add(account.LockFor).UnixMilli(), username); err != nil {
+				return err
+			}
+		}
+		return tx.record(ctx, anon, "login", "user/"+username, result, map[string]any{"reason": "unknown user", "failures": n})
+	})
+	if err != nil {
+		return fmt.Errorf("count failed login: %w", err)
+	}
+	if locked {
+		return errLocked
+	}
+	return errBadLogin
+}
+
 // VerifyPassword checks the actor's own current password, for example before
 // a change of password. It counts failures towards the lock-out exactly as a
 // sign-in does, but opens no session.
@@ -149,11 +193,7 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	err := scan(s.reader().row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
 		&id, &hash, &disabled, &lockedUntil)
 	if fault.Is(err, fault.NotFound) {
-		if err := s.withHashSlot(ctx, func() { account.VerifyPassword(dummyHash, password) }); err != nil {
-			return 0, err
-		}
-		s.audit(ctx, anon, "login", "user/"+username, "failed", map[string]string{"reason": "unknown user"})
-		return 0, errBadLogin
+		return 0, s.unknownLogin(ctx, anon, username, password)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("login: %w", err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"qifu/internal/fault"
+	"qifu/internal/store"
 )
 
 // handler is what every route implements: it returns an error to fail,
@@ -56,6 +57,10 @@ func publicError(err error) *fault.Error {
 		return fault.New(fault.TooLarge, "too_large", "提交的内容过大", "the request is too large")
 	}
 	if fe := fault.As(err); fe != nil && fe.Kind != fault.Internal {
+		return fe
+	}
+	// A lost connection to the database is a 503 wherever it surfaced.
+	if fe := fault.As(store.Translate(err)); fe != nil && fe.Kind != fault.Internal {
 		return fe
 	}
 	return fault.New(fault.Internal, "internal", "系统内部错误，请稍后重试；如持续出现请联系管理员", "internal error; try again later")
