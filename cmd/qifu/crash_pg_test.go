@@ -20,11 +20,8 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -42,20 +39,7 @@ const pgInstances = 3
 // sets the number of instance kills (4 by default); PostgreSQL is crashed
 // after the 2nd kill and every 4 kills after it.
 func TestCrashPostgres(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the crash harness kills and restarts servers for tens of seconds")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("the crash harness needs SIGKILL and SIGTERM")
-	}
-	kills := 4
-	if v := os.Getenv("QIFU_CRASH_CYCLES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("QIFU_CRASH_CYCLES=%q: want a positive number", v)
-		}
-		kills = n
-	}
+	kills := crashCycles(t, 4)
 	began := time.Now()
 	srv := pgtest.NewServer(t) // its own cluster: crashing it must not disturb other tests
 	dsn := srv.DSN(t)

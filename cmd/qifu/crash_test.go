@@ -41,6 +41,27 @@ import (
 	"qifu/internal/demo"
 )
 
+// crashCycles skips a crash harness where it cannot or should not run and
+// returns its number of kills: QIFU_CRASH_CYCLES, or def.
+func crashCycles(t *testing.T, def int) int {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the crash harness kills and restarts servers for tens of seconds")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("the crash harness needs SIGKILL and SIGTERM")
+	}
+	v := os.Getenv("QIFU_CRASH_CYCLES")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("QIFU_CRASH_CYCLES=%q: want a positive number", v)
+	}
+	return n
+}
+
 // crashClients is how many clients raise appeals at once.
 const crashClients = 16
 
@@ -48,20 +69,7 @@ const crashClients = 16
 // attachment row without its file; the database file is sound.
 // QIFU_CRASH_CYCLES sets the number of kills (5 by default).
 func TestCrash(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the crash harness kills and restarts the server for tens of seconds")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("the crash harness needs SIGKILL and SIGTERM")
-	}
-	cycles := 5
-	if v := os.Getenv("QIFU_CRASH_CYCLES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("QIFU_CRASH_CYCLES=%q: want a positive number", v)
-		}
-		cycles = n
-	}
+	cycles := crashCycles(t, 5)
 	began := time.Now()
 	dir := t.TempDir()
 	bin := buildQifu(t, dir)
