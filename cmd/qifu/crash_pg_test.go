@@ -384,10 +384,8 @@ func (c *crashClient) runFleet(fl *fleet, home int) {
 			case code == http.StatusUnauthorized:
 				signedIn, c.refused = false, c.refused+1
 				continue
-			case code != http.StatusOK && code != http.StatusCreated:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: replay of %s: %d", c.user, last.key, code))
-			case code == http.StatusCreated || id != last.id:
-				c.duplicates = append(c.duplicates, fmt.Sprintf("%s: replay of %s: %d with appeal %d, first %d", c.user, last.key, code, id, last.id))
+			default:
+				c.judgeReplay(last, code, id)
 			}
 		}
 		check = false

@@ -62,6 +62,18 @@ func crashCycles(t *testing.T, def int) int {
 	return n
 }
 
+// judgeReplay records what a replay of the client's last acknowledged
+// creation answered, when it was not a dropped connection or a sign-out: it
+// must be 200 with the same appeal.
+func (c *crashClient) judgeReplay(last *crashJob, code int, id int64) {
+	switch {
+	case code != http.StatusOK && code != http.StatusCreated:
+		c.unexpected = append(c.unexpected, fmt.Sprintf("%s: replay of %s: %d", c.user, last.key, code))
+	case code == http.StatusCreated || id != last.id:
+		c.duplicates = append(c.duplicates, fmt.Sprintf("%s: replay of %s: %d with appeal %d, first %d", c.user, last.key, code, id, last.id))
+	}
+}
+
 // crashClients is how many clients raise appeals at once.
 const crashClients = 16
 
@@ -410,10 +422,8 @@ func (c *crashClient) run(l *lives) {
 			case code == http.StatusUnauthorized:
 				signedIn, c.refused = false, c.refused+1
 				continue
-			case code != http.StatusOK && code != http.StatusCreated:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: replay of %s: %d", c.user, last.key, code))
-			case code == http.StatusCreated || id != last.id:
-				c.duplicates = append(c.duplicates, fmt.Sprintf("%s: replay of %s: %d with appeal %d, first %d", c.user, last.key, code, id, last.id))
+			default:
+				c.judgeReplay(last, code, id)
 			}
 		}
 		check = false

@@ -165,11 +165,7 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 	if err := account.CheckPassword(password); err != nil {
 		return u, err
 	}
-	var hash string
-	var err error
-	if herr := s.withHashSlot(ctx, func() { hash, err = account.HashPassword(password) }); herr != nil {
-		err = herr
-	}
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return u, err
 	}
@@ -258,11 +254,7 @@ func (s *Store) SetPassword(ctx context.Context, actor access.Actor, id int64, p
 	if err := account.CheckPassword(password); err != nil {
 		return err
 	}
-	var hash string
-	var err error
-	if herr := s.withHashSlot(ctx, func() { hash, err = account.HashPassword(password) }); herr != nil {
-		err = herr
-	}
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}

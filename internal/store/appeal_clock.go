@@ -30,23 +30,11 @@ func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	if s.cal.cal != nil && time.Since(s.cal.loaded) < calendarTTL {
 		return s.cal.cal, nil
 	}
-	days := calendar.Official()
-	rows, err := s.reader().query(ctx, "SELECT day, kind, name FROM calendar_days ORDER BY day")
+	admin, err := s.CalendarDays(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read calendar: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d calendar.Day
-		if err := rows.Scan(&d.Date, &d.Kind, &d.Name); err != nil {
-			return nil, err
-		}
-		days = append(days, d)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	cal, err := calendar.New(days)
+	cal, err := calendar.New(append(calendar.Official(), admin...))
 	if err != nil {
 		return nil, fmt.Errorf("build calendar: %w", err)
 	}

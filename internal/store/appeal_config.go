@@ -25,15 +25,11 @@ type Similar struct {
 // days before this one that are still open, most alike first (by
 // appeal.Similarity of title and content), for merging duplicates (并案).
 func (s *Store) SimilarAppeals(ctx context.Context, actor access.Actor, id int64, limit int) ([]Similar, error) {
-	v, err := s.Appeal(ctx, actor, id)
+	v, _, err := s.reader().appealFor(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	var community string
-	if err := scan(s.reader().row(ctx, "SELECT community_code FROM appeals WHERE id = ?", id), &community); err != nil {
-		return nil, err
-	}
-	rows, _, err := s.Appeals(ctx, actor, AppealQuery{Region: community, From: v.CreatedAt.AddDate(0, 0, -30),
+	rows, _, err := s.Appeals(ctx, actor, AppealQuery{Region: v.place.Community, From: v.CreatedAt.AddDate(0, 0, -30),
 		To: v.CreatedAt.Add(time.Hour * 24), Page: Page{Size: MaxPageSize}})
 	if err != nil {
 		return nil, err
@@ -89,11 +85,11 @@ type Suggestion struct {
 // category names, then those that most often led on the category's appeals
 // in the district lately.
 func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id int64) ([]Suggestion, error) {
-	v, err := s.Appeal(ctx, actor, id)
+	h := s.reader()
+	v, _, err := h.appealFor(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	h := s.reader()
 	cats, err := h.categories(ctx)
 	if err != nil {
 		return nil, err

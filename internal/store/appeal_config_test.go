@@ -75,7 +75,6 @@ func TestAppealHelpers(t *testing.T) {
 		if rules, err := s.LimitRules(ctx); err != nil || len(rules) != 0 {
 			t.Errorf("rules after deleting: %+v %v", rules, err)
 		}
-		_ = store.Page{}
 	})
 }
 

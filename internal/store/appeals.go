@@ -250,7 +250,7 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 			return v, err
 		}
 	}
-	if v.Attachments, err = s.Attachments(ctx, actor, id); err != nil {
+	if v.Attachments, err = h.attachments(ctx, id); err != nil {
 		return v, err
 	}
 	rows, err := h.query(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.case_id = ? ORDER BY a.id", id)

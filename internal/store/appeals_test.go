@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -441,6 +440,5 @@ func TestAlertsExactlyOnce(t *testing.T) {
 		if len(notices) != n {
 			t.Errorf("district leader has %d notices, want %d", len(notices), n)
 		}
-		_ = fmt.Sprint()
 	})
 }

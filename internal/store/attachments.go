@@ -83,6 +83,11 @@ func (s *Store) Attachments(ctx context.Context, actor access.Actor, appealID in
 	if _, _, err := h.appealFor(ctx, actor, appealID); err != nil {
 		return nil, err
 	}
+	return h.attachments(ctx, appealID)
+}
+
+// attachments lists an appeal's files, for a caller that has checked the scope.
+func (h db) attachments(ctx context.Context, appealID int64) ([]Attachment, error) {
 	rows, err := h.query(ctx, `SELECT id, appeal_id, sha256, name, mime, size, uploaded_by, created_at FROM attachments
 		WHERE appeal_id = ? ORDER BY id`, appealID)
 	if err != nil {

@@ -88,6 +88,16 @@ func (s *Store) withHashSlot(ctx context.Context, fn func()) error {
 	return nil
 }
 
+// hashPassword hashes a new password in one of the hashing slots.
+func (s *Store) hashPassword(ctx context.Context, password string) (string, error) {
+	var hash string
+	var err error
+	if slot := s.withHashSlot(ctx, func() { hash, err = account.HashPassword(password) }); slot != nil {
+		return "", slot
+	}
+	return hash, err
+}
+
 // Session is a signed-in session: the secret goes to the browser as a cookie.
 type Session struct {
 	Secret string
