@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/attach"
 	"qifu/internal/audit"
+	"qifu/internal/calendar"
 	"qifu/internal/department"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
@@ -384,10 +386,15 @@ func backupFiles(ctx context.Context, c *config, to, filesTo string, log *slog.L
 }
 
 func auditCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("audit: want verify")
+	if len(args) == 0 || args[0] != "verify" && args[0] != "purge" {
+		return errors.New("audit: want verify or purge")
 	}
-	c, _, err := parse("audit verify", args[1:], getenv, stderr, nil)
+	var before string
+	c, _, err := parse("audit "+args[0], args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+		if args[0] == "purge" {
+			fs.StringVar(&before, "before", "", "remove entries recorded before this date (YYYY-MM-DD, Asia/Shanghai), at least 180 days ago")
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -400,6 +407,17 @@ func auditCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
+	if args[0] == "purge" {
+		day, err := time.ParseInLocation(time.DateOnly, before, calendar.Shanghai)
+		if err != nil {
+			return fmt.Errorf("audit purge: --before wants a date such as 2026-01-01: %w", err)
+		}
+		n, err := st.PurgeAudit(ctx, day)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "audit entries before %s removed: %d\n", before, n)
+	}
 	n, err := st.VerifyAudit(ctx)
 	var b audit.Break
 	if errors.As(err, &b) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"qifu/internal/enterprise"
 	"qifu/internal/sheet"
@@ -106,11 +107,26 @@ func TestAuditVerifyFreshDemo(t *testing.T) {
 	if m == nil {
 		t.Fatalf("qifu audit verify printed %q", out)
 	}
-	if n, _ := strconv.Atoi(m[1]); n < 1 {
+	n, _ := strconv.Atoi(m[1])
+	if n < 1 {
 		t.Errorf("qifu audit verify checked %d entries; want the demo load's entry at least", n)
 	}
 	if _, _, err := qifu(t, "", "demo", "--demo-appeals", "40", "--db", db); err == nil {
 		t.Error("qifu demo loaded the demo into a store that is not empty")
+	}
+
+	// A purge never reaches entries younger than 180 days: the demo's
+	// history is four months old, so a purge before 180 days ago removes
+	// nothing and keeps the chain whole (one entry longer: the purge's own),
+	// and a later cut-off is refused.
+	old := time.Now().AddDate(0, 0, -181).Format(time.DateOnly)
+	out = mustQifu(t, "", "audit", "purge", "--before", old, "--db", db)
+	if !strings.Contains(out, "removed: 0\n") || !strings.Contains(out, fmt.Sprintf("audit chain intact: %d ", n+1)) {
+		t.Errorf("qifu audit purge --before %s printed %q", old, out)
+	}
+	young := time.Now().AddDate(0, 0, -179).Format(time.DateOnly)
+	if _, _, err := qifu(t, "", "audit", "purge", "--before", young, "--db", db); err == nil || !strings.Contains(err.Error(), "180") {
+		t.Errorf("qifu audit purge --before %s: %v, want the retention refusal", young, err)
 	}
 }
 
@@ -125,7 +141,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"user"}, "want add, reset or disable"},
 		{[]string{"user", "promote", "--username", "grid", "--db", db}, "unknown subcommand"},
-		{[]string{"audit", "--db", db}, "want verify"},
+		{[]string{"audit", "--db", db}, "want verify or purge"},
+		{[]string{"audit", "purge", "--before", "last year", "--db", db}, "--before wants a date"},
 		{[]string{"import", "--db", db}, "--file is required"},
 		{[]string{"export", "--db", db}, "--file is required"},
 		{[]string{"backup", "--db", db}, "--to is required"},

@@ -26,6 +26,7 @@ type config struct {
 	MaxBody       int64         // QIFU_MAX_BODY: bytes
 	MaxUpload     int64         // QIFU_MAX_UPLOAD: bytes
 	ReadConns     int           // QIFU_READ_CONNS
+	DenialBudget  int           // QIFU_DENIAL_BUDGET: refusals a minute recorded one by one
 }
 
 // flags declares the shared flags on fs with defaults from the environment.
@@ -54,6 +55,8 @@ func flags(fs *flag.FlagSet, getenv func(string) string) *config {
 	fs.Int64Var(&c.MaxBody, "max-body", maxBody, "largest request body in bytes (uploads excepted)")
 	maxUpload, _ := strconv.ParseInt(env("QIFU_MAX_UPLOAD", "33554432"), 10, 64)
 	fs.Int64Var(&c.MaxUpload, "max-upload", maxUpload, "largest uploaded workbook in bytes")
+	budget, _ := strconv.Atoi(env("QIFU_DENIAL_BUDGET", "30"))
+	fs.IntVar(&c.DenialBudget, "denial-budget", budget, "refusals of one user a minute recorded one by one; more are counted and answered 429")
 	conns, _ := strconv.Atoi(env("QIFU_READ_CONNS", "8"))
 	fs.IntVar(&c.ReadConns, "read-conns", conns, "store read connections")
 	return c

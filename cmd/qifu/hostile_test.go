@@ -66,6 +66,7 @@ func TestHostile(t *testing.T) {
 	t.Run("multipart parts", h.parts)
 	t.Run("uploads", h.uploads)
 	t.Run("sign-in burst", h.signInBurst)
+	t.Run("denial flood", h.denialFlood)
 
 	if code := call(t, h.watch, "GET", h.url+"/readyz", nil, nil); code != http.StatusOK {
 		t.Errorf("GET /readyz after the probes: %d; want 200", code)
@@ -969,4 +970,57 @@ func (h *hostile) signInBurst(t *testing.T) {
 	if grew > 512<<20 {
 		t.Errorf("a sign-in burst grew the heap by %.0f MiB", mib(grew))
 	}
+}
+
+// denialFlood sends 500 forbidden requests as one user as fast as it can:
+// the audit log takes the first 30 refusals one by one and one entry that
+// the user is throttled, the rest answer 429 with a Retry-After, and
+// another user is not affected.
+func (h *hostile) denialFlood(t *testing.T) {
+	const n = 500
+	auditor := h.signIn(t, "auditor")
+	count := func(action string) int {
+		var out struct {
+			Total int `json:"total"`
+		}
+		if code := call(t, auditor, "GET", h.url+"/api/v1/audit?action="+action, nil, &out); code != http.StatusOK {
+			t.Fatalf("audit log: %d", code)
+		}
+		return out.Total
+	}
+	deniedBefore, throttledBefore := count("denied"), count("denied.throttled")
+	began := time.Now()
+	codes := map[int]int{}
+	retry := ""
+	for range n {
+		req, _ := http.NewRequest("GET", h.url+"/api/v1/audit", nil)
+		res, err := h.ent.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		codes[res.StatusCode]++
+		if res.StatusCode == http.StatusTooManyRequests && retry == "" {
+			retry = res.Header.Get("Retry-After")
+		}
+	}
+	took := time.Since(began)
+	// denied.throttled is counted by the prefix "denied" too.
+	recorded := count("denied") - deniedBefore
+	throttled := count("denied.throttled") - throttledBefore
+	if codes[http.StatusForbidden] != 30 || codes[http.StatusTooManyRequests] != n-30 || retry == "" {
+		t.Errorf("answers %v, Retry-After %q; want 30 × 403 then 429 with Retry-After", codes, retry)
+	}
+	if recorded != 31 || throttled != 1 {
+		t.Errorf("audit entries: %d denials (throttled %d); want 31 (30 + 1 throttled)", recorded, throttled)
+	}
+	other := h.signIn(t, "community")
+	if code := call(t, other, "GET", h.url+"/api/v1/audit", nil, nil); code != http.StatusForbidden {
+		t.Errorf("another user during the flood: %d; want 403", code)
+	}
+	h.report(t, fmt.Sprintf("%d forbidden requests of one user in a row (`GET /api/v1/audit` as the enterprise)", n),
+		"30 refusals a minute recorded one by one (`--denial-budget`), then 429",
+		fmt.Sprintf("%d × 403, %d × 429 (Retry-After %s s) in %.1f s; audit entries written: %d (30 denials + 1 throttled); another user still answered 403, not 429",
+			codes[http.StatusForbidden], codes[http.StatusTooManyRequests], retry, took.Seconds(), recorded))
 }

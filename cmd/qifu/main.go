@@ -34,6 +34,7 @@ Usage:
   qifu export  --file F.xlsx [--region CODE]          export enterprises
   qifu backup  --to FILE                              consistent copy of the embedded store, while it serves
   qifu audit verify                                   check the audit log's hash chain
+  qifu audit purge   --before YYYY-MM-DD              remove audit entries older than that (at least 180 days ago)
 
 Every command takes --db (or QIFU_DB): a postgres:// URL, or an SQLite file
 (default ./data/qifu.db). Passwords are read from standard input.

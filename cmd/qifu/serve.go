@@ -76,7 +76,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	h, err := web.New(st, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
-		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts})
+		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts, DenialBudget: c.DenialBudget})
 	if err != nil {
 		return err
 	}

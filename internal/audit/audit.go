@@ -28,6 +28,10 @@ type Entry struct {
 	Hash       string
 }
 
+// MinRetention is how long every entry is kept at least: a purge never
+// removes an entry younger than this.
+const MinRetention = 180 * 24 * time.Hour
+
 // Results of audited actions.
 const (
 	OK     = "ok"
@@ -68,6 +72,12 @@ type Verifier struct {
 	prev    string
 	next    int64
 	Checked int64
+}
+
+// StartAfter makes the verifier expect the chain to go on after entry id,
+// whose hash was hash: the anchor a purge of older entries leaves.
+func (v *Verifier) StartAfter(id int64, hash string) {
+	v.next, v.prev = id+1, hash
 }
 
 // Check verifies the next entry of the chain.

@@ -21,6 +21,7 @@ const (
 	Forbidden    Kind = "forbidden"    // logged in, but the action is not the role's: 403
 	Locked       Kind = "locked"       // account locked out: 423
 	TooLarge     Kind = "too_large"    // body or file too large: 413
+	TooMany      Kind = "too_many"     // too many requests of one kind: 429
 	Unavailable  Kind = "unavailable"  // store unreachable: 503
 	Internal     Kind = "internal"     // a bug or an outage: 500, never shown raw
 )

@@ -9,6 +9,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/audit"
+	"qifu/internal/fault"
 )
 
 // record appends an entry to the audit chain inside the transaction. The
@@ -119,13 +120,15 @@ func (s *Store) AuditLog(ctx context.Context, actor access.Actor, q AuditQuery) 
 	return list, total, rows.Err()
 }
 
-// VerifyAudit walks the whole chain and reports the first break, if any,
-// and the number of entries checked.
+// VerifyAudit walks the chain from its anchor (its first entry, or the last
+// one a purge removed) and reports the first break, if any, and the number
+// of entries checked.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	r := s.reader()
-	var seq int64
-	var head string
-	if err := scan(r.row(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"), &seq, &head); err != nil {
+	var seq, anchor int64
+	var head, anchorHash string
+	if err := scan(r.row(ctx, "SELECT seq, hash, anchor_id, anchor_hash FROM audit_head WHERE id = 1"),
+		&seq, &head, &anchor, &anchorHash); err != nil {
 		return 0, fmt.Errorf("audit head: %w", err)
 	}
 	rows, err := r.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE id <= ? ORDER BY id", seq)
@@ -134,6 +137,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	}
 	defer rows.Close()
 	var v audit.Verifier
+	v.StartAfter(anchor, anchorHash)
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
@@ -150,6 +154,69 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		return 0, nil // nothing recorded yet (audit.Verifier.Head misreads an empty chain)
 	}
 	return v.Checked, v.Head(seq, head)
+}
+
+// ErrRetention refuses a purge that would remove entries younger than audit.MinRetention.
+var ErrRetention = fault.New(fault.Invalid, "retention", "审计日志至少保留 180 天，不能清理更近的记录",
+	"audit entries are kept at least 180 days; a purge may not reach younger ones")
+
+// purgeBatch is how many entries one transaction of a purge removes.
+const purgeBatch = 5000
+
+// PurgeAudit removes the audit entries recorded before the given time, as a
+// prefix of the chain: it stops at the first entry recorded at or after
+// before, so an entry of that age or younger is never removed, whatever the
+// order of the clocks of several instances. Each batch moves the head's
+// anchor to the last entry it removed, in the same transaction, so the
+// chain verifies from there; the purge itself is audited. A cut-off later
+// than audit.MinRetention ago is refused.
+func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int64, error) {
+	if before.After(s.now().Add(-audit.MinRetention)) {
+		return 0, ErrRetention
+	}
+	var cut int64 // the first entry kept
+	err := scan(s.reader().row(ctx, `SELECT COALESCE(MIN(id), (SELECT seq + 1 FROM audit_head WHERE id = 1))
+		FROM audit_log WHERE at >= ?`, before.UnixMilli()), &cut)
+	if err != nil {
+		return 0, fmt.Errorf("audit purge: %w", err)
+	}
+	var removed int64
+	for {
+		var n int64
+		err := s.WithTx(ctx, func(tx *Tx) error {
+			var anchor int64
+			if err := scan(tx.db().row(ctx, "SELECT anchor_id FROM audit_head WHERE id = 1"), &anchor); err != nil {
+				return err
+			}
+			last := min(anchor+purgeBatch, cut-1)
+			if last <= anchor {
+				return nil
+			}
+			var hash string
+			if err := scan(tx.db().row(ctx, "SELECT hash FROM audit_log WHERE id = ?", last), &hash); err != nil {
+				return fmt.Errorf("audit entry %d: %w", last, err)
+			}
+			res, err := tx.db().exec(ctx, "DELETE FROM audit_log WHERE id > ? AND id <= ?", anchor, last)
+			if err != nil {
+				return err
+			}
+			if n, err = res.RowsAffected(); err != nil {
+				return err
+			}
+			_, err = tx.db().exec(ctx, "UPDATE audit_head SET anchor_id = ?, anchor_hash = ? WHERE id = 1", last, hash)
+			return err
+		})
+		if err != nil {
+			return removed, fmt.Errorf("audit purge: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+		removed += n
+	}
+	err = s.Record(ctx, access.System("audit purge"), "audit.purge", "audit", audit.OK,
+		map[string]any{"before": before.UnixMilli(), "removed": removed, "through": cut - 1})
+	return removed, err
 }
 
 // Page is a page of a list: 1-based number and size.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/audit"
@@ -186,6 +187,87 @@ func TestAuditOnEmptyStore(t *testing.T) {
 		}
 		if n, err := s.VerifyAudit(ctx); err != nil || n != 1 {
 			t.Fatalf("VerifyAudit after one entry = %d, %v; want 1, nil", n, err)
+		}
+	})
+}
+
+// TestAuditPurge checks the retention rule: a purge never removes an entry
+// younger than 180 days, removes the older ones as a prefix of the chain,
+// leaves a chain that verifies from its anchor, and a removal or change
+// after it is still found.
+func TestAuditPurge(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		sys := access.System("test")
+		record := func(n int, what string) {
+			for i := range n {
+				if err := s.Record(ctx, sys, what, fmt.Sprint(i), "ok", nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		record(12_000, "test.old") // more than two batches
+		s.clock.Advance(100 * 24 * time.Hour)
+		record(30, "test.middle")
+		s.clock.Advance(90 * 24 * time.Hour)
+		record(20, "test.young")
+		now := s.clock.Now()
+
+		// A cut-off less than 180 days ago is refused, nothing removed.
+		for _, before := range []time.Time{now, now.Add(-audit.MinRetention + time.Minute)} {
+			if _, err := s.PurgeAudit(ctx, before); !errors.Is(err, store.ErrRetention) {
+				t.Errorf("purge before %s: %v, want the retention refusal", before, err)
+			}
+		}
+		if n := s.auditCount(t, store.AuditQuery{}); n != 12_050 {
+			t.Fatalf("after refused purges: %d entries, want 12050", n)
+		}
+
+		// 180 days ago lies between the old entries and the middle ones:
+		// the old ones go, every younger one stays.
+		removed, err := s.PurgeAudit(ctx, now.Add(-audit.MinRetention))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if removed != 12_000 {
+			t.Errorf("removed %d, want 12000", removed)
+		}
+		if n := s.auditCount(t, store.AuditQuery{Action: "test.old"}); n != 0 {
+			t.Errorf("%d old entries left", n)
+		}
+		for what, want := range map[string]int{"test.middle": 30, "test.young": 20, "audit.purge": 1} {
+			if n := s.auditCount(t, store.AuditQuery{Action: what}); n != want {
+				t.Errorf("%s: %d entries, want %d", what, n, want)
+			}
+		}
+		n, err := s.VerifyAudit(ctx)
+		if err != nil || n != 51 {
+			t.Fatalf("verify after the purge: %d, %v; want 51 entries, intact", n, err)
+		}
+		// Purging again to the same cut-off removes nothing.
+		if removed, err := s.PurgeAudit(ctx, now.Add(-audit.MinRetention)); err != nil || removed != 0 {
+			t.Errorf("second purge: %d, %v", removed, err)
+		}
+
+		// Removing the first entry kept, or changing a byte, is found.
+		db := s.raw(t)
+		var first int64
+		if err := db.QueryRow("SELECT MIN(id) FROM audit_log").Scan(&first); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("UPDATE audit_log SET detail = $1 WHERE id = $2", `{"x":1}`, first+3); err != nil {
+			t.Fatal(err)
+		}
+		var b audit.Break
+		if _, err := s.VerifyAudit(ctx); !errors.As(err, &b) || b.ID != first+3 {
+			t.Errorf("verify after a changed entry: %v, want a break at %d", err, first+3)
+		}
+		if _, err := db.Exec("DELETE FROM audit_log WHERE id <= $1", first+3); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyAudit(ctx); !errors.As(err, &b) || b.ID != first {
+			t.Errorf("verify after removing kept entries: %v, want a break at %d", err, first)
 		}
 	})
 }

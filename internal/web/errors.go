@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"qifu/internal/fault"
 	"qifu/internal/store"
@@ -34,6 +36,8 @@ func status(k fault.Kind) int {
 		return http.StatusLocked
 	case fault.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case fault.TooMany:
+		return http.StatusTooManyRequests
 	case fault.Unavailable:
 		return http.StatusServiceUnavailable
 	}
@@ -76,7 +80,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else if code >= 500 {
 		s.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	s.auditDenial(r, pe, code)
+	if wait := s.auditDenial(r, pe, code); wait > 0 {
+		pe, code = errTooManyDenials, http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+1)))
+	}
 	lang := langOf(r)
 	if isAPI(r) {
 		var body errorBody
@@ -119,16 +126,38 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // 403, and every 404 or 409 of a request that would have changed something
 // (an attempt on a record out of scope, or on a stale version). A 404 of a
 // read is not recorded: lists and links produce them in the normal course.
-func (s *Server) auditDenial(r *http.Request, pe *fault.Error, code int) {
+// Refusals past the user's budget (see denials) are counted, not recorded
+// one by one, and answered 429: it returns how long such a caller must wait,
+// zero for every other.
+func (s *Server) auditDenial(r *http.Request, pe *fault.Error, code int) time.Duration {
 	a, ok := actorOf(r)
 	if !ok {
-		return
+		return 0
 	}
 	changing := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if code != http.StatusForbidden && !(changing && (code == http.StatusNotFound || code == http.StatusConflict)) {
-		return
+		return 0
 	}
-	if err := s.store.Record(r.Context(), a, "denied", r.Method+" "+r.URL.Path, "denied", map[string]any{"status": code, "code": pe.Code}); err != nil {
-		s.log.Warn("audit denial", "err", err)
+	v := s.denials.note(a.UserID)
+	record := func(action string, detail map[string]any) {
+		if err := s.store.Record(r.Context(), a, action, r.Method+" "+r.URL.Path, "denied", detail); err != nil {
+			s.log.Warn("audit denial", "err", err)
+		}
 	}
+	if v.unrecorded > 0 {
+		record("denied.unrecorded", map[string]any{"count": v.unrecorded, "window_seconds": int(denialWindow.Seconds())})
+	}
+	switch {
+	case v.record:
+		record("denied", map[string]any{"status": code, "code": pe.Code})
+	case v.throttle:
+		record("denied.throttled", map[string]any{"status": code, "code": pe.Code, "budget": s.denials.budget})
+	}
+	if v.limited {
+		return max(v.retryAfter, time.Second)
+	}
+	return 0
 }
+
+var errTooManyDenials = fault.New(fault.TooMany, "too_many_denials", "被拒绝的操作过多，请稍后再试",
+	"too many refused requests; try again later")

@@ -28,6 +28,9 @@ type Config struct {
 	// Files is the folder of appeal attachments; nil: attachments are refused.
 	Files         *attach.Dir
 	SecureCookies bool // set Secure on cookies (behind TLS)
+	// DenialBudget is how many refusals of one user a minute are recorded
+	// one by one (see denials); 0: 30.
+	DenialBudget int
 	Version       string
 	// DemoAccounts are shown on the sign-in page of a demo deployment.
 	DemoAccounts []DemoAccount
@@ -46,6 +49,7 @@ type Server struct {
 	cfg     Config
 	pages   map[string]*template.Template
 	metrics *metrics
+	denials *denials
 }
 
 // New returns the qifu HTTP handler.
@@ -56,6 +60,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 32 << 20
 	}
+	if cfg.DenialBudget <= 0 {
+		cfg.DenialBudget = 30
+	}
 	if cfg.MaxImportRows <= 0 {
 		cfg.MaxImportRows = 200_000
 	}
@@ -63,7 +70,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, cfg: cfg, pages: pages, metrics: newMetrics()}
+	s := &Server{store: st, log: log, cfg: cfg, pages: pages, metrics: newMetrics(), denials: newDenials(cfg.DenialBudget, time.Now)}
 	return s.handler(), nil
 }
 
