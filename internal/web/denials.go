@@ -23,8 +23,8 @@ const (
 type denials struct {
 	budget int
 	mu     sync.Mutex
-	now   func() time.Time
-	users map[int64]*denialCount
+	now    func() time.Time
+	users  map[int64]*denialCount
 }
 
 type denialCount struct {

@@ -31,7 +31,7 @@ type Config struct {
 	// DenialBudget is how many refusals of one user a minute are recorded
 	// one by one (see denials); 0: 30.
 	DenialBudget int
-	Version       string
+	Version      string
 	// DemoAccounts are shown on the sign-in page of a demo deployment.
 	DemoAccounts []DemoAccount
 }
