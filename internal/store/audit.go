@@ -224,6 +224,10 @@ type Page struct {
 	Number, Size int
 }
 
+// MaxPageNumber bounds page numbers, so that no offset overflows: a page
+// past it is the same empty page.
+const MaxPageNumber = 1_000_000
+
 // MaxPageSize bounds every list.
 const MaxPageSize = 200
 
@@ -235,10 +239,7 @@ func (p Page) bounds() (limit, offset int) {
 	if size > MaxPageSize {
 		size = MaxPageSize
 	}
-	n := p.Number
-	if n < 1 {
-		n = 1
-	}
+	n := min(max(p.Number, 1), MaxPageNumber)
 	return size, (n - 1) * size
 }
 

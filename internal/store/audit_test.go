@@ -271,3 +271,35 @@ func TestAuditPurge(t *testing.T) {
 		}
 	})
 }
+
+// TestHugePage asks every list for a page far past its end, so far that
+// its offset would overflow: an empty page, never an error.
+func TestHugePage(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		sys := access.System("test")
+		if err := s.Record(ctx, sys, "test.page", "store", "ok", nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{store.MaxPageNumber + 1, 1 << 62, -1 << 62} {
+			p := store.Page{Number: n, Size: store.MaxPageSize}
+			es, _, err := s.Enterprises(ctx, sys, store.EnterpriseQuery{Page: p})
+			if err != nil || len(es) != 0 {
+				t.Errorf("enterprises page %d: %d, %v", n, len(es), err)
+			}
+			as, _, err := s.Appeals(ctx, sys, store.AppealQuery{Page: p})
+			if err != nil || len(as) != 0 {
+				t.Errorf("appeals page %d: %d, %v", n, len(as), err)
+			}
+			us, _, err := s.Users(ctx, sys, store.UserQuery{Page: p})
+			if err != nil || len(us) != 0 && n > 0 {
+				t.Errorf("users page %d: %d, %v", n, len(us), err)
+			}
+			es2, _, err := s.AuditLog(ctx, access.Actor{Name: "test", Role: access.RoleAuditor}, store.AuditQuery{Page: p})
+			if err != nil || len(es2) != 0 && n > 0 {
+				t.Errorf("audit page %d: %d, %v", n, len(es2), err)
+			}
+		}
+	})
+}

@@ -67,40 +67,62 @@ func (d dialect) rebind(q string) string {
 // check refuses a database configured against qifu's promises.
 func (s *Store) check(ctx context.Context) error {
 	if s.d == postgresDialect {
-		for _, setting := range []string{"fsync", "synchronous_commit"} {
+		return checkPostgres(func(setting string) (string, error) {
 			var v string
-			if err := s.read.QueryRowContext(ctx, "SHOW "+setting).Scan(&v); err != nil {
-				return fmt.Errorf("read postgres setting %s: %w", setting, err)
-			}
-			if v == "off" {
-				return fmt.Errorf("postgres has %s=off: acknowledged writes could be lost; turn it on", setting)
-			}
-		}
-		return nil
-	}
-	var version string
-	if err := s.read.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&version); err != nil {
-		return fmt.Errorf("read sqlite version: %w", err)
-	}
-	if v := versionNumber(version); v < minSQLite {
-		return fmt.Errorf("sqlite library %s is older than 3.51.3; rebuild qifu with a newer driver", version)
+			err := s.read.QueryRowContext(ctx, "SHOW "+setting).Scan(&v)
+			return v, err
+		})
 	}
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("open sqlite writer: %w", err)
 	}
 	defer conn.Close()
-	want := []struct {
-		pragma, value string
-	}{
-		{"journal_mode", "wal"},
-		{"synchronous", "2"},
-		{"foreign_keys", "1"},
-		{"busy_timeout", "10000"},
+	return checkSQLite(func(query string) (string, error) {
+		var v string
+		err := conn.QueryRowContext(ctx, query).Scan(&v)
+		return v, err
+	})
+}
+
+// checkPostgres refuses a server that could acknowledge a commit before it
+// is durable; show reads a setting.
+func checkPostgres(show func(setting string) (string, error)) error {
+	for _, setting := range []string{"fsync", "synchronous_commit"} {
+		v, err := show(setting)
+		if err != nil {
+			return fmt.Errorf("read postgres setting %s: %w", setting, err)
+		}
+		if v == "off" {
+			return fmt.Errorf("postgres has %s=off: acknowledged writes could be lost; turn it on", setting)
+		}
 	}
-	for _, w := range want {
-		var got string
-		if err := conn.QueryRowContext(ctx, "PRAGMA "+w.pragma).Scan(&got); err != nil {
+	return nil
+}
+
+// sqlitePromises are the pragmas qifu's promises rest on and the values
+// they must have on the write connection.
+var sqlitePromises = []struct{ pragma, value string }{
+	{"journal_mode", "wal"},
+	{"synchronous", "2"}, // FULL
+	{"foreign_keys", "1"},
+	{"busy_timeout", "10000"},
+}
+
+// checkSQLite refuses an SQLite library older than minSQLite, or a
+// connection whose pragmas differ from sqlitePromises; query runs one
+// statement and returns its single value.
+func checkSQLite(query func(string) (string, error)) error {
+	version, err := query("SELECT sqlite_version()")
+	if err != nil {
+		return fmt.Errorf("read sqlite version: %w", err)
+	}
+	if v := versionNumber(version); v < minSQLite {
+		return fmt.Errorf("sqlite library %s is older than 3.51.3; rebuild qifu with a newer driver", version)
+	}
+	for _, w := range sqlitePromises {
+		got, err := query("PRAGMA " + w.pragma)
+		if err != nil {
 			return fmt.Errorf("read sqlite pragma %s: %w", w.pragma, err)
 		}
 		if !strings.EqualFold(got, w.value) {

@@ -117,3 +117,51 @@ func TestSQLiteDSN(t *testing.T) {
 		t.Errorf("reader DSN %q is not query-only and deferred", got)
 	}
 }
+
+// TestStartupChecks gives the startup checks stores configured against
+// qifu's promises, one setting at a time: each is refused with a message
+// naming the setting; the promised settings pass.
+func TestStartupChecks(t *testing.T) {
+	good := map[string]string{"SELECT sqlite_version()": "3.54.1", "PRAGMA journal_mode": "wal",
+		"PRAGMA synchronous": "2", "PRAGMA foreign_keys": "1", "PRAGMA busy_timeout": "10000"}
+	sqlite := func(change map[string]string) func(string) (string, error) {
+		return func(q string) (string, error) {
+			if v, ok := change[q]; ok {
+				return v, nil
+			}
+			return good[q], nil
+		}
+	}
+	if err := checkSQLite(sqlite(nil)); err != nil {
+		t.Errorf("the promised SQLite settings are refused: %v", err)
+	}
+	for q, bad := range map[string]string{
+		"SELECT sqlite_version()": "3.45.1", "PRAGMA journal_mode": "delete", "PRAGMA synchronous": "1",
+		"PRAGMA foreign_keys": "0", "PRAGMA busy_timeout": "0",
+	} {
+		err := checkSQLite(sqlite(map[string]string{q: bad}))
+		name := strings.TrimPrefix(q, "PRAGMA ")
+		if q == "SELECT sqlite_version()" {
+			name = "older than 3.51.3"
+		}
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s = %s: %v; want a refusal naming %q", q, bad, err, name)
+		}
+	}
+	pg := func(off string) func(string) (string, error) {
+		return func(s string) (string, error) {
+			if s == off {
+				return "off", nil
+			}
+			return "on", nil
+		}
+	}
+	if err := checkPostgres(pg("")); err != nil {
+		t.Errorf("the promised PostgreSQL settings are refused: %v", err)
+	}
+	for _, setting := range []string{"fsync", "synchronous_commit"} {
+		if err := checkPostgres(pg(setting)); err == nil || !strings.Contains(err.Error(), setting+"=off") {
+			t.Errorf("%s=off: %v; want a refusal naming it", setting, err)
+		}
+	}
+}

@@ -25,10 +25,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 func pageOf(r *http.Request) store.Page {
 	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	size, _ := strconv.Atoi(r.URL.Query().Get("size"))
-	if n < 1 {
-		n = 1
-	}
-	return store.Page{Number: n, Size: size}
+	return store.Page{Number: min(max(n, 1), store.MaxPageNumber), Size: size}
 }
 
 // pageSize is the size of a page as the store will apply it.
