@@ -27,6 +27,7 @@ type config struct {
 	MaxUpload     int64         // QIFU_MAX_UPLOAD: bytes
 	ReadConns     int           // QIFU_READ_CONNS
 	DenialBudget  int           // QIFU_DENIAL_BUDGET: refusals a minute recorded one by one
+	Pprof         string        // QIFU_PPROF: loopback address of the profiling listener; "" for none
 }
 
 // flags declares the shared flags on fs with defaults from the environment.
@@ -57,6 +58,7 @@ func flags(fs *flag.FlagSet, getenv func(string) string) *config {
 	fs.Int64Var(&c.MaxUpload, "max-upload", maxUpload, "largest uploaded workbook in bytes")
 	budget, _ := strconv.Atoi(env("QIFU_DENIAL_BUDGET", "30"))
 	fs.IntVar(&c.DenialBudget, "denial-budget", budget, "refusals of one user a minute recorded one by one; more are counted and answered 429")
+	fs.StringVar(&c.Pprof, "pprof", env("QIFU_PPROF", ""), "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off by default")
 	conns, _ := strconv.Atoi(env("QIFU_READ_CONNS", "8"))
 	fs.IntVar(&c.ReadConns, "read-conns", conns, "store read connections")
 	return c

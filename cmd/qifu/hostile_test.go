@@ -685,7 +685,8 @@ func (h *hostile) idle(t *testing.T) {
 		s := h.runtime(t)
 		peak = procStats{max(peak.goroutines, s.goroutines), max(peak.heap, s.heap), max(peak.stack, s.stack), max(peak.sys, s.sys)}
 	}
-	if peak.goroutines < base.goroutines+conns {
+	// A few of the baseline's goroutines are passing (a request, a job).
+	if peak.goroutines < base.goroutines+conns-5 {
 		t.Errorf("with %d idle connections the server has %d goroutines, baseline %d: were they open?", conns, peak.goroutines, base.goroutines)
 	}
 	perConn := (peak.heap - base.heap) / conns

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"sync"
@@ -96,6 +97,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "qifu %s listening on http://%s (store: %s)\n", version, ln.Addr(), st.Dialect())
 	log.Info("serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
 
+	if c.Pprof != "" {
+		if err := servePprof(ctx, c.Pprof, stdout, log); err != nil {
+			return err
+		}
+	}
+
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	go sweep(jobs, st, log)
@@ -120,6 +127,37 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// servePprof serves Go's runtime profiles on addr, which must be a
+// loopback address: profiles show the program's internals and are never
+// served on the public listener.
+func servePprof(ctx context.Context, addr string, stdout io.Writer, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--pprof %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--pprof %q: profiles are served on a loopback address only", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	go srv.Serve(ln)
+	fmt.Fprintf(stdout, "profiles on http://%s/debug/pprof/\n", ln.Addr())
+	log.Info("profiles", "addr", ln.Addr().String())
 	return nil
 }
 

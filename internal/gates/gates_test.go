@@ -70,7 +70,7 @@ func TestRace(t *testing.T) {
 		t.Skip("the race detector needs cgo and gcc, which this machine lacks")
 	}
 	run(t, []string{"CGO_ENABLED=1"}, "test", "-race", "-count=1",
-		"-run", "TestAppealRaces|TestIdempotency|TestAlertsExactlyOnce|TestOutbox|TestTryLease|TestMigrateConcurrently|TestBackup",
+		"-run", "TestAppealRaces|TestIdempotency|TestAlertsExactlyOnce|TestOutbox|TestTryLease|TestMigrateConcurrently|TestBackup|TestGroupCommit",
 		"./internal/store", "./internal/calendar", "./internal/notify")
 }
 

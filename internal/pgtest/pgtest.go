@@ -120,7 +120,7 @@ func NewServer(tb testing.TB) *Server {
 		defer mu.Unlock()
 		return findBinOrSkip(tb)
 	}()
-	c, err := start(bin)
+	c, err := start(bin, "")
 	if err != nil {
 		tb.Fatalf("pgtest: %v", err)
 	}
@@ -161,6 +161,35 @@ func (s *Server) Start() error {
 	return nil
 }
 
+// A Throwaway is a cluster for a program rather than a test — the
+// benchmark harness — removed by Close.
+type Throwaway struct{ c *cluster }
+
+// StartThrowaway starts a cluster with extraConf added to its
+// postgresql.conf (say, a larger shared_buffers for a benchmark).
+func StartThrowaway(extraConf string) (*Throwaway, error) {
+	bin := findBin()
+	if bin == "" {
+		return nil, errors.New("pgtest: no PostgreSQL server programs (initdb, pg_ctl) found; install postgresql")
+	}
+	c, err := start(bin, extraConf)
+	if err != nil {
+		return nil, err
+	}
+	return &Throwaway{c: c}, nil
+}
+
+// CreateDB creates a database and returns its URL.
+func (t *Throwaway) CreateDB(name string) (string, error) {
+	if _, err := t.c.admin.Exec("CREATE DATABASE " + name); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	return t.c.url(name), nil
+}
+
+// Close stops the cluster and removes its files.
+func (t *Throwaway) Close() error { return t.c.stop() }
+
 // ensureCluster returns this process's cluster, starting it on first use. It
 // skips the test when PostgreSQL is not installed, or fails it under CI.
 func ensureCluster(tb testing.TB) *cluster {
@@ -177,7 +206,7 @@ func ensureCluster(tb testing.TB) *cluster {
 		tb.Fatalf("pgtest: PostgreSQL did not start earlier in this process: %v", startErr)
 	}
 	bin := findBinOrSkip(tb)
-	c, err := start(bin)
+	c, err := start(bin, "")
 	if err != nil {
 		startErr = err
 		tb.Fatalf("pgtest: %v", err)
@@ -322,7 +351,7 @@ max_parallel_workers_per_gather = 0
 `
 
 // start creates and starts a cluster with the programs in bin.
-func start(bin string) (_ *cluster, err error) {
+func start(bin string, extraConf string) (_ *cluster, err error) {
 	began := time.Now()
 	c := &cluster{bin: bin}
 	if os.Geteuid() == 0 {
@@ -361,7 +390,7 @@ func start(bin string) (_ *cluster, err error) {
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
 	conf := strings.ReplaceAll(c.dir, "'", "''")
-	if err := appendFile(filepath.Join(c.data(), "postgresql.conf"), fmt.Sprintf(config, conf)); err != nil {
+	if err := appendFile(filepath.Join(c.data(), "postgresql.conf"), fmt.Sprintf(config, conf)+extraConf); err != nil {
 		return nil, err
 	}
 

@@ -80,6 +80,31 @@ func (s *Store) runAlerts(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var batch []dueStep
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		raised := 0
+		err := s.WithTx(ctx, func(tx *Tx) error {
+			raised = 0
+			for _, d := range batch {
+				ok, err := tx.raiseAlert(ctx, cal, now, d)
+				if err != nil {
+					return err
+				}
+				if ok {
+					raised++
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			n += raised
+		}
+		batch = batch[:0]
+		return err
+	}
 	for _, d := range list {
 		if d.step == appeal.StepRate && d.level >= alertWarn {
 			if err := s.expireRating(ctx, d); err != nil {
@@ -89,16 +114,18 @@ func (s *Store) runAlerts(ctx context.Context, limit int) (int, error) {
 			n++
 			continue
 		}
-		raised, err := s.raiseAlert(ctx, cal, now, d)
-		if err != nil {
-			return n, err
-		}
-		if raised {
-			n++
+		if batch = append(batch, d); len(batch) == alertBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
 		}
 	}
-	return n, nil
+	return n, flush()
 }
+
+// alertBatch is how many alerts one transaction raises: one commit (and one
+// sync) for many, rather than one each.
+const alertBatch = 200
 
 // expireRating closes an appeal whose rating window has passed.
 func (s *Store) expireRating(ctx context.Context, d dueStep) error {
@@ -106,8 +133,8 @@ func (s *Store) expireRating(ctx context.Context, d dueStep) error {
 	return err
 }
 
-// raiseAlert claims and raises the next alert of one step.
-func (s *Store) raiseAlert(ctx context.Context, cal *calendar.Calendar, now time.Time, d dueStep) (bool, error) {
+// raiseAlert claims and raises the next alert of one step in the transaction.
+func (tx *Tx) raiseAlert(ctx context.Context, cal *calendar.Calendar, now time.Time, d dueStep) (bool, error) {
 	level := d.level + 1
 	due := time.UnixMilli(d.due)
 	var next int64
@@ -124,57 +151,52 @@ func (s *Store) raiseAlert(ctx context.Context, cal *calendar.Calendar, now time
 	if d.step == appeal.StepRate {
 		next = d.due // the next look at a rating step expires it
 	}
-	raised := false
-	err := s.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.db().exec(ctx, `UPDATE appeal_steps SET alert_level = ?, alert_at = ?
-			WHERE id = ? AND alert_level = ? AND done_at = 0 AND paused_at = 0`, level, next, d.id, d.level)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return nil // another instance raised it, or the step moved on
-		}
-		raised = true
-		var title, number string
-		if err := scan(tx.db().row(ctx, "SELECT title, number FROM appeals WHERE id = ?", d.appealID), &title, &number); err != nil {
-			return err
-		}
-		kind := map[int64]string{alertWarn: "warning", alertOverdue: "overdue", alertStreet: "escalate_street", alertDistrict: "escalate_district"}[level]
-		label := map[int64]string{alertWarn: "即将超期", alertOverdue: "已超期", alertStreet: "超期升级至街道", alertDistrict: "超期升级至区"}[level]
-		msg := label + "（" + stepName[d.step] + "）：" + title
-		switch {
-		case d.step == appeal.StepRate:
-			err = tx.notifyEnterprise(ctx, now, d.appealID, kind, "请尽快评价："+title)
-		case level == alertWarn && d.dept != 0:
-			err = tx.notify(ctx, now, d.appealID, kind, msg, `u.role = ? AND u.department_id = ? AND (u.id IN
+	res, err := tx.db().exec(ctx, `UPDATE appeal_steps SET alert_level = ?, alert_at = ?
+		WHERE id = ? AND alert_level = ? AND done_at = 0 AND paused_at = 0`, level, next, d.id, d.level)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil // another instance raised it, or the step moved on
+	}
+	var title, number string
+	if err := scan(tx.db().row(ctx, "SELECT title, number FROM appeals WHERE id = ?", d.appealID), &title, &number); err != nil {
+		return false, err
+	}
+	kind := map[int64]string{alertWarn: "warning", alertOverdue: "overdue", alertStreet: "escalate_street", alertDistrict: "escalate_district"}[level]
+	label := map[int64]string{alertWarn: "即将超期", alertOverdue: "已超期", alertStreet: "超期升级至街道", alertDistrict: "超期升级至区"}[level]
+	msg := label + "（" + stepName[d.step] + "）：" + title
+	switch {
+	case d.step == appeal.StepRate:
+		err = tx.notifyEnterprise(ctx, now, d.appealID, kind, "请尽快评价："+title)
+	case level == alertWarn && d.dept != 0:
+		err = tx.notify(ctx, now, d.appealID, kind, msg, `u.role = ? AND u.department_id = ? AND (u.id IN
 				(SELECT signed_by FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ? AND signed_by IS NOT NULL)
 				OR NOT EXISTS (SELECT 1 FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ? AND signed_by IS NOT NULL))`,
-				string(access.RoleDepartment), d.dept, d.appealID, d.dept, d.appealID, d.dept)
-		case level == alertWarn:
-			err = tx.notifyCommunity(ctx, now, d.appealID, kind, msg)
-		case level == alertOverdue:
-			if d.dept != 0 {
-				if err := tx.notifyDepartment(ctx, now, d.appealID, d.dept, kind, msg); err != nil {
-					return err
-				}
+			string(access.RoleDepartment), d.dept, d.appealID, d.dept, d.appealID, d.dept)
+	case level == alertWarn:
+		err = tx.notifyCommunity(ctx, now, d.appealID, kind, msg)
+	case level == alertOverdue:
+		if d.dept != 0 {
+			if err := tx.notifyDepartment(ctx, now, d.appealID, d.dept, kind, msg); err != nil {
+				return false, err
 			}
-			err = tx.notifyCommunity(ctx, now, d.appealID, kind, msg)
-		case level == alertStreet:
-			err = tx.notifyLeaders(ctx, now, d.appealID, "street", kind, msg)
-		default:
-			err = tx.notifyLeaders(ctx, now, d.appealID, "district", kind, msg)
 		}
-		if err != nil {
-			return err
-		}
-		sys := access.System("scheduler")
-		detail := map[string]any{"step": d.step, "level": level, "due": d.due, "department": d.dept}
-		if err := tx.event(ctx, sys, d.appealID, "alert."+kind, "", "", d.dept, msg, detail, false); err != nil {
-			return err
-		}
-		return tx.record(ctx, sys, "appeal.alert", "appeal/"+number, kind, detail)
-	})
-	return raised, err
+		err = tx.notifyCommunity(ctx, now, d.appealID, kind, msg)
+	case level == alertStreet:
+		err = tx.notifyLeaders(ctx, now, d.appealID, "street", kind, msg)
+	default:
+		err = tx.notifyLeaders(ctx, now, d.appealID, "district", kind, msg)
+	}
+	if err != nil {
+		return false, err
+	}
+	sys := access.System("scheduler")
+	detail := map[string]any{"step": d.step, "level": level, "due": d.due, "department": d.dept}
+	if err := tx.event(ctx, sys, d.appealID, "alert."+kind, "", "", d.dept, msg, detail, false); err != nil {
+		return false, err
+	}
+	return true, tx.record(ctx, sys, "appeal.alert", "appeal/"+number, kind, detail)
 }
 
 // stepName names the steps in alerts.

@@ -48,11 +48,13 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 		if err := tx.InsertRegions(ctx, d.Regions); err != nil {
 			return err
 		}
-		if err := tx.InsertDepartments(ctx, d.Departments); err != nil {
+		// A copy: InsertDepartments fills in IDs, and the dataset is the caller's.
+		inserted := slices.Clone(d.Departments)
+		if err := tx.InsertDepartments(ctx, inserted); err != nil {
 			return err
 		}
 		depts := map[string]int64{}
-		for _, dep := range d.Departments {
+		for _, dep := range inserted {
 			depts[dep.Code] = dep.ID
 		}
 		ents := make(map[string]int64, len(d.Enterprises))

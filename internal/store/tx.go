@@ -14,6 +14,14 @@ type Tx struct {
 	tx *sql.Tx
 	d  dialect
 	s  *Store
+	// unprepared are the statements the transaction ran that the write
+	// connection has not prepared yet (SQLite): they are prepared once the
+	// transaction has ended, when the connection is free again.
+	unprepared []string
+	// grouped: the transaction runs in a group commit (SQLite), where a
+	// cancelled request must not interrupt a statement: SQLite would roll
+	// back the whole group.
+	grouped bool
 }
 
 // queryer is what a read needs: the read pool or a transaction.
@@ -25,22 +33,66 @@ type queryer interface {
 
 // db is a dialect-aware handle on a queryer.
 type db struct {
-	q queryer
-	d dialect
+	q     queryer
+	d     dialect
+	stmts *stmtCache // SQLite: the pool's prepared statements; nil on PostgreSQL
+	tx    *Tx        // the transaction q is, if it is one
+}
+
+// prepared returns q prepared for this handle, or nil to run it as text.
+// On the read pool a statement is prepared at first use. In a transaction
+// the one write connection is taken, so a statement met for the first time
+// is prepared after the transaction (see WithTx) and used from then on.
+func (h db) prepared(ctx context.Context, q string) *sql.Stmt {
+	if h.stmts == nil {
+		return nil
+	}
+	if h.tx == nil {
+		return h.stmts.prepare(ctx, q)
+	}
+	st := h.stmts.get(q)
+	if st == nil {
+		h.tx.unprepared = append(h.tx.unprepared, q)
+		return nil
+	}
+	return h.tx.tx.StmtContext(ctx, st)
+}
+
+// context is the context a statement runs under: in a group commit the
+// caller's, without its cancellation.
+func (h db) context(ctx context.Context) context.Context {
+	if h.tx != nil && h.tx.grouped {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (h db) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := h.q.ExecContext(ctx, h.d.rebind(q), args...)
+	q, ctx = h.d.rebind(q), h.context(ctx)
+	if st := h.prepared(ctx, q); st != nil {
+		r, err := st.ExecContext(ctx, args...)
+		return r, translate(err)
+	}
+	r, err := h.q.ExecContext(ctx, q, args...)
 	return r, translate(err)
 }
 
 func (h db) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := h.q.QueryContext(ctx, h.d.rebind(q), args...)
+	q, ctx = h.d.rebind(q), h.context(ctx)
+	if st := h.prepared(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, translate(err)
+	}
+	rows, err := h.q.QueryContext(ctx, q, args...)
 	return rows, translate(err)
 }
 
 func (h db) row(ctx context.Context, q string, args ...any) *sql.Row {
-	return h.q.QueryRowContext(ctx, h.d.rebind(q), args...)
+	q, ctx = h.d.rebind(q), h.context(ctx)
+	if st := h.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return h.q.QueryRowContext(ctx, q, args...)
 }
 
 // scan scans a single row, mapping no rows to fault.ErrNotFound.
@@ -53,19 +105,27 @@ func scan(row *sql.Row, dest ...any) error {
 }
 
 // reader returns a handle on the read pool.
-func (s *Store) reader() db { return db{q: s.read, d: s.d} }
+func (s *Store) reader() db { return db{q: s.read, d: s.d, stmts: s.readStmts} }
 
 // db returns the handle of the transaction.
-func (t *Tx) db() db { return db{q: t.tx, d: t.d} }
+func (t *Tx) db() db { return db{q: t.tx, d: t.d, stmts: t.s.writeStmts, tx: t} }
 
 // WithTx runs fn in one write transaction, committing when fn returns nil.
 // On SQLite the transaction takes the write lock at BEGIN (IMMEDIATE).
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
+	if s.group != nil {
+		return s.group.do(ctx, fn)
+	}
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
 	t := &Tx{tx: sqlTx, d: s.d, s: s}
+	defer func() {
+		for _, q := range t.unprepared {
+			s.writeStmts.prepare(context.WithoutCancel(ctx), q)
+		}
+	}()
 	if err := fn(t); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			s.log.Error("rollback", "err", rbErr)

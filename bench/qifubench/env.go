@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"qifu/bench/load"
+	"qifu/internal/pgtest"
+)
+
+// env is one benchmark run's working folder, qifu binary and store server.
+type env struct {
+	dir   string
+	bin   string
+	kind  string // "sqlite" or "postgres"
+	pg    *pgtest.Throwaway
+	dbs   int
+	procs []*server
+}
+
+// pgConf is the PostgreSQL configuration of the benchmarks: the defaults
+// (fsync, synchronous_commit and full_page_writes on), with memory sized for
+// a 24 GiB machine rather than for tests.
+const pgConf = `
+shared_buffers = 1GB
+effective_cache_size = 8GB
+work_mem = 32MB
+maintenance_work_mem = 512MB
+max_wal_size = 8GB
+`
+
+// newEnv builds qifu into a temporary folder and, for PostgreSQL, starts a
+// throwaway cluster of the run's own.
+func newEnv(kind string) (*env, error) {
+	if kind != "sqlite" && kind != "postgres" {
+		return nil, fmt.Errorf("--store %q: want sqlite or postgres", kind)
+	}
+	dir, err := os.MkdirTemp("", "qifubench-")
+	if err != nil {
+		return nil, err
+	}
+	e := &env{dir: dir, kind: kind, bin: filepath.Join(dir, "qifu")}
+	build := exec.Command("go", "build", "-o", e.bin, "./cmd/qifu")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("build qifu (run from the repository's root): %w", err)
+	}
+	if kind == "postgres" {
+		if e.pg, err = pgtest.StartThrowaway(pgConf); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// close stops every server and removes everything.
+func (e *env) close() {
+	for _, p := range e.procs {
+		p.stop()
+	}
+	if e.pg != nil {
+		e.pg.Close()
+	}
+	os.RemoveAll(e.dir)
+}
+
+// db returns a new, empty database of the run's store.
+func (e *env) db(name string) (string, error) {
+	e.dbs++
+	if e.pg != nil {
+		return e.pg.CreateDB(fmt.Sprintf("%s_%d", name, e.dbs))
+	}
+	return filepath.Join(e.dir, fmt.Sprintf("%s_%d.db", name, e.dbs)), nil
+}
+
+// server is a running qifu.
+type server struct {
+	cmd    *exec.Cmd
+	url    string
+	pprof  string
+	proc   load.Proc
+	output *bytes.Buffer
+}
+
+var (
+	listening = regexp.MustCompile(`listening on (http://\S+)`)
+	profiles  = regexp.MustCompile(`profiles on (http://\S+)/debug/pprof/`)
+)
+
+// start runs `qifu serve` on db with the given extra flags and waits until
+// it answers /healthz.
+func (e *env) start(ctx context.Context, db string, flags ...string) (*server, error) {
+	files := filepath.Join(e.dir, "files")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--files", files, "--pprof", "127.0.0.1:0",
+		"--log-level", "warn"}, flags...)
+	cmd := exec.Command(e.bin, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, proc: load.Proc{PID: cmd.Process.Pid}, output: &logs}
+	e.procs = append(e.procs, s)
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text() // drained below once the server listens
+		}
+		close(lines)
+	}()
+	deadline := time.After(15 * time.Minute) // a demo history to replay, or a migration of a large store
+	for s.url == "" || s.pprof == "" {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				return nil, fmt.Errorf("qifu ended before listening:\n%s", logs.String())
+			}
+			if m := listening.FindStringSubmatch(line); m != nil {
+				s.url = m[1]
+			}
+			if m := profiles.FindStringSubmatch(line); m != nil {
+				s.pprof = m[1]
+			}
+		case <-deadline:
+			return nil, errors.New("qifu did not listen within 15 minutes")
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	go func() {
+		for range lines {
+		}
+	}()
+	for range 100 {
+		if res, err := http.Get(s.url + "/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, errors.New("qifu does not answer /healthz")
+}
+
+// stop ends the server with SIGTERM and waits for it.
+func (s *server) stop() {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// profile saves a CPU profile of the next seconds, and the heap's
+// allocation profile, into the folder out.
+func (s *server) profile(out, name string, seconds int) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for _, p := range []struct{ path, file string }{
+		{fmt.Sprintf("/profile?seconds=%d", seconds), name + ".cpu.pprof"},
+		{"/allocs", name + ".allocs.pprof"},
+	} {
+		res, err := http.Get(s.pprof + "/debug/pprof" + p.path)
+		if err != nil {
+			return err
+		}
+		f, err := os.Create(filepath.Join(out, p.file))
+		if err != nil {
+			res.Body.Close()
+			return err
+		}
+		_, err = io.Copy(f, res.Body)
+		res.Body.Close()
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// client is a signed-in user of a qifu server.
+type client struct {
+	base string
+	http *http.Client
+}
+
+// signIn signs username in with the demo password.
+func signIn(base, username string) (*client, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &client{base: base, http: &http.Client{Jar: jar, Timeout: 2 * time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}}
+	if code, err := c.call(context.Background(), "POST", "/api/v1/login",
+		map[string]string{"username": username, "password": "Qifu@2026"}, nil); err != nil || code != http.StatusOK {
+		return nil, fmt.Errorf("sign in as %s: %d %v", username, code, err)
+	}
+	return c, nil
+}
+
+// call sends a JSON request and decodes a JSON answer into out (if not nil).
+func (c *client) call(ctx context.Context, method, path string, in, out any, header ...string) (int, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return 0, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return 0, err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if out != nil && res.StatusCode < 300 {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			return res.StatusCode, err
+		}
+		return res.StatusCode, nil
+	}
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		return res.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, strings.TrimSpace(string(b)))
+	}
+	return res.StatusCode, nil
+}
+
+// median returns the median of xs (the lower middle for an even count).
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	if len(s) == 0 {
+		return 0
+	}
+	return s[(len(s)-1)/2]
+}
+
+func minMax(xs []float64) (lo, hi float64) {
+	for i, x := range xs {
+		if i == 0 || x < lo {
+			lo = x
+		}
+		if i == 0 || x > hi {
+			hi = x
+		}
+	}
+	return lo, hi
+}
+
+// stderr is where progress goes; the tables go to standard output.
+var stderr = os.Stderr

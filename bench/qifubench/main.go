@@ -1,0 +1,58 @@
+// Command qifubench runs qifu's benchmark scenarios against the real qifu
+// binary and prints their figures. See BENCHMARKS.md for the scenarios, the
+// commands that reproduce each table and what the figures mean.
+//
+//	go run ./bench/qifubench <scenario> [flags]
+//
+// Scenarios: gen, intake, lifecycle, reads, escalation, sheets, scaleout.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: go run ./bench/qifubench <scenario> [flags]
+
+  gen         fill a store with a generated history (--db, --blocks, --appeals)
+  intake      scenario 1: appeal intake against the bare limit, 16 and 64 clients
+  lifecycle   scenario 2: whole lifecycles driven as the roles would
+  reads       scenarios 3 and 6: read paths on a generated city, then the server's memory
+  escalation  scenario 4: find and escalate the steps that came due among 1 M open ones
+  sheets      scenario 5: import and export 120,000 enterprises as .xlsx
+  scaleout    scenario 7: 1, 2 and 3 instances on one PostgreSQL
+
+Every scenario takes --store sqlite|postgres (default sqlite) and -h for its flags.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	scenarios := map[string]func(context.Context, *flag.FlagSet, []string) error{
+		"gen":        genCmd,
+		"intake":     intakeCmd,
+		"lifecycle":  lifecycleCmd,
+		"reads":      readsCmd,
+		"escalation": escalationCmd,
+		"sheets":     sheetsCmd,
+		"scaleout":   scaleoutCmd,
+	}
+	run, ok := scenarios[os.Args[1]]
+	if !ok {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	if err := run(ctx, fs, os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "qifubench "+os.Args[1]+":", err)
+		os.Exit(1)
+	}
+}

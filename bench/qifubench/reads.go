@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"qifu/bench/datagen"
+	"qifu/bench/load"
+	"qifu/internal/calendar"
+)
+
+// readsCmd is scenarios 3 and 6: the read paths people wait on, on a store
+// holding a city's history, then the memory the server holds.
+func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	kind := fs.String("store", "sqlite", "sqlite or postgres")
+	appeals := fs.Int("appeals", 1_000_000, "appeals to generate")
+	blocks := fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises)")
+	reuse := fs.String("reuse", "", "an SQLite store generated before with the same flags, used as it is (sqlite only)")
+	clients := fs.Int("clients", 4, "concurrent readers of each path")
+	duration := fs.Duration("duration", 10*time.Second, "length of each path's run")
+	runs := fs.Int("runs", 3, "runs of each path")
+	profile := fs.String("profile", "", "folder for CPU and allocation profiles of qifu (none if empty)")
+	fs.Parse(args)
+
+	e, err := newEnv(*kind)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	db := *reuse
+	if db == "" || *kind != "sqlite" {
+		if db, err = e.db("reads"); err != nil {
+			return err
+		}
+		began := time.Now()
+		rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: *blocks, Appeals: *appeals, Log: os.Stderr})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
+			*kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
+	}
+	srv, err := e.start(ctx, db, "--demo")
+	if err != nil {
+		return err
+	}
+	started, _ := srv.proc.Read()
+
+	users := map[string]*client{}
+	for _, u := range []string{"community", "dept_tax", "district_leader", "admin"} {
+		if users[u], err = signIn(srv.url, u); err != nil {
+			return err
+		}
+	}
+	// Appeals to open: the newest of the showcase community's.
+	var list struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	if _, err := users["community"].call(ctx, "GET", "/api/v1/appeals?size=200", nil, &list); err != nil {
+		return err
+	}
+	if len(list.Items) == 0 {
+		return fmt.Errorf("the showcase community has no appeals")
+	}
+	ids := list.Items
+	now := time.Now().In(calendar.Shanghai)
+	yearAgo := now.AddDate(-1, 0, 0).Format(time.DateOnly)
+	today := now.Format(time.DateOnly)
+
+	// The export: a period of the district holding at least 10,000 appeals.
+	exportFrom := now
+	for months := 1; months <= 60; months++ {
+		exportFrom = now.AddDate(0, -months, 0)
+		q := url.Values{"region": {"330206"}, "from": {exportFrom.Format(time.DateOnly)}, "size": {"1"}}
+		if _, err := users["district_leader"].call(ctx, "GET", "/api/v1/appeals?"+q.Encode(), nil, &list); err != nil {
+			return err
+		}
+		if list.Total >= 10_000 {
+			break
+		}
+	}
+	exportRows := list.Total
+	exportPath := "/appeals/export.xlsx?" + url.Values{"region": {"330206"}, "from": {exportFrom.Format(time.DateOnly)}}.Encode()
+
+	get := func(who, path string) load.Op {
+		return func(ctx context.Context, i, seq int) (string, error) {
+			p := path
+			if p == "" {
+				p = fmt.Sprintf("/api/v1/appeals/%d", ids[(i*7+seq)%len(ids)].ID)
+			}
+			req, _ := http.NewRequestWithContext(ctx, "GET", srv.url+p, nil)
+			res, err := users[who].http.Do(req)
+			if err != nil {
+				return "", err
+			}
+			n, _ := io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || n == 0 {
+				return "", fmt.Errorf("GET %s: %d", p, res.StatusCode)
+			}
+			return "", nil
+		}
+	}
+	paths := []struct {
+		name, who, path, goal string
+		clients               int
+		quantile              float64
+	}{
+		{"community triage queue (`queue=triage`)", "community", "/api/v1/appeals?queue=triage", "p95 < 50 ms", *clients, 0.95},
+		{"community, all its appeals, newest first", "community", "/api/v1/appeals", "p95 < 50 ms", *clients, 0.95},
+		{"department inbox: to sign", "dept_tax", "/api/v1/appeals?queue=to_sign", "p95 < 50 ms", *clients, 0.95},
+		{"department inbox: in hand", "dept_tax", "/api/v1/appeals?queue=in_hand", "p95 < 50 ms", *clients, 0.95},
+		{"district leader: three rates by street, last year", "district_leader", "/api/v1/assessment?dimension=street&from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
+		{"district leader: three rates by department, last year", "district_leader", "/api/v1/assessment?dimension=department&from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
+		{"district leader: overview, last year", "district_leader", "/api/v1/overview?from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
+		{"one appeal with its timeline", "community", "", "p95 < 20 ms", *clients, 0.95},
+		{fmt.Sprintf("Excel export of %d appeals (one client)", exportRows), "district_leader", exportPath, "< 3 s", 1, 1},
+	}
+	fmt.Printf("scenario 3, read paths, %s, %d clients per path (the export: 1), %d runs of %s; latency is the p95 (the export: the slowest)\n\n",
+		*kind, *clients, *runs, *duration)
+	fmt.Println("| read path | goal | latency (median of runs, min–max) | p50 | requests/s | errors |")
+	fmt.Println("|---|---|---|---|---|---|")
+	for pi, p := range paths {
+		var lat, p50, rate []float64
+		errs := 0
+		for run := range *runs {
+			if *profile != "" && run == 0 {
+				go srv.profile(*profile, fmt.Sprintf("reads-%s-%d", *kind, pi), int(duration.Seconds())-2)
+			}
+			r := load.Closed(ctx, p.clients, *duration, 0, get(p.who, p.path))
+			lat = append(lat, msOf(r.All.Quantile(p.quantile)))
+			p50 = append(p50, msOf(r.All.Quantile(0.5)))
+			rate = append(rate, r.Rate(""))
+			errs += r.All.Errors
+			if r.All.First != nil {
+				fmt.Fprintln(stderr, p.name, "error:", r.All.First)
+			}
+		}
+		fmt.Printf("| %s | %s | %s ms | %s ms | %s | %d |\n", p.name, p.goal, spread(lat, "%.1f"), spread(p50, "%.1f"), spread(rate, "%.1f"), errs)
+	}
+	end, _ := srv.proc.Read()
+	fmt.Printf("\nscenario 6, memory of the server holding the city: RSS after start %.0f MiB; after the read paths %.0f MiB, peak %.0f MiB (goal < 300 MiB); CPU %.0f s\n",
+		float64(started.RSS)/(1<<20), float64(end.RSS)/(1<<20), float64(end.PeakRSS)/(1<<20), (end.CPU - started.CPU).Seconds())
+	if info, err := os.Stat(db); err == nil {
+		fmt.Printf("store file: %.2f GiB\n", float64(info.Size())/(1<<30))
+	}
+	return nil
+}
