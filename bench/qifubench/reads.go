@@ -71,7 +71,9 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if len(list.Items) == 0 {
 		return fmt.Errorf("the showcase community has no appeals")
 	}
-	ids := list.Items
+	ids := append([]struct {
+		ID int64 `json:"id"`
+	}(nil), list.Items...) // list is decoded into again below
 	now := time.Now().In(calendar.Shanghai)
 	yearAgo := now.AddDate(-1, 0, 0).Format(time.DateOnly)
 	today := now.Format(time.DateOnly)

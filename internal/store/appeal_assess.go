@@ -37,6 +37,12 @@ func (s *Store) Assessment(ctx context.Context, actor access.Actor, q Assessment
 	if !q.To.After(q.From) {
 		return nil, fault.Fields{"to": {Zh: "结束日期须晚于开始日期", En: "the end must be after the start"}}.Err()
 	}
+	select {
+	case s.assessing <- struct{}{}:
+		defer func() { <-s.assessing }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	list, err := s.assessmentFacts(ctx, actor, q)
 	if err != nil {
 		return nil, err
@@ -81,9 +87,16 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 		return nil, nil
 	}
 	from, to := q.From.UnixMilli(), q.To.UnixMilli()
-	where += ` AND ((a.replied_at >= ? AND a.replied_at < ?) OR a.id IN (SELECT appeal_id FROM appeal_steps
-		WHERE (due_at >= ? AND due_at < ?) OR (started_at >= ? AND started_at < ?) OR (done_at >= ? AND done_at < ?)))`
-	args = append(args, from, to, from, to, from, to, from, to)
+	// An appeal has something in the period when its reply is in it, or
+	// one of its steps is due, started or done in it. Steps start after the
+	// appeal is created and are done by the time it closes, so an appeal
+	// closed before the period can only have a step due in it: for those,
+	// one look into the index of steps by appeal and deadline.
+	where += ` AND a.created_at < ? AND (
+		((a.closed_at = 0 OR a.closed_at >= ?) AND ((a.replied_at >= ? AND a.replied_at < ?) OR EXISTS (SELECT 1 FROM appeal_steps st
+			WHERE st.appeal_id = a.id AND ((st.due_at >= ? AND st.due_at < ?) OR (st.started_at >= ? AND st.started_at < ?) OR (st.done_at >= ? AND st.done_at < ?)))))
+		OR (a.closed_at > 0 AND a.closed_at < ? AND EXISTS (SELECT 1 FROM appeal_steps st WHERE st.appeal_id = a.id AND st.due_at >= ? AND st.due_at < ?)))`
+	args = append(args, to, from, from, to, from, to, from, to, from, to, from, from, to)
 	h := s.reader()
 	rows, err := h.query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
 		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count

@@ -61,6 +61,16 @@ type appealSelection struct {
 	stepArgs []any
 	order    string
 	empty    bool // the query can select nothing
+	byName   bool // the text filter reads the enterprise's name
+}
+
+// countFrom is what a count reads: the appeals alone, unless a filter
+// needs the enterprise (every appeal has one, so the join adds no rows).
+func (sel appealSelection) countFrom() string {
+	if sel.byName {
+		return appealFrom
+	}
+	return " FROM appeals a"
 }
 
 // selection compiles q for actor at now.
@@ -87,8 +97,11 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		if q.Queue == QueueInHand {
 			status = "'signed', 'checked_in'"
 		}
-		w = append(w, "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ? AND active = TRUE AND status IN ("+status+"))")
-		args = append(args, dept)
+		// The queue's dispatches are the department's own, so they are within
+		// its scope (every appeal ever dispatched to it): the queue's own
+		// condition replaces the scope's, which would make the store read
+		// all of those first.
+		w[0], args = "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ? AND active = TRUE AND status IN ("+status+"))", []any{dept}
 		stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
 		order = "next_due, a.id"
 	case QueueOverdue:
@@ -143,7 +156,8 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		w = append(w, "a.created_at < ?")
 		args = append(args, q.To.UnixMilli())
 	}
-	return appealSelection{where: strings.Join(w, " AND "), args: args, stepCond: stepCond, stepArgs: stepArgs, order: order}, nil
+	return appealSelection{where: strings.Join(w, " AND "), args: args, stepCond: stepCond, stepArgs: stepArgs, order: order,
+		byName: strings.TrimSpace(q.Text) != ""}, nil
 }
 
 // CountAppeals counts the appeals in the actor's scope that q selects.
@@ -153,7 +167,7 @@ func (s *Store) CountAppeals(ctx context.Context, actor access.Actor, q AppealQu
 		return 0, err
 	}
 	var total int
-	if err := scan(s.reader().row(ctx, "SELECT COUNT(*)"+appealFrom+" WHERE "+sel.where, sel.args...), &total); err != nil {
+	if err := scan(s.reader().row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+sel.where, sel.args...), &total); err != nil {
 		return 0, fmt.Errorf("count appeals: %w", err)
 	}
 	return total, nil
@@ -169,7 +183,7 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 	where, args := sel.where, sel.args
 	h := s.reader()
 	var total int
-	if err := scan(h.row(ctx, "SELECT COUNT(*)"+appealFrom+" WHERE "+where, args...), &total); err != nil {
+	if err := scan(h.row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count appeals: %w", err)
 	}
 	limit, offset := q.Page.bounds()

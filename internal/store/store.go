@@ -40,6 +40,10 @@ type Store struct {
 	// hashing bounds the password hashes computed at once: each takes 64 MiB
 	// (argon2id), so a burst of sign-ins must queue, not multiply memory.
 	hashing chan struct{}
+	// assessing bounds the assessments computed at once: each holds the
+	// facts of every appeal active in its period (tens of thousands, for a
+	// district's year) in memory.
+	assessing chan struct{}
 }
 
 // Options configure Open.
@@ -62,7 +66,8 @@ func IsPostgres(dsn string) bool {
 // Open connects to the database named by opts.DSN and checks that it keeps
 // qifu's durability promises. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger, hashing: make(chan struct{}, max(2, runtime.NumCPU()))}
+	s := &Store{now: opts.Now, log: opts.Logger, hashing: make(chan struct{}, max(2, runtime.NumCPU())),
+		assessing: make(chan struct{}, max(2, runtime.NumCPU()))}
 	if s.now == nil {
 		s.now = time.Now
 	}
