@@ -291,7 +291,7 @@ func (s *Store) RevealEnterprise(ctx context.Context, actor access.Actor, id int
 
 // place fills in the ancestry of e's grid, or reports the grid as unknown.
 func (h db) place(ctx context.Context, e *enterprise.Enterprise) error {
-	a, level, err := h.ancestry(ctx, e.GridCode)
+	a, level, err := h.gridAncestry(ctx, e.GridCode)
 	if fault.Is(err, fault.NotFound) || (err == nil && level != place.Grid) {
 		return fault.Fields{"grid_code": {Zh: "网格不存在", En: "no such grid"}}.Err()
 	}
@@ -300,6 +300,33 @@ func (h db) place(ctx context.Context, e *enterprise.Enterprise) error {
 	}
 	e.CommunityCode, e.StreetCode, e.DistrictCode, e.CityCode = a.Community, a.Street, a.District, a.City
 	return nil
+}
+
+// gridAncestry is ancestry, remembered for the rest of a transaction: an
+// import places a hundred thousand enterprises in a few hundred grids, and
+// the transaction changes no region.
+func (h db) gridAncestry(ctx context.Context, code string) (place.Ancestry, place.Level, error) {
+	if h.tx == nil {
+		return h.ancestry(ctx, code)
+	}
+	if p, ok := h.tx.places[code]; ok {
+		return p.a, p.level, p.err
+	}
+	a, level, err := h.ancestry(ctx, code)
+	if err == nil || fault.Is(err, fault.NotFound) {
+		if h.tx.places == nil {
+			h.tx.places = map[string]placed{}
+		}
+		h.tx.places[code] = placed{a, level, err}
+	}
+	return a, level, err
+}
+
+// placed is a remembered ancestry.
+type placed struct {
+	a     place.Ancestry
+	level place.Level
+	err   error
 }
 
 // CreateEnterprise registers an enterprise in a grid within the actor's scope.

@@ -132,8 +132,13 @@ func sqliteDSN(path, txlock string, readOnly bool) string {
 	path = uriPath.Replace(path)
 	q := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_txlock=" + txlock
+	// Page caches: the writer's holds a large import's pages without
+	// spilling them into the WAL before the commit; each reader's, the upper
+	// levels of the indexes of a city's appeals.
 	if readOnly {
-		q += "&_pragma=query_only(1)"
+		q += "&_pragma=query_only(1)&_pragma=cache_size(-8192)"
+	} else {
+		q += "&_pragma=cache_size(-65536)"
 	}
 	return "file:" + path + "?" + q
 }

@@ -22,6 +22,9 @@ type Tx struct {
 	// cancelled request must not interrupt a statement: SQLite would roll
 	// back the whole group.
 	grouped bool
+	// places remembers the ancestry of the grids the transaction placed
+	// records in (see gridAncestry).
+	places map[string]placed
 }
 
 // queryer is what a read needs: the read pool or a transaction.

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"qifu/bench/load"
+)
+
+// scaleoutCmd is scenario 7: appeal intake through 1, 2 and 3 qifu
+// instances on one PostgreSQL, the clients spread over them round-robin;
+// where the machine's CPU goes at each step.
+func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	clients := fs.Int("clients", 64, "concurrent clients")
+	duration := fs.Duration("duration", 15*time.Second, "length of each run")
+	runs := fs.Int("runs", 3, "runs for each number of instances")
+	fs.Parse(args)
+
+	e, err := newEnv("postgres")
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	db, err := e.db("scaleout")
+	if err != nil {
+		return err
+	}
+	var servers []*server
+	for i := range 3 {
+		flags := []string{}
+		if i == 0 {
+			flags = []string{"--demo", "--demo-appeals", "0"}
+		} else {
+			flags = []string{"--demo"} // the store is loaded: demo mode only lets the demo password in
+		}
+		s, err := e.start(ctx, db, flags...)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, s)
+	}
+	rs := raisers(*clients)
+
+	fmt.Printf("scenario 7, scale-out on PostgreSQL: appeal intake, %d clients spread round-robin over the instances, %d runs of %s, %d cores\n\n",
+		*clients, *runs, *duration, runtime.NumCPU())
+	fmt.Println("| instances | appeals/s | p50 | p99 | errors | CPU: qifu | CPU: PostgreSQL and the rest | CPU: load generator | machine busy |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	for n := 1; n <= 3; n++ {
+		signed := make([]*client, *clients)
+		for i, r := range rs {
+			if signed[i], err = signIn(servers[i%n].url, r.username); err != nil {
+				return err
+			}
+		}
+		op := func(ctx context.Context, i, seq int) (string, error) {
+			key := fmt.Sprintf("scale-%d-%d-%d-%d", n, time.Now().UnixNano(), i, seq)
+			code, err := signed[i].call(ctx, "POST", "/api/v1/appeals", intakeBody(rs[i].creditCode, i, seq), nil, "Idempotency-Key", key)
+			if err == nil && code != http.StatusCreated {
+				err = fmt.Errorf("status %d", code)
+			}
+			return "create", err
+		}
+		var rates, p50, p99, qifuCPU, restCPU, genCPU, busy []float64
+		errs := 0
+		for range *runs {
+			var before []load.Usage
+			for _, s := range servers[:n] {
+				u, _ := s.proc.Read()
+				before = append(before, u)
+			}
+			self0, _ := load.Proc{PID: os.Getpid()}.Read()
+			busy0, total0 := cpuTimes()
+			r := load.Closed(ctx, *clients, *duration, 0, op)
+			busy1, total1 := cpuTimes()
+			self1, _ := load.Proc{PID: os.Getpid()}.Read()
+			var q float64
+			for i, s := range servers[:n] {
+				u, _ := s.proc.Read()
+				q += (u.CPU - before[i].CPU).Seconds()
+			}
+			wall := r.Elapsed.Seconds()
+			machine := float64(busy1-busy0) / 100 // USER_HZ ticks → seconds
+			gen := (self1.CPU - self0.CPU).Seconds()
+			rates = append(rates, r.Rate(""))
+			p50 = append(p50, msOf(r.All.Quantile(0.5)))
+			p99 = append(p99, msOf(r.All.Quantile(0.99)))
+			qifuCPU = append(qifuCPU, 100*q/wall)
+			genCPU = append(genCPU, 100*gen/wall)
+			restCPU = append(restCPU, 100*(machine-q-gen)/wall)
+			busy = append(busy, 100*float64(busy1-busy0)/float64(max(total1-total0, 1)))
+			errs += r.All.Errors
+			fmt.Fprintf(stderr, "%d instances: %.0f/s\n%s", n, r.Rate(""), r)
+		}
+		fmt.Printf("| %d | %s | %s ms | %s ms | %d | %s %% | %s %% | %s %% | %s %% |\n", n, spread(rates, "%.0f"), spread(p50, "%.1f"),
+			spread(p99, "%.1f"), errs, spread(qifuCPU, "%.0f"), spread(restCPU, "%.0f"), spread(genCPU, "%.0f"), spread(busy, "%.0f"))
+	}
+	fmt.Println("\nCPU columns are percent of one core (200 % is the whole 2-core machine); machine busy is of all cores.")
+	return nil
+}
+
+// cpuTimes reads the machine's busy and total CPU ticks from /proc/stat.
+func cpuTimes() (busy, total int64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line := strings.SplitN(string(b), "\n", 2)[0]
+	for i, f := range strings.Fields(line)[1:] {
+		v, _ := strconv.ParseInt(f, 10, 64)
+		total += v
+		if i != 3 && i != 4 { // idle, iowait
+			busy += v
+		}
+	}
+	return busy, total
+}
