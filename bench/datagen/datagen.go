@@ -194,7 +194,6 @@ type gen struct {
 	maxAppeal, maxDispatch, maxStep, maxEvent int64
 	maxExtension                              int64
 	period                                    time.Duration // the template's span, by which each older copy moves back
-	userIDs                                   map[string]int64
 }
 
 // q rebinds ? placeholders for PostgreSQL.
@@ -283,9 +282,9 @@ func (g *gen) layoutBlock(ctx context.Context, b int) error {
 		if _, err := tx.ExecContext(ctx, insRegion, district.code, district.name, int(place.District), demo.CityCode, false); err != nil {
 			return err
 		}
-		for _, dep := range g.d.Departments {
+		for i, dep := range g.d.Departments { // the template's were numbered 1..n in this order
 			if _, err := tx.ExecContext(ctx, g.q(`INSERT INTO departments (id, code, name, name_en, region_code, phone) VALUES (?, ?, ?, ?, ?, ?)`),
-				dep.ID+int64(b/blocksPerDistrict)*g.depts, dep.Code+"_"+district.code, dep.Name, dep.NameEn, district.code, dep.Phone); err != nil {
+				int64(i+1)+int64(b/blocksPerDistrict)*g.depts, dep.Code+"_"+district.code, dep.Name, dep.NameEn, district.code, dep.Phone); err != nil {
 				return err
 			}
 		}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"net/http"
 	"os"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -34,11 +36,11 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	var servers []*server
 	for i := range 3 {
-		flags := []string{}
+		// The first loads the demo; on the loaded store, demo mode lets the
+		// others accept the demo password.
+		flags := []string{"--demo"}
 		if i == 0 {
-			flags = []string{"--demo", "--demo-appeals", "0"}
-		} else {
-			flags = []string{"--demo"} // the store is loaded: demo mode only lets the demo password in
+			flags = append(flags, "--demo-appeals", "0")
 		}
 		s, err := e.start(ctx, db, flags...)
 		if err != nil {
@@ -47,6 +49,7 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		servers = append(servers, s)
 	}
 	rs := raisers(*clients)
+	waits := map[int]map[string]int{1: {}, 2: {}, 3: {}}
 
 	fmt.Printf("scenario 7, scale-out on PostgreSQL: appeal intake, %d clients spread round-robin over the instances, %d runs of %s, %d cores\n\n",
 		*clients, *runs, *duration, runtime.NumCPU())
@@ -77,7 +80,9 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			}
 			self0, _ := load.Proc{PID: os.Getpid()}.Read()
 			busy0, total0 := cpuTimes()
+			stopWaits := sampleWaits(ctx, db, waits[n])
 			r := load.Closed(ctx, *clients, *duration, 0, op)
+			stopWaits()
 			busy1, total1 := cpuTimes()
 			self1, _ := load.Proc{PID: os.Getpid()}.Read()
 			var q float64
@@ -102,7 +107,66 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			spread(p99, "%.1f"), errs, spread(qifuCPU, "%.0f"), spread(restCPU, "%.0f"), spread(genCPU, "%.0f"), spread(busy, "%.0f"))
 	}
 	fmt.Println("\nCPU columns are percent of one core (200 % is the whole 2-core machine); machine busy is of all cores.")
+	fmt.Println("\nWhat PostgreSQL's backends serving qifu were doing, sampled every 50 ms (share of samples):")
+	fmt.Println("\n| instances | top wait events |\n|---|---|")
+	for n := 1; n <= 3; n++ {
+		fmt.Printf("| %d | %s |\n", n, topWaits(waits[n], 5))
+	}
 	return nil
+}
+
+// sampleWaits counts, every 50 ms until stopped, what the database's
+// active backends wait on (pg_stat_activity), into counts.
+func sampleWaits(ctx context.Context, dsn string, counts map[string]int) (stop func()) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer db.Close()
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			rows, err := db.QueryContext(ctx, `SELECT COALESCE(wait_event_type || ':' || wait_event, 'on CPU')
+				FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`)
+			if err != nil {
+				continue
+			}
+			for rows.Next() {
+				var w string
+				rows.Scan(&w)
+				counts[w]++
+			}
+			rows.Close()
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// topWaits formats the k most frequent wait events with their shares.
+func topWaits(counts map[string]int, k int) string {
+	type kv struct {
+		k string
+		n int
+	}
+	var all []kv
+	total := 0
+	for w, n := range counts {
+		all = append(all, kv{w, n})
+		total += n
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].n > all[j].n })
+	var out []string
+	for i := 0; i < len(all) && i < k; i++ {
+		out = append(out, fmt.Sprintf("%s %.0f %%", all[i].k, 100*float64(all[i].n)/float64(max(total, 1))))
+	}
+	return strings.Join(out, "; ")
 }
 
 // cpuTimes reads the machine's busy and total CPU ticks from /proc/stat.
