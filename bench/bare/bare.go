@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -59,27 +58,13 @@ func Open(dsn string, t Target) (*Server, error) {
 		db.SetMaxOpenConns(1)
 	} else {
 		db.SetMaxOpenConns(16)
-		n := 0
-		q = rebind(q, &n)
+		q = store.Rebind(dsn, q)
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return &Server{db: db, insert: q, t: t, prefix: fmt.Sprintf("BARE%d-", time.Now().UnixNano())}, nil
-}
-
-func rebind(q string, n *int) string {
-	var b strings.Builder
-	for _, c := range q {
-		if c == '?' {
-			*n++
-			fmt.Fprintf(&b, "$%d", *n)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // Close closes the database.

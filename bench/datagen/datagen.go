@@ -107,7 +107,7 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	defer db.Close()
-	g := &gen{db: db, pg: store.IsPostgres(opts.DSN), d: d, logf: logf}
+	g := &gen{db: db, dsn: opts.DSN, pg: store.IsPostgres(opts.DSN), d: d, logf: logf}
 	if err := g.readTemplate(ctx); err != nil {
 		return rep, err
 	}
@@ -185,6 +185,7 @@ func openBulk(dsn string) (*sql.DB, error) {
 // gen holds what the copies need to know of the template.
 type gen struct {
 	db   *sql.DB
+	dsn  string
 	pg   bool
 	d    demo.Dataset
 	logf func(string, ...any)
@@ -196,23 +197,8 @@ type gen struct {
 	period                                    time.Duration // the template's span, by which each older copy moves back
 }
 
-// q rebinds ? placeholders for PostgreSQL.
-func (g *gen) q(query string) string {
-	if !g.pg {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for _, c := range query {
-		if c == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+// q rebinds ? placeholders for the store.
+func (g *gen) q(query string) string { return store.Rebind(g.dsn, query) }
 
 func (g *gen) readTemplate(ctx context.Context) error {
 	for _, c := range []struct {

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -267,18 +268,10 @@ func (c *client) call(ctx context.Context, method, path string, in, out any, hea
 
 // median returns the median of xs (the lower middle for an even count).
 func median(xs []float64) float64 {
-	s := append([]float64(nil), xs...)
-	for i := range s {
-		for j := i + 1; j < len(s); j++ {
-			if s[j] < s[i] {
-				s[i], s[j] = s[j], s[i]
-			}
-		}
-	}
-	if len(s) == 0 {
+	if len(xs) == 0 {
 		return 0
 	}
-	return s[(len(s)-1)/2]
+	return slices.Sorted(slices.Values(xs))[(len(xs)-1)/2]
 }
 
 func minMax(xs []float64) (lo, hi float64) {

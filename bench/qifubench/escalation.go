@@ -96,7 +96,7 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	var secs []float64
 	for run := range *runs {
 		// Make the last `due` steps due (their warning) a minute ago.
-		if _, err := raw.ExecContext(ctx, rebindFor(driver, `UPDATE appeal_steps SET alert_at = ?, alert_level = 0 WHERE id > ?`),
+		if _, err := raw.ExecContext(ctx, store.Rebind(dsn, `UPDATE appeal_steps SET alert_at = ?, alert_level = 0 WHERE id > ?`),
 			now.Add(-time.Minute).UnixMilli(), maxStep-int64(*due)); err != nil {
 			return err
 		}
@@ -114,21 +114,4 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Printf("\nmedian %.2f s (goal < 5 s)\n", median(secs))
 	return nil
-}
-
-// rebindFor turns ? placeholders into $n for PostgreSQL.
-func rebindFor(driver, q string) string {
-	if driver != "pgx" {
-		return q
-	}
-	out, n := []byte{}, 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			out = append(out, fmt.Sprintf("$%d", n)...)
-			continue
-		}
-		out = append(out, q[i])
-	}
-	return string(out)
 }

@@ -97,6 +97,12 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 			WHERE st.appeal_id = a.id AND ((st.due_at >= ? AND st.due_at < ?) OR (st.started_at >= ? AND st.started_at < ?) OR (st.done_at >= ? AND st.done_at < ?)))))
 		OR (a.closed_at > 0 AND a.closed_at < ? AND EXISTS (SELECT 1 FROM appeal_steps st WHERE st.appeal_id = a.id AND st.due_at >= ? AND st.due_at < ?)))`
 	args = append(args, to, from, from, to, from, to, from, to, from, to, from, from, to)
+	return s.factsWhere(ctx, where, args, q.To)
+}
+
+// factsWhere loads the facts of the appeals a that where selects, with
+// their steps, as rates.Compute takes them; open steps are timed to end.
+func (s *Store) factsWhere(ctx context.Context, where string, args []any, end time.Time) ([]rates.Appeal, error) {
 	h := s.reader()
 	rows, err := h.query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
 		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count
@@ -134,7 +140,7 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 	const batch = 500
 	for i := 0; i < len(order); i += batch {
 		ids := order[i:min(i+batch, len(order))]
-		if err := h.assessmentSteps(ctx, cal, q.To, ids, byID); err != nil {
+		if err := h.assessmentSteps(ctx, cal, end, ids, byID); err != nil {
 			return nil, err
 		}
 	}

@@ -106,42 +106,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 
 // everyAppealFacts reads every appeal and its steps as the assessment does.
 func (s *Store) everyAppealFacts(ctx context.Context, end time.Time) ([]rates.Appeal, error) {
-	h := s.reader()
-	rows, err := h.query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
-		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count FROM appeals a ORDER BY a.id`)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]*rates.Appeal{}
-	var order []int64
-	for rows.Next() {
-		var a rates.Appeal
-		var created, replied int64
-		var redo int
-		if err := rows.Scan(&a.ID, &created, &a.Grid, &a.Community, &a.Street, &a.District, &a.LeadDepartment,
-			&a.Result, &replied, &a.Rating, &redo); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		a.Received, a.Replied, a.Redone = time.UnixMilli(created), msTime(replied), redo > 0
-		byID[a.ID] = &a
-		order = append(order, a.ID)
-	}
-	rows.Close()
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := 0; i < len(order); i += 500 {
-		if err := h.assessmentSteps(ctx, cal, end, order[i:min(i+500, len(order))], byID); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]rates.Appeal, 0, len(order))
-	for _, id := range order {
-		out = append(out, *byID[id])
-	}
-	return out, nil
+	return s.factsWhere(ctx, "1 = 1", nil, end)
 }
 
 func userID(t *testing.T, s *Store, username string) int64 {

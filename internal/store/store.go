@@ -148,6 +148,16 @@ func sqliteDSN(path, txlock string, readOnly bool) string {
 // the same durability settings (the benchmarks' bare limit).
 func SQLiteWriterDSN(path string) string { return sqliteDSN(path, "immediate", false) }
 
+// Rebind turns the ? placeholders of query into the placeholders of the
+// store at dsn ($1, $2, … for PostgreSQL), for programs beside qifu that
+// write their own SQL (the benchmarks).
+func Rebind(dsn, query string) string {
+	if IsPostgres(dsn) {
+		return postgresDialect.rebind(query)
+	}
+	return query
+}
+
 // uriPath escapes what would end or alter the path of a file: URI.
 var uriPath = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
 
