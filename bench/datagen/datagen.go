@@ -107,7 +107,7 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	defer db.Close()
-	g := &gen{db: db, dsn: opts.DSN, pg: store.IsPostgres(opts.DSN), d: d, logf: logf}
+	g := &gen{db: db, dsn: opts.DSN, d: d, logf: logf}
 	if err := g.readTemplate(ctx); err != nil {
 		return rep, err
 	}
@@ -186,7 +186,6 @@ func openBulk(dsn string) (*sql.DB, error) {
 type gen struct {
 	db   *sql.DB
 	dsn  string
-	pg   bool
 	d    demo.Dataset
 	logf func(string, ...any)
 
@@ -305,11 +304,7 @@ func (g *gen) layoutBlock(ctx context.Context, b int) error {
 		if !ok {
 			return fmt.Errorf("no check character for %s", stem)
 		}
-		name := e.Name
-		if suffix != "" || b > 0 {
-			name = fmt.Sprintf("%s（%d）", e.Name, b)
-		}
-		args = append(args, int64(i+1)+int64(b)*g.ents, stem+string(c), false, name, e.LegalRep, e.Contact, e.Phone, e.Address,
+		args = append(args, int64(i+1)+int64(b)*g.ents, stem+string(c), false, fmt.Sprintf("%s（%d）", e.Name, b), e.LegalRep, e.Contact, e.Phone, e.Address,
 			blockCode(e.GridCode, b), blockCode(e.CommunityCode, b), blockCode(e.StreetCode, b), district.code, e.CityCode,
 			e.Industry, e.Employees, e.Revenue, string(e.Size), e.ForeignTrade, string(e.KeyLevel), e.PartyBranch,
 			strings.Join(e.Tags, ","), now, now)
@@ -413,7 +408,7 @@ func (g *gen) copyHistory(ctx context.Context, c, b, shift int) (int64, error) {
 // finish moves PostgreSQL's identity sequences past the IDs given
 // explicitly, so that qifu's own inserts go on from there.
 func (g *gen) finish(ctx context.Context) error {
-	if !g.pg {
+	if !store.IsPostgres(g.dsn) {
 		return nil
 	}
 	for _, table := range []string{"enterprises", "departments", "appeals", "appeal_dispatches", "appeal_steps", "appeal_events", "appeal_extensions"} {

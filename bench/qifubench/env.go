@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 
 	"qifu/bench/load"
 	"qifu/internal/pgtest"
+	"qifu/internal/store"
 )
 
 // env is one benchmark run's working folder, qifu binary and store server.
@@ -288,3 +290,11 @@ func minMax(xs []float64) (lo, hi float64) {
 
 // stderr is where progress goes; the tables go to standard output.
 var stderr = os.Stderr
+
+// openRaw opens a plain connection pool on a store, behind qifu's back.
+func openRaw(dsn string) (*sql.DB, error) {
+	if store.IsPostgres(dsn) {
+		return sql.Open("pgx", dsn)
+	}
+	return sql.Open("sqlite", dsn)
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -36,11 +35,7 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if _, err := datagen.Generate(ctx, datagen.Options{DSN: dsn, Blocks: 1, Appeals: 0}); err != nil {
 		return err
 	}
-	driver := "sqlite"
-	if store.IsPostgres(dsn) {
-		driver = "pgx"
-	}
-	raw, err := sql.Open(driver, dsn)
+	raw, err := openRaw(dsn)
 	if err != nil {
 		return err
 	}
@@ -64,7 +59,7 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if err := raw.QueryRowContext(ctx, "SELECT MAX(id) FROM appeal_steps").Scan(&maxStep); err != nil {
 		return err
 	}
-	if driver == "sqlite" {
+	if !store.IsPostgres(dsn) {
 		rows, err := raw.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT id, appeal_id, step, COALESCE(department_id, 0), due_at, alert_level
 			FROM appeal_steps WHERE done_at = 0 AND paused_at = 0 AND alert_at <= ? ORDER BY alert_at LIMIT ?`, now.UnixMilli(), 500)
 		if err != nil {

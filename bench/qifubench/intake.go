@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"net"
@@ -16,7 +15,6 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/demo"
-	"qifu/internal/store"
 )
 
 // raiser is a demo user who may raise appeals and an enterprise in its scope.
@@ -26,8 +24,8 @@ type raiser struct {
 }
 
 // raisers returns n demo users who may raise appeals, each with an
-// enterprise of its own grid or community: the grid workers first, then
-// the community staff, then the enterprise user.
+// enterprise of its own grid or community, in the demo's order; with more
+// clients than such users, users sign in more than once.
 func raisers(n int) []raiser {
 	d := demo.Generate(1)
 	var out []raiser
@@ -42,8 +40,8 @@ func raisers(n int) []raiser {
 			}
 		}
 	}
-	for len(out) < n { // more clients than users: users sign in more than once
-		out = append(out, out[len(out)%max(len(out), 1)])
+	for i := 0; len(out) < n; i++ {
+		out = append(out, out[i])
 	}
 	return out[:n]
 }
@@ -180,11 +178,7 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 // bareTarget reads the first enterprise of the demo and the id of the user
 // "grid" from the store, for the bare limit's rows.
 func bareTarget(ctx context.Context, dsn string) (bare.Target, error) {
-	driver, name := "sqlite", dsn
-	if store.IsPostgres(dsn) {
-		driver = "pgx"
-	}
-	db, err := sql.Open(driver, name)
+	db, err := openRaw(dsn)
 	if err != nil {
 		return bare.Target{}, err
 	}

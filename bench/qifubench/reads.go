@@ -59,11 +59,12 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		}
 	}
 	// Appeals to open: the newest of the showcase community's.
+	type appealRef struct {
+		ID int64 `json:"id"`
+	}
 	var list struct {
-		Items []struct {
-			ID int64 `json:"id"`
-		} `json:"items"`
-		Total int `json:"total"`
+		Items []appealRef `json:"items"`
+		Total int         `json:"total"`
 	}
 	if _, err := users["community"].call(ctx, "GET", "/api/v1/appeals?size=200", nil, &list); err != nil {
 		return err
@@ -71,9 +72,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if len(list.Items) == 0 {
 		return fmt.Errorf("the showcase community has no appeals")
 	}
-	ids := append([]struct {
-		ID int64 `json:"id"`
-	}(nil), list.Items...) // list is decoded into again below
+	ids := append([]appealRef(nil), list.Items...) // list is decoded into again below
 	now := time.Now().In(calendar.Shanghai)
 	yearAgo := now.AddDate(-1, 0, 0).Format(time.DateOnly)
 	today := now.Format(time.DateOnly)

@@ -15,8 +15,8 @@ type Tx struct {
 	d  dialect
 	s  *Store
 	// unprepared are the statements the transaction ran that the write
-	// connection has not prepared yet (SQLite): they are prepared once the
-	// transaction has ended, when the connection is free again.
+	// connection has not prepared yet (SQLite): the group commit prepares
+	// them once the group has ended, when the connection is free again.
 	unprepared []string
 	// grouped: the transaction runs in a group commit (SQLite), where a
 	// cancelled request must not interrupt a statement: SQLite would roll
@@ -124,11 +124,6 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
 	t := &Tx{tx: sqlTx, d: s.d, s: s}
-	defer func() {
-		for _, q := range t.unprepared {
-			s.writeStmts.prepare(context.WithoutCancel(ctx), q)
-		}
-	}()
 	if err := fn(t); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			s.log.Error("rollback", "err", rbErr)
