@@ -10,7 +10,7 @@ func chain(n int) []Entry {
 	var list []Entry
 	prev := ""
 	for i := 1; i <= n; i++ {
-		e := Entry{ID: int64(i), At: time.UnixMilli(int64(1e12 + i)), ActorID: 7, ActorName: "张三",
+		e := Entry{ID: int64(i), Chain: 2, Pos: int64(i), At: time.UnixMilli(int64(1e12 + i)), ActorID: 7, ActorName: "张三",
 			Role: "admin", Action: "user.update", Target: "user/3", Result: OK, ClientAddr: "127.0.0.1",
 			Detail: `{"field":"role"}`, PrevHash: prev}
 		e.Hash = Sum(e)
@@ -32,11 +32,12 @@ func TestVerify(t *testing.T) {
 		{"removed entry", func(l []Entry) []Entry { return append(l[:1], l[2:]...) }, 2},
 		{"rehashed entry", func(l []Entry) []Entry { l[1].Result = Denied; l[1].Hash = Sum(l[1]); return l }, 3},
 		{"swapped entries", func(l []Entry) []Entry { l[3], l[4] = l[4], l[3]; return l }, 4},
+		{"moved to another chain", func(l []Entry) []Entry { l[4].Chain = 3; return l }, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			list := tt.tamper(chain(6))
-			var v Verifier
+			v := NewVerifier(2, 0, "")
 			var got int64
 			for _, e := range list {
 				if err := v.Check(e); err != nil {
@@ -44,7 +45,7 @@ func TestVerify(t *testing.T) {
 					if !errors.As(err, &b) {
 						t.Fatalf("error %v is not a Break", err)
 					}
-					got = b.ID
+					got = b.Pos
 					break
 				}
 			}
@@ -57,7 +58,7 @@ func TestVerify(t *testing.T) {
 
 func TestHead(t *testing.T) {
 	list := chain(3)
-	var v Verifier
+	v := NewVerifier(2, 0, "")
 	for _, e := range list {
 		if err := v.Check(e); err != nil {
 			t.Fatal(err)
@@ -66,7 +67,36 @@ func TestHead(t *testing.T) {
 	if err := v.Head(3, list[2].Hash); err != nil {
 		t.Errorf("intact head: %v", err)
 	}
-	if err := v.Head(4, "x"); err == nil {
-		t.Error("truncated chain (head says 4) passed")
+	for _, bad := range []struct {
+		seq  int64
+		hash string
+		at   int64
+	}{
+		{4, list[2].Hash, 4}, // the last entry removed
+		{2, list[1].Hash, 3}, // an entry beyond the head
+		{3, "x", 3},          // the head's hash differs
+	} {
+		var b Break
+		if err := v.Head(bad.seq, bad.hash); !errors.As(err, &b) || b.Pos != bad.at || b.Chain != 2 {
+			t.Errorf("head %d %q: %v, want a break at entry %d of chain 2", bad.seq, bad.hash, err, bad.at)
+		}
+	}
+}
+
+// TestAnchor checks a chain verified from an anchor a purge left.
+func TestAnchor(t *testing.T) {
+	list := chain(5)
+	v := NewVerifier(2, 2, list[1].Hash)
+	for _, e := range list[2:] {
+		if err := v.Check(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.Head(5, list[4].Hash); err != nil || v.Checked != 3 {
+		t.Errorf("from the anchor: %d checked, %v", v.Checked, err)
+	}
+	w := NewVerifier(2, 2, "not the anchor's hash")
+	if err := w.Check(list[2]); err == nil {
+		t.Error("an entry chained to another anchor passed")
 	}
 }

@@ -528,6 +528,13 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	if err != nil {
 		return a, false, err
 	}
+	now := s.now()
+	var number string
+	if s.d.numbersApart {
+		if number, err = s.takeNumber(ctx, now); err != nil {
+			return a, false, err
+		}
+	}
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		h := tx.db()
 		var e enterprise.Enterprise
@@ -547,10 +554,10 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 		if !access.Allows(actor, access.AppealCreate, t) {
 			return fault.Fields{"credit_code": {Zh: "未找到该信用代码的企业", En: "no enterprise has this credit code"}}.Err()
 		}
-		now := s.now()
-		number, err := tx.nextNumber(ctx, now)
-		if err != nil {
-			return err
+		if !s.d.numbersApart {
+			if number, err = tx.takeNumber(ctx, now); err != nil {
+				return err
+			}
 		}
 		a = appeal.Appeal{Number: number, Channel: in.Channel, Type: in.Type, Category: in.Category, StandardCode: in.StandardCode,
 			Title: in.Title, Content: in.Content, Urgency: in.Urgency, EnterpriseID: e.ID, CreditCode: in.CreditCode,
@@ -620,11 +627,28 @@ func (s *Store) replay(ctx context.Context, actor access.Actor, key, hash string
 // numberZone is the zone appeal numbers are dated in.
 var numberZone = calendar.Shanghai
 
-// nextNumber returns the next readable appeal number of the day, e.g. "SQ20261130-0001".
-func (t *Tx) nextNumber(ctx context.Context, now time.Time) (string, error) {
+// Appeal numbers are readable and dated, e.g. "SQ20261130-0001": the day's
+// counter row gives them. Taken in the creating transaction, that row would
+// be locked until its commit, and every creation of the day would wait for
+// the one before it; so on PostgreSQL the number is taken in a statement of
+// its own, before the transaction (dialect.numbersApart). A creation that
+// then fails leaves a gap in the day's numbers; none is given twice. SQLite
+// has one writer, and takes it in the transaction: no gaps.
+
+// takeNumber takes the next appeal number of the day in a statement of its own.
+func (s *Store) takeNumber(ctx context.Context, now time.Time) (string, error) {
+	return nextNumber(ctx, db{q: s.write, d: s.d}, now)
+}
+
+// takeNumber takes the next appeal number of the day in the transaction.
+func (t *Tx) takeNumber(ctx context.Context, now time.Time) (string, error) {
+	return nextNumber(ctx, t.db(), now)
+}
+
+func nextNumber(ctx context.Context, h db, now time.Time) (string, error) {
 	day := now.In(numberZone).Format("20060102")
 	var n int
-	if err := scan(t.db().row(ctx, `INSERT INTO appeal_counters (day, n) VALUES (?, 1)
+	if err := scan(h.row(ctx, `INSERT INTO appeal_counters (day, n) VALUES (?, 1)
 		ON CONFLICT (day) DO UPDATE SET n = appeal_counters.n + 1 RETURNING n`, day), &n); err != nil {
 		return "", fmt.Errorf("appeal number: %w", err)
 	}

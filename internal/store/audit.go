@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,14 +13,9 @@ import (
 	"qifu/internal/fault"
 )
 
-// record appends an entry to the audit chain inside the transaction. The
-// UPDATE of the head row serializes appends across instances on PostgreSQL.
+// record adds an entry to the transaction's audit entries, written to the
+// log when the transaction's work is done (see flushAudit).
 func (t *Tx) record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
-	var seq int64
-	var prev string
-	if err := scan(t.db().row(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"), &seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
 	d := "{}"
 	if detail != nil {
 		b, err := json.Marshal(detail)
@@ -28,20 +24,68 @@ func (t *Tx) record(ctx context.Context, actor access.Actor, action, target, res
 		}
 		d = string(b)
 	}
-	e := audit.Entry{ID: seq, At: time.UnixMilli(t.s.now().UnixMilli()), ActorID: actor.UserID, ActorName: actor.Name,
-		Role: string(actor.Role), Action: action, Target: target, Result: result, ClientAddr: actor.Addr,
-		Detail: d, PrevHash: prev}
-	e.Hash = audit.Sum(e)
-	if _, err := t.db().exec(ctx, `INSERT INTO audit_log
-		(id, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.At.UnixMilli(), e.ActorID, e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail,
-		e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit append: %w", err)
+	t.audits = append(t.audits, audit.Entry{At: time.UnixMilli(t.s.now().UnixMilli()), ActorID: actor.UserID,
+		ActorName: actor.Name, Role: string(actor.Role), Action: action, Target: target, Result: result,
+		ClientAddr: actor.Addr, Detail: d})
+	return nil
+}
+
+// auditRows bounds the entries of one INSERT.
+const auditRows = 100
+
+// flushAudit appends the transaction's audit entries to one of the chains,
+// as the transaction's last statements: the chain's head row is locked from
+// here to the commit. On PostgreSQL the transaction takes a head no other
+// holds (SKIP LOCKED), and waits for one only when all sixteen are taken;
+// SQLite has one writer, and any head will do.
+func (t *Tx) flushAudit(ctx context.Context) error {
+	if len(t.audits) == 0 {
+		return nil
 	}
-	if _, err := t.db().exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash); err != nil {
+	n := int64(len(t.audits))
+	h := t.db()
+	var chain int
+	var seq int64
+	var prev string
+	err := scan(h.row(ctx, `UPDATE audit_head SET seq = seq + ?
+		WHERE id = (SELECT id FROM audit_head ORDER BY random() LIMIT 1`+t.d.skipLocked+`)
+		RETURNING id, seq, hash`, n), &chain, &seq, &prev)
+	if fault.Is(err, fault.NotFound) && t.d.skipLocked != "" { // every head taken: wait for one
+		err = scan(h.row(ctx, `UPDATE audit_head SET seq = seq + ?
+			WHERE id = (SELECT id FROM audit_head ORDER BY random() LIMIT 1) RETURNING id, seq, hash`, n), &chain, &seq, &prev)
+	}
+	if err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
+	for i := range t.audits {
+		e := &t.audits[i]
+		e.Chain, e.Pos, e.PrevHash = chain, seq-n+1+int64(i), prev
+		e.Hash = audit.Sum(*e)
+		prev = e.Hash
+	}
+	for rest := t.audits; len(rest) > 0; {
+		batch := rest[:min(len(rest), auditRows)]
+		rest = rest[len(batch):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO audit_log
+			(chain, pos, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash) VALUES `)
+		args := make([]any, 0, 13*len(batch))
+		for i, e := range batch {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, e.Chain, e.Pos, e.At.UnixMilli(), e.ActorID, e.ActorName, e.Role, e.Action, e.Target,
+				e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash)
+		}
+		if _, err := h.exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+	}
+	if _, err := h.exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = ?", prev, chain); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	t.audits = t.audits[:0]
 	return nil
 }
 
@@ -60,12 +104,12 @@ type AuditQuery struct {
 	Page      Page
 }
 
-const auditColumns = "id, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash"
+const auditColumns = "id, chain, pos, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash"
 
 func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry
 	var at int64
-	err := sc.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Role, &e.Action, &e.Target, &e.Result, &e.ClientAddr,
+	err := sc.Scan(&e.ID, &e.Chain, &e.Pos, &at, &e.ActorID, &e.ActorName, &e.Role, &e.Action, &e.Target, &e.Result, &e.ClientAddr,
 		&e.Detail, &e.PrevHash, &e.Hash)
 	e.At = time.UnixMilli(at)
 	return e, err
@@ -120,40 +164,87 @@ func (s *Store) AuditLog(ctx context.Context, actor access.Actor, q AuditQuery) 
 	return list, total, rows.Err()
 }
 
-// VerifyAudit walks the chain from its anchor (its first entry, or the last
-// one a purge removed) and reports the first break, if any, and the number
-// of entries checked.
+// VerifyAudit walks every chain from its anchor (its first entry, or the
+// last one a purge removed) to its head, in one snapshot of the store, and
+// reports the first break, if any, and the number of entries checked. An
+// entry of no chain, or beyond its chain's head, is a break too.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
-	r := s.reader()
-	var seq, anchor int64
-	var head, anchorHash string
-	if err := scan(r.row(ctx, "SELECT seq, hash, anchor_id, anchor_hash FROM audit_head WHERE id = 1"),
-		&seq, &head, &anchor, &anchorHash); err != nil {
-		return 0, fmt.Errorf("audit head: %w", err)
-	}
-	rows, err := r.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE id <= ? ORDER BY id", seq)
-	if err != nil {
-		return 0, fmt.Errorf("read audit: %w", err)
-	}
-	defer rows.Close()
-	var v audit.Verifier
-	v.StartAfter(anchor, anchorHash)
-	for rows.Next() {
-		e, err := scanAudit(rows)
+	var checked int64
+	err := s.snapshot(ctx, func(r db) error {
+		heads := map[int]auditHead{}
+		rows, err := r.query(ctx, "SELECT id, seq, hash, anchor_id, anchor_hash FROM audit_head")
 		if err != nil {
-			return v.Checked, fmt.Errorf("scan audit: %w", err)
+			return fmt.Errorf("audit heads: %w", err)
 		}
-		if err := v.Check(e); err != nil {
-			return v.Checked, err
+		for rows.Next() {
+			var h auditHead
+			if err := rows.Scan(&h.chain, &h.seq, &h.hash, &h.anchor, &h.anchorHash); err != nil {
+				rows.Close()
+				return fmt.Errorf("audit heads: %w", err)
+			}
+			heads[h.chain] = h
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return v.Checked, err
-	}
-	if v.Checked == 0 && seq == 0 && head == "" {
-		return 0, nil // nothing recorded yet (audit.Verifier.Head misreads an empty chain)
-	}
-	return v.Checked, v.Head(seq, head)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("audit heads: %w", err)
+		}
+		rows, err = r.query(ctx, "SELECT "+auditColumns+" FROM audit_log ORDER BY chain, pos")
+		if err != nil {
+			return fmt.Errorf("read audit: %w", err)
+		}
+		defer rows.Close()
+		var v *audit.Verifier
+		var head auditHead
+		done := func() error { // the chain walked so far ends at its head
+			if v == nil {
+				return nil
+			}
+			checked += v.Checked
+			delete(heads, head.chain)
+			return v.Head(head.seq, head.hash)
+		}
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return fmt.Errorf("scan audit: %w", err)
+			}
+			if v == nil || e.Chain != head.chain {
+				if err := done(); err != nil {
+					return err
+				}
+				var ok bool
+				if head, ok = heads[e.Chain]; !ok {
+					return audit.Break{Chain: e.Chain, Pos: e.Pos, Reason: "an entry of no chain"}
+				}
+				v = audit.NewVerifier(head.chain, head.anchor, head.anchorHash)
+			}
+			if err := v.Check(e); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := done(); err != nil {
+			return err
+		}
+		for _, h := range heads { // chains with no entry left
+			if err := audit.NewVerifier(h.chain, h.anchor, h.anchorHash).Head(h.seq, h.hash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return checked, err
+}
+
+// auditHead is the head of one audit chain.
+type auditHead struct {
+	chain      int
+	seq        int64 // the position of the chain's last entry
+	hash       string
+	anchor     int64 // the position of the last entry a purge removed
+	anchorHash string
 }
 
 // ErrRetention refuses a purge that would remove entries younger than audit.MinRetention.
@@ -164,58 +255,77 @@ var ErrRetention = fault.New(fault.Invalid, "retention", "审计日志至少保�
 const purgeBatch = 5000
 
 // PurgeAudit removes the audit entries recorded before the given time, as a
-// prefix of the chain: it stops at the first entry recorded at or after
-// before, so an entry of that age or younger is never removed, whatever the
-// order of the clocks of several instances. Each batch moves the head's
-// anchor to the last entry it removed, in the same transaction, so the
-// chain verifies from there; the purge itself is audited. A cut-off later
-// than audit.MinRetention ago is refused.
+// prefix of each chain: a chain's purge stops at its first entry recorded at
+// or after before, so an entry of that age or younger is never removed,
+// whatever the order of the clocks of several instances. Each batch moves the
+// chain's anchor to the last entry it removed, in the same transaction, so
+// the chain verifies from there; the purge itself is audited. A cut-off
+// later than audit.MinRetention ago is refused.
 func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int64, error) {
 	if before.After(s.now().Add(-audit.MinRetention)) {
 		return 0, ErrRetention
 	}
-	var cut int64 // the first entry kept
-	err := scan(s.reader().row(ctx, `SELECT COALESCE(MIN(id), (SELECT seq + 1 FROM audit_head WHERE id = 1))
-		FROM audit_log WHERE at >= ?`, before.UnixMilli()), &cut)
+	// The first entry kept in each chain.
+	rows, err := s.reader().query(ctx, `SELECT h.id, COALESCE(MIN(l.pos), h.seq + 1)
+		FROM audit_head h LEFT JOIN audit_log l ON l.chain = h.id AND l.at >= ?
+		GROUP BY h.id, h.seq ORDER BY h.id`, before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("audit purge: %w", err)
 	}
+	cuts := map[int]int64{}
+	for rows.Next() {
+		var chain int
+		var cut int64
+		if err := rows.Scan(&chain, &cut); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("audit purge: %w", err)
+		}
+		cuts[chain] = cut
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("audit purge: %w", err)
+	}
 	var removed int64
-	for {
-		var n int64
-		err := s.WithTx(ctx, func(tx *Tx) error {
-			var anchor int64
-			if err := scan(tx.db().row(ctx, "SELECT anchor_id FROM audit_head WHERE id = 1"), &anchor); err != nil {
+	through := map[string]int64{}
+	for chain, cut := range cuts {
+		for {
+			var n, last int64
+			err := s.WithTx(ctx, func(tx *Tx) error {
+				var anchor int64
+				if err := scan(tx.db().row(ctx, "SELECT anchor_id FROM audit_head WHERE id = ?", chain), &anchor); err != nil {
+					return err
+				}
+				last = min(anchor+purgeBatch, cut-1)
+				if last <= anchor {
+					return nil
+				}
+				var hash string
+				if err := scan(tx.db().row(ctx, "SELECT hash FROM audit_log WHERE chain = ? AND pos = ?", chain, last), &hash); err != nil {
+					return fmt.Errorf("audit chain %d, entry %d: %w", chain, last, err)
+				}
+				res, err := tx.db().exec(ctx, "DELETE FROM audit_log WHERE chain = ? AND pos > ? AND pos <= ?", chain, anchor, last)
+				if err != nil {
+					return err
+				}
+				if n, err = res.RowsAffected(); err != nil {
+					return err
+				}
+				_, err = tx.db().exec(ctx, "UPDATE audit_head SET anchor_id = ?, anchor_hash = ? WHERE id = ?", last, hash, chain)
 				return err
-			}
-			last := min(anchor+purgeBatch, cut-1)
-			if last <= anchor {
-				return nil
-			}
-			var hash string
-			if err := scan(tx.db().row(ctx, "SELECT hash FROM audit_log WHERE id = ?", last), &hash); err != nil {
-				return fmt.Errorf("audit entry %d: %w", last, err)
-			}
-			res, err := tx.db().exec(ctx, "DELETE FROM audit_log WHERE id > ? AND id <= ?", anchor, last)
+			})
 			if err != nil {
-				return err
+				return removed, fmt.Errorf("audit purge: %w", err)
 			}
-			if n, err = res.RowsAffected(); err != nil {
-				return err
+			if n == 0 {
+				break
 			}
-			_, err = tx.db().exec(ctx, "UPDATE audit_head SET anchor_id = ?, anchor_hash = ? WHERE id = 1", last, hash)
-			return err
-		})
-		if err != nil {
-			return removed, fmt.Errorf("audit purge: %w", err)
+			removed += n
+			through[strconv.Itoa(chain)] = last
 		}
-		if n == 0 {
-			break
-		}
-		removed += n
 	}
 	err = s.Record(ctx, access.System("audit purge"), "audit.purge", "audit", audit.OK,
-		map[string]any{"before": before.UnixMilli(), "removed": removed, "through": cut - 1})
+		map[string]any{"before": before.UnixMilli(), "removed": removed, "through": through})
 	return removed, err
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -124,38 +125,48 @@ func TestAudit(t *testing.T) {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
-			wantBreak := func(id int64) {
+			wantBreak := func(chain int, pos int64) {
 				t.Helper()
 				_, err := s.VerifyAudit(ctx)
 				var b audit.Break
-				if !errors.As(err, &b) || b.ID != id {
-					t.Fatalf("VerifyAudit after tampering = %v; want a break at entry %d", err, id)
+				if !errors.As(err, &b) || b.Chain != chain || b.Pos != pos {
+					t.Fatalf("VerifyAudit after tampering = %v; want a break at entry %d of chain %d", err, pos, chain)
 				}
 			}
 			var detail, actor string
 			if err := db.QueryRowContext(ctx, "SELECT detail, actor_name FROM audit_log WHERE id = 3").Scan(&detail, &actor); err != nil {
 				t.Fatal(err)
 			}
+			c2, p2 := auditPlace(t, db, 2)
+			c3, p3 := auditPlace(t, db, 3)
+			c5, p5 := auditPlace(t, db, 5)
+			cn, pn := auditPlace(t, db, n) // the last entry, and the last of its chain
 			tests := []struct {
 				name            string
 				tamper, restore string
+				chain           int
 				at              int64
 			}{
 				{"detail changed", `UPDATE audit_log SET detail = '{"tampered":true}' WHERE id = 3`,
-					fmt.Sprintf("UPDATE audit_log SET detail = '%s' WHERE id = 3", detail), 3},
+					fmt.Sprintf("UPDATE audit_log SET detail = '%s' WHERE id = 3", detail), c3, p3},
 				{"actor changed", "UPDATE audit_log SET actor_name = 'someone else' WHERE id = 3",
-					fmt.Sprintf("UPDATE audit_log SET actor_name = '%s' WHERE id = 3", actor), 3},
-				{"time changed", "UPDATE audit_log SET at = at + 1 WHERE id = 2", "UPDATE audit_log SET at = at - 1 WHERE id = 2", 2},
-				{"renumbered", fmt.Sprintf("UPDATE audit_log SET id = %d WHERE id = 5", 1<<40),
-					fmt.Sprintf("UPDATE audit_log SET id = 5 WHERE id = %d", int64(1)<<40), 5},
+					fmt.Sprintf("UPDATE audit_log SET actor_name = '%s' WHERE id = 3", actor), c3, p3},
+				{"time changed", "UPDATE audit_log SET at = at + 1 WHERE id = 2", "UPDATE audit_log SET at = at - 1 WHERE id = 2", c2, p2},
+				{"renumbered", fmt.Sprintf("UPDATE audit_log SET pos = pos + %d WHERE id = 5", 1<<40),
+					fmt.Sprintf("UPDATE audit_log SET pos = pos - %d WHERE id = 5", int64(1)<<40), c5, p5},
+				{"moved to another chain", fmt.Sprintf("UPDATE audit_log SET chain = 99 WHERE id = %d", n),
+					fmt.Sprintf("UPDATE audit_log SET chain = %d WHERE id = %d", cn, n), cn, pn},
 				{"last entry changed", fmt.Sprintf("UPDATE audit_log SET result = 'denied' WHERE id = %d", n),
-					fmt.Sprintf("UPDATE audit_log SET result = 'ok' WHERE id = %d", n), n},
-				{"head moved back", "UPDATE audit_head SET seq = seq - 1", "UPDATE audit_head SET seq = seq + 1", n - 1},
+					fmt.Sprintf("UPDATE audit_log SET result = 'ok' WHERE id = %d", n), cn, pn},
+				{"head moved back", fmt.Sprintf("UPDATE audit_head SET seq = seq - 1 WHERE id = %d", cn),
+					fmt.Sprintf("UPDATE audit_head SET seq = seq + 1 WHERE id = %d", cn), cn, pn},
+				{"head moved on", fmt.Sprintf("UPDATE audit_head SET seq = seq + 1 WHERE id = %d", cn),
+					fmt.Sprintf("UPDATE audit_head SET seq = seq - 1 WHERE id = %d", cn), cn, pn + 1},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					exec(tt.tamper)
-					wantBreak(tt.at)
+					wantBreak(tt.chain, tt.at)
 					exec(tt.restore)
 					if m, err := s.VerifyAudit(ctx); err != nil || m != n {
 						t.Fatalf("VerifyAudit after restoring = %d, %v; want %d, nil", m, err, n)
@@ -164,7 +175,7 @@ func TestAudit(t *testing.T) {
 			}
 			t.Run("last entry removed", func(t *testing.T) {
 				exec(fmt.Sprintf("DELETE FROM audit_log WHERE id = %d", n))
-				wantBreak(n)
+				wantBreak(cn, pn)
 			})
 		})
 	})
@@ -250,26 +261,52 @@ func TestAuditPurge(t *testing.T) {
 			t.Errorf("second purge: %d, %v", removed, err)
 		}
 
-		// Removing the first entry kept, or changing a byte, is found.
+		// Changing a byte, or removing the first entry kept, is found.
 		db := s.raw(t)
 		var first int64
 		if err := db.QueryRow("SELECT MIN(id) FROM audit_log").Scan(&first); err != nil {
+			t.Fatal(err)
+		}
+		var detail string
+		if err := db.QueryRow("SELECT detail FROM audit_log WHERE id = $1", first+3).Scan(&detail); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Exec("UPDATE audit_log SET detail = $1 WHERE id = $2", `{"x":1}`, first+3); err != nil {
 			t.Fatal(err)
 		}
 		var b audit.Break
-		if _, err := s.VerifyAudit(ctx); !errors.As(err, &b) || b.ID != first+3 {
-			t.Errorf("verify after a changed entry: %v, want a break at %d", err, first+3)
+		if c, p := auditPlace(t, db, first+3); !breaksAt(s, c, p, &b) {
+			t.Errorf("verify after a changed entry: %v, want a break at entry %d of chain %d", b, p, c)
 		}
-		if _, err := db.Exec("DELETE FROM audit_log WHERE id <= $1", first+3); err != nil {
+		if _, err := db.Exec("UPDATE audit_log SET detail = $1 WHERE id = $2", detail, first+3); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.VerifyAudit(ctx); !errors.As(err, &b) || b.ID != first {
-			t.Errorf("verify after removing kept entries: %v, want a break at %d", err, first)
+		c, p := auditPlace(t, db, first) // the first entry kept in its chain
+		if _, err := db.Exec("DELETE FROM audit_log WHERE id = $1", first); err != nil {
+			t.Fatal(err)
+		}
+		if !breaksAt(s, c, p, &b) {
+			t.Errorf("verify after removing a kept entry: %v, want a break at entry %d of chain %d", b, p, c)
 		}
 	})
+}
+
+// auditPlace returns the chain and position of the audit entry with the given id.
+func auditPlace(t *testing.T, db *sql.DB, id int64) (int, int64) {
+	t.Helper()
+	var chain int
+	var pos int64
+	if err := db.QueryRow("SELECT chain, pos FROM audit_log WHERE id = $1", id).Scan(&chain, &pos); err != nil {
+		t.Fatalf("audit entry %d: %v", id, err)
+	}
+	return chain, pos
+}
+
+// breaksAt reports whether verifying the audit log finds its first break at
+// entry pos of chain; b receives the break found.
+func breaksAt(s *testStore, chain int, pos int64, b *audit.Break) bool {
+	_, err := s.VerifyAudit(context.Background())
+	return errors.As(err, b) && b.Chain == chain && b.Pos == pos
 }
 
 // TestHugePage asks every list for a page far past its end, so far that

@@ -25,11 +25,17 @@ type dialect struct {
 	name string
 	// dollar is true when placeholders are $1, $2, …
 	dollar bool
+	// skipLocked ends a subquery choosing a row to lock so that it passes
+	// over rows other transactions hold (PostgreSQL); SQLite has one writer.
+	skipLocked string
+	// numbersApart: appeal numbers are taken outside the creating
+	// transaction (see takeNumber).
+	numbersApart bool
 }
 
 var (
 	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", dollar: true}
+	postgresDialect = dialect{name: "postgres", dollar: true, skipLocked: " FOR UPDATE SKIP LOCKED", numbersApart: true}
 )
 
 // minSQLite is the oldest SQLite library qifu runs on: 3.51.3.

@@ -33,7 +33,7 @@ func (s *Store) Gauges(ctx context.Context) (Gauges, error) {
 		{"sessions", "SELECT COUNT(*) FROM sessions WHERE expires_at > ? AND last_seen + idle_ms > ?", []any{now, now}},
 		{"grids", "SELECT COUNT(*) FROM regions WHERE level = 5", nil},
 		{"grids_without_worker", "SELECT COUNT(*) FROM regions WHERE level = 5 AND worker_id IS NULL", nil},
-		{"audit_entries", "SELECT seq FROM audit_head WHERE id = 1", nil},
+		{"audit_entries", "SELECT COALESCE(SUM(seq - anchor_id), 0) FROM audit_head", nil},
 	} {
 		var n int64
 		if err := scan(s.reader().row(ctx, q.sql, q.args...), &n); err != nil {

@@ -122,7 +122,7 @@ func (c *committer) commit(group []*groupTx) {
 			return
 		}
 		t := &Tx{tx: sqlTx, d: s.d, s: s, grouped: true}
-		outcome[i] = g.fn(t)
+		outcome[i] = t.run(g.ctx, g.fn)
 		unprepared = append(unprepared, t.unprepared...)
 		if outcome[i] != nil {
 			// A failed statement may have ended the whole transaction (SQLite

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"qifu/internal/audit"
 	"qifu/internal/fault"
 )
 
@@ -25,6 +26,16 @@ type Tx struct {
 	// places remembers the ancestry of the grids the transaction placed
 	// records in (see gridAncestry).
 	places map[string]placed
+	// audits are the audit entries recorded, written at the end (flushAudit).
+	audits []audit.Entry
+}
+
+// run runs fn in the transaction, then writes its audit entries.
+func (t *Tx) run(ctx context.Context, fn func(*Tx) error) error {
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.flushAudit(ctx)
 }
 
 // queryer is what a read needs: the read pool or a transaction.
@@ -124,7 +135,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
 	t := &Tx{tx: sqlTx, d: s.d, s: s}
-	if err := fn(t); err != nil {
+	if err := t.run(ctx, fn); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			s.log.Error("rollback", "err", rbErr)
 		}
@@ -134,6 +145,21 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
 	return nil
+}
+
+// snapshot runs fn on one consistent view of the store: a read-only
+// repeatable-read transaction on PostgreSQL, a read transaction on SQLite.
+func (s *Store) snapshot(ctx context.Context, fn func(db) error) error {
+	var opts *sql.TxOptions
+	if s.d == postgresDialect {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := s.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin snapshot: %w", translate(err))
+	}
+	defer tx.Rollback()
+	return fn(db{q: tx, d: s.d})
 }
 
 // scanErr maps a scan error: no rows is fault.ErrNotFound.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -14,6 +15,8 @@ import (
 // auditJSON is an audit entry in the API.
 type auditJSON struct {
 	ID         int64     `json:"id"`
+	Chain      int       `json:"chain"`
+	Pos        int64     `json:"pos"`
 	At         time.Time `json:"at"`
 	ActorID    int64     `json:"actor_id"`
 	ActorName  string    `json:"actor_name"`
@@ -23,6 +26,7 @@ type auditJSON struct {
 	Result     string    `json:"result"`
 	ClientAddr string    `json:"client_addr"`
 	Detail     string    `json:"detail"`
+	PrevHash   string    `json:"prev_hash"`
 	Hash       string    `json:"hash"`
 }
 
@@ -47,8 +51,8 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := listJSON[auditJSON]{Items: []auditJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
 	for _, e := range list {
-		out.Items = append(out.Items, auditJSON{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName,
-			Role: e.Role, Action: e.Action, Target: e.Target, Result: e.Result, ClientAddr: e.ClientAddr, Detail: e.Detail, Hash: e.Hash})
+		out.Items = append(out.Items, auditJSON{ID: e.ID, Chain: e.Chain, Pos: e.Pos, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName,
+			Role: e.Role, Action: e.Action, Target: e.Target, Result: e.Result, ClientAddr: e.ClientAddr, Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -60,8 +64,10 @@ func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) error {
 		return access.ErrForbidden
 	}
 	n, err := s.store.VerifyAudit(r.Context())
-	if b, ok := err.(audit.Break); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n, "break": b.ID, "reason": b.Reason})
+	var b audit.Break
+	if errors.As(err, &b) {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n,
+			"break": map[string]any{"chain": b.Chain, "entry": b.Pos}, "reason": b.Reason})
 		return nil
 	}
 	if err != nil {
@@ -102,7 +108,8 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("verify") == "1" {
 		p.Checked = true
 		n, err := s.store.VerifyAudit(r.Context())
-		if b, ok := err.(audit.Break); ok {
+		var b audit.Break
+		if errors.As(err, &b) {
 			p.Broken, p.Verify = true, sprintf(translate(lang, "audit.broken"), b.Error())
 		} else if err != nil {
 			return err
@@ -136,11 +143,11 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		if !started {
 			w.Write([]byte("\xef\xbb\xbf"))
-			cw.Write([]string{"id", "at", "actor_id", "actor_name", "role", "action", "target", "result", "client_addr", "detail", "prev_hash", "hash"})
+			cw.Write([]string{"id", "chain", "pos", "at", "actor_id", "actor_name", "role", "action", "target", "result", "client_addr", "detail", "prev_hash", "hash"})
 			started = true
 		}
 		for _, e := range list {
-			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
+			cw.Write([]string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Chain), strconv.FormatInt(e.Pos, 10), e.At.In(shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
 				e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash})
 		}
 		if len(list) < store.MaxPageSize {
