@@ -37,8 +37,10 @@ type env struct {
 
 // pgConf is the PostgreSQL configuration of the benchmarks: the defaults
 // (fsync, synchronous_commit and full_page_writes on), with memory sized for
-// a 24 GiB machine rather than for tests.
+// a 24 GiB machine rather than for tests, and pg_stat_statements to say
+// which statements the server's time goes to.
 const pgConf = `
+shared_preload_libraries = 'pg_stat_statements'
 shared_buffers = 1GB
 effective_cache_size = 8GB
 work_mem = 32MB

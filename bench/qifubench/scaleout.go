@@ -55,7 +55,12 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		*clients, *runs, *duration, runtime.NumCPU())
 	fmt.Println("| instances | appeals/s | p50 | p99 | errors | CPU: qifu | CPU: PostgreSQL and the rest | CPU: load generator | machine busy |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	var statements string
 	for n := 1; n <= 3; n++ {
+		if n == 1 {
+			resetStatements(ctx, db)
+		}
+		created := 0
 		signed := make([]*client, *clients)
 		for i, r := range rs {
 			if signed[i], err = signIn(servers[i%n].url, r.username); err != nil {
@@ -101,7 +106,11 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			restCPU = append(restCPU, 100*(machine-q-gen)/wall)
 			busy = append(busy, 100*float64(busy1-busy0)/float64(max(total1-total0, 1)))
 			errs += r.All.Errors
+			created += r.All.N()
 			fmt.Fprintf(stderr, "%d instances: %.0f/s\n%s", n, r.Rate(""), r)
+		}
+		if n == 1 {
+			statements = topStatements(ctx, db, created, 12)
 		}
 		fmt.Printf("| %d | %s | %s ms | %s ms | %d | %s %% | %s %% | %s %% | %s %% |\n", n, spread(rates, "%.0f"), spread(p50, "%.1f"),
 			spread(p99, "%.1f"), errs, spread(qifuCPU, "%.0f"), spread(restCPU, "%.0f"), spread(genCPU, "%.0f"), spread(busy, "%.0f"))
@@ -112,11 +121,62 @@ func scaleoutCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	for n := 1; n <= 3; n++ {
 		fmt.Printf("| %d | %s |\n", n, topWaits(waits[n], 5))
 	}
+	fmt.Println("\nWhere PostgreSQL's time went with one instance (pg_stat_statements), per appeal created:")
+	fmt.Println(statements)
 	return nil
 }
 
+// resetStatements clears pg_stat_statements.
+func resetStatements(ctx context.Context, dsn string) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+	db.ExecContext(ctx, "SELECT pg_stat_statements_reset()")
+}
+
+// topStatements formats the k statements of the database that took the
+// most execution time since the reset, with their calls and time per unit
+// of work (per of them done).
+func topStatements(ctx context.Context, dsn string, per, k int) string {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err.Error()
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 70), calls, total_exec_time,
+			SUM(total_exec_time) OVER (), SUM(calls) OVER ()
+		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		ORDER BY total_exec_time DESC`)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	b.WriteString("\n| statement | calls per unit | ms per unit | share of execution time |\n|---|---|---|---|\n")
+	u := float64(max(per, 1))
+	var totalMS, totalCalls float64
+	for i := 0; rows.Next(); i++ {
+		var q string
+		var calls int64
+		var ms, sumMS, sumCalls float64
+		if err := rows.Scan(&q, &calls, &ms, &sumMS, &sumCalls); err != nil {
+			return err.Error()
+		}
+		totalMS, totalCalls = sumMS, sumCalls
+		if i < k {
+			fmt.Fprintf(&b, "| `%s` | %.2f | %.3f | %.0f %% |\n", strings.ReplaceAll(q, "|", "\\|"), float64(calls)/u, ms/u, 100*ms/max(sumMS, 1e-9))
+		}
+	}
+	fmt.Fprintf(&b, "| all statements | %.1f | %.3f | 100 %% |\n", totalCalls/u, totalMS/u)
+	return b.String()
+}
+
 // sampleWaits counts, every 50 ms until stopped, what the database's
-// active backends wait on (pg_stat_activity), into counts.
+// active backends wait on (pg_stat_activity), into counts; a wait for a
+// lock is counted with the first words of the statement waiting.
 func sampleWaits(ctx context.Context, dsn string, counts map[string]int) (stop func()) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -133,7 +193,9 @@ func sampleWaits(ctx context.Context, dsn string, counts map[string]int) (stop f
 				return
 			case <-time.After(50 * time.Millisecond):
 			}
+			// A lock wait is named with the statement that waits.
 			rows, err := db.QueryContext(ctx, `SELECT COALESCE(wait_event_type || ':' || wait_event, 'on CPU')
+					|| CASE WHEN wait_event_type = 'Lock' THEN ' (' || left(regexp_replace(query, '\s+', ' ', 'g'), 32) || '…)' ELSE '' END
 				FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`)
 			if err != nil {
 				continue

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"qifu/internal/access"
@@ -627,28 +628,70 @@ func (s *Store) replay(ctx context.Context, actor access.Actor, key, hash string
 // numberZone is the zone appeal numbers are dated in.
 var numberZone = calendar.Shanghai
 
-// Appeal numbers are readable and dated, e.g. "SQ20261130-0001": the day's
-// counter row gives them. Taken in the creating transaction, that row would
-// be locked until its commit, and every creation of the day would wait for
-// the one before it; so on PostgreSQL the number is taken in a statement of
-// its own, before the transaction (dialect.numbersApart). A creation that
-// then fails leaves a gap in the day's numbers; none is given twice. SQLite
-// has one writer, and takes it in the transaction: no gaps.
+// Appeal numbers are readable and dated, e.g. "SQ20261130-0001". SQLite has
+// one writer and counts each day's numbers in a row of appeal_counters, in
+// the creating transaction: no gaps. On PostgreSQL that row would be locked
+// until the creating transaction's commit, and every creation of the day
+// would wait for the one before it (dialect.numbersApart). There a number
+// is a value of the sequence appeal_numbers less the day's base (the value
+// before the day's first number, in appeal_number_bases), taken before the
+// creating transaction: nobody waits, none is given twice, and a creation
+// that fails leaves a gap.
 
-// takeNumber takes the next appeal number of the day in a statement of its own.
+// takeNumber takes the next appeal number of the day from the sequence (PostgreSQL).
 func (s *Store) takeNumber(ctx context.Context, now time.Time) (string, error) {
-	return nextNumber(ctx, db{q: s.write, d: s.d}, now)
+	day := now.In(numberZone).Format("20060102")
+	h := db{q: s.write, d: s.d}
+	for range 3 {
+		var v int64
+		if err := scan(h.row(ctx, "SELECT nextval('appeal_numbers')"), &v); err != nil {
+			return "", fmt.Errorf("appeal number: %w", err)
+		}
+		base, err := s.numberBase(ctx, h, day, v-1)
+		if err != nil {
+			return "", err
+		}
+		if v > base {
+			return fmt.Sprintf("SQ%s-%04d", day, v-base), nil
+		}
+		// Taken before another instance set the day's base, just after
+		// midnight: this value is below the day's numbers; take another.
+	}
+	return "", fmt.Errorf("appeal number: no value above the base of %s", day)
 }
 
-// takeNumber takes the next appeal number of the day in the transaction.
+// numberBases remembers the bases of the days met (PostgreSQL).
+type numberBases struct {
+	mu   sync.Mutex
+	base map[string]int64
+}
+
+// numberBase returns the day's base, setting it to candidate if the day has
+// none yet. A day's base is set once, for every instance, and committed
+// before any number uses it.
+func (s *Store) numberBase(ctx context.Context, h db, day string, candidate int64) (int64, error) {
+	s.bases.mu.Lock()
+	defer s.bases.mu.Unlock()
+	if b, ok := s.bases.base[day]; ok {
+		return b, nil
+	}
+	var b int64
+	if err := scan(h.row(ctx, `INSERT INTO appeal_number_bases (day, base) VALUES (?, ?)
+		ON CONFLICT (day) DO UPDATE SET base = appeal_number_bases.base RETURNING base`, day, candidate), &b); err != nil {
+		return 0, fmt.Errorf("appeal number base: %w", err)
+	}
+	if s.bases.base == nil || len(s.bases.base) > 7 {
+		s.bases.base = map[string]int64{}
+	}
+	s.bases.base[day] = b
+	return b, nil
+}
+
+// takeNumber takes the next appeal number of the day from the day's counter (SQLite).
 func (t *Tx) takeNumber(ctx context.Context, now time.Time) (string, error) {
-	return nextNumber(ctx, t.db(), now)
-}
-
-func nextNumber(ctx context.Context, h db, now time.Time) (string, error) {
 	day := now.In(numberZone).Format("20060102")
 	var n int
-	if err := scan(h.row(ctx, `INSERT INTO appeal_counters (day, n) VALUES (?, 1)
+	if err := scan(t.db().row(ctx, `INSERT INTO appeal_counters (day, n) VALUES (?, 1)
 		ON CONFLICT (day) DO UPDATE SET n = appeal_counters.n + 1 RETURNING n`, day), &n); err != nil {
 		return "", fmt.Errorf("appeal number: %w", err)
 	}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/store"
 )
@@ -459,5 +461,79 @@ func TestAlertsExactlyOnce(t *testing.T) {
 		if len(notices) != n {
 			t.Errorf("district leader has %d notices, want %d", len(notices), n)
 		}
+	})
+}
+
+// TestAppealNumbers creates appeals at once on two instances of one store:
+// every number is dated by the clock in Shanghai and given once; a new day
+// starts again at 0001; on SQLite a day's numbers have no gaps.
+func TestAppealNumbers(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		other := openStore(t, s.dsn, s.clock)
+		// Just before midnight in Shanghai, so that the next day is a minute away.
+		now := s.clock.Now().In(calendar.Shanghai)
+		s.clock.Advance(time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 0, 0, calendar.Shanghai).Sub(now))
+		create := func(n int) []string {
+			var mu sync.Mutex
+			var numbers []string
+			var wg sync.WaitGroup
+			for i := range n {
+				st := s.Store
+				if i%2 == 1 {
+					st = other.Store
+				}
+				wg.Go(func() {
+					a, _, err := st.CreateAppeal(ctx, s.actor(t, "enterprise"), appealInput(), "")
+					if err != nil {
+						t.Errorf("create: %v", err)
+						return
+					}
+					mu.Lock()
+					numbers = append(numbers, a.Number)
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			return numbers
+		}
+		check := func(numbers []string, day string, from int) {
+			t.Helper()
+			seen := map[int]bool{}
+			for _, number := range numbers {
+				rest, ok := strings.CutPrefix(number, "SQ"+day+"-")
+				n, err := strconv.Atoi(rest)
+				if !ok || err != nil || len(rest) < 4 || n < 1 {
+					t.Errorf("number %q: want SQ%s-NNNN", number, day)
+					continue
+				}
+				if seen[n] {
+					t.Errorf("number %s given twice", number)
+				}
+				seen[n] = true
+			}
+			if store.IsPostgres(s.dsn) {
+				return
+			}
+			for n := from; n < from+len(numbers); n++ {
+				if !seen[n] {
+					t.Errorf("SQLite: number %d of %s missing among %d", n, day, len(numbers))
+				}
+			}
+		}
+		day := s.clock.Now().In(calendar.Shanghai).Format("20060102")
+		check(create(40), day, 1)
+
+		s.clock.Advance(2 * time.Minute)
+		next := s.clock.Now().In(calendar.Shanghai).Format("20060102")
+		if next == day {
+			t.Fatalf("the clock did not reach the next day: %s", next)
+		}
+		first := create(1)
+		if want := "SQ" + next + "-0001"; len(first) != 1 || first[0] != want {
+			t.Errorf("the next day's first number: %v, want %s", first, want)
+		}
+		check(create(30), next, 2)
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,6 +195,23 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 			return fmt.Errorf("read audit: %w", err)
 		}
 		defer rows.Close()
+		// Chains are checked in order; one without entries is checked
+		// against its head when the walk passes it.
+		order := make([]int, 0, len(heads))
+		for c := range heads {
+			order = append(order, c)
+		}
+		slices.Sort(order)
+		emptyBefore := func(chain int) error {
+			for len(order) > 0 && order[0] < chain {
+				h := heads[order[0]]
+				order = order[1:]
+				if err := audit.NewVerifier(h.chain, h.anchor, h.anchorHash).Head(h.seq, h.hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		var v *audit.Verifier
 		var head auditHead
 		done := func() error { // the chain walked so far ends at its head
@@ -200,7 +219,6 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 				return nil
 			}
 			checked += v.Checked
-			delete(heads, head.chain)
 			return v.Head(head.seq, head.hash)
 		}
 		for rows.Next() {
@@ -212,10 +230,14 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 				if err := done(); err != nil {
 					return err
 				}
+				if err := emptyBefore(e.Chain); err != nil {
+					return err
+				}
 				var ok bool
 				if head, ok = heads[e.Chain]; !ok {
 					return audit.Break{Chain: e.Chain, Pos: e.Pos, Reason: "an entry of no chain"}
 				}
+				order = order[1:] // e.Chain's
 				v = audit.NewVerifier(head.chain, head.anchor, head.anchorHash)
 			}
 			if err := v.Check(e); err != nil {
@@ -228,12 +250,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		if err := done(); err != nil {
 			return err
 		}
-		for _, h := range heads { // chains with no entry left
-			if err := audit.NewVerifier(h.chain, h.anchor, h.anchorHash).Head(h.seq, h.hash); err != nil {
-				return err
-			}
-		}
-		return nil
+		return emptyBefore(math.MaxInt)
 	})
 	return checked, err
 }

@@ -44,6 +44,8 @@ type Store struct {
 	// facts of every appeal active in its period (tens of thousands, for a
 	// district's year) in memory.
 	assessing chan struct{}
+	// bases are the days' bases of appeal numbers (PostgreSQL; see takeNumber).
+	bases numberBases
 }
 
 // Options configure Open.

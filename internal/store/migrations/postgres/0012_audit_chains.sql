@@ -1,4 +1,4 @@
--- The audit log becomes sixteen chains written side by side, each with a
+-- The audit log becomes sixty-four chains written side by side, each with a
 -- head of its own, so that concurrent transactions (of one instance or of
 -- several) do not all wait for the one head row. An entry keeps its place in
 -- its chain (pos, what its hash covers); id is only the order entries were
@@ -13,5 +13,5 @@ CREATE UNIQUE INDEX audit_log_chain_pos ON audit_log (chain, pos);
 SELECT setval(pg_get_serial_sequence('audit_log', 'id'), COALESCE((SELECT MAX(id) FROM audit_log), 0) + 1, false);
 
 ALTER TABLE audit_head DROP CONSTRAINT audit_head_id_check;
-ALTER TABLE audit_head ADD CONSTRAINT audit_head_id_check CHECK (id BETWEEN 1 AND 16);
-INSERT INTO audit_head (id, seq, hash) SELECT g, 0, '' FROM generate_series(2, 16) AS g;
+ALTER TABLE audit_head ADD CONSTRAINT audit_head_id_check CHECK (id BETWEEN 1 AND 64);
+INSERT INTO audit_head (id, seq, hash) SELECT g, 0, '' FROM generate_series(2, 64) AS g;
