@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -190,6 +191,13 @@ func (h db) assessmentSteps(ctx context.Context, cal *calendar.Calendar, end tim
 	return rows.Err()
 }
 
+// dayMS is a day in milliseconds; shanghaiOffsetMS is Shanghai's offset
+// from UTC (calendar.Shanghai: UTC+8 all year).
+const (
+	dayMS            = 24 * 60 * 60 * 1000
+	shanghaiOffsetMS = 8 * 60 * 60 * 1000
+)
+
 // OverviewQuery selects a leader's overview.
 type OverviewQuery struct {
 	Region   string
@@ -237,34 +245,35 @@ func (s *Store) Overview(ctx context.Context, actor access.Actor, q OverviewQuer
 			top[c.Code] = c
 		}
 	}
-	rows, err := h.query(ctx, "SELECT a.created_at, a.category, a.state FROM appeals a WHERE "+where+
-		" AND a.created_at >= ? AND a.created_at < ?", append(args, q.From.UnixMilli(), q.To.UnixMilli())...)
+	// The database counts by day, category and state; days are Shanghai's,
+	// numbered from the epoch (China keeps UTC+8 all year).
+	rows, err := h.query(ctx, "SELECT (a.created_at + "+strconv.Itoa(shanghaiOffsetMS)+") / "+strconv.Itoa(dayMS)+
+		", a.category, a.state, COUNT(*) FROM appeals a WHERE "+where+
+		" AND a.created_at >= ? AND a.created_at < ? GROUP BY 1, 2, 3", append(args, q.From.UnixMilli(), q.To.UnixMilli())...)
 	if err != nil {
 		return o, fmt.Errorf("overview: %w", err)
 	}
 	days, byCat, byState := map[string]int{}, map[string]int{}, map[string]int{}
 	for rows.Next() {
-		var at int64
+		var day int64
 		var cat, state string
-		if err := rows.Scan(&at, &cat, &state); err != nil {
+		var n int
+		if err := rows.Scan(&day, &cat, &state, &n); err != nil {
 			rows.Close()
 			return o, err
 		}
-		o.Received++
-		days[time.UnixMilli(at).In(calendar.Shanghai).Format(time.DateOnly)]++
-		for i := range cat {
-			if cat[i] == '.' {
-				cat = cat[:i]
-				break
-			}
+		o.Received += n
+		days[time.Unix(day*86400, 0).UTC().Format(time.DateOnly)] += n
+		if top, _, ok := strings.Cut(cat, "."); ok {
+			cat = top
 		}
-		byCat[cat]++
-		byState[state]++
+		byCat[cat] += n
+		byState[state] += n
 		switch appeal.State(state) {
 		case appeal.Closed, appeal.Merged:
-			o.Closed++
+			o.Closed += n
 		default:
-			o.Open++
+			o.Open += n
 		}
 	}
 	rows.Close()

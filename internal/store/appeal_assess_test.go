@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"qifu/internal/appeal"
+	"qifu/internal/calendar"
 	"qifu/internal/rates"
 	"qifu/internal/store"
 )
@@ -99,6 +100,49 @@ func TestAssessment(t *testing.T) {
 		}
 		if sum != o.Received {
 			t.Errorf("days add up to %d, received %d", sum, o.Received)
+		}
+	})
+}
+
+// TestOverviewDays raises appeals early in the morning and late at night in
+// Shanghai, when the UTC date differs: each day's bar of the overview is the
+// appeals listed as received that day in Shanghai.
+func TestOverviewDays(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		from := s.clock.Now()
+		for _, at := range []string{"2026-03-03 07:30", "2026-03-03 23:30", "2026-03-04 00:10", "2026-03-05 12:00"} {
+			tm, err := time.ParseInLocation("2006-01-02 15:04", at, calendar.Shanghai)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.clock.Advance(tm.Sub(s.clock.Now()))
+			s.raise(t, "enterprise", "")
+		}
+		to := s.clock.Now().Add(time.Minute)
+		a := s.actor(t, "street_leader")
+		o, err := s.Overview(ctx, a, store.OverviewQuery{From: from, To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"2026-03-03": 2, "2026-03-04": 1, "2026-03-05": 1}
+		for _, d := range o.ByDay {
+			lo, _ := time.ParseInLocation(time.DateOnly, d.Key, calendar.Shanghai)
+			hi := lo.AddDate(0, 0, 1)
+			if lo.Before(from) {
+				lo = from
+			}
+			n, err := s.CountAppeals(ctx, a, store.AppealQuery{From: lo, To: hi})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != d.N {
+				t.Errorf("%s: overview %d, list %d", d.Key, d.N, n)
+			}
+			if w, ok := want[d.Key]; ok && d.N < w {
+				t.Errorf("%s: overview %d, want at least the %d raised", d.Key, d.N, w)
+			}
 		}
 	})
 }
