@@ -29,15 +29,35 @@ type AssessmentQuery struct {
 // a period, from the appeals' step clocks and replies. Department staff see
 // their own department's row only.
 func (s *Store) Assessment(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, error) {
+	rows, _, err := s.AssessmentAsOf(ctx, actor, q)
+	return rows, err
+}
+
+// AssessmentAsOf is Assessment with the time the figures were computed at:
+// with Options.AssessmentTTL set, figures computed less than that long ago
+// for the same scope and query are answered again (see assess_cache.go).
+func (s *Store) AssessmentAsOf(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, time.Time, error) {
 	if !access.May(actor.Role, access.AppealAssess) {
-		return nil, access.ErrForbidden
+		return nil, time.Time{}, access.ErrForbidden
 	}
+	now := s.now()
 	if q.To.IsZero() {
-		q.To = s.now()
+		q.To = now
 	}
 	if !q.To.After(q.From) {
-		return nil, fault.Fields{"to": {Zh: "结束日期须晚于开始日期", En: "the end must be after the start"}}.Err()
+		return nil, time.Time{}, fault.Fields{"to": {Zh: "结束日期须晚于开始日期", En: "the end must be after the start"}}.Err()
 	}
+	if s.assessTTL <= 0 {
+		rows, err := s.assess(ctx, actor, q)
+		return rows, now, err
+	}
+	// Computed for whoever asks meanwhile: one who gives up does not stop it.
+	shared := func() ([]rates.Row, error) { return s.assess(context.WithoutCancel(ctx), actor, q) }
+	return s.assessments.get(ctx, assessKey(actor, q), now, s.assessTTL, shared)
+}
+
+// assess computes an assessment, at most len(s.assessing) at once.
+func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, error) {
 	select {
 	case s.assessing <- struct{}{}:
 		defer func() { <-s.assessing }()

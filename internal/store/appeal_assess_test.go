@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,6 +144,81 @@ func TestOverviewDays(t *testing.T) {
 			}
 			if w, ok := want[d.Key]; ok && d.N < w {
 				t.Errorf("%s: overview %d, want at least the %d raised", d.Key, d.N, w)
+			}
+		}
+	})
+}
+
+// TestAssessmentCache checks the figures kept for Options.AssessmentTTL:
+// answered again within it, with the time they were computed at; computed
+// anew after it; kept apart for each scope, so that no department sees
+// another's row; and computed once for concurrent requests.
+func TestAssessmentCache(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		c := &clock{now: start}
+		s := openStoreWith(t, dsn, c, store.Options{AssessmentTTL: time.Minute})
+		if err := s.LoadDemo(ctx, dataset); err != nil {
+			t.Fatal(err)
+		}
+		q := store.AssessmentQuery{Dimension: rates.Community, From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
+		leader := s.actor(t, "street_leader")
+		due := func(rows []rates.Row) int {
+			n := 0
+			for _, r := range rows {
+				n += r.ResponseDue
+			}
+			return n
+		}
+		r1, at1, err := s.AssessmentAsOf(ctx, leader, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.raise(t, "enterprise", "") // its accept step comes due in the period
+		c.Advance(30 * time.Second)
+		r2, at2, err := s.AssessmentAsOf(ctx, leader, q)
+		if err != nil || !at2.Equal(at1) || due(r2) != due(r1) {
+			t.Errorf("within the TTL: %d due as of %s, %v; want the kept %d as of %s", due(r2), at2, err, due(r1), at1)
+		}
+		c.Advance(31 * time.Second)
+		r3, at3, err := s.AssessmentAsOf(ctx, leader, q)
+		if err != nil || !at3.Equal(c.Now()) || due(r3) != due(r1)+1 {
+			t.Errorf("after the TTL: %d due as of %s, %v; want %d as of %s", due(r3), at3, err, due(r1)+1, c.Now())
+		}
+
+		// Each department sees its own row, whoever asked first.
+		dept := s.deptIDs(t)
+		dq := store.AssessmentQuery{Dimension: rates.Department, From: start.AddDate(-1, 0, 0), To: start.AddDate(0, 0, 30)}
+		for _, who := range []string{"dept_tax", "dept_market", "dept_tax"} {
+			rows, err := s.Assessment(ctx, s.actor(t, who), dq)
+			own := strconv.FormatInt(dept[strings.TrimPrefix(who, "dept_")], 10)
+			for _, r := range rows {
+				if r.Key != own {
+					t.Errorf("%s sees the row of department %s", who, r.Key)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// Concurrent requests share one computation.
+		c.Advance(time.Minute)
+		var wg sync.WaitGroup
+		ats := make([]time.Time, 8)
+		for i := range ats {
+			wg.Go(func() {
+				var err error
+				if _, ats[i], err = s.AssessmentAsOf(ctx, leader, q); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		for _, at := range ats {
+			if !at.Equal(c.Now()) {
+				t.Errorf("concurrent request answered figures as of %s, want %s", at, c.Now())
 			}
 		}
 	})

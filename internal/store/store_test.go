@@ -95,8 +95,15 @@ func eachDemo(t *testing.T, fn func(t *testing.T, s *testStore)) {
 // is closed when the test ends.
 func openStore(t *testing.T, dsn string, c *clock) *testStore {
 	t.Helper()
+	return openStoreWith(t, dsn, c, store.Options{})
+}
+
+// openStoreWith is openStore with options; DSN, Now and Logger are set here.
+func openStoreWith(t *testing.T, dsn string, c *clock, opts store.Options) *testStore {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Options{DSN: dsn, Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
+	opts.DSN, opts.Now, opts.Logger = dsn, c.Now, slog.New(slog.DiscardHandler)
+	s, err := store.Open(ctx, opts)
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)
 	}

@@ -102,20 +102,21 @@ type assessRow struct {
 	Href string
 }
 
-// assessment computes the table and names its rows.
-func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p assessParams, q store.AssessmentQuery) ([]assessRow, error) {
-	rows, err := s.store.Assessment(ctx, a, q)
+// assessment computes the table and names its rows; asOf is when the
+// figures were computed.
+func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p assessParams, q store.AssessmentQuery) (_ []assessRow, asOf time.Time, _ error) {
+	rows, asOf, err := s.store.AssessmentAsOf(ctx, a, q)
 	if err != nil {
-		return nil, err
+		return nil, asOf, err
 	}
 	if p.RankBy != "" {
 		if rows, err = rates.Rank(rows, p.RankBy); err != nil {
-			return nil, err
+			return nil, asOf, err
 		}
 	}
 	names, err := s.keyNames(ctx, a, lang, p.Dimension)
 	if err != nil {
-		return nil, err
+		return nil, asOf, err
 	}
 	out := make([]assessRow, 0, len(rows))
 	for i, r := range rows {
@@ -135,7 +136,7 @@ func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p 
 		}
 		out = append(out, row)
 	}
-	return out, nil
+	return out, asOf, nil
 }
 
 // keyNames names the keys of a dimension: departments or regions.
@@ -206,7 +207,7 @@ func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.assessment(r.Context(), a, langOf(r), p, q)
+	rows, asOf, err := s.assessment(r.Context(), a, langOf(r), p, q)
 	if err != nil {
 		return err
 	}
@@ -221,7 +222,7 @@ func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 			Overdue: x.Overdue, AvgHandlingHours: x.AvgHandlingHours})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"dimension": p.Dimension, "from": p.From, "to": p.To,
-		"rank_by": p.RankBy, "items": items})
+		"rank_by": p.RankBy, "as_of": asOf.UTC(), "items": items})
 	return nil
 }
 
@@ -234,6 +235,7 @@ type assessmentPageData struct {
 	Measures   []rates.Measure
 	Regions    []place.Region
 	ExportURL  string
+	AsOf       string // when the figures were computed, in Shanghai
 }
 
 // RankURL is the table ranked by a measure.
@@ -275,8 +277,12 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Errors, code = m, http.StatusUnprocessableEntity
-	} else if p.Rows, err = s.assessment(r.Context(), a, lang, p.Params, q); err != nil {
-		return err
+	} else {
+		var asOf time.Time
+		if p.Rows, asOf, err = s.assessment(r.Context(), a, lang, p.Params, q); err != nil {
+			return err
+		}
+		p.AsOf = asOf.In(shanghai).Format("2006-01-02 15:04:05")
 	}
 	if p.Regions, err = s.visibleRegions(r, a); err != nil {
 		return err
@@ -301,7 +307,7 @@ func (s *Server) exportAssessment(w http.ResponseWriter, r *http.Request) error 
 	if p.RankBy == "" && r.URL.Query().Get("rank_by") == "" {
 		p.RankBy = rates.Response
 	}
-	rows, err := s.assessment(r.Context(), a, lang, p, q)
+	rows, _, err := s.assessment(r.Context(), a, lang, p, q)
 	if err != nil {
 		return err
 	}

@@ -300,6 +300,7 @@ var text = map[string][2]string{
 	"as.title":                    {"考核评价", "Assessment"},
 	"as.dimension":                {"统计维度", "Grouped by"},
 	"as.weight":                   {"基本满意权重", "Weight of 基本满意"},
+	"as.asof":                     {"数据截至 %s", "Figures as of %s"},
 	"as.help":                     {"响应率 = 按时受理、签收的环节 ÷ 期内到期的受理、签收环节；解决率 = 已解决 ÷ 已答复；满意率 = (满意 + 权重 × 基本满意) ÷ 已评价（满意/基本满意/不满意），未评价不计入；“—”表示本期没有可计的数。", "Response = accept and sign steps done in time ÷ those due; resolution = solved ÷ replied; satisfaction = (satisfied + weight × basic) ÷ rated (satisfied/basic/unsatisfied); unrated appeals count in neither; “—” means nothing to count."},
 	"as.rank":                     {"排名", "Rank"},
 	"as.name":                     {"名称", "Name"},
