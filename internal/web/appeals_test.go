@@ -519,15 +519,25 @@ func TestAssessmentPages(t *testing.T) {
 		if n, _ := o["received"].(float64); n < 1 {
 			t.Errorf("overview API: received %v", o["received"])
 		}
-		res = s.as(t, "street_leader", "GET", "/assessment?dimension=community&rank_by=satisfaction", nil)
-		if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(`id="rank-satisfaction"`)) {
-			t.Errorf("assessment: %d", res.code)
+		// A period that holds the raised appeal's first deadline, whatever
+		// the time of day the test runs at.
+		today := time.Now().In(shanghai)
+		period := "&from=" + today.AddDate(0, 0, -29).Format(time.DateOnly) + "&to=" + today.AddDate(0, 0, 10).Format(time.DateOnly)
+		res = s.as(t, "street_leader", "GET", "/assessment?dimension=community&rank_by=satisfaction"+period, nil)
+		if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(`id="rank-satisfaction"`)) || !bytes.Contains(res.body, []byte(`id="as-of"`)) {
+			t.Errorf("assessment: %d, without its table or the time of its figures", res.code)
 		}
 		if res := s.as(t, "street_leader", "GET", "/api/v1/assessment?rank_by=nonsense", nil); res.code != http.StatusUnprocessableEntity {
 			t.Errorf("unknown ranking: %d, want 422", res.code)
 		}
+		var as struct {
+			AsOf  time.Time `json:"as_of"`
+			Items []any     `json:"items"`
+		}
 		if res := s.as(t, "street_leader", "GET", "/api/v1/assessment?dimension=department&rank_by=response&basic_weight=1", nil); res.code != http.StatusOK {
 			t.Errorf("assessment API: %d %s", res.code, res.body)
+		} else if res.json(t, &as); as.AsOf.IsZero() {
+			t.Errorf("assessment API without as_of: %s", res.body)
 		}
 		res = s.as(t, "street_leader", "GET", "/assessment/export.xlsx?dimension=department", nil)
 		if res.code != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "spreadsheetml") || !bytes.HasPrefix(res.body, []byte("PK")) {
