@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -87,17 +89,9 @@ func (s *Store) runAlerts(ctx context.Context, limit int) (int, error) {
 		}
 		raised := 0
 		err := s.WithTx(ctx, func(tx *Tx) error {
-			raised = 0
-			for _, d := range batch {
-				ok, err := tx.raiseAlert(ctx, cal, now, d)
-				if err != nil {
-					return err
-				}
-				if ok {
-					raised++
-				}
-			}
-			return nil
+			var err error
+			raised, err = tx.raiseAlerts(ctx, cal, now, batch)
+			return err
 		})
 		if err == nil {
 			n += raised
@@ -133,70 +127,170 @@ func (s *Store) expireRating(ctx context.Context, d dueStep) error {
 	return err
 }
 
-// raiseAlert claims and raises the next alert of one step in the transaction.
-func (tx *Tx) raiseAlert(ctx context.Context, cal *calendar.Calendar, now time.Time, d dueStep) (bool, error) {
-	level := d.level + 1
-	due := time.UnixMilli(d.due)
-	var next int64
-	switch level {
-	case alertWarn:
-		next = d.due
-	case alertOverdue:
-		next = cal.AddDays(due, 1).UnixMilli()
-	case alertStreet:
-		next = cal.AddDays(due, 3).UnixMilli()
-	default:
-		next = never
+// raiseAlerts claims and raises the next alert of each step of a batch, in
+// the transaction, with a few statements for the whole batch rather than a
+// few for each alert: one claims them all, one reads their appeals, one per
+// kind of recipient writes the notices, one the group robots' messages, one
+// the timeline. It returns how many it raised.
+func (tx *Tx) raiseAlerts(ctx context.Context, cal *calendar.Calendar, now time.Time, batch []dueStep) (int, error) {
+	claimed, err := tx.claimAlerts(ctx, cal, batch)
+	if err != nil || len(claimed) == 0 {
+		return 0, err
 	}
-	if d.step == appeal.StepRate {
-		next = d.due // the next look at a rating step expires it
-	}
-	res, err := tx.db().exec(ctx, `UPDATE appeal_steps SET alert_level = ?, alert_at = ?
-		WHERE id = ? AND alert_level = ? AND done_at = 0 AND paused_at = 0`, level, next, d.id, d.level)
+	about, err := tx.alertAppeals(ctx, claimed)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return false, nil // another instance raised it, or the step moved on
-	}
-	var title, number string
-	if err := scan(tx.db().row(ctx, "SELECT title, number FROM appeals WHERE id = ?", d.appealID), &title, &number); err != nil {
-		return false, err
-	}
-	kind := map[int64]string{alertWarn: "warning", alertOverdue: "overdue", alertStreet: "escalate_street", alertDistrict: "escalate_district"}[level]
-	label := map[int64]string{alertWarn: "即将超期", alertOverdue: "已超期", alertStreet: "超期升级至街道", alertDistrict: "超期升级至区"}[level]
-	msg := label + "（" + stepName[d.step] + "）：" + title
-	switch {
-	case d.step == appeal.StepRate:
-		err = tx.notifyEnterprise(ctx, now, d.appealID, kind, "请尽快评价："+title)
-	case level == alertWarn && d.dept != 0:
-		err = tx.notify(ctx, now, d.appealID, kind, msg, `u.role = ? AND u.department_id = ? AND (u.id IN
-				(SELECT signed_by FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ? AND signed_by IS NOT NULL)
-				OR NOT EXISTS (SELECT 1 FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ? AND signed_by IS NOT NULL))`,
-			string(access.RoleDepartment), d.dept, d.appealID, d.dept, d.appealID, d.dept)
-	case level == alertWarn:
-		err = tx.notifyCommunity(ctx, now, d.appealID, kind, msg)
-	case level == alertOverdue:
-		if d.dept != 0 {
-			if err := tx.notifyDepartment(ctx, now, d.appealID, d.dept, kind, msg); err != nil {
-				return false, err
-			}
-		}
-		err = tx.notifyCommunity(ctx, now, d.appealID, kind, msg)
-	case level == alertStreet:
-		err = tx.notifyLeaders(ctx, now, d.appealID, "street", kind, msg)
-	default:
-		err = tx.notifyLeaders(ctx, now, d.appealID, "district", kind, msg)
-	}
-	if err != nil {
-		return false, err
-	}
+	notices := map[recipients][]notice{}
+	var robots []robotMessage
+	var events []eventRow
 	sys := access.System("scheduler")
-	detail := map[string]any{"step": d.step, "level": level, "due": d.due, "department": d.dept}
-	if err := tx.event(ctx, sys, d.appealID, "alert."+kind, "", "", d.dept, msg, detail, false); err != nil {
-		return false, err
+	for _, d := range claimed {
+		a := about[d.appealID]
+		level := d.level + 1
+		kind, label := alertKinds[level], alertLabels[level]
+		msg := label + "（" + stepName[d.step] + "）：" + a.title
+		tell := func(to recipients, title string) {
+			notices[to] = append(notices[to], notice{appealID: d.appealID, dept: d.dept, kind: kind, title: title})
+		}
+		community := func() {
+			robots = append(robots, robotMessage{appealID: d.appealID, kind: kind, text: "【企服】" + msg, scopeKind: "region", scope: a.community})
+			tell(toCommunity, msg)
+		}
+		switch {
+		case d.step == appeal.StepRate:
+			tell(toEnterprise, "请尽快评价："+a.title)
+		case level == alertWarn && d.dept != 0:
+			tell(toHandlers, msg)
+		case level == alertWarn:
+			community()
+		case level == alertOverdue:
+			if d.dept != 0 {
+				robots = append(robots, robotMessage{appealID: d.appealID, kind: kind, text: "【企服】" + msg,
+					scopeKind: "department", scope: strconv.FormatInt(d.dept, 10)})
+				tell(toDepartment, msg)
+			}
+			community()
+		case level == alertStreet:
+			tell(toStreetLeaders, msg)
+		default:
+			tell(toDistrictLeaders, msg)
+		}
+		detail := map[string]any{"step": d.step, "level": level, "due": d.due, "department": d.dept}
+		events = append(events, eventRow{appealID: d.appealID, action: "alert." + kind, deptID: d.dept, note: msg, detail: detail})
+		if err := tx.record(ctx, sys, "appeal.alert", "appeal/"+a.number, kind, detail); err != nil {
+			return 0, err
+		}
 	}
-	return true, tx.record(ctx, sys, "appeal.alert", "appeal/"+number, kind, detail)
+	for _, to := range allRecipients {
+		if err := tx.notifyAll(ctx, now, to, notices[to]); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.enqueueAll(ctx, now, robots); err != nil {
+		return 0, err
+	}
+	if err := tx.events(ctx, sys, events, false); err != nil {
+		return 0, err
+	}
+	return len(claimed), nil
+}
+
+// alertKinds and alertLabels name the rungs of the ladder.
+var (
+	alertKinds  = map[int64]string{alertWarn: "warning", alertOverdue: "overdue", alertStreet: "escalate_street", alertDistrict: "escalate_district"}
+	alertLabels = map[int64]string{alertWarn: "即将超期", alertOverdue: "已超期", alertStreet: "超期升级至街道", alertDistrict: "超期升级至区"}
+)
+
+// claimAlerts moves each step of the batch one rung up its ladder, if it is
+// still where the batch found it (open, running, at the same level), and
+// returns the steps it moved: of several instances, only one claims a rung.
+func (tx *Tx) claimAlerts(ctx context.Context, cal *calendar.Calendar, batch []dueStep) ([]dueStep, error) {
+	var q strings.Builder
+	q.WriteString("WITH v (id, level, next) AS (VALUES ")
+	args := make([]any, 0, 3*len(batch))
+	for i, d := range batch {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
+		args = append(args, d.id, d.level, nextAlert(cal, d))
+	}
+	q.WriteString(`) UPDATE appeal_steps SET alert_level = v.level + 1, alert_at = v.next FROM v
+		WHERE appeal_steps.id = v.id AND appeal_steps.alert_level = v.level
+		AND appeal_steps.done_at = 0 AND appeal_steps.paused_at = 0 RETURNING appeal_steps.id`)
+	rows, err := tx.db().query(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("claim alerts: %w", err)
+	}
+	defer rows.Close()
+	ok := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ok[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var claimed []dueStep
+	for _, d := range batch {
+		if ok[d.id] {
+			claimed = append(claimed, d)
+		}
+	}
+	return claimed, nil
+}
+
+// nextAlert is when the step's next rung comes, once this one is raised.
+func nextAlert(cal *calendar.Calendar, d dueStep) int64 {
+	if d.step == appeal.StepRate {
+		return d.due // the next look at a rating step expires it
+	}
+	due := time.UnixMilli(d.due)
+	switch d.level + 1 {
+	case alertWarn:
+		return d.due
+	case alertOverdue:
+		return cal.AddDays(due, 1).UnixMilli()
+	case alertStreet:
+		return cal.AddDays(due, 3).UnixMilli()
+	}
+	return never
+}
+
+// alertAppeal is what an alert says of its appeal.
+type alertAppeal struct {
+	title, number, community string
+}
+
+// alertAppeals reads the appeals of the claimed steps.
+func (tx *Tx) alertAppeals(ctx context.Context, claimed []dueStep) (map[int64]alertAppeal, error) {
+	seen := map[int64]bool{}
+	var ids []any
+	for _, d := range claimed {
+		if !seen[d.appealID] {
+			seen[d.appealID] = true
+			ids = append(ids, d.appealID)
+		}
+	}
+	rows, err := tx.db().query(ctx, "SELECT id, title, number, community_code FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return nil, fmt.Errorf("alert appeals: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]alertAppeal{}
+	for rows.Next() {
+		var id int64
+		var a alertAppeal
+		if err := rows.Scan(&id, &a.title, &a.number, &a.community); err != nil {
+			return nil, err
+		}
+		out[id] = a
+	}
+	return out, rows.Err()
 }
 
 // stepName names the steps in alerts.

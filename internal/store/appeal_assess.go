@@ -174,18 +174,13 @@ func (s *Store) factsWhere(ctx context.Context, where string, args []any, end ti
 
 func (h db) assessmentSteps(ctx context.Context, cal *calendar.Calendar, end time.Time, ids []int64, byID map[int64]*rates.Appeal) error {
 	in := make([]any, len(ids))
-	ph := make([]byte, 0, len(ids)*3)
 	for i, id := range ids {
 		in[i] = id
-		if i > 0 {
-			ph = append(ph, ", "...)
-		}
-		ph = append(ph, '?')
 	}
 	rows, err := h.query(ctx, `SELECT st.appeal_id, st.step, COALESCE(st.department_id, 0), COALESCE(st.done_by, p.signed_by, 0),
 		st.started_at, st.due_at, st.done_at, COALESCE(p.status, '')
 		FROM appeal_steps st LEFT JOIN appeal_dispatches p ON p.id = st.dispatch_id
-		WHERE st.appeal_id IN (`+string(ph)+`) ORDER BY st.id`, in...)
+		WHERE st.appeal_id IN (`+placeholders(len(ids))+`) ORDER BY st.id`, in...)
 	if err != nil {
 		return fmt.Errorf("assessment steps: %w", err)
 	}

@@ -40,7 +40,7 @@ func (s *Store) SimilarAppeals(ctx context.Context, actor access.Actor, id int64
 		for _, r := range rows {
 			ids = append(ids, r.ID)
 		}
-		q := "SELECT id, content FROM appeals WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+		q := "SELECT id, content FROM appeals WHERE id IN (" + placeholders(len(ids)) + ")"
 		crs, err := s.reader().query(ctx, q, ids...)
 		if err != nil {
 			return nil, err

@@ -701,20 +701,59 @@ func (t *Tx) takeNumber(ctx context.Context, now time.Time) (string, error) {
 // event appends a line to an appeal's timeline.
 func (t *Tx) event(ctx context.Context, actor access.Actor, appealID int64, action string, from, to appeal.State,
 	deptID int64, note string, detail any, public bool) error {
-	d := ""
-	if detail != nil {
-		b, err := json.Marshal(detail)
-		if err != nil {
-			return err
+	return t.events(ctx, actor, []eventRow{{appealID: appealID, action: action, from: from, to: to, deptID: deptID,
+		note: note, detail: detail}}, public)
+}
+
+// eventRow is one line of an appeal's timeline.
+type eventRow struct {
+	appealID, deptID int64
+	action           string
+	from, to         appeal.State
+	note             string
+	detail           any // JSON-encoded; nil for none
+}
+
+// eventRows bounds the lines of one INSERT.
+const eventRows = 200
+
+// events appends lines to the timelines of appeals, by one actor at once.
+func (t *Tx) events(ctx context.Context, actor access.Actor, list []eventRow, public bool) error {
+	at := t.s.now().UnixMilli()
+	for rest := list; len(rest) > 0; {
+		batch := rest[:min(len(rest), eventRows)]
+		rest = rest[len(batch):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, role, action, from_state, to_state,
+			department_id, note, detail, public) VALUES `)
+		args := make([]any, 0, 12*len(batch))
+		for i, e := range batch {
+			d := ""
+			if e.detail != nil {
+				b, err := json.Marshal(e.detail)
+				if err != nil {
+					return err
+				}
+				d = string(b)
+			}
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, e.appealID, at, actor.UserID, actor.Name, string(actor.Role), e.action, string(e.from), string(e.to),
+				nullInt(e.deptID), e.note, d, public)
 		}
-		d = string(b)
-	}
-	_, err := t.db().exec(ctx, `INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, role, action, from_state, to_state,
-		department_id, note, detail, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		appealID, t.s.now().UnixMilli(), actor.UserID, actor.Name, string(actor.Role), action, string(from), string(to),
-		nullInt(deptID), note, d, public)
-	if err != nil {
-		return fmt.Errorf("appeal event: %w", err)
+		if _, err := t.db().exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("appeal event: %w", err)
+		}
 	}
 	return nil
+}
+
+// placeholders returns n placeholders separated by commas, for IN (…).
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return "?" + strings.Repeat(", ?", n-1)
 }

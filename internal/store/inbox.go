@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -13,54 +14,101 @@ import (
 // written in the same transaction as the change it announces, so a committed
 // change is never without its notice and a rolled-back one never has one.
 
-// notify sends a notice to the users chosen by where (a condition on users u).
-func (t *Tx) notify(ctx context.Context, now time.Time, appealID int64, kind, title, where string, args ...any) error {
-	q := `INSERT INTO inbox (user_id, at, appeal_id, kind, title)
-		SELECT u.id, ?, ?, ?, ? FROM users u WHERE u.disabled = FALSE AND (` + where + `)`
-	if _, err := t.db().exec(ctx, q, append([]any{now.UnixMilli(), appealID, kind, title}, args...)...); err != nil {
-		return fmt.Errorf("notify %s: %w", kind, err)
+// recipients is a kind of recipient of an appeal's notice.
+type recipients int
+
+const (
+	toCommunity       recipients = iota // the community's staff and the grid's worker
+	toDepartment                        // all the department's staff
+	toHandlers                          // the department's staff who signed for it, or all while none has
+	toStreetLeaders                     // the leaders of the appeal's street
+	toDistrictLeaders                   // the leaders of the appeal's district
+	toEnterprise                        // the enterprise's users and whoever raised the appeal for it
+)
+
+var allRecipients = []recipients{toCommunity, toDepartment, toHandlers, toStreetLeaders, toDistrictLeaders, toEnterprise}
+
+// recipientsOf is the condition on users u of each kind of recipient of the
+// notice v (appeal_id, dept) of appeal a.
+var recipientsOf = map[recipients]string{
+	toCommunity: "(u.role = '" + string(access.RoleCommunityStaff) + "' AND u.region_code = a.community_code) OR (u.role = '" +
+		string(access.RoleGridWorker) + "' AND u.region_code = a.grid_code)",
+	toDepartment: "u.role = '" + string(access.RoleDepartment) + "' AND u.department_id = v.dept",
+	toHandlers: "u.role = '" + string(access.RoleDepartment) + `' AND u.department_id = v.dept AND (u.id IN
+		(SELECT signed_by FROM appeal_dispatches WHERE appeal_id = v.appeal_id AND department_id = v.dept AND signed_by IS NOT NULL)
+		OR NOT EXISTS (SELECT 1 FROM appeal_dispatches WHERE appeal_id = v.appeal_id AND department_id = v.dept AND signed_by IS NOT NULL))`,
+	toStreetLeaders:   "u.role = '" + string(access.RoleStreetLeader) + "' AND u.region_code = a.street_code",
+	toDistrictLeaders: "u.role = '" + string(access.RoleDistrictLeader) + "' AND u.region_code = a.district_code",
+	toEnterprise:      "u.enterprise_id = a.enterprise_id OR (u.id = a.raised_by AND u.role <> '" + string(access.RoleEnterprise) + "')",
+}
+
+// notice is one notice of an appeal to one kind of recipient; dept is the
+// department for toDepartment and toHandlers.
+type notice struct {
+	appealID, dept int64
+	kind, title    string
+}
+
+// notifyAll writes notices to one kind of recipient, with one statement.
+func (t *Tx) notifyAll(ctx context.Context, now time.Time, to recipients, list []notice) error {
+	if len(list) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("WITH v (appeal_id, dept, kind, title) AS (VALUES ")
+	args := make([]any, 0, 4*len(list)+1)
+	for i, n := range list {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)")
+		args = append(args, n.appealID, n.dept, n.kind, n.title)
+	}
+	q.WriteString(`) INSERT INTO inbox (user_id, at, appeal_id, kind, title)
+		SELECT u.id, ?, v.appeal_id, v.kind, v.title FROM v JOIN appeals a ON a.id = v.appeal_id
+		JOIN users u ON u.disabled = FALSE AND (` + recipientsOf[to] + `)`)
+	if _, err := t.db().exec(ctx, q.String(), append(args, now.UnixMilli())...); err != nil {
+		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
 }
 
 // notifyCommunity notifies the community staff of the appeal's community and
-// the grid worker of its grid.
+// the grid worker of its grid, and the community's group robots.
 func (t *Tx) notifyCommunity(ctx context.Context, now time.Time, appealID int64, kind, title string) error {
 	var community string
 	if err := scan(t.db().row(ctx, "SELECT community_code FROM appeals WHERE id = ?", appealID), &community); err != nil {
 		return err
 	}
-	if err := t.enqueue(ctx, now, appealID, kind, "【企服】"+title, "region", community); err != nil {
+	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, kind: kind, text: "【企服】" + title,
+		scopeKind: "region", scope: community}}); err != nil {
 		return err
 	}
-	return t.notify(ctx, now, appealID, kind, title, `(u.role = ? AND u.region_code = (SELECT community_code FROM appeals WHERE id = ?))
-		OR (u.role = ? AND u.region_code = (SELECT grid_code FROM appeals WHERE id = ?))`,
-		string(access.RoleCommunityStaff), appealID, string(access.RoleGridWorker), appealID)
+	return t.notifyAll(ctx, now, toCommunity, []notice{{appealID: appealID, kind: kind, title: title}})
 }
 
 // notifyEnterprise notifies the enterprise's users and whoever raised the appeal for it.
 func (t *Tx) notifyEnterprise(ctx context.Context, now time.Time, appealID int64, kind, title string) error {
-	return t.notify(ctx, now, appealID, kind, title, `u.enterprise_id = (SELECT enterprise_id FROM appeals WHERE id = ?)
-		OR (u.id = (SELECT raised_by FROM appeals WHERE id = ?) AND u.role <> ?)`, appealID, appealID, string(access.RoleEnterprise))
+	return t.notifyAll(ctx, now, toEnterprise, []notice{{appealID: appealID, kind: kind, title: title}})
 }
 
-// notifyDepartment notifies the staff of a department.
+// notifyDepartment notifies the staff of a department, and its group robots.
 func (t *Tx) notifyDepartment(ctx context.Context, now time.Time, appealID, deptID int64, kind, title string) error {
-	if err := t.enqueue(ctx, now, appealID, kind, "【企服】"+title, "department", strconv.FormatInt(deptID, 10)); err != nil {
+	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, kind: kind, text: "【企服】" + title,
+		scopeKind: "department", scope: strconv.FormatInt(deptID, 10)}}); err != nil {
 		return err
 	}
-	return t.notify(ctx, now, appealID, kind, title, "u.role = ? AND u.department_id = ?", string(access.RoleDepartment), deptID)
+	return t.notifyAll(ctx, now, toDepartment, []notice{{appealID: appealID, dept: deptID, kind: kind, title: title}})
 }
 
 // notifyLeaders notifies the leaders of the appeal's street (level "street")
 // or district (level "district").
 func (t *Tx) notifyLeaders(ctx context.Context, now time.Time, appealID int64, level, kind, title string) error {
-	role, col := access.RoleStreetLeader, "street_code"
+	to := toStreetLeaders
 	if level == "district" {
-		role, col = access.RoleDistrictLeader, "district_code"
+		to = toDistrictLeaders
 	}
-	return t.notify(ctx, now, appealID, kind, title, "u.role = ? AND u.region_code = (SELECT "+col+" FROM appeals WHERE id = ?)",
-		string(role), appealID)
+	return t.notifyAll(ctx, now, to, []notice{{appealID: appealID, kind: kind, title: title}})
 }
 
 // Notice is one line of a user's inbox.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -12,14 +13,32 @@ import (
 	"qifu/internal/notify"
 )
 
-// enqueue writes a message for every enabled webhook of a scope into the
-// outbox, in the transaction of the change it announces: a committed change
-// always has its messages, a rolled-back one never.
-func (t *Tx) enqueue(ctx context.Context, now time.Time, appealID int64, kind, text, scopeKind, scope string) error {
-	_, err := t.db().exec(ctx, `INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
-		SELECT id, ?, ?, ?, ?, ? FROM webhooks WHERE enabled = TRUE AND scope_kind = ? AND scope = ?`,
-		appealID, kind, text, now.UnixMilli(), now.UnixMilli(), scopeKind, scope)
-	if err != nil {
+// robotMessage is a message about an appeal to the group robots of a scope.
+type robotMessage struct {
+	appealID                     int64
+	kind, text, scopeKind, scope string
+}
+
+// enqueueAll puts messages in the outbox of every enabled group robot of
+// their scopes, with one statement; the outbox delivers them after the commit.
+func (t *Tx) enqueueAll(ctx context.Context, now time.Time, list []robotMessage) error {
+	if len(list) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("WITH v (appeal_id, kind, text, scope_kind, scope) AS (VALUES ")
+	args := make([]any, 0, 5*len(list)+2)
+	for i, m := range list {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(CAST(? AS BIGINT), ?, ?, ?, ?)")
+		args = append(args, m.appealID, m.kind, m.text, m.scopeKind, m.scope)
+	}
+	q.WriteString(`) INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
+		SELECT w.id, v.appeal_id, v.kind, v.text, ?, ? FROM v
+		JOIN webhooks w ON w.enabled = TRUE AND w.scope_kind = v.scope_kind AND w.scope = v.scope`)
+	if _, err := t.db().exec(ctx, q.String(), append(args, now.UnixMilli(), now.UnixMilli())...); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	return nil
