@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"qifu/bench/datagen"
@@ -20,6 +22,7 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	open := fs.Int("open", 1_000_000, "open steps")
 	due := fs.Int("due", 10_000, "of which come due")
 	runs := fs.Int("runs", 3, "runs (each on steps made due again)")
+	profile := fs.String("profile", "", "file for a CPU profile of the runs (none if empty)")
 	fs.Parse(args)
 
 	e, err := newEnv(*kind)
@@ -88,6 +91,17 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	fmt.Printf("\nscenario 4, escalation, %s: %d open steps, %d come due; %d runs\n\n", *kind, *open, *due, *runs)
 	fmt.Println("| run | alerts raised | time | alerts/s |")
 	fmt.Println("|---|---|---|---|")
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var secs []float64
 	for run := range *runs {
 		// Make the last `due` steps due (their warning) a minute ago.

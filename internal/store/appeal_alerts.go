@@ -216,9 +216,12 @@ func (tx *Tx) claimAlerts(ctx context.Context, cal *calendar.Calendar, batch []d
 		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
 		args = append(args, d.id, d.level, nextAlert(cal, d))
 	}
-	q.WriteString(`) UPDATE appeal_steps SET alert_level = v.level + 1, alert_at = v.next FROM v
-		WHERE appeal_steps.id = v.id AND appeal_steps.alert_level = v.level
-		AND appeal_steps.done_at = 0 AND appeal_steps.paused_at = 0 RETURNING appeal_steps.id`)
+	// Written with IN rather than UPDATE … FROM v: with the join, SQLite
+	// would walk the index of every open step and look each up in v.
+	q.WriteString(`) UPDATE appeal_steps SET alert_level = alert_level + 1,
+		alert_at = (SELECT v.next FROM v WHERE v.id = appeal_steps.id)
+		WHERE id IN (SELECT v.id FROM v) AND alert_level = (SELECT v.level FROM v WHERE v.id = appeal_steps.id)
+		AND done_at = 0 AND paused_at = 0 RETURNING id`)
 	rows, err := tx.db().query(ctx, q.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim alerts: %w", err)
