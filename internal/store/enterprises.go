@@ -355,34 +355,94 @@ func (s *Store) CreateEnterprise(ctx context.Context, actor access.Actor, e ente
 }
 
 func (t *Tx) insertEnterprise(ctx context.Context, e *enterprise.Enterprise) error {
+	return t.insertEnterprises(ctx, []*enterprise.Enterprise{e})
+}
+
+// insertRows bounds the enterprises of one INSERT (23 parameters each).
+const insertRows = 500
+
+// insertEnterprises inserts new enterprises and their tags, a few hundred
+// to a statement, and sets their IDs, times and versions.
+func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterprise) error {
 	now := t.s.now().UnixMilli()
-	e.CreatedAt, e.UpdatedAt, e.Version = time.UnixMilli(now), time.UnixMilli(now), 1
-	err := scan(t.db().row(ctx, `INSERT INTO enterprises (credit_code, code_unconfirmed, name, legal_rep, contact, phone,
-		address, grid_code, community_code, street_code, district_code, city_code, industry, employees, revenue, size,
-		foreign_trade, key_level, party_branch, tags, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
-		e.CreditCode, e.CodeUnconfirmed, e.Name, e.LegalRep, e.Contact, e.Phone, e.Address, e.GridCode, e.CommunityCode,
-		e.StreetCode, e.DistrictCode, e.CityCode, e.Industry, e.Employees, e.Revenue, string(e.Size), e.ForeignTrade,
-		string(e.KeyLevel), e.PartyBranch, strings.Join(e.Tags, ","), now, now), &e.ID)
-	if fault.Is(err, fault.Conflict) {
-		return fault.Fields{"credit_code": {Zh: "该统一社会信用代码已登记", En: "an enterprise with this credit code is already registered"}}.Err()
+	for rest := list; len(rest) > 0; {
+		batch := rest[:min(len(rest), insertRows)]
+		rest = rest[len(batch):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO enterprises (credit_code, code_unconfirmed, name, legal_rep, contact, phone,
+			address, grid_code, community_code, street_code, district_code, city_code, industry, employees, revenue, size,
+			foreign_trade, key_level, party_branch, tags, created_at, updated_at, version) VALUES `)
+		args := make([]any, 0, 22*len(batch))
+		byCode := make(map[string]*enterprise.Enterprise, len(batch))
+		for i, e := range batch {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
+			args = append(args, e.CreditCode, e.CodeUnconfirmed, e.Name, e.LegalRep, e.Contact, e.Phone, e.Address,
+				e.GridCode, e.CommunityCode, e.StreetCode, e.DistrictCode, e.CityCode, e.Industry, e.Employees, e.Revenue,
+				string(e.Size), e.ForeignTrade, string(e.KeyLevel), e.PartyBranch, strings.Join(e.Tags, ","), now, now)
+			e.CreatedAt, e.UpdatedAt, e.Version = time.UnixMilli(now), time.UnixMilli(now), 1
+			byCode[e.CreditCode] = e
+		}
+		q.WriteString(" RETURNING id, credit_code")
+		rows, err := t.db().query(ctx, q.String(), args...)
+		if fault.Is(err, fault.Conflict) {
+			return fault.Fields{"credit_code": {Zh: "该统一社会信用代码已登记", En: "an enterprise with this credit code is already registered"}}.Err()
+		}
+		if err != nil {
+			return fmt.Errorf("insert enterprise: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return fmt.Errorf("insert enterprise: %w", err)
+			}
+			byCode[code].ID = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			if fault.Is(translate(err), fault.Conflict) {
+				return fault.Fields{"credit_code": {Zh: "该统一社会信用代码已登记", En: "an enterprise with this credit code is already registered"}}.Err()
+			}
+			return fmt.Errorf("insert enterprise: %w", translate(err))
+		}
+		if err := t.addTags(ctx, batch); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("insert enterprise: %w", err)
+	return nil
+}
+
+// addTags adds the tags of new enterprises, with one statement.
+func (t *Tx) addTags(ctx context.Context, list []*enterprise.Enterprise) error {
+	var q strings.Builder
+	var args []any
+	for _, e := range list {
+		for _, tag := range e.Tags {
+			if len(args) > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?)")
+			args = append(args, e.ID, tag)
+		}
 	}
-	return t.setTags(ctx, e.ID, e.Tags)
+	if len(args) == 0 {
+		return nil
+	}
+	if _, err := t.db().exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES "+q.String(), args...); err != nil {
+		return fmt.Errorf("add tags: %w", err)
+	}
+	return nil
 }
 
 func (t *Tx) setTags(ctx context.Context, id int64, tags []string) error {
 	if _, err := t.db().exec(ctx, "DELETE FROM enterprise_tags WHERE enterprise_id = ?", id); err != nil {
 		return fmt.Errorf("clear tags: %w", err)
 	}
-	for _, tag := range tags {
-		if _, err := t.db().exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES (?, ?)", id, tag); err != nil {
-			return fmt.Errorf("add tag: %w", err)
-		}
-	}
-	return nil
+	return t.addTags(ctx, []*enterprise.Enterprise{{ID: id, Tags: tags}})
 }
 
 // restricted lists the fields only regional staff and administrators may

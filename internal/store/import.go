@@ -38,45 +38,79 @@ func (s *Store) ImportEnterprises(ctx context.Context, actor access.Actor, rows 
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		res = ImportResult{}
 		grids := map[string]error{}
-		for _, row := range rows {
-			if len(row.Problems) > 0 {
-				res.Rejected = append(res.Rejected, row)
-				continue
-			}
-			e := row.Enterprise
-			placeErr, seen := grids[e.GridCode]
-			if !seen {
-				probe := e
-				placeErr = tx.db().place(ctx, &probe)
-				if placeErr == nil && access.Check(actor, access.EnterpriseImport, access.EnterpriseImport, access.Target{Place: ancestryOf(probe)}) != nil {
-					placeErr = fault.Fields{"grid_code": {Zh: "该网格不在您的管辖范围内", En: "the grid is outside your scope"}}.Err()
-				}
-				grids[e.GridCode] = placeErr
-			}
-			if placeErr != nil {
-				row.Problems = problemsOf(placeErr)
-				res.Rejected = append(res.Rejected, row)
-				continue
-			}
-			if err := tx.db().place(ctx, &e); err != nil {
+		for start := 0; start < len(rows); start += importChunk {
+			chunk := rows[start:min(start+importChunk, len(rows))]
+			known, err := tx.enterpriseIDs(ctx, chunk)
+			if err != nil {
 				return err
 			}
-			outcome, err := tx.upsert(ctx, actor, e)
-			if fe := fault.As(err); fe != nil && fe.Kind != fault.Internal && fe.Kind != fault.Unavailable {
-				row.Problems = problemsOf(err)
-				res.Rejected = append(res.Rejected, row)
-				continue
+			// New enterprises wait in pending to be inserted together; one
+			// whose code comes again in the chunk is inserted at once, so that
+			// the later row updates it.
+			var pending []*enterprise.Enterprise
+			flush := func() error {
+				if err := tx.insertEnterprises(ctx, pending); err != nil {
+					return err
+				}
+				for _, e := range pending {
+					known[e.CreditCode] = true
+				}
+				res.Created += len(pending)
+				pending = pending[:0]
+				return nil
 			}
-			if err != nil {
-				return fmt.Errorf("import line %d: %w", row.Line, err)
+			inPending := map[string]bool{}
+			for _, row := range chunk {
+				if len(row.Problems) > 0 {
+					res.Rejected = append(res.Rejected, row)
+					continue
+				}
+				e := row.Enterprise
+				placeErr, seen := grids[e.GridCode]
+				if !seen {
+					probe := e
+					placeErr = tx.db().place(ctx, &probe)
+					if placeErr == nil && access.Check(actor, access.EnterpriseImport, access.EnterpriseImport, access.Target{Place: ancestryOf(probe)}) != nil {
+						placeErr = fault.Fields{"grid_code": {Zh: "该网格不在您的管辖范围内", En: "the grid is outside your scope"}}.Err()
+					}
+					grids[e.GridCode] = placeErr
+				}
+				if placeErr != nil {
+					row.Problems = problemsOf(placeErr)
+					res.Rejected = append(res.Rejected, row)
+					continue
+				}
+				if err := tx.db().place(ctx, &e); err != nil {
+					return err
+				}
+				if inPending[e.CreditCode] {
+					if err := flush(); err != nil {
+						return fmt.Errorf("import before line %d: %w", row.Line, err)
+					}
+					clear(inPending)
+				}
+				if !known[e.CreditCode] {
+					pending = append(pending, &e)
+					inPending[e.CreditCode] = true
+					continue
+				}
+				outcome, err := tx.update(ctx, actor, e)
+				if fe := fault.As(err); fe != nil && fe.Kind != fault.Internal && fe.Kind != fault.Unavailable {
+					row.Problems = problemsOf(err)
+					res.Rejected = append(res.Rejected, row)
+					continue
+				}
+				if err != nil {
+					return fmt.Errorf("import line %d: %w", row.Line, err)
+				}
+				if outcome == updated {
+					res.Updated++
+				} else {
+					res.Unchanged++
+				}
 			}
-			switch outcome {
-			case created:
-				res.Created++
-			case updated:
-				res.Updated++
-			default:
-				res.Unchanged++
+			if err := flush(); err != nil {
+				return fmt.Errorf("import lines %d–%d: %w", chunk[0].Line, chunk[len(chunk)-1].Line, err)
 			}
 		}
 		if strict && len(res.Rejected) > 0 {
@@ -94,25 +128,46 @@ func (s *Store) ImportEnterprises(ctx context.Context, actor access.Actor, rows 
 	return res, err
 }
 
+// importChunk is how many rows an import looks up and inserts together.
+const importChunk = 500
+
+// enterpriseIDs says which of the rows' credit codes are registered.
+func (t *Tx) enterpriseIDs(ctx context.Context, rows []ImportRow) (map[string]bool, error) {
+	codes := make([]any, 0, len(rows))
+	for _, r := range rows {
+		codes = append(codes, r.Enterprise.CreditCode)
+	}
+	known := map[string]bool{}
+	if len(codes) == 0 {
+		return known, nil
+	}
+	list, err := t.db().query(ctx, "SELECT credit_code FROM enterprises WHERE credit_code IN ("+placeholders(len(codes))+")", codes...)
+	if err != nil {
+		return nil, fmt.Errorf("look up credit codes: %w", err)
+	}
+	defer list.Close()
+	for list.Next() {
+		var code string
+		if err := list.Scan(&code); err != nil {
+			return nil, err
+		}
+		known[code] = true
+	}
+	return known, list.Err()
+}
+
 type outcome int
 
 const (
 	unchanged outcome = iota
-	created
 	updated
 )
 
-// upsert inserts e or updates the enterprise with its credit code.
-func (t *Tx) upsert(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (outcome, error) {
+// update updates the registered enterprise with e's credit code, if the
+// actor may and anything changed.
+func (t *Tx) update(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (outcome, error) {
 	var id int64
-	err := scan(t.db().row(ctx, "SELECT id FROM enterprises WHERE credit_code = ?", e.CreditCode), &id)
-	if fault.Is(err, fault.NotFound) {
-		if err := t.insertEnterprise(ctx, &e); err != nil {
-			return unchanged, err
-		}
-		return created, nil
-	}
-	if err != nil {
+	if err := scan(t.db().row(ctx, "SELECT id FROM enterprises WHERE credit_code = ?", e.CreditCode), &id); err != nil {
 		return unchanged, err
 	}
 	old, err := t.db().enterprise(ctx, id)

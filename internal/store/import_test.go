@@ -172,6 +172,41 @@ func testImport(t *testing.T, s *testStore) {
 		}
 	})
 
+	t.Run("a long file, one code twice", func(t *testing.T) {
+		// More rows than the store inserts together, tags on every tenth.
+		const n = 1200
+		var long []store.ImportRow
+		for i := range n {
+			e := newEnterprise(t, 1000+i, grid)
+			if i%10 == 0 {
+				e.Tags = []string{"专精特新", "外贸"}
+			}
+			long = append(long, importRow(i+2, e))
+		}
+		// Two codes come back with another name: one in the same block of
+		// rows inserted together, one in a later block.
+		near, far := long[100].Enterprise, long[100].Enterprise
+		near.Name = "宁波北仑再次出现有限公司"
+		far.Name = "宁波北仑第三次出现有限公司"
+		long = slices.Insert(long, 1100, importRow(1102, far))
+		long = slices.Insert(long, 300, importRow(302, near))
+		before := count()
+		res, err := s.ImportEnterprises(ctx, community, long, true)
+		if err != nil || !res.Applied || res.Created != n || res.Updated != 2 || len(res.Rejected) != 0 {
+			t.Fatalf("import: %+v, %v; want %d created, 2 updated", res, err, n)
+		}
+		if got := count(); got != before+n {
+			t.Errorf("%d enterprises, want %d", got, before+n)
+		}
+		if _, total, err := s.Enterprises(ctx, community, store.EnterpriseQuery{Tag: "外贸"}); err != nil || total < n/10 {
+			t.Errorf("enterprises tagged 外贸: %d, %v; want at least %d", total, err, n/10)
+		}
+		e, err := s.Enterprise(ctx, community, s.ids(t)[far.CreditCode])
+		if err != nil || e.Name != far.Name || e.Version != 3 {
+			t.Errorf("the code given three times: %q version %d, %v; want the last name, version 3", e.Name, e.Version, err)
+		}
+	})
+
 	t.Run("unconfirmed credit code", func(t *testing.T) {
 		e := newEnterprise(t, 30, grid)
 		e.CreditCode = e.CreditCode[:17] + string(wrongCheck(e.CreditCode[17]))
