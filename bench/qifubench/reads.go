@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"qifu/bench/datagen"
@@ -98,6 +99,9 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			if p == "" {
 				p = fmt.Sprintf("/api/v1/appeals/%d", ids[(i*7+seq)%len(ids)].ID)
 			}
+			// A weight of 基本满意 of each request's own: figures no request
+			// has asked for yet, computed anew rather than answered again.
+			p = strings.ReplaceAll(p, "{weight}", fmt.Sprintf("0.8%04d%06d", i, seq))
 			req, _ := http.NewRequestWithContext(ctx, "GET", srv.url+p, nil)
 			res, err := users[who].http.Do(req)
 			if err != nil {
@@ -120,8 +124,9 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		{"community, all its appeals, newest first", "community", "/api/v1/appeals", "p95 < 50 ms", *clients, 0.95},
 		{"department inbox: to sign", "dept_tax", "/api/v1/appeals?queue=to_sign", "p95 < 50 ms", *clients, 0.95},
 		{"department inbox: in hand", "dept_tax", "/api/v1/appeals?queue=in_hand", "p95 < 50 ms", *clients, 0.95},
-		{"district leader: three rates by street, last year", "district_leader", "/api/v1/assessment?dimension=street&from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
-		{"district leader: three rates by department, last year", "district_leader", "/api/v1/assessment?dimension=department&from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
+		{"district leader: three rates by street, last year (figures kept a minute)", "district_leader", "/api/v1/assessment?dimension=street&from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
+		{"district leader: three rates by department, last year (figures kept a minute)", "district_leader", "/api/v1/assessment?dimension=department&from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
+		{"district leader: three rates by street, last year, each computed anew", "district_leader", "/api/v1/assessment?dimension=street&from=" + yearAgo + "&to=" + today + "&basic_weight={weight}", "p95 < 100 ms", *clients, 0.95},
 		{"district leader: overview, last year", "district_leader", "/api/v1/overview?from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
 		{"one appeal with its timeline", "community", "", "p95 < 20 ms", *clients, 0.95},
 		{fmt.Sprintf("Excel export of %d appeals (one client)", exportRows), "district_leader", exportPath, "< 3 s", 1, 1},
