@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -154,7 +153,7 @@ func (tx *Tx) raiseAlerts(ctx context.Context, cal *calendar.Calendar, now time.
 			notices[to] = append(notices[to], notice{appealID: d.appealID, dept: d.dept, kind: kind, title: title})
 		}
 		community := func() {
-			robots = append(robots, robotMessage{appealID: d.appealID, kind: kind, text: "【企服】" + msg, scopeKind: "region", scope: a.community})
+			robots = append(robots, robotMessage{appealID: d.appealID, kind: kind, text: msg})
 			tell(toCommunity, msg)
 		}
 		switch {
@@ -166,8 +165,7 @@ func (tx *Tx) raiseAlerts(ctx context.Context, cal *calendar.Calendar, now time.
 			community()
 		case level == alertOverdue:
 			if d.dept != 0 {
-				robots = append(robots, robotMessage{appealID: d.appealID, kind: kind, text: "【企服】" + msg,
-					scopeKind: "department", scope: strconv.FormatInt(d.dept, 10)})
+				robots = append(robots, robotMessage{appealID: d.appealID, dept: d.dept, kind: kind, text: msg})
 				tell(toDepartment, msg)
 			}
 			community()
@@ -266,7 +264,7 @@ func nextAlert(cal *calendar.Calendar, d dueStep) int64 {
 
 // alertAppeal is what an alert says of its appeal.
 type alertAppeal struct {
-	title, number, community string
+	title, number string
 }
 
 // alertAppeals reads the appeals of the claimed steps.
@@ -279,7 +277,7 @@ func (tx *Tx) alertAppeals(ctx context.Context, claimed []dueStep) (map[int64]al
 			ids = append(ids, d.appealID)
 		}
 	}
-	rows, err := tx.db().query(ctx, "SELECT id, title, number, community_code FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	rows, err := tx.db().query(ctx, "SELECT id, title, number FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return nil, fmt.Errorf("alert appeals: %w", err)
 	}
@@ -288,7 +286,7 @@ func (tx *Tx) alertAppeals(ctx context.Context, claimed []dueStep) (map[int64]al
 	for rows.Next() {
 		var id int64
 		var a alertAppeal
-		if err := rows.Scan(&id, &a.title, &a.number, &a.community); err != nil {
+		if err := rows.Scan(&id, &a.title, &a.number); err != nil {
 			return nil, err
 		}
 		out[id] = a

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,12 +75,7 @@ func (t *Tx) notifyAll(ctx context.Context, now time.Time, to recipients, list [
 // notifyCommunity notifies the community staff of the appeal's community and
 // the grid worker of its grid, and the community's group robots.
 func (t *Tx) notifyCommunity(ctx context.Context, now time.Time, appealID int64, kind, title string) error {
-	var community string
-	if err := scan(t.db().row(ctx, "SELECT community_code FROM appeals WHERE id = ?", appealID), &community); err != nil {
-		return err
-	}
-	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, kind: kind, text: "【企服】" + title,
-		scopeKind: "region", scope: community}}); err != nil {
+	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, kind: kind, text: title}}); err != nil {
 		return err
 	}
 	return t.notifyAll(ctx, now, toCommunity, []notice{{appealID: appealID, kind: kind, title: title}})
@@ -94,8 +88,7 @@ func (t *Tx) notifyEnterprise(ctx context.Context, now time.Time, appealID int64
 
 // notifyDepartment notifies the staff of a department, and its group robots.
 func (t *Tx) notifyDepartment(ctx context.Context, now time.Time, appealID, deptID int64, kind, title string) error {
-	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, kind: kind, text: "【企服】" + title,
-		scopeKind: "department", scope: strconv.FormatInt(deptID, 10)}}); err != nil {
+	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, dept: deptID, kind: kind, text: title}}); err != nil {
 		return err
 	}
 	return t.notifyAll(ctx, now, toDepartment, []notice{{appealID: appealID, dept: deptID, kind: kind, title: title}})

@@ -13,31 +13,34 @@ import (
 	"qifu/internal/notify"
 )
 
-// robotMessage is a message about an appeal to the group robots of a scope.
+// robotMessage is a message about an appeal to group robots: those of the
+// department dept, or of the appeal's community when dept is 0.
 type robotMessage struct {
-	appealID                     int64
-	kind, text, scopeKind, scope string
+	appealID, dept int64
+	kind, text     string
 }
 
-// enqueueAll puts messages in the outbox of every enabled group robot of
-// their scopes, with one statement; the outbox delivers them after the commit.
+// enqueueAll puts messages in the outbox of every enabled group robot they
+// are for, with one statement; the outbox delivers them after the commit.
 func (t *Tx) enqueueAll(ctx context.Context, now time.Time, list []robotMessage) error {
 	if len(list) == 0 {
 		return nil
 	}
 	var q strings.Builder
-	q.WriteString("WITH v (appeal_id, kind, text, scope_kind, scope) AS (VALUES ")
-	args := make([]any, 0, 5*len(list)+2)
+	q.WriteString("WITH v (appeal_id, dept, kind, text) AS (VALUES ")
+	args := make([]any, 0, 4*len(list)+2)
 	for i, m := range list {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(CAST(? AS BIGINT), ?, ?, ?, ?)")
-		args = append(args, m.appealID, m.kind, m.text, m.scopeKind, m.scope)
+		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)")
+		args = append(args, m.appealID, m.dept, m.kind, "【企服】"+m.text)
 	}
 	q.WriteString(`) INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
-		SELECT w.id, v.appeal_id, v.kind, v.text, ?, ? FROM v
-		JOIN webhooks w ON w.enabled = TRUE AND w.scope_kind = v.scope_kind AND w.scope = v.scope`)
+		SELECT w.id, v.appeal_id, v.kind, v.text, ?, ? FROM v JOIN appeals a ON a.id = v.appeal_id
+		JOIN webhooks w ON w.enabled = TRUE AND (
+			(v.dept = 0 AND w.scope_kind = 'region' AND w.scope = a.community_code)
+			OR (v.dept <> 0 AND w.scope_kind = 'department' AND w.scope = CAST(v.dept AS TEXT)))`)
 	if _, err := t.db().exec(ctx, q.String(), append(args, now.UnixMilli(), now.UnixMilli())...); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
