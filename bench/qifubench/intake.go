@@ -62,7 +62,19 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	duration := fs.Duration("duration", 15*time.Second, "length of each run")
 	runs := fs.Int("runs", 3, "runs of each (bare and qifu alternate)")
 	profile := fs.String("profile", "", "folder for CPU and allocation profiles of qifu (none if empty)")
+	openFlag := fs.String("open", "0.5,0.9", "open-loop arrival rates, as fractions of qifu's median rate at the first number of clients, comma-separated (none if empty)")
 	fs.Parse(args)
+	var fractions []float64
+	for _, s := range strings.Split(*openFlag, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 {
+			return fmt.Errorf("--open %q", *openFlag)
+		}
+		fractions = append(fractions, f)
+	}
 	var clients []int
 	for _, s := range strings.Split(*clientsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -138,7 +150,8 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	fmt.Printf("scenario 1, appeal intake, %s, %d runs of %s each (bare and qifu alternating)\n\n", *kind, *runs, *duration)
 	fmt.Println("| clients | bare limit /s | qifu /s | qifu ÷ bare | bare p99 | qifu p50 | qifu p95 | qifu p99 | qifu max | errors | qifu CPU s per 1,000 | qifu peak RSS |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
-	for _, n := range clients {
+	var firstRate float64 // qifu's median rate at the first number of clients
+	for ci, n := range clients {
 		var bareRates, rates, ratios, bareP99, p50, p95, p99, maxs, cpuPer []float64
 		errors := 0
 		var peak int64
@@ -167,10 +180,43 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 				fmt.Fprintf(stderr, "errors: qifu %v; bare %v\n", qr.All.First, br.All.First)
 			}
 		}
+		if ci == 0 {
+			firstRate = median(rates)
+		}
 		fmt.Printf("| %d | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %d | %s | %.0f MiB |\n", n,
 			spread(bareRates, "%.0f"), spread(rates, "%.0f"), spread(ratios, "%.2f"), spread(bareP99, "%.1f"),
 			spread(p50, "%.1f"), spread(p95, "%.1f"), spread(p99, "%.1f"), spread(maxs, "%.0f"), errors, spread(cpuPer, "%.2f"),
 			float64(peak)/(1<<20))
+	}
+	if len(fractions) == 0 {
+		return nil
+	}
+	// The open loop: appeals arrive at a fixed rate, whether or not qifu
+	// keeps up; latency counts from each one's scheduled arrival.
+	fmt.Printf("\nopen loop: appeals arriving at fixed rates (fractions of %.0f/s, qifu's median at %d clients), at most %d in flight, %d runs of %s\n\n",
+		firstRate, clients[0], maxClients, *runs, *duration)
+	fmt.Println("| arrivals /s | completed /s | p50 | p95 | p99 | max | arrivals with no free client | errors |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, f := range fractions {
+		rate := f * firstRate
+		var done, p50, p95, p99, maxs []float64
+		overruns, errors := 0, 0
+		for range *runs {
+			r := load.Open(ctx, rate, *duration, maxClients, qifuOp)
+			done = append(done, r.Rate("create"))
+			if st := r.Kinds["create"]; st != nil {
+				p50 = append(p50, msOf(st.Quantile(0.50)))
+				p95 = append(p95, msOf(st.Quantile(0.95)))
+				p99 = append(p99, msOf(st.Quantile(0.99)))
+				maxs = append(maxs, msOf(st.Quantile(1)))
+				errors += st.Errors
+			}
+			if st := r.Kinds["overrun"]; st != nil {
+				overruns += st.Errors
+			}
+		}
+		fmt.Printf("| %.0f (%.0f %%) | %s | %s ms | %s ms | %s ms | %s ms | %d | %d |\n", rate, 100*f, spread(done, "%.0f"),
+			spread(p50, "%.1f"), spread(p95, "%.1f"), spread(p99, "%.1f"), spread(maxs, "%.0f"), overruns, errors)
 	}
 	return nil
 }

@@ -38,8 +38,8 @@ const auditRows = 100
 // flushAudit appends the transaction's audit entries to one of the chains,
 // as the transaction's last statements: the chain's head row is locked from
 // here to the commit. On PostgreSQL the transaction takes a head no other
-// holds (SKIP LOCKED), and waits for one only when all sixteen are taken;
-// SQLite has one writer, and any head will do.
+// holds (SKIP LOCKED), and waits for one only when all 64 are taken; SQLite
+// has one writer, and appends to chain 1.
 func (t *Tx) flushAudit(ctx context.Context) error {
 	if len(t.audits) == 0 {
 		return nil
@@ -49,10 +49,9 @@ func (t *Tx) flushAudit(ctx context.Context) error {
 	var chain int
 	var seq int64
 	var prev string
-	err := scan(h.row(ctx, `UPDATE audit_head SET seq = seq + ?
-		WHERE id = (SELECT id FROM audit_head ORDER BY random() LIMIT 1`+t.d.skipLocked+`)
-		RETURNING id, seq, hash`, n), &chain, &seq, &prev)
-	if fault.Is(err, fault.NotFound) && t.d.skipLocked != "" { // every head taken: wait for one
+	err := scan(h.row(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = "+t.d.auditChain+" RETURNING id, seq, hash", n),
+		&chain, &seq, &prev)
+	if fault.Is(err, fault.NotFound) { // PostgreSQL, every head taken: wait for one
 		err = scan(h.row(ctx, `UPDATE audit_head SET seq = seq + ?
 			WHERE id = (SELECT id FROM audit_head ORDER BY random() LIMIT 1) RETURNING id, seq, hash`, n), &chain, &seq, &prev)
 	}

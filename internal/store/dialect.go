@@ -25,17 +25,20 @@ type dialect struct {
 	name string
 	// dollar is true when placeholders are $1, $2, …
 	dollar bool
-	// skipLocked ends a subquery choosing a row to lock so that it passes
-	// over rows other transactions hold (PostgreSQL); SQLite has one writer.
-	skipLocked string
+	// auditChain chooses the audit chain a transaction appends to (see
+	// flushAudit): on PostgreSQL a head no other transaction holds, at
+	// random; SQLite has one writer, and appends to chain 1, at the end of
+	// its index.
+	auditChain string
 	// numbersApart: appeal numbers are taken outside the creating
 	// transaction (see takeNumber).
 	numbersApart bool
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", dollar: true, skipLocked: " FOR UPDATE SKIP LOCKED", numbersApart: true}
+	sqliteDialect   = dialect{name: "sqlite", auditChain: "1"}
+	postgresDialect = dialect{name: "postgres", dollar: true, numbersApart: true,
+		auditChain: "(SELECT id FROM audit_head ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)"}
 )
 
 // minSQLite is the oldest SQLite library qifu runs on: 3.51.3.
