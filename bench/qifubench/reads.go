@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"qifu/bench/datagen"
@@ -93,15 +94,16 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	exportRows := list.Total
 	exportPath := "/appeals/export.xlsx?" + url.Values{"region": {"330206"}, "from": {exportFrom.Format(time.DateOnly)}}.Encode()
 
+	var fresh atomic.Int64
 	get := func(who, path string) load.Op {
 		return func(ctx context.Context, i, seq int) (string, error) {
 			p := path
 			if p == "" {
 				p = fmt.Sprintf("/api/v1/appeals/%d", ids[(i*7+seq)%len(ids)].ID)
 			}
-			// A weight of 基本满意 of each request's own: figures no request
-			// has asked for yet, computed anew rather than answered again.
-			p = strings.ReplaceAll(p, "{weight}", fmt.Sprintf("0.8%04d%06d", i, seq))
+			// A weight of 基本满意 of each request's own (in every run): figures
+			// no request has asked for yet, computed anew rather than answered again.
+			p = strings.ReplaceAll(p, "{weight}", fmt.Sprintf("0.8%012d", fresh.Add(1)))
 			req, _ := http.NewRequestWithContext(ctx, "GET", srv.url+p, nil)
 			res, err := users[who].http.Do(req)
 			if err != nil {

@@ -51,6 +51,40 @@ func (s *Store) Regions(ctx context.Context, actor access.Actor) ([]place.Region
 	return list, rows.Err()
 }
 
+// RegionNames returns the names of the regions with the given codes (codes
+// of no region are left out), for naming the rows of a table.
+func (s *Store) RegionNames(ctx context.Context, actor access.Actor, codes []string) (map[string]string, error) {
+	if !access.May(actor.Role, access.RegionRead) {
+		return nil, access.ErrForbidden
+	}
+	names := map[string]string{}
+	for rest := codes; len(rest) > 0; {
+		batch := rest[:min(len(rest), 500)]
+		rest = rest[len(batch):]
+		args := make([]any, len(batch))
+		for i, c := range batch {
+			args[i] = c
+		}
+		rows, err := s.reader().query(ctx, "SELECT code, name FROM regions WHERE code IN ("+placeholders(len(batch))+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("region names: %w", err)
+		}
+		for rows.Next() {
+			var code, name string
+			if err := rows.Scan(&code, &name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("region names: %w", err)
+			}
+			names[code] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("region names: %w", err)
+		}
+	}
+	return names, nil
+}
+
 // region reads one region.
 func (h db) region(ctx context.Context, code string) (place.Region, error) {
 	var r place.Region

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"testing"
 
 	"qifu/internal/access"
@@ -196,5 +197,31 @@ func TestRegions(t *testing.T) {
 				t.Errorf("VerifyAudit: %v", err)
 			}
 		})
+	})
+}
+
+// TestRegionNames names the regions asked for, leaves out codes of no
+// region, and refuses those who may not read regions.
+func TestRegionNames(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		leader := s.actor(t, "district_leader")
+		all, err := s.Regions(ctx, leader)
+		if err != nil || len(all) < 3 {
+			t.Fatalf("regions: %d, %v", len(all), err)
+		}
+		want := map[string]string{}
+		var codes []string
+		for _, r := range all[len(all)-3:] {
+			want[r.Code] = r.Name
+			codes = append(codes, r.Code)
+		}
+		got, err := s.RegionNames(ctx, leader, append(codes, "999999999999999"))
+		if err != nil || !maps.Equal(got, want) {
+			t.Errorf("RegionNames = %v, %v; want %v", got, err, want)
+		}
+		_, err = s.RegionNames(ctx, s.actor(t, "enterprise"), codes)
+		wantForbidden(t, err)
 	})
 }

@@ -114,7 +114,11 @@ func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p 
 			return nil, asOf, err
 		}
 	}
-	names, err := s.keyNames(ctx, a, lang, p.Dimension)
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Key
+	}
+	names, err := s.keyNames(ctx, a, lang, p.Dimension, keys)
 	if err != nil {
 		return nil, asOf, err
 	}
@@ -140,7 +144,7 @@ func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p 
 }
 
 // keyNames names the keys of a dimension: departments or regions.
-func (s *Server) keyNames(ctx context.Context, a access.Actor, lang string, dim rates.Dimension) (map[string]string, error) {
+func (s *Server) keyNames(ctx context.Context, a access.Actor, lang string, dim rates.Dimension, keys []string) (map[string]string, error) {
 	m := map[string]string{}
 	switch dim {
 	case rates.Department:
@@ -159,13 +163,7 @@ func (s *Server) keyNames(ctx context.Context, a access.Actor, lang string, dim 
 		if !access.May(a.Role, access.RegionRead) {
 			return m, nil
 		}
-		list, err := s.store.Regions(ctx, a)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range list {
-			m[r.Code] = r.Name
-		}
+		return s.store.RegionNames(ctx, a, keys)
 	}
 	return m, nil
 }
