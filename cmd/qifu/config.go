@@ -28,7 +28,7 @@ type config struct {
 	ReadConns     int           // QIFU_READ_CONNS
 	DenialBudget  int           // QIFU_DENIAL_BUDGET: refusals a minute recorded one by one
 	Pprof         string        // QIFU_PPROF: loopback address of the profiling listener; "" for none
-	AssessTTL     time.Duration // QIFU_ASSESSMENT_TTL: how long computed assessment figures are answered again
+	FiguresTTL    time.Duration // QIFU_FIGURES_TTL: how long a leader's computed figures are answered again
 }
 
 // flags declares the shared flags on fs with defaults from the environment.
@@ -60,8 +60,8 @@ func flags(fs *flag.FlagSet, getenv func(string) string) *config {
 	budget, _ := strconv.Atoi(env("QIFU_DENIAL_BUDGET", "30"))
 	fs.IntVar(&c.DenialBudget, "denial-budget", budget, "refusals of one user a minute recorded one by one; more are counted and answered 429")
 	fs.StringVar(&c.Pprof, "pprof", env("QIFU_PPROF", ""), "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off by default")
-	assessTTL, _ := time.ParseDuration(env("QIFU_ASSESSMENT_TTL", "1m"))
-	fs.DurationVar(&c.AssessTTL, "assessment-ttl", assessTTL, "how long computed assessment figures (three rates) are answered again for the same scope and query; 0 computes each anew")
+	figuresTTL, _ := time.ParseDuration(env("QIFU_FIGURES_TTL", "1m"))
+	fs.DurationVar(&c.FiguresTTL, "figures-ttl", figuresTTL, "how long a leader's computed figures (the three rates, the overview) are answered again for the same scope and query; 0 computes each anew")
 	conns, _ := strconv.Atoi(env("QIFU_READ_CONNS", "8"))
 	fs.IntVar(&c.ReadConns, "read-conns", conns, "store read connections")
 	return c

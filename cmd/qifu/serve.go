@@ -37,7 +37,7 @@ func (c *config) filesDir() string {
 
 // openStore opens and migrates the configured store.
 func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log, ReadConns: c.ReadConns, AssessmentTTL: c.AssessTTL})
+	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log, ReadConns: c.ReadConns, FiguresTTL: c.FiguresTTL})
 	if err != nil {
 		return nil, err
 	}

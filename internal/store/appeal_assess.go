@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,8 +35,8 @@ func (s *Store) Assessment(ctx context.Context, actor access.Actor, q Assessment
 }
 
 // AssessmentAsOf is Assessment with the time the figures were computed at:
-// with Options.AssessmentTTL set, figures computed less than that long ago
-// for the same scope and query are answered again (see assess_cache.go).
+// with Options.FiguresTTL set, figures computed less than that long ago for
+// the same scope and query are answered again (see figures.go).
 func (s *Store) AssessmentAsOf(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, time.Time, error) {
 	if !access.May(actor.Role, access.AppealAssess) {
 		return nil, time.Time{}, access.ErrForbidden
@@ -47,13 +48,13 @@ func (s *Store) AssessmentAsOf(ctx context.Context, actor access.Actor, q Assess
 	if !q.To.After(q.From) {
 		return nil, time.Time{}, fault.Fields{"to": {Zh: "结束日期须晚于开始日期", En: "the end must be after the start"}}.Err()
 	}
-	if s.assessTTL <= 0 {
+	if s.figuresTTL <= 0 {
 		rows, err := s.assess(ctx, actor, q)
 		return rows, now, err
 	}
 	// Computed for whoever asks meanwhile: one who gives up does not stop it.
 	shared := func() ([]rates.Row, error) { return s.assess(context.WithoutCancel(ctx), actor, q) }
-	return s.assessments.get(ctx, assessKey(actor, q), now, s.assessTTL, shared)
+	return s.assessments.get(ctx, assessKey(actor, q), now, s.figuresTTL, shared, slices.Clone[[]rates.Row])
 }
 
 // assess computes an assessment, at most len(s.assessing) at once.
@@ -227,24 +228,45 @@ type Count struct {
 
 // Overview is what a leader sees at a glance: volumes, states and what is stuck.
 type Overview struct {
-	ByDay               []Count // appeals received per day (Key "2026-11-30")
-	ByCategory          []Count // per top-level category
-	ByState             []Count // appeals received in the period by their state now
-	OverdueByDepartment []Count // open steps past their deadline, per department (now, whatever the period)
+	AsOf                time.Time // when the figures were computed
+	ByDay               []Count   // appeals received per day (Key "2026-11-30")
+	ByCategory          []Count   // per top-level category
+	ByState             []Count   // appeals received in the period by their state now
+	OverdueByDepartment []Count   // open steps past their deadline, per department (now, whatever the period)
 	Received            int
 	Open, Overdue       int
 	Closed              int
 }
 
 // Overview counts the appeals in the actor's scope received in the period.
+// With Options.FiguresTTL set, an overview computed less than that long ago
+// for the same scope and query is answered again (see figures.go).
 func (s *Store) Overview(ctx context.Context, actor access.Actor, q OverviewQuery) (Overview, error) {
-	var o Overview
 	if !access.May(actor.Role, access.AppealAssess) {
-		return o, access.ErrForbidden
+		return Overview{}, access.ErrForbidden
 	}
+	now := s.now()
 	if q.To.IsZero() {
-		q.To = s.now()
+		q.To = now
 	}
+	if s.figuresTTL <= 0 {
+		return s.overview(ctx, actor, q, now)
+	}
+	shared := func() (Overview, error) { return s.overview(context.WithoutCancel(ctx), actor, q, now) }
+	o, _, err := s.overviews.get(ctx, overviewKey(actor, q), now, s.figuresTTL, shared, Overview.clone)
+	return o, err
+}
+
+// clone copies an overview, its lists too.
+func (o Overview) clone() Overview {
+	o.ByDay, o.ByCategory = slices.Clone(o.ByDay), slices.Clone(o.ByCategory)
+	o.ByState, o.OverdueByDepartment = slices.Clone(o.ByState), slices.Clone(o.OverdueByDepartment)
+	return o
+}
+
+// overview computes an overview as of now.
+func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuery, now time.Time) (Overview, error) {
+	o := Overview{AsOf: now}
 	where, args, ok := assessScope(actor, q.Region)
 	if !ok {
 		return o, nil
@@ -314,7 +336,7 @@ func (s *Store) Overview(ctx context.Context, actor access.Actor, q OverviewQuer
 	drows, err := h.query(ctx, `SELECT st.department_id, d.name, COUNT(*) FROM appeal_steps st
 		JOIN departments d ON d.id = st.department_id JOIN appeals a ON a.id = st.appeal_id
 		WHERE st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ? AND `+where+`
-		GROUP BY st.department_id, d.name ORDER BY COUNT(*) DESC, d.name`, append([]any{s.now().UnixMilli()}, args...)...)
+		GROUP BY st.department_id, d.name ORDER BY COUNT(*) DESC, d.name`, append([]any{now.UnixMilli()}, args...)...)
 	if err != nil {
 		return o, fmt.Errorf("overview overdue: %w", err)
 	}

@@ -149,7 +149,7 @@ func TestOverviewDays(t *testing.T) {
 	})
 }
 
-// TestAssessmentCache checks the figures kept for Options.AssessmentTTL:
+// TestAssessmentCache checks the figures kept for Options.FiguresTTL:
 // answered again within it, with the time they were computed at; computed
 // anew after it; kept apart for each scope, so that no department sees
 // another's row; and computed once for concurrent requests.
@@ -158,7 +158,7 @@ func TestAssessmentCache(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		c := &clock{now: start}
-		s := openStoreWith(t, dsn, c, store.Options{AssessmentTTL: time.Minute})
+		s := openStoreWith(t, dsn, c, store.Options{FiguresTTL: time.Minute})
 		if err := s.LoadDemo(ctx, dataset); err != nil {
 			t.Fatal(err)
 		}
@@ -185,6 +185,21 @@ func TestAssessmentCache(t *testing.T) {
 		r3, at3, err := s.AssessmentAsOf(ctx, leader, q)
 		if err != nil || !at3.Equal(c.Now()) || due(r3) != due(r1)+1 {
 			t.Errorf("after the TTL: %d due as of %s, %v; want %d as of %s", due(r3), at3, err, due(r1)+1, c.Now())
+		}
+
+		// The overview is kept the same way.
+		oq := store.OverviewQuery{From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
+		o1, err := s.Overview(ctx, leader, oq)
+		if err != nil || !o1.AsOf.Equal(c.Now()) {
+			t.Fatalf("overview as of %s, %v; want %s", o1.AsOf, err, c.Now())
+		}
+		s.raise(t, "enterprise", "")
+		if o2, err := s.Overview(ctx, leader, oq); err != nil || !o2.AsOf.Equal(o1.AsOf) || o2.Received != o1.Received {
+			t.Errorf("overview within the TTL: %d received as of %s, %v; want the kept %d", o2.Received, o2.AsOf, err, o1.Received)
+		}
+		c.Advance(time.Minute)
+		if o3, err := s.Overview(ctx, leader, oq); err != nil || !o3.AsOf.Equal(c.Now()) || o3.Received != o1.Received+1 {
+			t.Errorf("overview after the TTL: %d received as of %s, %v; want %d", o3.Received, o3.AsOf, err, o1.Received+1)
 		}
 
 		// Each department sees its own row, whoever asked first.

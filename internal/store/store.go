@@ -22,6 +22,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
+
+	"qifu/internal/rates"
 )
 
 // Store is the database of one qifu deployment.
@@ -44,9 +46,10 @@ type Store struct {
 	// facts of every appeal active in its period (tens of thousands, for a
 	// district's year) in memory.
 	assessing chan struct{}
-	// assessments are the recent assessments, kept for assessTTL.
-	assessments assessCache
-	assessTTL   time.Duration
+	// assessments and overviews are the recent figures, kept for figuresTTL.
+	assessments figuresCache[[]rates.Row]
+	overviews   figuresCache[Overview]
+	figuresTTL  time.Duration
 	// bases are the days' bases of appeal numbers (PostgreSQL; see takeNumber).
 	bases numberBases
 }
@@ -61,9 +64,10 @@ type Options struct {
 	Logger *slog.Logger
 	// ReadConns is the size of the read pool (SQLite) or the whole pool (PostgreSQL).
 	ReadConns int
-	// AssessmentTTL is how long a computed assessment is answered again for
-	// the same scope and query; 0 computes each anew (see assess_cache.go).
-	AssessmentTTL time.Duration
+	// FiguresTTL is how long a leader's computed figures (assessment,
+	// overview) are answered again for the same scope and query; 0 computes
+	// each anew (see figures.go).
+	FiguresTTL time.Duration
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -74,7 +78,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to the database named by opts.DSN and checks that it keeps
 // qifu's durability promises. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger, assessTTL: opts.AssessmentTTL, hashing: make(chan struct{}, max(2, runtime.NumCPU())),
+	s := &Store{now: opts.Now, log: opts.Logger, figuresTTL: opts.FiguresTTL, hashing: make(chan struct{}, max(2, runtime.NumCPU())),
 		assessing: make(chan struct{}, max(2, runtime.NumCPU()))}
 	if s.now == nil {
 		s.now = time.Now

@@ -511,8 +511,8 @@ func TestAssessmentPages(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *site) {
 		s.raise(t, "总览检查")
 		res := s.as(t, "street_leader", "GET", "/overview", nil)
-		if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(`<svg class="chart"`)) {
-			t.Errorf("overview: %d, without the chart", res.code)
+		if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(`<svg class="chart"`)) || !bytes.Contains(res.body, []byte(`id="as-of"`)) {
+			t.Errorf("overview: %d, without the chart or the time of its figures", res.code)
 		}
 		var o map[string]any
 		s.as(t, "street_leader", "GET", "/api/v1/overview", nil).json(t, &o)

@@ -403,6 +403,7 @@ type overviewPageData struct {
 	Categories []bar
 	States     []bar
 	Overdue    []bar
+	AsOf       string // when the figures were computed, in Shanghai
 }
 
 // chartHeight is the height of the columns' box; labels are outside it.
@@ -442,7 +443,8 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &overviewPageData{period: per, Region: region, O: o, ChartH: chartHeight}
+	p := &overviewPageData{period: per, Region: region, O: o, ChartH: chartHeight,
+		AsOf: o.AsOf.In(shanghai).Format("2006-01-02 15:04:05")}
 	if p.Regions, err = s.visibleRegions(r, a); err != nil {
 		return err
 	}
@@ -511,7 +513,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": per.From, "to": per.To, "received": o.Received, "open": o.Open,
+	writeJSON(w, http.StatusOK, map[string]any{"from": per.From, "to": per.To, "as_of": o.AsOf.UTC(), "received": o.Received, "open": o.Open,
 		"overdue": o.Overdue, "closed": o.Closed, "by_day": countsJSON(o.ByDay), "by_category": countsJSON(o.ByCategory),
 		"by_state": countsJSON(o.ByState), "overdue_by_department": countsJSON(o.OverdueByDepartment)})
 	return nil
