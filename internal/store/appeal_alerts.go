@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -204,23 +203,18 @@ var (
 // still where the batch found it (open, running, at the same level), and
 // returns the steps it moved: of several instances, only one claims a rung.
 func (tx *Tx) claimAlerts(ctx context.Context, cal *calendar.Calendar, batch []dueStep) ([]dueStep, error) {
-	var q strings.Builder
-	q.WriteString("WITH v (id, level, next) AS (VALUES ")
 	args := make([]any, 0, 3*len(batch))
-	for i, d := range batch {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
+	for _, d := range batch {
 		args = append(args, d.id, d.level, nextAlert(cal, d))
 	}
 	// Written with IN rather than UPDATE … FROM v: with the join, SQLite
 	// would walk the index of every open step and look each up in v.
-	q.WriteString(`) UPDATE appeal_steps SET alert_level = alert_level + 1,
+	rows, err := tx.db().query(ctx, "WITH v (id, level, next) AS (VALUES "+
+		tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))", len(batch))+`)
+		UPDATE appeal_steps SET alert_level = alert_level + 1,
 		alert_at = (SELECT v.next FROM v WHERE v.id = appeal_steps.id)
 		WHERE id IN (SELECT v.id FROM v) AND alert_level = (SELECT v.level FROM v WHERE v.id = appeal_steps.id)
-		AND done_at = 0 AND paused_at = 0 RETURNING id`)
-	rows, err := tx.db().query(ctx, q.String(), args...)
+		AND done_at = 0 AND paused_at = 0 RETURNING id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim alerts: %w", err)
 	}

@@ -723,11 +723,8 @@ func (t *Tx) events(ctx context.Context, actor access.Actor, list []eventRow, pu
 	for rest := list; len(rest) > 0; {
 		batch := rest[:min(len(rest), eventRows)]
 		rest = rest[len(batch):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, role, action, from_state, to_state,
-			department_id, note, detail, public) VALUES `)
 		args := make([]any, 0, 12*len(batch))
-		for i, e := range batch {
+		for _, e := range batch {
 			d := ""
 			if e.detail != nil {
 				b, err := json.Marshal(e.detail)
@@ -736,24 +733,14 @@ func (t *Tx) events(ctx context.Context, actor access.Actor, list []eventRow, pu
 				}
 				d = string(b)
 			}
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			args = append(args, e.appealID, at, actor.UserID, actor.Name, string(actor.Role), e.action, string(e.from), string(e.to),
 				nullInt(e.deptID), e.note, d, public)
 		}
-		if _, err := t.db().exec(ctx, q.String(), args...); err != nil {
+		if _, err := t.db().exec(ctx, `INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, role, action,
+			from_state, to_state, department_id, note, detail, public) VALUES `+
+			tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
 			return fmt.Errorf("appeal event: %w", err)
 		}
 	}
 	return nil
-}
-
-// placeholders returns n placeholders separated by commas, for IN (…).
-func placeholders(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return "?" + strings.Repeat(", ?", n-1)
 }

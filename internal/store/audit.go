@@ -67,19 +67,14 @@ func (t *Tx) flushAudit(ctx context.Context) error {
 	for rest := t.audits; len(rest) > 0; {
 		batch := rest[:min(len(rest), auditRows)]
 		rest = rest[len(batch):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO audit_log
-			(chain, pos, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash) VALUES `)
 		args := make([]any, 0, 13*len(batch))
-		for i, e := range batch {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		for _, e := range batch {
 			args = append(args, e.Chain, e.Pos, e.At.UnixMilli(), e.ActorID, e.ActorName, e.Role, e.Action, e.Target,
 				e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash)
 		}
-		if _, err := h.exec(ctx, q.String(), args...); err != nil {
+		if _, err := h.exec(ctx, `INSERT INTO audit_log
+			(chain, pos, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash) VALUES `+
+			tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
 			return fmt.Errorf("audit append: %w", err)
 		}
 	}

@@ -73,6 +73,20 @@ func (d dialect) rebind(q string) string {
 	return b.String()
 }
 
+// placeholders returns n placeholders separated by commas, for IN (…).
+func placeholders(n int) string {
+	return tuples("?", n)
+}
+
+// tuples returns n copies of tuple separated by commas, for the rows of a
+// VALUES list: tuples("(?, ?)", 3) is "(?, ?), (?, ?), (?, ?)".
+func tuples(tuple string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return tuple + strings.Repeat(", "+tuple, n-1)
+}
+
 // check refuses a database configured against qifu's promises.
 func (s *Store) check(ctx context.Context) error {
 	if s.d == postgresDialect {

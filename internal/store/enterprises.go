@@ -368,25 +368,20 @@ func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterpris
 	for rest := list; len(rest) > 0; {
 		batch := rest[:min(len(rest), insertRows)]
 		rest = rest[len(batch):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO enterprises (credit_code, code_unconfirmed, name, legal_rep, contact, phone,
-			address, grid_code, community_code, street_code, district_code, city_code, industry, employees, revenue, size,
-			foreign_trade, key_level, party_branch, tags, created_at, updated_at, version) VALUES `)
 		args := make([]any, 0, 22*len(batch))
 		byCode := make(map[string]*enterprise.Enterprise, len(batch))
-		for i, e := range batch {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
+		for _, e := range batch {
 			args = append(args, e.CreditCode, e.CodeUnconfirmed, e.Name, e.LegalRep, e.Contact, e.Phone, e.Address,
 				e.GridCode, e.CommunityCode, e.StreetCode, e.DistrictCode, e.CityCode, e.Industry, e.Employees, e.Revenue,
 				string(e.Size), e.ForeignTrade, string(e.KeyLevel), e.PartyBranch, strings.Join(e.Tags, ","), now, now)
 			e.CreatedAt, e.UpdatedAt, e.Version = time.UnixMilli(now), time.UnixMilli(now), 1
 			byCode[e.CreditCode] = e
 		}
-		q.WriteString(" RETURNING id, credit_code")
-		rows, err := t.db().query(ctx, q.String(), args...)
+		rows, err := t.db().query(ctx, `INSERT INTO enterprises (credit_code, code_unconfirmed, name, legal_rep, contact,
+			phone, address, grid_code, community_code, street_code, district_code, city_code, industry, employees, revenue,
+			size, foreign_trade, key_level, party_branch, tags, created_at, updated_at, version) VALUES `+
+			tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", len(batch))+
+			" RETURNING id, credit_code", args...)
 		if fault.Is(err, fault.Conflict) {
 			return fault.Fields{"credit_code": {Zh: "该统一社会信用代码已登记", En: "an enterprise with this credit code is already registered"}}.Err()
 		}
@@ -418,21 +413,16 @@ func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterpris
 
 // addTags adds the tags of new enterprises, with one statement.
 func (t *Tx) addTags(ctx context.Context, list []*enterprise.Enterprise) error {
-	var q strings.Builder
 	var args []any
 	for _, e := range list {
 		for _, tag := range e.Tags {
-			if len(args) > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?)")
 			args = append(args, e.ID, tag)
 		}
 	}
 	if len(args) == 0 {
 		return nil
 	}
-	if _, err := t.db().exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES "+q.String(), args...); err != nil {
+	if _, err := t.db().exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES "+tuples("(?, ?)", len(args)/2), args...); err != nil {
 		return fmt.Errorf("add tags: %w", err)
 	}
 	return nil

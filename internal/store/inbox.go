@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -53,20 +52,15 @@ func (t *Tx) notifyAll(ctx context.Context, now time.Time, to recipients, list [
 	if len(list) == 0 {
 		return nil
 	}
-	var q strings.Builder
-	q.WriteString("WITH v (appeal_id, dept, kind, title) AS (VALUES ")
 	args := make([]any, 0, 4*len(list)+1)
-	for i, n := range list {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)")
+	for _, n := range list {
 		args = append(args, n.appealID, n.dept, n.kind, n.title)
 	}
-	q.WriteString(`) INSERT INTO inbox (user_id, at, appeal_id, kind, title)
+	q := "WITH v (appeal_id, dept, kind, title) AS (VALUES " + tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)", len(list)) + `)
+		INSERT INTO inbox (user_id, at, appeal_id, kind, title)
 		SELECT u.id, ?, v.appeal_id, v.kind, v.title FROM v JOIN appeals a ON a.id = v.appeal_id
-		JOIN users u ON u.disabled = FALSE AND (` + recipientsOf[to] + `)`)
-	if _, err := t.db().exec(ctx, q.String(), append(args, now.UnixMilli())...); err != nil {
+		JOIN users u ON u.disabled = FALSE AND (` + recipientsOf[to] + `)`
+	if _, err := t.db().exec(ctx, q, append(args, now.UnixMilli())...); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -26,22 +25,17 @@ func (t *Tx) enqueueAll(ctx context.Context, now time.Time, list []robotMessage)
 	if len(list) == 0 {
 		return nil
 	}
-	var q strings.Builder
-	q.WriteString("WITH v (appeal_id, dept, kind, text) AS (VALUES ")
 	args := make([]any, 0, 4*len(list)+2)
-	for i, m := range list {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)")
+	for _, m := range list {
 		args = append(args, m.appealID, m.dept, m.kind, "【企服】"+m.text)
 	}
-	q.WriteString(`) INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
+	q := "WITH v (appeal_id, dept, kind, text) AS (VALUES " + tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)", len(list)) + `)
+		INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
 		SELECT w.id, v.appeal_id, v.kind, v.text, ?, ? FROM v JOIN appeals a ON a.id = v.appeal_id
 		JOIN webhooks w ON w.enabled = TRUE AND (
 			(v.dept = 0 AND w.scope_kind = 'region' AND w.scope = a.community_code)
-			OR (v.dept <> 0 AND w.scope_kind = 'department' AND w.scope = CAST(v.dept AS TEXT)))`)
-	if _, err := t.db().exec(ctx, q.String(), append(args, now.UnixMilli(), now.UnixMilli())...); err != nil {
+			OR (v.dept <> 0 AND w.scope_kind = 'department' AND w.scope = CAST(v.dept AS TEXT)))`
+	if _, err := t.db().exec(ctx, q, append(args, now.UnixMilli(), now.UnixMilli())...); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	return nil
