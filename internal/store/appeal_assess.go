@@ -42,13 +42,15 @@ func (s *Store) AssessmentAsOf(ctx context.Context, actor access.Actor, q Assess
 		return nil, time.Time{}, access.ErrForbidden
 	}
 	now := s.now()
+	// A period ending now is a new query every time: not worth keeping.
+	keep := s.figuresTTL > 0 && !q.To.IsZero()
 	if q.To.IsZero() {
 		q.To = now
 	}
 	if !q.To.After(q.From) {
 		return nil, time.Time{}, fault.Fields{"to": {Zh: "结束日期须晚于开始日期", En: "the end must be after the start"}}.Err()
 	}
-	if s.figuresTTL <= 0 {
+	if !keep {
 		rows, err := s.assess(ctx, actor, q)
 		return rows, now, err
 	}
@@ -246,10 +248,11 @@ func (s *Store) Overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		return Overview{}, access.ErrForbidden
 	}
 	now := s.now()
+	keep := s.figuresTTL > 0 && !q.To.IsZero() // as for the assessment
 	if q.To.IsZero() {
 		q.To = now
 	}
-	if s.figuresTTL <= 0 {
+	if !keep {
 		return s.overview(ctx, actor, q, now)
 	}
 	shared := func() (Overview, error) { return s.overview(context.WithoutCancel(ctx), actor, q, now) }
