@@ -22,7 +22,9 @@
 // The step figures of a period are settled at To; the reply figures still
 // change as late ratings arrive, or when a redo moves the final reply. For a
 // period still running pass To = now: a step then counts once it has come
-// due. Steps of kind rate (the enterprise's) and of unknown kinds count in no
+// due. Each of these is a fact with one time, and every count of a Row is a
+// number of facts (or a sum over them), so the counts of two consecutive
+// periods add up to those of the whole (Counts). Steps of kind rate (the enterprise's) and of unknown kinds count in no
 // figure; the enterprise's rating is Appeal.Rating.
 //
 // # Attribution
@@ -81,10 +83,13 @@ type Options struct {
 // beside it, tells "nothing to count" from "none good".
 type Row struct {
 	Key string // the department or handler id in decimal, or the region code
-	// Appeals is the number of distinct appeals with anything counted in this
-	// row: a step of the key that came due in P, a sign step of the key
-	// started in P, a handle step of the key done in P, or a reply in P
-	// attributed to the key.
+	// Appeals is the number of appeals that came to this key in P: those
+	// whose earliest fact in this row — a step of the key coming due, a sign
+	// step of the key starting, a handle step of the key done, or a reply
+	// attributed to the key — is in P. An appeal is counted in the period it
+	// first reached the key (for a department, usually its dispatch), so
+	// Appeals adds up over consecutive periods like every other count, and
+	// a row may show work on appeals counted in an earlier period.
 	Appeals int
 
 	// 响应率 ResponseRate = ResponseInTime ÷ ResponseDue, where ResponseDue =
@@ -142,25 +147,93 @@ func Compute(appeals []Appeal, dim Dimension, opt Options) ([]Row, error) {
 		return nil, fault.New(fault.Invalid, "rates_period",
 			"统计期的结束时间须晚于开始时间", "the period must end after it starts")
 	}
-	w := DefaultBasicWeight
-	if opt.BasicWeight != nil {
-		w = *opt.BasicWeight
-		if !(w >= 0 && w <= 1) { // also refuses NaN
-			return nil, fault.New(fault.Invalid, "rates_basic_weight",
-				"基本满意的权重须在 0 到 1 之间", "the weight of 基本满意 must be between 0 and 1")
-		}
+	w, err := weight(opt.BasicWeight)
+	if err != nil {
+		return nil, err
 	}
-	p := period{from: opt.From, to: opt.To}
+	counts := map[string]*Counts{}
+	if err := Tally(counts, appeals, dim, opt.From, opt.To); err != nil {
+		return nil, err
+	}
+	return rows(counts, w), nil
+}
+
+// Tally adds to counts, by key of dim, the facts of appeals in the period
+// [from, to): the part of Compute that adds up, for callers that add
+// counts of several sources before they make rows of them (RowsOf).
+func Tally(counts map[string]*Counts, appeals []Appeal, dim Dimension, from, to time.Time) error {
+	p := period{from: from, to: to}
 	switch dim {
 	case Department:
-		return compute(appeals, p, w, stepDepartment, leadDepartment, formatID), nil
+		tally(counts, appeals, p, stepDepartment, leadDepartment, formatID)
 	case Handler:
-		return compute(appeals, p, w, stepHandler, replyHandler, formatID), nil
+		tally(counts, appeals, p, stepHandler, replyHandler, formatID)
 	case Community, Grid, Street, District:
 		code := regionCode(dim)
 		step := func(a *Appeal, _ *Step) (string, bool) { return code(a) }
-		return compute(appeals, p, w, step, code, func(s string) string { return s }), nil
+		tally(counts, appeals, p, step, code, func(s string) string { return s })
+	default:
+		return errDimension(dim)
 	}
-	return nil, fault.New(fault.Invalid, "rates_dimension",
+	return nil
+}
+
+// Facts calls add for every fact of a counted in a row of dim: the row's
+// key, the fact's time, and what it adds to the row's counts. Adding up the
+// facts of a period gives what Tally gives.
+func Facts(a *Appeal, dim Dimension, add func(key string, at time.Time, c Counts)) error {
+	switch dim {
+	case Department, Handler:
+		step, reply := stepDepartment, leadDepartment
+		if dim == Handler {
+			step, reply = stepHandler, replyHandler
+		}
+		for _, f := range appendFacts(nil, a, step, reply) {
+			add(formatID(f.key), f.at, f.c)
+		}
+	case Community, Grid, Street, District:
+		if code, ok := regionCode(dim)(a); ok {
+			RegionFacts(a, func(at time.Time, c Counts) { add(code, at, c) })
+		}
+	default:
+		return errDimension(dim)
+	}
+	return nil
+}
+
+// RegionFacts calls add for every fact of a counted in the rows of its
+// regions: every region dimension counts all of an appeal's facts in the row
+// of the appeal's own region, so they are the same at every level.
+func RegionFacts(a *Appeal, add func(at time.Time, c Counts)) {
+	self := func(*Appeal) (bool, bool) { return true, true }
+	for _, f := range appendFacts(nil, a, func(*Appeal, *Step) (bool, bool) { return true, true }, self) {
+		add(f.at, f.c)
+	}
+}
+
+// RowsOf returns the rows of counts, as Compute does, with the weight of
+// 基本满意 given as in Options.
+func RowsOf(counts map[string]*Counts, basicWeight *float64) ([]Row, error) {
+	w, err := weight(basicWeight)
+	if err != nil {
+		return nil, err
+	}
+	return rows(counts, w), nil
+}
+
+// weight checks the weight of 基本满意, nil for the default.
+func weight(basic *float64) (float64, error) {
+	if basic == nil {
+		return DefaultBasicWeight, nil
+	}
+	if w := *basic; w >= 0 && w <= 1 { // also refuses NaN
+		return w, nil
+	}
+	return 0, fault.New(fault.Invalid, "rates_basic_weight",
+		"基本满意的权重须在 0 到 1 之间", "the weight of 基本满意 must be between 0 and 1")
+}
+
+func errDimension(dim Dimension) error {
+	return fault.New(fault.Invalid, "rates_dimension",
 		"未知的统计维度："+string(dim), "unknown dimension: "+string(dim))
 }

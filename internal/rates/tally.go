@@ -5,6 +5,53 @@ import (
 	"time"
 )
 
+// Counts are the additive figures of one key: each is a number of facts, or
+// a sum over them (Handling), and every fact has one time, so the Counts of
+// consecutive periods add up to the Counts of the whole. The store keeps
+// them per month and adds them up (see package store); Row has their meaning.
+type Counts struct {
+	Appeals                                     int
+	ResponseDue, ResponseInTime                 int
+	Resolved, Replied                           int
+	Satisfied, Basic, Unsatisfied, NotRated     int
+	Rated                                       int
+	OnTimeReplies, Handled                      int
+	Dispatches, Returns                         int
+	Redone                                      int
+	Overdue                                     int
+	Handling                                    time.Duration // Σ WorkingTime of the handle steps counted in Handled
+}
+
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
+	c.Appeals += o.Appeals
+	c.ResponseDue += o.ResponseDue
+	c.ResponseInTime += o.ResponseInTime
+	c.Resolved += o.Resolved
+	c.Replied += o.Replied
+	c.Satisfied += o.Satisfied
+	c.Basic += o.Basic
+	c.Unsatisfied += o.Unsatisfied
+	c.NotRated += o.NotRated
+	c.Rated += o.Rated
+	c.OnTimeReplies += o.OnTimeReplies
+	c.Handled += o.Handled
+	c.Dispatches += o.Dispatches
+	c.Returns += o.Returns
+	c.Redone += o.Redone
+	c.Overdue += o.Overdue
+	c.Handling += o.Handling
+}
+
+// Neg returns -c, which Add takes away.
+func (c Counts) Neg() Counts {
+	return Counts{Appeals: -c.Appeals, ResponseDue: -c.ResponseDue, ResponseInTime: -c.ResponseInTime,
+		Resolved: -c.Resolved, Replied: -c.Replied, Satisfied: -c.Satisfied, Basic: -c.Basic,
+		Unsatisfied: -c.Unsatisfied, NotRated: -c.NotRated, Rated: -c.Rated,
+		OnTimeReplies: -c.OnTimeReplies, Handled: -c.Handled, Dispatches: -c.Dispatches, Returns: -c.Returns,
+		Redone: -c.Redone, Overdue: -c.Overdue, Handling: -c.Handling}
+}
+
 // period is a half-open period [from, to).
 type period struct{ from, to time.Time }
 
@@ -13,138 +60,170 @@ func (p period) has(t time.Time) bool {
 	return !t.IsZero() && !t.Before(p.from) && t.Before(p.to)
 }
 
-// counter is the running sums of one key.
-type counter struct {
-	Row
-	handling time.Duration // Σ WorkingTime of the handle steps done in the period
-	seen     int           // 1 + index of the last appeal counted in Appeals
+// fact is what one step or reply adds to the row of one key at one time.
+type fact[K comparable] struct {
+	key K
+	at  time.Time
+	c   Counts
 }
 
-// compute tallies appeals by the keys that stepKey and appealKey give, and
-// returns the rows sorted by key.
-func compute[K comparable](appeals []Appeal, p period, w float64,
-	stepKey func(*Appeal, *Step) (K, bool), appealKey func(*Appeal) (K, bool),
-	format func(K) string) []Row {
-
-	index := make(map[K]int)
-	var keys []K
-	var counters []counter
-	last := -1 // the index of the last key looked up: steps of an appeal often share it
-	at := func(k K, seq int) *counter {
-		if last < 0 || keys[last] != k {
-			i, ok := index[k]
-			if !ok {
-				i = len(counters)
-				index[k] = i
-				keys = append(keys, k)
-				counters = append(counters, counter{})
-			}
-			last = i
-		}
-		c := &counters[last]
-		if c.seen != seq {
-			c.seen = seq
-			c.Appeals++
-		}
-		return c
-	}
-
-	for i := range appeals {
-		a, seq := &appeals[i], i+1
-		for j := range a.Steps {
-			s := &a.Steps[j]
-			switch s.Kind {
-			case StepAccept, StepTriage, StepSign, StepHandle, StepAssist:
-			default:
-				continue
-			}
-			due := p.has(s.Due)
-			dispatched := s.Kind == StepSign && p.has(s.Started)
-			handled := s.Kind == StepHandle && p.has(s.Done)
-			if !due && !dispatched && !handled {
-				continue
-			}
-			k, ok := stepKey(a, s)
-			if !ok {
-				continue
-			}
-			c := at(k, seq)
-			if due {
-				late := s.Done.IsZero() || s.Done.After(s.Due)
-				if late {
-					c.Overdue++
-				}
-				if s.Kind == StepAccept || s.Kind == StepSign {
-					c.ResponseDue++
-					if !late {
-						c.ResponseInTime++
-					}
-				}
-			}
-			if dispatched {
-				c.Dispatches++
-				if s.Returned {
-					c.Returns++
-				}
-			}
-			if handled {
-				c.Handled++
-				if s.Due.IsZero() || !s.Done.After(s.Due) {
-					c.OnTimeReplies++
-				}
-				c.handling += s.WorkingTime
-			}
-		}
-		if !p.has(a.Replied) {
+// appendFacts appends the facts of a to buf, attributed by stepKey and
+// appealKey, and marks the earliest fact of each key as the one that counts
+// the appeal (Counts.Appeals).
+func appendFacts[K comparable](buf []fact[K], a *Appeal,
+	stepKey func(*Appeal, *Step) (K, bool), appealKey func(*Appeal) (K, bool)) []fact[K] {
+	start := len(buf)
+	for j := range a.Steps {
+		s := &a.Steps[j]
+		switch s.Kind {
+		case StepAccept, StepTriage, StepSign, StepHandle, StepAssist:
+		default:
 			continue
 		}
-		k, ok := appealKey(a)
+		dispatched := s.Kind == StepSign && !s.Started.IsZero()
+		handled := s.Kind == StepHandle && !s.Done.IsZero()
+		if s.Due.IsZero() && !dispatched && !handled {
+			continue
+		}
+		k, ok := stepKey(a, s)
 		if !ok {
 			continue
 		}
-		c := at(k, seq)
-		c.Replied++
-		if a.Result == ResultSolved {
-			c.Resolved++
-		}
-		rated := true
-		switch a.Rating {
-		case RatingSatisfied:
-			c.Satisfied++
-		case RatingBasic:
-			c.Basic++
-		case RatingUnsatisfied:
-			c.Unsatisfied++
-		case RatingNotRated:
-			c.NotRated++
-			rated = false
-		default:
-			rated = false
-		}
-		if rated {
-			c.Rated++
-			if a.Redone {
-				c.Redone++
+		if !s.Due.IsZero() { // came due
+			var c Counts
+			late := s.Done.IsZero() || s.Done.After(s.Due)
+			if late {
+				c.Overdue = 1
 			}
+			if s.Kind == StepAccept || s.Kind == StepSign {
+				c.ResponseDue = 1
+				if !late {
+					c.ResponseInTime = 1
+				}
+			}
+			buf = append(buf, fact[K]{k, s.Due, c})
+		}
+		if dispatched {
+			c := Counts{Dispatches: 1}
+			if s.Returned {
+				c.Returns = 1
+			}
+			buf = append(buf, fact[K]{k, s.Started, c})
+		}
+		if handled {
+			c := Counts{Handled: 1, Handling: s.WorkingTime}
+			if s.Due.IsZero() || !s.Done.After(s.Due) {
+				c.OnTimeReplies = 1
+			}
+			buf = append(buf, fact[K]{k, s.Done, c})
 		}
 	}
+	if !a.Replied.IsZero() {
+		if k, ok := appealKey(a); ok {
+			c := Counts{Replied: 1}
+			if a.Result == ResultSolved {
+				c.Resolved = 1
+			}
+			rated := true
+			switch a.Rating {
+			case RatingSatisfied:
+				c.Satisfied = 1
+			case RatingBasic:
+				c.Basic = 1
+			case RatingUnsatisfied:
+				c.Unsatisfied = 1
+			case RatingNotRated:
+				c.NotRated = 1
+				rated = false
+			default:
+				rated = false
+			}
+			if rated {
+				c.Rated = 1
+				if a.Redone {
+					c.Redone = 1
+				}
+			}
+			buf = append(buf, fact[K]{k, a.Replied, c})
+		}
+	}
+	// The earliest fact of each key counts the appeal; an appeal has few
+	// facts and fewer keys, so plain scans.
+	facts := buf[start:]
+	for i := range facts {
+		seen := false
+		for j := range i {
+			if facts[j].key == facts[i].key {
+				seen = true
+				break
+			}
+		}
+		if seen {
+			continue
+		}
+		first := i
+		for j := i + 1; j < len(facts); j++ {
+			if facts[j].key == facts[i].key && facts[j].at.Before(facts[first].at) {
+				first = j
+			}
+		}
+		facts[first].c.Appeals = 1
+	}
+	return buf
+}
 
-	rows := make([]Row, len(counters))
-	for i := range counters {
-		c := &counters[i]
-		r := c.Row
-		r.Key = format(keys[i])
+// tally adds the facts of appeals in the period to counts, by the keys that
+// stepKey and appealKey give, formatted by format.
+func tally[K comparable](counts map[string]*Counts, appeals []Appeal, p period,
+	stepKey func(*Appeal, *Step) (K, bool), appealKey func(*Appeal) (K, bool), format func(K) string) {
+	byKey := map[K]*Counts{}
+	var buf []fact[K]
+	for i := range appeals {
+		buf = appendFacts(buf[:0], &appeals[i], stepKey, appealKey)
+		for j := range buf {
+			f := &buf[j]
+			if !p.has(f.at) {
+				continue
+			}
+			c, ok := byKey[f.key]
+			if !ok {
+				s := format(f.key)
+				if c, ok = counts[s]; !ok {
+					c = new(Counts)
+					counts[s] = c
+				}
+				byKey[f.key] = c
+			}
+			c.Add(f.c)
+		}
+	}
+}
+
+// rows returns the rows of counts with w the weight of 基本满意: one per
+// key with anything counted, sorted by key.
+func rows(counts map[string]*Counts, w float64) []Row {
+	out := make([]Row, 0, len(counts))
+	for key, c := range counts {
+		if *c == (Counts{}) {
+			continue
+		}
+		r := Row{Key: key, Appeals: c.Appeals,
+			ResponseDue: c.ResponseDue, ResponseInTime: c.ResponseInTime,
+			Resolved: c.Resolved, Replied: c.Replied,
+			Satisfied: c.Satisfied, Basic: c.Basic, Unsatisfied: c.Unsatisfied, NotRated: c.NotRated, Rated: c.Rated,
+			OnTimeReplies: c.OnTimeReplies, Handled: c.Handled,
+			Dispatches: c.Dispatches, Returns: c.Returns, Redone: c.Redone, Overdue: c.Overdue}
 		r.ResponseRate = ratio(float64(r.ResponseInTime), r.ResponseDue)
 		r.ResolutionRate = ratio(float64(r.Resolved), r.Replied)
 		r.SatisfactionRate = ratio(float64(r.Satisfied)+w*float64(r.Basic), r.Rated)
 		r.OnTimeRate = ratio(float64(r.OnTimeReplies), r.Handled)
 		r.ReturnRate = ratio(float64(r.Returns), r.Dispatches)
 		r.RedoRate = ratio(float64(r.Redone), r.Rated)
-		r.AvgHandlingHours = ratio(c.handling.Hours(), r.Handled)
-		rows[i] = r
+		r.AvgHandlingHours = ratio(c.Handling.Hours(), r.Handled)
+		out = append(out, r)
 	}
-	slices.SortFunc(rows, func(a, b Row) int { return compareKeys(a.Key, b.Key) })
-	return rows
+	slices.SortFunc(out, func(a, b Row) int { return compareKeys(a.Key, b.Key) })
+	return out
 }
 
 // ratio returns num ÷ den, or 0 when den is 0.
