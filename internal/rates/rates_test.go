@@ -44,7 +44,7 @@ var dept12 = Row{Key: "12",
 
 // commA: A1 A2 A3 A7 A9 (A7's February steps outside).
 var commARow = Row{Key: commA,
-	Appeals:     4, // A1 A2 A3 A9; A7 came in February
+	Appeals:     4,                                             // A1 A2 A3 A9; A7 came in February
 	ResponseDue: 10, ResponseInTime: 7, ResponseRate: 7.0 / 10, // accepts A1 A2 A3 A9 + signs A1s3 A2s3 A2s4 A3s3 A9s3 A9s4; A2s1 A2s4 A9s3 late
 	Resolved: 3, Replied: 4, ResolutionRate: 3.0 / 4, // A1 A3 A7 solved; A2 explained
 	Satisfied: 1, Basic: 2, Unsatisfied: 1, Rated: 4, // A1; A2 A3; A7
@@ -72,7 +72,7 @@ var commBRow = Row{Key: commB,
 
 // gridA1Row: A1 A2 A7.
 var gridA1Row = Row{Key: gridA1,
-	Appeals:     2, // A1 A2; A7 came in February
+	Appeals:     2,                                           // A1 A2; A7 came in February
 	ResponseDue: 5, ResponseInTime: 3, ResponseRate: 3.0 / 5, // A1s1 A1s3 A2s1 A2s3 A2s4; A2s1 A2s4 late
 	Resolved: 2, Replied: 3, ResolutionRate: 2.0 / 3,
 	Satisfied: 1, Basic: 1, Unsatisfied: 1, Rated: 3,
@@ -98,7 +98,7 @@ var gridA2Row = Row{Key: gridA2,
 
 // district: communities A and B added up.
 var districtRow = Row{Key: district,
-	Appeals:     9, // all but A7
+	Appeals:     9,                                               // all but A7
 	ResponseDue: 18, ResponseInTime: 14, ResponseRate: 14.0 / 18, // 7 of 10 + 7 of 8
 	Resolved: 4, Replied: 6, ResolutionRate: 4.0 / 6, // 3 of 4 + 1 of 2
 	Satisfied: 2, Basic: 2, Unsatisfied: 1, NotRated: 1, Rated: 5,

@@ -10,16 +10,16 @@ import (
 // consecutive periods add up to the Counts of the whole. The store keeps
 // them per month and adds them up (see package store); Row has their meaning.
 type Counts struct {
-	Appeals                                     int
-	ResponseDue, ResponseInTime                 int
-	Resolved, Replied                           int
-	Satisfied, Basic, Unsatisfied, NotRated     int
-	Rated                                       int
-	OnTimeReplies, Handled                      int
-	Dispatches, Returns                         int
-	Redone                                      int
-	Overdue                                     int
-	Handling                                    time.Duration // Σ WorkingTime of the handle steps counted in Handled
+	Appeals                                 int
+	ResponseDue, ResponseInTime             int
+	Resolved, Replied                       int
+	Satisfied, Basic, Unsatisfied, NotRated int
+	Rated                                   int
+	OnTimeReplies, Handled                  int
+	Dispatches, Returns                     int
+	Redone                                  int
+	Overdue                                 int
+	Handling                                time.Duration // Σ WorkingTime of the handle steps counted in Handled
 }
 
 // Add adds o to c.

@@ -15,7 +15,7 @@ func TestCountsAddUp(t *testing.T) {
 	appeals := append(fixture(), synthetic(3000)...)
 	from, to := time.Date(2026, 2, 1, 0, 0, 0, 0, cst), time.Date(2026, 9, 1, 0, 0, 0, 0, cst)
 	cuts := [][]time.Time{
-		{march.From, march.To},              // months
+		{march.From, march.To},               // months
 		{mar(10), mar(20), day(4, 1).Add(1)}, // at noon, and just after
 		{day(2, 27).Add(17*time.Minute + 3*time.Second), day(6, 30).Add(-time.Millisecond)},
 	}
