@@ -57,7 +57,7 @@ type Options struct {
 // Report says what was generated and how long it took.
 type Report struct {
 	Enterprises, Appeals, Events, Dispatches, Steps int64
-	Template, Layout, History, Analyze              time.Duration
+	Template, Layout, History, Fold, Analyze        time.Duration
 	Span                                            time.Duration // from the oldest appeal to now
 }
 
@@ -146,6 +146,26 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	rep.History = time.Since(began)
+
+	// The kept monthly assessment figures, folded from every appeal as the
+	// server would have folded them as the history went on.
+	began = time.Now()
+	for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_folded", "DELETE FROM assess_pending",
+		"INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return rep, fmt.Errorf("queue for folding: %w", err)
+		}
+	}
+	if st, err = store.Open(ctx, store.Options{DSN: opts.DSN, Logger: log}); err != nil {
+		return rep, err
+	}
+	n, err := st.FoldAssessment(ctx, 0)
+	st.Close()
+	if err != nil {
+		return rep, fmt.Errorf("fold: %w", err)
+	}
+	rep.Fold = time.Since(began)
+	logf("fold: %d appeals into the monthly assessment figures in %s", n, rep.Fold.Round(time.Second))
 
 	began = time.Now()
 	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {

@@ -108,6 +108,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go sweep(jobs, st, log)
 	go alerts(jobs, st, log)
 	go deliver(jobs, st, c.OutboxEvery, log)
+	go foldAssessment(jobs, st, log)
 	go sweepFiles(jobs, st, files, log)
 
 	errc := make(chan error, 1)
@@ -205,6 +206,19 @@ func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("appeal alerts", "err", err)
 		} else if n > 0 {
 			log.Info("appeal alerts raised", "alerts", n)
+		}
+	})
+}
+
+// foldAssessment folds the appeals changed since the last time into the
+// kept monthly assessment figures every two seconds; every instance runs it,
+// one at a time (the store locks).
+func foldAssessment(ctx context.Context, st *store.Store, log *slog.Logger) {
+	every(ctx, 2*time.Second, func() {
+		if n, err := st.FoldAssessment(ctx, 0); err != nil {
+			log.Warn("fold assessment", "err", err)
+		} else if n >= 5000 {
+			log.Info("assessment folded", "appeals", n)
 		}
 	})
 }

@@ -65,6 +65,15 @@ const (
 	Handler    Dimension = "handler"    // Row.Key is the handler's user id in decimal
 )
 
+// Check returns an Invalid error for an unknown dimension.
+func (d Dimension) Check() error {
+	switch d {
+	case Department, Community, Grid, Street, District, Handler:
+		return nil
+	}
+	return errDimension(d)
+}
+
 // DefaultBasicWeight is the weight of 基本满意 in the satisfaction rate when
 // Options.BasicWeight is nil.
 const DefaultBasicWeight = 0.8

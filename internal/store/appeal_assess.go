@@ -59,19 +59,30 @@ func (s *Store) AssessmentAsOf(ctx context.Context, actor access.Actor, q Assess
 	return s.assessments.get(ctx, assessKey(actor, q), now, s.figuresTTL, shared, slices.Clone[[]rates.Row])
 }
 
-// assess computes an assessment, at most len(s.assessing) at once.
+// assess computes an assessment, at most len(s.assessing) at once: the
+// whole months of the period from assess_months (see assess_months.go), the
+// rest from the facts. The period ends now at the latest: a step due later
+// today is not late yet.
 func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, error) {
+	if err := q.Dimension.Check(); err != nil {
+		return nil, err
+	}
 	select {
 	case s.assessing <- struct{}{}:
 		defer func() { <-s.assessing }()
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	list, err := s.assessmentFacts(ctx, actor, q)
-	if err != nil {
-		return nil, err
+	if end := s.now().Add(time.Millisecond); q.To.After(end) { // times are kept to the millisecond
+		q.To = end
 	}
-	rows, err := rates.Compute(list, q.Dimension, rates.Options{From: q.From, To: q.To, BasicWeight: q.BasicWeight})
+	counts := map[string]*rates.Counts{}
+	if q.To.After(q.From) {
+		if err := s.assessCounts(ctx, actor, q, counts); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := rates.RowsOf(counts, q.BasicWeight)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +97,47 @@ func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuer
 		rows = kept
 	}
 	return rows, nil
+}
+
+// assessCounts adds the counts of the query's period to counts: those of
+// its whole months, if it has any, from assess_months, and the rest from
+// the facts.
+func (s *Store) assessCounts(ctx context.Context, actor access.Actor, q AssessmentQuery, counts map[string]*rates.Counts) error {
+	first, last := monthOf(q.From), monthOf(q.To) // the whole months are [first, last)
+	if first.start().Before(q.From) {
+		first++
+	}
+	if where, args, ok := monthsScope(actor, q.Region); ok && first < last {
+		folded, err := s.foldForRead(ctx)
+		if err != nil {
+			return err
+		}
+		if folded {
+			if err := s.reader().addMonthCounts(ctx, q.Dimension, first, last, where, args, counts); err != nil {
+				return err
+			}
+			for _, p := range [][2]time.Time{{q.From, first.start()}, {last.start(), q.To}} {
+				if p[0].Before(p[1]) {
+					if err := s.factCounts(ctx, actor, q, p[0], p[1], counts); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+	}
+	return s.factCounts(ctx, actor, q, q.From, q.To, counts)
+}
+
+// factCounts adds the counts of the period [from, to) computed from the
+// facts of the appeals in the actor's scope to counts.
+func (s *Store) factCounts(ctx context.Context, actor access.Actor, q AssessmentQuery, from, to time.Time, counts map[string]*rates.Counts) error {
+	q.From, q.To = from, to
+	list, err := s.assessmentFacts(ctx, actor, q)
+	if err != nil {
+		return err
+	}
+	return rates.Tally(counts, list, q.Dimension, from, to)
 }
 
 // assessScope is the condition on appeals a of the actor's reach for
@@ -121,13 +173,16 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 			WHERE st.appeal_id = a.id AND ((st.due_at >= ? AND st.due_at < ?) OR (st.started_at >= ? AND st.started_at < ?) OR (st.done_at >= ? AND st.done_at < ?)))))
 		OR (a.closed_at > 0 AND a.closed_at < ? AND EXISTS (SELECT 1 FROM appeal_steps st WHERE st.appeal_id = a.id AND st.due_at >= ? AND st.due_at < ?)))`
 	args = append(args, to, from, from, to, from, to, from, to, from, to, from, from, to)
-	return s.factsWhere(ctx, where, args, q.To)
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return factsWhere(ctx, s.reader(), cal, where, args, q.To)
 }
 
 // factsWhere loads the facts of the appeals a that where selects, with
 // their steps, as rates.Compute takes them; open steps are timed to end.
-func (s *Store) factsWhere(ctx context.Context, where string, args []any, end time.Time) ([]rates.Appeal, error) {
-	h := s.reader()
+func factsWhere(ctx context.Context, h db, cal *calendar.Calendar, where string, args []any, end time.Time) ([]rates.Appeal, error) {
 	rows, err := h.query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
 		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count
 		FROM appeals a WHERE `+where, args...)
@@ -155,10 +210,6 @@ func (s *Store) factsWhere(ctx context.Context, where string, args []any, end ti
 	}
 	if len(order) == 0 {
 		return nil, nil
-	}
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return nil, err
 	}
 	// The steps of those appeals, in batches that keep the parameter count low.
 	const batch = 500
@@ -371,6 +422,9 @@ func (s *Store) SetCalendarDay(ctx context.Context, actor access.Actor, d calend
 			ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`, d.Date, string(d.Kind), d.Name); err != nil {
 			return fmt.Errorf("set calendar day: %w", err)
 		}
+		if err := tx.queueCalendarDay(ctx, d.Date); err != nil {
+			return err
+		}
 		return tx.record(ctx, actor, "calendar.set", "calendar/"+d.Date, "ok", map[string]string{"kind": string(d.Kind), "name": d.Name})
 	})
 	s.forgetCalendar()
@@ -389,6 +443,9 @@ func (s *Store) DeleteCalendarDay(ctx context.Context, actor access.Actor, date 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fault.ErrNotFound
+		}
+		if err := tx.queueCalendarDay(ctx, date); err != nil {
+			return err
 		}
 		return tx.record(ctx, actor, "calendar.delete", "calendar/"+date, "ok", nil)
 	})

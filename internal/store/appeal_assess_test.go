@@ -183,10 +183,11 @@ func TestAssessmentCache(t *testing.T) {
 		}
 		q := store.AssessmentQuery{Dimension: rates.Community, From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
 		leader := s.actor(t, "street_leader")
-		due := func(rows []rates.Row) int {
+		dept := s.deptIDs(t)
+		dispatched := func(rows []rates.Row) int {
 			n := 0
 			for _, r := range rows {
-				n += r.ResponseDue
+				n += r.Dispatches
 			}
 			return n
 		}
@@ -194,16 +195,18 @@ func TestAssessmentCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.raise(t, "enterprise", "") // its accept step comes due in the period
+		a := s.raise(t, "enterprise", "") // dispatched now: a dispatch in the period
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
 		c.Advance(30 * time.Second)
 		r2, at2, err := s.AssessmentAsOf(ctx, leader, q)
-		if err != nil || !at2.Equal(at1) || due(r2) != due(r1) {
-			t.Errorf("within the TTL: %d due as of %s, %v; want the kept %d as of %s", due(r2), at2, err, due(r1), at1)
+		if err != nil || !at2.Equal(at1) || dispatched(r2) != dispatched(r1) {
+			t.Errorf("within the TTL: %d dispatched as of %s, %v; want the kept %d as of %s", dispatched(r2), at2, err, dispatched(r1), at1)
 		}
 		c.Advance(31 * time.Second)
 		r3, at3, err := s.AssessmentAsOf(ctx, leader, q)
-		if err != nil || !at3.Equal(c.Now()) || due(r3) != due(r1)+1 {
-			t.Errorf("after the TTL: %d due as of %s, %v; want %d as of %s", due(r3), at3, err, due(r1)+1, c.Now())
+		if err != nil || !at3.Equal(c.Now()) || dispatched(r3) != dispatched(r1)+1 {
+			t.Errorf("after the TTL: %d dispatched as of %s, %v; want %d as of %s", dispatched(r3), at3, err, dispatched(r1)+1, c.Now())
 		}
 
 		// The overview is kept the same way.
@@ -222,7 +225,6 @@ func TestAssessmentCache(t *testing.T) {
 		}
 
 		// Each department sees its own row, whoever asked first.
-		dept := s.deptIDs(t)
 		for _, d := range []string{"tax", "market"} {
 			a := s.raise(t, "enterprise", "")
 			s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})

@@ -44,7 +44,11 @@ func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 
 // CalendarDays returns the administrators' days.
 func (s *Store) CalendarDays(ctx context.Context) ([]calendar.Day, error) {
-	rows, err := s.reader().query(ctx, "SELECT day, kind, name FROM calendar_days ORDER BY day")
+	return s.reader().calendarDays(ctx)
+}
+
+func (h db) calendarDays(ctx context.Context) ([]calendar.Day, error) {
+	rows, err := h.query(ctx, "SELECT day, kind, name FROM calendar_days ORDER BY day")
 	if err != nil {
 		return nil, fmt.Errorf("read calendar: %w", err)
 	}

@@ -701,6 +701,7 @@ func (t *Tx) takeNumber(ctx context.Context, now time.Time) (string, error) {
 // event appends a line to an appeal's timeline.
 func (t *Tx) event(ctx context.Context, actor access.Actor, appealID int64, action string, from, to appeal.State,
 	deptID int64, note string, detail any, public bool) error {
+	t.touch(appealID) // what writes an appeal's timeline may change its assessment figures
 	return t.events(ctx, actor, []eventRow{{appealID: appealID, action: action, from: from, to: to, deptID: deptID,
 		note: note, detail: detail}}, public)
 }

@@ -17,10 +17,14 @@ import (
 	"qifu/internal/rates"
 )
 
-// TestAssessmentRecomputed checks that the assessment, which reads only the
-// appeals with something in the period, gives exactly the figures of a
-// recomputation over every appeal and every step in the store, for several
-// periods, dimensions and scopes of a replayed demo history, on both stores.
+// TestAssessmentRecomputed checks that the assessment — the whole months
+// from the figures folded into assess_months as the history went on, the
+// rest from the appeals with something in the period — gives exactly the
+// figures of a recomputation over every appeal and every step in the store,
+// for several periods, dimensions and scopes of a replayed demo history, on
+// both stores; again after a change to the calendar changes handling times
+// after the fact; and that the months folded step by step are the months
+// folded afresh from every appeal at once.
 func TestAssessmentRecomputed(t *testing.T) {
 	t.Parallel()
 	for _, kind := range []string{"sqlite", "postgres"} {
@@ -47,19 +51,30 @@ func TestAssessmentRecomputed(t *testing.T) {
 			if err := s.LoadDemo(ctx, d); err != nil {
 				t.Fatal(err)
 			}
+			// Folded at the end of every simulated day, as the server folds
+			// every few seconds: an appeal is folded again as it goes on.
 			plans, moves := demo.History(d, 3, end, 300)
-			if _, err := s.ReplayHistory(ctx, plans, moves, func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }); err != nil {
+			day, folds := "", 0
+			setNow := func(at time.Time) {
+				mu.Lock()
+				now = at
+				mu.Unlock()
+				if d := at.Format(time.DateOnly); d != day {
+					day = d
+					n, err := s.FoldAssessment(ctx, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					folds += n
+				}
+			}
+			if _, err := s.ReplayHistory(ctx, plans, moves, setNow); err != nil {
 				t.Fatal(err)
 			}
 			mu.Lock()
 			now = end
 			mu.Unlock()
 
-			// Every appeal and its steps, read without any filter.
-			all, err := s.everyAppealFacts(ctx, end)
-			if err != nil {
-				t.Fatal(err)
-			}
 			admin := access.System("test")
 			leader, err := s.Actor(ctx, userID(t, s, "district_leader"))
 			if err != nil {
@@ -69,44 +84,155 @@ func TestAssessmentRecomputed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checked := 0
-			for _, days := range []int{7, 30, 45, 120} {
-				for _, offset := range []int{0, 20, 60} {
-					to := end.AddDate(0, 0, -offset)
-					from := to.AddDate(0, 0, -days)
-					for _, dim := range []rates.Dimension{rates.Department, rates.Street, rates.Community, rates.Handler} {
-						for _, who := range []access.Actor{admin, leader, street} {
-							got, err := s.Assessment(ctx, who, AssessmentQuery{Dimension: dim, From: from, To: to})
-							if err != nil {
-								t.Fatal(err)
-							}
-							var mine []rates.Appeal
-							for _, a := range all {
-								if who.Role == access.RoleAdmin || who.RegionCode == a.District || who.RegionCode == a.Street {
-									mine = append(mine, a)
+			dept, err := s.Actor(ctx, userID(t, s, "dept_tax"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// compare checks every combination and returns the recomputed
+			// figures, by combination.
+			compare := func() map[string][]rates.Row {
+				// Every appeal and its steps, read without any filter.
+				all, err := s.everyAppealFacts(ctx, end)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wants := map[string][]rates.Row{}
+				for _, days := range []int{7, 30, 45, 120} {
+					for _, offset := range []int{0, 20, 60} {
+						to := end.AddDate(0, 0, -offset)
+						from := to.AddDate(0, 0, -days)
+						for _, dim := range []rates.Dimension{rates.Department, rates.Street, rates.Community, rates.Handler} {
+							for _, who := range []access.Actor{admin, leader, street, dept} {
+								got, err := s.Assessment(ctx, who, AssessmentQuery{Dimension: dim, From: from, To: to})
+								if err != nil {
+									t.Fatal(err)
 								}
+								var mine []rates.Appeal
+								for _, a := range all {
+									if who.Role == access.RoleAdmin || who.Role == access.RoleDepartment || who.RegionCode == a.District || who.RegionCode == a.Street {
+										mine = append(mine, a)
+									}
+								}
+								want, err := rates.Compute(mine, dim, rates.Options{From: from, To: to})
+								if err != nil {
+									t.Fatal(err)
+								}
+								if who.Role == access.RoleDepartment { // its own row, of the appeals dispatched to it
+									var own []rates.Row
+									for _, r := range want {
+										if dim == rates.Department && r.Key == fmt.Sprint(who.DepartmentID) {
+											own = append(own, r)
+										}
+									}
+									want = own
+								}
+								if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
+									t.Errorf("%s by %s, %s to %s: the assessment differs from the recomputation:\n got %+v\nwant %+v",
+										who.Name, dim, from.Format(time.DateOnly), to.Format(time.DateOnly), got, want)
+								}
+								wants[fmt.Sprint(who.Name, dim, from, to)] = want
 							}
-							want, err := rates.Compute(mine, dim, rates.Options{From: from, To: to})
-							if err != nil {
-								t.Fatal(err)
-							}
-							if !reflect.DeepEqual(got, want) {
-								t.Errorf("%s by %s, %s to %s: the assessment differs from the recomputation:\n got %+v\nwant %+v",
-									who.Name, dim, from.Format(time.DateOnly), to.Format(time.DateOnly), got, want)
-							}
-							checked++
 						}
 					}
 				}
+				t.Logf("%d assessments equal their recomputation over all %d appeals (%d queued appeals folded)", len(wants), len(all), folds)
+				return wants
 			}
-			t.Logf("%d assessments equal their recomputation over all %d appeals", checked, len(all))
+			before := compare()
+			var pending, months int
+			if err := scan(s.reader().row(ctx, "SELECT (SELECT COUNT(*) FROM assess_pending), (SELECT COUNT(*) FROM assess_months)"), &pending, &months); err != nil {
+				t.Fatal(err)
+			}
+			if pending != 0 || months == 0 || folds == 0 {
+				t.Fatalf("%d appeals queued, %d rows of months, %d folded: the months were not used", pending, months, folds)
+			}
+
+			// A working day of April becomes a holiday after the fact: the
+			// handling times of the steps over it change.
+			if err := s.SetCalendarDay(ctx, admin, calendar.Day{Date: "2026-04-15", Kind: calendar.Holiday, Name: "测试"}); err != nil {
+				t.Fatal(err)
+			}
+			after := compare()
+			if reflect.DeepEqual(before, after) {
+				t.Error("the holiday changed no figure: the test shows nothing")
+			}
+
+			// With a long queue (after a bulk load), an assessment is computed
+			// from the facts and leaves the queue to the folding in the
+			// background.
+			for pending <= foldInline {
+				if _, err := s.write.ExecContext(ctx, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"); err != nil {
+					t.Fatal(err)
+				}
+				if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM assess_pending"), &pending); err != nil {
+					t.Fatal(err)
+				}
+			}
+			from, to := end.AddDate(0, 0, -120), end
+			got, err := s.Assessment(ctx, leader, AssessmentQuery{Dimension: rates.Department, From: from, To: to})
+			if want := after[fmt.Sprint(leader.Name, rates.Department, from, to)]; err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("with %d queued: %+v, %v; want %+v", pending, got, err, want)
+			}
+			var still int
+			if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM assess_pending"), &still); err != nil || still != pending {
+				t.Errorf("the assessment folded a long queue: %d queued, was %d (%v)", still, pending, err)
+			}
+
+			// Folded afresh from every appeal at once, the months are the same.
+			kept := s.monthRows(t)
+			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+				if _, err := s.write.ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.FoldAssessment(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			if afresh := s.monthRows(t); !reflect.DeepEqual(kept, afresh) {
+				t.Errorf("the months folded step by step (%d rows) differ from those folded afresh (%d rows)", len(kept), len(afresh))
+			}
 		})
 	}
 }
 
+// monthRows returns the rows of assess_months that count anything, as text.
+func (s *Store) monthRows(t *testing.T) []string {
+	t.Helper()
+	rows, err := s.reader().query(context.Background(), "SELECT dim, month, city_code, district_code, street_code, key, "+countsColumns+
+		" FROM assess_months ORDER BY dim, month, city_code, district_code, street_code, key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var dim, city, district, street, key string
+		var m int
+		var v [nCounts]int64
+		dest := []any{&dim, &m, &city, &district, &street, &key}
+		for i := range v {
+			dest = append(dest, &v[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		if v != ([nCounts]int64{}) {
+			out = append(out, fmt.Sprint(dim, m, city, district, street, key, v))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // everyAppealFacts reads every appeal and its steps as the assessment does.
 func (s *Store) everyAppealFacts(ctx context.Context, end time.Time) ([]rates.Appeal, error) {
-	return s.factsWhere(ctx, "1 = 1", nil, end)
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return factsWhere(ctx, s.reader(), cal, "1 = 1", nil, end)
 }
 
 func userID(t *testing.T, s *Store, username string) int64 {

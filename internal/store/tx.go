@@ -28,11 +28,26 @@ type Tx struct {
 	places map[string]placed
 	// audits are the audit entries recorded, written at the end (flushAudit).
 	audits []audit.Entry
+	// touched are the appeals the transaction changed, queued at the end
+	// for their assessment figures to be folded again (queueTouched).
+	touched map[int64]bool
 }
 
-// run runs fn in the transaction, then writes its audit entries.
+// touch marks an appeal as changed by the transaction.
+func (t *Tx) touch(appealID int64) {
+	if t.touched == nil {
+		t.touched = map[int64]bool{}
+	}
+	t.touched[appealID] = true
+}
+
+// run runs fn in the transaction, then queues the appeals it changed and
+// writes its audit entries.
 func (t *Tx) run(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.queueTouched(ctx); err != nil {
 		return err
 	}
 	return t.flushAudit(ctx)
