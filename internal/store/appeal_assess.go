@@ -99,45 +99,89 @@ func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuer
 	return rows, nil
 }
 
-// assessCounts adds the counts of the query's period to counts: those of
-// its whole months, if it has any, from assess_months, and the rest from
-// the facts.
+// assessCounts adds the counts of the query's period to counts. In a scope
+// the kept rows can count (see assess_months.go), with the queue folded: the
+// whole months from assess_months, the whole days before and after them
+// from assess_days (a street's from its appeals with a fact on those days),
+// and the rest — today, which is still running, and any part of a day at
+// the ends — from the facts of the appeals with a fact then. Otherwise all
+// of it from the facts.
 func (s *Store) assessCounts(ctx context.Context, actor access.Actor, q AssessmentQuery, counts map[string]*rates.Counts) error {
-	first, last := monthOf(q.From), monthOf(q.To) // the whole months are [first, last)
-	if first.start().Before(q.From) {
-		first++
-	}
-	if where, args, ok := monthsScope(actor, q.Region); ok && first < last {
+	code, dept, ok := keptScope(actor, q.Region)
+	if ok {
 		folded, err := s.foldForRead(ctx)
 		if err != nil {
 			return err
 		}
-		if folded {
-			if err := s.reader().addMonthCounts(ctx, q.Dimension, first, last, where, args, counts); err != nil {
-				return err
-			}
-			for _, p := range [][2]time.Time{{q.From, first.start()}, {last.start(), q.To}} {
-				if p[0].Before(p[1]) {
-					if err := s.factCounts(ctx, actor, q, p[0], p[1], counts); err != nil {
-						return err
-					}
-				}
-			}
+		ok = folded
+	}
+	if !ok {
+		list, err := s.assessmentFacts(ctx, actor, q)
+		if err != nil {
+			return err
+		}
+		return rates.Tally(counts, list, q.Dimension, q.From, q.To)
+	}
+	h := s.reader()
+	// byFacts counts [from, to) from the facts of the appeals with one then.
+	byFacts := func(from, to time.Time) error {
+		if !from.Before(to) {
 			return nil
 		}
+		where, args := candidateWhere(code, dayOf(from), dayOf(to.Add(-time.Millisecond)))
+		if dept != 0 {
+			where += " AND a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)"
+			args = append(args, dept)
+		}
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		list, err := factsWhere(ctx, h, cal, where, args, to)
+		if err != nil {
+			return err
+		}
+		return rates.Tally(counts, list, q.Dimension, from, to)
 	}
-	return s.factCounts(ctx, actor, q, q.From, q.To, counts)
-}
-
-// factCounts adds the counts of the period [from, to) computed from the
-// facts of the appeals in the actor's scope to counts.
-func (s *Store) factCounts(ctx context.Context, actor access.Actor, q AssessmentQuery, from, to time.Time, counts map[string]*rates.Counts) error {
-	q.From, q.To = from, to
-	list, err := s.assessmentFacts(ctx, actor, q)
-	if err != nil {
+	// byDays counts the whole days [from, to).
+	byDays := func(from, to day) error {
+		if from >= to {
+			return nil
+		}
+		if _, _, ok := keptWhere(code, dept, true); ok {
+			return h.addKeptCounts(ctx, true, q.Dimension, int(from), int(to), code, dept, counts)
+		}
+		return byFacts(from.start(), to.start())
+	}
+	// The settled whole days [first, last): today is still running.
+	first, last := dayOf(q.From), min(dayOf(q.To), dayOf(s.now()))
+	if first.start().Before(q.From) {
+		first++
+	}
+	if first >= last {
+		return byFacts(q.From, q.To)
+	}
+	if err := byFacts(q.From, first.start()); err != nil {
 		return err
 	}
-	return rates.Tally(counts, list, q.Dimension, from, to)
+	if err := byFacts(last.start(), q.To); err != nil {
+		return err
+	}
+	// The whole months [m1, m2) of the whole days.
+	m1, m2 := monthOf(first.start()), monthOf(last.start())
+	if m1.start().Before(first.start()) {
+		m1++
+	}
+	if m1 >= m2 {
+		return byDays(first, last)
+	}
+	if err := h.addKeptCounts(ctx, false, q.Dimension, int(m1), int(m2), code, dept, counts); err != nil {
+		return err
+	}
+	if err := byDays(first, dayOf(m1.start())); err != nil {
+		return err
+	}
+	return byDays(dayOf(m2.start()), last)
 }
 
 // assessScope is the condition on appeals a of the actor's reach for

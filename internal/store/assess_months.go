@@ -16,30 +16,34 @@ import (
 )
 
 // The assessment of a district's year reads tens of thousands of appeals and
-// their steps when computed from the facts. So the figures of whole months
-// are kept, added up, in assess_months: one row per dimension, month, street
-// and key, holding the rates.Counts of that month's facts of the street's
-// appeals. Every count adds up over periods and over appeals (see
-// rates.Counts), so the figures of a period are the sum of the rows of its
-// whole months, plus the part months at its ends computed from the facts.
+// their steps when computed from the facts. So the figures are kept, added
+// up: in assess_months, one row per dimension, month, street and key, and in
+// assess_days, one per dimension, day, district and key, each holding the
+// rates.Counts of that month's or day's facts of the appeals there. Every
+// count adds up over periods and over appeals (see rates.Counts), so the
+// figures of a period are the sum of the rows of its whole months, of its
+// whole days before and after them, and of the rest — the day still running,
+// or a period that does not start at midnight — computed from the facts of
+// the few appeals that have one then (assess_appeal_days says which).
 //
 // The rows are kept by folding. A transaction that changes an appeal (every
 // Act and every creation: whatever writes its timeline) queues the appeal in
 // assess_pending, an append that no other writer waits for. Folding takes
 // the queue in batches: for each appeal it works out the contribution the
-// appeal now makes to assess_months (its facts by month, rates.Facts), takes
-// away the one it made when last folded (kept in assess_folded) and adds the
-// difference. So an appeal's figures follow whatever changed it — a late
-// rating, a redo, a due date moved by a pause — and one folded by mistake is
-// merely folded again. One folder runs at a time (PostgreSQL: an advisory
-// lock; SQLite has one writer anyway), so the months' rows are never
-// contended: the writers that serve people only append to the queue.
+// appeal now makes (its facts by day, rates.Facts), takes away the one it
+// made when last folded (kept in assess_folded) and adds the difference. So
+// an appeal's figures follow whatever changed it — a late rating, a redo, a
+// due date moved by a pause — and one folded by mistake is merely folded
+// again. One folder runs at a time (PostgreSQL: an advisory lock; SQLite has
+// one writer anyway), so the kept rows are never contended: the writers that
+// serve people only append to the queue.
 //
 // Every instance folds every few seconds (cmd/qifu), and an assessment that
-// reads the months folds the queue first, so its figures are exact as of the
-// time it ran; if the queue is long (after a bulk load, or a migration), the
-// assessment is computed from the facts instead, as before. A change to the
-// calendar queues the appeals whose handling time it changes.
+// reads the kept rows folds the queue first, so its figures are exact as of
+// the time it ran; if the queue is long (after a bulk load, or a migration),
+// or the scope is a community's or a grid's (small), the assessment is
+// computed from the facts instead. A change to the calendar queues the
+// appeals whose handling time it changes.
 
 // foldBatch is the number of queued appeals one folding transaction takes.
 const foldBatch = 500
@@ -50,6 +54,18 @@ const foldInline = 5000
 
 // foldLock is the PostgreSQL advisory lock folding holds.
 const foldLock = 7_204_101
+
+// day is a Shanghai calendar day, counted from 1970-01-01.
+type day int
+
+func dayOf(t time.Time) day {
+	return day((t.UnixMilli() + shanghaiOffsetMS) / dayMS)
+}
+
+// start returns the first instant of the day.
+func (d day) start() time.Time {
+	return time.UnixMilli(int64(d)*dayMS - shanghaiOffsetMS).In(calendar.Shanghai)
+}
 
 // month is a Shanghai calendar month: year × 12 + month − 1.
 type month int
@@ -71,16 +87,16 @@ const (
 	partRegions    = 'r' // the rows of the appeal's grid, community, street and district
 )
 
-// contribution is what one appeal adds to assess_months: its counts by
-// month and row, and where it is (the keys of its region rows, and the
-// street whose rows they are).
+// contribution is what one appeal adds to the kept rows: its counts by day
+// and row, and where it is (the keys of its region rows, and the street and
+// district whose rows they are).
 type contribution struct {
 	grid, community, street, district string
 	parts                             []part
 }
 
 type part struct {
-	month month
+	day   day
 	kind  byte
 	id    int64
 	c     rates.Counts
@@ -91,7 +107,7 @@ func contributionOf(a *rates.Appeal) (contribution, error) {
 	k := contribution{grid: a.Grid, community: a.Community, street: a.Street, district: a.District}
 	at := map[part]int{} // index in k.parts by month, kind and id
 	add := func(kind byte, id int64, t time.Time, c rates.Counts) {
-		key := part{month: monthOf(t), kind: kind, id: id}
+		key := part{day: dayOf(t), kind: kind, id: id}
 		i, ok := at[key]
 		if !ok {
 			i = len(k.parts)
@@ -150,7 +166,7 @@ func countsOf(v [nCounts]int64) rates.Counts {
 const contributionVersion = 1
 
 // encode writes the contribution compactly: its four codes, then each part
-// as month, kind, id and the counts that are not zero, flagged in a mask.
+// as day, kind, id and the counts that are not zero, flagged in a mask.
 // (Counts of one appeal are never negative.)
 func (k contribution) encode() []byte {
 	b := []byte{contributionVersion}
@@ -160,7 +176,7 @@ func (k contribution) encode() []byte {
 	}
 	b = binary.AppendUvarint(b, uint64(len(k.parts)))
 	for _, p := range k.parts {
-		b = binary.AppendUvarint(b, uint64(p.month))
+		b = binary.AppendUvarint(b, uint64(p.day))
 		b = append(b, p.kind)
 		b = binary.AppendUvarint(b, uint64(p.id))
 		v := vector(p.c)
@@ -213,7 +229,7 @@ func decodeContribution(b []byte) (contribution, error) {
 	k.parts = make([]part, 0, n)
 	for range n {
 		var p part
-		p.month = month(next())
+		p.day = day(next())
 		if bad || len(b) == 0 {
 			return k, errContribution
 		}
@@ -235,10 +251,12 @@ func decodeContribution(b []byte) (contribution, error) {
 	return k, nil
 }
 
-// monthRow names one row of assess_months.
-type monthRow struct {
+// keptRow names one row of assess_months (daily false: at is a month) or
+// of assess_days (daily: at is a day, and street is empty).
+type keptRow struct {
+	daily                  bool
 	dim                    rates.Dimension
-	month                  month
+	at                     int
 	city, district, street string
 	key                    string
 }
@@ -253,35 +271,58 @@ func cityOf(district string) string {
 }
 
 // addTo adds the contribution, times sign (1 or −1), to the rows of delta.
-func (k contribution) addTo(delta map[monthRow]*rates.Counts, sign int) {
+func (k contribution) addTo(delta map[keptRow]*rates.Counts, sign int) {
 	city := cityOf(k.district)
-	put := func(r monthRow, c rates.Counts) {
-		r.city, r.district, r.street = city, k.district, k.street
+	put := func(dim rates.Dimension, d day, key string, c rates.Counts) {
 		if sign < 0 {
 			c = c.Neg()
 		}
-		d := delta[r]
-		if d == nil {
-			d = new(rates.Counts)
-			delta[r] = d
+		for _, r := range [...]keptRow{
+			{dim: dim, at: int(monthOf(d.start())), city: city, district: k.district, street: k.street, key: key},
+			{daily: true, dim: dim, at: int(d), city: city, district: k.district, key: key},
+		} {
+			sum := delta[r]
+			if sum == nil {
+				sum = new(rates.Counts)
+				delta[r] = sum
+			}
+			sum.Add(c)
 		}
-		d.Add(c)
 	}
 	for _, p := range k.parts {
 		switch p.kind {
 		case partDepartment:
-			put(monthRow{dim: rates.Department, month: p.month, key: strconv.FormatInt(p.id, 10)}, p.c)
+			put(rates.Department, p.day, strconv.FormatInt(p.id, 10), p.c)
 		case partHandler:
-			put(monthRow{dim: rates.Handler, month: p.month, key: strconv.FormatInt(p.id, 10)}, p.c)
+			put(rates.Handler, p.day, strconv.FormatInt(p.id, 10), p.c)
 		case partRegions:
 			for _, r := range [...]struct {
 				dim  rates.Dimension
 				code string
 			}{{rates.Grid, k.grid}, {rates.Community, k.community}, {rates.Street, k.street}, {rates.District, k.district}} {
 				if r.code != "" {
-					put(monthRow{dim: r.dim, month: p.month, key: r.code}, p.c)
+					put(r.dim, p.day, r.code, p.c)
 				}
 			}
+		}
+	}
+}
+
+// appealDay is one row of assess_appeal_days.
+type appealDay struct {
+	district string
+	day      day
+	appeal   int64
+}
+
+// addDays adds sign to the count in set of each day on which the
+// contribution of appeal id has a fact.
+func (k contribution) addDays(set map[appealDay]int, id int64, sign int) {
+	seen := map[day]bool{}
+	for _, p := range k.parts {
+		if !seen[p.day] {
+			seen[p.day] = true
+			set[appealDay{k.district, p.day, id}] += sign
 		}
 	}
 }
@@ -339,11 +380,11 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 		}
 		// The calendar as it is in this transaction, not as cached: what
 		// is folded stays.
-		days, err := h.calendarDays(ctx)
+		admin, err := h.calendarDays(ctx)
 		if err != nil {
 			return err
 		}
-		cal, err := calendar.New(append(calendar.Official(), days...))
+		cal, err := calendar.New(append(calendar.Official(), admin...))
 		if err != nil {
 			return fmt.Errorf("build calendar: %w", err)
 		}
@@ -351,8 +392,9 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		delta := map[monthRow]*rates.Counts{}
-		var fresh [][]any // the new contributions, (appeal_id, facts)
+		delta := map[keptRow]*rates.Counts{}
+		days := map[appealDay]int{} // > 0: a day to add, < 0: one to remove
+		var fresh [][]any           // the new contributions, (appeal_id, facts)
 		for i := range facts {
 			delete(seen, facts[i].ID)
 			k, err := contributionOf(&facts[i])
@@ -360,6 +402,7 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 				return fmt.Errorf("appeal %d: %w", facts[i].ID, err)
 			}
 			k.addTo(delta, 1)
+			k.addDays(days, facts[i].ID, 1)
 			fresh = append(fresh, []any{facts[i].ID, k.encode()})
 		}
 		old, err := h.query(ctx, "SELECT appeal_id, facts FROM assess_folded WHERE appeal_id IN ("+placeholders(len(ids))+")", ids...)
@@ -379,12 +422,16 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 				return fmt.Errorf("appeal %d: %w", id, err)
 			}
 			k.addTo(delta, -1)
+			k.addDays(days, id, -1)
 		}
 		old.Close()
 		if err := old.Err(); err != nil {
 			return err
 		}
-		if err := h.addMonths(ctx, delta); err != nil {
+		if err := h.addKept(ctx, delta); err != nil {
+			return err
+		}
+		if err := h.moveAppealDays(ctx, days); err != nil {
 			return err
 		}
 		if len(seen) > 0 { // appeals no longer there: their contribution is taken away
@@ -413,94 +460,164 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// monthRowsPerInsert bounds the rows of one upsert into assess_months.
-const monthRowsPerInsert = 200
+// keptRowsPerInsert bounds the rows of one upsert into the kept rows.
+const keptRowsPerInsert = 200
 
-// addMonths adds delta to the rows of assess_months, creating those missing.
-func (h db) addMonths(ctx context.Context, delta map[monthRow]*rates.Counts) error {
+// addKept adds delta to the kept rows, creating those missing.
+func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error {
 	cols := strings.Split(strings.Join(strings.Fields(countsColumns), ""), ",")
-	sets := make([]string, len(cols))
-	for i, c := range cols {
-		sets[i] = c + " = assess_months." + c + " + excluded." + c
-	}
-	tuple := "(?, ?, ?, ?, ?, ?" + strings.Repeat(", ?", nCounts) + ")"
-	args := make([]any, 0, monthRowsPerInsert*(6+nCounts))
-	n := 0
-	flush := func() error {
-		if n == 0 {
+	for _, daily := range []bool{false, true} {
+		table, head := "assess_months", "dim, month, city_code, district_code, street_code, key"
+		if daily {
+			table, head = "assess_days", "dim, day, city_code, district_code, key"
+		}
+		sets := make([]string, len(cols))
+		for i, c := range cols {
+			sets[i] = c + " = " + table + "." + c + " + excluded." + c
+		}
+		width := strings.Count(head, ",") + 1
+		tuple := "(?" + strings.Repeat(", ?", width-1+nCounts) + ")"
+		args := make([]any, 0, keptRowsPerInsert*(width+nCounts))
+		n := 0
+		flush := func() error {
+			if n == 0 {
+				return nil
+			}
+			_, err := h.exec(ctx, "INSERT INTO "+table+" ("+head+", "+countsColumns+") VALUES "+tuples(tuple, n)+
+				" ON CONFLICT ("+head+") DO UPDATE SET "+strings.Join(sets, ", "), args...)
+			args, n = args[:0], 0
+			if err != nil {
+				return fmt.Errorf("add to %s: %w", table, err)
+			}
 			return nil
 		}
-		_, err := h.exec(ctx, "INSERT INTO assess_months (dim, month, city_code, district_code, street_code, key, "+countsColumns+
-			") VALUES "+tuples(tuple, n)+" ON CONFLICT (dim, month, city_code, district_code, street_code, key) DO UPDATE SET "+
-			strings.Join(sets, ", "), args...)
-		args, n = args[:0], 0
-		if err != nil {
-			return fmt.Errorf("add to assess_months: %w", err)
-		}
-		return nil
-	}
-	for r, c := range delta {
-		if *c == (rates.Counts{}) {
-			continue
-		}
-		args = append(args, string(r.dim), int(r.month), r.city, r.district, r.street, r.key)
-		for _, x := range vector(*c) {
-			args = append(args, x)
-		}
-		if n++; n == monthRowsPerInsert {
-			if err := flush(); err != nil {
-				return err
+		for r, c := range delta {
+			if r.daily != daily || *c == (rates.Counts{}) {
+				continue
+			}
+			args = append(args, string(r.dim), r.at, r.city, r.district)
+			if !daily {
+				args = append(args, r.street)
+			}
+			args = append(args, r.key)
+			for _, x := range vector(*c) {
+				args = append(args, x)
+			}
+			if n++; n == keptRowsPerInsert {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
+		if err := flush(); err != nil {
+			return err
+		}
 	}
-	return flush()
+	return nil
 }
 
-// monthsScope is the condition on assess_months rows that stands for the
-// reach of an actor for assessment, narrowed to a region; ok is false when
-// the rows cannot answer (a community's or a grid's scope: small enough to
-// compute from the facts) and when nothing is in reach (none is true).
-func monthsScope(actor access.Actor, region string) (where string, args []any, ok bool) {
+// moveAppealDays adds to assess_appeal_days the days with a count above 0
+// and removes those below.
+func (h db) moveAppealDays(ctx context.Context, days map[appealDay]int) error {
+	var add, remove []any
+	for d, n := range days {
+		switch {
+		case n > 0:
+			add = append(add, d.district, int(d.day), d.appeal)
+		case n < 0:
+			remove = append(remove, d.district, int(d.day), d.appeal)
+		}
+	}
+	const per = 300 // rows per statement
+	for len(remove) > 0 {
+		batch := remove[:min(len(remove), 3*per)]
+		remove = remove[len(batch):]
+		if _, err := h.exec(ctx, "DELETE FROM assess_appeal_days WHERE (district_code, day, appeal_id) IN (VALUES "+
+			tuples("(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))", len(batch)/3)+")", batch...); err != nil {
+			return fmt.Errorf("remove appeal days: %w", err)
+		}
+	}
+	for len(add) > 0 {
+		batch := add[:min(len(add), 3*per)]
+		add = add[len(batch):]
+		if _, err := h.exec(ctx, "INSERT INTO assess_appeal_days (district_code, day, appeal_id) VALUES "+
+			tuples("(?, ?, ?)", len(batch)/3)+" ON CONFLICT DO NOTHING", batch...); err != nil {
+			return fmt.Errorf("add appeal days: %w", err)
+		}
+	}
+	return nil
+}
+
+// keptScope is the reach of an actor for assessment, narrowed to a region,
+// as kept rows can answer it: the region code whose rows count ("" for all),
+// and the department whose rows alone the actor sees (0 for any); ok is
+// false when kept rows cannot answer (a community's or a grid's scope: small
+// enough to compute from the facts; or a region outside the actor's).
+func keptScope(actor access.Actor, region string) (code string, dept int64, ok bool) {
 	f := access.FilterFor(actor, access.AppealAssess)
-	code := region
+	code = region
 	switch f.Reach {
 	case access.All:
 	case access.Dispatched:
 		// A department sees its own row only, and every fact counted in it
 		// is of an appeal dispatched to it.
-		where, args = " AND key = ?", []any{strconv.FormatInt(f.DepartmentID, 10)}
+		dept = f.DepartmentID
 	case access.Region:
 		switch {
 		case region == "":
 			code = f.Code
 		case strings.HasPrefix(region, place.Prefix(f.Code)) && place.LevelOf(region) >= f.Level:
 		default:
-			return "", nil, false // outside, or above, the actor's region: from the facts
+			return "", 0, false
 		}
 	default:
-		return "", nil, false
+		return "", 0, false
 	}
-	if code == "" {
-		return where, args, true
+	switch place.LevelOf(code) {
+	case place.City, place.District, place.Street:
+		return code, dept, true
+	case 0:
+		return code, dept, code == ""
 	}
-	column := map[place.Level]string{place.City: "city_code", place.District: "district_code", place.Street: "street_code"}[place.LevelOf(code)]
-	if column == "" {
-		return "", nil, false
-	}
-	return where + " AND " + column + " = ?", append(args, code), true
+	return "", 0, false
 }
 
-// addMonthCounts adds the rows of the months [from, to) of assess_months
-// in dimension dim that the condition where selects to counts.
-func (h db) addMonthCounts(ctx context.Context, dim rates.Dimension, from, to month, where string, args []any, counts map[string]*rates.Counts) error {
+// keptWhere is the condition on kept rows for a scope; ok is false when the
+// rows cannot tell it (a street's, in assess_days).
+func keptWhere(code string, dept int64, daily bool) (where string, args []any, ok bool) {
+	if dept != 0 {
+		where, args = " AND key = ?", []any{strconv.FormatInt(dept, 10)}
+	}
+	switch place.LevelOf(code) {
+	case place.City:
+		return where + " AND city_code = ?", append(args, code), true
+	case place.District:
+		return where + " AND district_code = ?", append(args, code), true
+	case place.Street:
+		return where + " AND street_code = ?", append(args, code), !daily
+	}
+	return where, args, code == ""
+}
+
+// addKeptCounts adds to counts the kept rows in dimension dim of the months
+// (assess_months) or days (daily: assess_days) [from, to) in the scope.
+func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, from, to int, code string, dept int64, counts map[string]*rates.Counts) error {
+	where, args, ok := keptWhere(code, dept, daily)
+	if !ok {
+		return fmt.Errorf("kept rows cannot count the scope of %q", code)
+	}
+	table, at := "assess_months", "month"
+	if daily {
+		table, at = "assess_days", "day"
+	}
 	sums := make([]string, nCounts)
 	for i, c := range strings.Split(strings.Join(strings.Fields(countsColumns), ""), ",") {
 		sums[i] = "SUM(" + c + ")"
 	}
-	rows, err := h.query(ctx, "SELECT key, "+strings.Join(sums, ", ")+" FROM assess_months WHERE dim = ? AND month >= ? AND month < ?"+
-		where+" GROUP BY key", append([]any{string(dim), int(from), int(to)}, args...)...)
+	rows, err := h.query(ctx, "SELECT key, "+strings.Join(sums, ", ")+" FROM "+table+" WHERE dim = ? AND "+at+" >= ? AND "+at+" < ?"+
+		where+" GROUP BY key", append([]any{string(dim), from, to}, args...)...)
 	if err != nil {
-		return fmt.Errorf("read assess_months: %w", err)
+		return fmt.Errorf("read %s: %w", table, err)
 	}
 	defer rows.Close()
 	var v [nCounts]int64
@@ -524,7 +641,24 @@ func (h db) addMonthCounts(ctx context.Context, dim rates.Dimension, from, to mo
 	return rows.Err()
 }
 
-// foldForRead folds the queue for an assessment about to read the months;
+// candidateWhere is the condition on appeals a that have a fact on a day of
+// [from, to], in the scope of code (kept-rows scopes only).
+func candidateWhere(code string, from, to day) (string, []any) {
+	where := "a.id IN (SELECT appeal_id FROM assess_appeal_days WHERE day >= ? AND day <= ?"
+	args := []any{int(from), int(to)}
+	if place.LevelOf(code) >= place.District {
+		where += " AND district_code = ?"
+		args = append(args, code[:6])
+	}
+	where += ")"
+	if l := place.LevelOf(code); l != 0 {
+		where += " AND " + appealLevelColumn[l] + " = ?"
+		args = append(args, code)
+	}
+	return where, args
+}
+
+// foldForRead folds the queue for an assessment about to read kept rows;
 // false if the queue is too long to fold now.
 func (s *Store) foldForRead(ctx context.Context) (bool, error) {
 	var n int

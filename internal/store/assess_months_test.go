@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"qifu/internal/calendar"
 )
 
 // TestContributionEncoding checks that a contribution reads back as written,
@@ -17,7 +19,7 @@ func TestContributionEncoding(t *testing.T) {
 			k.grid = "" // an appeal outside any grid
 		}
 		for range rng.IntN(6) {
-			p := part{month: month(24300 + rng.IntN(60)), kind: "dhr"[rng.IntN(3)], id: rng.Int64N(1 << 40)}
+			p := part{day: day(20000 + rng.IntN(1500)), kind: "dhr"[rng.IntN(3)], id: rng.Int64N(1 << 40)}
 			v := [nCounts]int64{}
 			for j := range v {
 				if rng.IntN(3) == 0 {
@@ -57,6 +59,10 @@ func TestMonths(t *testing.T) {
 		{time.Date(2025, 12, 31, 15, 59, 59, 0, time.UTC), "2025-12-01"},
 		{time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), "2026-11-01"},
 	} {
+		if d := dayOf(tt.at); !d.start().Before(tt.at.Add(time.Nanosecond)) || !tt.at.Before((d + 1).start()) ||
+			d.start().In(calendar.Shanghai).Format("15:04") != "00:00" {
+			t.Errorf("%s is not in its day [%s, %s)", tt.at, d.start(), (d + 1).start())
+		}
 		m := monthOf(tt.at)
 		if got := m.start().Format(time.DateOnly); got != tt.start {
 			t.Errorf("monthOf(%s) starts %s, want %s", tt.at, got, tt.start)
@@ -64,5 +70,24 @@ func TestMonths(t *testing.T) {
 		if !m.start().Before(tt.at.Add(time.Nanosecond)) || !tt.at.Before((m + 1).start()) {
 			t.Errorf("%s is not in its month [%s, %s)", tt.at, m.start(), (m + 1).start())
 		}
+	}
+}
+
+// TestAppealDaysMove checks the days an appeal is listed under as its facts
+// move: a day that keeps a fact stays, however many it had before.
+func TestAppealDaysMove(t *testing.T) {
+	old := contribution{district: "330206", parts: []part{
+		{day: 100, kind: partDepartment, id: 7}, {day: 100, kind: partHandler, id: 9}, {day: 100, kind: partRegions},
+		{day: 101, kind: partRegions},
+	}}
+	fresh := contribution{district: "330206", parts: []part{
+		{day: 100, kind: partRegions}, {day: 102, kind: partRegions}, {day: 102, kind: partDepartment, id: 7},
+	}}
+	moves := map[appealDay]int{}
+	fresh.addDays(moves, 5, 1)
+	old.addDays(moves, 5, -1)
+	want := map[appealDay]int{{"330206", 100, 5}: 0, {"330206", 101, 5}: -1, {"330206", 102, 5}: 1}
+	if !reflect.DeepEqual(moves, want) {
+		t.Errorf("moves %v, want %v", moves, want)
 	}
 }

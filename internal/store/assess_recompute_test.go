@@ -179,8 +179,8 @@ func TestAssessmentRecomputed(t *testing.T) {
 			}
 
 			// Folded afresh from every appeal at once, the months are the same.
-			kept := s.monthRows(t)
-			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+			kept := append(s.monthRows(t), s.appealDays(t)...)
+			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
 				if _, err := s.write.ExecContext(ctx, q); err != nil {
 					t.Fatal(err)
 				}
@@ -188,18 +188,43 @@ func TestAssessmentRecomputed(t *testing.T) {
 			if _, err := s.FoldAssessment(ctx, 0); err != nil {
 				t.Fatal(err)
 			}
-			if afresh := s.monthRows(t); !reflect.DeepEqual(kept, afresh) {
-				t.Errorf("the months folded step by step (%d rows) differ from those folded afresh (%d rows)", len(kept), len(afresh))
+			if afresh := append(s.monthRows(t), s.appealDays(t)...); !reflect.DeepEqual(kept, afresh) {
+				t.Errorf("the rows folded step by step (%d) differ from those folded afresh (%d)", len(kept), len(afresh))
 			}
 		})
 	}
 }
 
-// monthRows returns the rows of assess_months that count anything, as text.
+// appealDays returns the rows of assess_appeal_days, as text.
+func (s *Store) appealDays(t *testing.T) []string {
+	t.Helper()
+	rows, err := s.reader().query(context.Background(), "SELECT district_code, day, appeal_id FROM assess_appeal_days ORDER BY 1, 2, 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var district string
+		var d, id int64
+		if err := rows.Scan(&district, &d, &id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(district, d, id))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// monthRows returns the rows of assess_months and assess_days that count
+// anything, as text.
 func (s *Store) monthRows(t *testing.T) []string {
 	t.Helper()
 	rows, err := s.reader().query(context.Background(), "SELECT dim, month, city_code, district_code, street_code, key, "+countsColumns+
-		" FROM assess_months ORDER BY dim, month, city_code, district_code, street_code, key")
+		" FROM assess_months UNION ALL SELECT dim, day, city_code, district_code, 'day', key, "+countsColumns+
+		" FROM assess_days ORDER BY 1, 2, 3, 4, 5, 6")
 	if err != nil {
 		t.Fatal(err)
 	}

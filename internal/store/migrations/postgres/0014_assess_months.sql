@@ -1,4 +1,4 @@
--- The assessment figures of whole months, kept added up (see
+-- The assessment figures of whole months and days, kept added up (see
 -- assess_months.go). A transaction that changes an appeal queues it in
 -- assess_pending; folding takes the queue in batches, works out what each
 -- appeal now adds to every row (its contribution), takes away what it added
@@ -43,6 +43,45 @@ CREATE TABLE assess_months (
 );
 CREATE INDEX assess_months_district ON assess_months (dim, district_code, month);
 CREATE INDEX assess_months_street ON assess_months (dim, street_code, month);
+
+-- The same by day, per district (no street): the part months at the ends
+-- of a period.
+CREATE TABLE assess_days (
+    dim              TEXT NOT NULL,
+    day              INTEGER NOT NULL,
+    city_code        TEXT NOT NULL,
+    district_code    TEXT NOT NULL,
+    key              TEXT NOT NULL,
+    appeals          INTEGER NOT NULL,
+    response_due     INTEGER NOT NULL,
+    response_in_time INTEGER NOT NULL,
+    resolved         INTEGER NOT NULL,
+    replied          INTEGER NOT NULL,
+    satisfied        INTEGER NOT NULL,
+    basic            INTEGER NOT NULL,
+    unsatisfied      INTEGER NOT NULL,
+    not_rated        INTEGER NOT NULL,
+    rated            INTEGER NOT NULL,
+    on_time_replies  INTEGER NOT NULL,
+    handled          INTEGER NOT NULL,
+    dispatches       INTEGER NOT NULL,
+    returns          INTEGER NOT NULL,
+    redone           INTEGER NOT NULL,
+    overdue          INTEGER NOT NULL,
+    handling_ms      BIGINT NOT NULL,
+    PRIMARY KEY (dim, day, city_code, district_code, key)
+);
+CREATE INDEX assess_days_district ON assess_days (dim, district_code, day);
+
+-- The Shanghai days (since 1970-01-01) on which each appeal has a fact: the
+-- appeals a short period has to read, found without reading the others.
+CREATE TABLE assess_appeal_days (
+    district_code TEXT NOT NULL,
+    day           INTEGER NOT NULL,
+    appeal_id     BIGINT NOT NULL,
+    PRIMARY KEY (district_code, day, appeal_id)
+);
+CREATE INDEX assess_appeal_days_day ON assess_appeal_days (day);
 
 -- The appeals so far are folded by the first folding.
 INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals;
