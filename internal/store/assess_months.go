@@ -96,10 +96,10 @@ type contribution struct {
 }
 
 type part struct {
-	day   day
-	kind  byte
-	id    int64
-	c     rates.Counts
+	day  day
+	kind byte
+	id   int64
+	c    rates.Counts
 }
 
 // contributionOf works out the contribution of an appeal from its facts.
