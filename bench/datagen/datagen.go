@@ -150,7 +150,7 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 	// The kept monthly assessment figures, folded from every appeal as the
 	// server would have folded them as the history went on.
 	began = time.Now()
-	for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days",
+	for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview",
 		"DELETE FROM assess_folded", "DELETE FROM assess_pending",
 		"INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
 		if _, err := db.ExecContext(ctx, q); err != nil {

@@ -380,25 +380,10 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 			top[c.Code] = c
 		}
 	}
-	// The database counts by day, category and state; days are Shanghai's,
-	// numbered from the epoch (China keeps UTC+8 all year).
-	rows, err := h.query(ctx, "SELECT (a.created_at + "+strconv.Itoa(shanghaiOffsetMS)+") / "+strconv.Itoa(dayMS)+
-		", a.category, a.state, COUNT(*) FROM appeals a WHERE "+where+
-		" AND a.created_at >= ? AND a.created_at < ? GROUP BY 1, 2, 3", append(args, q.From.UnixMilli(), q.To.UnixMilli())...)
-	if err != nil {
-		return o, fmt.Errorf("overview: %w", err)
-	}
 	days, byCat, byState := map[string]int{}, map[string]int{}, map[string]int{}
-	for rows.Next() {
-		var day int64
-		var cat, state string
-		var n int
-		if err := rows.Scan(&day, &cat, &state, &n); err != nil {
-			rows.Close()
-			return o, err
-		}
+	add := func(d day, cat, state string, n int) {
 		o.Received += n
-		days[time.Unix(day*86400, 0).UTC().Format(time.DateOnly)] += n
+		days[d.start().Format(time.DateOnly)] += n
 		if top, _, ok := strings.Cut(cat, "."); ok {
 			cat = top
 		}
@@ -411,12 +396,63 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 			o.Open += n
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return o, err
+	// count counts the appeals received in [from, to): the database counts
+	// by day, category and state; days are Shanghai's, numbered from the
+	// epoch (China keeps UTC+8 all year).
+	count := func(from, to time.Time) error {
+		if !from.Before(to) {
+			return nil
+		}
+		rows, err := h.query(ctx, "SELECT (a.created_at + "+strconv.Itoa(shanghaiOffsetMS)+") / "+strconv.Itoa(dayMS)+
+			", a.category, a.state, COUNT(*) FROM appeals a WHERE "+where+
+			" AND a.created_at >= ? AND a.created_at < ? GROUP BY 1, 2, 3", append(args, from.UnixMilli(), to.UnixMilli())...)
+		if err != nil {
+			return fmt.Errorf("overview: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d int64
+			var cat, state string
+			var n int
+			if err := rows.Scan(&d, &cat, &state, &n); err != nil {
+				return err
+			}
+			add(day(d), cat, state, n)
+		}
+		return rows.Err()
 	}
-	for d := q.From.In(calendar.Shanghai); d.Before(q.To) && len(o.ByDay) < 400; d = d.AddDate(0, 0, 1) {
-		k := d.Format(time.DateOnly)
+	// A city's or a district's whole days from assess_overview (see
+	// assess_months.go), once the queue is folded; the rest from the appeals.
+	code, dept, kept := keptScope(actor, q.Region)
+	kept = kept && dept == 0 && place.LevelOf(code) != place.Street
+	if kept {
+		var err error
+		if kept, err = s.foldForRead(ctx); err != nil {
+			return o, err
+		}
+	}
+	first, last := dayOf(q.From), dayOf(q.To)
+	if first.start().Before(q.From) {
+		first++
+	}
+	if !kept || first >= last {
+		if err := count(q.From, q.To); err != nil {
+			return o, err
+		}
+	} else {
+		if err := count(q.From, first.start()); err != nil {
+			return o, err
+		}
+		if err := count(last.start(), q.To); err != nil {
+			return o, err
+		}
+		if err := h.keptOverview(ctx, code, first, last, add); err != nil {
+			return o, err
+		}
+	}
+	// Every day the period touches, the first too when it starts after midnight.
+	for d := dayOf(q.From); d.start().Before(q.To) && len(o.ByDay) < 400; d++ {
+		k := d.start().Format(time.DateOnly)
 		o.ByDay = append(o.ByDay, Count{Key: k, Label: k, N: days[k]})
 	}
 	for code, n := range byCat {

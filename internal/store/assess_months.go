@@ -93,6 +93,10 @@ const (
 type contribution struct {
 	grid, community, street, district string
 	parts                             []part
+	// The overview's count: the day it was received, its top-level
+	// category and its state.
+	received        day
+	category, state string
 }
 
 type part struct {
@@ -102,9 +106,14 @@ type part struct {
 	c    rates.Counts
 }
 
-// contributionOf works out the contribution of an appeal from its facts.
-func contributionOf(a *rates.Appeal) (contribution, error) {
-	k := contribution{grid: a.Grid, community: a.Community, street: a.Street, district: a.District}
+// contributionOf works out the contribution of an appeal from its facts,
+// its category and its state.
+func contributionOf(a *rates.Appeal, category, state string) (contribution, error) {
+	if top, _, ok := strings.Cut(category, "."); ok {
+		category = top
+	}
+	k := contribution{grid: a.Grid, community: a.Community, street: a.Street, district: a.District,
+		received: dayOf(a.Received), category: category, state: state}
 	at := map[part]int{} // index in k.parts by month, kind and id
 	add := func(kind byte, id int64, t time.Time, c rates.Counts) {
 		key := part{day: dayOf(t), kind: kind, id: id}
@@ -165,12 +174,13 @@ func countsOf(v [nCounts]int64) rates.Counts {
 // contributionVersion is the first byte of an encoded contribution.
 const contributionVersion = 1
 
-// encode writes the contribution compactly: its four codes, then each part
-// as day, kind, id and the counts that are not zero, flagged in a mask.
+// encode writes the contribution compactly: its four codes, the overview's
+// day, category and state, then each part as day, kind, id and the counts that are not zero, flagged in a mask.
 // (Counts of one appeal are never negative.)
 func (k contribution) encode() []byte {
 	b := []byte{contributionVersion}
-	for _, s := range [...]string{k.grid, k.community, k.street, k.district} {
+	b = binary.AppendUvarint(b, uint64(k.received))
+	for _, s := range [...]string{k.grid, k.community, k.street, k.district, k.category, k.state} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
@@ -215,7 +225,8 @@ func decodeContribution(b []byte) (contribution, error) {
 		b = b[n:]
 		return x
 	}
-	for _, s := range [...]*string{&k.grid, &k.community, &k.street, &k.district} {
+	k.received = day(next())
+	for _, s := range [...]*string{&k.grid, &k.community, &k.street, &k.district, &k.category, &k.state} {
 		n := next()
 		if bad || uint64(len(b)) < n {
 			return k, errContribution
@@ -270,9 +281,18 @@ func cityOf(district string) string {
 	return district[:4] + "00"
 }
 
-// addTo adds the contribution, times sign (1 or −1), to the rows of delta.
-func (k contribution) addTo(delta map[keptRow]*rates.Counts, sign int) {
+// overviewRow names one row of assess_overview.
+type overviewRow struct {
+	district, city  string
+	day             day
+	category, state string
+}
+
+// addTo adds the contribution, times sign (1 or −1), to the rows of delta
+// and of overview.
+func (k contribution) addTo(delta map[keptRow]*rates.Counts, overview map[overviewRow]int, sign int) {
 	city := cityOf(k.district)
+	overview[overviewRow{k.district, city, k.received, k.category, k.state}] += sign
 	put := func(dim rates.Dimension, d day, key string, c rates.Counts) {
 		if sign < 0 {
 			c = c.Neg()
@@ -392,16 +412,38 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		// The category and the state, for the overview.
+		kinds, err := h.query(ctx, "SELECT id, category, state FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
+		if err != nil {
+			return fmt.Errorf("read appeals to fold: %w", err)
+		}
+		type label struct{ category, state string }
+		labels := map[int64]label{}
+		for kinds.Next() {
+			var id int64
+			var x label
+			if err := kinds.Scan(&id, &x.category, &x.state); err != nil {
+				kinds.Close()
+				return err
+			}
+			labels[id] = x
+		}
+		kinds.Close()
+		if err := kinds.Err(); err != nil {
+			return err
+		}
 		delta := map[keptRow]*rates.Counts{}
+		overview := map[overviewRow]int{}
 		days := map[appealDay]int{} // > 0: a day to add, < 0: one to remove
 		var fresh [][]any           // the new contributions, (appeal_id, facts)
 		for i := range facts {
 			delete(seen, facts[i].ID)
-			k, err := contributionOf(&facts[i])
+			x := labels[facts[i].ID]
+			k, err := contributionOf(&facts[i], x.category, x.state)
 			if err != nil {
 				return fmt.Errorf("appeal %d: %w", facts[i].ID, err)
 			}
-			k.addTo(delta, 1)
+			k.addTo(delta, overview, 1)
 			k.addDays(days, facts[i].ID, 1)
 			fresh = append(fresh, []any{facts[i].ID, k.encode()})
 		}
@@ -421,7 +463,7 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 				old.Close()
 				return fmt.Errorf("appeal %d: %w", id, err)
 			}
-			k.addTo(delta, -1)
+			k.addTo(delta, overview, -1)
 			k.addDays(days, id, -1)
 		}
 		old.Close()
@@ -432,6 +474,9 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 			return err
 		}
 		if err := h.moveAppealDays(ctx, days); err != nil {
+			return err
+		}
+		if err := h.addOverview(ctx, overview); err != nil {
 			return err
 		}
 		if len(seen) > 0 { // appeals no longer there: their contribution is taken away
@@ -514,6 +559,36 @@ func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error 
 		}
 	}
 	return nil
+}
+
+// addOverview adds the counts of delta to assess_overview.
+func (h db) addOverview(ctx context.Context, delta map[overviewRow]int) error {
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		_, err := h.exec(ctx, "INSERT INTO assess_overview (district_code, city_code, day, category, state, n) VALUES "+
+			tuples("(?, ?, ?, ?, ?, ?)", n)+" ON CONFLICT (district_code, day, city_code, category, state) DO UPDATE SET n = assess_overview.n + excluded.n", args...)
+		args, n = args[:0], 0
+		if err != nil {
+			return fmt.Errorf("add to assess_overview: %w", err)
+		}
+		return nil
+	}
+	for r, d := range delta {
+		if d == 0 {
+			continue
+		}
+		args = append(args, r.district, r.city, int(r.day), r.category, r.state, d)
+		if n++; n == keptRowsPerInsert {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // moveAppealDays adds to assess_appeal_days the days with a count above 0
@@ -637,6 +712,34 @@ func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, 
 			counts[key] = c
 		}
 		c.Add(countsOf(v))
+	}
+	return rows.Err()
+}
+
+// keptOverview passes the rows of assess_overview of the days [from, to)
+// in the scope of code (a city's, a district's or "" for all) to add.
+func (h db) keptOverview(ctx context.Context, code string, from, to day, add func(day, string, string, int)) error {
+	q, args := "SELECT day, category, state, SUM(n) FROM assess_overview WHERE day >= ? AND day < ?", []any{int(from), int(to)}
+	switch place.LevelOf(code) {
+	case place.City:
+		q, args = q+" AND city_code = ?", append(args, code)
+	case place.District:
+		q, args = q+" AND district_code = ?", append(args, code)
+	}
+	rows, err := h.query(ctx, q+" GROUP BY day, category, state", args...)
+	if err != nil {
+		return fmt.Errorf("read assess_overview: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d, n int
+		var category, state string
+		if err := rows.Scan(&d, &category, &state, &n); err != nil {
+			return err
+		}
+		if n != 0 {
+			add(day(d), category, state, n)
+		}
 	}
 	return rows.Err()
 }

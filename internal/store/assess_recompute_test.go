@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -135,6 +136,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 						}
 					}
 				}
+				checkOverviews(t, s, []access.Actor{admin, leader, street}, end)
 				t.Logf("%d assessments equal their recomputation over all %d appeals (%d queued appeals folded)", len(wants), len(all), folds)
 				return wants
 			}
@@ -179,8 +181,8 @@ func TestAssessmentRecomputed(t *testing.T) {
 			}
 
 			// Folded afresh from every appeal at once, the months are the same.
-			kept := append(s.monthRows(t), s.appealDays(t)...)
-			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+			kept := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...)
+			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
 				if _, err := s.write.ExecContext(ctx, q); err != nil {
 					t.Fatal(err)
 				}
@@ -188,10 +190,85 @@ func TestAssessmentRecomputed(t *testing.T) {
 			if _, err := s.FoldAssessment(ctx, 0); err != nil {
 				t.Fatal(err)
 			}
-			if afresh := append(s.monthRows(t), s.appealDays(t)...); !reflect.DeepEqual(kept, afresh) {
+			if afresh := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...); !reflect.DeepEqual(kept, afresh) {
 				t.Errorf("the rows folded step by step (%d) differ from those folded afresh (%d)", len(kept), len(afresh))
 			}
 		})
+	}
+}
+
+// checkOverviews checks the overviews of the actors for several periods
+// ending by end — the whole days of a city or a district from
+// assess_overview, the rest from the appeals — against counts of the
+// appeals, by day, category and state, made here.
+func checkOverviews(t *testing.T, s *Store, actors []access.Actor, end time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	type appealRow struct {
+		created          time.Time
+		category, state  string
+		district, street string
+	}
+	rows, err := s.reader().query(ctx, "SELECT created_at, category, state, district_code, street_code FROM appeals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []appealRow
+	for rows.Next() {
+		var r appealRow
+		var ms int64
+		if err := rows.Scan(&ms, &r.category, &r.state, &r.district, &r.street); err != nil {
+			t.Fatal(err)
+		}
+		r.created = time.UnixMilli(ms)
+		if top, _, ok := strings.Cut(r.category, "."); ok {
+			r.category = top
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	for _, days := range []int{7, 45, 120} {
+		for _, offset := range []int{0, 20} {
+			to := end.AddDate(0, 0, -offset)
+			from := to.AddDate(0, 0, -days)
+			for _, who := range actors {
+				o, err := s.Overview(ctx, who, OverviewQuery{From: from, To: to})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]int{"received": o.Received, "open": o.Open, "closed": o.Closed}
+				for _, c := range o.ByDay {
+					if c.N > 0 {
+						got["day "+c.Key] = c.N
+					}
+				}
+				for _, c := range o.ByCategory {
+					got["category "+c.Key] = c.N
+				}
+				for _, c := range o.ByState {
+					got["state "+c.Key] = c.N
+				}
+				want := map[string]int{"received": 0, "open": 0, "closed": 0}
+				for _, a := range all {
+					if a.created.Before(from) || !a.created.Before(to) ||
+						who.Role != access.RoleAdmin && who.RegionCode != a.district && who.RegionCode != a.street {
+						continue
+					}
+					want["received"]++
+					if a.state == "closed" || a.state == "merged" {
+						want["closed"]++
+					} else {
+						want["open"]++
+					}
+					want["day "+a.created.In(calendar.Shanghai).Format(time.DateOnly)]++
+					want["category "+a.category]++
+					want["state "+a.state]++
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s's overview, %s to %s:\n got %v\nwant %v", who.Name, from.Format(time.DateOnly), to.Format(time.DateOnly), got, want)
+				}
+			}
+		}
 	}
 }
 
@@ -211,6 +288,29 @@ func (s *Store) appealDays(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		out = append(out, fmt.Sprint(district, d, id))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// overviewRows returns the rows of assess_overview that count anything, as text.
+func (s *Store) overviewRows(t *testing.T) []string {
+	t.Helper()
+	rows, err := s.reader().query(context.Background(), "SELECT district_code, day, city_code, category, state, n FROM assess_overview WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var district, city, category, state string
+		var d, n int64
+		if err := rows.Scan(&district, &d, &city, &category, &state, &n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(district, d, city, category, state, n))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

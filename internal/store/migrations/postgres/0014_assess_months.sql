@@ -1,5 +1,5 @@
--- The assessment figures of whole months and days, kept added up (see
--- assess_months.go). A transaction that changes an appeal queues it in
+-- The assessment figures of whole months and days, and the overview's
+-- counts by day, kept added up (see assess_months.go). A transaction that changes an appeal queues it in
 -- assess_pending; folding takes the queue in batches, works out what each
 -- appeal now adds to every row (its contribution), takes away what it added
 -- when last folded (kept in assess_folded) and adds the difference.
@@ -82,6 +82,19 @@ CREATE TABLE assess_appeal_days (
     PRIMARY KEY (district_code, day, appeal_id)
 );
 CREATE INDEX assess_appeal_days_day ON assess_appeal_days (day);
+
+-- A leader's overview kept the same way: the appeals of each district
+-- received on each day, by top-level category and by the state they are in.
+CREATE TABLE assess_overview (
+    district_code TEXT NOT NULL,
+    day           INTEGER NOT NULL,
+    city_code     TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (district_code, day, city_code, category, state)
+);
+CREATE INDEX assess_overview_day ON assess_overview (day);
 
 -- The appeals so far are folded by the first folding.
 INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals;

@@ -1,5 +1,5 @@
--- The assessment figures of whole months and days, kept added up (see
--- assess_months.go). A transaction that changes an appeal queues it in
+-- The assessment figures of whole months and days, and the overview's
+-- counts by day, kept added up (see assess_months.go). A transaction that changes an appeal queues it in
 -- assess_pending; folding takes the queue in batches, works out what each
 -- appeal now adds to every row (its contribution), takes away what it added
 -- when last folded (kept in assess_folded) and adds the difference.
@@ -40,7 +40,7 @@ CREATE TABLE assess_months (
     overdue          INTEGER NOT NULL,
     handling_ms      BIGINT NOT NULL,
     PRIMARY KEY (dim, month, city_code, district_code, street_code, key)
-);
+) WITHOUT ROWID;
 CREATE INDEX assess_months_district ON assess_months (dim, district_code, month);
 CREATE INDEX assess_months_street ON assess_months (dim, street_code, month);
 
@@ -70,7 +70,7 @@ CREATE TABLE assess_days (
     overdue          INTEGER NOT NULL,
     handling_ms      BIGINT NOT NULL,
     PRIMARY KEY (dim, day, city_code, district_code, key)
-);
+) WITHOUT ROWID;
 CREATE INDEX assess_days_district ON assess_days (dim, district_code, day);
 
 -- The Shanghai days (since 1970-01-01) on which each appeal has a fact: the
@@ -80,8 +80,21 @@ CREATE TABLE assess_appeal_days (
     day           INTEGER NOT NULL,
     appeal_id     INTEGER NOT NULL,
     PRIMARY KEY (district_code, day, appeal_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX assess_appeal_days_day ON assess_appeal_days (day);
+
+-- A leader's overview kept the same way: the appeals of each district
+-- received on each day, by top-level category and by the state they are in.
+CREATE TABLE assess_overview (
+    district_code TEXT NOT NULL,
+    day           INTEGER NOT NULL,
+    city_code     TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (district_code, day, city_code, category, state)
+) WITHOUT ROWID;
+CREATE INDEX assess_overview_day ON assess_overview (day);
 
 -- The appeals so far are folded by the first folding.
 INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals;
