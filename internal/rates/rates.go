@@ -198,7 +198,7 @@ func Facts(a *Appeal, dim Dimension, add func(key string, at time.Time, c Counts
 			step, reply = stepHandler, replyHandler
 		}
 		for _, f := range appendFacts(nil, a, step, reply) {
-			add(formatID(f.key), f.at, f.c)
+			add(formatID(f.key), f.at, f.counts())
 		}
 	case Community, Grid, Street, District:
 		if code, ok := regionCode(dim)(a); ok {
@@ -216,7 +216,7 @@ func Facts(a *Appeal, dim Dimension, add func(key string, at time.Time, c Counts
 func RegionFacts(a *Appeal, add func(at time.Time, c Counts)) {
 	self := func(*Appeal) (bool, bool) { return true, true }
 	for _, f := range appendFacts(nil, a, func(*Appeal, *Step) (bool, bool) { return true, true }, self) {
-		add(f.at, f.c)
+		add(f.at, f.counts())
 	}
 }
 

@@ -60,11 +60,95 @@ func (p period) has(t time.Time) bool {
 	return !t.IsZero() && !t.Before(p.from) && t.Before(p.to)
 }
 
-// fact is what one step or reply adds to the row of one key at one time.
+// fact is what one step or reply adds to the row of one key at one time:
+// one to each count its flags name, and handling to Handling.
 type fact[K comparable] struct {
-	key K
-	at  time.Time
-	c   Counts
+	key      K
+	at       time.Time
+	flags    flags
+	handling time.Duration
+}
+
+// flags name the counts a fact adds one to.
+type flags uint32
+
+const (
+	fAppeals flags = 1 << iota
+	fResponseDue
+	fResponseInTime
+	fResolved
+	fReplied
+	fSatisfied
+	fBasic
+	fUnsatisfied
+	fNotRated
+	fRated
+	fOnTimeReply
+	fHandled
+	fDispatch
+	fReturn
+	fRedone
+	fOverdue
+)
+
+// add adds one to each count f names, and handling to Handling.
+func (c *Counts) add(f flags, handling time.Duration) {
+	if f&fAppeals != 0 {
+		c.Appeals++
+	}
+	if f&fResponseDue != 0 {
+		c.ResponseDue++
+	}
+	if f&fResponseInTime != 0 {
+		c.ResponseInTime++
+	}
+	if f&fResolved != 0 {
+		c.Resolved++
+	}
+	if f&fReplied != 0 {
+		c.Replied++
+	}
+	if f&fSatisfied != 0 {
+		c.Satisfied++
+	}
+	if f&fBasic != 0 {
+		c.Basic++
+	}
+	if f&fUnsatisfied != 0 {
+		c.Unsatisfied++
+	}
+	if f&fNotRated != 0 {
+		c.NotRated++
+	}
+	if f&fRated != 0 {
+		c.Rated++
+	}
+	if f&fOnTimeReply != 0 {
+		c.OnTimeReplies++
+	}
+	if f&fHandled != 0 {
+		c.Handled++
+	}
+	if f&fDispatch != 0 {
+		c.Dispatches++
+	}
+	if f&fReturn != 0 {
+		c.Returns++
+	}
+	if f&fRedone != 0 {
+		c.Redone++
+	}
+	if f&fOverdue != 0 {
+		c.Overdue++
+	}
+	c.Handling += handling
+}
+
+// counts returns what the fact adds, as Counts.
+func (f *fact[K]) counts() Counts {
+	var c Counts
+	c.add(f.flags, f.handling)
+	return c
 }
 
 // appendFacts appends the facts of a to buf, attributed by stepKey and
@@ -90,61 +174,61 @@ func appendFacts[K comparable](buf []fact[K], a *Appeal,
 			continue
 		}
 		if !s.Due.IsZero() { // came due
-			var c Counts
+			var f flags
 			late := s.Done.IsZero() || s.Done.After(s.Due)
 			if late {
-				c.Overdue = 1
+				f |= fOverdue
 			}
 			if s.Kind == StepAccept || s.Kind == StepSign {
-				c.ResponseDue = 1
+				f |= fResponseDue
 				if !late {
-					c.ResponseInTime = 1
+					f |= fResponseInTime
 				}
 			}
-			buf = append(buf, fact[K]{k, s.Due, c})
+			buf = append(buf, fact[K]{key: k, at: s.Due, flags: f})
 		}
 		if dispatched {
-			c := Counts{Dispatches: 1}
+			f := fDispatch
 			if s.Returned {
-				c.Returns = 1
+				f |= fReturn
 			}
-			buf = append(buf, fact[K]{k, s.Started, c})
+			buf = append(buf, fact[K]{key: k, at: s.Started, flags: f})
 		}
 		if handled {
-			c := Counts{Handled: 1, Handling: s.WorkingTime}
+			f := fHandled
 			if s.Due.IsZero() || !s.Done.After(s.Due) {
-				c.OnTimeReplies = 1
+				f |= fOnTimeReply
 			}
-			buf = append(buf, fact[K]{k, s.Done, c})
+			buf = append(buf, fact[K]{key: k, at: s.Done, flags: f, handling: s.WorkingTime})
 		}
 	}
 	if !a.Replied.IsZero() {
 		if k, ok := appealKey(a); ok {
-			c := Counts{Replied: 1}
+			f := fReplied
 			if a.Result == ResultSolved {
-				c.Resolved = 1
+				f |= fResolved
 			}
 			rated := true
 			switch a.Rating {
 			case RatingSatisfied:
-				c.Satisfied = 1
+				f |= fSatisfied
 			case RatingBasic:
-				c.Basic = 1
+				f |= fBasic
 			case RatingUnsatisfied:
-				c.Unsatisfied = 1
+				f |= fUnsatisfied
 			case RatingNotRated:
-				c.NotRated = 1
+				f |= fNotRated
 				rated = false
 			default:
 				rated = false
 			}
 			if rated {
-				c.Rated = 1
+				f |= fRated
 				if a.Redone {
-					c.Redone = 1
+					f |= fRedone
 				}
 			}
-			buf = append(buf, fact[K]{k, a.Replied, c})
+			buf = append(buf, fact[K]{key: k, at: a.Replied, flags: f})
 		}
 	}
 	// The earliest fact of each key counts the appeal; an appeal has few
@@ -167,7 +251,7 @@ func appendFacts[K comparable](buf []fact[K], a *Appeal,
 				first = j
 			}
 		}
-		facts[first].c.Appeals = 1
+		facts[first].flags |= fAppeals
 	}
 	return buf
 }
@@ -194,7 +278,7 @@ func tally[K comparable](counts map[string]*Counts, appeals []Appeal, p period,
 				}
 				byKey[f.key] = c
 			}
-			c.Add(f.c)
+			c.add(f.flags, f.handling)
 		}
 	}
 }

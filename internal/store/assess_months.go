@@ -362,147 +362,178 @@ func (s *Store) FoldAssessment(ctx context.Context, limit int) (int, error) {
 	return total, nil
 }
 
-// foldBatch folds one batch of the queue in one transaction.
+// foldBatch folds one batch of the queue. On PostgreSQL the whole batch is
+// one transaction under the advisory lock. On SQLite, whose one writer the
+// people's requests wait for, the batch is read from the read pool first
+// and only written in a transaction: an appeal changed meanwhile was queued
+// again, after the entries this batch takes, and is folded again by the
+// next batch; and one folder runs at a time in the process (s.folding),
+// the only process writing an SQLite store.
 func (s *Store) foldBatch(ctx context.Context) (int, error) {
-	var n int
-	err := s.WithTx(ctx, func(tx *Tx) error {
-		h := tx.db()
-		if s.d == postgresDialect {
+	if s.d == postgresDialect {
+		var n int
+		err := s.WithTx(ctx, func(tx *Tx) error {
+			h := tx.db()
 			if _, err := h.exec(ctx, "SELECT pg_advisory_xact_lock(?)", foldLock); err != nil {
 				return fmt.Errorf("fold lock: %w", err)
 			}
-		}
-		rows, err := h.query(ctx, `DELETE FROM assess_pending WHERE id IN
-			(SELECT id FROM assess_pending ORDER BY id LIMIT ?) RETURNING appeal_id`, foldBatch)
-		if err != nil {
-			return fmt.Errorf("take fold queue: %w", err)
-		}
-		seen := map[int64]bool{}
-		var ids []any
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			n++
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		// The calendar as it is in this transaction, not as cached: what
-		// is folded stays.
-		admin, err := h.calendarDays(ctx)
-		if err != nil {
-			return err
-		}
-		cal, err := calendar.New(append(calendar.Official(), admin...))
-		if err != nil {
-			return fmt.Errorf("build calendar: %w", err)
-		}
-		facts, err := factsWhere(ctx, h, cal, "a.id IN ("+placeholders(len(ids))+")", ids, s.now())
-		if err != nil {
-			return err
-		}
-		// The category and the state, for the overview.
-		kinds, err := h.query(ctx, "SELECT id, category, state FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
-		if err != nil {
-			return fmt.Errorf("read appeals to fold: %w", err)
-		}
-		type label struct{ category, state string }
-		labels := map[int64]label{}
-		for kinds.Next() {
-			var id int64
-			var x label
-			if err := kinds.Scan(&id, &x.category, &x.state); err != nil {
-				kinds.Close()
-				return err
-			}
-			labels[id] = x
-		}
-		kinds.Close()
-		if err := kinds.Err(); err != nil {
-			return err
-		}
-		delta := map[keptRow]*rates.Counts{}
-		overview := map[overviewRow]int{}
-		days := map[appealDay]int{} // > 0: a day to add, < 0: one to remove
-		var fresh [][]any           // the new contributions, (appeal_id, facts)
-		for i := range facts {
-			delete(seen, facts[i].ID)
-			x := labels[facts[i].ID]
-			k, err := contributionOf(&facts[i], x.category, x.state)
+			f, err := s.readFold(ctx, h)
 			if err != nil {
-				return fmt.Errorf("appeal %d: %w", facts[i].ID, err)
-			}
-			k.addTo(delta, overview, 1)
-			k.addDays(days, facts[i].ID, 1)
-			fresh = append(fresh, []any{facts[i].ID, k.encode()})
-		}
-		old, err := h.query(ctx, "SELECT appeal_id, facts FROM assess_folded WHERE appeal_id IN ("+placeholders(len(ids))+")", ids...)
-		if err != nil {
-			return fmt.Errorf("read folded: %w", err)
-		}
-		for old.Next() {
-			var id int64
-			var b []byte
-			if err := old.Scan(&id, &b); err != nil {
-				old.Close()
 				return err
 			}
-			k, err := decodeContribution(b)
-			if err != nil {
-				old.Close()
-				return fmt.Errorf("appeal %d: %w", id, err)
-			}
-			k.addTo(delta, overview, -1)
-			k.addDays(days, id, -1)
+			n = len(f.taken)
+			return f.write(ctx, h)
+		})
+		return n, err
+	}
+	s.folding.Lock()
+	defer s.folding.Unlock()
+	f, err := s.readFold(ctx, s.reader())
+	if err != nil || len(f.taken) == 0 {
+		return 0, err
+	}
+	return len(f.taken), s.WithTx(ctx, func(tx *Tx) error { return f.write(ctx, tx.db()) })
+}
+
+// fold is one batch of the queue, read and worked out, to be written.
+type fold struct {
+	taken    []any // the queue entries taken
+	gone     []any // appeals no longer there
+	fresh    [][]any
+	delta    map[keptRow]*rates.Counts
+	overview map[overviewRow]int
+	days     map[appealDay]int // > 0: a day to add, < 0: one to remove
+}
+
+// readFold takes a batch of the queue and works out what to write.
+func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
+	f := fold{delta: map[keptRow]*rates.Counts{}, overview: map[overviewRow]int{}, days: map[appealDay]int{}}
+	rows, err := h.query(ctx, "SELECT id, appeal_id FROM assess_pending ORDER BY id LIMIT ?", foldBatch)
+	if err != nil {
+		return f, fmt.Errorf("read fold queue: %w", err)
+	}
+	seen := map[int64]bool{}
+	var ids []any
+	for rows.Next() {
+		var entry, id int64
+		if err := rows.Scan(&entry, &id); err != nil {
+			rows.Close()
+			return f, err
 		}
-		old.Close()
-		if err := old.Err(); err != nil {
-			return err
+		f.taken = append(f.taken, entry)
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
-		if err := h.addKept(ctx, delta); err != nil {
-			return err
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return f, err
+	}
+	// The calendar as it is now, not as cached: what is folded stays.
+	admin, err := h.calendarDays(ctx)
+	if err != nil {
+		return f, err
+	}
+	cal, err := calendar.New(append(calendar.Official(), admin...))
+	if err != nil {
+		return f, fmt.Errorf("build calendar: %w", err)
+	}
+	facts, err := factsWhere(ctx, h, cal, "a.id IN ("+placeholders(len(ids))+")", ids, s.now())
+	if err != nil {
+		return f, err
+	}
+	// The category and the state, for the overview.
+	kinds, err := h.query(ctx, "SELECT id, category, state FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return f, fmt.Errorf("read appeals to fold: %w", err)
+	}
+	type label struct{ category, state string }
+	labels := map[int64]label{}
+	for kinds.Next() {
+		var id int64
+		var x label
+		if err := kinds.Scan(&id, &x.category, &x.state); err != nil {
+			kinds.Close()
+			return f, err
 		}
-		if err := h.moveAppealDays(ctx, days); err != nil {
-			return err
+		labels[id] = x
+	}
+	kinds.Close()
+	if err := kinds.Err(); err != nil {
+		return f, err
+	}
+	for i := range facts {
+		delete(seen, facts[i].ID)
+		x := labels[facts[i].ID]
+		k, err := contributionOf(&facts[i], x.category, x.state)
+		if err != nil {
+			return f, fmt.Errorf("appeal %d: %w", facts[i].ID, err)
 		}
-		if err := h.addOverview(ctx, overview); err != nil {
-			return err
+		k.addTo(f.delta, f.overview, 1)
+		k.addDays(f.days, facts[i].ID, 1)
+		f.fresh = append(f.fresh, []any{facts[i].ID, k.encode()})
+	}
+	for id := range seen {
+		f.gone = append(f.gone, id)
+	}
+	old, err := h.query(ctx, "SELECT appeal_id, facts FROM assess_folded WHERE appeal_id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return f, fmt.Errorf("read folded: %w", err)
+	}
+	defer old.Close()
+	for old.Next() {
+		var id int64
+		var b []byte
+		if err := old.Scan(&id, &b); err != nil {
+			return f, err
 		}
-		if len(seen) > 0 { // appeals no longer there: their contribution is taken away
-			var gone []any
-			for id := range seen {
-				gone = append(gone, id)
-			}
-			if _, err := h.exec(ctx, "DELETE FROM assess_folded WHERE appeal_id IN ("+placeholders(len(gone))+")", gone...); err != nil {
-				return fmt.Errorf("forget folded: %w", err)
-			}
+		k, err := decodeContribution(b)
+		if err != nil {
+			return f, fmt.Errorf("appeal %d: %w", id, err)
 		}
-		for rest := fresh; len(rest) > 0; {
-			batch := rest[:min(len(rest), 200)]
-			rest = rest[len(batch):]
-			args := make([]any, 0, 2*len(batch))
-			for _, r := range batch {
-				args = append(args, r...)
-			}
-			if _, err := h.exec(ctx, "INSERT INTO assess_folded (appeal_id, facts) VALUES "+tuples("(?, ?)", len(batch))+
-				" ON CONFLICT (appeal_id) DO UPDATE SET facts = excluded.facts", args...); err != nil {
-				return fmt.Errorf("write folded: %w", err)
-			}
-		}
+		k.addTo(f.delta, f.overview, -1)
+		k.addDays(f.days, id, -1)
+	}
+	return f, old.Err()
+}
+
+// write writes a batch worked out by readFold, and removes its entries
+// from the queue.
+func (f fold) write(ctx context.Context, h db) error {
+	if len(f.taken) == 0 {
 		return nil
-	})
-	return n, err
+	}
+	if err := h.addKept(ctx, f.delta); err != nil {
+		return err
+	}
+	if err := h.moveAppealDays(ctx, f.days); err != nil {
+		return err
+	}
+	if err := h.addOverview(ctx, f.overview); err != nil {
+		return err
+	}
+	if len(f.gone) > 0 { // appeals no longer there: their contribution is taken away
+		if _, err := h.exec(ctx, "DELETE FROM assess_folded WHERE appeal_id IN ("+placeholders(len(f.gone))+")", f.gone...); err != nil {
+			return fmt.Errorf("forget folded: %w", err)
+		}
+	}
+	for rest := f.fresh; len(rest) > 0; {
+		batch := rest[:min(len(rest), 200)]
+		rest = rest[len(batch):]
+		args := make([]any, 0, 2*len(batch))
+		for _, r := range batch {
+			args = append(args, r...)
+		}
+		if _, err := h.exec(ctx, "INSERT INTO assess_folded (appeal_id, facts) VALUES "+tuples("(?, ?)", len(batch))+
+			" ON CONFLICT (appeal_id) DO UPDATE SET facts = excluded.facts", args...); err != nil {
+			return fmt.Errorf("write folded: %w", err)
+		}
+	}
+	if _, err := h.exec(ctx, "DELETE FROM assess_pending WHERE id IN ("+placeholders(len(f.taken))+")", f.taken...); err != nil {
+		return fmt.Errorf("take fold queue: %w", err)
+	}
+	return nil
 }
 
 // keptRowsPerInsert bounds the rows of one upsert into the kept rows.

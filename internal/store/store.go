@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -42,10 +43,13 @@ type Store struct {
 	// hashing bounds the password hashes computed at once: each takes 64 MiB
 	// (argon2id), so a burst of sign-ins must queue, not multiply memory.
 	hashing chan struct{}
-	// assessing bounds the assessments computed at once: each holds the
-	// facts of every appeal active in its period (tens of thousands, for a
-	// district's year) in memory.
+	// assessing bounds the assessments computed at once: each may hold the
+	// facts of many appeals in memory (a community's year, or a district's
+	// when the fold queue is long).
 	assessing chan struct{}
+	// folding lets one fold of the kept figures run at a time (SQLite; see
+	// foldBatch).
+	folding sync.Mutex
 	// assessments and overviews are the recent figures, kept for figuresTTL.
 	assessments figuresCache[[]rates.Row]
 	overviews   figuresCache[Overview]
