@@ -347,13 +347,21 @@ func (k contribution) addDays(set map[appealDay]int, id int64, sign int) {
 	}
 }
 
-// FoldAssessment folds the queued appeals into assess_months, batch after
+// FoldAssessment folds the queued appeals into the kept rows, batch after
 // batch, until the queue is empty or limit appeals (0: no limit) are folded;
-// it returns how many queue entries it took.
+// it returns how many queue entries it took. If another fold is running (on
+// another instance, or for a leader's page) it leaves the queue to that one
+// and returns 0: the servers call it every few seconds.
 func (s *Store) FoldAssessment(ctx context.Context, limit int) (int, error) {
+	return s.fold(ctx, limit, false)
+}
+
+// fold folds as FoldAssessment does; with wait, it waits for a fold running
+// elsewhere to end, and then folds what is left.
+func (s *Store) fold(ctx context.Context, limit int, wait bool) (int, error) {
 	total := 0
 	for limit <= 0 || total < limit {
-		n, err := s.foldBatch(ctx)
+		n, err := s.foldBatch(ctx, wait)
 		total += n
 		if err != nil || n < foldBatch {
 			return total, err
@@ -369,13 +377,23 @@ func (s *Store) FoldAssessment(ctx context.Context, limit int) (int, error) {
 // again, after the entries this batch takes, and is folded again by the
 // next batch; and one folder runs at a time in the process (s.folding),
 // the only process writing an SQLite store.
-func (s *Store) foldBatch(ctx context.Context) (int, error) {
+func (s *Store) foldBatch(ctx context.Context, wait bool) (int, error) {
 	if s.d == postgresDialect {
 		var n int
 		err := s.WithTx(ctx, func(tx *Tx) error {
 			h := tx.db()
-			if _, err := h.exec(ctx, "SELECT pg_advisory_xact_lock(?)", foldLock); err != nil {
-				return fmt.Errorf("fold lock: %w", err)
+			if wait {
+				if _, err := h.exec(ctx, "SELECT pg_advisory_xact_lock(?)", foldLock); err != nil {
+					return fmt.Errorf("fold lock: %w", err)
+				}
+			} else {
+				var got bool
+				if err := scan(h.row(ctx, "SELECT pg_try_advisory_xact_lock(?)", foldLock), &got); err != nil {
+					return fmt.Errorf("fold lock: %w", err)
+				}
+				if !got {
+					return nil // another is folding
+				}
 			}
 			f, err := s.readFold(ctx, h)
 			if err != nil {
@@ -386,7 +404,11 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 		})
 		return n, err
 	}
-	s.folding.Lock()
+	if wait {
+		s.folding.Lock()
+	} else if !s.folding.TryLock() {
+		return 0, nil // another is folding
+	}
 	defer s.folding.Unlock()
 	f, err := s.readFold(ctx, s.reader())
 	if err != nil || len(f.taken) == 0 {
@@ -805,7 +827,7 @@ func (s *Store) foldForRead(ctx context.Context) (bool, error) {
 	if n == 0 {
 		return true, nil
 	}
-	_, err := s.FoldAssessment(ctx, n)
+	_, err := s.fold(ctx, n, true)
 	return err == nil, err
 }
 
