@@ -262,11 +262,17 @@ func tally[K comparable](counts map[string]*Counts, appeals []Appeal, p period,
 	stepKey func(*Appeal, *Step) (K, bool), appealKey func(*Appeal) (K, bool), format func(K) string) {
 	byKey := map[K]*Counts{}
 	var buf []fact[K]
+	var lastKey K    // the key last looked up: the facts of an appeal often share it
+	var last *Counts // its counts
 	for i := range appeals {
 		buf = appendFacts(buf[:0], &appeals[i], stepKey, appealKey)
 		for j := range buf {
 			f := &buf[j]
 			if !p.has(f.at) {
+				continue
+			}
+			if last != nil && f.key == lastKey {
+				last.add(f.flags, f.handling)
 				continue
 			}
 			c, ok := byKey[f.key]
@@ -278,6 +284,7 @@ func tally[K comparable](counts map[string]*Counts, appeals []Appeal, p period,
 				}
 				byKey[f.key] = c
 			}
+			lastKey, last = f.key, c
 			c.add(f.flags, f.handling)
 		}
 	}
