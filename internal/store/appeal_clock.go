@@ -30,7 +30,18 @@ func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	if s.cal.cal != nil && time.Since(s.cal.loaded) < calendarTTL {
 		return s.cal.cal, nil
 	}
-	admin, err := s.CalendarDays(ctx)
+	cal, err := s.reader().calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cal.cal, s.cal.loaded = cal, time.Now()
+	return cal, nil
+}
+
+// calendar builds the working-day calendar from the official days and the
+// administrators' days as they are now.
+func (h db) calendar(ctx context.Context) (*calendar.Calendar, error) {
+	admin, err := h.calendarDays(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +49,6 @@ func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build calendar: %w", err)
 	}
-	s.cal.cal, s.cal.loaded = cal, time.Now()
 	return cal, nil
 }
 

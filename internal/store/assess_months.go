@@ -155,6 +155,9 @@ const countsColumns = `appeals, response_due, response_in_time, resolved, replie
 
 const nCounts = 17
 
+// countsColumnNames are countsColumns one by one.
+var countsColumnNames = strings.Split(strings.Join(strings.Fields(countsColumns), ""), ",")
+
 // vector returns the counts in the order of countsColumns, Handling in ms.
 func vector(c rates.Counts) [nCounts]int64 {
 	return [nCounts]int64{int64(c.Appeals), int64(c.ResponseDue), int64(c.ResponseInTime), int64(c.Resolved),
@@ -453,13 +456,9 @@ func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
 		return f, err
 	}
 	// The calendar as it is now, not as cached: what is folded stays.
-	admin, err := h.calendarDays(ctx)
+	cal, err := h.calendar(ctx)
 	if err != nil {
 		return f, err
-	}
-	cal, err := calendar.New(append(calendar.Official(), admin...))
-	if err != nil {
-		return f, fmt.Errorf("build calendar: %w", err)
 	}
 	facts, err := factsWhere(ctx, h, cal, "a.id IN ("+placeholders(len(ids))+")", ids, s.now())
 	if err != nil {
@@ -563,14 +562,13 @@ const keptRowsPerInsert = 200
 
 // addKept adds delta to the kept rows, creating those missing.
 func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error {
-	cols := strings.Split(strings.Join(strings.Fields(countsColumns), ""), ",")
 	for _, daily := range []bool{false, true} {
 		table, head := "assess_months", "dim, month, city_code, district_code, street_code, key"
 		if daily {
 			table, head = "assess_days", "dim, day, city_code, district_code, key"
 		}
-		sets := make([]string, len(cols))
-		for i, c := range cols {
+		sets := make([]string, nCounts)
+		for i, c := range countsColumnNames {
 			sets[i] = c + " = " + table + "." + c + " + excluded." + c
 		}
 		width := strings.Count(head, ",") + 1
@@ -739,7 +737,7 @@ func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, 
 		table, at = "assess_days", "day"
 	}
 	sums := make([]string, nCounts)
-	for i, c := range strings.Split(strings.Join(strings.Fields(countsColumns), ""), ",") {
+	for i, c := range countsColumnNames {
 		sums[i] = "SUM(" + c + ")"
 	}
 	rows, err := h.query(ctx, "SELECT key, "+strings.Join(sums, ", ")+" FROM "+table+" WHERE dim = ? AND "+at+" >= ? AND "+at+" < ?"+

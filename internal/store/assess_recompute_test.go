@@ -31,35 +31,15 @@ func TestAssessmentRecomputed(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			dsn := filepath.Join(t.TempDir(), "q.db")
-			if kind == "postgres" {
-				dsn = pgtest.DSN(t)
-			}
 			ctx := context.Background()
 			end := time.Date(2026, 6, 30, 18, 0, 0, 0, calendar.Shanghai)
-			var mu sync.Mutex
-			now := end
-			s, err := Open(ctx, Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler),
-				Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			d := demo.Generate(1)
-			if err := s.LoadDemo(ctx, d); err != nil {
-				t.Fatal(err)
-			}
+			s, d, setNow := demoStore(t, kind, end)
 			// Folded at the end of every simulated day, as the server folds
 			// every few seconds: an appeal is folded again as it goes on.
 			plans, moves := demo.History(d, 3, end, 300)
 			day, folds := "", 0
-			setNow := func(at time.Time) {
-				mu.Lock()
-				now = at
-				mu.Unlock()
+			foldDaily := func(at time.Time) {
+				setNow(at)
 				if d := at.Format(time.DateOnly); d != day {
 					day = d
 					n, err := s.FoldAssessment(ctx, 0)
@@ -69,12 +49,10 @@ func TestAssessmentRecomputed(t *testing.T) {
 					folds += n
 				}
 			}
-			if _, err := s.ReplayHistory(ctx, plans, moves, setNow); err != nil {
+			if _, err := s.ReplayHistory(ctx, plans, moves, foldDaily); err != nil {
 				t.Fatal(err)
 			}
-			mu.Lock()
-			now = end
-			mu.Unlock()
+			setNow(end)
 
 			admin := access.System("test")
 			leader, err := s.Actor(ctx, userID(t, s, "district_leader"))
@@ -180,20 +158,56 @@ func TestAssessmentRecomputed(t *testing.T) {
 				t.Errorf("the assessment folded a long queue: %d queued, was %d (%v)", still, pending, err)
 			}
 
-			// Folded afresh from every appeal at once, the months are the same.
-			kept := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...)
-			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
-				if _, err := s.write.ExecContext(ctx, q); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if _, err := s.FoldAssessment(ctx, 0); err != nil {
-				t.Fatal(err)
-			}
-			if afresh := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...); !reflect.DeepEqual(kept, afresh) {
-				t.Errorf("the rows folded step by step (%d) differ from those folded afresh (%d)", len(kept), len(afresh))
-			}
+			// Folded afresh from every appeal at once, the kept rows are the same.
+			s.checkFoldedAfresh(t)
 		})
+	}
+}
+
+// demoStore opens a store of the kind ("sqlite" or "postgres") with the
+// demo district loaded and a clock at end, which setNow moves.
+func demoStore(t *testing.T, kind string, end time.Time) (s *Store, d demo.Dataset, setNow func(time.Time)) {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "q.db")
+	if kind == "postgres" {
+		dsn = pgtest.DSN(t)
+	}
+	ctx := context.Background()
+	var mu sync.Mutex
+	now := end
+	s, err := Open(ctx, Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d = demo.Generate(1)
+	if err := s.LoadDemo(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	return s, d, func(at time.Time) { mu.Lock(); now = at; mu.Unlock() }
+}
+
+// checkFoldedAfresh checks that the kept rows are those folded afresh
+// from every appeal at once, and leaves the afresh ones.
+func (s *Store) checkFoldedAfresh(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	kept := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...)
+	for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days",
+		"DELETE FROM assess_overview", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.FoldAssessment(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if afresh := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...); !reflect.DeepEqual(kept, afresh) {
+		t.Errorf("the rows folded as appeals changed (%d) differ from those folded afresh from every appeal (%d)", len(kept), len(afresh))
 	}
 }
 
@@ -379,29 +393,12 @@ func TestFoldConcurrent(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			dsn := filepath.Join(t.TempDir(), "q.db")
-			if kind == "postgres" {
-				dsn = pgtest.DSN(t)
-			}
 			ctx := context.Background()
 			end := time.Date(2026, 6, 30, 18, 0, 0, 0, calendar.Shanghai)
-			var mu sync.Mutex
-			now := end
-			s, err := Open(ctx, Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler),
-				Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			d := demo.Generate(1)
-			if err := s.LoadDemo(ctx, d); err != nil {
-				t.Fatal(err)
-			}
+			s, d, setNow := demoStore(t, kind, end)
 			stop := make(chan struct{})
 			var folders sync.WaitGroup
+			var batchesMu sync.Mutex
 			var batches int
 			for range 2 { // two folders, as two instances (or the background and a leader's page)
 				folders.Go(func() {
@@ -416,14 +413,14 @@ func TestFoldConcurrent(t *testing.T) {
 							t.Error(err)
 							return
 						}
-						mu.Lock()
+						batchesMu.Lock()
 						batches += n
-						mu.Unlock()
+						batchesMu.Unlock()
 					}
 				})
 			}
 			plans, moves := demo.History(d, 2, end, 150)
-			_, err = s.ReplayHistory(ctx, plans, moves, func(at time.Time) { mu.Lock(); now = at; mu.Unlock() })
+			_, err := s.ReplayHistory(ctx, plans, moves, setNow)
 			close(stop)
 			folders.Wait()
 			if err != nil {
@@ -433,18 +430,7 @@ func TestFoldConcurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("%d queue entries folded while the history went on", batches)
-			kept := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...)
-			for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
-				if _, err := s.write.ExecContext(ctx, q); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if _, err := s.FoldAssessment(ctx, 0); err != nil {
-				t.Fatal(err)
-			}
-			if afresh := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...); !reflect.DeepEqual(kept, afresh) {
-				t.Errorf("the rows folded as the history went on (%d) differ from those folded afresh (%d)", len(kept), len(afresh))
-			}
+			s.checkFoldedAfresh(t)
 		})
 	}
 }

@@ -10,14 +10,15 @@ import (
 )
 
 // A leader's figures — the assessment of the three rates, the overview —
-// read every appeal of a region in a period: for a district's year, tens of
-// thousands of appeals, and for the assessment their steps too, most of a
-// second's work. A leader's page asks for the same figures again and again
-// (the tabs, the rankings, the export), and several leaders of a region ask
-// for the same ones at once. So computed figures are kept for a short while
-// (Options.FiguresTTL) under their scope and query, and concurrent requests
-// for the same wait for one computation instead of each making its own. The
-// figures carry the time they were computed at; the pages show it (数据截至).
+// add up the kept rows of a region's months and days and the facts of the
+// appeals of today (see assess_months.go): tens of milliseconds for a
+// district's year. A leader's page asks for the same figures again and
+// again (the tabs, the rankings, the export), and several leaders of a
+// region ask for the same ones at once. So computed figures are kept for a
+// short while (Options.FiguresTTL) under their scope and query, and
+// concurrent requests for the same wait for one computation instead of each
+// making its own. The figures carry the time they were computed at; the
+// pages show it (数据截至).
 
 // maxCachedFigures bounds the figures kept of each kind.
 const maxCachedFigures = 256
