@@ -181,6 +181,16 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 	}
 	logf("done: %d enterprises, %d appeals, %d events, %d dispatches, %d steps; history %s, analyze %s",
 		rep.Enterprises, rep.Appeals, rep.Events, rep.Dispatches, rep.Steps, rep.History.Round(time.Second), rep.Analyze.Round(time.Second))
+	// What the kept figures take (BENCHMARKS.md, scenario 3).
+	var months, days, appealDays, overview, folded, bytes int64
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM assess_months), (SELECT COUNT(*) FROM assess_days),
+		(SELECT COUNT(*) FROM assess_appeal_days), (SELECT COUNT(*) FROM assess_overview),
+		(SELECT COUNT(*) FROM assess_folded), (SELECT COALESCE(SUM(LENGTH(facts)), 0) FROM assess_folded)`).
+		Scan(&months, &days, &appealDays, &overview, &folded, &bytes); err != nil {
+		return rep, fmt.Errorf("count kept rows: %w", err)
+	}
+	logf("kept figures: %d rows of months, %d of days, %d appeal days, %d of the overview; %d contributions of %d bytes on average",
+		months, days, appealDays, overview, folded, bytes/max(folded, 1))
 	return rep, nil
 }
 

@@ -721,9 +721,7 @@ const eventRows = 200
 // events appends lines to the timelines of appeals, by one actor at once.
 func (t *Tx) events(ctx context.Context, actor access.Actor, list []eventRow, public bool) error {
 	at := t.s.now().UnixMilli()
-	for rest := list; len(rest) > 0; {
-		batch := rest[:min(len(rest), eventRows)]
-		rest = rest[len(batch):]
+	for batch := range slices.Chunk(list, eventRows) {
 		args := make([]any, 0, 12*len(batch))
 		for _, e := range batch {
 			d := ""

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,9 +83,9 @@ func (m month) start() time.Time {
 
 // The kinds of part of a contribution.
 const (
-	partDepartment = 'd' // a department's row; id is the department
-	partHandler    = 'h' // a handler's row; id is the user
-	partRegions    = 'r' // the rows of the appeal's grid, community, street and district
+	partDepartment = 'd' // a department's row; key is the department's id
+	partHandler    = 'h' // a handler's row; key is the user's id
+	partRegions    = 'r' // the rows of the appeal's grid, community, street and district; no key
 )
 
 // contribution is what one appeal adds to the kept rows: its counts by day
@@ -100,10 +101,15 @@ type contribution struct {
 }
 
 type part struct {
+	partKey
+	c rates.Counts
+}
+
+// partKey names a part: its day, its kind and the key of its row.
+type partKey struct {
 	day  day
 	kind byte
-	id   int64
-	c    rates.Counts
+	key  string
 }
 
 // contributionOf works out the contribution of an appeal from its facts,
@@ -114,14 +120,14 @@ func contributionOf(a *rates.Appeal, category, state string) (contribution, erro
 	}
 	k := contribution{grid: a.Grid, community: a.Community, street: a.Street, district: a.District,
 		received: dayOf(a.Received), category: category, state: state}
-	at := map[part]int{} // index in k.parts by month, kind and id
-	add := func(kind byte, id int64, t time.Time, c rates.Counts) {
-		key := part{day: dayOf(t), kind: kind, id: id}
-		i, ok := at[key]
+	at := map[partKey]int{} // index in k.parts
+	add := func(kind byte, key string, t time.Time, c rates.Counts) {
+		pk := partKey{day: dayOf(t), kind: kind, key: key}
+		i, ok := at[pk]
 		if !ok {
 			i = len(k.parts)
-			at[key] = i
-			k.parts = append(k.parts, key)
+			at[pk] = i
+			k.parts = append(k.parts, part{partKey: pk})
 		}
 		k.parts[i].c.Add(c)
 	}
@@ -130,21 +136,11 @@ func contributionOf(a *rates.Appeal, category, state string) (contribution, erro
 		if dim == rates.Handler {
 			kind = partHandler
 		}
-		var bad error
-		if err := rates.Facts(a, dim, func(key string, t time.Time, c rates.Counts) {
-			id, err := strconv.ParseInt(key, 10, 64)
-			if err != nil {
-				bad = err
-			}
-			add(kind, id, t, c)
-		}); err != nil {
+		if err := rates.Facts(a, dim, func(key string, t time.Time, c rates.Counts) { add(kind, key, t, c) }); err != nil {
 			return k, err
 		}
-		if bad != nil {
-			return k, bad
-		}
 	}
-	rates.RegionFacts(a, func(t time.Time, c rates.Counts) { add(partRegions, 0, t, c) })
+	rates.RegionFacts(a, func(t time.Time, c rates.Counts) { add(partRegions, "", t, c) })
 	return k, nil
 }
 
@@ -178,7 +174,8 @@ func countsOf(v [nCounts]int64) rates.Counts {
 const contributionVersion = 1
 
 // encode writes the contribution compactly: its four codes, the overview's
-// day, category and state, then each part as day, kind, id and the counts that are not zero, flagged in a mask.
+// day, category and state, then each part as day, kind, key and the counts
+// that are not zero, flagged in a mask.
 // (Counts of one appeal are never negative.)
 func (k contribution) encode() []byte {
 	b := []byte{contributionVersion}
@@ -191,7 +188,8 @@ func (k contribution) encode() []byte {
 	for _, p := range k.parts {
 		b = binary.AppendUvarint(b, uint64(p.day))
 		b = append(b, p.kind)
-		b = binary.AppendUvarint(b, uint64(p.id))
+		b = binary.AppendUvarint(b, uint64(len(p.key)))
+		b = append(b, p.key...)
 		v := vector(p.c)
 		var mask uint64
 		for i, x := range v {
@@ -248,7 +246,11 @@ func decodeContribution(b []byte) (contribution, error) {
 			return k, errContribution
 		}
 		p.kind, b = b[0], b[1:]
-		p.id = int64(next())
+		n := next()
+		if bad || uint64(len(b)) < n {
+			return k, errContribution
+		}
+		p.key, b = string(b[:n]), b[n:]
 		mask := next()
 		var v [nCounts]int64
 		for i := range v {
@@ -315,9 +317,9 @@ func (k contribution) addTo(delta map[keptRow]*rates.Counts, overview map[overvi
 	for _, p := range k.parts {
 		switch p.kind {
 		case partDepartment:
-			put(rates.Department, p.day, strconv.FormatInt(p.id, 10), p.c)
+			put(rates.Department, p.day, p.key, p.c)
 		case partHandler:
-			put(rates.Handler, p.day, strconv.FormatInt(p.id, 10), p.c)
+			put(rates.Handler, p.day, p.key, p.c)
 		case partRegions:
 			for _, r := range [...]struct {
 				dim  rates.Dimension
@@ -539,17 +541,9 @@ func (f fold) write(ctx context.Context, h db) error {
 			return fmt.Errorf("forget folded: %w", err)
 		}
 	}
-	for rest := f.fresh; len(rest) > 0; {
-		batch := rest[:min(len(rest), 200)]
-		rest = rest[len(batch):]
-		args := make([]any, 0, 2*len(batch))
-		for _, r := range batch {
-			args = append(args, r...)
-		}
-		if _, err := h.exec(ctx, "INSERT INTO assess_folded (appeal_id, facts) VALUES "+tuples("(?, ?)", len(batch))+
-			" ON CONFLICT (appeal_id) DO UPDATE SET facts = excluded.facts", args...); err != nil {
-			return fmt.Errorf("write folded: %w", err)
-		}
+	if err := h.execRows(ctx, "INSERT INTO assess_folded (appeal_id, facts) VALUES ",
+		" ON CONFLICT (appeal_id) DO UPDATE SET facts = excluded.facts", f.fresh); err != nil {
+		return fmt.Errorf("write folded: %w", err)
 	}
 	if _, err := h.exec(ctx, "DELETE FROM assess_pending WHERE id IN ("+placeholders(len(f.taken))+")", f.taken...); err != nil {
 		return fmt.Errorf("take fold queue: %w", err)
@@ -557,8 +551,24 @@ func (f fold) write(ctx context.Context, h db) error {
 	return nil
 }
 
-// keptRowsPerInsert bounds the rows of one upsert into the kept rows.
-const keptRowsPerInsert = 200
+// rowsPerStatement bounds the rows of one multi-row statement of the fold.
+const rowsPerStatement = 200
+
+// execRows runs head + VALUES tuples of rows + tail for the rows, a few
+// hundred to a statement; every row has the same number of values.
+func (h db) execRows(ctx context.Context, head, tail string, rows [][]any) error {
+	for batch := range slices.Chunk(rows, rowsPerStatement) {
+		tuple := "(?" + strings.Repeat(", ?", len(batch[0])-1) + ")"
+		args := make([]any, 0, len(batch)*len(batch[0]))
+		for _, r := range batch {
+			args = append(args, r...)
+		}
+		if _, err := h.exec(ctx, head+tuples(tuple, len(batch))+tail, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // addKept adds delta to the kept rows, creating those missing.
 func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error {
@@ -571,42 +581,24 @@ func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error 
 		for i, c := range countsColumnNames {
 			sets[i] = c + " = " + table + "." + c + " + excluded." + c
 		}
-		width := strings.Count(head, ",") + 1
-		tuple := "(?" + strings.Repeat(", ?", width-1+nCounts) + ")"
-		args := make([]any, 0, keptRowsPerInsert*(width+nCounts))
-		n := 0
-		flush := func() error {
-			if n == 0 {
-				return nil
-			}
-			_, err := h.exec(ctx, "INSERT INTO "+table+" ("+head+", "+countsColumns+") VALUES "+tuples(tuple, n)+
-				" ON CONFLICT ("+head+") DO UPDATE SET "+strings.Join(sets, ", "), args...)
-			args, n = args[:0], 0
-			if err != nil {
-				return fmt.Errorf("add to %s: %w", table, err)
-			}
-			return nil
-		}
+		var rows [][]any
 		for r, c := range delta {
 			if r.daily != daily || *c == (rates.Counts{}) {
 				continue
 			}
-			args = append(args, string(r.dim), r.at, r.city, r.district)
+			row := []any{string(r.dim), r.at, r.city, r.district}
 			if !daily {
-				args = append(args, r.street)
+				row = append(row, r.street)
 			}
-			args = append(args, r.key)
+			row = append(row, r.key)
 			for _, x := range vector(*c) {
-				args = append(args, x)
+				row = append(row, x)
 			}
-			if n++; n == keptRowsPerInsert {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+			rows = append(rows, row)
 		}
-		if err := flush(); err != nil {
-			return err
+		if err := h.execRows(ctx, "INSERT INTO "+table+" ("+head+", "+countsColumns+") VALUES ",
+			" ON CONFLICT ("+head+") DO UPDATE SET "+strings.Join(sets, ", "), rows); err != nil {
+			return fmt.Errorf("add to %s: %w", table, err)
 		}
 	}
 	return nil
@@ -614,62 +606,43 @@ func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error 
 
 // addOverview adds the counts of delta to assess_overview.
 func (h db) addOverview(ctx context.Context, delta map[overviewRow]int) error {
-	var args []any
-	n := 0
-	flush := func() error {
-		if n == 0 {
-			return nil
-		}
-		_, err := h.exec(ctx, "INSERT INTO assess_overview (district_code, city_code, day, category, state, n) VALUES "+
-			tuples("(?, ?, ?, ?, ?, ?)", n)+" ON CONFLICT (district_code, day, city_code, category, state) DO UPDATE SET n = assess_overview.n + excluded.n", args...)
-		args, n = args[:0], 0
-		if err != nil {
-			return fmt.Errorf("add to assess_overview: %w", err)
-		}
-		return nil
-	}
+	var rows [][]any
 	for r, d := range delta {
-		if d == 0 {
-			continue
-		}
-		args = append(args, r.district, r.city, int(r.day), r.category, r.state, d)
-		if n++; n == keptRowsPerInsert {
-			if err := flush(); err != nil {
-				return err
-			}
+		if d != 0 {
+			rows = append(rows, []any{r.district, r.city, int(r.day), r.category, r.state, d})
 		}
 	}
-	return flush()
+	if err := h.execRows(ctx, "INSERT INTO assess_overview (district_code, city_code, day, category, state, n) VALUES ",
+		" ON CONFLICT (district_code, day, city_code, category, state) DO UPDATE SET n = assess_overview.n + excluded.n", rows); err != nil {
+		return fmt.Errorf("add to assess_overview: %w", err)
+	}
+	return nil
 }
 
 // moveAppealDays adds to assess_appeal_days the days with a count above 0
 // and removes those below.
 func (h db) moveAppealDays(ctx context.Context, days map[appealDay]int) error {
-	var add, remove []any
+	var add, remove [][]any
 	for d, n := range days {
 		switch {
 		case n > 0:
-			add = append(add, d.district, int(d.day), d.appeal)
+			add = append(add, []any{d.district, int(d.day), d.appeal})
 		case n < 0:
-			remove = append(remove, d.district, int(d.day), d.appeal)
+			remove = append(remove, []any{d.district, int(d.day), d.appeal})
 		}
 	}
-	const per = 300 // rows per statement
-	for len(remove) > 0 {
-		batch := remove[:min(len(remove), 3*per)]
-		remove = remove[len(batch):]
+	for batch := range slices.Chunk(remove, rowsPerStatement) {
+		var args []any
+		for _, r := range batch {
+			args = append(args, r...)
+		}
 		if _, err := h.exec(ctx, "DELETE FROM assess_appeal_days WHERE (district_code, day, appeal_id) IN (VALUES "+
-			tuples("(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))", len(batch)/3)+")", batch...); err != nil {
+			tuples("(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))", len(batch))+")", args...); err != nil {
 			return fmt.Errorf("remove appeal days: %w", err)
 		}
 	}
-	for len(add) > 0 {
-		batch := add[:min(len(add), 3*per)]
-		add = add[len(batch):]
-		if _, err := h.exec(ctx, "INSERT INTO assess_appeal_days (district_code, day, appeal_id) VALUES "+
-			tuples("(?, ?, ?)", len(batch)/3)+" ON CONFLICT DO NOTHING", batch...); err != nil {
-			return fmt.Errorf("add appeal days: %w", err)
-		}
+	if err := h.execRows(ctx, "INSERT INTO assess_appeal_days (district_code, day, appeal_id) VALUES ", " ON CONFLICT DO NOTHING", add); err != nil {
+		return fmt.Errorf("add appeal days: %w", err)
 	}
 	return nil
 }
@@ -831,19 +804,12 @@ func (s *Store) foldForRead(ctx context.Context) (bool, error) {
 
 // queueTouched queues the appeals the transaction changed for folding.
 func (t *Tx) queueTouched(ctx context.Context) error {
-	if len(t.touched) == 0 {
-		return nil
-	}
-	args := make([]any, 0, len(t.touched))
+	rows := make([][]any, 0, len(t.touched))
 	for id := range t.touched {
-		args = append(args, id)
+		rows = append(rows, []any{id})
 	}
-	for rest := args; len(rest) > 0; {
-		batch := rest[:min(len(rest), 500)]
-		rest = rest[len(batch):]
-		if _, err := t.db().exec(ctx, "INSERT INTO assess_pending (appeal_id) VALUES "+tuples("(?)", len(batch)), batch...); err != nil {
-			return fmt.Errorf("queue for folding: %w", err)
-		}
+	if err := t.db().execRows(ctx, "INSERT INTO assess_pending (appeal_id) VALUES ", "", rows); err != nil {
+		return fmt.Errorf("queue for folding: %w", err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestContributionEncoding(t *testing.T) {
 			k.grid = "" // an appeal outside any grid
 		}
 		for range rng.IntN(6) {
-			p := part{day: day(20000 + rng.IntN(1500)), kind: "dhr"[rng.IntN(3)], id: rng.Int64N(1 << 40)}
+			p := part{partKey: partKey{day: day(20000 + rng.IntN(1500)), kind: "dhr"[rng.IntN(3)], key: strconv.FormatInt(rng.Int64N(1<<40), 10)}}
 			v := [nCounts]int64{}
 			for j := range v {
 				if rng.IntN(3) == 0 {
@@ -77,11 +78,12 @@ func TestMonths(t *testing.T) {
 // move: a day that keeps a fact stays, however many it had before.
 func TestAppealDaysMove(t *testing.T) {
 	old := contribution{district: "330206", parts: []part{
-		{day: 100, kind: partDepartment, id: 7}, {day: 100, kind: partHandler, id: 9}, {day: 100, kind: partRegions},
-		{day: 101, kind: partRegions},
+		{partKey: partKey{day: 100, kind: partDepartment, key: "7"}}, {partKey: partKey{day: 100, kind: partHandler, key: "9"}},
+		{partKey: partKey{day: 100, kind: partRegions}}, {partKey: partKey{day: 101, kind: partRegions}},
 	}}
 	fresh := contribution{district: "330206", parts: []part{
-		{day: 100, kind: partRegions}, {day: 102, kind: partRegions}, {day: 102, kind: partDepartment, id: 7},
+		{partKey: partKey{day: 100, kind: partRegions}}, {partKey: partKey{day: 102, kind: partRegions}},
+		{partKey: partKey{day: 102, kind: partDepartment, key: "7"}},
 	}}
 	moves := map[appealDay]int{}
 	fresh.addDays(moves, 5, 1)

@@ -64,9 +64,7 @@ func (t *Tx) flushAudit(ctx context.Context) error {
 		e.Hash = audit.Sum(*e)
 		prev = e.Hash
 	}
-	for rest := t.audits; len(rest) > 0; {
-		batch := rest[:min(len(rest), auditRows)]
-		rest = rest[len(batch):]
+	for batch := range slices.Chunk(t.audits, auditRows) {
 		args := make([]any, 0, 13*len(batch))
 		for _, e := range batch {
 			args = append(args, e.Chain, e.Pos, e.At.UnixMilli(), e.ActorID, e.ActorName, e.Role, e.Action, e.Target,

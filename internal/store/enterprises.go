@@ -365,9 +365,7 @@ const insertRows = 500
 // to a statement, and sets their IDs, times and versions.
 func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterprise) error {
 	now := t.s.now().UnixMilli()
-	for rest := list; len(rest) > 0; {
-		batch := rest[:min(len(rest), insertRows)]
-		rest = rest[len(batch):]
+	for batch := range slices.Chunk(list, insertRows) {
 		args := make([]any, 0, 22*len(batch))
 		byCode := make(map[string]*enterprise.Enterprise, len(batch))
 		for _, e := range batch {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"qifu/internal/access"
 	"qifu/internal/department"
@@ -58,9 +59,7 @@ func (s *Store) RegionNames(ctx context.Context, actor access.Actor, codes []str
 		return nil, access.ErrForbidden
 	}
 	names := map[string]string{}
-	for rest := codes; len(rest) > 0; {
-		batch := rest[:min(len(rest), 500)]
-		rest = rest[len(batch):]
+	for batch := range slices.Chunk(codes, 500) {
 		args := make([]any, len(batch))
 		for i, c := range batch {
 			args[i] = c
