@@ -6,14 +6,16 @@
 // cases (so every appeal, dispatch, step, event and extension is what the
 // workflow writes, in the demo's mix of states, categories, departments and
 // ratings). That district is the template. Its layout is then copied into
-// blocks — six per district, ten districts for a city — each with its own
+// blocks — six per district, ten districts for a city (Ningbo), 87 for the
+// province (Zhejiang, 522 blocks) — each with its own
 // streets, communities, grids, enterprises (new credit codes) and, per
 // district, its own 23 departments. Finally the template's appeals, with
 // everything hanging off them, are copied with INSERT … SELECT: once into
 // every other block at the same dates (so every block has its open work),
 // then into every block again and again, each time four months further
 // back and with only the appeals the template has finished, until the store
-// holds the appeals asked for. 1 M appeals is a city over about four years.
+// holds the appeals asked for. 1 M appeals is a city over about four years;
+// 10 M the province over about two and a half.
 package datagen
 
 import (
@@ -33,12 +35,6 @@ import (
 	"qifu/internal/store"
 )
 
-// Ningbo's districts and counties; the first is the demo's.
-var districts = []struct{ code, name string }{
-	{"330206", "北仑区"}, {"330203", "海曙区"}, {"330205", "江北区"}, {"330211", "镇海区"}, {"330212", "鄞州区"},
-	{"330213", "奉化区"}, {"330225", "象山县"}, {"330226", "宁海县"}, {"330281", "余姚市"}, {"330282", "慈溪市"},
-}
-
 // blocksPerDistrict is how many copies of the demo's seven streets a
 // district holds (street numbers 001–007, 011–017, … 051–057).
 const blocksPerDistrict = 6
@@ -46,7 +42,7 @@ const blocksPerDistrict = 6
 // Options say how much to generate.
 type Options struct {
 	DSN     string
-	Blocks  int // copies of the demo district's layout, at most 60: 60 is 10 districts, about 120,000 enterprises
+	Blocks  int // copies of the demo district's layout: 60 is Ningbo (10 districts, about 120,000 enterprises), 522 (the most) Zhejiang
 	Appeals int // appeals wanted in all (at least the template's)
 	// TemplateAppeals is the number of appeals the demo replays (its
 	// default, 1,500, if zero).
@@ -266,12 +262,15 @@ func (g *gen) readTemplate(ctx context.Context) error {
 	return nil
 }
 
-// blockCode moves a code of the demo district (a street, community or
-// grid) into block b: its district, and its street number moved up by
-// ten for each block before it in the district.
+// blockCode moves a code of the demo district (the district, a street, a
+// community or a grid) into block b: its district, and its street number
+// moved up by ten for each block before it in the district.
 func blockCode(code string, b int) string {
-	if len(code) < 9 || code[:6] != demo.DistrictCode {
+	if len(code) < 6 || code[:6] != demo.DistrictCode {
 		return code
+	}
+	if len(code) < 9 { // the district itself
+		return districts[b/blocksPerDistrict].code
 	}
 	var street int
 	fmt.Sscanf(code[6:9], "%d", &street)
@@ -295,7 +294,12 @@ func (g *gen) layoutBlock(ctx context.Context, b int) error {
 	}
 	insRegion := g.q("INSERT INTO regions (code, name, level, parent_code, industrial) VALUES (?, ?, ?, ?, ?)")
 	if b%blocksPerDistrict == 0 {
-		if _, err := tx.ExecContext(ctx, insRegion, district.code, district.name, int(place.District), demo.CityCode, false); err != nil {
+		if district.cityCode != districts[b/blocksPerDistrict-1].cityCode { // a city's first district
+			if _, err := tx.ExecContext(ctx, insRegion, district.cityCode, district.cityName, int(place.City), nil, false); err != nil {
+				return fmt.Errorf("city %s: %w", district.cityCode, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, insRegion, district.code, district.name, int(place.District), district.cityCode, false); err != nil {
 			return err
 		}
 		for i, dep := range g.d.Departments { // the template's were numbered 1..n in this order
@@ -330,13 +334,13 @@ func (g *gen) layoutBlock(ctx context.Context, b int) error {
 		return nil
 	}
 	for i, e := range g.d.Enterprises {
-		stem := fmt.Sprintf("91%sB%02d%06d", district.code, b, i)
+		stem := fmt.Sprintf("91%sB%02d%06d", district.code, b%blocksPerDistrict, i) // unique: the district's code and the block in it
 		c, ok := enterprise.CheckChar(stem)
 		if !ok {
 			return fmt.Errorf("no check character for %s", stem)
 		}
 		args = append(args, int64(i+1)+int64(b)*g.ents, stem+string(c), false, fmt.Sprintf("%s（%d）", e.Name, b), e.LegalRep, e.Contact, e.Phone, e.Address,
-			blockCode(e.GridCode, b), blockCode(e.CommunityCode, b), blockCode(e.StreetCode, b), district.code, e.CityCode,
+			blockCode(e.GridCode, b), blockCode(e.CommunityCode, b), blockCode(e.StreetCode, b), district.code, district.cityCode,
 			e.Industry, e.Employees, e.Revenue, string(e.Size), e.ForeignTrade, string(e.KeyLevel), e.PartyBranch,
 			strings.Join(e.Tags, ","), now, now)
 		if rows++; rows == 200 {

@@ -48,8 +48,9 @@ maintenance_work_mem = 512MB
 max_wal_size = 8GB
 `
 
-// newEnv builds qifu into a temporary folder and, for PostgreSQL, starts a
-// throwaway cluster of the run's own.
+// newEnv builds qifu into a temporary folder. For PostgreSQL, the run's own
+// throwaway cluster is started when the first database is asked for, so a
+// run on a store generated before (reads --reuse) needs none.
 func newEnv(kind string) (*env, error) {
 	if kind != "sqlite" && kind != "postgres" {
 		return nil, fmt.Errorf("--store %q: want sqlite or postgres", kind)
@@ -64,12 +65,6 @@ func newEnv(kind string) (*env, error) {
 	if err := build.Run(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("build qifu (run from the repository's root): %w", err)
-	}
-	if kind == "postgres" {
-		if e.pg, err = pgtest.StartThrowaway(pgConf); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
 	}
 	return e, nil
 }
@@ -88,7 +83,14 @@ func (e *env) close() {
 // db returns a new, empty database of the run's store.
 func (e *env) db(name string) (string, error) {
 	e.dbs++
-	if e.pg != nil {
+	if e.kind == "postgres" {
+		if e.pg == nil {
+			pg, err := pgtest.StartThrowaway(pgConf)
+			if err != nil {
+				return "", err
+			}
+			e.pg = pg
+		}
 		return e.pg.CreateDB(fmt.Sprintf("%s_%d", name, e.dbs))
 	}
 	return filepath.Join(e.dir, fmt.Sprintf("%s_%d.db", name, e.dbs)), nil
@@ -299,4 +301,24 @@ func openRaw(dsn string) (*sql.DB, error) {
 		return sql.Open("pgx", dsn)
 	}
 	return sql.Open("sqlite", dsn)
+}
+
+// storeSize is the bytes a store takes: the SQLite file, or the PostgreSQL
+// database with its indexes.
+func storeSize(ctx context.Context, kind, dsn string) (int64, error) {
+	if kind != "postgres" {
+		info, err := os.Stat(dsn)
+		if err != nil {
+			return 0, err
+		}
+		return info.Size(), nil
+	}
+	db, err := openRaw(dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var size int64
+	err = db.QueryRowContext(ctx, "SELECT pg_database_size(current_database())").Scan(&size)
+	return size, err
 }

@@ -15,6 +15,7 @@ import (
 	"qifu/bench/datagen"
 	"qifu/bench/load"
 	"qifu/internal/calendar"
+	"qifu/internal/store"
 )
 
 // readsCmd is scenarios 3 and 6: the read paths people wait on, on a store
@@ -23,7 +24,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	kind := fs.String("store", "sqlite", "sqlite or postgres")
 	appeals := fs.Int("appeals", 1_000_000, "appeals to generate")
 	blocks := fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises)")
-	reuse := fs.String("reuse", "", "an SQLite store generated before with the same flags, used as it is (sqlite only)")
+	reuse := fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is")
 	clients := fs.Int("clients", 4, "concurrent readers of each path")
 	duration := fs.Duration("duration", 10*time.Second, "length of each path's run")
 	runs := fs.Int("runs", 3, "runs of each path")
@@ -36,7 +37,10 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	defer e.close()
 	db := *reuse
-	if db == "" || *kind != "sqlite" {
+	if db != "" && store.IsPostgres(db) != (*kind == "postgres") {
+		return fmt.Errorf("--reuse %s does not name a %s store", db, *kind)
+	}
+	if db == "" {
 		if db, err = e.db("reads"); err != nil {
 			return err
 		}
@@ -162,8 +166,10 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	end, _ := srv.proc.Read()
 	fmt.Printf("\nscenario 6, memory of the server holding the city: RSS after start %.0f MiB; after the read paths %.0f MiB, peak %.0f MiB (goal < 300 MiB); CPU %.0f s\n",
 		float64(started.RSS)/(1<<20), float64(end.RSS)/(1<<20), float64(end.PeakRSS)/(1<<20), (end.CPU - started.CPU).Seconds())
-	if info, err := os.Stat(db); err == nil {
-		fmt.Printf("store file: %.2f GiB\n", float64(info.Size())/(1<<30))
+	if size, err := storeSize(ctx, *kind, db); err == nil {
+		fmt.Printf("store: %.2f GiB\n", float64(size)/(1<<30))
+	} else {
+		fmt.Fprintln(stderr, "store size:", err)
 	}
 	return nil
 }

@@ -1,0 +1,101 @@
+package datagen
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"qifu/internal/enterprise"
+	"qifu/internal/pgtest"
+	"qifu/internal/store"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// TestGenerate fills both stores past Ningbo's 60 blocks into Hangzhou's
+// first district, and checks that what it wrote hangs together: every
+// appeal's regions exist as one chain from its grid to its city, every
+// credit code is valid, the history goes back more than one period, and
+// every appeal is folded into the kept figures.
+func TestGenerate(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dsn := filepath.Join(t.TempDir(), "gen.db")
+			if kind == "postgres" {
+				dsn = pgtest.DSN(t)
+			}
+			const blocks, template, wanted = 61, 60, 61*60 + 500
+			rep, err := Generate(ctx, Options{DSN: dsn, Blocks: blocks, Appeals: wanted, TemplateAppeals: template})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Appeals < wanted || rep.Span < 2*30*24*60*60*1e9 {
+				t.Errorf("generated %d appeals over %s; want at least %d over more than one period", rep.Appeals, rep.Span, wanted)
+			}
+			driver := "sqlite"
+			if store.IsPostgres(dsn) {
+				driver = "pgx"
+			}
+			db, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			count := func(query string) int64 {
+				t.Helper()
+				var n int64
+				if err := db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+					t.Fatalf("%s: %v", query, err)
+				}
+				return n
+			}
+			var ents int64
+			if ents = count("SELECT COUNT(*) FROM enterprises"); ents != rep.Enterprises || ents%blocks != 0 {
+				t.Errorf("%d enterprises (reported %d), not %d blocks' worth", ents, rep.Enterprises, blocks)
+			}
+			if n := count(`SELECT COUNT(*) FROM appeals a
+				JOIN regions g ON g.code = a.grid_code AND g.level = 5 AND g.parent_code = a.community_code
+				JOIN regions c ON c.code = a.community_code AND c.level = 4 AND c.parent_code = a.street_code
+				JOIN regions s ON s.code = a.street_code AND s.level = 3 AND s.parent_code = a.district_code
+				JOIN regions d ON d.code = a.district_code AND d.level = 2 AND d.parent_code = a.city_code
+				JOIN regions y ON y.code = a.city_code AND y.level = 1 AND y.parent_code IS NULL
+				JOIN enterprises e ON e.id = a.enterprise_id AND e.grid_code = a.grid_code AND e.city_code = a.city_code`); n != rep.Appeals {
+				t.Errorf("%d of %d appeals have their regions as one chain from grid to city and their enterprise's", n, rep.Appeals)
+			}
+			if n := count("SELECT COUNT(DISTINCT city_code) FROM appeals"); n != 2 {
+				t.Errorf("appeals in %d cities, want 2 (Ningbo and Hangzhou's first district)", n)
+			}
+			if n := count("SELECT COUNT(*) FROM regions WHERE code = '330102' AND parent_code = '330100'"); n != 1 {
+				t.Errorf("Hangzhou's first district: %d rows", n)
+			}
+			rows, err := db.QueryContext(ctx, "SELECT credit_code FROM enterprises")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			bad := 0
+			for rows.Next() {
+				var code string
+				if err := rows.Scan(&code); err != nil {
+					t.Fatal(err)
+				}
+				if enterprise.CheckCreditCode(code) != nil {
+					bad++
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d credit codes are not valid", bad)
+			}
+			if n := count("SELECT COUNT(*) FROM assess_pending"); n != 0 {
+				t.Errorf("%d appeals left unfolded", n)
+			}
+			if n := count("SELECT COUNT(*) FROM assess_folded"); n != rep.Appeals {
+				t.Errorf("%d appeals folded, want %d", n, rep.Appeals)
+			}
+		})
+	}
+}
