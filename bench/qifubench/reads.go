@@ -138,6 +138,8 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		{"district leader: three rates by street, last year, each computed anew", "district_leader", "/api/v1/assessment?dimension=street&from=" + yearAgo + "&to=" + today + "&basic_weight={weight}", "p95 < 100 ms", *clients, 0.95},
 		{"district leader: overview, last year", "district_leader", "/api/v1/overview?from=" + yearAgo + "&to=" + today, "p95 < 100 ms", *clients, 0.95},
 		{"district leader: overview, last year, each computed anew", "district_leader", "/api/v1/overview?from=" + yearAgo + "&to={later}", "p95 < 100 ms", *clients, 0.95},
+		{"administrator: three rates by district, the whole store, last year, each computed anew", "admin", "/api/v1/assessment?dimension=district&from=" + yearAgo + "&to=" + today + "&basic_weight={weight}", "— (a district's: p95 < 100 ms)", *clients, 0.95},
+		{"administrator: overview, the whole store, last year, each computed anew", "admin", "/api/v1/overview?from=" + yearAgo + "&to={later}", "— (a district's: p95 < 100 ms)", *clients, 0.95},
 		{"one appeal with its timeline", "community", "", "p95 < 20 ms", *clients, 0.95},
 		{fmt.Sprintf("Excel export of %d appeals (one client)", exportRows), "district_leader", exportPath, "< 3 s", 1, 1},
 	}

@@ -152,13 +152,9 @@ func (s *Server) placeNames(r *http.Request, a access.Actor, e enterprise.Enterp
 	if !access.May(a.Role, access.RegionRead) {
 		return []string{e.GridCode}, nil
 	}
-	regions, err := s.store.Regions(r.Context(), a)
+	byCode, err := s.store.RegionNames(r.Context(), a, []string{e.StreetCode, e.CommunityCode, e.GridCode})
 	if err != nil {
 		return nil, err
-	}
-	byCode := map[string]string{}
-	for _, reg := range regions {
-		byCode[reg.Code] = reg.Name
 	}
 	return []string{byCode[e.StreetCode], byCode[e.CommunityCode], byCode[e.GridCode]}, nil
 }

@@ -48,16 +48,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		p.Queues = tabs
 	}
 	p.CanRaise, p.CanOverview = access.May(a.Role, access.AppealCreate), access.May(a.Role, access.AppealAssess)
-	if access.May(a.Role, access.RegionRead) {
-		regions, err := s.store.Regions(ctx, a)
+	if access.May(a.Role, access.RegionRead) && a.RegionCode != "" {
+		names, err := s.store.RegionNames(ctx, a, []string{a.RegionCode})
 		if err != nil {
 			return err
 		}
-		for _, reg := range regions {
-			if reg.Code == a.RegionCode {
-				p.ScopeName = reg.Name
-			}
-		}
+		p.ScopeName = names[a.RegionCode]
 	}
 	switch access.ReachOf(a.Role, access.EnterpriseRead) {
 	case access.Region, access.All:
