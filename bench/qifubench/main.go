@@ -4,7 +4,7 @@
 //
 //	go run ./bench/qifubench <scenario> [flags]
 //
-// Scenarios: gen, intake, lifecycle, reads, escalation, sheets, scaleout.
+// Scenarios: gen, pg, intake, lifecycle, reads, escalation, sheets, scaleout.
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 const usage = `usage: go run ./bench/qifubench <scenario> [flags]
 
   gen         fill a store with a generated history (--db, --blocks, --appeals)
+  pg          run a PostgreSQL cluster with the benchmarks' settings until interrupted; prints a database's URL
   intake      scenario 1: appeal intake against the bare limit, 16 and 64 clients
   lifecycle   scenario 2: whole lifecycles driven as the roles would
   reads       scenarios 3 and 6: read paths on a generated city, then the server's memory
@@ -38,6 +39,7 @@ func main() {
 	defer stop()
 	scenarios := map[string]func(context.Context, *flag.FlagSet, []string) error{
 		"gen":        genCmd,
+		"pg":         pgCmd,
 		"intake":     intakeCmd,
 		"lifecycle":  lifecycleCmd,
 		"reads":      readsCmd,
