@@ -23,7 +23,7 @@ import (
 func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	kind := fs.String("store", "sqlite", "sqlite or postgres")
 	appeals := fs.Int("appeals", 1_000_000, "appeals to generate")
-	blocks := fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises)")
+	blocks := fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises; 522, the most: a province of 1 M)")
 	reuse := fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is")
 	clients := fs.Int("clients", 4, "concurrent readers of each path")
 	duration := fs.Duration("duration", 10*time.Second, "length of each path's run")
