@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/sheet"
 )
@@ -118,13 +119,15 @@ func TestAuditVerifyFreshDemo(t *testing.T) {
 	// A purge never reaches entries younger than 180 days: the demo's
 	// history is four months old, so a purge before 180 days ago removes
 	// nothing and keeps the chain whole (one entry longer: the purge's own),
-	// and a later cut-off is refused.
-	old := time.Now().AddDate(0, 0, -181).Format(time.DateOnly)
+	// and a later cut-off is refused. The dates are Shanghai's, as --before's
+	// (from 16:00 UTC the machine's date is a day behind).
+	now := time.Now().In(calendar.Shanghai)
+	old := now.AddDate(0, 0, -181).Format(time.DateOnly)
 	out = mustQifu(t, "", "audit", "purge", "--before", old, "--db", db)
 	if !strings.Contains(out, "removed: 0\n") || !strings.Contains(out, fmt.Sprintf("audit chain intact: %d ", n+1)) {
 		t.Errorf("qifu audit purge --before %s printed %q", old, out)
 	}
-	young := time.Now().AddDate(0, 0, -179).Format(time.DateOnly)
+	young := now.AddDate(0, 0, -179).Format(time.DateOnly)
 	if _, _, err := qifu(t, "", "audit", "purge", "--before", young, "--db", db); err == nil || !strings.Contains(err.Error(), "180") {
 		t.Errorf("qifu audit purge --before %s: %v, want the retention refusal", young, err)
 	}
