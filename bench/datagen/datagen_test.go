@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"qifu/internal/enterprise"
 	"qifu/internal/pgtest"
@@ -33,7 +34,7 @@ func TestGenerate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Appeals < wanted || rep.Span < 2*30*24*60*60*1e9 {
+			if rep.Appeals < wanted || rep.Span < 60*24*time.Hour {
 				t.Errorf("generated %d appeals over %s; want at least %d over more than one period", rep.Appeals, rep.Span, wanted)
 			}
 			driver := "sqlite"
