@@ -467,9 +467,12 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 			o.ByState = append(o.ByState, Count{Key: string(st), N: n})
 		}
 	}
+	// The overdue steps of the scope's open appeals: a closed appeal has no
+	// open step, and naming only open ones lets the store start from the
+	// region's open appeals (appeals_open_*) instead of every appeal of it.
 	drows, err := h.query(ctx, `SELECT st.department_id, d.name, COUNT(*) FROM appeal_steps st
 		JOIN departments d ON d.id = st.department_id JOIN appeals a ON a.id = st.appeal_id
-		WHERE st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ? AND `+where+`
+		WHERE st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ? AND a.state NOT IN ('closed', 'merged') AND `+where+`
 		GROUP BY st.department_id, d.name ORDER BY COUNT(*) DESC, d.name`, append([]any{now.UnixMilli()}, args...)...)
 	if err != nil {
 		return o, fmt.Errorf("overview overdue: %w", err)

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -114,7 +116,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 						}
 					}
 				}
-				checkOverviews(t, s, []access.Actor{admin, leader, street}, end)
+				checkOverviews(t, s, setNow, []access.Actor{admin, leader, street}, end)
 				t.Logf("%d assessments equal their recomputation over all %d appeals (%d queued appeals folded)", len(wants), len(all), folds)
 				return wants
 			}
@@ -214,8 +216,9 @@ func (s *Store) checkFoldedAfresh(t *testing.T) {
 // checkOverviews checks the overviews of the actors for several periods
 // ending by end — the whole days of a city or a district from
 // assess_overview, the rest from the appeals — against counts of the
-// appeals, by day, category and state, made here.
-func checkOverviews(t *testing.T, s *Store, actors []access.Actor, end time.Time) {
+// appeals, by day, category and state, and of the overdue steps by
+// department, made here.
+func checkOverviews(t *testing.T, s *Store, setNow func(time.Time), actors []access.Actor, end time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	type appealRow struct {
@@ -241,6 +244,39 @@ func checkOverviews(t *testing.T, s *Store, actors []access.Actor, end time.Time
 		all = append(all, r)
 	}
 	rows.Close()
+	// The departments' open steps with their appeal's region, read without
+	// the overview's conditions (a step of a closed appeal, if there were
+	// one, would show here and not in the overview). The overviews are
+	// taken at the middle deadline, so that some are overdue and some not.
+	type stepRow struct {
+		dept             string
+		due              int64
+		district, street string
+	}
+	var open []stepRow
+	rows, err = s.reader().query(ctx, `SELECT st.department_id, st.due_at, a.district_code, a.street_code FROM appeal_steps st
+		JOIN appeals a ON a.id = st.appeal_id WHERE st.department_id IS NOT NULL AND st.done_at = 0 AND st.paused_at = 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var r stepRow
+		if err := rows.Scan(&r.dept, &r.due, &r.district, &r.street); err != nil {
+			t.Fatal(err)
+		}
+		open = append(open, r)
+	}
+	rows.Close()
+	if len(open) < 2 {
+		t.Fatalf("%d open steps of departments at the end of the history: the overview's overdue counts are not checked", len(open))
+	}
+	slices.SortFunc(open, func(a, b stepRow) int { return cmp.Compare(a.due, b.due) })
+	now := open[len(open)/2].due
+	if now == open[0].due {
+		now++
+	}
+	setNow(time.UnixMilli(now))
+	defer setNow(end)
 	for _, days := range []int{7, 45, 120} {
 		for _, offset := range []int{0, 20} {
 			to := end.AddDate(0, 0, -offset)
@@ -250,7 +286,10 @@ func checkOverviews(t *testing.T, s *Store, actors []access.Actor, end time.Time
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := map[string]int{"received": o.Received, "open": o.Open, "closed": o.Closed}
+				got := map[string]int{"received": o.Received, "open": o.Open, "closed": o.Closed, "overdue": o.Overdue}
+				for _, c := range o.OverdueByDepartment {
+					got["overdue department "+c.Key] = c.N
+				}
 				for _, c := range o.ByDay {
 					if c.N > 0 {
 						got["day "+c.Key] = c.N
@@ -262,7 +301,13 @@ func checkOverviews(t *testing.T, s *Store, actors []access.Actor, end time.Time
 				for _, c := range o.ByState {
 					got["state "+c.Key] = c.N
 				}
-				want := map[string]int{"received": 0, "open": 0, "closed": 0}
+				want := map[string]int{"received": 0, "open": 0, "closed": 0, "overdue": 0}
+				for _, st := range open {
+					if st.due < now && (who.Role == access.RoleAdmin || who.RegionCode == st.district || who.RegionCode == st.street) {
+						want["overdue"]++
+						want["overdue department "+st.dept]++
+					}
+				}
 				for _, a := range all {
 					if a.created.Before(from) || !a.created.Before(to) ||
 						who.Role != access.RoleAdmin && who.RegionCode != a.district && who.RegionCode != a.street {
