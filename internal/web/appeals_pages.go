@@ -81,7 +81,7 @@ type appealsPageData struct {
 	Categories appeal.Categories
 	CatNames   map[string]string
 	States     []appeal.State
-	Regions    []place.Region
+	Regions    regionFilter
 	From, To   string
 	CanRaise   bool
 	Mine       bool   // the enterprise's own list (我的诉求)
@@ -130,7 +130,7 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.CatNames = categoryNames(p.Categories, lang)
-	if p.Regions, err = s.visibleRegions(r, a); err != nil {
+	if p.Regions, err = s.regionFilter(r, a, q.Region, place.Grid); err != nil {
 		return err
 	}
 	p.Title = translate(lang, "nav.appeals")

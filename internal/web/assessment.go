@@ -231,7 +231,7 @@ type assessmentPageData struct {
 	Rows       []assessRow
 	Dimensions []rates.Dimension
 	Measures   []rates.Measure
-	Regions    []place.Region
+	Regions    regionFilter
 	ExportURL  string
 	AsOf       string // when the figures were computed, in Shanghai
 }
@@ -282,7 +282,7 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.AsOf = asOf.In(shanghai).Format("2006-01-02 15:04:05")
 	}
-	if p.Regions, err = s.visibleRegions(r, a); err != nil {
+	if p.Regions, err = s.regionFilter(r, a, p.Params.Region, place.Community); err != nil {
 		return err
 	}
 	p.ExportURL = "/assessment/export.xlsx?" + r.URL.RawQuery
@@ -395,7 +395,7 @@ type overviewPageData struct {
 	base
 	period
 	Region     string
-	Regions    []place.Region
+	Regions    regionFilter
 	O          store.Overview
 	Days       []column
 	ChartW     int
@@ -445,7 +445,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &overviewPageData{period: per, Region: region, O: o, ChartH: chartHeight,
 		AsOf: o.AsOf.In(shanghai).Format("2006-01-02 15:04:05")}
-	if p.Regions, err = s.visibleRegions(r, a); err != nil {
+	if p.Regions, err = s.regionFilter(r, a, region, place.Community); err != nil {
 		return err
 	}
 	most := 0

@@ -24,7 +24,7 @@ type enterprisesPageData struct {
 	Items      []enterprise.Enterprise
 	Pager      pager
 	Sections   []enterprise.Section
-	Regions    []place.Region // the regions the actor may filter by
+	Regions    regionFilter // the regions the actor may filter by
 	Tags       []string
 	ExportURL  string
 	CanCreate  bool
@@ -44,7 +44,7 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	regions, err := s.visibleRegions(r, a)
+	regions, err := s.regionFilter(r, a, q.Region, place.Grid)
 	if err != nil {
 		return err
 	}
@@ -55,8 +55,14 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	rq := r.URL.Query()
 	rq.Del("page")
 	p.ExportURL = "/enterprises/export.xlsx?" + rq.Encode()
-	for _, reg := range regions {
-		p.GridNames[reg.Code] = reg.Name
+	grids := make([]string, 0, len(list))
+	for _, e := range list {
+		grids = append(grids, e.GridCode)
+	}
+	if len(grids) > 0 && access.May(a.Role, access.RegionRead) {
+		if p.GridNames, err = s.store.RegionNames(r.Context(), a, grids); err != nil {
+			return err
+		}
 	}
 	for _, d := range enterprise.AllDivisions() {
 		p.Industries[d.Code] = d.Zh

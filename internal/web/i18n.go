@@ -61,6 +61,7 @@ var text = map[string][2]string{
 	"colon":                       {"：", ": "},
 	"ent.all":                     {"全部", "All"},
 	"ent.region":                  {"区域", "Region"},
+	"region.bounded":              {"区划较多：只列出所选区划的上级和下级，选定后点“筛选”可展开下一级", "Many regions: only those around the chosen one are listed; choose one and filter to list those below it"},
 	"ent.industry":                {"行业", "Industry"},
 	"ent.size":                    {"规模", "Size"},
 	"ent.tag":                     {"标签", "Tag"},

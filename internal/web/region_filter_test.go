@@ -1,0 +1,160 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"qifu/internal/place"
+	"qifu/internal/store"
+)
+
+// regionTree returns cities×2 districts×2 streets×2 communities×3 grids,
+// parents before children.
+func regionTree(cities int) []place.Region {
+	var all []place.Region
+	add := func(code, parent string) {
+		all = append(all, place.Region{Code: code, Name: "R" + code, Level: place.LevelOf(code), ParentCode: parent})
+	}
+	for c := 1; c <= cities; c++ {
+		city := fmt.Sprintf("33%02d00", c)
+		add(city, "")
+		for d := 1; d <= 2; d++ {
+			district := fmt.Sprintf("33%02d%02d", c, d)
+			add(district, city)
+			for s := 1; s <= 2; s++ {
+				street := fmt.Sprintf("%s%03d", district, s)
+				add(street, district)
+				for m := 1; m <= 2; m++ {
+					community := fmt.Sprintf("%s%03d", street, m)
+					add(community, street)
+					for g := 1; g <= 3; g++ {
+						add(fmt.Sprintf("%s%03d", community, g), community)
+					}
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(all, func(a, b place.Region) int { return int(a.Level) - int(b.Level) })
+	return all
+}
+
+func TestBuildRegionFilter(t *testing.T) {
+	two, one := regionTree(2), regionTree(1)
+	var community []place.Region // the part of the tree a community's staff sees
+	for _, r := range one {
+		if strings.HasPrefix(r.Code, "330102002002") {
+			community = append(community, r)
+		}
+	}
+	codes := func(f regionFilter) string {
+		var s []string
+		for _, c := range f.Choices {
+			s = append(s, c.Indent+c.Code)
+		}
+		return strings.Join(s, " ")
+	}
+	tests := []struct {
+		name     string
+		regions  []place.Region
+		selected string
+		deepest  place.Level
+		max      int
+		bounded  bool
+		want     string
+	}{
+		{"one city, every region down to communities, in tree order", one, "", place.Community, 100, false,
+			"330101 　330101001 　　330101001001 　　330101001002 　330101002 　　330101002001 　　330101002002 " +
+				"330102 　330102001 　　330102001001 　　330102001002 　330102002 　　330102002001 　　330102002002"},
+		{"two cities are offered beside each other", two, "", place.Street, 100, false,
+			"330100 　330101 　　330101001 　　330101002 　330102 　　330102001 　　330102002 " +
+				"330200 　330201 　　330201001 　　330201002 　330202 　　330202001 　　330202002"},
+		{"too many: the cities and their districts", two, "", place.Grid, 20, true,
+			"330100 　330101 　330102 330200 　330201 　330202"},
+		{"too many: around a chosen community, down to its grids", two, "330202001002", place.Grid, 20, true,
+			"330100 　330101 　330102 330200 　330201 　330202 　　330202001 　　　330202001001 　　　330202001002 " +
+				"　　　　330202001002001 　　　　330202001002002 　　　　330202001002003 　　330202002"},
+		{"too many: a chosen district of one city", one, "330102", place.Grid, 20, true,
+			"330101 　330101001 　330101002 330102 　330102001 　330102002"},
+		{"a chosen code outside the list changes nothing", one, "999999", place.Grid, 20, true,
+			"330101 　330101001 　330101002 330102 　330102001 　330102002"},
+		{"the scope's part of the tree: one community", community, "", place.Grid, 100, false,
+			"330102002002 　330102002002001 　330102002002002 　330102002002003"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := buildRegionFilter(tt.regions, tt.selected, tt.deepest, tt.max)
+			if got := codes(f); got != tt.want || f.Bounded != tt.bounded {
+				t.Errorf("got (bounded %v)\n%s\nwant (bounded %v)\n%s", f.Bounded, got, tt.bounded, tt.want)
+			}
+		})
+	}
+}
+
+// TestRegionFilterBounded checks the region filters of the pages once a
+// district holds more regions than one list offers: a leader gets the
+// streets, then a chosen community's street's communities and its grids,
+// with a note saying so.
+func TestRegionFilterBounded(t *testing.T) {
+	options := regexp.MustCompile(`<option value="(\d{6,15})"`)
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		// A new street of the demo district: 20 communities of 25 grids.
+		const street = "330206900"
+		added := []place.Region{{Code: street, Name: "测试街道", Level: place.Street, ParentCode: "330206"}}
+		for c := 1; c <= 20; c++ {
+			community := fmt.Sprintf("%s%03d", street, c)
+			added = append(added, place.Region{Code: community, Name: fmt.Sprintf("测试社区%d", c), Level: place.Community, ParentCode: street})
+		}
+		for c := 1; c <= 20; c++ {
+			for g := 1; g <= 25; g++ {
+				community := fmt.Sprintf("%s%03d", street, c)
+				added = append(added, place.Region{Code: fmt.Sprintf("%s%03d", community, g), Name: fmt.Sprintf("测试网格%d-%d", c, g),
+					Level: place.Grid, ParentCode: community})
+			}
+		}
+		if err := s.st.WithTx(ctx, func(tx *store.Tx) error { return tx.InsertRegions(ctx, added) }); err != nil {
+			t.Fatal(err)
+		}
+		listed := func(path string, bounded bool) []string {
+			res := s.as(t, "district_leader", "GET", path, nil)
+			if res.code != 200 {
+				t.Fatalf("GET %s: %d", path, res.code)
+			}
+			if strings.Contains(string(res.body), "区划较多") != bounded {
+				t.Errorf("GET %s: the note that the list is bounded is shown: %v", path, !bounded)
+			}
+			var codes []string
+			for _, m := range options.FindAllStringSubmatch(string(res.body), -1) {
+				codes = append(codes, m[1])
+			}
+			return codes
+		}
+		community, grid := street+"007", street+"007013"
+		// The lists, whose filters go down to the grids: 560 regions.
+		for _, page := range []string{"/appeals", "/enterprises"} {
+			top := listed(page, true)
+			if len(top) == 0 || len(top) > 60 || !slices.Contains(top, street) || slices.Contains(top, community) {
+				t.Errorf("%s: %d options (want the district's streets, the new one among them, no communities of it): %v", page, len(top), top)
+			}
+			around := listed(page+"?"+url.Values{"region": {community}}.Encode(), true)
+			if !slices.Contains(around, community) || !slices.Contains(around, street+"008") || !slices.Contains(around, grid) || len(around) > 100 {
+				t.Errorf("%s around %s: %d options, want the street's communities and the community's grids: %v", page, community, len(around), around)
+			}
+			if slices.Contains(around, street+"008001") {
+				t.Errorf("%s around %s: a grid of another community is listed", page, community)
+			}
+		}
+		// The figures, whose filters stop at the communities: 60 regions, all listed.
+		for _, page := range []string{"/assessment", "/overview"} {
+			all := listed(page, false)
+			if !slices.Contains(all, community) || slices.Contains(all, grid) || len(all) > regionChoicesMax {
+				t.Errorf("%s: %d options, want every street and community and no grid: %v", page, len(all), all)
+			}
+		}
+	})
+}
