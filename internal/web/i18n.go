@@ -112,6 +112,8 @@ var text = map[string][2]string{
 	"imp.line":                    {"行号", "Line"},
 	"imp.problems":                {"错误原因", "Problems"},
 	"places.title":                {"区划与网格", "Regions and grids"},
+	"places.bounded":              {"区划较多：只展开所选区划的上级和下级，点“展开”查看下一级", "Many regions: only those around the chosen one are opened; choose “open” to see the level below"},
+	"places.open":                 {"展开", "open"},
 	"places.code":                 {"代码", "Code"},
 	"places.name":                 {"名称", "Name"},
 	"places.level":                {"层级", "Level"},

@@ -84,6 +84,8 @@ func (s *Server) apiSetGridWorker(w http.ResponseWriter, r *http.Request) error 
 type placesPageData struct {
 	base
 	Nodes     []placeNode
+	Region    string // the region the tree is opened at (?region=)
+	Bounded   bool   // the tree is too large to show whole: only around Region
 	Outside   int
 	NoWorker  int
 	CanManage bool
@@ -95,6 +97,7 @@ type placesPageData struct {
 type placeNode struct {
 	place.Region
 	Depth       int
+	Closed      bool // its children are left out (Bounded): a link opens them
 	Enterprises int
 	WorkerName  string
 	OutsideNorm bool
@@ -105,6 +108,10 @@ type workerOption struct {
 	ID   int64
 	Name string
 }
+
+// placesMax is how many regions the places page shows whole; a larger tree
+// is shown around a chosen region (see regionsAround).
+const placesMax = 400
 
 func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
@@ -121,49 +128,48 @@ func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 		load[g.Code] = g
 	}
 	p := &placesPageData{CanManage: access.May(a.Role, access.RegionManage), OnlyOut: r.URL.Query().Get("outside") == "1"}
+	for _, g := range grids {
+		if g.OutsideNorm {
+			p.Outside++
+		}
+		if g.WorkerID == 0 {
+			p.NoWorker++
+		}
+	}
 	// Leaders and staff see their part of the tree: their region, its
 	// ancestors for orientation, and everything below it.
 	visible := func(code string) bool { return true }
-	if f := access.FilterFor(a, access.EnterpriseRead); f.Reach == access.Region {
+	f := access.FilterFor(a, access.EnterpriseRead)
+	if f.Reach == access.Region {
 		prefix := place.Prefix(f.Code)
 		visible = func(code string) bool {
 			return strings.HasPrefix(code, prefix) ||
 				place.LevelOf(code) < f.Level && strings.HasPrefix(f.Code, place.Prefix(code))
 		}
 	}
-	children := map[string][]place.Region{}
-	var roots []place.Region
+	var shown []place.Region
 	for _, reg := range regions {
-		if !visible(reg.Code) {
-			continue
-		}
-		if reg.ParentCode == "" {
-			roots = append(roots, reg)
-		} else {
-			children[reg.ParentCode] = append(children[reg.ParentCode], reg)
+		if visible(reg.Code) {
+			shown = append(shown, reg)
 		}
 	}
-	var walk func(reg place.Region, depth int)
-	walk = func(reg place.Region, depth int) {
-		n := placeNode{Region: reg, Depth: depth, Grid: reg.Level == place.Grid}
-		if g, ok := load[reg.Code]; ok {
+	// A large tree is shown around the chosen region, by default the
+	// actor's own.
+	p.Region = r.URL.Query().Get("region")
+	selected := p.Region
+	if selected == "" && f.Reach == access.Region {
+		selected = f.Code
+	}
+	nodes, bounded := regionsAround(shown, selected, placesMax)
+	p.Bounded = bounded
+	for _, tn := range nodes {
+		n := placeNode{Region: tn.Region, Depth: tn.Depth, Closed: tn.Closed, Grid: tn.Level == place.Grid}
+		if g, ok := load[tn.Code]; ok {
 			n.Enterprises, n.WorkerName, n.OutsideNorm = g.Enterprises, g.WorkerName, g.OutsideNorm
-			if g.OutsideNorm {
-				p.Outside++
-			}
-			if g.WorkerID == 0 {
-				p.NoWorker++
-			}
 		}
 		if !p.OnlyOut || !n.Grid || n.OutsideNorm {
 			p.Nodes = append(p.Nodes, n)
 		}
-		for _, c := range children[reg.Code] {
-			walk(c, depth+1)
-		}
-	}
-	for _, root := range roots {
-		walk(root, 0)
 	}
 	if p.CanManage {
 		users, _, err := s.store.Users(r.Context(), a, store.UserQuery{Role: access.RoleGridWorker, Page: store.Page{Size: store.MaxPageSize}})

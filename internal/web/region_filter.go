@@ -41,9 +41,8 @@ func (s *Server) regionFilter(r *http.Request, a access.Actor, selected string, 
 
 // buildRegionFilter lists regions (parents before children) down to the
 // level deepest, in tree order. A city is offered only beside other cities.
-// With more than max regions to offer, only the top ones with their
-// children, the selected region's ancestors with theirs, and the selected
-// region's children are.
+// With more than max regions to offer, only those around the selected one
+// are (see regionsAround).
 func buildRegionFilter(regions []place.Region, selected string, deepest place.Level, max int) regionFilter {
 	cities := 0
 	for _, r := range regions {
@@ -51,22 +50,47 @@ func buildRegionFilter(regions []place.Region, selected string, deepest place.Le
 			cities++
 		}
 	}
-	in := map[string]place.Region{}
-	var order []string
+	var offered []place.Region
 	for _, r := range regions {
-		if r.Level > deepest || r.Level == place.City && cities < 2 {
-			continue
+		if r.Level <= deepest && (r.Level != place.City || cities > 1) {
+			offered = append(offered, r)
 		}
+	}
+	nodes, bounded := regionsAround(offered, selected, max)
+	f := regionFilter{Bounded: bounded}
+	for _, n := range nodes {
+		f.Choices = append(f.Choices, regionChoice{Code: n.Code, Name: n.Name, Indent: strings.Repeat("　", n.Depth)})
+	}
+	return f
+}
+
+// treeNode is a region in tree order, at its depth below the top of the
+// list.
+type treeNode struct {
+	place.Region
+	Depth int
+	// Closed is set on a region whose children are left out of a bounded
+	// list.
+	Closed bool
+}
+
+// regionsAround returns regions (parents before children) in tree order. A
+// region whose parent is not among them is a top one. With more than max
+// regions, only the top ones with their children are returned, and the
+// selected region's ancestors with their children and its own children:
+// choosing a region opens the next level below it.
+func regionsAround(regions []place.Region, selected string, max int) (nodes []treeNode, bounded bool) {
+	in := make(map[string]place.Region, len(regions))
+	for _, r := range regions {
 		in[r.Code] = r
-		order = append(order, r.Code)
 	}
 	children := map[string][]string{}
 	var roots []string
-	for _, code := range order {
-		if p := in[code].ParentCode; p != "" && in[p].Code != "" {
-			children[p] = append(children[p], code)
+	for _, r := range regions {
+		if _, ok := in[r.ParentCode]; ok {
+			children[r.ParentCode] = append(children[r.ParentCode], r.Code)
 		} else {
-			roots = append(roots, code)
+			roots = append(roots, r.Code)
 		}
 	}
 	for _, list := range children {
@@ -74,28 +98,25 @@ func buildRegionFilter(regions []place.Region, selected string, deepest place.Le
 	}
 	slices.Sort(roots)
 
-	f := regionFilter{Bounded: len(in) > max}
-	shown := func(string) bool { return true }
-	if f.Bounded {
-		open := map[string]bool{} // regions whose children are listed
+	bounded = len(regions) > max
+	open := func(string) bool { return true } // whether a region's children are listed
+	if bounded {
+		opened := map[string]bool{}
 		for _, c := range roots {
-			open[c] = true
+			opened[c] = true
 		}
 		for c := selected; in[c].Code != ""; c = in[c].ParentCode {
-			open[c] = true
+			opened[c] = true
 		}
-		shown = func(code string) bool {
-			p := in[code].ParentCode
-			return in[p].Code == "" || open[p]
-		}
+		open = func(code string) bool { return opened[code] }
 	}
 	var walk func(code string, depth int)
 	walk = func(code string, depth int) {
-		if !shown(code) {
+		n := treeNode{Region: in[code], Depth: depth, Closed: !open(code) && len(children[code]) > 0}
+		nodes = append(nodes, n)
+		if n.Closed {
 			return
 		}
-		r := in[code]
-		f.Choices = append(f.Choices, regionChoice{Code: r.Code, Name: r.Name, Indent: strings.Repeat("　", depth)})
 		for _, c := range children[code] {
 			walk(c, depth+1)
 		}
@@ -103,5 +124,5 @@ func buildRegionFilter(regions []place.Region, selected string, deepest place.Le
 	for _, c := range roots {
 		walk(c, 0)
 	}
-	return f
+	return nodes, bounded
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -149,6 +150,37 @@ func TestRegionFilterBounded(t *testing.T) {
 				t.Errorf("%s around %s: a grid of another community is listed", page, community)
 			}
 		}
+		// The places page: the district's streets, the new one closed; a
+		// chosen community opened down to its grids; the counts of grids
+		// outside the norm over the whole scope still.
+		rowID := regexp.MustCompile(`<tr id="(\d{6,15})"`)
+		rows := func(path string) ([]string, string) {
+			res := s.as(t, "district_leader", "GET", path, nil)
+			if res.code != 200 || !strings.Contains(string(res.body), `id="places-bounded"`) {
+				t.Fatalf("GET %s: %d, or no note that the tree is bounded", path, res.code)
+			}
+			var codes []string
+			for _, m := range rowID.FindAllStringSubmatch(string(res.body), -1) {
+				codes = append(codes, m[1])
+			}
+			return codes, string(res.body)
+		}
+		top, body := rows("/places")
+		if !slices.Contains(top, street) || slices.Contains(top, community) || !strings.Contains(body, `href="/places?region=`+street+`"`) {
+			t.Errorf("/places: want the new street closed, with a link to open it: %v", top)
+		}
+		var outside struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		s.as(t, "district_leader", "GET", "/api/v1/grids?outside_norm=true", nil).json(t, &outside)
+		if want := fmt.Sprintf("<b>%d</b>", len(outside.Items)); len(outside.Items) < 500 || !strings.Contains(body, want) {
+			t.Errorf("/places: the count of grids outside the norm is not %s", want)
+		}
+		around, _ := rows("/places?region=" + community)
+		if !slices.Contains(around, grid) || !slices.Contains(around, street+"008") || slices.Contains(around, street+"008001") || len(around) > 100 {
+			t.Errorf("/places?region=%s: %d rows, want the community's grids and no other's: %v", community, len(around), around)
+		}
+
 		// The figures, whose filters stop at the communities: 60 regions, all listed.
 		for _, page := range []string{"/assessment", "/overview"} {
 			all := listed(page, false)

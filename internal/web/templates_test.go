@@ -69,7 +69,7 @@ func examplePages() map[string][]page {
 			&enterpriseFormData{New: true, Action: "/enterprises"}},
 		"import": {&importPageData{}, &importPageData{Result: result, Strict: true, base: base{Errors: errs}},
 			&importPageData{Result: &importResult{Applied: true, Created: 2, Rejected: []rejectedRow{}}}},
-		"places": {&placesPageData{}, &placesPageData{Nodes: []placeNode{{Region: community, Depth: 3},
+		"places": {&placesPageData{}, &placesPageData{Region: community.Code, Bounded: true, Nodes: []placeNode{{Region: community, Depth: 3, Closed: true},
 			{Region: grid, Depth: 4, Enterprises: 58, WorkerName: "张网格", OutsideNorm: true, Grid: true},
 			{Region: grid, Depth: 4, Grid: true}}, Outside: 1, NoWorker: 1, CanManage: true,
 			Workers: []workerOption{{ID: 5, Name: "张网格（grid）"}}, OnlyOut: true}},
