@@ -4,7 +4,7 @@
 //
 //	go run ./bench/qifubench <scenario> [flags]
 //
-// Scenarios: gen, pg, intake, lifecycle, reads, escalation, sheets, scaleout.
+// Scenarios: gen, pg, intake, lifecycle, reads, pages, escalation, sheets, scaleout.
 package main
 
 import (
@@ -23,6 +23,7 @@ const usage = `usage: go run ./bench/qifubench <scenario> [flags]
   intake      scenario 1: appeal intake against the bare limit, 16 and 64 clients
   lifecycle   scenario 2: whole lifecycles driven as the roles would
   reads       scenarios 3 and 6: read paths on a generated city, then the server's memory
+  pages       the web pages each role opens, on a generated city: time and size
   escalation  scenario 4: find and escalate the steps that came due among 1 M open ones
   sheets      scenario 5: import and export 120,000 enterprises as .xlsx
   scaleout    scenario 7: 1, 2 and 3 instances on one PostgreSQL
@@ -43,6 +44,7 @@ func main() {
 		"intake":     intakeCmd,
 		"lifecycle":  lifecycleCmd,
 		"reads":      readsCmd,
+		"pages":      pagesCmd,
 		"escalation": escalationCmd,
 		"sheets":     sheetsCmd,
 		"scaleout":   scaleoutCmd,

@@ -18,6 +18,29 @@ import (
 	"qifu/internal/store"
 )
 
+// history returns the store named by reuse (checked to be of the env's
+// kind), or else a new one, named name, filled with a generated history.
+func (e *env) history(ctx context.Context, name, reuse string, blocks, appeals int) (string, error) {
+	if reuse != "" {
+		if store.IsPostgres(reuse) != (e.kind == "postgres") {
+			return "", fmt.Errorf("--reuse %s does not name a %s store", reuse, e.kind)
+		}
+		return reuse, nil
+	}
+	db, err := e.db(name)
+	if err != nil {
+		return "", err
+	}
+	began := time.Now()
+	rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: blocks, Appeals: appeals, Log: os.Stderr})
+	if err != nil {
+		return "", err
+	}
+	fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
+		e.kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
+	return db, nil
+}
+
 // readsCmd is scenarios 3 and 6: the read paths people wait on, on a store
 // holding a city's history, then the memory the server holds.
 func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
@@ -36,21 +59,9 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer e.close()
-	db := *reuse
-	if db != "" && store.IsPostgres(db) != (*kind == "postgres") {
-		return fmt.Errorf("--reuse %s does not name a %s store", db, *kind)
-	}
-	if db == "" {
-		if db, err = e.db("reads"); err != nil {
-			return err
-		}
-		began := time.Now()
-		rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: *blocks, Appeals: *appeals, Log: os.Stderr})
-		if err != nil {
-			return err
-		}
-		fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
-			*kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
+	db, err := e.history(ctx, "reads", *reuse, *blocks, *appeals)
+	if err != nil {
+		return err
 	}
 	srv, err := e.start(ctx, db, "--demo")
 	if err != nil {
