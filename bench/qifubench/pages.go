@@ -15,26 +15,15 @@ import (
 // full and how large it is. A page's weight grows with what it lists, so
 // this is where a list that grows with the store shows.
 func pagesCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	kind := fs.String("store", "sqlite", "sqlite or postgres")
-	appeals := fs.Int("appeals", 1_000_000, "appeals to generate")
-	blocks := fs.Int("blocks", 60, "copies of the demo district's layout (60: a city; 522, the most: a province)")
-	reuse := fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is")
+	h := historyFlagsOf(fs)
 	repeat := fs.Int("repeat", 10, "requests of each page, after one to warm it")
 	fs.Parse(args)
 
-	e, err := newEnv(*kind)
+	e, srv, _, err := h.serve(ctx, "pages")
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	db, err := e.history(ctx, "pages", *reuse, *blocks, *appeals)
-	if err != nil {
-		return err
-	}
-	srv, err := e.start(ctx, db, "--demo")
-	if err != nil {
-		return err
-	}
 	pages := []struct{ who, path string }{
 		{"community", "/"}, {"community", "/appeals"}, {"community", "/enterprises"}, {"community", "/places"},
 		{"dept_tax", "/"}, {"dept_tax", "/appeals"},
@@ -51,7 +40,7 @@ func pagesCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			}
 		}
 	}
-	fmt.Printf("web pages, %s, each opened %d times after one to warm it, one request at a time\n\n", *kind, *repeat)
+	fmt.Printf("web pages, %s, each opened %d times after one to warm it, one request at a time\n\n", *h.kind, *repeat)
 	fmt.Println("| who | page | p50 | slowest | size |")
 	fmt.Println("|---|---|---|---|---|")
 	for _, p := range pages {

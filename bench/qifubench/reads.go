@@ -18,55 +18,67 @@ import (
 	"qifu/internal/store"
 )
 
-// history returns the store named by reuse (checked to be of the env's
-// kind), or else a new one, named name, filled with a generated history.
-func (e *env) history(ctx context.Context, name, reuse string, blocks, appeals int) (string, error) {
-	if reuse != "" {
-		if store.IsPostgres(reuse) != (e.kind == "postgres") {
-			return "", fmt.Errorf("--reuse %s does not name a %s store", reuse, e.kind)
+// historyFlags are the flags of a scenario that reads a generated history.
+type historyFlags struct {
+	kind, reuse     *string
+	appeals, blocks *int
+}
+
+func historyFlagsOf(fs *flag.FlagSet) historyFlags {
+	return historyFlags{
+		kind:    fs.String("store", "sqlite", "sqlite or postgres"),
+		appeals: fs.Int("appeals", 1_000_000, "appeals to generate"),
+		blocks:  fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises; 522, the most: a province of 1 M)"),
+		reuse:   fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is"),
+	}
+}
+
+// serve starts qifu with its demo accounts on the store named by --reuse
+// (checked to be of the kind of --store), or else on a new one, named name,
+// filled with a generated history. The caller closes e.
+func (h historyFlags) serve(ctx context.Context, name string) (e *env, srv *server, db string, err error) {
+	if e, err = newEnv(*h.kind); err != nil {
+		return nil, nil, "", err
+	}
+	fail := func(err error) (*env, *server, string, error) { e.close(); return nil, nil, "", err }
+	if db = *h.reuse; db != "" {
+		if store.IsPostgres(db) != (e.kind == "postgres") {
+			return fail(fmt.Errorf("--reuse %s does not name a %s store", db, e.kind))
 		}
-		return reuse, nil
+	} else {
+		if db, err = e.db(name); err != nil {
+			return fail(err)
+		}
+		began := time.Now()
+		rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: *h.blocks, Appeals: *h.appeals, Log: os.Stderr})
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
+			e.kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
 	}
-	db, err := e.db(name)
-	if err != nil {
-		return "", err
+	if srv, err = e.start(ctx, db, "--demo"); err != nil {
+		return fail(err)
 	}
-	began := time.Now()
-	rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: blocks, Appeals: appeals, Log: os.Stderr})
-	if err != nil {
-		return "", err
-	}
-	fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
-		e.kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
-	return db, nil
+	return e, srv, db, nil
 }
 
 // readsCmd is scenarios 3 and 6: the read paths people wait on, on a store
 // holding a city's history, then the memory the server holds.
 func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	kind := fs.String("store", "sqlite", "sqlite or postgres")
-	appeals := fs.Int("appeals", 1_000_000, "appeals to generate")
-	blocks := fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises; 522, the most: a province of 1 M)")
-	reuse := fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is")
+	h := historyFlagsOf(fs)
+	kind := h.kind
 	clients := fs.Int("clients", 4, "concurrent readers of each path")
 	duration := fs.Duration("duration", 10*time.Second, "length of each path's run")
 	runs := fs.Int("runs", 3, "runs of each path")
 	profile := fs.String("profile", "", "folder for CPU and allocation profiles of qifu (none if empty)")
 	fs.Parse(args)
 
-	e, err := newEnv(*kind)
+	e, srv, db, err := h.serve(ctx, "reads")
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	db, err := e.history(ctx, "reads", *reuse, *blocks, *appeals)
-	if err != nil {
-		return err
-	}
-	srv, err := e.start(ctx, db, "--demo")
-	if err != nil {
-		return err
-	}
 	started, _ := srv.proc.Read()
 
 	users := map[string]*client{}
