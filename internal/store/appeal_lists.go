@@ -73,6 +73,9 @@ func (sel appealSelection) countFrom() string {
 	return " FROM appeals a"
 }
 
+// newestFirst is the order of the lists that are not work queues.
+const newestFirst = "a.created_at DESC, a.id DESC"
+
 // selection compiles q for actor at now.
 func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, error) {
 	var sel appealSelection
@@ -82,7 +85,7 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealRead))
 	w := []string{scope}
 	stepCond, stepArgs := "", []any{}
-	order := "a.created_at DESC, a.id DESC"
+	order := newestFirst
 	dept := actor.DepartmentID
 	switch q.Queue {
 	case QueueAll:
@@ -222,8 +225,17 @@ func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int6
 		a.created_at, a.urge_count, a.version,
 		COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + sel.stepCond + `), ?) AS next_due,
 		COALESCE((SELECT MIN(st.warn_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + sel.stepCond + `), ?)
-		` + appealFrom + ` LEFT JOIN departments d ON d.id = a.lead_department
-		WHERE ` + sel.where + ` ORDER BY ` + sel.order + ` LIMIT ? OFFSET ?`
+		` + appealFrom + ` LEFT JOIN departments d ON d.id = a.lead_department`
+	if sel.order == newestFirst {
+		// The page's appeals are chosen first, by their own columns, and only
+		// theirs get their deadlines: a store works the columns out for every
+		// row it sorts, which over a department's or a city's whole history
+		// is most of the time.
+		query += ` WHERE a.id IN (SELECT a.id` + sel.countFrom() + ` WHERE ` + sel.where + ` ORDER BY ` + newestFirst + ` LIMIT ? OFFSET ?)
+		ORDER BY ` + newestFirst
+	} else {
+		query += ` WHERE ` + sel.where + ` ORDER BY ` + sel.order + ` LIMIT ? OFFSET ?`
+	}
 	var all []any
 	all = append(all, sel.stepArgs...)
 	all = append(all, far)

@@ -91,5 +91,55 @@ func TestReplayHistory(t *testing.T) {
 				t.Errorf("%s: states add up to %d of %d", who, byState, o.Received)
 			}
 		}
+
+		// Each one's whole list newest first, page by page, holds every appeal
+		// of its scope once, in order, with the deadlines the queues ordered
+		// by deadline (another path) give the same appeals.
+		for _, who := range []string{"admin", "district_leader", "dept_tax", "community"} {
+			a := s.actor(t, who)
+			due := map[int64]time.Time{}
+			queues := []string{store.QueueTriage, store.QueueToRate} // by deadline, over every open step
+			if who != "dept_tax" {
+				queues = append(queues, store.QueueOverdue) // a department's: its own steps only
+			}
+			for _, q := range queues {
+				rows, _, err := s.Appeals(ctx, a, store.AppealQuery{Queue: q, Page: store.Page{Size: store.MaxPageSize}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					due[r.ID] = r.Due
+				}
+			}
+			var all []store.AppealRow
+			total := 0
+			for page := 1; ; page++ {
+				rows, n, err := s.Appeals(ctx, a, store.AppealQuery{Page: store.Page{Size: 7, Number: page}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				total = n
+				all = append(all, rows...)
+				if len(rows) < 7 {
+					break
+				}
+			}
+			seen := map[int64]bool{}
+			for i, r := range all {
+				if seen[r.ID] {
+					t.Errorf("%s: appeal %d listed twice", who, r.ID)
+				}
+				seen[r.ID] = true
+				if i > 0 && (r.CreatedAt.After(all[i-1].CreatedAt) || r.CreatedAt.Equal(all[i-1].CreatedAt) && r.ID > all[i-1].ID) {
+					t.Errorf("%s: appeal %d listed after %d, which is older", who, r.ID, all[i-1].ID)
+				}
+				if d, ok := due[r.ID]; ok && !d.Equal(r.Due) {
+					t.Errorf("%s: appeal %d due %v in the list, %v in the queues", who, r.ID, r.Due, d)
+				}
+			}
+			if len(all) != total || total == 0 {
+				t.Errorf("%s: %d appeals listed page by page, %d counted", who, len(all), total)
+			}
+		}
 	})
 }
