@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"qifu/bench/datagen"
 	"qifu/bench/load"
 	"qifu/internal/pgtest"
 	"qifu/internal/store"
@@ -321,4 +323,49 @@ func storeSize(ctx context.Context, kind, dsn string) (int64, error) {
 	var size int64
 	err = db.QueryRowContext(ctx, "SELECT pg_database_size(current_database())").Scan(&size)
 	return size, err
+}
+
+// historyFlags are the flags of a scenario that reads a generated history.
+type historyFlags struct {
+	kind, reuse     *string
+	appeals, blocks *int
+}
+
+func historyFlagsOf(fs *flag.FlagSet) historyFlags {
+	return historyFlags{
+		kind:    fs.String("store", "sqlite", "sqlite or postgres"),
+		appeals: fs.Int("appeals", 1_000_000, "appeals to generate"),
+		blocks:  fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises; 522, the most: a province of 1 M)"),
+		reuse:   fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is"),
+	}
+}
+
+// serve starts qifu with its demo accounts on the store named by --reuse
+// (checked to be of the kind of --store), or else on a new one, named name,
+// filled with a generated history. The caller closes e.
+func (h historyFlags) serve(ctx context.Context, name string) (e *env, srv *server, db string, err error) {
+	if e, err = newEnv(*h.kind); err != nil {
+		return nil, nil, "", err
+	}
+	fail := func(err error) (*env, *server, string, error) { e.close(); return nil, nil, "", err }
+	if db = *h.reuse; db != "" {
+		if store.IsPostgres(db) != (e.kind == "postgres") {
+			return fail(fmt.Errorf("--reuse %s does not name a %s store", db, e.kind))
+		}
+	} else {
+		if db, err = e.db(name); err != nil {
+			return fail(err)
+		}
+		began := time.Now()
+		rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: *h.blocks, Appeals: *h.appeals, Log: os.Stderr})
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
+			e.kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
+	}
+	if srv, err = e.start(ctx, db, "--demo"); err != nil {
+		return fail(err)
+	}
+	return e, srv, db, nil
 }

@@ -7,67 +7,18 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	"qifu/bench/datagen"
 	"qifu/bench/load"
 	"qifu/internal/calendar"
-	"qifu/internal/store"
 )
-
-// historyFlags are the flags of a scenario that reads a generated history.
-type historyFlags struct {
-	kind, reuse     *string
-	appeals, blocks *int
-}
-
-func historyFlagsOf(fs *flag.FlagSet) historyFlags {
-	return historyFlags{
-		kind:    fs.String("store", "sqlite", "sqlite or postgres"),
-		appeals: fs.Int("appeals", 1_000_000, "appeals to generate"),
-		blocks:  fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises; 522, the most: a province of 1 M)"),
-		reuse:   fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is"),
-	}
-}
-
-// serve starts qifu with its demo accounts on the store named by --reuse
-// (checked to be of the kind of --store), or else on a new one, named name,
-// filled with a generated history. The caller closes e.
-func (h historyFlags) serve(ctx context.Context, name string) (e *env, srv *server, db string, err error) {
-	if e, err = newEnv(*h.kind); err != nil {
-		return nil, nil, "", err
-	}
-	fail := func(err error) (*env, *server, string, error) { e.close(); return nil, nil, "", err }
-	if db = *h.reuse; db != "" {
-		if store.IsPostgres(db) != (e.kind == "postgres") {
-			return fail(fmt.Errorf("--reuse %s does not name a %s store", db, e.kind))
-		}
-	} else {
-		if db, err = e.db(name); err != nil {
-			return fail(err)
-		}
-		began := time.Now()
-		rep, err := datagen.Generate(ctx, datagen.Options{DSN: db, Blocks: *h.blocks, Appeals: *h.appeals, Log: os.Stderr})
-		if err != nil {
-			return fail(err)
-		}
-		fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
-			e.kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
-	}
-	if srv, err = e.start(ctx, db, "--demo"); err != nil {
-		return fail(err)
-	}
-	return e, srv, db, nil
-}
 
 // readsCmd is scenarios 3 and 6: the read paths people wait on, on a store
 // holding a city's history, then the memory the server holds.
 func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	h := historyFlagsOf(fs)
-	kind := h.kind
 	clients := fs.Int("clients", 4, "concurrent readers of each path")
 	duration := fs.Duration("duration", 10*time.Second, "length of each path's run")
 	runs := fs.Int("runs", 3, "runs of each path")
@@ -167,7 +118,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		{fmt.Sprintf("Excel export of %d appeals (one client)", exportRows), "district_leader", exportPath, "< 3 s", 1, 1},
 	}
 	fmt.Printf("scenario 3, read paths, %s, %d clients per path (the export: 1), %d runs of %s; latency is the p95 (the export: the slowest)\n\n",
-		*kind, *clients, *runs, *duration)
+		*h.kind, *clients, *runs, *duration)
 	fmt.Println("| read path | goal | latency (median of runs, min–max) | p50 | requests/s | errors |")
 	fmt.Println("|---|---|---|---|---|---|")
 	for pi, p := range paths {
@@ -175,7 +126,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		errs := 0
 		for run := range *runs {
 			if *profile != "" && run == 0 {
-				go srv.profile(*profile, fmt.Sprintf("reads-%s-%d", *kind, pi), int(duration.Seconds())-2)
+				go srv.profile(*profile, fmt.Sprintf("reads-%s-%d", *h.kind, pi), int(duration.Seconds())-2)
 			}
 			r := load.Closed(ctx, p.clients, *duration, 0, get(p.who, p.path))
 			lat = append(lat, msOf(r.All.Quantile(p.quantile)))
@@ -191,7 +142,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	end, _ := srv.proc.Read()
 	fmt.Printf("\nscenario 6, memory of the server holding the city: RSS after start %.0f MiB; after the read paths %.0f MiB, peak %.0f MiB (goal < 300 MiB); CPU %.0f s\n",
 		float64(started.RSS)/(1<<20), float64(end.RSS)/(1<<20), float64(end.PeakRSS)/(1<<20), (end.CPU - started.CPU).Seconds())
-	if size, err := storeSize(ctx, *kind, db); err == nil {
+	if size, err := storeSize(ctx, *h.kind, db); err == nil {
 		fmt.Printf("store: %.2f GiB\n", float64(size)/(1<<30))
 	} else {
 		fmt.Fprintln(stderr, "store size:", err)

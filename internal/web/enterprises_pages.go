@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,7 +60,8 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range list {
 		grids = append(grids, e.GridCode)
 	}
-	if len(grids) > 0 && access.May(a.Role, access.RegionRead) {
+	slices.Sort(grids)
+	if grids = slices.Compact(grids); len(grids) > 0 && access.May(a.Role, access.RegionRead) {
 		if p.GridNames, err = s.store.RegionNames(r.Context(), a, grids); err != nil {
 			return err
 		}

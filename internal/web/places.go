@@ -109,10 +109,6 @@ type workerOption struct {
 	Name string
 }
 
-// placesMax is how many regions the places page shows whole; a larger tree
-// is shown around a chosen region (see regionsAround).
-const placesMax = 400
-
 func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
 	regions, err := s.store.Regions(r.Context(), a)
@@ -160,7 +156,7 @@ func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 	if selected == "" && f.Reach == access.Region {
 		selected = f.Code
 	}
-	nodes, bounded := regionsAround(shown, selected, placesMax)
+	nodes, bounded := regionsAround(shown, selected, regionsShownMax)
 	p.Bounded = bounded
 	for _, tn := range nodes {
 		n := placeNode{Region: tn.Region, Depth: tn.Depth, Closed: tn.Closed, Grid: tn.Level == place.Grid}

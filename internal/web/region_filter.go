@@ -25,9 +25,11 @@ type regionChoice struct {
 	Indent     string
 }
 
-// regionChoicesMax is how many regions a filter lists whole: a district of
-// the demo's layout holds about 90, a city about 5,000 and a province 45,000.
-const regionChoicesMax = 400
+// regionsShownMax is how many regions a filter or the places page lists
+// whole: a district of the demo's layout holds about 90, a city about 5,000
+// and a province 45,000. Beyond it, only those around a chosen region are
+// (regionsAround).
+const regionsShownMax = 400
 
 // regionFilter builds the region filter of the actor's scope, down to the
 // level deepest, around the selected region.
@@ -36,7 +38,7 @@ func (s *Server) regionFilter(r *http.Request, a access.Actor, selected string, 
 	if err != nil {
 		return regionFilter{}, err
 	}
-	return buildRegionFilter(regions, selected, deepest, regionChoicesMax), nil
+	return buildRegionFilter(regions, selected, deepest, regionsShownMax), nil
 }
 
 // buildRegionFilter lists regions (parents before children) down to the

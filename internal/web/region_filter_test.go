@@ -184,7 +184,7 @@ func TestRegionFilterBounded(t *testing.T) {
 		// The figures, whose filters stop at the communities: 60 regions, all listed.
 		for _, page := range []string{"/assessment", "/overview"} {
 			all := listed(page, false)
-			if !slices.Contains(all, community) || slices.Contains(all, grid) || len(all) > regionChoicesMax {
+			if !slices.Contains(all, community) || slices.Contains(all, grid) || len(all) > regionsShownMax {
 				t.Errorf("%s: %d options, want every street and community and no grid: %v", page, len(all), all)
 			}
 		}
