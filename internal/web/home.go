@@ -34,6 +34,10 @@ type homePageData struct {
 	CanOverview bool
 }
 
+// homeOutsideShown is the most grids outside the norm the home page names;
+// the places page lists them all.
+const homeOutsideShown = 20
+
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
 	ctx := r.Context()
@@ -77,7 +81,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		for _, g := range grids {
 			if g.OutsideNorm {
 				p.Outside++
-				p.OutsideGrids = append(p.OutsideGrids, g)
+				if len(p.OutsideGrids) < homeOutsideShown {
+					p.OutsideGrids = append(p.OutsideGrids, g)
+				}
 			}
 			if g.WorkerID == 0 {
 				p.NoWorker++

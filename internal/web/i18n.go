@@ -46,6 +46,7 @@ var text = map[string][2]string{
 	"home.enterprises":            {"企业数", "Enterprises"},
 	"home.grids":                  {"网格数", "Grids"},
 	"home.outside":                {"超出 20–50 家标准的网格", "Grids outside the 20–50 norm"},
+	"home.outside_all":            {"查看全部 %d 个", "All %d of them"},
 	"home.unconfirmed":            {"信用代码待确认的企业", "Enterprises with unconfirmed codes"},
 	"home.noworker":               {"未指定网格员的网格", "Grids without a worker"},
 	"home.departments":            {"联盟部门", "Alliance departments"},

@@ -176,6 +176,13 @@ func TestRegionFilterBounded(t *testing.T) {
 		if want := fmt.Sprintf("<b>%d</b>", len(outside.Items)); len(outside.Items) < 500 || !strings.Contains(body, want) {
 			t.Errorf("/places: the count of grids outside the norm is not %s", want)
 		}
+		// The home page counts them all and names a few, with a link to all.
+		home := string(s.as(t, "district_leader", "GET", "/", nil).body)
+		named := regexp.MustCompile(`<li><a href="/enterprises\?region=\d{15}">`).FindAllString(home, -1)
+		if !strings.Contains(home, fmt.Sprintf("<b>%d</b>", len(outside.Items))) || len(named) != homeOutsideShown ||
+			!strings.Contains(home, `id="home-outside-all"`) {
+			t.Errorf("/: want %d grids outside the norm counted, %d named and a link to all; %d named", len(outside.Items), homeOutsideShown, len(named))
+		}
 		around, _ := rows("/places?region=" + community)
 		if !slices.Contains(around, grid) || !slices.Contains(around, street+"008") || slices.Contains(around, street+"008001") || len(around) > 100 {
 			t.Errorf("/places?region=%s: %d rows, want the community's grids and no other's: %v", community, len(around), around)
