@@ -131,3 +131,26 @@ func Prefix(code string) string {
 	}
 	return code
 }
+
+// Above returns the codes of the regions above the one of code, nearest
+// first, as the form of the codes tells them: a grid's community is its
+// first twelve digits, a community's street its first nine, a street's
+// district its first six, and a district's city its first four and 00.
+func Above(code string) []string {
+	var up []string
+	for {
+		switch LevelOf(code) {
+		case Grid:
+			code = code[:12]
+		case Community:
+			code = code[:9]
+		case Street:
+			code = code[:6]
+		case District:
+			code = code[:4] + "00"
+		default:
+			return up
+		}
+		up = append(up, code)
+	}
+}

@@ -141,7 +141,9 @@ func (q EnterpriseQuery) where(actor access.Actor, action access.Action) (string
 		args = append(args, "%"+escapeLike(lowerASCII(t))+"%", escapeLike(strings.ToUpper(t))+"%")
 	}
 	if q.Unconfirmed {
-		w = append(w, "e.code_unconfirmed = TRUE")
+		// From the few awaiting confirmation (enterprises_unconfirmed),
+		// rather than the whole region's read to find them.
+		w = append(w, "e.id IN (SELECT id FROM enterprises WHERE code_unconfirmed = TRUE)")
 	}
 	return strings.Join(w, " AND "), args
 }

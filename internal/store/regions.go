@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"qifu/internal/access"
 	"qifu/internal/department"
@@ -17,6 +18,12 @@ func (t *Tx) InsertRegions(ctx context.Context, list []place.Region) error {
 		if err := place.CheckCode(r.Code, r.Level); err != nil {
 			return err
 		}
+		// A region's code extends its parent's: the subtree of a region is a
+		// range of codes (RegionQuery, the grids of a scope).
+		if up := place.Above(r.Code); r.ParentCode != "" && (len(up) == 0 || up[0] != r.ParentCode) {
+			return fault.New(fault.Invalid, "region_parent", "区划代码 "+r.Code+" 与上级 "+r.ParentCode+" 不符",
+				"the code "+r.Code+" is not under its parent "+r.ParentCode)
+		}
 		var parent any
 		if r.ParentCode != "" {
 			parent = r.ParentCode
@@ -29,14 +36,87 @@ func (t *Tx) InsertRegions(ctx context.Context, list []place.Region) error {
 	return nil
 }
 
-// Regions returns the whole region tree, parents before children. The tree
-// is public structure: every staff role may read it.
-func (s *Store) Regions(ctx context.Context, actor access.Actor) ([]place.Region, error) {
+// RegionQuery selects part of the region tree. The zero query is the whole
+// tree.
+type RegionQuery struct {
+	// Under is the region whose subtree is selected, itself included (""
+	// for the whole tree).
+	Under string
+	// Ancestors adds the regions above Under, for orientation.
+	Ancestors bool
+	// Deepest is the lowest level selected (0: down to the grids).
+	Deepest place.Level
+	// Top, when set, keeps only the regions at level Top or above, the
+	// regions of Open and their children: a large tree around a chosen
+	// region.
+	Top  place.Level
+	Open []string
+}
+
+// where is the condition on regions r of the query.
+func (q RegionQuery) where() (string, []any) {
+	var conds []string
+	var args []any
+	if q.Under != "" {
+		// The codes under a region share its prefix: a range of the key.
+		prefix := place.Prefix(q.Under)
+		under := "(r.code >= ? AND r.code < ? AND r.level >= ?)"
+		args = append(args, prefix, prefixEnd(prefix), int(place.LevelOf(q.Under)))
+		if up := place.Above(q.Under); q.Ancestors && len(up) > 0 {
+			under = "(" + under + " OR r.code IN (" + placeholders(len(up)) + "))"
+			for _, c := range up {
+				args = append(args, c)
+			}
+		}
+		conds = append(conds, under)
+	}
+	if q.Deepest != 0 {
+		conds = append(conds, "r.level <= ?")
+		args = append(args, int(q.Deepest))
+	}
+	if q.Top != 0 {
+		top := "r.level <= ?"
+		args = append(args, int(q.Top))
+		if len(q.Open) > 0 {
+			in := placeholders(len(q.Open))
+			top += " OR r.code IN (" + in + ") OR r.parent_code IN (" + in + ")"
+			for range 2 {
+				for _, c := range q.Open {
+					args = append(args, c)
+				}
+			}
+		}
+		conds = append(conds, "("+top+")")
+	}
+	if len(conds) == 0 {
+		return "1 = 1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// prefixEnd is the least code after every code starting with prefix (a
+// string of digits): the prefix with its last digit that is not 9 raised.
+func prefixEnd(prefix string) string {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < '9' {
+			b[i]++
+			return string(b[:i+1])
+		}
+	}
+	return "\x7f" // all nines: after every digit string
+}
+
+// Regions returns the regions of the query, parents before children (by
+// level, then code). The tree is public structure: every staff role may
+// read it; what a role may see of the records in it is scoped elsewhere.
+func (s *Store) Regions(ctx context.Context, actor access.Actor, q RegionQuery) ([]place.Region, error) {
 	if !access.May(actor.Role, access.RegionRead) {
 		return nil, access.ErrForbidden
 	}
-	rows, err := s.reader().query(ctx, `SELECT code, name, level, COALESCE(parent_code, ''), industrial, COALESCE(worker_id, 0)
-		FROM regions ORDER BY level, code`)
+	where, args := q.where()
+	rows, err := s.reader().query(ctx, `SELECT r.code, r.name, r.level, COALESCE(r.parent_code, ''), r.industrial, COALESCE(r.worker_id, 0)
+		FROM regions r WHERE `+where+` ORDER BY r.level, r.code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list regions: %w", err)
 	}
@@ -50,6 +130,65 @@ func (s *Store) Regions(ctx context.Context, actor access.Actor) ([]place.Region
 		list = append(list, r)
 	}
 	return list, rows.Err()
+}
+
+// CountRegions counts the regions of the query, by level.
+func (s *Store) CountRegions(ctx context.Context, actor access.Actor, q RegionQuery) (map[place.Level]int, error) {
+	if !access.May(actor.Role, access.RegionRead) {
+		return nil, access.ErrForbidden
+	}
+	where, args := q.where()
+	rows, err := s.reader().query(ctx, "SELECT r.level, COUNT(*) FROM regions r WHERE "+where+" GROUP BY r.level", args...)
+	if err != nil {
+		return nil, fmt.Errorf("count regions: %w", err)
+	}
+	defer rows.Close()
+	n := map[place.Level]int{}
+	for rows.Next() {
+		var l place.Level
+		var c int
+		if err := rows.Scan(&l, &c); err != nil {
+			return nil, fmt.Errorf("count regions: %w", err)
+		}
+		n[l] = c
+	}
+	return n, rows.Err()
+}
+
+// WithChildren returns which of the regions of codes have children down
+// to level deepest (0: any level).
+func (s *Store) WithChildren(ctx context.Context, actor access.Actor, codes []string, deepest place.Level) (map[string]bool, error) {
+	if !access.May(actor.Role, access.RegionRead) {
+		return nil, access.ErrForbidden
+	}
+	if deepest == 0 {
+		deepest = place.Grid
+	}
+	has := map[string]bool{}
+	for batch := range slices.Chunk(codes, 500) {
+		args := []any{int(deepest)}
+		for _, c := range batch {
+			args = append(args, c)
+		}
+		rows, err := s.reader().query(ctx, "SELECT DISTINCT parent_code FROM regions WHERE level <= ? AND parent_code IN ("+
+			placeholders(len(batch))+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("regions with children: %w", err)
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			has[c] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return has, nil
 }
 
 // RegionNames returns the names of the regions with the given codes (codes
@@ -132,26 +271,118 @@ type GridLoad struct {
 // GridLoads lists the grids in the actor's scope with how many enterprises
 // each holds, counted in SQL within the actor's enterprise scope.
 func (s *Store) GridLoads(ctx context.Context, actor access.Actor, under string) ([]GridLoad, error) {
+	return s.gridLoads(ctx, actor, gridQuery{under: under})
+}
+
+// GridLoadsOf is GridLoads of the grids of codes only (codes of no grid, or
+// of one outside the scope, are left out).
+func (s *Store) GridLoadsOf(ctx context.Context, actor access.Actor, codes []string) ([]GridLoad, error) {
+	var list []GridLoad
+	for batch := range slices.Chunk(codes, 500) {
+		part, err := s.gridLoads(ctx, actor, gridQuery{codes: batch})
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, part...)
+	}
+	return list, nil
+}
+
+// GridSummary is what the grids of a scope come to.
+type GridSummary struct {
+	Grids, Outside, NoWorker int
+	// FirstOutside are the first grids outside the norm, by code.
+	FirstOutside []GridLoad
+}
+
+// GridSummary counts the grids in the actor's scope (under a region, if
+// not ""), those outside the norm and those with no worker, and lists the
+// first of those outside the norm, at most first.
+func (s *Store) GridSummary(ctx context.Context, actor access.Actor, under string, first int) (GridSummary, error) {
+	var sum GridSummary
+	from, args, err := gridsFrom(actor, gridQuery{under: under})
+	if err != nil {
+		return sum, err
+	}
+	if err := scan(s.reader().row(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN g.enterprises < ? OR g.enterprises > ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN g.worker_id = 0 THEN 1 ELSE 0 END), 0)
+		FROM (`+from+`) g`, append([]any{place.GridNormMin, place.GridNormMax}, args...)...),
+		&sum.Grids, &sum.Outside, &sum.NoWorker); err != nil {
+		return sum, fmt.Errorf("grid summary: %w", err)
+	}
+	if first > 0 && sum.Outside > 0 {
+		if sum.FirstOutside, err = s.gridLoads(ctx, actor, gridQuery{under: under, outside: true, limit: first}); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// gridQuery selects grids for their loads.
+type gridQuery struct {
+	under   string   // under this region ("" for the whole scope)
+	codes   []string // these grids only (nil for all)
+	outside bool     // only those outside the norm
+	limit   int      // at most this many (0 for all)
+}
+
+// gridsFrom is the statement of the grids of q in the actor's scope, each
+// with its worker and enterprise count (within the actor's enterprise
+// scope): columns code, name, level, parent_code, industrial, worker_id,
+// worker_name, enterprises.
+func gridsFrom(actor access.Actor, q gridQuery) (string, []any, error) {
 	if !access.May(actor.Role, access.RegionRead) {
-		return nil, access.ErrForbidden
+		return "", nil, access.ErrForbidden
 	}
 	// The scope is the actor's enterprise scope: a regional role sees the
-	// grids of its region, and counts only what it may read.
+	// grids of its region, and counts only what it may read — all of the
+	// enterprises of a grid in its region, which holds them whole.
 	f := access.FilterFor(actor, access.EnterpriseRead)
 	scope, args := scopeSQL(f)
-	q := `SELECT g.code, g.name, g.level, g.parent_code, g.industrial, COALESCE(g.worker_id, 0), COALESCE(u.name, ''),
-		(SELECT COUNT(*) FROM enterprises e WHERE e.grid_code = g.code AND ` + scope + `)
+	if f.Reach == access.Region {
+		scope, args = "1 = 1", nil
+	}
+	stmt := `SELECT g.code, g.name, g.level, g.parent_code, g.industrial, COALESCE(g.worker_id, 0) AS worker_id,
+		COALESCE(u.name, '') AS worker_name, (SELECT COUNT(*) FROM enterprises e WHERE e.grid_code = g.code AND ` + scope + `) AS enterprises
 		FROM regions g LEFT JOIN users u ON u.id = g.worker_id
 		WHERE g.level = 5`
-	if f.Reach == access.Region {
-		q += " AND g.code LIKE ?"
-		args = append(args, place.Prefix(f.Code)+"%")
+	for _, under := range []string{f.Code, q.under} {
+		if under == "" || (under == f.Code && f.Reach != access.Region) {
+			continue
+		}
+		prefix := place.Prefix(under)
+		stmt += " AND g.code >= ? AND g.code < ?"
+		args = append(args, prefix, prefixEnd(prefix))
 	}
-	if under != "" {
-		q += " AND g.code LIKE ?"
-		args = append(args, place.Prefix(under)+"%")
+	if q.codes != nil {
+		if len(q.codes) == 0 {
+			return stmt + " AND 1 = 0", args, nil
+		}
+		stmt += " AND g.code IN (" + placeholders(len(q.codes)) + ")"
+		for _, c := range q.codes {
+			args = append(args, c)
+		}
 	}
-	rows, err := s.reader().query(ctx, q+" ORDER BY g.code", args...)
+	return stmt, args, nil
+}
+
+func (s *Store) gridLoads(ctx context.Context, actor access.Actor, q gridQuery) ([]GridLoad, error) {
+	from, args, err := gridsFrom(actor, q)
+	if err != nil {
+		return nil, err
+	}
+	stmt := "SELECT * FROM (" + from + ") g"
+	if q.outside {
+		stmt += " WHERE g.enterprises < ? OR g.enterprises > ?"
+		args = append(args, place.GridNormMin, place.GridNormMax)
+	}
+	stmt += " ORDER BY g.code"
+	if q.limit > 0 {
+		stmt += " LIMIT ?"
+		args = append(args, q.limit)
+	}
+	rows, err := s.reader().query(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("grid loads: %w", err)
 	}

@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"maps"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"qifu/internal/access"
@@ -25,7 +28,7 @@ func TestRegions(t *testing.T) {
 		})
 
 		t.Run("tree", func(t *testing.T) {
-			list, err := s.Regions(ctx, s.actor(t, "grid"))
+			list, err := s.Regions(ctx, s.actor(t, "grid"), store.RegionQuery{})
 			if err != nil || len(list) != len(dataset.Regions) {
 				t.Fatalf("Regions = %d regions, %v; want %d", len(list), err, len(dataset.Regions))
 			}
@@ -34,7 +37,7 @@ func TestRegions(t *testing.T) {
 					t.Errorf("region %s of level %d listed after level %d", r.Code, r.Level, list[i-1].Level)
 				}
 			}
-			_, err = s.Regions(ctx, s.actor(t, "enterprise"))
+			_, err = s.Regions(ctx, s.actor(t, "enterprise"), store.RegionQuery{})
 			wantForbidden(t, err)
 		})
 
@@ -100,6 +103,68 @@ func TestRegions(t *testing.T) {
 				t.Errorf("GridLoads(cadre) counts %d enterprises; want the %d assigned", sum, want)
 			}
 			_, err = s.GridLoads(ctx, s.actor(t, "lawyer"), "")
+			wantForbidden(t, err)
+
+			// The summary and the loads of chosen grids agree with the
+			// loads of them all, for each scope; a new grid has no worker.
+			if err := s.WithTx(ctx, func(tx *store.Tx) error {
+				return tx.InsertRegions(ctx, []place.Region{{Code: community + "998", Name: "新网格", Level: place.Grid, ParentCode: community}})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, who := range []string{"admin", "district_leader", "community", "cadre"} {
+				actor := s.actor(t, who)
+				for _, under := range []string{"", community} {
+					loads, err := s.GridLoads(ctx, actor, under)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var want store.GridSummary
+					var codes []string
+					for i, g := range loads {
+						want.Grids++
+						if g.OutsideNorm {
+							want.Outside++
+							if len(want.FirstOutside) < 2 {
+								want.FirstOutside = append(want.FirstOutside, g)
+							}
+						}
+						if g.WorkerID == 0 {
+							want.NoWorker++
+						}
+						if i%2 == 0 {
+							codes = append(codes, g.Code)
+						}
+					}
+					got, err := s.GridSummary(ctx, actor, under, 2)
+					if err != nil || !reflect.DeepEqual(got, want) {
+						t.Errorf("GridSummary(%s, under %q) = %+v, %v\nwant %+v", who, under, got, err, want)
+					}
+					if who == "admin" && under == "" && (want.Outside < 2 || want.NoWorker == 0) {
+						t.Errorf("the demo has %d grids outside the norm and %d with no worker: the summary is not tested", want.Outside, want.NoWorker)
+					}
+					of, err := s.GridLoadsOf(ctx, actor, append(codes, "999999999999999"))
+					var wantOf []store.GridLoad
+					for i, g := range loads {
+						if i%2 == 0 {
+							wantOf = append(wantOf, g)
+						}
+					}
+					if err != nil || !reflect.DeepEqual(of, wantOf) {
+						t.Errorf("GridLoadsOf(%s, %d codes) = %d grids, %v; want %d", who, len(codes), len(of), err, len(wantOf))
+					}
+				}
+			}
+			// Grids outside a community leader's scope are left out.
+			for _, g := range all {
+				if !strings.HasPrefix(g.Code, community) {
+					if of, err := s.GridLoadsOf(ctx, s.actor(t, "community"), []string{g.Code}); err != nil || len(of) != 0 {
+						t.Errorf("GridLoadsOf(community, another community's grid) = %v, %v; want none", of, err)
+					}
+					break
+				}
+			}
+			_, err = s.GridSummary(ctx, s.actor(t, "lawyer"), "", 5)
 			wantForbidden(t, err)
 		})
 
@@ -207,7 +272,7 @@ func TestRegionNames(t *testing.T) {
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
 		leader := s.actor(t, "district_leader")
-		all, err := s.Regions(ctx, leader)
+		all, err := s.Regions(ctx, leader, store.RegionQuery{})
 		if err != nil || len(all) < 3 {
 			t.Fatalf("regions: %d, %v", len(all), err)
 		}
@@ -222,6 +287,101 @@ func TestRegionNames(t *testing.T) {
 			t.Errorf("RegionNames = %v, %v; want %v", got, err, want)
 		}
 		_, err = s.RegionNames(ctx, s.actor(t, "enterprise"), codes)
+		wantForbidden(t, err)
+	})
+}
+
+// TestRegionQuery selects parts of the tree: a subtree with or without its
+// ancestors, down to a level, and a large tree's top levels with the chain
+// of a chosen region opened; compared with the same selection made over the
+// whole tree.
+func TestRegionQuery(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		leader := s.actor(t, "district_leader")
+		all, err := s.Regions(ctx, leader, store.RegionQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A community with grids, its street and district.
+		var grid place.Region
+		for _, r := range all {
+			if r.Level == place.Grid {
+				grid = r
+			}
+		}
+		up := place.Above(grid.Code)
+		community, street, district := up[0], up[1], up[2]
+		under := func(code string) func(place.Region) bool {
+			return func(r place.Region) bool {
+				return strings.HasPrefix(r.Code, place.Prefix(code)) && r.Level >= place.LevelOf(code)
+			}
+		}
+		tests := []struct {
+			name string
+			q    store.RegionQuery
+			want func(place.Region) bool
+		}{
+			{"the whole tree", store.RegionQuery{}, func(place.Region) bool { return true }},
+			{"a street's subtree", store.RegionQuery{Under: street}, under(street)},
+			{"a community's subtree with its ancestors", store.RegionQuery{Under: community, Ancestors: true}, func(r place.Region) bool {
+				return under(community)(r) || slices.Contains(up, r.Code)
+			}},
+			{"a district down to its communities", store.RegionQuery{Under: district, Deepest: place.Community}, func(r place.Region) bool {
+				return under(district)(r) && r.Level <= place.Community
+			}},
+			{"the top two levels with a community's chain opened", store.RegionQuery{Top: place.District, Open: append([]string{community}, up...)},
+				func(r place.Region) bool {
+					return r.Level <= place.District || slices.Contains(up, r.Code) || r.Code == community ||
+						slices.Contains(up, r.ParentCode) || r.ParentCode == community
+				}},
+			{"a city's subtree (its code's first four digits)", store.RegionQuery{Under: up[3]}, under(up[3])},
+			{"no region under an unknown code", store.RegionQuery{Under: "330299"}, func(place.Region) bool { return false }},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				var want []string
+				byLevel := map[place.Level]int{}
+				for _, r := range all {
+					if tt.want(r) {
+						want = append(want, r.Code)
+						byLevel[r.Level]++
+					}
+				}
+				list, err := s.Regions(ctx, leader, tt.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, r := range list {
+					got = append(got, r.Code)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("Regions = %d regions %v\nwant %d %v", len(got), got, len(want), want)
+				}
+				n, err := s.CountRegions(ctx, leader, tt.q)
+				if err != nil || !maps.Equal(n, byLevel) {
+					t.Errorf("CountRegions = %v, %v; want %v", n, err, byLevel)
+				}
+			})
+		}
+		has, err := s.WithChildren(ctx, leader, []string{district, community, grid.Code, "999999"}, place.Street)
+		if want := map[string]bool{district: true}; err != nil || !maps.Equal(has, want) {
+			t.Errorf("WithChildren down to streets = %v, %v; want %v", has, err, want)
+		}
+		has, err = s.WithChildren(ctx, leader, []string{district, community, grid.Code}, 0)
+		if want := map[string]bool{district: true, community: true}; err != nil || !maps.Equal(has, want) {
+			t.Errorf("WithChildren = %v, %v; want %v", has, err, want)
+		}
+		// A code that does not extend its parent's is refused.
+		err = s.WithTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertRegions(ctx, []place.Region{{Code: "330299001001001", Name: "错位网格", Level: place.Grid, ParentCode: community}})
+		})
+		wantKind(t, err, fault.Invalid)
+		_, err = s.CountRegions(ctx, s.actor(t, "enterprise"), store.RegionQuery{})
+		wantForbidden(t, err)
+		_, err = s.WithChildren(ctx, s.actor(t, "enterprise"), []string{district}, 0)
 		wantForbidden(t, err)
 	})
 }

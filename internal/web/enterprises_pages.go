@@ -80,28 +80,11 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 // visibleRegions returns the regions within the actor's enterprise scope,
 // for filters and forms.
 func (s *Server) visibleRegions(r *http.Request, a access.Actor) ([]place.Region, error) {
-	if !access.May(a.Role, access.RegionRead) {
+	under, ok := filterScope(a)
+	if !ok {
 		return nil, nil
 	}
-	all, err := s.store.Regions(r.Context(), a)
-	if err != nil {
-		return nil, err
-	}
-	f := access.FilterFor(a, access.EnterpriseRead)
-	if f.Reach != access.Region {
-		if f.Reach == access.All {
-			return all, nil
-		}
-		return nil, nil
-	}
-	prefix := place.Prefix(f.Code)
-	var list []place.Region
-	for _, reg := range all {
-		if strings.HasPrefix(reg.Code, prefix) && reg.Level >= f.Level {
-			list = append(list, reg)
-		}
-	}
-	return list, nil
+	return s.store.Regions(r.Context(), a, store.RegionQuery{Under: under})
 }
 
 // enterprisePageData is one enterprise.

@@ -73,22 +73,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if f := access.FilterFor(a, access.EnterpriseRead); f.Reach == access.Region {
 			under = f.Code
 		}
-		grids, err := s.store.GridLoads(ctx, a, under)
+		grids, err := s.store.GridSummary(ctx, a, under, homeOutsideShown)
 		if err != nil {
 			return err
 		}
-		p.Grids = len(grids)
-		for _, g := range grids {
-			if g.OutsideNorm {
-				p.Outside++
-				if len(p.OutsideGrids) < homeOutsideShown {
-					p.OutsideGrids = append(p.OutsideGrids, g)
-				}
-			}
-			if g.WorkerID == 0 {
-				p.NoWorker++
-			}
-		}
+		p.Grids, p.Outside, p.NoWorker, p.OutsideGrids = grids.Grids, grids.Outside, grids.NoWorker, grids.FirstOutside
 	case access.Own, access.Assigned:
 		list, _, err := s.store.Enterprises(ctx, a, store.EnterpriseQuery{Page: store.Page{Size: 50}})
 		if err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"qifu/internal/access"
 	"qifu/internal/department"
@@ -35,7 +34,7 @@ func toRegionJSON(r place.Region) regionJSON {
 
 func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
-	list, err := s.store.Regions(r.Context(), a)
+	list, err := s.store.Regions(r.Context(), a, store.RegionQuery{})
 	if err != nil {
 		return err
 	}
@@ -111,11 +110,36 @@ type workerOption struct {
 
 func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
-	regions, err := s.store.Regions(r.Context(), a)
+	sum, err := s.store.GridSummary(r.Context(), a, "", 0)
 	if err != nil {
 		return err
 	}
-	grids, err := s.store.GridLoads(r.Context(), a, "")
+	p := &placesPageData{CanManage: access.May(a.Role, access.RegionManage), OnlyOut: r.URL.Query().Get("outside") == "1",
+		Outside: sum.Outside, NoWorker: sum.NoWorker}
+	// Leaders and staff see their part of the tree: their region, its
+	// ancestors for orientation, and everything below it; a large tree is
+	// shown around the chosen region, by default the actor's own.
+	q := store.RegionQuery{}
+	p.Region = r.URL.Query().Get("region")
+	selected := p.Region
+	if f := access.FilterFor(a, access.EnterpriseRead); f.Reach == access.Region {
+		q = store.RegionQuery{Under: f.Code, Ancestors: true}
+		if selected == "" {
+			selected = f.Code
+		}
+	}
+	nodes, bounded, err := s.regionTree(r.Context(), a, q, selected, regionsShownMax, false)
+	if err != nil {
+		return err
+	}
+	p.Bounded = bounded
+	var shownGrids []string
+	for _, tn := range nodes {
+		if tn.Level == place.Grid {
+			shownGrids = append(shownGrids, tn.Code)
+		}
+	}
+	grids, err := s.store.GridLoadsOf(r.Context(), a, shownGrids)
 	if err != nil {
 		return err
 	}
@@ -123,41 +147,6 @@ func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 	for _, g := range grids {
 		load[g.Code] = g
 	}
-	p := &placesPageData{CanManage: access.May(a.Role, access.RegionManage), OnlyOut: r.URL.Query().Get("outside") == "1"}
-	for _, g := range grids {
-		if g.OutsideNorm {
-			p.Outside++
-		}
-		if g.WorkerID == 0 {
-			p.NoWorker++
-		}
-	}
-	// Leaders and staff see their part of the tree: their region, its
-	// ancestors for orientation, and everything below it.
-	visible := func(code string) bool { return true }
-	f := access.FilterFor(a, access.EnterpriseRead)
-	if f.Reach == access.Region {
-		prefix := place.Prefix(f.Code)
-		visible = func(code string) bool {
-			return strings.HasPrefix(code, prefix) ||
-				place.LevelOf(code) < f.Level && strings.HasPrefix(f.Code, place.Prefix(code))
-		}
-	}
-	var shown []place.Region
-	for _, reg := range regions {
-		if visible(reg.Code) {
-			shown = append(shown, reg)
-		}
-	}
-	// A large tree is shown around the chosen region, by default the
-	// actor's own.
-	p.Region = r.URL.Query().Get("region")
-	selected := p.Region
-	if selected == "" && f.Reach == access.Region {
-		selected = f.Code
-	}
-	nodes, bounded := regionsAround(shown, selected, regionsShownMax)
-	p.Bounded = bounded
 	for _, tn := range nodes {
 		n := placeNode{Region: tn.Region, Depth: tn.Depth, Closed: tn.Closed, Grid: tn.Level == place.Grid}
 		if g, ok := load[tn.Code]; ok {

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
 
 	"qifu/internal/access"
 	"qifu/internal/place"
+	"qifu/internal/store"
 )
 
 // regionFilter is the region <select> of a list or figures page.
@@ -32,38 +34,43 @@ type regionChoice struct {
 const regionsShownMax = 400
 
 // regionFilter builds the region filter of the actor's scope, down to the
-// level deepest, around the selected region.
+// level deepest, around the selected region (see regionTree). A city is
+// offered only beside other cities.
 func (s *Server) regionFilter(r *http.Request, a access.Actor, selected string, deepest place.Level) (regionFilter, error) {
-	regions, err := s.visibleRegions(r, a)
+	return s.regionChoices(r.Context(), a, selected, deepest, regionsShownMax)
+}
+
+// regionChoices is regionFilter with at most max regions listed whole.
+func (s *Server) regionChoices(ctx context.Context, a access.Actor, selected string, deepest place.Level, max int) (regionFilter, error) {
+	under, ok := filterScope(a)
+	if !ok {
+		return regionFilter{}, nil
+	}
+	nodes, bounded, err := s.regionTree(ctx, a, store.RegionQuery{Under: under, Deepest: deepest}, selected, max, true)
 	if err != nil {
 		return regionFilter{}, err
 	}
-	return buildRegionFilter(regions, selected, deepest, regionsShownMax), nil
-}
-
-// buildRegionFilter lists regions (parents before children) down to the
-// level deepest, in tree order. A city is offered only beside other cities.
-// With more than max regions to offer, only those around the selected one
-// are (see regionsAround).
-func buildRegionFilter(regions []place.Region, selected string, deepest place.Level, max int) regionFilter {
-	cities := 0
-	for _, r := range regions {
-		if r.Level == place.City {
-			cities++
-		}
-	}
-	var offered []place.Region
-	for _, r := range regions {
-		if r.Level <= deepest && (r.Level != place.City || cities > 1) {
-			offered = append(offered, r)
-		}
-	}
-	nodes, bounded := regionsAround(offered, selected, max)
 	f := regionFilter{Bounded: bounded}
 	for _, n := range nodes {
 		f.Choices = append(f.Choices, regionChoice{Code: n.Code, Name: n.Name, Indent: strings.Repeat("　", n.Depth)})
 	}
-	return f
+	return f, nil
+}
+
+// filterScope is the region whose subtree the actor's filters offer: the
+// region of its enterprise scope, or "" for the whole tree; ok is false for
+// a role with no regions to filter by.
+func filterScope(a access.Actor) (under string, ok bool) {
+	if !access.May(a.Role, access.RegionRead) {
+		return "", false
+	}
+	switch f := access.FilterFor(a, access.EnterpriseRead); f.Reach {
+	case access.All:
+		return "", true
+	case access.Region:
+		return f.Code, true
+	}
+	return "", false
 }
 
 // treeNode is a region in tree order, at its depth below the top of the
@@ -76,12 +83,64 @@ type treeNode struct {
 	Closed bool
 }
 
-// regionsAround returns regions (parents before children) in tree order. A
-// region whose parent is not among them is a top one. With more than max
-// regions, only the top ones with their children are returned, and the
-// selected region's ancestors with their children and its own children:
-// choosing a region opens the next level below it.
-func regionsAround(regions []place.Region, selected string, max int) (nodes []treeNode, bounded bool) {
+// regionTree reads the part of the region tree of q that a page lists,
+// around the selected region: all of it when it holds at most max regions;
+// otherwise only the top ones with their children, and the selected
+// region's ancestors with their children and its own children — choosing a
+// region opens the next level below it. With noLoneCity, a city is left
+// out unless there are others (its children are then the top ones).
+func (s *Server) regionTree(ctx context.Context, a access.Actor, q store.RegionQuery, selected string, max int, noLoneCity bool) ([]treeNode, bool, error) {
+	counts, err := s.store.CountRegions(ctx, a, q)
+	if err != nil {
+		return nil, false, err
+	}
+	dropCity := noLoneCity && counts[place.City] == 1
+	if dropCity {
+		delete(counts, place.City)
+	}
+	total, top := 0, place.Level(0)
+	for l, n := range counts {
+		total += n
+		if n > 0 && (top == 0 || l < top) {
+			top = l
+		}
+	}
+	bounded := total > max
+	if bounded {
+		// The top level with the next, and the chosen region's chain
+		// opened.
+		q.Top = top + 1
+		if selected != "" {
+			q.Open = append([]string{selected}, place.Above(selected)...)
+		}
+	}
+	list, err := s.store.Regions(ctx, a, q)
+	if err != nil {
+		return nil, false, err
+	}
+	if dropCity {
+		list = slices.DeleteFunc(list, func(r place.Region) bool { return r.Level == place.City })
+	}
+	nodes, leaves := regionsAround(list, selected, bounded)
+	if len(leaves) > 0 {
+		// Which of the regions listed without their children have some.
+		has, err := s.store.WithChildren(ctx, a, leaves, q.Deepest)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range nodes {
+			nodes[i].Closed = has[nodes[i].Code]
+		}
+	}
+	return nodes, bounded, nil
+}
+
+// regionsAround puts regions (parents before children) in tree order. A
+// region whose parent is not among them is a top one. In a bounded list,
+// only the top ones and the selected region and its ancestors are opened:
+// leaves are the codes of the others above the grids, whose children, if
+// they have any, are left out.
+func regionsAround(regions []place.Region, selected string, bounded bool) (nodes []treeNode, leaves []string) {
 	in := make(map[string]place.Region, len(regions))
 	for _, r := range regions {
 		in[r.Code] = r
@@ -100,7 +159,6 @@ func regionsAround(regions []place.Region, selected string, max int) (nodes []tr
 	}
 	slices.Sort(roots)
 
-	bounded = len(regions) > max
 	open := func(string) bool { return true } // whether a region's children are listed
 	if bounded {
 		opened := map[string]bool{}
@@ -114,9 +172,12 @@ func regionsAround(regions []place.Region, selected string, max int) (nodes []tr
 	}
 	var walk func(code string, depth int)
 	walk = func(code string, depth int) {
-		n := treeNode{Region: in[code], Depth: depth, Closed: !open(code) && len(children[code]) > 0}
+		n := treeNode{Region: in[code], Depth: depth}
 		nodes = append(nodes, n)
-		if n.Closed {
+		if !open(code) {
+			if n.Level < place.Grid {
+				leaves = append(leaves, code)
+			}
 			return
 		}
 		for _, c := range children[code] {
@@ -126,5 +187,5 @@ func regionsAround(regions []place.Region, selected string, max int) (nodes []tr
 	for _, c := range roots {
 		walk(c, 0)
 	}
-	return nodes, bounded
+	return nodes, leaves
 }

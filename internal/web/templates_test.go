@@ -36,6 +36,7 @@ func examplePages() map[string][]page {
 	e.Tags = []string{"外贸", "专精特新"}
 	grid := place.Region{Code: showGrid, Name: "大港社区第1网格", Level: place.Grid, ParentCode: showCommunity, WorkerID: 5}
 	community := place.Region{Code: showCommunity, Name: "大港社区", Level: place.Community, ParentCode: showStreet, Industrial: true}
+	choices := []regionChoice{{Code: community.Code, Name: community.Name}, {Code: grid.Code, Name: grid.Name, Indent: "　"}}
 	u := account.User{ID: 5, Username: "grid", Name: "张网格", Phone: "13800001111", Role: access.RoleGridWorker,
 		RegionCode: showGrid, Version: 2, DepartmentName: "税务局", EnterpriseName: e.Name}
 	locked := u
@@ -59,7 +60,7 @@ func examplePages() map[string][]page {
 			CanCreate: true, CanUsers: true, CanAudit: true, OutsideGrids: []store.GridLoad{{Region: grid, Enterprises: 58}}}},
 		"enterprises": {&enterprisesPageData{}, &enterprisesPageData{Query: store.EnterpriseQuery{Region: showGrid, Industry: "C",
 			Size: enterprise.SizeSmall, KeyLevel: "any", ForeignTrade: "yes", Tag: "外贸", Text: "宁波", Unconfirmed: true},
-			Items: []enterprise.Enterprise{e}, Pager: pg, Sections: enterprise.AllSections(), Regions: buildRegionFilter([]place.Region{community, grid}, showGrid, place.Grid, 1),
+			Items: []enterprise.Enterprise{e}, Pager: pg, Sections: enterprise.AllSections(), Regions: regionFilter{Choices: choices, Bounded: true},
 			Tags: commonTags, ExportURL: "/enterprises/export.xlsx?", CanCreate: true, CanImport: true, CanExport: true,
 			GridNames: map[string]string{showGrid: grid.Name}, Industries: map[string]string{e.Industry: "制造"}}},
 		"enterprise": {&enterprisePageData{}, &enterprisePageData{E: e, Industry: enterprise.AllDivisions()[0], Revealed: true,
@@ -136,6 +137,7 @@ func appealExamples() map[string][]page {
 	pg := pager{Number: 2, Pages: 3, Total: 45, Size: 20, PrevURL: "/x?page=1", NextURL: "/x?page=3"}
 	grid := place.Region{Code: showGrid, Name: "大港社区第1网格", Level: place.Grid}
 	community := place.Region{Code: showCommunity, Name: "大港社区", Level: place.Community}
+	choices := []regionChoice{{Code: community.Code, Name: community.Name}, {Code: grid.Code, Name: grid.Name, Indent: "　"}}
 	counts := []bar{{Key: "labour", Label: "用工招工", Href: "/appeals?category=labour", N: 5, Width: 100}, {Key: "tax", Label: "税费", N: 1, Width: 20}}
 	row3 := assessRow{Row: rates.Row{Key: "2", Appeals: 4, ResponseDue: 4, ResponseInTime: 3, ResponseRate: 0.75, AvgHandlingHours: 6.5},
 		Rank: 1, Name: "人力社保局"}
@@ -143,7 +145,7 @@ func appealExamples() map[string][]page {
 		"appeals": {&appealsPageData{}, &appealsPageData{Query: store.AppealQuery{State: appeal.Dispatched, Category: "labour",
 			Region: showGrid, Text: "招工"}, Queue: "triage", Tabs: tabs, Items: []appealItem{{AppealRow: row, Left: "超期 2.0 工作小时"}},
 			Pager: pg, Categories: cats, CatNames: map[string]string{"labour.recruit": "招工难"}, States: appeal.States,
-			Regions: buildRegionFilter([]place.Region{community, grid}, "", place.Grid, regionsShownMax), From: "2026-03-01", To: "2026-03-31", CanRaise: true},
+			Regions: regionFilter{Choices: choices}, From: "2026-03-01", To: "2026-03-31", CanRaise: true},
 			&appealsPageData{Items: []appealItem{{AppealRow: row}}, Mine: true, CanRaise: true}},
 		"appeal": {&appealPageData{}, full, public},
 		"appeal_form": {&appealFormData{}, &appealFormData{In: appeal.Input{Channel: appeal.ChannelVisit, Type: appeal.TypeHelp,
@@ -154,13 +156,13 @@ func appealExamples() map[string][]page {
 		"inbox": {&inboxPageData{}, &inboxPageData{Items: []store.Notice{{ID: 1, At: now, AppealID: 9, Kind: "dispatch", Title: "新派单"},
 			{ID: 2, At: now, Kind: "unknown", Title: "旧消息", Read: true}}, Unread: 1, Pager: pg}},
 		"overview": {&overviewPageData{}, &overviewPageData{period: period{From: "2026-03-01", To: "2026-03-30"}, Region: showCommunity,
-			Regions: buildRegionFilter([]place.Region{community, grid}, "", place.Community, regionsShownMax), O: store.Overview{Received: 6, Open: 4, Overdue: 1, Closed: 2},
+			Regions: regionFilter{Choices: choices[:1]}, O: store.Overview{Received: 6, Open: 4, Overdue: 1, Closed: 2},
 			Days: []column{{X: 0, Y: 20, W: 8, H: 80, Label: "2026-03-01", N: 5}}, ChartW: 10, ChartH: chartHeight,
 			Categories: counts, States: counts, Overdue: counts}},
 		"assessment": {&assessmentPageData{}, &assessmentPageData{Params: assessParams{period: period{From: "2026-03-01", To: "2026-03-30"},
 			Dimension: rates.Community, Region: showCommunity, Weight: "0.8", RankBy: rates.Satisfaction},
 			Rows: []assessRow{row3, {Row: rates.Row{Key: "330206"}, Name: "x", Href: "/appeals?region=330206"}}, Dimensions: assessDimensions,
-			Measures: assessMeasures, Regions: buildRegionFilter([]place.Region{community}, "", place.Community, regionsShownMax), ExportURL: "/assessment/export.xlsx?",
+			Measures: assessMeasures, Regions: regionFilter{Choices: choices[:1]}, ExportURL: "/assessment/export.xlsx?",
 			base: base{Errors: map[string]string{"to": "结束日期不能早于开始日期"}}}},
 		"settings": {&settingsPageData{}, &settingsPageData{Categories: cats, Rules: []appeal.LimitRule{
 			{Category: "labour", Step: appeal.StepAccept, Span: appeal.Hours(2)}, {Type: appeal.TypeComplaint, Step: appeal.StepHandle, Span: appeal.Days(8)}},
