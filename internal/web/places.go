@@ -6,6 +6,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/department"
+	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
 )
@@ -34,7 +35,22 @@ func toRegionJSON(r place.Region) regionJSON {
 
 func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
-	list, err := s.store.Regions(r.Context(), a, store.RegionQuery{})
+	// ?under= a region's subtree, ?depth= down to a level (1 city … 5 grid).
+	var q store.RegionQuery
+	f := fault.Fields{}
+	if q.Under = r.URL.Query().Get("under"); q.Under != "" && place.CheckCode(q.Under, place.LevelOf(q.Under)) != nil {
+		f.Add("under", "under 应为区划代码（6、9、12 或 15 位）", "under must be a region code (6, 9, 12 or 15 digits)")
+	}
+	if d := r.URL.Query().Get("depth"); d != "" {
+		n, err := strconv.Atoi(d)
+		if q.Deepest = place.Level(n); err != nil || !q.Deepest.Valid() {
+			f.Add("depth", "depth 应为 1（市）到 5（网格）", "depth must be 1 (city) to 5 (grid)")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	list, err := s.store.Regions(r.Context(), a, q)
 	if err != nil {
 		return err
 	}

@@ -262,3 +262,34 @@ func TestRegionFilterBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestRegionsAPI reads part of the tree: a region's subtree down to a level;
+// a code or a depth that is none is refused (422) with the field named.
+func TestRegionsAPI(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		var all, part struct {
+			Items []regionJSON `json:"items"`
+		}
+		s.as(t, "admin", "GET", "/api/v1/regions", nil).json(t, &all)
+		street := showGrid[:9]
+		s.as(t, "admin", "GET", "/api/v1/regions?under="+street+"&depth=4", nil).json(t, &part)
+		var want, got []string
+		for _, r := range all.Items {
+			if strings.HasPrefix(r.Code, street) && r.Level <= place.Community {
+				want = append(want, r.Code)
+			}
+		}
+		for _, r := range part.Items {
+			got = append(got, r.Code)
+		}
+		if len(want) < 2 || !slices.Equal(got, want) {
+			t.Errorf("regions under %s down to communities = %v; want %v", street, got, want)
+		}
+		for _, q := range []string{"under=33020", "under=abcdef", "depth=6", "depth=x"} {
+			res := s.as(t, "admin", "GET", "/api/v1/regions?"+q, nil)
+			if field := strings.SplitN(q, "=", 2)[0]; res.code != 422 || !strings.Contains(string(res.body), `"`+field+`"`) {
+				t.Errorf("GET /api/v1/regions?%s: %d %s; want 422 naming %s", q, res.code, res.body, field)
+			}
+		}
+	})
+}

@@ -103,7 +103,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/enterprises/{id}/reveal", signedIn, access.PersonalView, "one enterprise with full contact details (audited)", s.apiRevealEnterprise},
 		{"GET", "/api/v1/enterprises/export", signedIn, access.EnterpriseExport, "export enterprises as .xlsx", s.exportEnterprises},
 		{"POST", "/api/v1/enterprises/import", signedIn, access.EnterpriseImport, "import enterprises from .xlsx", s.apiImportEnterprises},
-		{"GET", "/api/v1/regions", signedIn, access.RegionRead, "the region tree", s.apiRegions},
+		{"GET", "/api/v1/regions", signedIn, access.RegionRead, "the region tree, or ?under= a region's subtree, ?depth= down to a level (1 city … 5 grid)", s.apiRegions},
 		{"GET", "/api/v1/grids", signedIn, access.RegionRead, "grids with their loads", s.apiGrids},
 		{"PUT", "/api/v1/grids/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.apiSetGridWorker},
 		{"GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments", s.apiDepartments},
