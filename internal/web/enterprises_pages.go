@@ -77,16 +77,6 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// visibleRegions returns the regions within the actor's enterprise scope,
-// for filters and forms.
-func (s *Server) visibleRegions(r *http.Request, a access.Actor) ([]place.Region, error) {
-	under, ok := filterScope(a)
-	if !ok {
-		return nil, nil
-	}
-	return s.store.Regions(r.Context(), a, store.RegionQuery{Under: under})
-}
-
 // enterprisePageData is one enterprise.
 type enterprisePageData struct {
 	base
@@ -158,6 +148,7 @@ type enterpriseFormData struct {
 	Action    string
 	Divisions []enterprise.Division
 	Grids     []place.Region
+	GridTyped bool // too many grids to list: the code is typed
 	New       bool
 }
 
@@ -190,13 +181,24 @@ func (s *Server) editEnterprisePage(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, a access.Actor, p *enterpriseFormData, code int) error {
-	regions, err := s.visibleRegions(r, a)
-	if err != nil {
-		return err
-	}
-	for _, reg := range regions {
-		if reg.Level == place.Grid {
-			p.Grids = append(p.Grids, reg)
+	// The grids of the actor's scope to choose from; with more than a list
+	// should offer, the grid's code is typed instead.
+	if under, ok := filterScope(a); ok {
+		q := store.RegionQuery{Under: under}
+		n, err := s.store.CountRegions(r.Context(), a, q)
+		if err != nil {
+			return err
+		}
+		if p.GridTyped = n[place.Grid] > regionsShownMax; !p.GridTyped {
+			regions, err := s.store.Regions(r.Context(), a, q)
+			if err != nil {
+				return err
+			}
+			for _, reg := range regions {
+				if reg.Level == place.Grid {
+					p.Grids = append(p.Grids, reg)
+				}
+			}
 		}
 	}
 	p.Divisions = enterprise.AllDivisions()

@@ -80,6 +80,7 @@ var text = map[string][2]string{
 	"ent.phone":                   {"联系电话", "Phone"},
 	"ent.address":                 {"地址", "Address"},
 	"ent.grid":                    {"网格", "Grid"},
+	"ent.grid_typed":              {"网格较多，请输入 15 位网格代码（可在“区划与网格”页查到）", "Many grids: type the grid's 15-digit code (listed on the regions page)"},
 	"ent.employees":               {"从业人员", "Employees"},
 	"ent.revenue":                 {"营业收入（万元）", "Revenue (10k yuan)"},
 	"ent.party":                   {"党组织", "Party branch"},

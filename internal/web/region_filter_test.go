@@ -253,6 +253,17 @@ func TestRegionFilterBounded(t *testing.T) {
 			t.Errorf("/places?region=%s: %d rows, want the community's grids and no other's: %v", community, len(around), around)
 		}
 
+		// The enterprise form: the administrator's 500 grids and more are
+		// typed by code; a community's are listed.
+		form := string(s.as(t, "admin", "GET", "/enterprises/new", nil).body)
+		if !strings.Contains(form, `id="grid-code"`) || strings.Contains(form, `<option value="`+grid+`"`) {
+			t.Errorf("/enterprises/new as the administrator: want the grid's code typed, not a list of every grid")
+		}
+		form = string(s.as(t, "community", "GET", "/enterprises/new", nil).body)
+		if strings.Contains(form, `id="grid-code"`) || !strings.Contains(form, `<option value="`+showGrid+`"`) {
+			t.Errorf("/enterprises/new as community staff: want its grids listed")
+		}
+
 		// The figures, whose filters stop at the communities: 60 regions, all listed.
 		for _, page := range []string{"/assessment", "/overview"} {
 			all := listed(page, false)

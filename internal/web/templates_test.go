@@ -67,7 +67,7 @@ func examplePages() map[string][]page {
 			CanEdit: true, CanReveal: true, CanRaise: true, GridName: grid.Name, PlaceNames: []string{"新碶街道", "大港社区", grid.Name}}},
 		"enterprise_form": {&enterpriseFormData{}, &enterpriseFormData{E: e, Revenue: "125.5", Action: "/enterprises/7",
 			Divisions: enterprise.AllDivisions(), Grids: []place.Region{grid}, base: base{Errors: errs}},
-			&enterpriseFormData{New: true, Action: "/enterprises"}},
+			&enterpriseFormData{New: true, Action: "/enterprises"}, &enterpriseFormData{New: true, GridTyped: true, Action: "/enterprises"}},
 		"import": {&importPageData{}, &importPageData{Result: result, Strict: true, base: base{Errors: errs}},
 			&importPageData{Result: &importResult{Applied: true, Created: 2, Rejected: []rejectedRow{}}}},
 		"places": {&placesPageData{}, &placesPageData{Region: community.Code, Bounded: true, Nodes: []placeNode{{Region: community, Depth: 3, Closed: true},
