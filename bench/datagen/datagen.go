@@ -143,36 +143,68 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 	}
 	rep.History = time.Since(began)
 
+	return rep, finish(ctx, db, opts.DSN, &rep, logf)
+}
+
+// Finish folds the kept assessment figures of a generated store and
+// analyses it, as Generate ends: the appeals still queued for folding, or,
+// when some appeals are neither folded nor queued, all of them anew. Run alone, it completes a generation that was stopped after its
+// history, or during its fold (a stopped history leaves fewer appeals).
+func Finish(ctx context.Context, dsn string, log io.Writer) (Report, error) {
+	var rep Report
+	db, err := openBulk(dsn)
+	if err != nil {
+		return rep, err
+	}
+	defer db.Close()
+	return rep, finish(ctx, db, dsn, &rep, func(format string, args ...any) {
+		if log != nil {
+			fmt.Fprintf(log, format+"\n", args...)
+		}
+	})
+}
+
+func finish(ctx context.Context, db *sql.DB, dsn string, rep *Report, logf func(string, ...any)) error {
 	// The kept monthly assessment figures, folded from every appeal as the
 	// server would have folded them as the history went on.
-	began = time.Now()
-	for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview",
-		"DELETE FROM assess_folded", "DELETE FROM assess_pending",
-		"INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return rep, fmt.Errorf("queue for folding: %w", err)
+	began := time.Now()
+	// Appeals folded or queued, against all: the history copied in bulk
+	// was neither (only the template's, replayed by the store, was queued).
+	var covered, appeals int64
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT appeal_id FROM assess_pending UNION SELECT appeal_id FROM assess_folded) q),
+		(SELECT COUNT(*) FROM appeals)`).Scan(&covered, &appeals); err != nil {
+		return fmt.Errorf("count the queue: %w", err)
+	}
+	if covered < appeals {
+		for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview",
+			"DELETE FROM assess_folded", "DELETE FROM assess_pending",
+			"INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("queue for folding: %w", err)
+			}
 		}
 	}
-	if st, err = store.Open(ctx, store.Options{DSN: opts.DSN, Logger: log}); err != nil {
-		return rep, err
+	st, err := store.Open(ctx, store.Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
 	}
 	n, err := st.FoldAssessment(ctx, 0)
 	st.Close()
 	if err != nil {
-		return rep, fmt.Errorf("fold: %w", err)
+		return fmt.Errorf("fold: %w", err)
 	}
 	rep.Fold = time.Since(began)
 	logf("fold: %d appeals into the monthly assessment figures in %s", n, rep.Fold.Round(time.Second))
 
 	began = time.Now()
 	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
-		return rep, fmt.Errorf("analyze: %w", err)
+		return fmt.Errorf("analyze: %w", err)
 	}
 	rep.Analyze = time.Since(began)
 	for table, n := range map[string]*int64{"enterprises": &rep.Enterprises, "appeals": &rep.Appeals,
 		"appeal_events": &rep.Events, "appeal_dispatches": &rep.Dispatches, "appeal_steps": &rep.Steps} {
 		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(n); err != nil {
-			return rep, err
+			return err
 		}
 	}
 	logf("done: %d enterprises, %d appeals, %d events, %d dispatches, %d steps; history %s, analyze %s",
@@ -183,11 +215,11 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 		(SELECT COUNT(*) FROM assess_appeal_days), (SELECT COUNT(*) FROM assess_overview),
 		(SELECT COUNT(*) FROM assess_folded), (SELECT COALESCE(SUM(LENGTH(facts)), 0) FROM assess_folded)`).
 		Scan(&months, &days, &appealDays, &overview, &folded, &bytes); err != nil {
-		return rep, fmt.Errorf("count kept rows: %w", err)
+		return fmt.Errorf("count kept rows: %w", err)
 	}
 	logf("kept figures: %d rows of months, %d of days, %d appeal days, %d of the overview; %d contributions of %d bytes on average",
 		months, days, appealDays, overview, folded, bytes/max(folded, 1))
-	return rep, nil
+	return nil
 }
 
 // openBulk opens the database for bulk loading: on SQLite one connection

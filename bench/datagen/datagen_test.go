@@ -97,6 +97,57 @@ func TestGenerate(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM assess_folded"); n != rep.Appeals {
 				t.Errorf("%d appeals folded, want %d", n, rep.Appeals)
 			}
+
+			// A generation stopped after its history, or halfway through its
+			// fold, is finished with the same kept figures.
+			kept := func() [3]int64 {
+				return [3]int64{
+					count("SELECT COALESCE(SUM(appeals + 3 * response_in_time + 5 * resolved + 7 * satisfied + 11 * rated), 0) FROM assess_months"),
+					count("SELECT COALESCE(SUM(appeals + 3 * response_in_time + 5 * resolved + 7 * satisfied + 11 * rated), 0) FROM assess_days"),
+					count("SELECT COALESCE(SUM(n * day), 0) FROM assess_overview"),
+				}
+			}
+			want := kept()
+			if want[0] == 0 || want[2] == 0 {
+				t.Fatalf("kept figures %v: nothing to compare", want)
+			}
+			clear := func() {
+				t.Helper()
+				for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days",
+					"DELETE FROM assess_overview", "DELETE FROM assess_folded", "DELETE FROM assess_pending"} {
+					if _, err := db.ExecContext(ctx, q); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			clear()
+			if _, err := Finish(ctx, dsn, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := kept(); got != want || count("SELECT COUNT(*) FROM assess_folded") != rep.Appeals {
+				t.Errorf("finished after the history: kept figures %v, want %v", got, want)
+			}
+			clear()
+			if _, err := db.ExecContext(ctx, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"); err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Open(ctx, store.Options{DSN: dsn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.FoldAssessment(ctx, int(rep.Appeals/2)); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			if n := count("SELECT COUNT(*) FROM assess_pending"); n == 0 || n == rep.Appeals {
+				t.Fatalf("%d of %d left queued: not halfway", n, rep.Appeals)
+			}
+			if _, err := Finish(ctx, dsn, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := kept(); got != want || count("SELECT COUNT(*) FROM assess_pending") != 0 {
+				t.Errorf("finished halfway through the fold: kept figures %v, want %v", got, want)
+			}
 		})
 	}
 }

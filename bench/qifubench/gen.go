@@ -28,3 +28,21 @@ func genCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
 	return nil
 }
+
+// finishCmd completes a generation that was stopped: the kept figures folded
+// (what is left of the queue, or everything) and the store analysed.
+func finishCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	db := fs.String("db", "", "the store a gen was filling (an SQLite file or a postgres:// URL)")
+	fs.Parse(args)
+	if *db == "" {
+		return fmt.Errorf("--db is required")
+	}
+	began := time.Now()
+	rep, err := datagen.Finish(ctx, *db, os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("finished in %s: %d enterprises, %d appeals, %d events, %d dispatches, %d steps\n",
+		time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Events, rep.Dispatches, rep.Steps)
+	return nil
+}

@@ -4,7 +4,7 @@
 //
 //	go run ./bench/qifubench <scenario> [flags]
 //
-// Scenarios: gen, pg, intake, lifecycle, reads, pages, escalation, sheets, scaleout.
+// Scenarios: gen, finish, pg, intake, lifecycle, reads, pages, escalation, sheets, scaleout.
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 const usage = `usage: go run ./bench/qifubench <scenario> [flags]
 
   gen         fill a store with a generated history (--db, --blocks, --appeals)
+  finish      fold and analyse a store whose gen was stopped after (or during) its history (--db)
   pg          run a PostgreSQL cluster with the benchmarks' settings until interrupted; prints a database's URL
   intake      scenario 1: appeal intake against the bare limit, 16 and 64 clients
   lifecycle   scenario 2: whole lifecycles driven as the roles would
@@ -40,6 +41,7 @@ func main() {
 	defer stop()
 	scenarios := map[string]func(context.Context, *flag.FlagSet, []string) error{
 		"gen":        genCmd,
+		"finish":     finishCmd,
 		"pg":         pgCmd,
 		"intake":     intakeCmd,
 		"lifecycle":  lifecycleCmd,
