@@ -143,7 +143,10 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 	}
 	rep.History = time.Since(began)
 
-	return rep, finish(ctx, db, opts.DSN, &rep, logf)
+	// finish fills rep in: called before rep is read (the order of a return's
+	// operands is not fixed).
+	err = finish(ctx, db, opts.DSN, &rep, logf)
+	return rep, err
 }
 
 // Finish folds the kept assessment figures of a generated store and
@@ -157,11 +160,12 @@ func Finish(ctx context.Context, dsn string, log io.Writer) (Report, error) {
 		return rep, err
 	}
 	defer db.Close()
-	return rep, finish(ctx, db, dsn, &rep, func(format string, args ...any) {
+	err = finish(ctx, db, dsn, &rep, func(format string, args ...any) {
 		if log != nil {
 			fmt.Fprintf(log, format+"\n", args...)
 		}
 	})
+	return rep, err
 }
 
 func finish(ctx context.Context, db *sql.DB, dsn string, rep *Report, logf func(string, ...any)) error {

@@ -322,7 +322,7 @@ func (s *Store) GridSummary(ctx context.Context, actor access.Actor, under strin
 // gridQuery selects grids for their loads.
 type gridQuery struct {
 	under   string   // under this region ("" for the whole scope)
-	codes   []string // these grids only (nil for all)
+	codes   []string // these grids only (none: all)
 	outside bool     // only those outside the norm
 	limit   int      // at most this many (0 for all)
 }
@@ -355,10 +355,7 @@ func gridsFrom(actor access.Actor, q gridQuery) (string, []any, error) {
 		stmt += " AND g.code >= ? AND g.code < ?"
 		args = append(args, prefix, prefixEnd(prefix))
 	}
-	if q.codes != nil {
-		if len(q.codes) == 0 {
-			return stmt + " AND 1 = 0", args, nil
-		}
+	if len(q.codes) > 0 {
 		stmt += " AND g.code IN (" + placeholders(len(q.codes)) + ")"
 		for _, c := range q.codes {
 			args = append(args, c)
