@@ -23,6 +23,11 @@ type Result struct {
 	Elapsed time.Duration
 	Kinds   map[string]*Stats
 	All     *Stats
+	// Unfinished counts the requests the end of a closed run cut off before
+	// their answer, and Longest is how long the longest of them had run: a
+	// request slower than the whole run shows here, not in the latencies.
+	Unfinished int
+	Longest    time.Duration
 }
 
 // Stats are the figures of one kind of request.
@@ -100,9 +105,19 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microse
 
 // collector gathers the samples of all clients.
 type collector struct {
-	mu    sync.Mutex
-	kinds map[string]*Stats
-	all   Stats
+	mu         sync.Mutex
+	kinds      map[string]*Stats
+	all        Stats
+	unfinished int
+	longest    time.Duration
+}
+
+// cut records a request the end of the run cut off after d.
+func (c *collector) cut(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.unfinished++
+	c.longest = max(c.longest, d)
 }
 
 func (c *collector) add(kind string, d time.Duration, err error) {
@@ -136,14 +151,15 @@ func Closed(ctx context.Context, clients int, duration time.Duration, perClient 
 				t := time.Now()
 				kind, err := op(ctx, i, seq)
 				if ctx.Err() != nil && err != nil {
-					return // cut by the end of the run, not an answer
+					c.cut(time.Since(t)) // cut by the end of the run, not an answer
+					return
 				}
 				c.add(kind, time.Since(t), err)
 			}
 		}()
 	}
 	wg.Wait()
-	return Result{Elapsed: time.Since(began), Kinds: c.kinds, All: &c.all}
+	return Result{Elapsed: time.Since(began), Kinds: c.kinds, All: &c.all, Unfinished: c.unfinished, Longest: c.longest}
 }
 
 // Open starts requests at rate per second for duration, each on a client

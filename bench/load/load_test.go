@@ -46,6 +46,25 @@ func TestClosed(t *testing.T) {
 	}
 }
 
+// TestClosedCut: a request slower than the whole run is counted as
+// unfinished, with how long it had run, not lost.
+func TestClosedCut(t *testing.T) {
+	r := Closed(context.Background(), 2, 100*time.Millisecond, 0, func(ctx context.Context, client, seq int) (string, error) {
+		if client == 0 {
+			<-ctx.Done()
+			return "", ctx.Err()
+		}
+		time.Sleep(time.Millisecond)
+		return "get", nil
+	})
+	if r.Unfinished != 1 || r.Longest < 90*time.Millisecond {
+		t.Errorf("unfinished %d, longest %v; want 1 of about 100 ms", r.Unfinished, r.Longest)
+	}
+	if r.All.N() == 0 || r.All.Errors != 0 {
+		t.Errorf("the other client: %d answered, %d errors", r.All.N(), r.All.Errors)
+	}
+}
+
 // TestOpen: requests start at the rate whatever their latency, and a
 // server that falls behind shows as overruns, not as a lower rate.
 func TestOpen(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -123,7 +124,8 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	fmt.Println("|---|---|---|---|---|---|")
 	for pi, p := range paths {
 		var lat, p50, rate []float64
-		errs := 0
+		errs, unfinished := 0, 0
+		var longest time.Duration
 		for run := range *runs {
 			if *profile != "" && run == 0 {
 				go srv.profile(*profile, fmt.Sprintf("reads-%s-%d", *h.kind, pi), int(duration.Seconds())-2)
@@ -133,11 +135,21 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			p50 = append(p50, msOf(r.All.Quantile(0.5)))
 			rate = append(rate, r.Rate(""))
 			errs += r.All.Errors
+			unfinished += r.Unfinished
+			longest = max(longest, r.Longest)
 			if r.All.First != nil {
 				fmt.Fprintln(stderr, p.name, "error:", r.All.First)
 			}
 		}
-		fmt.Printf("| %s | %s | %s ms | %s ms | %s | %d |\n", p.name, p.goal, spread(lat, "%.1f"), spread(p50, "%.1f"), spread(rate, "%.1f"), errs)
+		latency, p50s, errors := spread(lat, "%.1f")+" ms", spread(p50, "%.1f")+" ms", fmt.Sprint(errs)
+		if unfinished > 0 {
+			// A request the run's end cut off: slower than the figures say.
+			errors += fmt.Sprintf(" (%d unfinished, the longest cut after %.1f s)", unfinished, longest.Seconds())
+			if slices.Contains(rate, 0) {
+				latency, p50s = fmt.Sprintf("> %.0f ms (no answer within a run)", msOf(longest)), "—"
+			}
+		}
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", p.name, p.goal, latency, p50s, spread(rate, "%.1f"), errors)
 	}
 	end, _ := srv.proc.Read()
 	fmt.Printf("\nscenario 6, memory of the server holding the city: RSS after start %.0f MiB; after the read paths %.0f MiB, peak %.0f MiB (goal < 300 MiB); CPU %.0f s\n",

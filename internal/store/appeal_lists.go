@@ -217,10 +217,14 @@ func (s *Store) ExportAppeals(ctx context.Context, actor access.Actor, q AppealQ
 	return nil
 }
 
-// eachAppealRow runs a compiled selection and calls fn for each row.
-func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int64, limit, offset int, fn func(AppealRow) error) error {
-	// The nearest open deadline and its warning time; a paused step has none.
-	const far = 1 << 62
+// noDeadline stands for the deadline of a row with no open step.
+const noDeadline = 1 << 62
+
+// rowsSQL is the statement of a page of the selection's rows, with its
+// arguments: each row's nearest open deadline and its warning time come from
+// the index of open steps alone (migration 0018), which a closed appeal is
+// not in; a paused step has none.
+func (sel appealSelection) rowsSQL(limit, offset int) (string, []any) {
 	query := `SELECT a.id, a.number, a.title, a.type, a.category, a.urgency, a.state, e.name, COALESCE(d.name, ''),
 		a.created_at, a.urge_count, a.version,
 		COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0` + sel.stepCond + `), ?) AS next_due,
@@ -238,11 +242,17 @@ func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int6
 	}
 	var all []any
 	all = append(all, sel.stepArgs...)
-	all = append(all, far)
+	all = append(all, noDeadline)
 	all = append(all, sel.stepArgs...)
-	all = append(all, far)
+	all = append(all, noDeadline)
 	all = append(all, sel.args...)
 	all = append(all, limit, offset)
+	return query, all
+}
+
+// eachAppealRow runs a compiled selection and calls fn for each row.
+func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int64, limit, offset int, fn func(AppealRow) error) error {
+	query, all := sel.rowsSQL(limit, offset)
 	rows, err := s.reader().query(ctx, query, all...)
 	if err != nil {
 		return fmt.Errorf("list appeals: %w", err)
@@ -256,7 +266,7 @@ func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int6
 			return err
 		}
 		r.CreatedAt = time.UnixMilli(created)
-		if due != far {
+		if due != noDeadline {
 			r.Due = time.UnixMilli(due)
 			r.Colour = colourOf(time.UnixMilli(now), time.UnixMilli(warn), r.Due)
 		}
