@@ -124,8 +124,8 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	fmt.Println("|---|---|---|---|---|---|")
 	for pi, p := range paths {
 		var lat, p50, rate []float64
-		errs, unfinished := 0, 0
-		var longest time.Duration // of the requests cut off by a run's end, slower than its answers
+		errs := 0
+		var longest time.Duration // of the requests a run's end cut off after longer than any answer took
 		for run := range *runs {
 			if *profile != "" && run == 0 {
 				go srv.profile(*profile, fmt.Sprintf("reads-%s-%d", *h.kind, pi), int(duration.Seconds())-2)
@@ -135,10 +135,8 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			p50 = append(p50, msOf(r.All.Quantile(0.5)))
 			rate = append(rate, r.Rate(""))
 			errs += r.All.Errors
-			if r.Unfinished > 0 && r.Longest > r.All.Quantile(1) {
-				// Cut off by the run's end after longer than any answer took:
-				// a request slower than the figures say, not the usual last one.
-				unfinished += r.Unfinished
+			if r.Longest > r.All.Quantile(1) {
+				// Not the usual last request of a client: one slower than the figures say.
 				longest = max(longest, r.Longest)
 			}
 			if r.All.First != nil {
@@ -146,8 +144,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			}
 		}
 		latency, p50s, errors := spread(lat, "%.1f")+" ms", spread(p50, "%.1f")+" ms", fmt.Sprint(errs)
-		if unfinished > 0 {
-			// A request the run's end cut off: slower than the figures say.
+		if longest > 0 {
 			errors += fmt.Sprintf(" (a request cut off by the run's end after %.1f s, longer than any answer)", longest.Seconds())
 			if slices.Contains(rate, 0) {
 				latency, p50s = fmt.Sprintf("> %.0f ms (no answer within a run)", msOf(longest)), "—"

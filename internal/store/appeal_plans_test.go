@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,14 +21,7 @@ import (
 func TestListPlansReadOpenStepsOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{DSN: filepath.Join(t.TempDir(), "q.db"), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := migratedSQLite(t)
 	leader := access.Actor{UserID: 1, Role: access.RoleDistrictLeader, RegionCode: "330206", RegionLevel: place.District}
 	dept := access.Actor{UserID: 2, Role: access.RoleDepartment, RegionCode: "330206", RegionLevel: place.District, DepartmentID: 7}
 	from := time.Date(2026, 6, 1, 0, 0, 0, 0, calendar.Shanghai)

@@ -1,10 +1,28 @@
 package store
 
 import (
+	"context"
+	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
+
+// migratedSQLite opens an empty, migrated SQLite store for a test of the
+// store's insides, closed when the test ends.
+func migratedSQLite(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Options{DSN: filepath.Join(t.TempDir(), "q.db"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 func TestRebind(t *testing.T) {
 	tests := []struct {
