@@ -82,7 +82,8 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 	if !access.May(actor.Role, access.AppealRead) {
 		return sel, access.ErrForbidden
 	}
-	scope, args := appealScopeSQL(access.FilterFor(actor, access.AppealRead))
+	filter := access.FilterFor(actor, access.AppealRead)
+	scope, args := appealScopeSQL(filter)
 	w := []string{scope}
 	stepCond, stepArgs := "", []any{}
 	order := newestFirst
@@ -90,7 +91,10 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 	switch q.Queue {
 	case QueueAll:
 	case QueueTriage:
-		w = append(w, "a.state IN ('submitted', 'accepted', 'awaiting_info')")
+		// Open by both conditions: the first lets a leader's region start
+		// from its open appeals (appeals_open_*) instead of every one of the
+		// store's in these states (appeals_state), then each one's region.
+		w = append(w, "a.state NOT IN ('closed', 'merged')", "a.state IN ('submitted', 'accepted', 'awaiting_info')")
 		order = "next_due, a.id"
 	case QueueToSign, QueueInHand:
 		if actor.Role != access.RoleDepartment || dept == 0 {
@@ -108,15 +112,26 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
 		order = "next_due, a.id"
 	case QueueOverdue:
-		cond := "SELECT appeal_id FROM appeal_steps WHERE done_at = 0 AND paused_at = 0 AND due_at < ?"
-		oargs := []any{now}
-		if actor.Role == access.RoleDepartment {
-			cond += " AND department_id = ?"
-			oargs = append(oargs, dept)
+		switch {
+		case actor.Role == access.RoleDepartment:
+			// The department's own overdue steps, from its steps by deadline.
+			w = append(w, "a.id IN (SELECT appeal_id FROM appeal_steps WHERE done_at = 0 AND paused_at = 0 AND due_at < ? AND department_id = ?)")
+			args = append(args, now, dept)
 			stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
+		case filter.Reach == access.Region || q.Region != "":
+			// A region's: from its open appeals (appeals_open_*, or the
+			// community's and grid's own indexes), each asked for an overdue
+			// open step (appeal_steps_open), instead of every overdue step of
+			// the store, which on a province is every region's stuck work. A
+			// closed or merged appeal has no open step.
+			w = append(w, "a.state NOT IN ('closed', 'merged')",
+				"EXISTS (SELECT 1 FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ?)")
+			args = append(args, now)
+		default:
+			// The whole store's: its overdue steps are the queue.
+			w = append(w, "a.id IN (SELECT appeal_id FROM appeal_steps WHERE done_at = 0 AND paused_at = 0 AND due_at < ?)")
+			args = append(args, now)
 		}
-		w = append(w, "a.id IN ("+cond+")")
-		args = append(args, oargs...)
 		order = "next_due, a.id"
 	case QueueToRate:
 		w = append(w, "a.state = 'replied'")

@@ -141,5 +141,52 @@ func TestReplayHistory(t *testing.T) {
 				t.Errorf("%s: %d appeals listed page by page, %d counted", who, len(all), total)
 			}
 		}
+
+		// At the history's end, the overdue queue of each leader, the
+		// community and the administrator (a region of it too) is exactly the
+		// appeals of their list whose nearest open deadline has passed.
+		s.clock.mu.Lock()
+		s.clock.now = now
+		s.clock.mu.Unlock()
+		for _, c := range []struct {
+			who, region string
+		}{{"admin", ""}, {"admin", demoUser(t, "street_leader").RegionCode}, {"district_leader", ""}, {"street_leader", ""}, {"community", ""}} {
+			a := s.actor(t, c.who)
+			want := map[int64]bool{}
+			for page := 1; ; page++ {
+				rows, _, err := s.Appeals(ctx, a, store.AppealQuery{Region: c.region, Page: store.Page{Size: store.MaxPageSize, Number: page}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					if !r.Due.IsZero() && r.Due.Before(now) {
+						want[r.ID] = true
+					}
+				}
+				if len(rows) < store.MaxPageSize {
+					break
+				}
+			}
+			q := store.AppealQuery{Queue: store.QueueOverdue, Region: c.region, Page: store.Page{Size: store.MaxPageSize}}
+			rows, n, err := s.Appeals(ctx, a, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int64]bool{}
+			for _, r := range rows {
+				got[r.ID] = true
+			}
+			if len(got) != len(want) || n != len(want) {
+				t.Errorf("%s %s: %d overdue listed (%d counted), %d appeals past their deadline", c.who, c.region, len(got), n, len(want))
+			}
+			for id := range want {
+				if !got[id] {
+					t.Errorf("%s %s: appeal %d is past its deadline but not in the overdue queue", c.who, c.region, id)
+				}
+			}
+			if c.who == "district_leader" && len(want) == 0 {
+				t.Error("nothing overdue at the history's end: the check checks nothing")
+			}
+		}
 	})
 }
