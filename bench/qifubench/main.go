@@ -4,7 +4,7 @@
 //
 //	go run ./bench/qifubench <scenario> [flags]
 //
-// Scenarios: gen, finish, pg, intake, lifecycle, reads, pages, escalation, sheets, scaleout.
+// Scenarios: gen, finish, pg, intake, lifecycle, reads, export, pages, escalation, sheets, scaleout.
 package main
 
 import (
@@ -24,6 +24,7 @@ const usage = `usage: go run ./bench/qifubench <scenario> [flags]
   intake      scenario 1: appeal intake against the bare limit, 16 and 64 clients
   lifecycle   scenario 2: whole lifecycles driven as the roles would
   reads       scenarios 3 and 6: read paths on a generated city, then the server's memory
+  export      the read paths' export alone, warm and with the page cache dropped (root), and the disk's cold reads
   pages       the web pages each role opens, on a generated city: time and size
   escalation  scenario 4: find and escalate the steps that came due among 1 M open ones
   sheets      scenario 5: import and export 120,000 enterprises as .xlsx
@@ -46,6 +47,7 @@ func main() {
 		"intake":     intakeCmd,
 		"lifecycle":  lifecycleCmd,
 		"reads":      readsCmd,
+		"export":     exportCmd,
 		"pages":      pagesCmd,
 		"escalation": escalationCmd,
 		"sheets":     sheetsCmd,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -58,20 +57,10 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	yearAgo := now.AddDate(-1, 0, 0).Format(time.DateOnly)
 	today := now.Format(time.DateOnly)
 
-	// The export: a period of the district holding at least 10,000 appeals.
-	exportFrom := now
-	for months := 1; months <= 60; months++ {
-		exportFrom = now.AddDate(0, -months, 0)
-		q := url.Values{"region": {"330206"}, "from": {exportFrom.Format(time.DateOnly)}, "size": {"1"}}
-		if _, err := users["district_leader"].call(ctx, "GET", "/api/v1/appeals?"+q.Encode(), nil, &list); err != nil {
-			return err
-		}
-		if list.Total >= 10_000 {
-			break
-		}
+	exportPath, exportRows, err := exportOf(ctx, users["district_leader"], now)
+	if err != nil {
+		return err
 	}
-	exportRows := list.Total
-	exportPath := "/appeals/export.xlsx?" + url.Values{"region": {"330206"}, "from": {exportFrom.Format(time.DateOnly)}}.Encode()
 
 	var fresh atomic.Int64
 	get := func(who, path string) load.Op {
