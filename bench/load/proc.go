@@ -57,6 +57,21 @@ func (p Proc) Read() (Usage, error) {
 	return u, nil
 }
 
+// ReadBytes is how much the process has read from the disk since it
+// started (read_bytes of /proc/PID/io; the same user, or root).
+func (p Proc) ReadBytes() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", p.PID))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "read_bytes: "); ok {
+			return strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no read_bytes in /proc/%d/io", p.PID)
+}
+
 // ResetPeak resets the process's RSS high-water mark (VmHWM), so that a
 // measurement's peak is its own; it needs the right to write the process's
 // clear_refs (the same user, or root).

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -81,7 +80,7 @@ func exportCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 					return err
 				}
 			}
-			before, err := readBytes(srv.proc.PID)
+			before, err := srv.proc.ReadBytes()
 			if err != nil {
 				return err
 			}
@@ -90,7 +89,7 @@ func exportCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 				return err
 			}
 			secs = append(secs, time.Since(began).Seconds())
-			after, err := readBytes(srv.proc.PID)
+			after, err := srv.proc.ReadBytes()
 			if err != nil {
 				return err
 			}
@@ -138,20 +137,6 @@ func dropCaches() error {
 		return fmt.Errorf("cannot drop the page cache: %w", err)
 	}
 	return nil
-}
-
-// readBytes is how much a process has read from the disk since it started.
-func readBytes(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "read_bytes: "); ok {
-			return strconv.ParseInt(v, 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("no read_bytes in /proc/%d/io", pid)
 }
 
 // coldReads reads n random 4 KiB pages of file and says how long they took.

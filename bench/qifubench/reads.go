@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -75,17 +73,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			// An overview's end after today, a day further each request: the
 			// same appeals counted, under a key no request has asked for yet.
 			p = strings.ReplaceAll(p, "{later}", now.AddDate(0, 0, int(fresh.Add(1))).Format(time.DateOnly))
-			req, _ := http.NewRequestWithContext(ctx, "GET", srv.url+p, nil)
-			res, err := users[who].http.Do(req)
-			if err != nil {
-				return "", err
-			}
-			n, _ := io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode != http.StatusOK || n == 0 {
-				return "", fmt.Errorf("GET %s: %d", p, res.StatusCode)
-			}
-			return "", nil
+			return "", fetch(ctx, users[who], p)
 		}
 	}
 	paths := []struct {

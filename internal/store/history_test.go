@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/demo"
 	"qifu/internal/store"
@@ -111,19 +112,7 @@ func TestReplayHistory(t *testing.T) {
 					due[r.ID] = r.Due
 				}
 			}
-			var all []store.AppealRow
-			total := 0
-			for page := 1; ; page++ {
-				rows, n, err := s.Appeals(ctx, a, store.AppealQuery{Page: store.Page{Size: 7, Number: page}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				total = n
-				all = append(all, rows...)
-				if len(rows) < 7 {
-					break
-				}
-			}
+			all, total := listAll(t, s, a, store.AppealQuery{}, 7)
 			seen := map[int64]bool{}
 			for i, r := range all {
 				if seen[r.ID] {
@@ -153,18 +142,10 @@ func TestReplayHistory(t *testing.T) {
 		}{{"admin", ""}, {"admin", demoUser(t, "street_leader").RegionCode}, {"district_leader", ""}, {"street_leader", ""}, {"community", ""}} {
 			a := s.actor(t, c.who)
 			want := map[int64]bool{}
-			for page := 1; ; page++ {
-				rows, _, err := s.Appeals(ctx, a, store.AppealQuery{Region: c.region, Page: store.Page{Size: store.MaxPageSize, Number: page}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range rows {
-					if !r.Due.IsZero() && r.Due.Before(now) {
-						want[r.ID] = true
-					}
-				}
-				if len(rows) < store.MaxPageSize {
-					break
+			all, _ := listAll(t, s, a, store.AppealQuery{Region: c.region}, store.MaxPageSize)
+			for _, r := range all {
+				if !r.Due.IsZero() && r.Due.Before(now) {
+					want[r.ID] = true
 				}
 			}
 			q := store.AppealQuery{Queue: store.QueueOverdue, Region: c.region, Page: store.Page{Size: store.MaxPageSize}}
@@ -189,4 +170,22 @@ func TestReplayHistory(t *testing.T) {
 			}
 		}
 	})
+}
+
+// listAll reads the whole list q selects for a, page by page of size, and
+// returns its rows with the total the store counted.
+func listAll(t *testing.T, s *testStore, a access.Actor, q store.AppealQuery, size int) ([]store.AppealRow, int) {
+	t.Helper()
+	var all []store.AppealRow
+	for page := 1; ; page++ {
+		q.Page = store.Page{Size: size, Number: page}
+		rows, total, err := s.Appeals(context.Background(), a, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, rows...)
+		if len(rows) < size {
+			return all, total
+		}
+	}
 }
