@@ -229,7 +229,8 @@ func finish(ctx context.Context, db *sql.DB, dsn string, rep *Report, logf func(
 // openBulk opens the database for bulk loading: on SQLite one connection
 // without foreign-key checks and without a sync per commit (a generator
 // that fails is run again; the store's own connections keep their
-// settings).
+// settings), with a page cache of 2 GiB so that the indexes the copies add
+// to stay in memory as the file grows past it.
 func openBulk(dsn string) (*sql.DB, error) {
 	if store.IsPostgres(dsn) {
 		db, err := sql.Open("pgx", dsn)
@@ -238,7 +239,7 @@ func openBulk(dsn string) (*sql.DB, error) {
 		}
 		return db, err
 	}
-	db, err := sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=busy_timeout(10000)&_pragma=cache_size(-262144)")
+	db, err := sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=busy_timeout(10000)&_pragma=cache_size(-2097152)")
 	if err == nil {
 		db.SetMaxOpenConns(1)
 	}
@@ -417,8 +418,12 @@ func (g *gen) copyHistory(ctx context.Context, c, b, shift int) (int64, error) {
 	if shift > 0 {
 		take += " AND a.state IN ('closed', 'merged')"
 	}
-	taken := func(col string) string {
-		return "(SELECT 1 FROM appeals a WHERE a.id = " + col + " AND " + take + ")"
+	// A template row hangs off a template appeal: its ID is at most the
+	// template's largest (read before the first copy). Bounding the scan by it
+	// keeps each copy's reads to the template's rows, however large the
+	// copies have made the table.
+	taken := func(table string, maxID int64) string {
+		return fmt.Sprintf("%[1]s.id <= %[2]d AND EXISTS (SELECT 1 FROM appeals a WHERE a.id = %[1]s.appeal_id AND %[3]s)", table, maxID, take)
 	}
 	prefix := fmt.Sprintf("C%d-", c)
 
@@ -444,7 +449,7 @@ func (g *gen) copyHistory(ctx context.Context, c, b, shift int) (int64, error) {
 		due_at, signed_at, signed_by, answer, answered_at, reason, created_at, created_by, active)
 		SELECT d.id + ?, d.appeal_id + ?, d.department_id + ?, d.role, d.status, d.instruction,
 		d.due_at - ?, `+shifted("d.signed_at")+`, d.signed_by, d.answer, `+shifted("d.answered_at")+`, d.reason, d.created_at - ?, d.created_by, d.active
-		FROM appeal_dispatches d WHERE EXISTS `+taken("d.appeal_id")),
+		FROM appeal_dispatches d WHERE `+taken("d", g.maxDispatch)),
 		offD, offA, offDept, back, back, back, back, g.maxAppeal); err != nil {
 		return 0, fmt.Errorf("dispatches: %w", err)
 	}
@@ -453,7 +458,7 @@ func (g *gen) copyHistory(ctx context.Context, c, b, shift int) (int64, error) {
 		SELECT s.id + ?, s.appeal_id + ?, s.step, CASE WHEN s.dispatch_id IS NULL THEN NULL ELSE s.dispatch_id + ? END,
 		CASE WHEN s.department_id IS NULL THEN NULL ELSE s.department_id + ? END, s.started_at - ?,
 		s.due_at - ?, s.warn_at - ?, `+shifted("s.done_at")+`, s.done_by, `+shifted("s.paused_at")+`, s.remaining_ms, s.alert_at - ?, s.alert_level
-		FROM appeal_steps s WHERE EXISTS `+taken("s.appeal_id")),
+		FROM appeal_steps s WHERE `+taken("s", g.maxStep)),
 		offS, offA, offD, offDept, back, back, back, back, back, back, g.maxAppeal); err != nil {
 		return 0, fmt.Errorf("steps: %w", err)
 	}
@@ -461,7 +466,7 @@ func (g *gen) copyHistory(ctx context.Context, c, b, shift int) (int64, error) {
 		from_state, to_state, department_id, note, detail, public)
 		SELECT v.id + ?, v.appeal_id + ?, v.at - ?, v.actor_id, v.actor_name, v.role, v.action,
 		v.from_state, v.to_state, CASE WHEN v.department_id IS NULL THEN NULL ELSE v.department_id + ? END, v.note, v.detail, v.public
-		FROM appeal_events v WHERE EXISTS `+taken("v.appeal_id")),
+		FROM appeal_events v WHERE `+taken("v", g.maxEvent)),
 		offE, offA, back, offDept, g.maxAppeal); err != nil {
 		return 0, fmt.Errorf("events: %w", err)
 	}
@@ -469,7 +474,7 @@ func (g *gen) copyHistory(ctx context.Context, c, b, shift int) (int64, error) {
 		reason, proposed_due, status, decided_by, decided_at, decision_note)
 		SELECT x.id + ?, x.appeal_id + ?, x.dispatch_id + ?, x.requested_by, x.requested_at - ?,
 		x.reason, x.proposed_due - ?, x.status, x.decided_by, `+shifted("x.decided_at")+`, x.decision_note
-		FROM appeal_extensions x WHERE EXISTS `+taken("x.appeal_id")),
+		FROM appeal_extensions x WHERE `+taken("x", g.maxExtension)),
 		offX, offA, offD, back, back, back, g.maxAppeal); err != nil {
 		return 0, fmt.Errorf("extensions: %w", err)
 	}

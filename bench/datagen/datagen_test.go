@@ -3,6 +3,7 @@ package datagen
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,6 +67,20 @@ func TestGenerate(t *testing.T) {
 				JOIN regions y ON y.code = a.city_code AND y.level = 1 AND y.parent_code IS NULL
 				JOIN enterprises e ON e.id = a.enterprise_id AND e.grid_code = a.grid_code AND e.city_code = a.city_code`); n != rep.Appeals {
 				t.Errorf("%d of %d appeals have their regions as one chain from grid to city and their enterprise's", n, rep.Appeals)
+			}
+			// Every copy hangs off it what its template appeal does (a copy's
+			// ID is its template's moved up by whole multiples of the
+			// template's largest).
+			top := count("SELECT MAX(id) FROM appeals WHERE number NOT LIKE 'C%'")
+			for _, table := range []string{"appeal_dispatches", "appeal_steps", "appeal_events", "appeal_extensions"} {
+				if n := count(fmt.Sprintf(`SELECT COUNT(*) FROM appeals a WHERE a.id > %[2]d AND
+					(SELECT COUNT(*) FROM %[1]s x WHERE x.appeal_id = a.id) <> (SELECT COUNT(*) FROM %[1]s x WHERE x.appeal_id = (a.id - 1) %% %[2]d + 1)`,
+					table, top)); n != 0 {
+					t.Errorf("%s: %d copied appeals have not their template's rows", table, n)
+				}
+			}
+			if n := count("SELECT COUNT(*) FROM appeal_extensions"); n == 0 {
+				t.Error("no extensions: the copies' extensions are not checked")
 			}
 			if n := count("SELECT COUNT(DISTINCT city_code) FROM appeals"); n != 2 {
 				t.Errorf("appeals in %d cities, want 2 (Ningbo and Hangzhou's first district)", n)
