@@ -44,6 +44,7 @@ func exportOf(ctx context.Context, leader *client, now time.Time) (string, int, 
 func exportCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	h := historyFlagsOf(fs)
 	runs := fs.Int("runs", 5, "requests, warm and cold each")
+	profile := fs.String("profile", "", "folder for CPU and allocation profiles of qifu over the warm requests (none if empty)")
 	fs.Parse(args)
 	if *h.kind != "sqlite" {
 		return fmt.Errorf("export: the cold runs drop the page cache under a SQLite file; use --store sqlite")
@@ -67,11 +68,22 @@ func exportCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	fmt.Println("| cache | time (median, min–max) | read from the disk a request (median) |")
 	fmt.Println("|---|---|---|")
 	for _, cold := range []bool{false, true} {
+		var profiled chan error
 		if cold {
 			if err := dropCaches(); err != nil {
 				fmt.Printf("| cold | — (%v) | |\n", err)
 				continue
 			}
+		} else if *profile != "" {
+			// The profile spans the warm requests, as long as one untimed
+			// request before them says they will take.
+			began := time.Now()
+			if err := fetch(ctx, leader, path); err != nil {
+				return err
+			}
+			seconds := int(time.Since(began).Seconds()*float64(*runs)) + 1
+			profiled = make(chan error, 1)
+			go func() { profiled <- srv.profile(*profile, "export-warm", seconds) }()
 		}
 		var secs, mib []float64
 		for range *runs {
@@ -94,6 +106,11 @@ func exportCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 				return err
 			}
 			mib = append(mib, float64(after-before)/(1<<20))
+		}
+		if profiled != nil {
+			if err := <-profiled; err != nil {
+				return fmt.Errorf("profile: %w", err)
+			}
 		}
 		name := map[bool]string{false: "warm", true: "cold (page cache dropped before each)"}[cold]
 		fmt.Printf("| %s | %s s | %.1f MiB |\n", name, spread(secs, "%.2f"), median(mib))
