@@ -14,7 +14,8 @@
 // every other block at the same dates (so every block has its open work),
 // then into every block again and again, each time four months further
 // back and with only the appeals the template has finished, until the store
-// holds the appeals asked for. 1 M appeals is a city over about four years;
+// holds the appeals asked for. The copies are written without the secondary
+// indexes of the tables they fill, which are built again at the end. 1 M appeals is a city over about four years;
 // 10 M the province (522 blocks) over about four and a half.
 package datagen
 
@@ -52,9 +53,9 @@ type Options struct {
 
 // Report says what was generated and how long it took.
 type Report struct {
-	Enterprises, Appeals, Events, Dispatches, Steps int64
-	Template, Layout, History, Fold, Analyze        time.Duration
-	Span                                            time.Duration // from the oldest appeal to now
+	Enterprises, Appeals, Events, Dispatches, Steps   int64
+	Template, Layout, History, Indexes, Fold, Analyze time.Duration
+	Span                                              time.Duration // from the oldest appeal to now
 }
 
 // Generate fills the empty store at opts.DSN.
@@ -117,6 +118,11 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 	rep.Layout = time.Since(began)
 	logf("layout: %d blocks, %d enterprises in %s", opts.Blocks, int64(opts.Blocks)*g.ents, rep.Layout.Round(time.Millisecond))
 
+	// The copies are written without the secondary indexes, which finish
+	// builds again (indexes.go).
+	if err := dropIndexes(ctx, db, opts.DSN); err != nil {
+		return rep, err
+	}
 	began = time.Now()
 	total := g.appeals
 	copyN := 0
@@ -149,8 +155,9 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 	return rep, err
 }
 
-// Finish folds the kept assessment figures of a generated store and
-// analyses it, as Generate ends: the appeals still queued for folding, or,
+// Finish builds the indexes the history was written without, folds the
+// kept assessment figures of a generated store and analyses it, as
+// Generate ends: the appeals still queued for folding, or,
 // when some appeals are neither folded nor queued, all of them anew. Run alone, it completes a generation that was stopped after its
 // history, or during its fold (a stopped history leaves fewer appeals).
 func Finish(ctx context.Context, dsn string, log io.Writer) (Report, error) {
@@ -169,6 +176,14 @@ func Finish(ctx context.Context, dsn string, log io.Writer) (Report, error) {
 }
 
 func finish(ctx context.Context, db *sql.DB, dsn string, rep *Report, logf func(string, ...any)) error {
+	// The indexes the history was written without.
+	built, took, err := restoreIndexes(ctx, db, dsn)
+	if err != nil {
+		return err
+	}
+	rep.Indexes = took
+	logf("indexes: %d of the history's tables built in %s", built, took.Round(time.Second))
+
 	// The kept monthly assessment figures, folded from every appeal as the
 	// server would have folded them as the history went on.
 	began := time.Now()

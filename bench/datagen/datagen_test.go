@@ -82,6 +82,29 @@ func TestGenerate(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM appeal_extensions"); n == 0 {
 				t.Error("no extensions: the copies' extensions are not checked")
 			}
+			// The history's indexes, dropped while it was copied, are the
+			// store's own again.
+			fresh := filepath.Join(t.TempDir(), "fresh.db")
+			if kind == "postgres" {
+				fresh = pgtest.DSN(t)
+			}
+			indexes := migratedIndexes(t, fresh)
+			sameIndexes := func(when string) {
+				t.Helper()
+				got, err := secondaryIndexes(ctx, db, dsn, historyTables)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(indexes) {
+					t.Errorf("%s: %d secondary indexes on the history's tables, want %d", when, len(got), len(indexes))
+				}
+				for name, def := range indexes {
+					if got[name] != def {
+						t.Errorf("%s: index %s is %q, want %q", when, name, got[name], def)
+					}
+				}
+			}
+			sameIndexes("generated")
 			if n := count("SELECT COUNT(DISTINCT city_code) FROM appeals"); n != 2 {
 				t.Errorf("appeals in %d cities, want 2 (Ningbo and Hangzhou's first district)", n)
 			}
@@ -112,6 +135,19 @@ func TestGenerate(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM assess_folded"); n != rep.Appeals {
 				t.Errorf("%d appeals folded, want %d", n, rep.Appeals)
 			}
+
+			// A generation stopped during its history is finished with its
+			// indexes.
+			if err := dropIndexes(ctx, db, dsn); err != nil {
+				t.Fatal(err)
+			}
+			if n := count("SELECT COUNT(*) FROM datagen_indexes"); n != int64(len(indexes)) {
+				t.Errorf("%d indexes saved, want %d", n, len(indexes))
+			}
+			if _, err := Finish(ctx, dsn, nil); err != nil {
+				t.Fatal(err)
+			}
+			sameIndexes("finished after a stop during the history")
 
 			// A generation stopped after its history, or halfway through its
 			// fold, is finished with the same kept figures.
@@ -165,4 +201,32 @@ func TestGenerate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migratedIndexes are the secondary indexes of the history's tables in a
+// store just migrated at dsn.
+func migratedIndexes(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db, err := openBulk(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, err := secondaryIndexes(ctx, db, dsn, historyTables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) < len(historyTables) {
+		t.Fatalf("%d secondary indexes in a migrated store: too few to check", len(list))
+	}
+	return list
 }

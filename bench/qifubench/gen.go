@@ -29,8 +29,9 @@ func genCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// finishCmd completes a generation that was stopped: the kept figures folded
-// (what is left of the queue, or everything) and the store analysed.
+// finishCmd completes a generation that was stopped: the history's indexes
+// built, the kept figures folded (what is left of the queue, or everything)
+// and the store analysed.
 func finishCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	db := fs.String("db", "", "the store a gen was filling (an SQLite file or a postgres:// URL)")
 	fs.Parse(args)
