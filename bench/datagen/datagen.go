@@ -151,7 +151,7 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 
 	// finish fills rep in: called before rep is read (the order of a return's
 	// operands is not fixed).
-	err = finish(ctx, db, opts.DSN, &rep, logf)
+	err = finish(ctx, db, opts.DSN, true, &rep, logf)
 	return rep, err
 }
 
@@ -160,14 +160,19 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 // Generate ends: the appeals still queued for folding, or,
 // when some appeals are neither folded nor queued, all of them anew. Run alone, it completes a generation that was stopped after its
 // history, or during its fold (a stopped history leaves fewer appeals).
-func Finish(ctx context.Context, dsn string, log io.Writer) (Report, error) {
+//
+// Without fold, the kept figures are left empty instead (their tables and
+// queue emptied, so that a server started on the store has nothing to
+// fold): a store for the paths that do not read them, finished in minutes
+// where a province's fold takes an hour.
+func Finish(ctx context.Context, dsn string, fold bool, log io.Writer) (Report, error) {
 	var rep Report
 	db, err := openBulk(dsn)
 	if err != nil {
 		return rep, err
 	}
 	defer db.Close()
-	err = finish(ctx, db, dsn, &rep, func(format string, args ...any) {
+	err = finish(ctx, db, dsn, fold, &rep, func(format string, args ...any) {
 		if log != nil {
 			fmt.Fprintf(log, format+"\n", args...)
 		}
@@ -175,7 +180,7 @@ func Finish(ctx context.Context, dsn string, log io.Writer) (Report, error) {
 	return rep, err
 }
 
-func finish(ctx context.Context, db *sql.DB, dsn string, rep *Report, logf func(string, ...any)) error {
+func finish(ctx context.Context, db *sql.DB, dsn string, fold bool, rep *Report, logf func(string, ...any)) error {
 	// The indexes the history was written without.
 	built, took, err := restoreIndexes(ctx, db, dsn)
 	if err != nil {
@@ -194,26 +199,33 @@ func finish(ctx context.Context, db *sql.DB, dsn string, rep *Report, logf func(
 		(SELECT COUNT(*) FROM appeals)`).Scan(&covered, &appeals); err != nil {
 		return fmt.Errorf("count the queue: %w", err)
 	}
-	if covered < appeals {
-		for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview",
-			"DELETE FROM assess_folded", "DELETE FROM assess_pending",
-			"INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
+	if covered < appeals || !fold {
+		queries := []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview",
+			"DELETE FROM assess_folded", "DELETE FROM assess_pending"}
+		if fold {
+			queries = append(queries, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals")
+		}
+		for _, q := range queries {
 			if _, err := db.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("queue for folding: %w", err)
 			}
 		}
 	}
-	st, err := store.Open(ctx, store.Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return err
+	if fold {
+		st, err := store.Open(ctx, store.Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return err
+		}
+		n, err := st.FoldAssessment(ctx, 0)
+		st.Close()
+		if err != nil {
+			return fmt.Errorf("fold: %w", err)
+		}
+		rep.Fold = time.Since(began)
+		logf("fold: %d appeals into the monthly assessment figures in %s", n, rep.Fold.Round(time.Second))
+	} else {
+		logf("fold: left out, the kept figures emptied")
 	}
-	n, err := st.FoldAssessment(ctx, 0)
-	st.Close()
-	if err != nil {
-		return fmt.Errorf("fold: %w", err)
-	}
-	rep.Fold = time.Since(began)
-	logf("fold: %d appeals into the monthly assessment figures in %s", n, rep.Fold.Round(time.Second))
 
 	began = time.Now()
 	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {

@@ -144,7 +144,7 @@ func TestGenerate(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM datagen_indexes"); n != int64(len(indexes)) {
 				t.Errorf("%d indexes saved, want %d", n, len(indexes))
 			}
-			if _, err := Finish(ctx, dsn, nil); err != nil {
+			if _, err := Finish(ctx, dsn, true, nil); err != nil {
 				t.Fatal(err)
 			}
 			sameIndexes("finished after a stop during the history")
@@ -172,7 +172,7 @@ func TestGenerate(t *testing.T) {
 				}
 			}
 			clear()
-			if _, err := Finish(ctx, dsn, nil); err != nil {
+			if _, err := Finish(ctx, dsn, true, nil); err != nil {
 				t.Fatal(err)
 			}
 			if got := kept(); got != want || count("SELECT COUNT(*) FROM assess_folded") != rep.Appeals {
@@ -193,11 +193,27 @@ func TestGenerate(t *testing.T) {
 			if n := count("SELECT COUNT(*) FROM assess_pending"); n == 0 || n == rep.Appeals {
 				t.Fatalf("%d of %d left queued: not halfway", n, rep.Appeals)
 			}
-			if _, err := Finish(ctx, dsn, nil); err != nil {
+			if _, err := Finish(ctx, dsn, true, nil); err != nil {
 				t.Fatal(err)
 			}
 			if got := kept(); got != want || count("SELECT COUNT(*) FROM assess_pending") != 0 {
 				t.Errorf("finished halfway through the fold: kept figures %v, want %v", got, want)
+			}
+
+			// Finished without the fold, the kept figures are empty and
+			// nothing is queued; finished with it after that, they are the
+			// same again.
+			if _, err := Finish(ctx, dsn, false, nil); err != nil {
+				t.Fatal(err)
+			}
+			if n := count("SELECT (SELECT COUNT(*) FROM assess_pending) + (SELECT COUNT(*) FROM assess_folded) + (SELECT COUNT(*) FROM assess_months)"); n != 0 {
+				t.Errorf("finished without the fold: %d rows queued, folded or kept, want none", n)
+			}
+			if _, err := Finish(ctx, dsn, true, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := kept(); got != want {
+				t.Errorf("finished with the fold after without: kept figures %v, want %v", got, want)
 			}
 		})
 	}

@@ -30,16 +30,17 @@ func genCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 }
 
 // finishCmd completes a generation that was stopped: the history's indexes
-// built, the kept figures folded (what is left of the queue, or everything)
-// and the store analysed.
+// built, the kept figures folded (what is left of the queue, or everything;
+// or, with --fold=false, emptied) and the store analysed.
 func finishCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	db := fs.String("db", "", "the store a gen was filling (an SQLite file or a postgres:// URL)")
+	fold := fs.Bool("fold", true, "fold the kept figures; false leaves them empty, for the paths that do not read them (the export, the queues), in minutes instead of a province's hour")
 	fs.Parse(args)
 	if *db == "" {
 		return fmt.Errorf("--db is required")
 	}
 	began := time.Now()
-	rep, err := datagen.Finish(ctx, *db, os.Stderr)
+	rep, err := datagen.Finish(ctx, *db, *fold, os.Stderr)
 	if err != nil {
 		return err
 	}
