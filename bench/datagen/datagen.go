@@ -15,8 +15,9 @@
 // then into every block again and again, each time four months further
 // back and with only the appeals the template has finished, until the store
 // holds the appeals asked for. The copies are written without the secondary
-// indexes of the tables they fill, which are built again at the end. 1 M appeals is a city over about four years;
-// 10 M the province (522 blocks) over about four and a half.
+// indexes of the tables they fill, which are built again at the end. 1 M
+// appeals is a city over about four years; 10 M the province (522 blocks)
+// over about four and a half.
 package datagen
 
 import (
@@ -157,9 +158,10 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 
 // Finish builds the indexes the history was written without, folds the
 // kept assessment figures of a generated store and analyses it, as
-// Generate ends: the appeals still queued for folding, or,
-// when some appeals are neither folded nor queued, all of them anew. Run alone, it completes a generation that was stopped after its
-// history, or during its fold (a stopped history leaves fewer appeals).
+// Generate ends: the appeals still queued for folding, or, when some
+// appeals are neither folded nor queued, all of them anew. Run alone, it
+// completes a generation that was stopped during or after its history, or
+// during its fold (a stopped history leaves fewer appeals).
 //
 // Without fold, the kept figures are left empty instead (their tables and
 // queue emptied, so that a server started on the store has nothing to
@@ -256,8 +258,8 @@ func finish(ctx context.Context, db *sql.DB, dsn string, fold bool, rep *Report,
 // openBulk opens the database for bulk loading: on SQLite one connection
 // without foreign-key checks and without a sync per commit (a generator
 // that fails is run again; the store's own connections keep their
-// settings), with a page cache of 2 GiB so that the indexes the copies add
-// to stay in memory as the file grows past it.
+// settings), with a page cache of 2 GiB for the copies and for building
+// the indexes after them.
 func openBulk(dsn string) (*sql.DB, error) {
 	if store.IsPostgres(dsn) {
 		db, err := sql.Open("pgx", dsn)
