@@ -91,7 +91,7 @@ func TestGenerate(t *testing.T) {
 			indexes := migratedIndexes(t, fresh)
 			sameIndexes := func(when string) {
 				t.Helper()
-				got, err := secondaryIndexes(ctx, db, dsn, historyTables)
+				got, err := secondaryIndexes(ctx, db, dsn)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -237,7 +237,7 @@ func migratedIndexes(t *testing.T, dsn string) map[string]string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	list, err := secondaryIndexes(ctx, db, dsn, historyTables)
+	list, err := secondaryIndexes(ctx, db, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,15 +26,20 @@ var historyTables = []string{"appeals", "appeal_dispatches", "appeal_steps", "ap
 
 const createSaved = "CREATE TABLE IF NOT EXISTS datagen_indexes (name TEXT PRIMARY KEY, definition TEXT NOT NULL)"
 
-// secondaryIndexes lists the indexes of tables that no constraint owns,
-// with the statement that creates each.
-func secondaryIndexes(ctx context.Context, db *sql.DB, dsn string, tables []string) (map[string]string, error) {
-	in := "'" + strings.Join(tables, "', '") + "'"
+// secondaryIndexes lists the indexes of the history's tables that no
+// constraint owns, with the statement that creates each.
+func secondaryIndexes(ctx context.Context, db *sql.DB, dsn string) (map[string]string, error) {
+	in := "'" + strings.Join(historyTables, "', '") + "'"
 	query := "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (" + in + ")"
 	if store.IsPostgres(dsn) {
 		query = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (` + in + `)
 			AND indexname NOT IN (SELECT conname FROM pg_constraint)`
 	}
+	return namedStatements(ctx, db, query)
+}
+
+// namedStatements reads the (name, statement) rows of query.
+func namedStatements(ctx context.Context, db *sql.DB, query string) (map[string]string, error) {
 	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("list indexes: %w", err)
@@ -52,7 +59,7 @@ func secondaryIndexes(ctx context.Context, db *sql.DB, dsn string, tables []stri
 // dropIndexes saves the definitions of the history tables' secondary
 // indexes and drops them, in one transaction.
 func dropIndexes(ctx context.Context, db *sql.DB, dsn string) error {
-	list, err := secondaryIndexes(ctx, db, dsn, historyTables)
+	list, err := secondaryIndexes(ctx, db, dsn)
 	if err != nil {
 		return err
 	}
@@ -83,29 +90,17 @@ func restoreIndexes(ctx context.Context, db *sql.DB, dsn string) (int, time.Dura
 	if _, err := db.ExecContext(ctx, createSaved); err != nil {
 		return 0, 0, fmt.Errorf("saved indexes: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, "SELECT name, definition FROM datagen_indexes ORDER BY name")
+	saved, err := namedStatements(ctx, db, "SELECT name, definition FROM datagen_indexes")
 	if err != nil {
-		return 0, 0, fmt.Errorf("saved indexes: %w", err)
-	}
-	var names, defs []string
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		names, defs = append(names, name), append(defs, def)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, 0, err
 	}
+	names := slices.Sorted(maps.Keys(saved))
 	for i, name := range names {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return i, 0, err
 		}
-		if _, err := tx.ExecContext(ctx, defs[i]); err != nil {
+		if _, err := tx.ExecContext(ctx, saved[name]); err != nil {
 			tx.Rollback()
 			return i, 0, fmt.Errorf("build index %s: %w", name, err)
 		}
