@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/enterprise"
@@ -85,6 +86,7 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	defer st.Close()
+	appeals := appealdb.New(st, appealdb.Options{})
 	if err := st.Migrate(ctx); err != nil {
 		return rep, err
 	}
@@ -93,7 +95,7 @@ func Generate(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	plans, moves := demo.History(d, 1, began.In(calendar.Shanghai), opts.TemplateAppeals)
-	if _, err := st.ReplayHistory(ctx, plans, moves, func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }); err != nil {
+	if _, err := appeals.ReplayHistory(ctx, plans, moves, func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }); err != nil {
 		return rep, fmt.Errorf("template history: %w", err)
 	}
 	st.Close()
@@ -218,7 +220,7 @@ func finish(ctx context.Context, db *sql.DB, dsn string, fold bool, rep *Report,
 		if err != nil {
 			return err
 		}
-		n, err := st.FoldAssessment(ctx, 0)
+		n, err := appealdb.New(st, appealdb.Options{}).FoldAssessment(ctx, 0)
 		st.Close()
 		if err != nil {
 			return fmt.Errorf("fold: %w", err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/enterprise"
 	"qifu/internal/pgtest"
 	"qifu/internal/store"
@@ -186,7 +187,7 @@ func TestGenerate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.FoldAssessment(ctx, int(rep.Appeals/2)); err != nil {
+			if _, err := appealdb.New(st, appealdb.Options{}).FoldAssessment(ctx, int(rep.Appeals/2)); err != nil {
 				t.Fatal(err)
 			}
 			st.Close()

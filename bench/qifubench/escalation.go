@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"qifu/bench/datagen"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/store"
 )
 
@@ -83,7 +84,8 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	defer st.Close()
 	// The template's own steps that have come due since its replay.
-	first, err := st.RunAlerts(ctx, 1<<20)
+	appeals := appealdb.New(st, appealdb.Options{})
+	first, err := appeals.RunAlerts(ctx, 1<<20)
 	if err != nil {
 		return err
 	}
@@ -110,7 +112,7 @@ func escalationCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		t := time.Now()
-		n, err := st.RunAlerts(ctx, 10*(*due))
+		n, err := appeals.RunAlerts(ctx, 10*(*due))
 		took := time.Since(t)
 		if err != nil {
 			return err

@@ -116,7 +116,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 	case "add":
 		u := account.User{Username: username, Name: name, Phone: phone, Role: access.Role(role), RegionCode: region}
 		if dept != "" {
-			id, err := departmentID(ctx, st, dept)
+			id, err := departmentID(ctx, st.Store, dept)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
@@ -35,17 +36,25 @@ func (c *config) filesDir() string {
 	return filepath.Join(filepath.Dir(c.DB), "files")
 }
 
-// openStore opens and migrates the configured store.
-func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log, ReadConns: c.ReadConns, FiguresTTL: c.FiguresTTL})
+// stores are the store's engine and the modules built on it.
+type stores struct {
+	*store.Store
+	appeals *appealdb.Store
+}
+
+// openStore opens the configured store, builds the modules on it and
+// migrates it.
+func openStore(ctx context.Context, c *config, log *slog.Logger) (stores, error) {
+	st, err := store.Open(ctx, store.Options{DSN: c.DB, Logger: log, ReadConns: c.ReadConns})
 	if err != nil {
-		return nil, err
+		return stores{}, err
 	}
+	all := stores{Store: st, appeals: appealdb.New(st, appealdb.Options{FiguresTTL: c.FiguresTTL})}
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
-		return nil, err
+		return stores{}, err
 	}
-	return st, nil
+	return all, nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -76,7 +85,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	h, err := web.New(st, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
+	h, err := web.New(st.Store, st.appeals, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
 		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts, DenialBudget: c.DenialBudget})
 	if err != nil {
 		return err
@@ -105,11 +114,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
-	go sweep(jobs, st, log)
-	go alerts(jobs, st, log)
-	go deliver(jobs, st, c.OutboxEvery, log)
-	go foldAssessment(jobs, st, log)
-	go sweepFiles(jobs, st, files, log)
+	go sweep(jobs, st.Store, log)
+	go alerts(jobs, st.appeals, log)
+	go deliver(jobs, st.Store, c.OutboxEvery, log)
+	go foldAssessment(jobs, st.appeals, log)
+	go sweepFiles(jobs, st.Store, files, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -200,7 +209,7 @@ func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
 // alerts raises the warnings and escalations of appeal steps that have come
 // due, every half minute. Every instance runs it: each alert is claimed in
 // the store, so it is raised exactly once however many instances run.
-func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
+func alerts(ctx context.Context, st *appealdb.Store, log *slog.Logger) {
 	every(ctx, 30*time.Second, func() {
 		if n, err := st.RunAlerts(ctx, 5000); err != nil {
 			log.Warn("appeal alerts", "err", err)
@@ -213,7 +222,7 @@ func alerts(ctx context.Context, st *store.Store, log *slog.Logger) {
 // foldAssessment folds the appeals changed since the last time into the
 // kept monthly assessment figures every two seconds; every instance runs it,
 // one at a time (the store locks).
-func foldAssessment(ctx context.Context, st *store.Store, log *slog.Logger) {
+func foldAssessment(ctx context.Context, st *appealdb.Store, log *slog.Logger) {
 	every(ctx, 2*time.Second, func() {
 		if n, err := st.FoldAssessment(ctx, 0); err != nil {
 			log.Warn("fold assessment", "err", err)
@@ -261,7 +270,7 @@ func sweepFiles(ctx context.Context, st *store.Store, files *attach.Dir, log *sl
 
 // demoIfEmpty loads the demo dataset, and a history of appeals replayed
 // through the workflow, into an empty store, and prints the demo accounts.
-func demoIfEmpty(ctx context.Context, st *store.Store, c *config, stdout io.Writer, log *slog.Logger) (demo.Dataset, error) {
+func demoIfEmpty(ctx context.Context, st stores, c *config, stdout io.Writer, log *slog.Logger) (demo.Dataset, error) {
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return demo.Dataset{}, err
@@ -300,8 +309,9 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return err
 	}
 	defer rs.Close()
+	replay := appealdb.New(rs, appealdb.Options{})
 	plans, moves := demo.History(d, 1, start.In(calendar.Shanghai), c.DemoAppeals)
-	rep, err := rs.ReplayHistory(ctx, plans, moves, func(t time.Time) {
+	rep, err := replay.ReplayHistory(ctx, plans, moves, func(t time.Time) {
 		mu.Lock()
 		at = t
 		mu.Unlock()

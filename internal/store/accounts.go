@@ -42,7 +42,7 @@ func (s *Store) Users(ctx context.Context, actor access.Actor, q UserQuery) ([]a
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		where += ` AND (u.username LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`
-		args = append(args, "%"+escapeLike(lowerASCII(t))+"%", "%"+escapeLike(lowerASCII(t))+"%")
+		args = append(args, "%"+EscapeLike(LowerASCII(t))+"%", "%"+EscapeLike(LowerASCII(t))+"%")
 	}
 	switch q.Disabled {
 	case "yes":
@@ -50,13 +50,13 @@ func (s *Store) Users(ctx context.Context, actor access.Actor, q UserQuery) ([]a
 	case "no":
 		where += " AND u.disabled = FALSE"
 	}
-	r := s.reader()
+	r := s.Reader()
 	var total int
-	if err := scan(r.row(ctx, "SELECT COUNT(*) FROM users u WHERE "+where, args...), &total); err != nil {
+	if err := Scan(r.Row(ctx, "SELECT COUNT(*) FROM users u WHERE "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
-	limit, offset := q.Page.bounds()
-	rows, err := r.query(ctx, "SELECT "+userColumns+userFrom+" WHERE "+where+" ORDER BY u.username LIMIT ? OFFSET ?",
+	limit, offset := q.Page.Bounds()
+	rows, err := r.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE "+where+" ORDER BY u.username LIMIT ? OFFSET ?",
 		append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
@@ -76,7 +76,7 @@ func (s *Store) Users(ctx context.Context, actor access.Actor, q UserQuery) ([]a
 
 // User returns one user the actor may read.
 func (s *Store) User(ctx context.Context, actor access.Actor, id int64) (account.User, error) {
-	u, err := scanUserRow(s.reader().row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
+	u, err := scanUserRow(s.Reader().Row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
 	if err != nil {
 		return u, err
 	}
@@ -86,7 +86,7 @@ func (s *Store) User(ctx context.Context, actor access.Actor, id int64) (account
 	switch {
 	case access.May(actor.Role, access.UserManage) && u.ID != actor.UserID && u.Phone != "":
 		// An administrator sees the full number to manage the account; the view is audited.
-		s.audit(ctx, actor, "user.view_phone", "user/"+u.Username, "ok", nil)
+		s.RecordOrLog(ctx, actor, "user.view_phone", "user/"+u.Username, "ok", nil)
 	case u.ID != actor.UserID:
 		u.Phone = access.MaskPhone(u.Phone)
 	}
@@ -95,13 +95,13 @@ func (s *Store) User(ctx context.Context, actor access.Actor, id int64) (account
 
 // UserByUsername returns a user by username, for the command line.
 func (s *Store) UserByUsername(ctx context.Context, username string) (account.User, error) {
-	return scanUserRow(s.reader().row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ?", username))
+	return scanUserRow(s.Reader().Row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ?", username))
 }
 
 func scanUserRow(row interface{ Scan(...any) error }) (account.User, error) {
 	u, err := scanUser(row)
 	if err != nil {
-		return u, scanErr(err)
+		return u, ScanErr(err)
 	}
 	return u, nil
 }
@@ -139,18 +139,18 @@ func (t *Tx) checkUser(ctx context.Context, u *account.User) error {
 	u.Normalize()
 	f := u.Validate()
 	if u.RegionCode != "" {
-		if _, err := t.db().region(ctx, u.RegionCode); err != nil {
+		if _, err := t.DB().region(ctx, u.RegionCode); err != nil {
 			f.Add("region_code", "区划不存在", "no such region")
 		}
 	}
 	if u.DepartmentID != 0 {
 		var n int
-		if err := scan(t.db().row(ctx, "SELECT COUNT(*) FROM departments WHERE id = ?", u.DepartmentID), &n); err != nil || n == 0 {
+		if err := Scan(t.DB().Row(ctx, "SELECT COUNT(*) FROM departments WHERE id = ?", u.DepartmentID), &n); err != nil || n == 0 {
 			f.Add("department_id", "部门不存在", "no such department")
 		}
 	}
 	if u.EnterpriseID != 0 {
-		if _, err := t.db().enterprise(ctx, u.EnterpriseID); err != nil {
+		if _, err := t.DB().enterprise(ctx, u.EnterpriseID); err != nil {
 			f.Add("enterprise_id", "企业不存在", "no such enterprise")
 		}
 	}
@@ -180,11 +180,11 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 			// The initial password an administrator chose is changed by its user
 			// at the first sign-in; an operator creating accounts from the
 			// command line (the first administrator, say) sets their own.
-			if _, err := tx.db().exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", u.ID); err != nil {
+			if _, err := tx.DB().Exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", u.ID); err != nil {
 				return err
 			}
 		}
-		return tx.record(ctx, actor, "user.create", "user/"+u.Username, "ok",
+		return tx.Record(ctx, actor, "user.create", "user/"+u.Username, "ok",
 			map[string]any{"role": u.Role, "region": u.RegionCode, "department": u.DepartmentID, "enterprise": u.EnterpriseID})
 	})
 	return u, err
@@ -192,10 +192,10 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 
 func (t *Tx) insertUser(ctx context.Context, u *account.User, hash string) error {
 	now := t.s.now().UnixMilli()
-	err := scan(t.db().row(ctx, `INSERT INTO users (username, name, phone, role, region_code, department_id, enterprise_id,
+	err := Scan(t.DB().Row(ctx, `INSERT INTO users (username, name, phone, role, region_code, department_id, enterprise_id,
 		password_hash, password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.Username, u.Name, u.Phone, string(u.Role), nullString(u.RegionCode), nullInt(u.DepartmentID),
-		nullInt(u.EnterpriseID), hash, now, now, now), &u.ID)
+		u.Username, u.Name, u.Phone, string(u.Role), NullString(u.RegionCode), NullInt(u.DepartmentID),
+		NullInt(u.EnterpriseID), hash, now, now, now), &u.ID)
 	if fault.Is(err, fault.Conflict) {
 		return fault.Fields{"username": {Zh: "用户名已被使用", En: "the username is taken"}}.Err()
 	}
@@ -213,7 +213,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor access.Actor, id, version 
 		return u, access.ErrForbidden
 	}
 	err := s.WithTx(ctx, func(tx *Tx) error {
-		old, err := scanUserRow(tx.db().row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
+		old, err := scanUserRow(tx.DB().Row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
 		if err != nil {
 			return err
 		}
@@ -221,9 +221,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor access.Actor, id, version 
 		if err := tx.checkUser(ctx, &u); err != nil {
 			return err
 		}
-		res, err := tx.db().exec(ctx, `UPDATE users SET name = ?, phone = ?, role = ?, region_code = ?, department_id = ?,
+		res, err := tx.DB().Exec(ctx, `UPDATE users SET name = ?, phone = ?, role = ?, region_code = ?, department_id = ?,
 			enterprise_id = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			u.Name, u.Phone, string(u.Role), nullString(u.RegionCode), nullInt(u.DepartmentID), nullInt(u.EnterpriseID),
+			u.Name, u.Phone, string(u.Role), NullString(u.RegionCode), NullInt(u.DepartmentID), NullInt(u.EnterpriseID),
 			s.now().UnixMilli(), id, version)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
@@ -232,12 +232,12 @@ func (s *Store) UpdateUser(ctx context.Context, actor access.Actor, id, version 
 			return fault.ErrConflict
 		}
 		if old.Role == access.RoleGridWorker && (u.Role != old.Role || u.RegionCode != old.RegionCode) {
-			if _, err := tx.db().exec(ctx, "UPDATE regions SET worker_id = NULL WHERE worker_id = ?", id); err != nil {
+			if _, err := tx.DB().Exec(ctx, "UPDATE regions SET worker_id = NULL WHERE worker_id = ?", id); err != nil {
 				return err
 			}
 		}
 		u.ID, u.Version = id, version+1
-		return tx.record(ctx, actor, "user.update", "user/"+old.Username, "ok", map[string]any{
+		return tx.Record(ctx, actor, "user.update", "user/"+old.Username, "ok", map[string]any{
 			"role": [2]any{old.Role, u.Role}, "region": [2]any{old.RegionCode, u.RegionCode},
 			"department": [2]any{old.DepartmentID, u.DepartmentID}, "enterprise": [2]any{old.EnterpriseID, u.EnterpriseID}})
 	})
@@ -260,18 +260,18 @@ func (s *Store) SetPassword(ctx context.Context, actor access.Actor, id int64, p
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
 		var username string
-		if err := scan(tx.db().row(ctx, "SELECT username FROM users WHERE id = ?", id), &username); err != nil {
+		if err := Scan(tx.DB().Row(ctx, "SELECT username FROM users WHERE id = ?", id), &username); err != nil {
 			return err
 		}
 		// A password set by someone else must be changed by its user; one's own change settles it.
-		if _, err := tx.db().exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0,
+		if _, err := tx.DB().Exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0,
 			locked_until = 0, must_change = ?, version = version + 1 WHERE id = ?`, hash, s.now().UnixMilli(), id != actor.UserID, id); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
-		if _, err := tx.db().exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+		if _, err := tx.DB().Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 			return fmt.Errorf("end sessions: %w", err)
 		}
-		return tx.record(ctx, actor, "user.password", "user/"+username, "ok", nil)
+		return tx.Record(ctx, actor, "user.password", "user/"+username, "ok", nil)
 	})
 }
 
@@ -286,15 +286,15 @@ func (s *Store) SetDisabled(ctx context.Context, actor access.Actor, id int64, d
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
 		var username string
-		if err := scan(tx.db().row(ctx, "SELECT username FROM users WHERE id = ?", id), &username); err != nil {
+		if err := Scan(tx.DB().Row(ctx, "SELECT username FROM users WHERE id = ?", id), &username); err != nil {
 			return err
 		}
-		if _, err := tx.db().exec(ctx, "UPDATE users SET disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		if _, err := tx.DB().Exec(ctx, "UPDATE users SET disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			disabled, s.now().UnixMilli(), id); err != nil {
 			return fmt.Errorf("disable user: %w", err)
 		}
 		if disabled {
-			if _, err := tx.db().exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+			if _, err := tx.DB().Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 				return fmt.Errorf("end sessions: %w", err)
 			}
 		}
@@ -302,7 +302,7 @@ func (s *Store) SetDisabled(ctx context.Context, actor access.Actor, id int64, d
 		if disabled {
 			action = "user.disable"
 		}
-		return tx.record(ctx, actor, action, "user/"+username, "ok", nil)
+		return tx.Record(ctx, actor, action, "user/"+username, "ok", nil)
 	})
 }
 
@@ -313,32 +313,32 @@ func (s *Store) SetAssignments(ctx context.Context, actor access.Actor, userID i
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
 		var role, username string
-		if err := scan(tx.db().row(ctx, "SELECT role, username FROM users WHERE id = ?", userID), &role, &username); err != nil {
+		if err := Scan(tx.DB().Row(ctx, "SELECT role, username FROM users WHERE id = ?", userID), &role, &username); err != nil {
 			return err
 		}
 		if access.Role(role) != access.RoleCadre {
 			return fault.New(fault.Invalid, "not_cadre", "只有驻企干部可以分配联系企业", "only cadres are assigned enterprises")
 		}
-		if _, err := tx.db().exec(ctx, "DELETE FROM assignments WHERE user_id = ?", userID); err != nil {
+		if _, err := tx.DB().Exec(ctx, "DELETE FROM assignments WHERE user_id = ?", userID); err != nil {
 			return err
 		}
 		for _, id := range enterpriseIDs {
-			if _, err := tx.db().exec(ctx, "INSERT INTO assignments (user_id, enterprise_id) VALUES (?, ?)", userID, id); err != nil {
+			if _, err := tx.DB().Exec(ctx, "INSERT INTO assignments (user_id, enterprise_id) VALUES (?, ?)", userID, id); err != nil {
 				return fmt.Errorf("assign enterprise %d: %w", id, err)
 			}
 		}
-		return tx.record(ctx, actor, "user.assign", "user/"+username, "ok", map[string]any{"enterprises": enterpriseIDs})
+		return tx.Record(ctx, actor, "user.assign", "user/"+username, "ok", map[string]any{"enterprises": enterpriseIDs})
 	})
 }
 
-func nullString(s string) any {
+func NullString(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
 }
 
-func nullInt(n int64) any {
+func NullInt(n int64) any {
 	if n == 0 {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"qifu/internal/demo"
 	"qifu/internal/fault"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 const addr = "192.0.2.7"
@@ -30,7 +31,7 @@ func (s *testStore) login(t *testing.T, username string, staffIdle time.Duration
 // createUser adds an account with the demo password, as the administrator.
 func (s *testStore) createUser(t *testing.T, u account.User) account.User {
 	t.Helper()
-	u, err := s.CreateUser(context.Background(), s.actor(t, "admin"), u, demo.Password)
+	u, err := s.CreateUser(context.Background(), s.As(t, "admin"), u, demo.Password)
 	if err != nil {
 		t.Fatalf("create user %s: %v", u.Username, err)
 	}
@@ -42,7 +43,7 @@ func (s *testStore) signedIn(t *testing.T, secret string) access.Actor {
 	t.Helper()
 	a, err := s.SessionActor(context.Background(), secret, addr)
 	if err != nil {
-		t.Fatalf("SessionActor: %v at %s", err, s.clock.Now().Sub(start))
+		t.Fatalf("SessionActor: %v at %s", err, s.Clock.Now().Sub(start))
 	}
 	return a
 }
@@ -52,7 +53,7 @@ func (s *testStore) signedOut(t *testing.T, secret string) {
 	t.Helper()
 	_, err := s.SessionActor(context.Background(), secret, addr)
 	if !fault.Is(err, fault.Unauthorized) || err == nil {
-		t.Fatalf("SessionActor: %v at %s; want Unauthorized", err, s.clock.Now().Sub(start))
+		t.Fatalf("SessionActor: %v at %s; want Unauthorized", err, s.Clock.Now().Sub(start))
 	}
 }
 
@@ -60,14 +61,14 @@ func TestAccounts(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		admin := s.actor(t, "admin")
+		admin := s.As(t, "admin")
 
 		t.Run("gauges", func(t *testing.T) { testGauges(t, s) }) // first: it counts users and sessions
 
 		t.Run("unknown user", func(t *testing.T) {
 			_, err := s.Login(ctx, "nobody", demo.Password, addr, 0)
-			wantKind(t, err, fault.Unauthorized)
-			if n := s.auditCount(t, store.AuditQuery{Action: "login", Target: "user/nobody"}); n != 1 {
+			storetest.WantKind(t, err, fault.Unauthorized)
+			if n := s.AuditCount(t, store.AuditQuery{Action: "login", Target: "user/nobody"}); n != 1 {
 				t.Errorf("%d audit entries of the failed login; want 1", n)
 			}
 		})
@@ -77,33 +78,33 @@ func TestAccounts(t *testing.T) {
 			for i := 1; i <= account.MaxFailures; i++ {
 				_, err := s.Login(ctx, "lock.me", "Wrong@2026", addr, 0)
 				if i < account.MaxFailures {
-					wantKind(t, err, fault.Unauthorized)
+					storetest.WantKind(t, err, fault.Unauthorized)
 				} else {
-					wantKind(t, err, fault.Locked)
+					storetest.WantKind(t, err, fault.Locked)
 				}
-				s.clock.Advance(time.Second)
+				s.Clock.Advance(time.Second)
 			}
-			locked := s.clock.Now()
+			locked := s.Clock.Now()
 			_, err := s.Login(ctx, "lock.me", demo.Password, addr, 0)
-			wantKind(t, err, fault.Locked)
-			s.clock.Advance(account.LockFor - 2*time.Second)
+			storetest.WantKind(t, err, fault.Locked)
+			s.Clock.Advance(account.LockFor - 2*time.Second)
 			_, err = s.Login(ctx, "lock.me", demo.Password, addr, 0)
-			wantKind(t, err, fault.Locked)
-			s.clock.Advance(2 * time.Second)
-			if s.clock.Now().Sub(locked) < account.LockFor {
+			storetest.WantKind(t, err, fault.Locked)
+			s.Clock.Advance(2 * time.Second)
+			if s.Clock.Now().Sub(locked) < account.LockFor {
 				t.Fatal("clock arithmetic")
 			}
 			s.login(t, "lock.me", 0)
 			// The count starts again: one more failure does not lock.
 			_, err = s.Login(ctx, "lock.me", "Wrong@2026", addr, 0)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 			s.login(t, "lock.me", 0)
 		})
 
 		t.Run("verify password opens no session and counts failures", func(t *testing.T) {
 			u := s.createUser(t, account.User{Username: "changer", Name: "改密测试", Role: access.RoleLawyer})
 			me := s.signedIn(t, s.login(t, "changer", 0).Secret)
-			db := s.raw(t)
+			db := s.Raw(t)
 			sessions := func() int {
 				var n int
 				if err := db.QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM sessions WHERE user_id = %d", u.ID)).Scan(&n); err != nil {
@@ -121,13 +122,13 @@ func TestAccounts(t *testing.T) {
 			for i := 1; i <= account.MaxFailures; i++ {
 				err := s.VerifyPassword(ctx, me, "Wrong@2026")
 				if i < account.MaxFailures {
-					wantKind(t, err, fault.Unauthorized)
+					storetest.WantKind(t, err, fault.Unauthorized)
 				} else {
-					wantKind(t, err, fault.Locked)
+					storetest.WantKind(t, err, fault.Locked)
 				}
 			}
 			_, err := s.Login(ctx, "changer", demo.Password, addr, 0)
-			wantKind(t, err, fault.Locked)
+			storetest.WantKind(t, err, fault.Locked)
 		})
 
 		t.Run("unknown users are locked out alike", func(t *testing.T) {
@@ -141,19 +142,19 @@ func TestAccounts(t *testing.T) {
 				}
 			}
 			_, err := s.Login(ctx, "no.such.person", "Wrong@2026", addr, 0)
-			wantKind(t, err, fault.Locked)
+			storetest.WantKind(t, err, fault.Locked)
 		})
 
 		t.Run("success resets the failure count", func(t *testing.T) {
 			s.createUser(t, account.User{Username: "forgetful", Name: "健忘测试", Role: access.RoleLawyer})
 			for range account.MaxFailures - 1 {
 				_, err := s.Login(ctx, "forgetful", "Wrong@2026", addr, 0)
-				wantKind(t, err, fault.Unauthorized)
+				storetest.WantKind(t, err, fault.Unauthorized)
 			}
 			s.login(t, "forgetful", 0)
 			// Had the count not started again, this would be the failure that locks.
 			_, err := s.Login(ctx, "forgetful", "Wrong@2026", addr, 0)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 		})
 
 		t.Run("disabled", func(t *testing.T) {
@@ -168,9 +169,9 @@ func TestAccounts(t *testing.T) {
 			}
 			s.signedOut(t, sess.Secret)
 			_, err = s.TokenActor(ctx, secret, addr)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 			_, err = s.Login(ctx, "leaver", demo.Password, addr, 0)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 
 			if err := s.SetDisabled(ctx, admin, u.ID, false); err != nil {
 				t.Fatalf("SetDisabled false: %v", err)
@@ -178,12 +179,12 @@ func TestAccounts(t *testing.T) {
 			s.signedOut(t, sess.Secret) // the old session stays ended
 			s.login(t, "leaver", 0)
 			err = s.SetDisabled(ctx, admin, admin.UserID, true)
-			wantKind(t, err, fault.Invalid)
-			wantForbidden(t, s.SetDisabled(ctx, s.actor(t, "community"), u.ID, true))
+			storetest.WantKind(t, err, fault.Invalid)
+			storetest.WantForbidden(t, s.SetDisabled(ctx, s.As(t, "community"), u.ID, true))
 		})
 
 		t.Run("role change applies on the next request", func(t *testing.T) {
-			grid := demoUser(t, "grid").RegionCode
+			grid := storetest.DemoUser(t, "grid").RegionCode
 			u := s.createUser(t, account.User{Username: "mover", Name: "调岗测试", Role: access.RoleGridWorker, RegionCode: grid})
 			sess := s.login(t, "mover", 0)
 			a := s.signedIn(t, sess.Secret)
@@ -205,7 +206,7 @@ func TestAccounts(t *testing.T) {
 				t.Errorf("community staff counts %d enterprises, no more than the grid worker's %d", m, n)
 			}
 			_, err = s.UpdateUser(ctx, admin, u.ID, u.Version-1, u)
-			wantKind(t, err, fault.Conflict)
+			storetest.WantKind(t, err, fault.Conflict)
 			u.Role, u.RegionCode = access.RoleLawyer, ""
 			if _, err := s.UpdateUser(ctx, admin, u.ID, u.Version, u); err != nil {
 				t.Fatalf("UpdateUser: %v", err)
@@ -230,10 +231,10 @@ func TestAccounts(t *testing.T) {
 				t.Run(fmt.Sprint(tt.user, tt.staffIdle), func(t *testing.T) {
 					sess := s.login(t, tt.user, tt.staffIdle)
 					for range 3 { // each request starts the idle time again
-						s.clock.Advance(tt.idle - time.Minute)
+						s.Clock.Advance(tt.idle - time.Minute)
 						s.signedIn(t, sess.Secret)
 					}
-					s.clock.Advance(tt.idle + time.Second)
+					s.Clock.Advance(tt.idle + time.Second)
 					s.signedOut(t, sess.Secret)
 					s.signedOut(t, sess.Secret)
 				})
@@ -242,12 +243,12 @@ func TestAccounts(t *testing.T) {
 
 		t.Run("lifetime", func(t *testing.T) {
 			sess := s.login(t, "admin", 0)
-			begun := s.clock.Now()
-			for s.clock.Now().Sub(begun) < account.SessionLifetime-20*time.Minute {
-				s.clock.Advance(20 * time.Minute)
+			begun := s.Clock.Now()
+			for s.Clock.Now().Sub(begun) < account.SessionLifetime-20*time.Minute {
+				s.Clock.Advance(20 * time.Minute)
 				s.signedIn(t, sess.Secret)
 			}
-			s.clock.Advance(20 * time.Minute)
+			s.Clock.Advance(20 * time.Minute)
 			s.signedOut(t, sess.Secret)
 		})
 
@@ -260,7 +261,7 @@ func TestAccounts(t *testing.T) {
 			}
 			s.signedOut(t, sess.Secret)
 			s.signedIn(t, other.Secret) // only that session ended
-			if n := s.auditCount(t, store.AuditQuery{Action: "logout", Target: fmt.Sprintf("user/%d", a.UserID)}); n != 1 {
+			if n := s.AuditCount(t, store.AuditQuery{Action: "logout", Target: fmt.Sprintf("user/%d", a.UserID)}); n != 1 {
 				t.Errorf("%d logout audit entries; want 1", n)
 			}
 		})
@@ -270,7 +271,7 @@ func TestAccounts(t *testing.T) {
 			sess := s.login(t, "renewer", 0)
 			a := s.signedIn(t, sess.Secret)
 			err := s.SetPassword(ctx, a, u.ID, "short")
-			wantField(t, err, "password")
+			storetest.WantField(t, err, "password")
 			if err := s.SetPassword(ctx, a, u.ID, "Renewed#2026"); err != nil {
 				t.Fatalf("SetPassword: %v", err)
 			}
@@ -282,13 +283,13 @@ func TestAccounts(t *testing.T) {
 				t.Errorf("login with the new password: %v", err)
 			}
 			// Someone else's password is not theirs to set.
-			err = s.SetPassword(ctx, s.actor(t, "grid"), u.ID, "Hijack#2026")
-			wantKind(t, err, fault.NotFound)
+			err = s.SetPassword(ctx, s.As(t, "grid"), u.ID, "Hijack#2026")
+			storetest.WantKind(t, err, fault.NotFound)
 		})
 
 		t.Run("sweep", func(t *testing.T) {
 			a, b := s.login(t, "cadre", 0), s.login(t, "finance", 0)
-			s.clock.Advance(account.StaffIdle + time.Minute)
+			s.Clock.Advance(account.StaffIdle + time.Minute)
 			n, err := s.Sweep(ctx)
 			if err != nil || n < 2 {
 				t.Fatalf("Sweep = %d, %v; want at least 2", n, err)
@@ -301,7 +302,7 @@ func TestAccounts(t *testing.T) {
 		})
 
 		t.Run("tokens", func(t *testing.T) {
-			grid := s.actor(t, "grid")
+			grid := s.As(t, "grid")
 			secret, tok, err := s.CreateToken(ctx, grid, "导入脚本")
 			if err != nil {
 				t.Fatalf("CreateToken: %v", err)
@@ -317,25 +318,25 @@ func TestAccounts(t *testing.T) {
 			if err != nil || len(list) != 1 || list[0].ID != tok.ID || list[0].Revoked {
 				t.Fatalf("Tokens = %+v, %v", list, err)
 			}
-			if list, _ := s.Tokens(ctx, s.actor(t, "community")); len(list) != 0 {
+			if list, _ := s.Tokens(ctx, s.As(t, "community")); len(list) != 0 {
 				t.Errorf("another user lists the token: %+v", list)
 			}
 			_, err = s.TokenActor(ctx, secret+"x", addr)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 			_, _, err = s.CreateToken(ctx, grid, "")
-			wantField(t, err, "name")
+			storetest.WantField(t, err, "name")
 
-			err = s.RevokeToken(ctx, s.actor(t, "community"), tok.ID)
-			wantKind(t, err, fault.NotFound)
+			err = s.RevokeToken(ctx, s.As(t, "community"), tok.ID)
+			storetest.WantKind(t, err, fault.NotFound)
 			if _, err := s.TokenActor(ctx, secret, addr); err != nil {
 				t.Fatalf("TokenActor after another user's failed revoke: %v", err)
 			}
-			wantKind(t, s.RevokeToken(ctx, grid, tok.ID+1000), fault.NotFound)
+			storetest.WantKind(t, s.RevokeToken(ctx, grid, tok.ID+1000), fault.NotFound)
 			if err := s.RevokeToken(ctx, grid, tok.ID); err != nil {
 				t.Fatalf("RevokeToken: %v", err)
 			}
 			_, err = s.TokenActor(ctx, secret, addr)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 			if list, _ := s.Tokens(ctx, grid); len(list) != 1 || !list[0].Revoked {
 				t.Errorf("Tokens after revoking = %+v; want it revoked", list)
 			}
@@ -349,7 +350,7 @@ func TestAccounts(t *testing.T) {
 				t.Fatalf("RevokeToken by the administrator: %v", err)
 			}
 			_, err = s.TokenActor(ctx, secret, addr)
-			wantKind(t, err, fault.Unauthorized)
+			storetest.WantKind(t, err, fault.Unauthorized)
 		})
 
 		t.Run("users", func(t *testing.T) {
@@ -357,14 +358,14 @@ func TestAccounts(t *testing.T) {
 			if err != nil || total < len(dataset.Users) {
 				t.Errorf("Users(admin) total %d, %v; want at least %d", total, err, len(dataset.Users))
 			}
-			street := demoUser(t, "street_leader").RegionCode
+			street := storetest.DemoUser(t, "street_leader").RegionCode
 			want := 0
 			for _, u := range dataset.Users {
 				if strings.HasPrefix(u.RegionCode, street) {
 					want++
 				}
 			}
-			list, total, err := s.Users(ctx, s.actor(t, "street_leader"), store.UserQuery{Page: store.Page{Size: store.MaxPageSize}})
+			list, total, err := s.Users(ctx, s.As(t, "street_leader"), store.UserQuery{Page: store.Page{Size: store.MaxPageSize}})
 			if err != nil || total != want || len(list) != want {
 				t.Fatalf("Users(street leader) = %d of %d, %v; want %d", len(list), total, err, want)
 			}
@@ -374,7 +375,7 @@ func TestAccounts(t *testing.T) {
 				}
 			}
 			for _, q := range []store.UserQuery{
-				{Text: "STREET_LEADER"}, {Text: "street_"}, {Text: demoUser(t, "street_leader").Name},
+				{Text: "STREET_LEADER"}, {Text: "street_"}, {Text: storetest.DemoUser(t, "street_leader").Name},
 				{Role: access.RoleStreetLeader, Disabled: "no", Text: "leader"},
 			} {
 				list, _, err := s.Users(ctx, admin, q)
@@ -387,23 +388,23 @@ func TestAccounts(t *testing.T) {
 					t.Errorf("Users(%+v) = %d users, %v; want none", q, len(list), err)
 				}
 			}
-			_, _, err = s.Users(ctx, s.actor(t, "grid"), store.UserQuery{})
-			wantForbidden(t, err)
-			_, err = s.User(ctx, s.actor(t, "street_leader"), s.actor(t, "dept_tax").UserID)
-			wantKind(t, err, fault.NotFound)
+			_, _, err = s.Users(ctx, s.As(t, "grid"), store.UserQuery{})
+			storetest.WantForbidden(t, err)
+			_, err = s.User(ctx, s.As(t, "street_leader"), s.As(t, "dept_tax").UserID)
+			storetest.WantKind(t, err, fault.NotFound)
 
 			_, err = s.CreateUser(ctx, admin, account.User{Username: "grid", Name: "重名", Role: access.RoleLawyer}, demo.Password)
-			wantField(t, err, "username")
+			storetest.WantField(t, err, "username")
 			_, err = s.CreateUser(ctx, admin, account.User{Username: "nowhere", Name: "无区划", Role: access.RoleGridWorker,
 				RegionCode: "330206999999999"}, demo.Password)
-			wantField(t, err, "region_code")
-			_, err = s.CreateUser(ctx, s.actor(t, "community"), account.User{Username: "sneaky", Name: "越权", Role: access.RoleAdmin}, demo.Password)
-			wantForbidden(t, err)
+			storetest.WantField(t, err, "region_code")
+			_, err = s.CreateUser(ctx, s.As(t, "community"), account.User{Username: "sneaky", Name: "越权", Role: access.RoleAdmin}, demo.Password)
+			storetest.WantForbidden(t, err)
 		})
 
 		t.Run("assignments", func(t *testing.T) {
-			cadre := s.actor(t, "cadre")
-			ids := s.ids(t)
+			cadre := s.As(t, "cadre")
+			ids := s.IDs(t)
 			var assign []int64
 			for _, e := range dataset.Enterprises[len(dataset.Enterprises)-3:] {
 				assign = append(assign, ids[e.CreditCode])
@@ -420,9 +421,9 @@ func TestAccounts(t *testing.T) {
 					t.Errorf("the cadre lists enterprise %d, not assigned", e.ID)
 				}
 			}
-			err = s.SetAssignments(ctx, admin, s.actor(t, "grid").UserID, assign)
-			wantKind(t, err, fault.Invalid)
-			wantForbidden(t, s.SetAssignments(ctx, s.actor(t, "community"), cadre.UserID, nil))
+			err = s.SetAssignments(ctx, admin, s.As(t, "grid").UserID, assign)
+			storetest.WantKind(t, err, fault.Invalid)
+			storetest.WantForbidden(t, s.SetAssignments(ctx, s.As(t, "community"), cadre.UserID, nil))
 		})
 
 		if _, err := s.VerifyAudit(ctx); err != nil {
@@ -438,15 +439,15 @@ func TestScopeChangeEverywhere(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		other := openStore(t, s.dsn, s.clock)
+		other := openStore(t, s.DSN, s.Clock)
 		u := s.createUser(t, account.User{Username: "mover", Name: "调岗测试", Role: access.RoleCommunityStaff,
-			RegionCode: demoUser(t, "community").RegionCode})
+			RegionCode: storetest.DemoUser(t, "community").RegionCode})
 		sess, err := other.Login(ctx, "mover", demo.Password, addr, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		street := demoUser(t, "street_leader").RegionCode
-		if _, err := s.UpdateUser(ctx, s.actor(t, "admin"), u.ID, u.Version, account.User{Name: u.Name,
+		street := storetest.DemoUser(t, "street_leader").RegionCode
+		if _, err := s.UpdateUser(ctx, s.As(t, "admin"), u.ID, u.Version, account.User{Name: u.Name,
 			Role: access.RoleStreetLeader, RegionCode: street}); err != nil {
 			t.Fatal(err)
 		}
@@ -454,7 +455,7 @@ func TestScopeChangeEverywhere(t *testing.T) {
 		if err != nil || a.Role != access.RoleStreetLeader || a.RegionCode != street {
 			t.Fatalf("after the change, the other instance sees %+v, %v", a, err)
 		}
-		if err := s.SetDisabled(ctx, s.actor(t, "admin"), u.ID, true); err != nil {
+		if err := s.SetDisabled(ctx, s.As(t, "admin"), u.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := other.SessionActor(ctx, sess.Secret, addr); !fault.Is(err, fault.Unauthorized) {

@@ -17,7 +17,7 @@ import (
 
 // record adds an entry to the transaction's audit entries, written to the
 // log when the transaction's work is done (see flushAudit).
-func (t *Tx) record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
+func (t *Tx) Record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
 	d := "{}"
 	if detail != nil {
 		b, err := json.Marshal(detail)
@@ -45,14 +45,14 @@ func (t *Tx) flushAudit(ctx context.Context) error {
 		return nil
 	}
 	n := int64(len(t.audits))
-	h := t.db()
+	h := t.DB()
 	var chain int
 	var seq int64
 	var prev string
-	err := scan(h.row(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = "+t.d.auditChain+" RETURNING id, seq, hash", n),
+	err := Scan(h.Row(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = "+t.d.auditChain+" RETURNING id, seq, hash", n),
 		&chain, &seq, &prev)
 	if fault.Is(err, fault.NotFound) { // PostgreSQL, every head taken: wait for one
-		err = scan(h.row(ctx, `UPDATE audit_head SET seq = seq + ?
+		err = Scan(h.Row(ctx, `UPDATE audit_head SET seq = seq + ?
 			WHERE id = (SELECT id FROM audit_head ORDER BY random() LIMIT 1) RETURNING id, seq, hash`, n), &chain, &seq, &prev)
 	}
 	if err != nil {
@@ -70,13 +70,13 @@ func (t *Tx) flushAudit(ctx context.Context) error {
 			args = append(args, e.Chain, e.Pos, e.At.UnixMilli(), e.ActorID, e.ActorName, e.Role, e.Action, e.Target,
 				e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash)
 		}
-		if _, err := h.exec(ctx, `INSERT INTO audit_log
+		if _, err := h.Exec(ctx, `INSERT INTO audit_log
 			(chain, pos, at, actor_id, actor_name, role, action, target, result, client_addr, detail, prev_hash, hash) VALUES `+
-			tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
+			Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
 			return fmt.Errorf("audit append: %w", err)
 		}
 	}
-	if _, err := h.exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = ?", prev, chain); err != nil {
+	if _, err := h.Exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = ?", prev, chain); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	t.audits = t.audits[:0]
@@ -86,7 +86,7 @@ func (t *Tx) flushAudit(ctx context.Context) error {
 // Record appends one audit entry in a transaction of its own; for events
 // that change nothing else, such as a failed login.
 func (s *Store) Record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
-	return s.WithTx(ctx, func(tx *Tx) error { return tx.record(ctx, actor, action, target, result, detail) })
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.Record(ctx, actor, action, target, result, detail) })
 }
 
 // AuditQuery selects audit entries.
@@ -121,7 +121,7 @@ func (s *Store) AuditLog(ctx context.Context, actor access.Actor, q AuditQuery) 
 	}
 	if q.Action != "" {
 		where += " AND action LIKE ? ESCAPE '\\'"
-		args = append(args, escapeLike(q.Action)+"%")
+		args = append(args, EscapeLike(q.Action)+"%")
 	}
 	if q.Target != "" {
 		where += " AND target = ?"
@@ -135,13 +135,13 @@ func (s *Store) AuditLog(ctx context.Context, actor access.Actor, q AuditQuery) 
 		where += " AND at < ?"
 		args = append(args, q.To.UnixMilli())
 	}
-	r := s.reader()
+	r := s.Reader()
 	var total int
-	if err := scan(r.row(ctx, "SELECT COUNT(*) FROM audit_log "+where, args...), &total); err != nil {
+	if err := Scan(r.Row(ctx, "SELECT COUNT(*) FROM audit_log "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count audit: %w", err)
 	}
-	limit, offset := q.Page.bounds()
-	rows, err := r.query(ctx, "SELECT "+auditColumns+" FROM audit_log "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+	limit, offset := q.Page.Bounds()
+	rows, err := r.Query(ctx, "SELECT "+auditColumns+" FROM audit_log "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
 		append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list audit: %w", err)
@@ -164,9 +164,9 @@ func (s *Store) AuditLog(ctx context.Context, actor access.Actor, q AuditQuery) 
 // entry of no chain, or beyond its chain's head, is a break too.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	var checked int64
-	err := s.snapshot(ctx, func(r db) error {
+	err := s.Snapshot(ctx, func(r DB) error {
 		heads := map[int]auditHead{}
-		rows, err := r.query(ctx, "SELECT id, seq, hash, anchor_id, anchor_hash FROM audit_head")
+		rows, err := r.Query(ctx, "SELECT id, seq, hash, anchor_id, anchor_hash FROM audit_head")
 		if err != nil {
 			return fmt.Errorf("audit heads: %w", err)
 		}
@@ -182,7 +182,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("audit heads: %w", err)
 		}
-		rows, err = r.query(ctx, "SELECT "+auditColumns+" FROM audit_log ORDER BY chain, pos")
+		rows, err = r.Query(ctx, "SELECT "+auditColumns+" FROM audit_log ORDER BY chain, pos")
 		if err != nil {
 			return fmt.Errorf("read audit: %w", err)
 		}
@@ -275,7 +275,7 @@ func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int64, error)
 		return 0, ErrRetention
 	}
 	// The first entry kept in each chain.
-	rows, err := s.reader().query(ctx, `SELECT h.id, COALESCE(MIN(l.pos), h.seq + 1)
+	rows, err := s.Reader().Query(ctx, `SELECT h.id, COALESCE(MIN(l.pos), h.seq + 1)
 		FROM audit_head h LEFT JOIN audit_log l ON l.chain = h.id AND l.at >= ?
 		GROUP BY h.id, h.seq ORDER BY h.id`, before.UnixMilli())
 	if err != nil {
@@ -302,7 +302,7 @@ func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int64, error)
 			var n, last int64
 			err := s.WithTx(ctx, func(tx *Tx) error {
 				var anchor int64
-				if err := scan(tx.db().row(ctx, "SELECT anchor_id FROM audit_head WHERE id = ?", chain), &anchor); err != nil {
+				if err := Scan(tx.DB().Row(ctx, "SELECT anchor_id FROM audit_head WHERE id = ?", chain), &anchor); err != nil {
 					return err
 				}
 				last = min(anchor+purgeBatch, cut-1)
@@ -310,17 +310,17 @@ func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int64, error)
 					return nil
 				}
 				var hash string
-				if err := scan(tx.db().row(ctx, "SELECT hash FROM audit_log WHERE chain = ? AND pos = ?", chain, last), &hash); err != nil {
+				if err := Scan(tx.DB().Row(ctx, "SELECT hash FROM audit_log WHERE chain = ? AND pos = ?", chain, last), &hash); err != nil {
 					return fmt.Errorf("audit chain %d, entry %d: %w", chain, last, err)
 				}
-				res, err := tx.db().exec(ctx, "DELETE FROM audit_log WHERE chain = ? AND pos > ? AND pos <= ?", chain, anchor, last)
+				res, err := tx.DB().Exec(ctx, "DELETE FROM audit_log WHERE chain = ? AND pos > ? AND pos <= ?", chain, anchor, last)
 				if err != nil {
 					return err
 				}
 				if n, err = res.RowsAffected(); err != nil {
 					return err
 				}
-				_, err = tx.db().exec(ctx, "UPDATE audit_head SET anchor_id = ?, anchor_hash = ? WHERE id = ?", last, hash, chain)
+				_, err = tx.DB().Exec(ctx, "UPDATE audit_head SET anchor_id = ?, anchor_hash = ? WHERE id = ?", last, hash, chain)
 				return err
 			})
 			if err != nil {
@@ -350,7 +350,7 @@ const MaxPageNumber = 1_000_000
 // MaxPageSize bounds every list.
 const MaxPageSize = 200
 
-func (p Page) bounds() (limit, offset int) {
+func (p Page) Bounds() (limit, offset int) {
 	size := p.Size
 	if size <= 0 {
 		size = 20
@@ -365,7 +365,7 @@ func (p Page) bounds() (limit, offset int) {
 // lowerASCII lower-cases the ASCII letters of s, as LOWER does in both
 // stores (SQLite's LIKE ignores ASCII case, PostgreSQL's does not, so text
 // searches compare LOWER(column) with a lower-cased pattern).
-func lowerASCII(s string) string {
+func LowerASCII(s string) string {
 	return strings.Map(func(r rune) rune {
 		if 'A' <= r && r <= 'Z' {
 			return r + 'a' - 'A'
@@ -376,7 +376,7 @@ func lowerASCII(s string) string {
 
 // escapeLike escapes the LIKE wildcards of s with backslash; queries using
 // it say ESCAPE '\'.
-func escapeLike(s string) string {
+func EscapeLike(s string) string {
 	r := make([]rune, 0, len(s))
 	for _, c := range s {
 		if c == '%' || c == '_' || c == '\\' {

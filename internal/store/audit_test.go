@@ -12,6 +12,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/audit"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 func TestAudit(t *testing.T) {
@@ -19,11 +20,11 @@ func TestAudit(t *testing.T) {
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
 		all := store.AuditQuery{}
-		admin := s.actor(t, "admin")
-		ids := s.ids(t)
+		admin := s.As(t, "admin")
+		ids := s.IDs(t)
 
 		t.Run("a series of actions", func(t *testing.T) {
-			before := s.auditCount(t, all)
+			before := s.AuditCount(t, all)
 			if err := s.Record(ctx, admin, "test.note", "store", "ok", map[string]string{"note": "吹哨报到"}); err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +47,7 @@ func TestAudit(t *testing.T) {
 			if want := before + 4; n != int64(want) {
 				t.Errorf("VerifyAudit checked %d entries; want %d", n, want)
 			}
-			list, total, err := s.AuditLog(ctx, s.actor(t, "auditor"), store.AuditQuery{Page: store.Page{Size: 4}})
+			list, total, err := s.AuditLog(ctx, s.As(t, "auditor"), store.AuditQuery{Page: store.Page{Size: 4}})
 			if err != nil || total != int(n) || len(list) != 4 {
 				t.Fatalf("AuditLog = %d of %d, %v", len(list), total, err)
 			}
@@ -60,7 +61,7 @@ func TestAudit(t *testing.T) {
 				t.Errorf("update entry %+v: want its changes and actor", list[2])
 			}
 			_, _, err = s.AuditLog(ctx, admin, all)
-			wantForbidden(t, err)
+			storetest.WantForbidden(t, err)
 		})
 
 		t.Run("concurrent writers on two instances", func(t *testing.T) {
@@ -68,7 +69,7 @@ func TestAudit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			other := openStore(t, s.dsn, s.clock) // a second instance on the same database
+			other := openStore(t, s.DSN, s.Clock) // a second instance on the same database
 			const writers, each = 8, 5
 			var wg sync.WaitGroup
 			errs := make(chan error, writers*each*2)
@@ -118,7 +119,7 @@ func TestAudit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db := s.raw(t)
+			db := s.Raw(t)
 			exec := func(q string) {
 				t.Helper()
 				if _, err := db.ExecContext(ctx, q); err != nil {
@@ -219,11 +220,11 @@ func TestAuditPurge(t *testing.T) {
 			}
 		}
 		record(12_000, "test.old") // more than two batches
-		s.clock.Advance(100 * 24 * time.Hour)
+		s.Clock.Advance(100 * 24 * time.Hour)
 		record(30, "test.middle")
-		s.clock.Advance(90 * 24 * time.Hour)
+		s.Clock.Advance(90 * 24 * time.Hour)
 		record(20, "test.young")
-		now := s.clock.Now()
+		now := s.Clock.Now()
 
 		// A cut-off less than 180 days ago is refused, nothing removed.
 		for _, before := range []time.Time{now, now.Add(-audit.MinRetention + time.Minute)} {
@@ -231,7 +232,7 @@ func TestAuditPurge(t *testing.T) {
 				t.Errorf("purge before %s: %v, want the retention refusal", before, err)
 			}
 		}
-		if n := s.auditCount(t, store.AuditQuery{}); n != 12_050 {
+		if n := s.AuditCount(t, store.AuditQuery{}); n != 12_050 {
 			t.Fatalf("after refused purges: %d entries, want 12050", n)
 		}
 
@@ -244,11 +245,11 @@ func TestAuditPurge(t *testing.T) {
 		if removed != 12_000 {
 			t.Errorf("removed %d, want 12000", removed)
 		}
-		if n := s.auditCount(t, store.AuditQuery{Action: "test.old"}); n != 0 {
+		if n := s.AuditCount(t, store.AuditQuery{Action: "test.old"}); n != 0 {
 			t.Errorf("%d old entries left", n)
 		}
 		for what, want := range map[string]int{"test.middle": 30, "test.young": 20, "audit.purge": 1} {
-			if n := s.auditCount(t, store.AuditQuery{Action: what}); n != want {
+			if n := s.AuditCount(t, store.AuditQuery{Action: what}); n != want {
 				t.Errorf("%s: %d entries, want %d", what, n, want)
 			}
 		}
@@ -262,7 +263,7 @@ func TestAuditPurge(t *testing.T) {
 		}
 
 		// Changing a byte, or removing the first entry kept, is found.
-		db := s.raw(t)
+		db := s.Raw(t)
 		var first int64
 		if err := db.QueryRow("SELECT MIN(id) FROM audit_log").Scan(&first); err != nil {
 			t.Fatal(err)
@@ -309,7 +310,7 @@ func breaksAt(s *testStore, chain int, pos int64, b *audit.Break) bool {
 	return errors.As(err, b) && b.Chain == chain && b.Pos == pos
 }
 
-// TestHugePage asks every list for a page far past its end, so far that
+// TestHugePage asks every list of the engine for a page far past its end, so far that
 // its offset would overflow: an empty page, never an error.
 func TestHugePage(t *testing.T) {
 	t.Parallel()
@@ -324,10 +325,6 @@ func TestHugePage(t *testing.T) {
 			es, _, err := s.Enterprises(ctx, sys, store.EnterpriseQuery{Page: p})
 			if err != nil || len(es) != 0 {
 				t.Errorf("enterprises page %d: %d, %v", n, len(es), err)
-			}
-			as, _, err := s.Appeals(ctx, sys, store.AppealQuery{Page: p})
-			if err != nil || len(as) != 0 {
-				t.Errorf("appeals page %d: %d, %v", n, len(as), err)
 			}
 			us, _, err := s.Users(ctx, sys, store.UserQuery{Page: p})
 			if err != nil || len(us) != 0 && n > 0 {

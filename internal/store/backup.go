@@ -39,7 +39,7 @@ func (s *Store) TryLease(ctx context.Context, name, holder string, ttlMillis int
 	now := s.now().UnixMilli()
 	var got bool
 	err := s.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.db().exec(ctx, `UPDATE leases SET holder = ?, expires_at = ?
+		res, err := tx.DB().Exec(ctx, `UPDATE leases SET holder = ?, expires_at = ?
 			WHERE name = ? AND (holder = ? OR expires_at < ?)`, holder, now+ttlMillis, name, holder, now)
 		if err != nil {
 			return err
@@ -48,7 +48,7 @@ func (s *Store) TryLease(ctx context.Context, name, holder string, ttlMillis int
 			got = true
 			return nil
 		}
-		res, err = tx.db().exec(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+		res, err = tx.DB().Exec(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO NOTHING`, name, holder, now+ttlMillis)
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 // AttachmentHashes lists the SHA-256 of every attachment the store records,
 // for copying the files that go with a backup.
 func (s *Store) AttachmentHashes(ctx context.Context) ([]string, error) {
-	rows, err := s.reader().query(ctx, "SELECT DISTINCT sha256 FROM attachments")
+	rows, err := s.Reader().Query(ctx, "SELECT DISTINCT sha256 FROM attachments")
 	if err != nil {
 		return nil, fmt.Errorf("attachment hashes: %w", err)
 	}
@@ -97,7 +97,7 @@ func (s *Store) AttachmentHashes(ctx context.Context) ([]string, error) {
 // HasAttachment reports whether any attachment row names the file of a hash.
 func (s *Store) HasAttachment(ctx context.Context, sha string) (bool, error) {
 	var n int
-	if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sha), &n); err != nil {
+	if err := Scan(s.Reader().Row(ctx, "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sha), &n); err != nil {
 		return false, fmt.Errorf("attachment %s: %w", sha, err)
 	}
 	return n > 0, nil

@@ -10,6 +10,7 @@ import (
 
 	"qifu/internal/enterprise"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // TestBackup backs up a store while it keeps taking writes: the copy opens,
@@ -29,8 +30,8 @@ func TestBackup(t *testing.T) {
 		if err := s.LoadDemo(ctx, dataset); err != nil {
 			t.Fatal(err)
 		}
-		admin := s.actor(t, "admin")
-		grid := demoUser(t, "grid").RegionCode
+		admin := s.As(t, "admin")
+		grid := storetest.DemoUser(t, "grid").RegionCode
 
 		var (
 			mu        sync.Mutex
@@ -42,7 +43,7 @@ func TestBackup(t *testing.T) {
 		for range 4 {
 			wg.Go(func() {
 				for !stop.Load() {
-					e, err := s.CreateEnterprise(ctx, admin, newEnterprise(t, int(next.Add(1)), grid))
+					e, err := s.CreateEnterprise(ctx, admin, storetest.NewEnterprise(t, int(next.Add(1)), grid))
 					if err != nil {
 						t.Errorf("create enterprise: %v", err)
 						return
@@ -76,7 +77,7 @@ func TestBackup(t *testing.T) {
 		}
 		t.Logf("%d enterprises created before the backup, %d while it ran", len(before), during)
 
-		copied := openStore(t, path, &clock{now: start})
+		copied := openStore(t, path, storetest.NewClock(start))
 		if n, err := copied.Pending(ctx); err != nil || n != 0 {
 			t.Errorf("backup: Pending = %d, %v; want 0", n, err)
 		}
@@ -116,22 +117,22 @@ func TestTryLease(t *testing.T) {
 			t.Helper()
 			got, err := s.TryLease(ctx, name, holder, ttl)
 			if err != nil || got != want {
-				t.Fatalf("TryLease(%s, %s) at %s = %v, %v; want %v", name, holder, s.clock.Now().Sub(start), got, err, want)
+				t.Fatalf("TryLease(%s, %s) at %s = %v, %v; want %v", name, holder, s.Clock.Now().Sub(start), got, err, want)
 			}
 		}
 		try("sweep", "a", true)
 		try("sweep", "b", false)
 		try("report", "b", true) // leases are by name
-		s.clock.Advance(50 * time.Second)
+		s.Clock.Advance(50 * time.Second)
 		try("sweep", "a", true) // renewed until 50 s + 1 min
-		s.clock.Advance(30 * time.Second)
+		s.Clock.Advance(30 * time.Second)
 		try("sweep", "b", false) // renewal kept it
-		s.clock.Advance(31 * time.Second)
+		s.Clock.Advance(31 * time.Second)
 		try("sweep", "b", true) // expired: b takes it
 		try("sweep", "a", false)
 
 		// Many instances racing for a new lease: exactly one wins.
-		other := openStore(t, s.dsn, s.clock)
+		other := openStore(t, s.DSN, s.Clock)
 		var wg sync.WaitGroup
 		var won atomic.Int32
 		for i := range 8 {

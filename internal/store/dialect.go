@@ -74,13 +74,13 @@ func (d dialect) rebind(q string) string {
 }
 
 // placeholders returns n placeholders separated by commas, for IN (…).
-func placeholders(n int) string {
-	return tuples("?", n)
+func Placeholders(n int) string {
+	return Tuples("?", n)
 }
 
 // tuples returns n copies of tuple separated by commas, for the rows of a
-// VALUES list: tuples("(?, ?)", 3) is "(?, ?), (?, ?), (?, ?)".
-func tuples(tuple string, n int) string {
+// VALUES list: Tuples("(?, ?)", 3) is "(?, ?), (?, ?), (?, ?)".
+func Tuples(tuple string, n int) string {
 	if n <= 0 {
 		return ""
 	}

@@ -38,11 +38,11 @@ func ancestryOf(e enterprise.Enterprise) place.Ancestry {
 }
 
 // targetOf returns what the policy needs to know of an enterprise for actor.
-func (h db) targetOf(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (access.Target, error) {
+func (h DB) TargetOf(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (access.Target, error) {
 	t := access.Target{Place: ancestryOf(e), EnterpriseID: e.ID}
 	if actor.Role == access.RoleCadre && e.ID != 0 {
 		var n int
-		if err := scan(h.row(ctx, "SELECT COUNT(*) FROM assignments WHERE user_id = ? AND enterprise_id = ?",
+		if err := Scan(h.Row(ctx, "SELECT COUNT(*) FROM assignments WHERE user_id = ? AND enterprise_id = ?",
 			actor.UserID, e.ID), &n); err != nil {
 			return t, err
 		}
@@ -138,7 +138,7 @@ func (q EnterpriseQuery) where(actor access.Actor, action access.Action) (string
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		w = append(w, `(LOWER(e.name) LIKE ? ESCAPE '\' OR e.credit_code LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+escapeLike(lowerASCII(t))+"%", escapeLike(strings.ToUpper(t))+"%")
+		args = append(args, "%"+EscapeLike(LowerASCII(t))+"%", EscapeLike(strings.ToUpper(t))+"%")
 	}
 	if q.Unconfirmed {
 		// From the few awaiting confirmation (enterprises_unconfirmed),
@@ -152,13 +152,13 @@ func (q EnterpriseQuery) where(actor access.Actor, action access.Action) (string
 // the total count. Personal data is masked in lists.
 func (s *Store) Enterprises(ctx context.Context, actor access.Actor, q EnterpriseQuery) ([]enterprise.Enterprise, int, error) {
 	where, args := q.where(actor, access.EnterpriseRead)
-	r := s.reader()
+	r := s.Reader()
 	var total int
-	if err := scan(r.row(ctx, "SELECT COUNT(*) FROM enterprises e WHERE "+where, args...), &total); err != nil {
+	if err := Scan(r.Row(ctx, "SELECT COUNT(*) FROM enterprises e WHERE "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count enterprises: %w", err)
 	}
-	limit, offset := q.Page.bounds()
-	rows, err := r.query(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE "+where+
+	limit, offset := q.Page.Bounds()
+	rows, err := r.Query(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE "+where+
 		" ORDER BY e.name, e.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list enterprises: %w", err)
@@ -180,7 +180,7 @@ func (s *Store) Enterprises(ctx context.Context, actor access.Actor, q Enterpris
 func (s *Store) CountEnterprises(ctx context.Context, actor access.Actor, q EnterpriseQuery) (int, error) {
 	where, args := q.where(actor, access.EnterpriseRead)
 	var n int
-	err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM enterprises e WHERE "+where, args...), &n)
+	err := Scan(s.Reader().Row(ctx, "SELECT COUNT(*) FROM enterprises e WHERE "+where, args...), &n)
 	return n, err
 }
 
@@ -192,7 +192,7 @@ func (s *Store) ExportEnterprises(ctx context.Context, actor access.Actor, q Ent
 		return access.ErrForbidden
 	}
 	where, args := q.where(actor, access.EnterpriseExport)
-	rows, err := s.reader().query(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE "+where+" ORDER BY e.grid_code, e.name, e.id", args...)
+	rows, err := s.Reader().Query(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE "+where+" ORDER BY e.grid_code, e.name, e.id", args...)
 	if err != nil {
 		return fmt.Errorf("export enterprises: %w", err)
 	}
@@ -236,14 +236,14 @@ func (s *Store) ExportEnterprises(ctx context.Context, actor access.Actor, q Ent
 func mask(e *enterprise.Enterprise) { e.Phone = access.MaskPhone(e.Phone) }
 
 // enterprise reads one enterprise by ID, whatever the scope.
-func (h db) enterprise(ctx context.Context, id int64) (enterprise.Enterprise, error) {
-	return scanEnterpriseRow(h.row(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE e.id = ?", id))
+func (h DB) enterprise(ctx context.Context, id int64) (enterprise.Enterprise, error) {
+	return scanEnterpriseRow(h.Row(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE e.id = ?", id))
 }
 
 func scanEnterpriseRow(row interface{ Scan(...any) error }) (enterprise.Enterprise, error) {
 	e, err := scanEnterprise(row)
 	if err != nil {
-		return e, scanErr(err)
+		return e, ScanErr(err)
 	}
 	return e, nil
 }
@@ -251,12 +251,12 @@ func scanEnterpriseRow(row interface{ Scan(...any) error }) (enterprise.Enterpri
 // Enterprise returns one enterprise the actor may read, with personal data
 // masked; records out of scope are not found.
 func (s *Store) Enterprise(ctx context.Context, actor access.Actor, id int64) (enterprise.Enterprise, error) {
-	r := s.reader()
+	r := s.Reader()
 	e, err := r.enterprise(ctx, id)
 	if err != nil {
 		return e, err
 	}
-	t, err := r.targetOf(ctx, actor, e)
+	t, err := r.TargetOf(ctx, actor, e)
 	if err != nil {
 		return e, err
 	}
@@ -273,17 +273,17 @@ func (s *Store) RevealEnterprise(ctx context.Context, actor access.Actor, id int
 	var e enterprise.Enterprise
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		var err error
-		if e, err = tx.db().enterprise(ctx, id); err != nil {
+		if e, err = tx.DB().enterprise(ctx, id); err != nil {
 			return err
 		}
-		t, err := tx.db().targetOf(ctx, actor, e)
+		t, err := tx.DB().TargetOf(ctx, actor, e)
 		if err != nil {
 			return err
 		}
 		if err := access.Check(actor, access.PersonalView, access.EnterpriseRead, t); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "enterprise.personal", fmt.Sprintf("enterprise/%d", id), "ok", nil)
+		return tx.Record(ctx, actor, "enterprise.personal", fmt.Sprintf("enterprise/%d", id), "ok", nil)
 	})
 	if err != nil {
 		return enterprise.Enterprise{}, err
@@ -292,7 +292,7 @@ func (s *Store) RevealEnterprise(ctx context.Context, actor access.Actor, id int
 }
 
 // place fills in the ancestry of e's grid, or reports the grid as unknown.
-func (h db) place(ctx context.Context, e *enterprise.Enterprise) error {
+func (h DB) place(ctx context.Context, e *enterprise.Enterprise) error {
 	a, level, err := h.gridAncestry(ctx, e.GridCode)
 	if fault.Is(err, fault.NotFound) || (err == nil && level != place.Grid) {
 		return fault.Fields{"grid_code": {Zh: "网格不存在", En: "no such grid"}}.Err()
@@ -307,7 +307,7 @@ func (h db) place(ctx context.Context, e *enterprise.Enterprise) error {
 // gridAncestry is ancestry, remembered for the rest of a transaction: an
 // import places a hundred thousand enterprises in a few hundred grids, and
 // the transaction changes no region.
-func (h db) gridAncestry(ctx context.Context, code string) (place.Ancestry, place.Level, error) {
+func (h DB) gridAncestry(ctx context.Context, code string) (place.Ancestry, place.Level, error) {
 	if h.tx == nil {
 		return h.ancestry(ctx, code)
 	}
@@ -341,7 +341,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, actor access.Actor, e ente
 		return e, err
 	}
 	err := s.WithTx(ctx, func(tx *Tx) error {
-		if err := tx.db().place(ctx, &e); err != nil {
+		if err := tx.DB().place(ctx, &e); err != nil {
 			return err
 		}
 		if err := access.Check(actor, access.EnterpriseCreate, access.EnterpriseCreate, access.Target{Place: ancestryOf(e)}); err != nil {
@@ -350,7 +350,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, actor access.Actor, e ente
 		if err := tx.insertEnterprise(ctx, &e); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "enterprise.create", fmt.Sprintf("enterprise/%d", e.ID), "ok",
+		return tx.Record(ctx, actor, "enterprise.create", fmt.Sprintf("enterprise/%d", e.ID), "ok",
 			map[string]string{"credit_code": e.CreditCode, "name": e.Name})
 	})
 	return e, err
@@ -377,10 +377,10 @@ func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterpris
 			e.CreatedAt, e.UpdatedAt, e.Version = time.UnixMilli(now), time.UnixMilli(now), 1
 			byCode[e.CreditCode] = e
 		}
-		rows, err := t.db().query(ctx, `INSERT INTO enterprises (credit_code, code_unconfirmed, name, legal_rep, contact,
+		rows, err := t.DB().Query(ctx, `INSERT INTO enterprises (credit_code, code_unconfirmed, name, legal_rep, contact,
 			phone, address, grid_code, community_code, street_code, district_code, city_code, industry, employees, revenue,
 			size, foreign_trade, key_level, party_branch, tags, created_at, updated_at, version) VALUES `+
-			tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", len(batch))+
+			Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", len(batch))+
 			" RETURNING id, credit_code", args...)
 		if fault.Is(err, fault.Conflict) {
 			return fault.Fields{"credit_code": {Zh: "该统一社会信用代码已登记", En: "an enterprise with this credit code is already registered"}}.Err()
@@ -422,14 +422,14 @@ func (t *Tx) addTags(ctx context.Context, list []*enterprise.Enterprise) error {
 	if len(args) == 0 {
 		return nil
 	}
-	if _, err := t.db().exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES "+tuples("(?, ?)", len(args)/2), args...); err != nil {
+	if _, err := t.DB().Exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES "+Tuples("(?, ?)", len(args)/2), args...); err != nil {
 		return fmt.Errorf("add tags: %w", err)
 	}
 	return nil
 }
 
 func (t *Tx) setTags(ctx context.Context, id int64, tags []string) error {
-	if _, err := t.db().exec(ctx, "DELETE FROM enterprise_tags WHERE enterprise_id = ?", id); err != nil {
+	if _, err := t.DB().Exec(ctx, "DELETE FROM enterprise_tags WHERE enterprise_id = ?", id); err != nil {
 		return fmt.Errorf("clear tags: %w", err)
 	}
 	return t.addTags(ctx, []*enterprise.Enterprise{{ID: id, Tags: tags}})
@@ -445,11 +445,11 @@ var restricted = []string{"credit_code", "grid_code", "key_level"}
 func (s *Store) UpdateEnterprise(ctx context.Context, actor access.Actor, id, version int64, e enterprise.Enterprise) (enterprise.Enterprise, error) {
 	e.Normalize()
 	err := s.WithTx(ctx, func(tx *Tx) error {
-		old, err := tx.db().enterprise(ctx, id)
+		old, err := tx.DB().enterprise(ctx, id)
 		if err != nil {
 			return err
 		}
-		t, err := tx.db().targetOf(ctx, actor, old)
+		t, err := tx.DB().TargetOf(ctx, actor, old)
 		if err != nil {
 			return err
 		}
@@ -478,7 +478,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor access.Actor, id, ve
 		if err := e.Validate(e.CodeUnconfirmed).Err(); err != nil {
 			return err
 		}
-		if err := tx.db().place(ctx, &e); err != nil {
+		if err := tx.DB().place(ctx, &e); err != nil {
 			return err
 		}
 		if e.GridCode != old.GridCode {
@@ -495,14 +495,14 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor access.Actor, id, ve
 		if err := tx.updateEnterprise(ctx, &e, version); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "enterprise.update", fmt.Sprintf("enterprise/%d", id), "ok", changes)
+		return tx.Record(ctx, actor, "enterprise.update", fmt.Sprintf("enterprise/%d", id), "ok", changes)
 	})
 	return e, err
 }
 
 func (t *Tx) updateEnterprise(ctx context.Context, e *enterprise.Enterprise, version int64) error {
 	now := t.s.now().UnixMilli()
-	res, err := t.db().exec(ctx, `UPDATE enterprises SET credit_code = ?, code_unconfirmed = ?, name = ?, legal_rep = ?,
+	res, err := t.DB().Exec(ctx, `UPDATE enterprises SET credit_code = ?, code_unconfirmed = ?, name = ?, legal_rep = ?,
 		contact = ?, phone = ?, address = ?, grid_code = ?, community_code = ?, street_code = ?, district_code = ?,
 		city_code = ?, industry = ?, employees = ?, revenue = ?, size = ?, foreign_trade = ?, key_level = ?,
 		party_branch = ?, tags = ?, updated_at = ?, version = version + 1

@@ -16,6 +16,7 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // scopeCase is the test's own reading of who sees which enterprises, written
@@ -103,7 +104,7 @@ func TestEnterpriseWrites(t *testing.T) {
 // exactly which enterprises it lists, counts, exports, reads, reveals and
 // updates.
 func testScope(t *testing.T, s *testStore, all []enterprise.Enterprise) {
-	ids := s.ids(t)
+	ids := s.IDs(t)
 	if len(ids) != len(all) {
 		t.Fatalf("store holds %d enterprises; want %d", len(ids), len(all))
 	}
@@ -141,7 +142,7 @@ func elsewhere(t *testing.T, s *testStore) []enterprise.Enterprise {
 	}
 	var list []enterprise.Enterprise
 	for i, grid := range []string{"330106001001001", "330203001001001"} {
-		e, err := s.CreateEnterprise(ctx, s.actor(t, "admin"), newEnterprise(t, 900+i, grid))
+		e, err := s.CreateEnterprise(ctx, s.As(t, "admin"), storetest.NewEnterprise(t, 900+i, grid))
 		if err != nil {
 			t.Fatalf("create enterprise in %s: %v", grid, err)
 		}
@@ -156,8 +157,8 @@ func elsewhere(t *testing.T, s *testStore) []enterprise.Enterprise {
 // checkScope checks one account against its case.
 func checkScope(t *testing.T, s *testStore, c scopeCase, all []enterprise.Enterprise, ids map[string]int64, byCode map[string]enterprise.Enterprise) {
 	ctx := context.Background()
-	u := demoUser(t, c.username)
-	actor := s.actor(t, c.username)
+	u := storetest.DemoUser(t, c.username)
+	actor := s.As(t, c.username)
 	want := map[string]bool{}
 	var in, out []string // codes in and out of scope, in demo order
 	for _, e := range all {
@@ -218,11 +219,11 @@ func checkScope(t *testing.T, s *testStore, c scopeCase, all []enterprise.Enterp
 			t.Errorf("ExportEnterprises gives %d enterprises; want %d; out of scope %v; missing %v",
 				len(exported), len(want), difference(exported, want), difference(want, exported))
 		}
-		if n := s.auditCount(t, store.AuditQuery{Action: "enterprise.export", ActorName: actor.Name}); n == 0 {
+		if n := s.AuditCount(t, store.AuditQuery{Action: "enterprise.export", ActorName: actor.Name}); n == 0 {
 			t.Errorf("the export is not in the audit log")
 		}
 	} else {
-		wantForbidden(t, err)
+		storetest.WantForbidden(t, err)
 	}
 
 	// One enterprise: read, reveal, update.
@@ -238,7 +239,7 @@ func checkScope(t *testing.T, s *testStore, c scopeCase, all []enterprise.Enterp
 		}
 		target := fmt.Sprintf("enterprise/%d", id)
 		reveals := store.AuditQuery{Action: "enterprise.personal", Target: target, ActorName: actor.Name}
-		before := s.auditCount(t, reveals)
+		before := s.AuditCount(t, reveals)
 		revealed, err := s.RevealEnterprise(ctx, actor, id)
 		if c.personal {
 			if err != nil {
@@ -247,12 +248,12 @@ func checkScope(t *testing.T, s *testStore, c scopeCase, all []enterprise.Enterp
 			if revealed.Phone != byCode[code].Phone {
 				t.Errorf("RevealEnterprise(%d) phone %q; want %q", id, revealed.Phone, byCode[code].Phone)
 			}
-			if n := s.auditCount(t, reveals); n != before+1 {
+			if n := s.AuditCount(t, reveals); n != before+1 {
 				t.Errorf("%d audit entries enterprise.personal on %s by %s; want %d", n, target, actor.Name, before+1)
 			}
 		} else {
-			wantForbidden(t, err)
-			if n := s.auditCount(t, reveals); n != before {
+			storetest.WantForbidden(t, err)
+			if n := s.AuditCount(t, reveals); n != before {
 				t.Errorf("a refused reveal was audited as done")
 			}
 		}
@@ -264,17 +265,17 @@ func checkScope(t *testing.T, s *testStore, c scopeCase, all []enterprise.Enterp
 				t.Errorf("UpdateEnterprise(%d) without changes: version %d → %d, %v; want it unchanged", id, e.Version, same.Version, err)
 			}
 		} else {
-			wantForbidden(t, err)
+			storetest.WantForbidden(t, err)
 		}
 	}
 	if len(out) > 0 {
 		id := ids[out[len(out)/2]]
 		_, err := s.Enterprise(ctx, actor, id)
-		wantKind(t, err, fault.NotFound)
+		storetest.WantKind(t, err, fault.NotFound)
 		_, err = s.RevealEnterprise(ctx, actor, id)
-		wantKind(t, err, fault.NotFound)
+		storetest.WantKind(t, err, fault.NotFound)
 		_, err = s.UpdateEnterprise(ctx, actor, id, 1, byCode[out[len(out)/2]])
-		wantKind(t, err, fault.NotFound)
+		storetest.WantKind(t, err, fault.NotFound)
 	}
 	if _, err := s.Enterprise(ctx, actor, 1<<40); !fault.Is(err, fault.NotFound) {
 		t.Errorf("Enterprise(absent) error %v; want NotFound", err)
@@ -302,18 +303,18 @@ func difference(a, b map[string]bool) []string {
 // a change leaves behind.
 func testUpdate(t *testing.T, s *testStore) {
 	ctx := context.Background()
-	ids := s.ids(t)
-	admin := s.actor(t, "admin")
-	own := demoUser(t, "enterprise").EnterpriseCode
-	grid := demoUser(t, "grid").RegionCode
-	community := demoUser(t, "community").RegionCode
-	cadre := demoUser(t, "cadre").Assigned[0]
-	inGrid := demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.GridCode == grid && e.CreditCode != own }).CreditCode
-	otherGrid := demoEnterprise(t, func(e enterprise.Enterprise) bool {
+	ids := s.IDs(t)
+	admin := s.As(t, "admin")
+	own := storetest.DemoUser(t, "enterprise").EnterpriseCode
+	grid := storetest.DemoUser(t, "grid").RegionCode
+	community := storetest.DemoUser(t, "community").RegionCode
+	cadre := storetest.DemoUser(t, "cadre").Assigned[0]
+	inGrid := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.GridCode == grid && e.CreditCode != own }).CreditCode
+	otherGrid := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool {
 		return e.CommunityCode == community && e.GridCode != grid
 	})
-	otherCommunity := demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != community })
-	keyless := demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.GridCode == grid && e.KeyLevel == enterprise.KeyNone })
+	otherCommunity := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != community })
+	keyless := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.GridCode == grid && e.KeyLevel == enterprise.KeyNone })
 
 	tests := []struct {
 		name, user, code string
@@ -336,7 +337,7 @@ func testUpdate(t *testing.T, s *testStore) {
 		{name: "enterprise user may not set its key level", user: "enterprise", code: own,
 			change: func(e *enterprise.Enterprise) { e.KeyLevel = toggleKey(e.KeyLevel) }, kind: fault.Invalid, field: "key_level"},
 		{name: "enterprise user may not change its credit code", user: "enterprise", code: own,
-			change: func(e *enterprise.Enterprise) { e.CreditCode = creditCode(t, 101) }, kind: fault.Invalid, field: "credit_code"},
+			change: func(e *enterprise.Enterprise) { e.CreditCode = storetest.CreditCode(t, 101) }, kind: fault.Invalid, field: "credit_code"},
 		{name: "cadre may not set the key level", user: "cadre", code: cadre,
 			change: func(e *enterprise.Enterprise) { e.KeyLevel = toggleKey(e.KeyLevel) }, kind: fault.Invalid, field: "key_level"},
 		{name: "community staff may not move it out of the community", user: "community", code: inGrid,
@@ -358,7 +359,7 @@ func testUpdate(t *testing.T, s *testStore) {
 		{name: "community staff moves it to another grid of the community", user: "community", code: inGrid,
 			change: func(e *enterprise.Enterprise) { e.GridCode = otherGrid.GridCode }},
 		{name: "admin changes the credit code", user: "admin", code: otherCommunity.CreditCode,
-			change: func(e *enterprise.Enterprise) { e.CreditCode = creditCode(t, 102) }},
+			change: func(e *enterprise.Enterprise) { e.CreditCode = storetest.CreditCode(t, 102) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -377,20 +378,20 @@ func testUpdate(t *testing.T, s *testStore) {
 			}
 			e := before
 			tt.change(&e)
-			entries := s.auditCount(t, store.AuditQuery{Action: "enterprise.update", Target: fmt.Sprintf("enterprise/%d", id)})
-			got, err := s.UpdateEnterprise(ctx, s.actor(t, tt.user), id, version, e)
+			entries := s.AuditCount(t, store.AuditQuery{Action: "enterprise.update", Target: fmt.Sprintf("enterprise/%d", id)})
+			got, err := s.UpdateEnterprise(ctx, s.As(t, tt.user), id, version, e)
 			after, readErr := s.Enterprise(ctx, admin, id)
 			if readErr != nil {
 				t.Fatal(readErr)
 			}
-			entriesAfter := s.auditCount(t, store.AuditQuery{Action: "enterprise.update", Target: fmt.Sprintf("enterprise/%d", id)})
+			entriesAfter := s.AuditCount(t, store.AuditQuery{Action: "enterprise.update", Target: fmt.Sprintf("enterprise/%d", id)})
 			if tt.kind != "" {
-				wantKind(t, err, tt.kind)
+				storetest.WantKind(t, err, tt.kind)
 				if tt.field != "" {
-					wantField(t, err, tt.field)
+					storetest.WantField(t, err, tt.field)
 				}
 				if tt.forbidden {
-					wantForbidden(t, err)
+					storetest.WantForbidden(t, err)
 				}
 				if !tt.stale && (after.Version != before.Version || entriesAfter != entries) {
 					t.Errorf("a refused update changed the enterprise (version %d → %d) or the audit log (%d → %d entries)",
@@ -432,15 +433,15 @@ func toggleKey(k enterprise.KeyLevel) enterprise.KeyLevel {
 // several times over: exactly one wins each time, the other gets Conflict.
 func testUpdateRace(t *testing.T, s *testStore) {
 	ctx := context.Background()
-	admin := s.actor(t, "admin")
-	grid := s.actor(t, "grid")
+	admin := s.As(t, "admin")
+	grid := s.As(t, "grid")
 	var code string // the showcase grid's last enterprise
 	for _, e := range dataset.Enterprises {
 		if e.GridCode == grid.RegionCode {
 			code = e.CreditCode
 		}
 	}
-	id := s.ids(t)[code]
+	id := s.IDs(t)[code]
 	for round := range 8 {
 		e, err := s.Enterprise(ctx, admin, id)
 		if err != nil {
@@ -488,23 +489,23 @@ func testUpdateRace(t *testing.T, s *testStore) {
 // scope, against the demo data.
 func testFilters(t *testing.T, s *testStore, all []enterprise.Enterprise) {
 	ctx := context.Background()
-	ids := s.ids(t)
+	ids := s.IDs(t)
 	latin := dataset.Enterprises[5]
-	e, err := s.Enterprise(ctx, s.actor(t, "admin"), ids[latin.CreditCode])
+	e, err := s.Enterprise(ctx, s.As(t, "admin"), ids[latin.CreditCode])
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Name = "宁波Ningbo Blue_Sea 100%外贸有限公司"
-	if _, err := s.UpdateEnterprise(ctx, s.actor(t, "admin"), e.ID, e.Version, e); err != nil {
+	if _, err := s.UpdateEnterprise(ctx, s.As(t, "admin"), e.ID, e.Version, e); err != nil {
 		t.Fatal(err)
 	}
 	latin.Name = e.Name
 	all = slices.Clone(all)
 	all[5] = latin
 
-	community := demoUser(t, "community").RegionCode
+	community := storetest.DemoUser(t, "community").RegionCode
 	street := community[:9]
-	someTag := demoEnterprise(t, func(e enterprise.Enterprise) bool { return len(e.Tags) > 0 }).Tags[0]
+	someTag := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return len(e.Tags) > 0 }).Tags[0]
 	section := func(e enterprise.Enterprise) string { d, _ := enterprise.DivisionByCode(e.Industry); return d.Section }
 	tests := []struct {
 		name  string
@@ -516,7 +517,7 @@ func testFilters(t *testing.T, s *testStore, all []enterprise.Enterprise) {
 		{"region community", "admin", store.EnterpriseQuery{Region: community}, func(e enterprise.Enterprise) bool { return e.CommunityCode == community }},
 		{"region city", "admin", store.EnterpriseQuery{Region: demo.CityCode}, func(e enterprise.Enterprise) bool { return e.CityCode == demo.CityCode }},
 		{"region malformed", "admin", store.EnterpriseQuery{Region: "33"}, func(e enterprise.Enterprise) bool { return false }},
-		{"region outside scope", "community", store.EnterpriseQuery{Region: demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != community }).CommunityCode},
+		{"region outside scope", "community", store.EnterpriseQuery{Region: storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != community }).CommunityCode},
 			func(e enterprise.Enterprise) bool { return false }},
 		{"industry division", "admin", store.EnterpriseQuery{Industry: "34"}, func(e enterprise.Enterprise) bool { return e.Industry == "34" }},
 		{"industry section", "admin", store.EnterpriseQuery{Industry: "C"}, func(e enterprise.Enterprise) bool { return section(e) == "C" }},
@@ -558,7 +559,7 @@ func testFilters(t *testing.T, s *testStore, all []enterprise.Enterprise) {
 			got := map[string]bool{}
 			for page := 1; ; page++ {
 				q.Page.Number = page
-				list, total, err := s.Enterprises(ctx, s.actor(t, tt.user), q)
+				list, total, err := s.Enterprises(ctx, s.As(t, tt.user), q)
 				if err != nil {
 					t.Fatalf("Enterprises: %v", err)
 				}
@@ -575,7 +576,7 @@ func testFilters(t *testing.T, s *testStore, all []enterprise.Enterprise) {
 			if !maps.Equal(got, want) {
 				t.Errorf("%d enterprises; want %d; extra %v; missing %v", len(got), len(want), difference(got, want), difference(want, got))
 			}
-			if n, err := s.CountEnterprises(ctx, s.actor(t, tt.user), tt.q); err != nil || n != len(want) {
+			if n, err := s.CountEnterprises(ctx, s.As(t, tt.user), tt.q); err != nil || n != len(want) {
 				t.Errorf("CountEnterprises = %d, %v; want %d", n, err, len(want))
 			}
 		})
@@ -585,8 +586,8 @@ func testFilters(t *testing.T, s *testStore, all []enterprise.Enterprise) {
 // testCreate registers enterprises: where, by whom, and with what.
 func testCreate(t *testing.T, s *testStore) {
 	ctx := context.Background()
-	grid := demoUser(t, "grid").RegionCode
-	away := demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.GridCode != grid }).GridCode
+	grid := storetest.DemoUser(t, "grid").RegionCode
+	away := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.GridCode != grid }).GridCode
 	taken := dataset.Enterprises[0].CreditCode
 	tests := []struct {
 		name  string
@@ -595,34 +596,34 @@ func testCreate(t *testing.T, s *testStore) {
 		kind  fault.Kind
 		field string
 	}{
-		{"in the grid", "grid", newEnterprise(t, 1, grid), "", ""},
+		{"in the grid", "grid", storetest.NewEnterprise(t, 1, grid), "", ""},
 		{"messy input is tidied", "grid", func() enterprise.Enterprise {
-			e := newEnterprise(t, 2, grid)
+			e := storetest.NewEnterprise(t, 2, grid)
 			e.CreditCode = " " + strings.ToLower(e.CreditCode) + "\u3000"
 			e.Industry = "C34"
 			return e
 		}(), "", ""},
-		{"grid outside the scope", "grid", newEnterprise(t, 3, away), fault.Invalid, "grid_code"},
-		{"no such grid", "admin", newEnterprise(t, 4, grid[:12]+"999"), fault.Invalid, "grid_code"},
-		{"credit code taken", "admin", func() enterprise.Enterprise { e := newEnterprise(t, 5, grid); e.CreditCode = taken; return e }(), fault.Invalid, "credit_code"},
+		{"grid outside the scope", "grid", storetest.NewEnterprise(t, 3, away), fault.Invalid, "grid_code"},
+		{"no such grid", "admin", storetest.NewEnterprise(t, 4, grid[:12]+"999"), fault.Invalid, "grid_code"},
+		{"credit code taken", "admin", func() enterprise.Enterprise { e := storetest.NewEnterprise(t, 5, grid); e.CreditCode = taken; return e }(), fault.Invalid, "credit_code"},
 		{"bad check character", "admin", func() enterprise.Enterprise {
-			e := newEnterprise(t, 6, grid)
+			e := storetest.NewEnterprise(t, 6, grid)
 			e.CreditCode = e.CreditCode[:17] + string(wrongCheck(e.CreditCode[17]))
 			return e
 		}(), fault.Invalid, "credit_code"},
-		{"no name", "admin", func() enterprise.Enterprise { e := newEnterprise(t, 7, grid); e.Name = " "; return e }(), fault.Invalid, "name"},
-		{"street leader may not create", "street_leader", newEnterprise(t, 8, grid), fault.Forbidden, ""},
-		{"enterprise user may not create", "enterprise", newEnterprise(t, 9, grid), fault.Forbidden, ""},
+		{"no name", "admin", func() enterprise.Enterprise { e := storetest.NewEnterprise(t, 7, grid); e.Name = " "; return e }(), fault.Invalid, "name"},
+		{"street leader may not create", "street_leader", storetest.NewEnterprise(t, 8, grid), fault.Forbidden, ""},
+		{"enterprise user may not create", "enterprise", storetest.NewEnterprise(t, 9, grid), fault.Forbidden, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := s.auditCount(t, store.AuditQuery{Action: "enterprise.create"})
-			got, err := s.CreateEnterprise(ctx, s.actor(t, tt.user), tt.e)
-			after := s.auditCount(t, store.AuditQuery{Action: "enterprise.create"})
+			before := s.AuditCount(t, store.AuditQuery{Action: "enterprise.create"})
+			got, err := s.CreateEnterprise(ctx, s.As(t, tt.user), tt.e)
+			after := s.AuditCount(t, store.AuditQuery{Action: "enterprise.create"})
 			if tt.kind != "" {
-				wantKind(t, err, tt.kind)
+				storetest.WantKind(t, err, tt.kind)
 				if tt.field != "" {
-					wantField(t, err, tt.field)
+					storetest.WantField(t, err, tt.field)
 				}
 				if after != before {
 					t.Errorf("a refused create was audited")
@@ -632,7 +633,7 @@ func testCreate(t *testing.T, s *testStore) {
 			if err != nil {
 				t.Fatalf("CreateEnterprise: %v", err)
 			}
-			stored, err := s.RevealEnterprise(ctx, s.actor(t, tt.user), got.ID)
+			stored, err := s.RevealEnterprise(ctx, s.As(t, tt.user), got.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -653,9 +654,9 @@ func testCreate(t *testing.T, s *testStore) {
 // part way, as when the download is cancelled: what left is on record.
 func testStoppedExport(t *testing.T, s *testStore) {
 	ctx := context.Background()
-	grid := s.actor(t, "grid")
+	grid := s.As(t, "grid")
 	exports := store.AuditQuery{Action: "enterprise.export", ActorName: grid.Name}
-	before := s.auditCount(t, exports)
+	before := s.AuditCount(t, exports)
 	stop := errors.New("client went away")
 	n := 0
 	err := s.ExportEnterprises(ctx, grid, store.EnterpriseQuery{}, func(enterprise.Enterprise) error {
@@ -668,7 +669,7 @@ func testStoppedExport(t *testing.T, s *testStore) {
 	if !errors.Is(err, stop) {
 		t.Fatalf("ExportEnterprises = %v; want the error of fn", err)
 	}
-	list, n, err := s.AuditLog(ctx, s.actor(t, "auditor"), exports)
+	list, n, err := s.AuditLog(ctx, s.As(t, "auditor"), exports)
 	if err != nil || n != before+1 {
 		t.Fatalf("%d audit entries of exports, %v; want %d", n, err, before+1)
 	}

@@ -36,7 +36,7 @@ func (s *Store) Gauges(ctx context.Context) (Gauges, error) {
 		{"audit_entries", "SELECT COALESCE(SUM(seq - anchor_id), 0) FROM audit_head", nil},
 	} {
 		var n int64
-		if err := scan(s.reader().row(ctx, q.sql, q.args...), &n); err != nil {
+		if err := Scan(s.Reader().Row(ctx, q.sql, q.args...), &n); err != nil {
 			return nil, fmt.Errorf("gauge %s: %w", q.kind, err)
 		}
 		g[q.kind] = n

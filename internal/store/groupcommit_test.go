@@ -38,7 +38,7 @@ func TestGroupCommit(t *testing.T) {
 				go func() { time.Sleep(time.Duration(i%3) * time.Millisecond); cancel() }()
 			}
 			outcomes[i] = s.WithTx(cctx, func(tx *Tx) error {
-				if _, err := tx.db().exec(cctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("k", i), "v"); err != nil {
+				if _, err := tx.DB().Exec(cctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("k", i), "v"); err != nil {
 					return err
 				}
 				if i%7 == 3 {
@@ -47,7 +47,7 @@ func TestGroupCommit(t *testing.T) {
 				}
 				if i%11 == 4 {
 					// A statement that fails, then the transaction gives up.
-					_, err := tx.db().exec(cctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("k", i), "again")
+					_, err := tx.DB().Exec(cctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("k", i), "again")
 					return err
 				}
 				return nil
@@ -58,7 +58,7 @@ func TestGroupCommit(t *testing.T) {
 	wg.Wait()
 	for i, err := range outcomes {
 		var v string
-		rowErr := s.reader().row(ctx, "SELECT value FROM settings WHERE key = ?", fmt.Sprint("k", i)).Scan(&v)
+		rowErr := s.Reader().Row(ctx, "SELECT value FROM settings WHERE key = ?", fmt.Sprint("k", i)).Scan(&v)
 		present := rowErr == nil
 		switch {
 		case i%10 == 5 && errors.Is(err, context.Canceled):

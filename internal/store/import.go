@@ -69,7 +69,7 @@ func (s *Store) ImportEnterprises(ctx context.Context, actor access.Actor, rows 
 				placeErr, seen := grids[e.GridCode]
 				if !seen {
 					probe := e
-					placeErr = tx.db().place(ctx, &probe)
+					placeErr = tx.DB().place(ctx, &probe)
 					if placeErr == nil && access.Check(actor, access.EnterpriseImport, access.EnterpriseImport, access.Target{Place: ancestryOf(probe)}) != nil {
 						placeErr = fault.Fields{"grid_code": {Zh: "该网格不在您的管辖范围内", En: "the grid is outside your scope"}}.Err()
 					}
@@ -80,7 +80,7 @@ func (s *Store) ImportEnterprises(ctx context.Context, actor access.Actor, rows 
 					res.Rejected = append(res.Rejected, row)
 					continue
 				}
-				if err := tx.db().place(ctx, &e); err != nil {
+				if err := tx.DB().place(ctx, &e); err != nil {
 					return err
 				}
 				if inPending[e.CreditCode] {
@@ -117,7 +117,7 @@ func (s *Store) ImportEnterprises(ctx context.Context, actor access.Actor, rows 
 			return errStrict
 		}
 		res.Applied = true
-		return tx.record(ctx, actor, "enterprise.import", "enterprises", "ok", map[string]int{
+		return tx.Record(ctx, actor, "enterprise.import", "enterprises", "ok", map[string]int{
 			"rows": len(rows), "created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged,
 			"rejected": len(res.Rejected)})
 	})
@@ -141,7 +141,7 @@ func (t *Tx) enterpriseIDs(ctx context.Context, rows []ImportRow) (map[string]bo
 	if len(codes) == 0 {
 		return known, nil
 	}
-	list, err := t.db().query(ctx, "SELECT credit_code FROM enterprises WHERE credit_code IN ("+placeholders(len(codes))+")", codes...)
+	list, err := t.DB().Query(ctx, "SELECT credit_code FROM enterprises WHERE credit_code IN ("+Placeholders(len(codes))+")", codes...)
 	if err != nil {
 		return nil, fmt.Errorf("look up credit codes: %w", err)
 	}
@@ -167,14 +167,14 @@ const (
 // actor may and anything changed.
 func (t *Tx) update(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (outcome, error) {
 	var id int64
-	if err := scan(t.db().row(ctx, "SELECT id FROM enterprises WHERE credit_code = ?", e.CreditCode), &id); err != nil {
+	if err := Scan(t.DB().Row(ctx, "SELECT id FROM enterprises WHERE credit_code = ?", e.CreditCode), &id); err != nil {
 		return unchanged, err
 	}
-	old, err := t.db().enterprise(ctx, id)
+	old, err := t.DB().enterprise(ctx, id)
 	if err != nil {
 		return unchanged, err
 	}
-	target, err := t.db().targetOf(ctx, actor, old)
+	target, err := t.DB().TargetOf(ctx, actor, old)
 	if err != nil {
 		return unchanged, err
 	}

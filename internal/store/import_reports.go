@@ -17,10 +17,10 @@ func (s *Store) SaveImportReport(ctx context.Context, actor access.Actor, conten
 	var id int64
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		now := s.now()
-		if _, err := tx.db().exec(ctx, "DELETE FROM import_reports WHERE created_at < ?", now.Add(-reportLifetime).UnixMilli()); err != nil {
+		if _, err := tx.DB().Exec(ctx, "DELETE FROM import_reports WHERE created_at < ?", now.Add(-reportLifetime).UnixMilli()); err != nil {
 			return err
 		}
-		return scan(tx.db().row(ctx, "INSERT INTO import_reports (user_id, created_at, content) VALUES (?, ?, ?) RETURNING id",
+		return Scan(tx.DB().Row(ctx, "INSERT INTO import_reports (user_id, created_at, content) VALUES (?, ?, ?) RETURNING id",
 			actor.UserID, now.UnixMilli(), content), &id)
 	})
 	if err != nil {
@@ -33,7 +33,7 @@ func (s *Store) SaveImportReport(ctx context.Context, actor access.Actor, conten
 // reportLifetime after the import.
 func (s *Store) ImportReport(ctx context.Context, actor access.Actor, id int64) ([]byte, error) {
 	var content []byte
-	err := scan(s.reader().row(ctx, "SELECT content FROM import_reports WHERE id = ? AND user_id = ? AND created_at >= ?",
+	err := Scan(s.Reader().Row(ctx, "SELECT content FROM import_reports WHERE id = ? AND user_id = ? AND created_at >= ?",
 		id, actor.UserID, s.now().Add(-reportLifetime).UnixMilli()), &content)
 	return content, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"qifu/internal/enterprise"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // importRow makes an import row the way the workbook reader does: the
@@ -38,27 +39,27 @@ func TestImport(t *testing.T) {
 // testImport imports a list of rows, good and bad, as community staff.
 func testImport(t *testing.T, s *testStore) {
 	ctx := context.Background()
-	community := s.actor(t, "community")
-	home := demoUser(t, "community").RegionCode
-	grid := demoUser(t, "grid").RegionCode
-	ours := demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode == home && e.GridCode != grid })
-	theirs := demoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != home })
-	ids := s.ids(t)
+	community := s.As(t, "community")
+	home := storetest.DemoUser(t, "community").RegionCode
+	grid := storetest.DemoUser(t, "grid").RegionCode
+	ours := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode == home && e.GridCode != grid })
+	theirs := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != home })
+	ids := s.IDs(t)
 
 	renamed := ours
 	renamed.Name = "宁波北仑导入更名有限公司"
-	badPhone := newEnterprise(t, 3, grid)
+	badPhone := storetest.NewEnterprise(t, 3, grid)
 	badPhone.Phone = "12345"
 	moveTheirs := theirs
 	moveTheirs.GridCode = grid // an enterprise registered outside the community, claimed by a row inside it
 	rows := []store.ImportRow{
-		importRow(2, newEnterprise(t, 1, grid)),
+		importRow(2, storetest.NewEnterprise(t, 1, grid)),
 		importRow(3, badPhone),
-		importRow(4, newEnterprise(t, 4, theirs.GridCode)),
-		importRow(5, newEnterprise(t, 5, grid[:12]+"999")),
+		importRow(4, storetest.NewEnterprise(t, 4, theirs.GridCode)),
+		importRow(5, storetest.NewEnterprise(t, 5, grid[:12]+"999")),
 		importRow(6, renamed),
 		importRow(7, moveTheirs),
-		importRow(8, newEnterprise(t, 8, ours.GridCode)),
+		importRow(8, storetest.NewEnterprise(t, 8, ours.GridCode)),
 	}
 	wantRejected := map[int]string{3: "phone", 4: "grid_code", 5: "grid_code", 7: "credit_code"}
 	checkRejected := func(t *testing.T, res store.ImportResult) {
@@ -73,7 +74,7 @@ func testImport(t *testing.T, s *testStore) {
 		}
 	}
 	count := func() int {
-		n, err := s.CountEnterprises(ctx, s.actor(t, "admin"), store.EnterpriseQuery{})
+		n, err := s.CountEnterprises(ctx, s.As(t, "admin"), store.EnterpriseQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,12 +83,12 @@ func testImport(t *testing.T, s *testStore) {
 	total := count()
 
 	t.Run("enterprise user may not import", func(t *testing.T) {
-		_, err := s.ImportEnterprises(ctx, s.actor(t, "enterprise"), rows, false)
-		wantForbidden(t, err)
+		_, err := s.ImportEnterprises(ctx, s.As(t, "enterprise"), rows, false)
+		storetest.WantForbidden(t, err)
 	})
 
 	t.Run("strict applies nothing", func(t *testing.T) {
-		entries := s.auditCount(t, store.AuditQuery{Action: "enterprise.import"})
+		entries := s.AuditCount(t, store.AuditQuery{Action: "enterprise.import"})
 		res, err := s.ImportEnterprises(ctx, community, rows, true)
 		if err != nil {
 			t.Fatalf("ImportEnterprises: %v", err)
@@ -103,7 +104,7 @@ func testImport(t *testing.T, s *testStore) {
 		if err != nil || e.Name != ours.Name {
 			t.Errorf("enterprise %s after a strict import that failed: %q, %v; want its name unchanged", ours.CreditCode, e.Name, err)
 		}
-		if n := s.auditCount(t, store.AuditQuery{Action: "enterprise.import"}); n != entries {
+		if n := s.AuditCount(t, store.AuditQuery{Action: "enterprise.import"}); n != entries {
 			t.Errorf("a strict import that applied nothing was audited as done")
 		}
 	})
@@ -136,12 +137,12 @@ func testImport(t *testing.T, s *testStore) {
 			t.Errorf("after the import\n got %+v\nwant %+v", after, want)
 		}
 		version = after.Version
-		other, err := s.RevealEnterprise(ctx, s.actor(t, "admin"), ids[theirs.CreditCode])
+		other, err := s.RevealEnterprise(ctx, s.As(t, "admin"), ids[theirs.CreditCode])
 		if err != nil || other.GridCode != theirs.GridCode || other.Version != 1 {
 			t.Errorf("enterprise outside the scope after the import: grid %s version %d, %v; want it untouched",
 				other.GridCode, other.Version, err)
 		}
-		if n := s.auditCount(t, store.AuditQuery{Action: "enterprise.import", ActorName: community.Name}); n != 1 {
+		if n := s.AuditCount(t, store.AuditQuery{Action: "enterprise.import", ActorName: community.Name}); n != 1 {
 			t.Errorf("%d enterprise.import audit entries; want 1", n)
 		}
 	})
@@ -165,7 +166,7 @@ func testImport(t *testing.T, s *testStore) {
 	})
 
 	t.Run("good rows only, strict", func(t *testing.T) {
-		good := []store.ImportRow{importRow(2, newEnterprise(t, 20, grid)), importRow(3, newEnterprise(t, 21, ours.GridCode))}
+		good := []store.ImportRow{importRow(2, storetest.NewEnterprise(t, 20, grid)), importRow(3, storetest.NewEnterprise(t, 21, ours.GridCode))}
 		res, err := s.ImportEnterprises(ctx, community, good, true)
 		if err != nil || !res.Applied || res.Created != 2 || len(res.Rejected) != 0 {
 			t.Errorf("strict import of good rows: %+v, %v; want 2 created", res, err)
@@ -177,7 +178,7 @@ func testImport(t *testing.T, s *testStore) {
 		const n = 1200
 		var long []store.ImportRow
 		for i := range n {
-			e := newEnterprise(t, 1000+i, grid)
+			e := storetest.NewEnterprise(t, 1000+i, grid)
 			if i%10 == 0 {
 				e.Tags = []string{"专精特新", "外贸"}
 			}
@@ -201,14 +202,14 @@ func testImport(t *testing.T, s *testStore) {
 		if _, total, err := s.Enterprises(ctx, community, store.EnterpriseQuery{Tag: "外贸"}); err != nil || total < n/10 {
 			t.Errorf("enterprises tagged 外贸: %d, %v; want at least %d", total, err, n/10)
 		}
-		e, err := s.Enterprise(ctx, community, s.ids(t)[far.CreditCode])
+		e, err := s.Enterprise(ctx, community, s.IDs(t)[far.CreditCode])
 		if err != nil || e.Name != far.Name || e.Version != 3 {
 			t.Errorf("the code given three times: %q version %d, %v; want the last name, version 3", e.Name, e.Version, err)
 		}
 	})
 
 	t.Run("unconfirmed credit code", func(t *testing.T) {
-		e := newEnterprise(t, 30, grid)
+		e := storetest.NewEnterprise(t, 30, grid)
 		e.CreditCode = e.CreditCode[:17] + string(wrongCheck(e.CreditCode[17]))
 		row := importRow(2, e)
 		if len(row.Problems) != 0 || !row.Enterprise.CodeUnconfirmed {

@@ -55,8 +55,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
-	// Then the data the schema needs; ON CONFLICT lets instances race here.
-	if err := s.SeedCategories(ctx); err != nil {
+	// Then the data the modules' schemas need.
+	if err := s.seed(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 
 	"qifu/internal/pgtest"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 func TestMigrate(t *testing.T) {
@@ -21,7 +22,7 @@ func TestMigrate(t *testing.T) {
 			t.Fatalf("Pending after Migrate = %d, %v; want 0, nil", n, err)
 		}
 		applied := func() []string {
-			rows, err := s.raw(t).QueryContext(ctx, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+			rows, err := s.Raw(t).QueryContext(ctx, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +45,7 @@ func TestMigrate(t *testing.T) {
 		if ok, err := s.TryLease(ctx, "kept", "a", 60_000); err != nil || !ok {
 			t.Fatalf("TryLease = %v, %v", ok, err)
 		}
-		s.clock.Advance(1000)
+		s.Clock.Advance(1000)
 		if err := s.Migrate(ctx); err != nil {
 			t.Fatalf("second Migrate: %v", err)
 		}
@@ -120,7 +121,7 @@ func TestOpenSQLitePath(t *testing.T) {
 	for _, dir := range []string{"plain", "with space", "hash#1", "percent%41", "question?mark", "数据"} {
 		t.Run(dir, func(t *testing.T) {
 			path := t.TempDir() + "/" + dir + "/qifu.db"
-			s := openStore(t, path, &clock{now: start})
+			s := openStore(t, path, storetest.NewClock(start))
 			if ok, err := s.TryLease(context.Background(), "probe", "a", 1000); err != nil || !ok {
 				t.Fatalf("TryLease = %v, %v", ok, err)
 			}
@@ -128,7 +129,7 @@ func TestOpenSQLitePath(t *testing.T) {
 			if _, err := os.Stat(path); err != nil {
 				t.Errorf("the database is not at %s: %v", path, err)
 			}
-			s = openStore(t, path, &clock{now: start})
+			s = openStore(t, path, storetest.NewClock(start))
 			if ok, err := s.TryLease(context.Background(), "probe", "b", 1000); err != nil || ok {
 				t.Errorf("TryLease by b after reopening = %v, %v; want false: the lease of a is in the file", ok, err)
 			}

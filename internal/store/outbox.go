@@ -12,35 +12,6 @@ import (
 	"qifu/internal/notify"
 )
 
-// robotMessage is a message about an appeal to group robots: those of the
-// department dept, or of the appeal's community when dept is 0.
-type robotMessage struct {
-	appealID, dept int64
-	kind, text     string
-}
-
-// enqueueAll puts messages in the outbox of every enabled group robot they
-// are for, with one statement; the outbox delivers them after the commit.
-func (t *Tx) enqueueAll(ctx context.Context, now time.Time, list []robotMessage) error {
-	if len(list) == 0 {
-		return nil
-	}
-	args := make([]any, 0, 4*len(list)+2)
-	for _, m := range list {
-		args = append(args, m.appealID, m.dept, m.kind, "【企服】"+m.text)
-	}
-	q := "WITH v (appeal_id, dept, kind, text) AS (VALUES " + tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)", len(list)) + `)
-		INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
-		SELECT w.id, v.appeal_id, v.kind, v.text, ?, ? FROM v JOIN appeals a ON a.id = v.appeal_id
-		JOIN webhooks w ON w.enabled = TRUE AND (
-			(v.dept = 0 AND w.scope_kind = 'region' AND w.scope = a.community_code)
-			OR (v.dept <> 0 AND w.scope_kind = 'department' AND w.scope = CAST(v.dept AS TEXT)))`
-	if _, err := t.db().exec(ctx, q, append(args, now.UnixMilli(), now.UnixMilli())...); err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
-	return nil
-}
-
 // Webhook is a group robot of a community (or any region) or a department.
 type Webhook struct {
 	ID        int64
@@ -64,7 +35,7 @@ func (s *Store) AddWebhook(ctx context.Context, actor access.Actor, w Webhook) (
 	switch w.ScopeKind {
 	case "region":
 		var n int
-		if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM regions WHERE code = ?", w.Scope), &n); err != nil {
+		if err := Scan(s.Reader().Row(ctx, "SELECT COUNT(*) FROM regions WHERE code = ?", w.Scope), &n); err != nil {
 			return w, err
 		}
 		if n == 0 {
@@ -73,7 +44,7 @@ func (s *Store) AddWebhook(ctx context.Context, actor access.Actor, w Webhook) (
 	case "department":
 		var n int
 		id, _ := strconv.ParseInt(w.Scope, 10, 64)
-		if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM departments WHERE id = ?", id), &n); err != nil {
+		if err := Scan(s.Reader().Row(ctx, "SELECT COUNT(*) FROM departments WHERE id = ?", id), &n); err != nil {
 			return w, err
 		}
 		if n == 0 {
@@ -87,11 +58,11 @@ func (s *Store) AddWebhook(ctx context.Context, actor access.Actor, w Webhook) (
 	}
 	w.Enabled = true
 	err := s.WithTx(ctx, func(tx *Tx) error {
-		if err := scan(tx.db().row(ctx, `INSERT INTO webhooks (scope_kind, scope, format, url, secret, created_at)
+		if err := Scan(tx.DB().Row(ctx, `INSERT INTO webhooks (scope_kind, scope, format, url, secret, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, w.ScopeKind, w.Scope, string(w.Format), w.URL, w.Secret, s.now().UnixMilli()), &w.ID); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "webhook.add", fmt.Sprintf("webhook/%d", w.ID), "ok",
+		return tx.Record(ctx, actor, "webhook.add", fmt.Sprintf("webhook/%d", w.ID), "ok",
 			map[string]string{"scope": w.ScopeKind + ":" + w.Scope, "format": string(w.Format)})
 	})
 	return w, err
@@ -102,7 +73,7 @@ func (s *Store) Webhooks(ctx context.Context, actor access.Actor) ([]Webhook, er
 	if !access.May(actor.Role, access.AppealConfigure) {
 		return nil, access.ErrForbidden
 	}
-	rows, err := s.reader().query(ctx, `SELECT w.id, w.scope_kind, w.scope, w.format, w.url, w.enabled,
+	rows, err := s.Reader().Query(ctx, `SELECT w.id, w.scope_kind, w.scope, w.format, w.url, w.enabled,
 		(SELECT COUNT(*) FROM outbox o WHERE o.webhook_id = w.id AND o.delivered_at = 0),
 		COALESCE((SELECT MAX(o.last_error) FROM outbox o WHERE o.webhook_id = w.id AND o.delivered_at = 0), '')
 		FROM webhooks w ORDER BY w.id`)
@@ -127,17 +98,17 @@ func (s *Store) DeleteWebhook(ctx context.Context, actor access.Actor, id int64)
 		return access.ErrForbidden
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().exec(ctx, "DELETE FROM outbox WHERE webhook_id = ?", id); err != nil {
+		if _, err := tx.DB().Exec(ctx, "DELETE FROM outbox WHERE webhook_id = ?", id); err != nil {
 			return err
 		}
-		res, err := tx.db().exec(ctx, "DELETE FROM webhooks WHERE id = ?", id)
+		res, err := tx.DB().Exec(ctx, "DELETE FROM webhooks WHERE id = ?", id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fault.ErrNotFound
 		}
-		return tx.record(ctx, actor, "webhook.delete", fmt.Sprintf("webhook/%d", id), "ok", nil)
+		return tx.Record(ctx, actor, "webhook.delete", fmt.Sprintf("webhook/%d", id), "ok", nil)
 	})
 }
 
@@ -153,7 +124,7 @@ const claimFor = 30 * time.Second
 // is sent again: delivery is at least once, and once in every other case.
 func (s *Store) DeliverOutbox(ctx context.Context, client *http.Client, limit int) (sent, failed int, err error) {
 	now := s.now()
-	rows, err := s.reader().query(ctx, `SELECT o.id, o.text, o.attempts, w.format, w.url, w.secret FROM outbox o
+	rows, err := s.Reader().Query(ctx, `SELECT o.id, o.text, o.attempts, w.format, w.url, w.secret FROM outbox o
 		JOIN webhooks w ON w.id = o.webhook_id
 		WHERE o.delivered_at = 0 AND o.next_at <= ? AND o.claimed_until < ? ORDER BY o.id LIMIT ?`,
 		now.UnixMilli(), now.UnixMilli(), limit)

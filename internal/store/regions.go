@@ -28,7 +28,7 @@ func (t *Tx) InsertRegions(ctx context.Context, list []place.Region) error {
 		if r.ParentCode != "" {
 			parent = r.ParentCode
 		}
-		if _, err := t.db().exec(ctx, `INSERT INTO regions (code, name, level, parent_code, industrial)
+		if _, err := t.DB().Exec(ctx, `INSERT INTO regions (code, name, level, parent_code, industrial)
 			VALUES (?, ?, ?, ?, ?)`, r.Code, r.Name, int(r.Level), parent, r.Industrial); err != nil {
 			return fmt.Errorf("insert region %s: %w", r.Code, err)
 		}
@@ -63,7 +63,7 @@ func (q RegionQuery) where() (string, []any) {
 		under := "(r.code >= ? AND r.code < ? AND r.level >= ?)"
 		args = append(args, prefix, prefixEnd(prefix), int(place.LevelOf(q.Under)))
 		if up := place.Above(q.Under); q.Ancestors && len(up) > 0 {
-			under = "(" + under + " OR r.code IN (" + placeholders(len(up)) + "))"
+			under = "(" + under + " OR r.code IN (" + Placeholders(len(up)) + "))"
 			for _, c := range up {
 				args = append(args, c)
 			}
@@ -78,7 +78,7 @@ func (q RegionQuery) where() (string, []any) {
 		top := "r.level <= ?"
 		args = append(args, int(q.Top))
 		if len(q.Open) > 0 {
-			in := placeholders(len(q.Open))
+			in := Placeholders(len(q.Open))
 			top += " OR r.code IN (" + in + ") OR r.parent_code IN (" + in + ")"
 			for range 2 {
 				for _, c := range q.Open {
@@ -115,7 +115,7 @@ func (s *Store) Regions(ctx context.Context, actor access.Actor, q RegionQuery) 
 		return nil, access.ErrForbidden
 	}
 	where, args := q.where()
-	rows, err := s.reader().query(ctx, `SELECT r.code, r.name, r.level, COALESCE(r.parent_code, ''), r.industrial, COALESCE(r.worker_id, 0)
+	rows, err := s.Reader().Query(ctx, `SELECT r.code, r.name, r.level, COALESCE(r.parent_code, ''), r.industrial, COALESCE(r.worker_id, 0)
 		FROM regions r WHERE `+where+` ORDER BY r.level, r.code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list regions: %w", err)
@@ -138,7 +138,7 @@ func (s *Store) CountRegions(ctx context.Context, actor access.Actor, q RegionQu
 		return nil, access.ErrForbidden
 	}
 	where, args := q.where()
-	rows, err := s.reader().query(ctx, "SELECT r.level, COUNT(*) FROM regions r WHERE "+where+" GROUP BY r.level", args...)
+	rows, err := s.Reader().Query(ctx, "SELECT r.level, COUNT(*) FROM regions r WHERE "+where+" GROUP BY r.level", args...)
 	if err != nil {
 		return nil, fmt.Errorf("count regions: %w", err)
 	}
@@ -170,8 +170,8 @@ func (s *Store) WithChildren(ctx context.Context, actor access.Actor, codes []st
 		for _, c := range batch {
 			args = append(args, c)
 		}
-		rows, err := s.reader().query(ctx, "SELECT DISTINCT parent_code FROM regions WHERE level <= ? AND parent_code IN ("+
-			placeholders(len(batch))+")", args...)
+		rows, err := s.Reader().Query(ctx, "SELECT DISTINCT parent_code FROM regions WHERE level <= ? AND parent_code IN ("+
+			Placeholders(len(batch))+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("regions with children: %w", err)
 		}
@@ -203,7 +203,7 @@ func (s *Store) RegionNames(ctx context.Context, actor access.Actor, codes []str
 		for i, c := range batch {
 			args[i] = c
 		}
-		rows, err := s.reader().query(ctx, "SELECT code, name FROM regions WHERE code IN ("+placeholders(len(batch))+")", args...)
+		rows, err := s.Reader().Query(ctx, "SELECT code, name FROM regions WHERE code IN ("+Placeholders(len(batch))+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("region names: %w", err)
 		}
@@ -224,15 +224,15 @@ func (s *Store) RegionNames(ctx context.Context, actor access.Actor, codes []str
 }
 
 // region reads one region.
-func (h db) region(ctx context.Context, code string) (place.Region, error) {
+func (h DB) region(ctx context.Context, code string) (place.Region, error) {
 	var r place.Region
-	err := scan(h.row(ctx, `SELECT code, name, level, COALESCE(parent_code, ''), industrial, COALESCE(worker_id, 0)
+	err := Scan(h.Row(ctx, `SELECT code, name, level, COALESCE(parent_code, ''), industrial, COALESCE(worker_id, 0)
 		FROM regions WHERE code = ?`, code), &r.Code, &r.Name, &r.Level, &r.ParentCode, &r.Industrial, &r.WorkerID)
 	return r, err
 }
 
 // ancestry returns the codes of a region and its ancestors.
-func (h db) ancestry(ctx context.Context, code string) (place.Ancestry, place.Level, error) {
+func (h DB) ancestry(ctx context.Context, code string) (place.Ancestry, place.Level, error) {
 	var a place.Ancestry
 	var level place.Level
 	for c := code; c != ""; {
@@ -304,7 +304,7 @@ func (s *Store) GridSummary(ctx context.Context, actor access.Actor, under strin
 	if err != nil {
 		return sum, err
 	}
-	if err := scan(s.reader().row(ctx, `SELECT COUNT(*),
+	if err := Scan(s.Reader().Row(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN g.enterprises < ? OR g.enterprises > ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN g.worker_id = 0 THEN 1 ELSE 0 END), 0)
 		FROM (`+from+`) g`, append([]any{place.GridNormMin, place.GridNormMax}, args...)...),
@@ -356,7 +356,7 @@ func gridsFrom(actor access.Actor, q gridQuery) (string, []any, error) {
 		args = append(args, prefix, prefixEnd(prefix))
 	}
 	if len(q.codes) > 0 {
-		stmt += " AND g.code IN (" + placeholders(len(q.codes)) + ")"
+		stmt += " AND g.code IN (" + Placeholders(len(q.codes)) + ")"
 		for _, c := range q.codes {
 			args = append(args, c)
 		}
@@ -379,7 +379,7 @@ func (s *Store) gridLoads(ctx context.Context, actor access.Actor, q gridQuery) 
 		stmt += " LIMIT ?"
 		args = append(args, q.limit)
 	}
-	rows, err := s.reader().query(ctx, stmt, args...)
+	rows, err := s.Reader().Query(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("grid loads: %w", err)
 	}
@@ -401,11 +401,11 @@ func (s *Store) gridLoads(ctx context.Context, actor access.Actor, q gridQuery) 
 // has exactly one; naming another replaces the first.
 func (s *Store) SetGridWorker(ctx context.Context, actor access.Actor, grid string, userID int64) error {
 	return s.WithTx(ctx, func(tx *Tx) error {
-		g, err := tx.db().region(ctx, grid)
+		g, err := tx.DB().region(ctx, grid)
 		if err != nil || g.Level != place.Grid {
 			return fault.ErrNotFound
 		}
-		a, _, err := tx.db().ancestry(ctx, grid)
+		a, _, err := tx.DB().ancestry(ctx, grid)
 		if err != nil {
 			return err
 		}
@@ -419,7 +419,7 @@ func (s *Store) SetGridWorker(ctx context.Context, actor access.Actor, grid stri
 		}
 		var role, region string
 		noWorker := fault.New(fault.Invalid, "no_such_worker", "网格员账号不存在或已停用", "no such active grid worker")
-		if err := scan(tx.db().row(ctx, "SELECT role, COALESCE(region_code, '') FROM users WHERE id = ? AND disabled = FALSE", userID),
+		if err := Scan(tx.DB().Row(ctx, "SELECT role, COALESCE(region_code, '') FROM users WHERE id = ? AND disabled = FALSE", userID),
 			&role, &region); err != nil {
 			return noWorker
 		}
@@ -431,17 +431,17 @@ func (s *Store) SetGridWorker(ctx context.Context, actor access.Actor, grid stri
 			return fault.New(fault.Invalid, "not_grid_worker", "只能指定网格员角色的账号", "only a grid worker can be responsible for a grid")
 		}
 		// A worker moving here leaves the grid they had, as UpdateUser does.
-		if _, err := tx.db().exec(ctx, "UPDATE regions SET worker_id = NULL WHERE worker_id = ? AND code <> ?", userID, grid); err != nil {
+		if _, err := tx.DB().Exec(ctx, "UPDATE regions SET worker_id = NULL WHERE worker_id = ? AND code <> ?", userID, grid); err != nil {
 			return fmt.Errorf("clear previous grid: %w", err)
 		}
-		if _, err := tx.db().exec(ctx, "UPDATE regions SET worker_id = ? WHERE code = ?", userID, grid); err != nil {
+		if _, err := tx.DB().Exec(ctx, "UPDATE regions SET worker_id = ? WHERE code = ?", userID, grid); err != nil {
 			return fmt.Errorf("set grid worker: %w", err)
 		}
-		if _, err := tx.db().exec(ctx, "UPDATE users SET region_code = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		if _, err := tx.DB().Exec(ctx, "UPDATE users SET region_code = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			grid, s.now().UnixMilli(), userID); err != nil {
 			return fmt.Errorf("set worker region: %w", err)
 		}
-		return tx.record(ctx, actor, "region.worker", "region/"+grid, "ok",
+		return tx.Record(ctx, actor, "region.worker", "region/"+grid, "ok",
 			map[string]any{"from": g.WorkerID, "to": userID})
 	})
 }
@@ -450,7 +450,7 @@ func (s *Store) SetGridWorker(ctx context.Context, actor access.Actor, grid stri
 func (t *Tx) InsertDepartments(ctx context.Context, list []department.Department) error {
 	for i := range list {
 		d := &list[i]
-		if err := scan(t.db().row(ctx, `INSERT INTO departments (code, name, name_en, region_code, phone)
+		if err := Scan(t.DB().Row(ctx, `INSERT INTO departments (code, name, name_en, region_code, phone)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, d.Code, d.Name, d.NameEn, d.RegionCode, d.Phone), &d.ID); err != nil {
 			return fmt.Errorf("insert department %s: %w", d.Code, err)
 		}
@@ -463,7 +463,7 @@ func (s *Store) Departments(ctx context.Context, actor access.Actor) ([]departme
 	if !access.May(actor.Role, access.DepartmentRead) {
 		return nil, access.ErrForbidden
 	}
-	rows, err := s.reader().query(ctx, "SELECT id, code, name, name_en, region_code, phone FROM departments ORDER BY id")
+	rows, err := s.Reader().Query(ctx, "SELECT id, code, name, name_en, region_code, phone FROM departments ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("list departments: %w", err)
 	}
@@ -481,7 +481,7 @@ func (s *Store) Departments(ctx context.Context, actor access.Actor) ([]departme
 
 // DepartmentStaffCounts returns the number of active staff accounts per department ID.
 func (s *Store) DepartmentStaffCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.reader().query(ctx, `SELECT department_id, COUNT(*) FROM users
+	rows, err := s.Reader().Query(ctx, `SELECT department_id, COUNT(*) FROM users
 		WHERE department_id IS NOT NULL AND disabled = FALSE GROUP BY department_id`)
 	if err != nil {
 		return nil, fmt.Errorf("count staff: %w", err)

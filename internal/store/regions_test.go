@@ -13,6 +13,7 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 func TestRegions(t *testing.T) {
@@ -24,11 +25,11 @@ func TestRegions(t *testing.T) {
 			if empty, err := s.Empty(ctx); err != nil || empty {
 				t.Fatalf("Empty = %v, %v; want false", empty, err)
 			}
-			wantKind(t, s.LoadDemo(ctx, dataset), fault.Conflict)
+			storetest.WantKind(t, s.LoadDemo(ctx, dataset), fault.Conflict)
 		})
 
 		t.Run("tree", func(t *testing.T) {
-			list, err := s.Regions(ctx, s.actor(t, "grid"), store.RegionQuery{})
+			list, err := s.Regions(ctx, s.As(t, "grid"), store.RegionQuery{})
 			if err != nil || len(list) != len(dataset.Regions) {
 				t.Fatalf("Regions = %d regions, %v; want %d", len(list), err, len(dataset.Regions))
 			}
@@ -37,12 +38,12 @@ func TestRegions(t *testing.T) {
 					t.Errorf("region %s of level %d listed after level %d", r.Code, r.Level, list[i-1].Level)
 				}
 			}
-			_, err = s.Regions(ctx, s.actor(t, "enterprise"), store.RegionQuery{})
-			wantForbidden(t, err)
+			_, err = s.Regions(ctx, s.As(t, "enterprise"), store.RegionQuery{})
+			storetest.WantForbidden(t, err)
 		})
 
 		t.Run("departments", func(t *testing.T) {
-			list, err := s.Departments(ctx, s.actor(t, "enterprise"))
+			list, err := s.Departments(ctx, s.As(t, "enterprise"))
 			if err != nil || len(list) != len(dataset.Departments) {
 				t.Fatalf("Departments = %d, %v; want %d", len(list), err, len(dataset.Departments))
 			}
@@ -62,14 +63,14 @@ func TestRegions(t *testing.T) {
 		})
 
 		t.Run("grid loads", func(t *testing.T) {
-			community := demoUser(t, "community").RegionCode
+			community := storetest.DemoUser(t, "community").RegionCode
 			want := map[string]int{}
 			for _, e := range dataset.Enterprises {
 				if e.CommunityCode == community {
 					want[e.GridCode]++
 				}
 			}
-			list, err := s.GridLoads(ctx, s.actor(t, "community"), "")
+			list, err := s.GridLoads(ctx, s.As(t, "community"), "")
 			if err != nil || len(list) != len(want) {
 				t.Fatalf("GridLoads = %d grids, %v; want %d", len(list), err, len(want))
 			}
@@ -82,16 +83,16 @@ func TestRegions(t *testing.T) {
 					t.Errorf("grid %s with %d enterprises: outside norm %v", g.Code, g.Enterprises, g.OutsideNorm)
 				}
 			}
-			all, err := s.GridLoads(ctx, s.actor(t, "admin"), "")
+			all, err := s.GridLoads(ctx, s.As(t, "admin"), "")
 			if err != nil || len(all) <= len(list) {
 				t.Errorf("GridLoads(admin) = %d grids, %v; want more than the community's %d", len(all), err, len(list))
 			}
-			under, err := s.GridLoads(ctx, s.actor(t, "admin"), community)
+			under, err := s.GridLoads(ctx, s.As(t, "admin"), community)
 			if err != nil || len(under) != len(list) {
 				t.Errorf("GridLoads(admin, under %s) = %d grids, %v; want %d", community, len(under), err, len(list))
 			}
 			// A cadre counts only the enterprises assigned to it.
-			cadre, err := s.GridLoads(ctx, s.actor(t, "cadre"), "")
+			cadre, err := s.GridLoads(ctx, s.As(t, "cadre"), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,11 +100,11 @@ func TestRegions(t *testing.T) {
 			for _, g := range cadre {
 				sum += g.Enterprises
 			}
-			if want := len(demoUser(t, "cadre").Assigned); sum != want {
+			if want := len(storetest.DemoUser(t, "cadre").Assigned); sum != want {
 				t.Errorf("GridLoads(cadre) counts %d enterprises; want the %d assigned", sum, want)
 			}
-			_, err = s.GridLoads(ctx, s.actor(t, "lawyer"), "")
-			wantForbidden(t, err)
+			_, err = s.GridLoads(ctx, s.As(t, "lawyer"), "")
+			storetest.WantForbidden(t, err)
 
 			// The summary and the loads of chosen grids agree with the
 			// loads of them all, for each scope; a new grid has no worker.
@@ -113,7 +114,7 @@ func TestRegions(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, who := range []string{"admin", "district_leader", "community", "cadre"} {
-				actor := s.actor(t, who)
+				actor := s.As(t, who)
 				for _, under := range []string{"", community} {
 					loads, err := s.GridLoads(ctx, actor, under)
 					if err != nil {
@@ -158,19 +159,19 @@ func TestRegions(t *testing.T) {
 			// Grids outside a community leader's scope are left out.
 			for _, g := range all {
 				if !strings.HasPrefix(g.Code, community) {
-					if of, err := s.GridLoadsOf(ctx, s.actor(t, "community"), []string{g.Code}); err != nil || len(of) != 0 {
+					if of, err := s.GridLoadsOf(ctx, s.As(t, "community"), []string{g.Code}); err != nil || len(of) != 0 {
 						t.Errorf("GridLoadsOf(community, another community's grid) = %v, %v; want none", of, err)
 					}
 					break
 				}
 			}
-			_, err = s.GridSummary(ctx, s.actor(t, "lawyer"), "", 5)
-			wantForbidden(t, err)
+			_, err = s.GridSummary(ctx, s.As(t, "lawyer"), "", 5)
+			storetest.WantForbidden(t, err)
 		})
 
 		t.Run("grid worker", func(t *testing.T) {
-			admin := s.actor(t, "admin")
-			staff := s.actor(t, "community")
+			admin := s.As(t, "admin")
+			staff := s.As(t, "community")
 			community := staff.RegionCode
 			var home, away []string // grids inside and outside the community
 			for _, r := range dataset.Regions {
@@ -205,14 +206,14 @@ func TestRegions(t *testing.T) {
 				kind  fault.Kind // "" for success
 				code  string     // of the error
 			}{
-				{"not a grid worker", admin, home[0], s.actor(t, "cadre").UserID, fault.Invalid, "not_grid_worker"},
+				{"not a grid worker", admin, home[0], s.As(t, "cadre").UserID, fault.Invalid, "not_grid_worker"},
 				{"community staff are not grid workers", admin, home[0], staff.UserID, fault.Invalid, "not_grid_worker"},
 				{"no such user", admin, home[0], 1 << 40, fault.Invalid, "no_such_worker"},
 				{"not a grid", admin, community, worker.ID, fault.NotFound, ""},
 				{"no such grid", admin, community + "999", worker.ID, fault.NotFound, ""},
 				{"grid outside the community", staff, away[0], worker.ID, fault.NotFound, ""},
 				{"worker outside the community", staff, home[0], stranger.ID, fault.Invalid, "no_such_worker"},
-				{"street leader may not", s.actor(t, "street_leader"), home[0], worker.ID, fault.Forbidden, ""},
+				{"street leader may not", s.As(t, "street_leader"), home[0], worker.ID, fault.Forbidden, ""},
 				{"community staff name a worker", staff, home[0], worker.ID, "", ""},
 				{"administrator names a worker anywhere", admin, away[1], stranger.ID, "", ""},
 				{"a worker moves to another grid", staff, home[3], mover, "", ""},
@@ -221,7 +222,7 @@ func TestRegions(t *testing.T) {
 				t.Run(tt.name, func(t *testing.T) {
 					err := s.SetGridWorker(ctx, tt.actor, tt.grid, tt.user)
 					if tt.kind != "" {
-						wantKind(t, err, tt.kind)
+						storetest.WantKind(t, err, tt.kind)
 						if tt.code != "" && fault.As(err).Code != tt.code {
 							t.Errorf("error code %s; want %s", fault.As(err).Code, tt.code)
 						}
@@ -271,7 +272,7 @@ func TestRegionNames(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		leader := s.actor(t, "district_leader")
+		leader := s.As(t, "district_leader")
 		all, err := s.Regions(ctx, leader, store.RegionQuery{})
 		if err != nil || len(all) < 3 {
 			t.Fatalf("regions: %d, %v", len(all), err)
@@ -286,8 +287,8 @@ func TestRegionNames(t *testing.T) {
 		if err != nil || !maps.Equal(got, want) {
 			t.Errorf("RegionNames = %v, %v; want %v", got, err, want)
 		}
-		_, err = s.RegionNames(ctx, s.actor(t, "enterprise"), codes)
-		wantForbidden(t, err)
+		_, err = s.RegionNames(ctx, s.As(t, "enterprise"), codes)
+		storetest.WantForbidden(t, err)
 	})
 }
 
@@ -299,7 +300,7 @@ func TestRegionQuery(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		leader := s.actor(t, "district_leader")
+		leader := s.As(t, "district_leader")
 		all, err := s.Regions(ctx, leader, store.RegionQuery{})
 		if err != nil {
 			t.Fatal(err)
@@ -378,10 +379,10 @@ func TestRegionQuery(t *testing.T) {
 		err = s.WithTx(ctx, func(tx *store.Tx) error {
 			return tx.InsertRegions(ctx, []place.Region{{Code: "330299001001001", Name: "错位网格", Level: place.Grid, ParentCode: community}})
 		})
-		wantKind(t, err, fault.Invalid)
-		_, err = s.CountRegions(ctx, s.actor(t, "enterprise"), store.RegionQuery{})
-		wantForbidden(t, err)
-		_, err = s.WithChildren(ctx, s.actor(t, "enterprise"), []string{district}, 0)
-		wantForbidden(t, err)
+		storetest.WantKind(t, err, fault.Invalid)
+		_, err = s.CountRegions(ctx, s.As(t, "enterprise"), store.RegionQuery{})
+		storetest.WantForbidden(t, err)
+		_, err = s.WithChildren(ctx, s.As(t, "enterprise"), []string{district}, 0)
+		storetest.WantForbidden(t, err)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"qifu/internal/account"
 	"qifu/internal/fault"
 	"qifu/internal/place"
+	"qifu/internal/store/storetest"
 )
 
 // testGauges checks the counts /metrics shows, on a store holding the demo only.
@@ -46,7 +47,7 @@ func testGauges(t *testing.T, s *testStore) {
 		}
 	}
 	check(t)
-	s.clock.Advance(account.StaffIdle + time.Second)
+	s.Clock.Advance(account.StaffIdle + time.Second)
 	want["sessions"] = 0
 	check(t)
 }
@@ -54,7 +55,7 @@ func testGauges(t *testing.T, s *testStore) {
 // testImportReports keeps an import's error report for its author, for a week.
 func testImportReports(t *testing.T, s *testStore) {
 	ctx := context.Background()
-	grid, community := s.actor(t, "grid"), s.actor(t, "community")
+	grid, community := s.As(t, "grid"), s.As(t, "community")
 	content := []byte("PK\x03\x04 第3行：手机号码错误")
 	id, err := s.SaveImportReport(ctx, grid, content)
 	if err != nil {
@@ -65,24 +66,24 @@ func testImportReports(t *testing.T, s *testStore) {
 		t.Fatalf("ImportReport = %q, %v; want %q", got, err, content)
 	}
 	_, err = s.ImportReport(ctx, community, id)
-	wantKind(t, err, fault.NotFound)
+	storetest.WantKind(t, err, fault.NotFound)
 	_, err = s.ImportReport(ctx, grid, id+1)
-	wantKind(t, err, fault.NotFound)
+	storetest.WantKind(t, err, fault.NotFound)
 
-	s.clock.Advance(7*24*time.Hour - time.Minute)
+	s.Clock.Advance(7*24*time.Hour - time.Minute)
 	if _, err := s.ImportReport(ctx, grid, id); err != nil {
 		t.Fatalf("ImportReport within its week: %v", err)
 	}
-	s.clock.Advance(2 * time.Minute)
+	s.Clock.Advance(2 * time.Minute)
 	_, err = s.ImportReport(ctx, grid, id)
-	wantKind(t, err, fault.NotFound)
+	storetest.WantKind(t, err, fault.NotFound)
 
 	// Saving another report removes the expired one for good.
 	if _, err := s.SaveImportReport(ctx, community, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	var n int
-	if err := s.raw(t).QueryRowContext(ctx, "SELECT COUNT(*) FROM import_reports").Scan(&n); err != nil || n != 1 {
+	if err := s.Raw(t).QueryRowContext(ctx, "SELECT COUNT(*) FROM import_reports").Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d import reports kept, %v; want 1", n, err)
 	}
 }

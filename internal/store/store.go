@@ -18,13 +18,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
 
-	"qifu/internal/rates"
 )
 
 // Store is the database of one qifu deployment.
@@ -40,22 +38,11 @@ type Store struct {
 	log   *slog.Logger
 	path  string // SQLite file, for backups
 	cal   calendarCache
+	// modules are the callbacks of the modules built on the store (Register).
+	modules []Module
 	// hashing bounds the password hashes computed at once: each takes 64 MiB
 	// (argon2id), so a burst of sign-ins must queue, not multiply memory.
 	hashing chan struct{}
-	// assessing bounds the assessments computed at once: each may hold the
-	// facts of many appeals in memory (a community's year, or a district's
-	// when the fold queue is long).
-	assessing chan struct{}
-	// folding lets one fold of the kept figures run at a time (SQLite; see
-	// foldBatch).
-	folding sync.Mutex
-	// assessments and overviews are the recent figures, kept for figuresTTL.
-	assessments figuresCache[[]rates.Row]
-	overviews   figuresCache[Overview]
-	figuresTTL  time.Duration
-	// bases are the days' bases of appeal numbers (PostgreSQL; see takeNumber).
-	bases numberBases
 }
 
 // Options configure Open.
@@ -68,10 +55,6 @@ type Options struct {
 	Logger *slog.Logger
 	// ReadConns is the size of the read pool (SQLite) or the whole pool (PostgreSQL).
 	ReadConns int
-	// FiguresTTL is how long a leader's computed figures (assessment,
-	// overview) are answered again for the same scope and query; 0 computes
-	// each anew (see figures.go).
-	FiguresTTL time.Duration
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -82,8 +65,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to the database named by opts.DSN and checks that it keeps
 // qifu's durability promises. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger, figuresTTL: opts.FiguresTTL, hashing: make(chan struct{}, max(2, runtime.NumCPU())),
-		assessing: make(chan struct{}, max(2, runtime.NumCPU()))}
+	s := &Store{now: opts.Now, log: opts.Logger, hashing: make(chan struct{}, max(2, runtime.NumCPU()))}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -191,6 +173,15 @@ func (s *Store) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Now is the store's clock: every module stamps its records with it.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Logger is the store's logger.
+func (s *Store) Logger() *slog.Logger { return s.log }
+
+// Postgres reports whether the store is PostgreSQL.
+func (s *Store) Postgres() bool { return s.d == postgresDialect }
 
 // Dialect returns "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name }

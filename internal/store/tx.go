@@ -28,26 +28,11 @@ type Tx struct {
 	places map[string]placed
 	// audits are the audit entries recorded, written at the end (flushAudit).
 	audits []audit.Entry
-	// touched are the appeals the transaction changed, queued at the end
-	// for their assessment figures to be folded again (queueTouched).
-	touched map[int64]bool
 }
 
-// touch marks an appeal as changed by the transaction.
-func (t *Tx) touch(appealID int64) {
-	if t.touched == nil {
-		t.touched = map[int64]bool{}
-	}
-	t.touched[appealID] = true
-}
-
-// run runs fn in the transaction, then queues the appeals it changed and
-// writes its audit entries.
+// run runs fn in the transaction, then writes its audit entries.
 func (t *Tx) run(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(t); err != nil {
-		return err
-	}
-	if err := t.queueTouched(ctx); err != nil {
 		return err
 	}
 	return t.flushAudit(ctx)
@@ -60,8 +45,12 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-// db is a dialect-aware handle on a queryer.
-type db struct {
+// DB is a dialect-aware handle for a module's SQL: the read pool
+// (Store.Reader), a snapshot (Store.Snapshot) or a transaction (Tx.DB).
+// Queries are written once with ? placeholders; the handle rebinds them for
+// PostgreSQL, runs SQLite's through prepared statements, and translates the
+// databases' errors into fault kinds (see Translate).
+type DB struct {
 	q     queryer
 	d     dialect
 	stmts *stmtCache // SQLite: the pool's prepared statements; nil on PostgreSQL
@@ -72,7 +61,7 @@ type db struct {
 // On the read pool a statement is prepared at first use. In a transaction
 // the one write connection is taken, so a statement met for the first time
 // is prepared after the transaction (see WithTx) and used from then on.
-func (h db) prepared(ctx context.Context, q string) *sql.Stmt {
+func (h DB) prepared(ctx context.Context, q string) *sql.Stmt {
 	if h.stmts == nil {
 		return nil
 	}
@@ -89,14 +78,15 @@ func (h db) prepared(ctx context.Context, q string) *sql.Stmt {
 
 // context is the context a statement runs under: in a group commit the
 // caller's, without its cancellation.
-func (h db) context(ctx context.Context) context.Context {
+func (h DB) context(ctx context.Context) context.Context {
 	if h.tx != nil && h.tx.grouped {
 		return context.WithoutCancel(ctx)
 	}
 	return ctx
 }
 
-func (h db) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+// Exec runs a statement that returns no rows.
+func (h DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	q, ctx = h.d.rebind(q), h.context(ctx)
 	if st := h.prepared(ctx, q); st != nil {
 		r, err := st.ExecContext(ctx, args...)
@@ -106,7 +96,9 @@ func (h db) exec(ctx context.Context, q string, args ...any) (sql.Result, error)
 	return r, translate(err)
 }
 
-func (h db) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+// Query runs a query; the caller closes the rows and checks rows.Err (or
+// uses Collect, which does both).
+func (h DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	q, ctx = h.d.rebind(q), h.context(ctx)
 	if st := h.prepared(ctx, q); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
@@ -116,7 +108,8 @@ func (h db) query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	return rows, translate(err)
 }
 
-func (h db) row(ctx context.Context, q string, args ...any) *sql.Row {
+// Row runs a query that returns at most one row; read it with Scan.
+func (h DB) Row(ctx context.Context, q string, args ...any) *sql.Row {
 	q, ctx = h.d.rebind(q), h.context(ctx)
 	if st := h.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -124,8 +117,8 @@ func (h db) row(ctx context.Context, q string, args ...any) *sql.Row {
 	return h.q.QueryRowContext(ctx, q, args...)
 }
 
-// scan scans a single row, mapping no rows to fault.ErrNotFound.
-func scan(row *sql.Row, dest ...any) error {
+// Scan scans a single row, mapping no rows to fault.ErrNotFound.
+func Scan(row *sql.Row, dest ...any) error {
 	err := row.Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fault.ErrNotFound
@@ -133,11 +126,15 @@ func scan(row *sql.Row, dest ...any) error {
 	return translate(err)
 }
 
-// reader returns a handle on the read pool.
-func (s *Store) reader() db { return db{q: s.read, d: s.d, stmts: s.readStmts} }
+// Reader returns a handle on the read pool.
+func (s *Store) Reader() DB { return DB{q: s.read, d: s.d, stmts: s.readStmts} }
 
-// db returns the handle of the transaction.
-func (t *Tx) db() db { return db{q: t.tx, d: t.d, stmts: t.s.writeStmts, tx: t} }
+// Writer returns a handle on the write pool outside any transaction, for a
+// statement that must commit on its own at once (PostgreSQL's sequences).
+func (s *Store) Writer() DB { return DB{q: s.write, d: s.d} }
+
+// DB returns the handle of the transaction.
+func (t *Tx) DB() DB { return DB{q: t.tx, d: t.d, stmts: t.s.writeStmts, tx: t} }
 
 // WithTx runs fn in one write transaction, committing when fn returns nil.
 // On SQLite the transaction takes the write lock at BEGIN (IMMEDIATE).
@@ -162,9 +159,9 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// snapshot runs fn on one consistent view of the store: a read-only
+// Snapshot runs fn on one consistent view of the store: a read-only
 // repeatable-read transaction on PostgreSQL, a read transaction on SQLite.
-func (s *Store) snapshot(ctx context.Context, fn func(db) error) error {
+func (s *Store) Snapshot(ctx context.Context, fn func(DB) error) error {
 	var opts *sql.TxOptions
 	if s.d == postgresDialect {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
@@ -174,11 +171,11 @@ func (s *Store) snapshot(ctx context.Context, fn func(db) error) error {
 		return fmt.Errorf("begin snapshot: %w", translate(err))
 	}
 	defer tx.Rollback()
-	return fn(db{q: tx, d: s.d})
+	return fn(DB{q: tx, d: s.d})
 }
 
-// scanErr maps a scan error: no rows is fault.ErrNotFound.
-func scanErr(err error) error {
+// ScanErr maps a scan error: no rows is fault.ErrNotFound.
+func ScanErr(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fault.ErrNotFound
 	}

@@ -31,11 +31,11 @@ func scanUser(sc interface{ Scan(...any) error }) (account.User, error) {
 
 // actorOf builds the actor of a user: the user's scope as it is now in the
 // store, so that a change of role or scope applies on the next request.
-func (h db) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
+func (h DB) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
 	var a access.Actor
 	var disabled bool
 	var deptRegion string
-	err := scan(h.row(ctx, `SELECT u.id, u.name, u.role, COALESCE(u.region_code, ''), COALESCE(u.department_id, 0),
+	err := Scan(h.Row(ctx, `SELECT u.id, u.name, u.role, COALESCE(u.region_code, ''), COALESCE(u.department_id, 0),
 		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, ''), u.must_change
 		FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = ?`, userID),
 		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion, &a.MustChangePassword)
@@ -54,7 +54,7 @@ func (h db) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
 
 // Actor returns the actor of a user, for the command line and tests.
 func (s *Store) Actor(ctx context.Context, userID int64) (access.Actor, error) {
-	return s.reader().actorOf(ctx, userID)
+	return s.Reader().actorOf(ctx, userID)
 }
 
 var errSignedOut = fault.New(fault.Unauthorized, "signed_out", "登录已失效，请重新登录", "your session has ended; please sign in again")
@@ -116,22 +116,22 @@ func (s *Store) Login(ctx context.Context, username, password, addr string, staf
 	secret, key := account.NewToken("qs_")
 	var sess Session
 	err = s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", id); err != nil {
+		if _, err := tx.DB().Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", id); err != nil {
 			return err
 		}
-		row := tx.db().row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id)
+		row := tx.DB().Row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id)
 		u, err := scanUser(row)
 		if err != nil {
 			return fmt.Errorf("read user: %w", translate(err))
 		}
 		idle := account.IdleTimeout(u.Role, staffIdle)
-		if _, err := tx.db().exec(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen, idle_ms, expires_at, client_addr)
+		if _, err := tx.DB().Exec(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen, idle_ms, expires_at, client_addr)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, key, id, now.UnixMilli(), now.UnixMilli(), idle.Milliseconds(),
 			now.Add(account.SessionLifetime).UnixMilli(), addr); err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
 		sess = Session{Secret: secret, User: u}
-		return tx.record(ctx, access.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Addr: addr}, "login", "user/"+username, "ok", nil)
+		return tx.Record(ctx, access.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Addr: addr}, "login", "user/"+username, "ok", nil)
 	})
 	return sess, err
 }
@@ -151,7 +151,7 @@ func (s *Store) unknownLogin(ctx context.Context, anon access.Actor, username, p
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		var n int
 		var until int64
-		err := scan(tx.db().row(ctx, `INSERT INTO unknown_logins (username, failures, updated_at) VALUES (?, 1, ?)
+		err := Scan(tx.DB().Row(ctx, `INSERT INTO unknown_logins (username, failures, updated_at) VALUES (?, 1, ?)
 			ON CONFLICT (username) DO UPDATE SET failures = CASE WHEN unknown_logins.locked_until > ? THEN unknown_logins.failures
 				ELSE unknown_logins.failures + 1 END, updated_at = excluded.updated_at
 			RETURNING failures, locked_until`, username, now.UnixMilli(), now.UnixMilli()), &n, &until)
@@ -164,12 +164,12 @@ func (s *Store) unknownLogin(ctx context.Context, anon access.Actor, username, p
 			locked, result = true, "denied"
 		case n >= account.MaxFailures:
 			locked = true
-			if _, err := tx.db().exec(ctx, "UPDATE unknown_logins SET failures = 0, locked_until = ? WHERE username = ?",
+			if _, err := tx.DB().Exec(ctx, "UPDATE unknown_logins SET failures = 0, locked_until = ? WHERE username = ?",
 				now.Add(account.LockFor).UnixMilli(), username); err != nil {
 				return err
 			}
 		}
-		return tx.record(ctx, anon, "login", "user/"+username, result, map[string]any{"reason": "unknown user", "failures": n})
+		return tx.Record(ctx, anon, "login", "user/"+username, result, map[string]any{"reason": "unknown user", "failures": n})
 	})
 	if err != nil {
 		return fmt.Errorf("count failed login: %w", err)
@@ -185,7 +185,7 @@ func (s *Store) unknownLogin(ctx context.Context, anon access.Actor, username, p
 // sign-in does, but opens no session.
 func (s *Store) VerifyPassword(ctx context.Context, actor access.Actor, password string) error {
 	var username string
-	if err := scan(s.reader().row(ctx, "SELECT username FROM users WHERE id = ?", actor.UserID), &username); err != nil {
+	if err := Scan(s.Reader().Row(ctx, "SELECT username FROM users WHERE id = ?", actor.UserID), &username); err != nil {
 		return fmt.Errorf("verify password: %w", err)
 	}
 	_, err := s.checkPassword(ctx, username, password, actor.Addr)
@@ -200,7 +200,7 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	var id int64
 	var disabled bool
 	var lockedUntil int64
-	err := scan(s.reader().row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
+	err := Scan(s.Reader().Row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
 		&id, &hash, &disabled, &lockedUntil)
 	if fault.Is(err, fault.NotFound) {
 		return 0, s.unknownLogin(ctx, anon, username, password)
@@ -210,7 +210,7 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	}
 	now := s.now()
 	if lockedUntil > now.UnixMilli() {
-		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "locked"})
+		s.RecordOrLog(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "locked"})
 		return 0, errLocked
 	}
 	var ok bool
@@ -218,7 +218,7 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 		return 0, err
 	}
 	if disabled {
-		s.audit(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
+		s.RecordOrLog(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
 		return 0, errBadLogin
 	}
 	if ok {
@@ -227,19 +227,19 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	var locked bool
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		var n int
-		if err := scan(tx.db().row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id), &n); err != nil {
+		if err := Scan(tx.DB().Row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id), &n); err != nil {
 			return err
 		}
 		detail := map[string]any{"reason": "wrong password", "failures": n}
 		if n >= account.MaxFailures {
 			locked = true
 			detail["locked_until"] = now.Add(account.LockFor).UnixMilli()
-			if _, err := tx.db().exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+			if _, err := tx.DB().Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
 				now.Add(account.LockFor).UnixMilli(), id); err != nil {
 				return err
 			}
 		}
-		return tx.record(ctx, anon, "login", "user/"+username, "failed", detail)
+		return tx.Record(ctx, anon, "login", "user/"+username, "failed", detail)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("count failed login: %w", err)
@@ -250,9 +250,9 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	return 0, errBadLogin
 }
 
-// audit records an event in its own transaction, logging a failure instead
+// RecordOrLog records an event in its own transaction, logging a failure instead
 // of returning it: the caller's answer does not depend on it.
-func (s *Store) audit(ctx context.Context, actor access.Actor, action, target, result string, detail any) {
+func (s *Store) RecordOrLog(ctx context.Context, actor access.Actor, action, target, result string, detail any) {
 	if err := s.Record(ctx, actor, action, target, result, detail); err != nil {
 		s.log.Error("audit", "action", action, "err", err)
 	}
@@ -267,7 +267,7 @@ const touchEvery = time.Minute
 func (s *Store) SessionActor(ctx context.Context, secret, addr string) (access.Actor, error) {
 	key := account.HashToken(secret)
 	var userID, lastSeen, idle, expires int64
-	err := scan(s.reader().row(ctx, "SELECT user_id, last_seen, idle_ms, expires_at FROM sessions WHERE id = ?", key),
+	err := Scan(s.Reader().Row(ctx, "SELECT user_id, last_seen, idle_ms, expires_at FROM sessions WHERE id = ?", key),
 		&userID, &lastSeen, &idle, &expires)
 	if fault.Is(err, fault.NotFound) {
 		return access.Actor{}, errSignedOut
@@ -282,7 +282,7 @@ func (s *Store) SessionActor(ctx context.Context, secret, addr string) (access.A
 		}
 		return access.Actor{}, errSignedOut
 	}
-	a, err := s.reader().actorOf(ctx, userID)
+	a, err := s.Reader().actorOf(ctx, userID)
 	if err != nil {
 		return access.Actor{}, err
 	}
@@ -298,10 +298,10 @@ func (s *Store) SessionActor(ctx context.Context, secret, addr string) (access.A
 // Logout ends a session.
 func (s *Store) Logout(ctx context.Context, secret string, actor access.Actor) error {
 	return s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().exec(ctx, "DELETE FROM sessions WHERE id = ?", account.HashToken(secret)); err != nil {
+		if _, err := tx.DB().Exec(ctx, "DELETE FROM sessions WHERE id = ?", account.HashToken(secret)); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "logout", fmt.Sprintf("user/%d", actor.UserID), "ok", nil)
+		return tx.Record(ctx, actor, "logout", fmt.Sprintf("user/%d", actor.UserID), "ok", nil)
 	})
 }
 
@@ -322,18 +322,18 @@ func (s *Store) CreateToken(ctx context.Context, actor access.Actor, name string
 	secret, key := account.NewToken("qt_")
 	t := Token{Name: name, CreatedAt: time.UnixMilli(s.now().UnixMilli())}
 	err := s.WithTx(ctx, func(tx *Tx) error {
-		if err := scan(tx.db().row(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+		if err := Scan(tx.DB().Row(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			actor.UserID, name, key, t.CreatedAt.UnixMilli()), &t.ID); err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return tx.record(ctx, actor, "token.create", fmt.Sprintf("token/%d", t.ID), "ok", map[string]string{"name": name})
+		return tx.Record(ctx, actor, "token.create", fmt.Sprintf("token/%d", t.ID), "ok", map[string]string{"name": name})
 	})
 	return secret, t, err
 }
 
 // Tokens lists the actor's own API tokens.
 func (s *Store) Tokens(ctx context.Context, actor access.Actor) ([]Token, error) {
-	rows, err := s.reader().query(ctx, `SELECT id, name, created_at, last_used, revoked_at FROM api_tokens
+	rows, err := s.Reader().Query(ctx, `SELECT id, name, created_at, last_used, revoked_at FROM api_tokens
 		WHERE user_id = ? ORDER BY id`, actor.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
@@ -356,23 +356,23 @@ func (s *Store) Tokens(ctx context.Context, actor access.Actor) ([]Token, error)
 func (s *Store) RevokeToken(ctx context.Context, actor access.Actor, id int64) error {
 	return s.WithTx(ctx, func(tx *Tx) error {
 		var owner int64
-		if err := scan(tx.db().row(ctx, "SELECT user_id FROM api_tokens WHERE id = ?", id), &owner); err != nil {
+		if err := Scan(tx.DB().Row(ctx, "SELECT user_id FROM api_tokens WHERE id = ?", id), &owner); err != nil {
 			return err
 		}
 		if owner != actor.UserID && !access.May(actor.Role, access.UserManage) {
 			return fault.ErrNotFound
 		}
-		if _, err := tx.db().exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0", s.now().UnixMilli(), id); err != nil {
+		if _, err := tx.DB().Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0", s.now().UnixMilli(), id); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "token.revoke", fmt.Sprintf("token/%d", id), "ok", nil)
+		return tx.Record(ctx, actor, "token.revoke", fmt.Sprintf("token/%d", id), "ok", nil)
 	})
 }
 
 // TokenActor returns the actor of an API token secret.
 func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Actor, error) {
 	var id, userID, used int64
-	err := scan(s.reader().row(ctx, "SELECT id, user_id, last_used FROM api_tokens WHERE token_hash = ? AND revoked_at = 0",
+	err := Scan(s.Reader().Row(ctx, "SELECT id, user_id, last_used FROM api_tokens WHERE token_hash = ? AND revoked_at = 0",
 		account.HashToken(secret)), &id, &userID, &used)
 	if fault.Is(err, fault.NotFound) {
 		return access.Actor{}, errSignedOut
@@ -380,7 +380,7 @@ func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Act
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("read token: %w", err)
 	}
-	a, err := s.reader().actorOf(ctx, userID)
+	a, err := s.Reader().actorOf(ctx, userID)
 	if err != nil {
 		return access.Actor{}, err
 	}
@@ -400,9 +400,9 @@ var _ = sql.ErrNoRows
 // else, for example one signed in with a publicly known password.
 func (s *Store) RequirePasswordChange(ctx context.Context, actor access.Actor, userID int64, reason string) error {
 	return s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", userID); err != nil {
+		if _, err := tx.DB().Exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", userID); err != nil {
 			return fmt.Errorf("require password change: %w", err)
 		}
-		return tx.record(ctx, actor, "user.must_change", fmt.Sprintf("user/%d", userID), "ok", map[string]string{"reason": reason})
+		return tx.Record(ctx, actor, "user.must_change", fmt.Sprintf("user/%d", userID), "ok", map[string]string{"reason": reason})
 	})
 }

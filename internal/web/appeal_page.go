@@ -12,15 +12,15 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
-	"qifu/internal/store"
 )
 
 // appealPageData is one appeal: its facts, clocks, the departments' parts,
 // the timeline, and a form for each step the actor may take now.
 type appealPageData struct {
 	base
-	V            store.AppealView
+	V            appealdb.AppealView
 	Public       bool // the enterprise's view: the public timeline only
 	CategoryName string
 	Message      string        // why the last step was refused
@@ -47,13 +47,13 @@ type deptOption struct {
 // mergeCandidate is an open appeal of the same community the appeal could
 // be merged into, with how alike the two are (0–100).
 type mergeCandidate struct {
-	store.AppealRow
+	appealdb.AppealRow
 	Score int
 }
 
 // pendingExtension is an extension request waiting for a decision.
 type pendingExtension struct {
-	store.Extension
+	appealdb.Extension
 	Department string
 }
 
@@ -63,8 +63,8 @@ func (p *appealPageData) Can(action string) bool {
 }
 
 // OpenSteps are the steps whose clocks still run: a closed appeal has none.
-func (p *appealPageData) OpenSteps() []store.StepClock {
-	var open []store.StepClock
+func (p *appealPageData) OpenSteps() []appealdb.StepClock {
+	var open []appealdb.StepClock
 	for _, s := range p.V.Steps {
 		if s.Done.IsZero() {
 			open = append(open, s)
@@ -103,7 +103,7 @@ func (p *appealPageData) Area(action, name, labelKey string) field {
 // Who says who took a step of the timeline, as the page's reader may know
 // them: a department's staff by their department; others by their role,
 // with the department the step went to.
-func (p *appealPageData) Who(e store.Event) string {
+func (p *appealPageData) Who(e appealdb.Event) string {
 	system := e.ActorID == 0 || strings.HasPrefix(e.ActorName, "system:")
 	var parts []string
 	if e.ActorName != "" && !system {
@@ -136,7 +136,7 @@ func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPag
 	if err != nil {
 		return err
 	}
-	v, err := s.store.Appeal(ctx, a, id)
+	v, err := s.appeals.Appeal(ctx, a, id)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPag
 		v = publicView(v)
 	}
 	p.V, p.Results, p.Ratings, p.Vias = v, appeal.Results, appeal.Ratings, []string{"phone", "visit", "sms"}
-	cats, err := s.store.Categories(ctx)
+	cats, err := s.appeals.Categories(ctx)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPag
 // its category names first (推荐), then those that most often led on its
 // category lately.
 func (s *Server) departmentOptions(ctx context.Context, a access.Actor, id int64) ([]deptOption, error) {
-	list, err := s.store.SuggestDepartments(ctx, a, id)
+	list, err := s.appeals.SuggestDepartments(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func (s *Server) departmentOptions(ctx context.Context, a access.Actor, id int64
 // mergeCandidates lists the open appeals of the appeal's community from the
 // 30 days before it that it could be merged into, the most alike first.
 func (s *Server) mergeCandidates(ctx context.Context, a access.Actor, id int64) ([]mergeCandidate, error) {
-	list, err := s.store.SimilarAppeals(ctx, a, id, 10)
+	list, err := s.appeals.SimilarAppeals(ctx, a, id, 10)
 	if err != nil {
 		return nil, err
 	}
@@ -214,9 +214,9 @@ func (s *Server) mergeCandidates(ctx context.Context, a access.Actor, id int64) 
 }
 
 // commandFromForm reads the form of a step; each action reads the fields it needs.
-func commandFromForm(r *http.Request, action appeal.Action) (store.Command, fault.Fields) {
+func commandFromForm(r *http.Request, action appeal.Action) (appealdb.Command, fault.Fields) {
 	f := fault.Fields{}
-	c := store.Command{Action: action, Note: r.PostFormValue("note"), Public: r.PostFormValue("public") == "1",
+	c := appealdb.Command{Action: action, Note: r.PostFormValue("note"), Public: r.PostFormValue("public") == "1",
 		Result: appeal.Result(r.PostFormValue("result")), Rating: appeal.Rating(r.PostFormValue("rating")),
 		Via: r.PostFormValue("via"), Approve: r.PostFormValue("approve") == "1"}
 	num := func(field string) int64 {
@@ -285,7 +285,7 @@ func (s *Server) actAppealPage(w http.ResponseWriter, r *http.Request) error {
 	c, f := commandFromForm(r, action)
 	err = f.Err()
 	if err == nil {
-		if _, err = s.store.Act(r.Context(), a, id, c); err == nil {
+		if _, err = s.appeals.Act(r.Context(), a, id, c); err == nil {
 			http.Redirect(w, r, "/appeals/"+itoa(id), http.StatusSeeOther)
 			return nil
 		}

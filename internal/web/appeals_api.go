@@ -9,8 +9,8 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
-	"qifu/internal/store"
 )
 
 // appealRowJSON is one line of an appeal list in the API.
@@ -31,7 +31,7 @@ type appealRowJSON struct {
 	Version    int64          `json:"version"`
 }
 
-func toAppealRowJSON(r store.AppealRow) appealRowJSON {
+func toAppealRowJSON(r appealdb.AppealRow) appealRowJSON {
 	return appealRowJSON{ID: r.ID, Number: r.Number, Title: r.Title, Type: r.Type, Category: r.Category, Urgency: r.Urgency,
 		State: r.State, Enterprise: r.Enterprise, Lead: r.Lead, CreatedAt: r.CreatedAt.UTC(), Due: utcOrZero(r.Due),
 		Colour: r.Colour, UrgeCount: r.UrgeCount, Version: r.Version}
@@ -151,7 +151,7 @@ type extensionJSON struct {
 
 // toAppealViewJSON writes a view; the enterprise's view (public) leaves out
 // what the administration writes to itself.
-func toAppealViewJSON(v store.AppealView, public bool) appealViewJSON {
+func toAppealViewJSON(v appealdb.AppealView, public bool) appealViewJSON {
 	if public {
 		v = publicView(v)
 	}
@@ -194,8 +194,8 @@ func toAppealViewJSON(v store.AppealView, public bool) appealViewJSON {
 // publicView is an appeal as its enterprise sees it: the departments'
 // instructions, reasons and answers to each other are the administration's
 // own; the enterprise has the reply and the public timeline.
-func publicView(v store.AppealView) store.AppealView {
-	ds := make([]store.Dispatch, len(v.Dispatches))
+func publicView(v appealdb.AppealView) appealdb.AppealView {
+	ds := make([]appealdb.Dispatch, len(v.Dispatches))
 	for i, d := range v.Dispatches {
 		d.Instruction, d.Reason = "", ""
 		if d.Role != appeal.PartyJoint {
@@ -227,20 +227,20 @@ func utcOrZero(t time.Time) time.Time {
 
 // queueNames are the queues a list may ask for; "all" is everything in scope.
 var queueNames = map[string]string{
-	"all": store.QueueAll, "": store.QueueAll, "triage": store.QueueTriage, "to_sign": store.QueueToSign,
-	"in_hand": store.QueueInHand, "overdue": store.QueueOverdue, "to_rate": store.QueueToRate, "tracking": store.QueueTracking,
+	"all": appealdb.QueueAll, "": appealdb.QueueAll, "triage": appealdb.QueueTriage, "to_sign": appealdb.QueueToSign,
+	"in_hand": appealdb.QueueInHand, "overdue": appealdb.QueueOverdue, "to_rate": appealdb.QueueToRate, "tracking": appealdb.QueueTracking,
 }
 
 // appealQuery reads the list filters shared by pages and API; dates are
 // YYYY-MM-DD in China time (to inclusive) or RFC 3339 instants.
-func appealQuery(r *http.Request) (store.AppealQuery, error) {
+func appealQuery(r *http.Request) (appealdb.AppealQuery, error) {
 	q := r.URL.Query()
 	f := fault.Fields{}
 	queue, ok := queueNames[q.Get("queue")]
 	if !ok {
 		f.Add("queue", "未知的列表", "unknown queue")
 	}
-	aq := store.AppealQuery{Queue: queue, State: appeal.State(q.Get("state")), Category: q.Get("category"),
+	aq := appealdb.AppealQuery{Queue: queue, State: appeal.State(q.Get("state")), Category: q.Get("category"),
 		Region: q.Get("region"), Text: strings.TrimSpace(q.Get("q")), Page: pageOf(r)}
 	if d := q.Get("department"); d != "" {
 		id, err := strconv.ParseInt(d, 10, 64)
@@ -292,7 +292,7 @@ func (s *Server) apiAppeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.store.Appeals(r.Context(), a, q)
+	list, total, err := s.appeals.Appeals(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func (s *Server) apiCreateAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	created, replayed, err := s.store.CreateAppeal(r.Context(), a, in, r.Header.Get("Idempotency-Key"))
+	created, replayed, err := s.appeals.CreateAppeal(r.Context(), a, in, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.store.Appeal(r.Context(), a, id)
+	v, err := s.appeals.Appeal(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request) error {
 }
 
 // actionInput is the body of a step on an appeal; each action reads the
-// fields it needs (see store.Command).
+// fields it needs (see appealdb.Command).
 type actionInput struct {
 	Version     int64         `json:"version"`
 	Note        string        `json:"note"`
@@ -357,8 +357,8 @@ type actionInput struct {
 	Departments []int64       `json:"departments"`
 }
 
-func (in actionInput) command(action appeal.Action) (store.Command, error) {
-	c := store.Command{Action: action, Version: in.Version, Note: in.Note, Public: in.Public, Lead: in.Lead,
+func (in actionInput) command(action appeal.Action) (appealdb.Command, error) {
+	c := appealdb.Command{Action: action, Version: in.Version, Note: in.Note, Public: in.Public, Lead: in.Lead,
 		Assists: in.Assists, Result: in.Result, Rating: in.Rating, Via: in.Via, CaseID: in.CaseID,
 		ExtensionID: in.ExtensionID, Approve: in.Approve, Departments: in.Departments}
 	if in.Due != "" {
@@ -387,11 +387,11 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := s.store.Act(r.Context(), a, id, c)
+	after, err := s.appeals.Act(r.Context(), a, id, c)
 	if err != nil {
 		return err
 	}
-	v, err := s.store.Appeal(r.Context(), a, id)
+	v, err := s.appeals.Appeal(r.Context(), a, id)
 	if fault.Is(err, fault.NotFound) {
 		// The step took the appeal out of the caller's sight: its new state is all there is to say.
 		writeJSON(w, http.StatusOK, appealViewJSON{appealJSON: toAppealJSON(after), Parties: []appeal.Party{},
@@ -411,7 +411,7 @@ func (s *Server) apiAppealCategories(w http.ResponseWriter, r *http.Request) err
 	if !access.May(a.Role, access.AppealRead) {
 		return access.ErrForbidden
 	}
-	cats, err := s.store.Categories(r.Context())
+	cats, err := s.appeals.Categories(r.Context())
 	if err != nil {
 		return err
 	}
@@ -425,7 +425,7 @@ func (s *Server) apiServiceStandards(w http.ResponseWriter, r *http.Request) err
 	if !access.May(a.Role, access.AppealRead) {
 		return access.ErrForbidden
 	}
-	list, err := s.store.Standards(r.Context())
+	list, err := s.appeals.Standards(r.Context())
 	if err != nil {
 		return err
 	}

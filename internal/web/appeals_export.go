@@ -10,7 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"qifu/internal/access"
-	"qifu/internal/store"
+	"qifu/internal/appeal/appealdb"
 )
 
 // exportAppeals sends the appeal list the query selects (any queue, with
@@ -31,7 +31,7 @@ func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cats, err := s.store.Categories(r.Context())
+	cats, err := s.appeals.Categories(r.Context())
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	row := 1
-	err = s.store.ExportAppeals(r.Context(), a, q, func(x store.AppealRow) error {
+	err = s.appeals.ExportAppeals(r.Context(), a, q, func(x appealdb.AppealRow) error {
 		row++
 		due, light := "", ""
 		if !x.Due.IsZero() {

@@ -10,10 +10,10 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/place"
-	"qifu/internal/store"
 )
 
 // queuesOf lists the queues a role works from, its default first: the
@@ -45,7 +45,7 @@ type queueTab struct {
 func (s *Server) queueTabs(ctx context.Context, a access.Actor, lang, active string) ([]queueTab, error) {
 	var tabs []queueTab
 	for _, q := range queuesOf(a.Role) {
-		n, err := s.store.CountAppeals(ctx, a, store.AppealQuery{Queue: queueNames[q]})
+		n, err := s.appeals.CountAppeals(ctx, a, appealdb.AppealQuery{Queue: queueNames[q]})
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +65,7 @@ func queueLabel(lang string, role access.Role, q string) string {
 
 // appealItem is one line of the appeal list with its time left in words.
 type appealItem struct {
-	store.AppealRow
+	appealdb.AppealRow
 	Left string
 }
 
@@ -73,7 +73,7 @@ type appealItem struct {
 // the appeals with their traffic lights.
 type appealsPageData struct {
 	base
-	Query      store.AppealQuery
+	Query      appealdb.AppealQuery
 	Queue      string
 	Tabs       []queueTab
 	Items      []appealItem
@@ -105,7 +105,7 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.store.Appeals(ctx, a, q)
+	list, total, err := s.appeals.Appeals(ctx, a, q)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Tabs, err = s.queueTabs(ctx, a, lang, queue); err != nil {
 		return err
 	}
-	if p.Categories, err = s.store.Categories(ctx); err != nil {
+	if p.Categories, err = s.appeals.Categories(ctx); err != nil {
 		return err
 	}
 	p.CatNames = categoryNames(p.Categories, lang)
@@ -216,10 +216,10 @@ func (s *Server) renderAppealForm(w http.ResponseWriter, r *http.Request, a acce
 		p.Key = rand.Text()
 	}
 	var err error
-	if p.Categories, err = s.store.Categories(r.Context()); err != nil {
+	if p.Categories, err = s.appeals.Categories(r.Context()); err != nil {
 		return err
 	}
-	if p.Standards, err = s.store.Standards(r.Context()); err != nil {
+	if p.Standards, err = s.appeals.Standards(r.Context()); err != nil {
 		return err
 	}
 	if a.Role == access.RoleEnterprise {
@@ -259,7 +259,7 @@ func (s *Server) createAppealPage(w http.ResponseWriter, r *http.Request) error 
 		in.CreditCode, in.Channel = e.CreditCode, appeal.ChannelWeb
 	}
 	key := r.FormValue("key")
-	created, _, err := s.store.CreateAppeal(r.Context(), a, in, key)
+	created, _, err := s.appeals.CreateAppeal(r.Context(), a, in, key)
 	if err != nil {
 		fe := fault.As(err)
 		if fe == nil || fe.Kind != fault.Invalid && fe.Kind != fault.Conflict {

@@ -12,10 +12,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/rates"
-	"qifu/internal/store"
 )
 
 // The leaders' figures: the overview (volumes, states, what is overdue) and
@@ -67,7 +67,7 @@ var assessDimensions = []rates.Dimension{rates.Department, rates.Community, rate
 // assessMeasures are the rankings.
 var assessMeasures = []rates.Measure{rates.Response, rates.Resolution, rates.Satisfaction}
 
-func assessQuery(r *http.Request) (assessParams, store.AssessmentQuery, error) {
+func assessQuery(r *http.Request) (assessParams, appealdb.AssessmentQuery, error) {
 	q := r.URL.Query()
 	per, from, to, err := periodOf(r)
 	p := assessParams{period: per, Dimension: rates.Dimension(q.Get("dimension")), Region: q.Get("region"),
@@ -79,7 +79,7 @@ func assessQuery(r *http.Request) (assessParams, store.AssessmentQuery, error) {
 	if p.Dimension == "" {
 		p.Dimension = rates.Department
 	}
-	sq := store.AssessmentQuery{Dimension: p.Dimension, Region: p.Region, From: from, To: to}
+	sq := appealdb.AssessmentQuery{Dimension: p.Dimension, Region: p.Region, From: from, To: to}
 	if p.Weight != "" {
 		w, err := strconv.ParseFloat(p.Weight, 64)
 		if err != nil || !(w >= 0 && w <= 1) {
@@ -104,8 +104,8 @@ type assessRow struct {
 
 // assessment computes the table and names its rows; asOf is when the
 // figures were computed.
-func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p assessParams, q store.AssessmentQuery) (_ []assessRow, asOf time.Time, _ error) {
-	rows, asOf, err := s.store.AssessmentAsOf(ctx, a, q)
+func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p assessParams, q appealdb.AssessmentQuery) (_ []assessRow, asOf time.Time, _ error) {
+	rows, asOf, err := s.appeals.AssessmentAsOf(ctx, a, q)
 	if err != nil {
 		return nil, asOf, err
 	}
@@ -396,7 +396,7 @@ type overviewPageData struct {
 	period
 	Region     string
 	Regions    regionFilter
-	O          store.Overview
+	O          appealdb.Overview
 	Days       []column
 	ChartW     int
 	ChartH     int
@@ -409,7 +409,7 @@ type overviewPageData struct {
 // chartHeight is the height of the columns' box; labels are outside it.
 const chartHeight = 100
 
-func bars(counts []store.Count, href func(store.Count) string) []bar {
+func bars(counts []appealdb.Count, href func(appealdb.Count) string) []bar {
 	most := 0
 	for _, c := range counts {
 		most = max(most, c.N)
@@ -439,7 +439,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	region := r.URL.Query().Get("region")
-	o, err := s.store.Overview(r.Context(), a, store.OverviewQuery{Region: region, From: from, To: to})
+	o, err := s.appeals.Overview(r.Context(), a, appealdb.OverviewQuery{Region: region, From: from, To: to})
 	if err != nil {
 		return err
 	}
@@ -461,12 +461,12 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 		p.Days = append(p.Days, column{X: i * colW, Y: chartHeight - h, W: colW - 2, H: h, Label: c.Label, N: c.N})
 	}
 	p.ChartW = max(len(o.ByDay)*colW, colW)
-	cats, err := s.store.Categories(r.Context())
+	cats, err := s.appeals.Categories(r.Context())
 	if err != nil {
 		return err
 	}
 	names := categoryNames(cats, lang)
-	p.Categories = bars(o.ByCategory, func(c store.Count) string {
+	p.Categories = bars(o.ByCategory, func(c appealdb.Count) string {
 		return appealsURL("queue", "all", "category", c.Key, "region", region, "from", per.From, "to", per.To)
 	})
 	for i := range p.Categories {
@@ -474,13 +474,13 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 			p.Categories[i].Label = n
 		}
 	}
-	p.States = bars(o.ByState, func(c store.Count) string {
+	p.States = bars(o.ByState, func(c appealdb.Count) string {
 		return appealsURL("queue", "all", "state", c.Key, "region", region, "from", per.From, "to", per.To)
 	})
 	for i := range p.States {
 		p.States[i].Label = word(lang, "state", p.States[i].Key)
 	}
-	p.Overdue = bars(o.OverdueByDepartment, func(c store.Count) string {
+	p.Overdue = bars(o.OverdueByDepartment, func(c appealdb.Count) string {
 		return appealsURL("queue", "overdue", "region", region, "department", c.Key)
 	})
 	p.Title = translate(lang, "ov.title")
@@ -495,7 +495,7 @@ type countJSON struct {
 	N     int    `json:"n"`
 }
 
-func countsJSON(cs []store.Count) []countJSON {
+func countsJSON(cs []appealdb.Count) []countJSON {
 	out := make([]countJSON, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, countJSON{Key: c.Key, Label: c.Label, N: c.N})
@@ -509,7 +509,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.store.Overview(r.Context(), a, store.OverviewQuery{Region: r.URL.Query().Get("region"), From: from, To: to})
+	o, err := s.appeals.Overview(r.Context(), a, appealdb.OverviewQuery{Region: r.URL.Query().Get("region"), From: from, To: to})
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@ import (
 	"unicode"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
-	"qifu/internal/store"
 )
 
 // Attachments: files on an appeal, checked on their content and kept in
@@ -87,50 +87,50 @@ type attachmentJSON struct {
 	URL       string    `json:"url"`
 }
 
-func toAttachmentJSON(a store.Attachment) attachmentJSON {
+func toAttachmentJSON(a appealdb.Attachment) attachmentJSON {
 	return attachmentJSON{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size, CreatedAt: a.CreatedAt.UTC(),
 		URL: fmt.Sprintf("/api/v1/attachments/%d", a.ID)}
 }
 
 // receiveAttachment stores the multipart field "file" and records it on
 // the appeal: the file is streamed to the folder, never held in memory.
-func (s *Server) receiveAttachment(r *http.Request, a access.Actor, appealID int64) (store.Attachment, error) {
+func (s *Server) receiveAttachment(r *http.Request, a access.Actor, appealID int64) (appealdb.Attachment, error) {
 	if s.cfg.Files == nil {
-		return store.Attachment{}, errNoFiles
+		return appealdb.Attachment{}, errNoFiles
 	}
 	// Not found before anything is written: a file for an appeal out of sight is not kept.
-	if _, err := s.store.Appeal(r.Context(), a, appealID); err != nil {
-		return store.Attachment{}, err
+	if _, err := s.appeals.Appeal(r.Context(), a, appealID); err != nil {
+		return appealdb.Attachment{}, err
 	}
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return store.Attachment{}, errNoAttachment
+		return appealdb.Attachment{}, errNoAttachment
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return store.Attachment{}, errNoAttachment
+		return appealdb.Attachment{}, errNoAttachment
 	}
 	for parts := 0; ; parts++ {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return store.Attachment{}, errNoAttachment
+			return appealdb.Attachment{}, errNoAttachment
 		}
 		if err != nil {
-			return store.Attachment{}, badUpload(err)
+			return appealdb.Attachment{}, badUpload(err)
 		}
 		if parts == maxParts {
-			return store.Attachment{}, errTooManyParts
+			return appealdb.Attachment{}, errTooManyParts
 		}
 		if p.FormName() != "file" || p.FileName() == "" {
 			continue
 		}
 		b, err := s.cfg.Files.Put(p, p.FileName())
 		if errors.Is(err, io.ErrUnexpectedEOF) { // the form ends inside the file
-			return store.Attachment{}, badUpload(err)
+			return appealdb.Attachment{}, badUpload(err)
 		}
 		if err != nil {
-			return store.Attachment{}, err
+			return appealdb.Attachment{}, err
 		}
-		return s.store.AddAttachment(r.Context(), a, appealID, attachmentName(p.FileName(), b.MIME), b)
+		return s.appeals.AddAttachment(r.Context(), a, appealID, attachmentName(p.FileName(), b.MIME), b)
 	}
 }
 
@@ -182,7 +182,7 @@ func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	at, err := s.store.Attachment(r.Context(), a, id)
+	at, err := s.appeals.Attachment(r.Context(), a, id)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
 	"qifu/internal/demo"
 	"qifu/internal/pgtest"
@@ -32,10 +33,11 @@ func TestMain(m *testing.M) {
 
 // site is a qifu server under test, on one store loaded with the demo dataset.
 type site struct {
-	st     *store.Store
-	srv    *httptest.Server
-	url    string
-	client *http.Client
+	st      *store.Store
+	appeals *appealdb.Store
+	srv     *httptest.Server
+	url     string
+	client  *http.Client
 	// ents maps credit codes to enterprise IDs and users usernames to user
 	// IDs, as the store numbered them.
 	ents   map[string]int64
@@ -147,6 +149,7 @@ func newSite(t *testing.T, dsn string) *site {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	appeals := appealdb.New(st, appealdb.Options{})
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
 		t.Fatalf("migrate: %v", err)
@@ -172,13 +175,13 @@ func newSite(t *testing.T, dsn string) *site {
 	for _, u := range dataset.Accounts() {
 		demoAccounts = append(demoAccounts, DemoAccount{Username: u.Username, Role: u.Role})
 	}
-	h, err := New(st, log, Config{Files: files, DemoAccounts: demoAccounts, DenialBudget: 1 << 30})
+	h, err := New(st, appeals, log, Config{Files: files, DemoAccounts: demoAccounts, DenialBudget: 1 << 30})
 	if err != nil {
 		st.Close()
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := httptest.NewServer(h)
-	s := &site{st: st, srv: srv, url: srv.URL, files: files, filesDir: filesDir, ents: map[string]int64{}, users: map[string]int64{},
+	s := &site{st: st, appeals: appeals, srv: srv, url: srv.URL, files: files, filesDir: filesDir, ents: map[string]int64{}, users: map[string]int64{},
 		logins: &logins{cookies: map[string]*http.Cookie{}},
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 
@@ -229,7 +232,7 @@ func (s *site) with(t *testing.T, cfg Config) *site {
 	if cfg.Files == nil {
 		cfg.Files = s.files
 	}
-	h, err := New(s.st, slog.New(slog.DiscardHandler), cfg)
+	h, err := New(s.st, s.appeals, slog.New(slog.DiscardHandler), cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

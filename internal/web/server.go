@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
 	"qifu/internal/store"
 )
@@ -45,6 +46,7 @@ type DemoAccount struct {
 // Server holds the dependencies of the handlers.
 type Server struct {
 	store   *store.Store
+	appeals *appealdb.Store
 	log     *slog.Logger
 	cfg     Config
 	pages   map[string]*template.Template
@@ -53,7 +55,7 @@ type Server struct {
 }
 
 // New returns the qifu HTTP handler.
-func New(st *store.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
+func New(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
 	}
@@ -70,7 +72,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, cfg: cfg, pages: pages, metrics: newMetrics(), denials: newDenials(cfg.DenialBudget, time.Now)}
+	s := &Server{store: st, appeals: appeals, log: log, cfg: cfg, pages: pages, metrics: newMetrics(), denials: newDenials(cfg.DenialBudget, time.Now)}
 	return s.handler(), nil
 }
 

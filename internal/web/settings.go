@@ -69,10 +69,10 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p *setti
 	}
 	ctx := r.Context()
 	var err error
-	if p.Categories, err = s.store.Categories(ctx); err != nil {
+	if p.Categories, err = s.appeals.Categories(ctx); err != nil {
 		return err
 	}
-	if p.Rules, err = s.store.LimitRules(ctx); err != nil {
+	if p.Rules, err = s.appeals.LimitRules(ctx); err != nil {
 		return err
 	}
 	if p.Webhooks, err = s.store.Webhooks(ctx, a); err != nil {
@@ -82,7 +82,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p *setti
 		return err
 	}
 	if p.Form != "redo" {
-		if p.MaxRedo, err = s.store.MaxRedo(ctx); err != nil {
+		if p.MaxRedo, err = s.appeals.MaxRedo(ctx); err != nil {
 			return err
 		}
 	}
@@ -133,7 +133,7 @@ func (s *Server) saveCategoryPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	c := categoryFromForm(r)
-	if err := s.store.SaveCategory(r.Context(), a, c); err != nil {
+	if err := s.appeals.SaveCategory(r.Context(), a, c); err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{Category: c, Form: "category"}, err)
 	}
 	http.Redirect(w, r, "/settings#categories", http.StatusSeeOther)
@@ -156,7 +156,7 @@ func (s *Server) setLimitPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
 	rule, err := ruleFromForm(r)
 	if err == nil {
-		err = s.store.SetLimitRule(r.Context(), a, rule)
+		err = s.appeals.SetLimitRule(r.Context(), a, rule)
 	}
 	if err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{Rule: rule, Form: "rule"}, err)
@@ -210,7 +210,7 @@ func (s *Server) apiLimitRules(w http.ResponseWriter, r *http.Request) error {
 	if !access.May(a.Role, access.AppealConfigure) {
 		return access.ErrForbidden
 	}
-	rules, err := s.store.LimitRules(r.Context())
+	rules, err := s.appeals.LimitRules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (s *Server) apiSetLimitRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rule := appeal.LimitRule{Category: in.Category, Type: in.Type, Urgency: in.Urgency, Step: in.Step, Span: appeal.Span{N: in.N, Days: in.Days}}
-	if err := s.store.SetLimitRule(r.Context(), a, rule); err != nil {
+	if err := s.appeals.SetLimitRule(r.Context(), a, rule); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, in)
@@ -247,7 +247,7 @@ func (s *Server) apiSaveCategory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.Code = r.PathValue("code")
-	if err := s.store.SaveCategory(r.Context(), a, c); err != nil {
+	if err := s.appeals.SaveCategory(r.Context(), a, c); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, c)
@@ -315,7 +315,7 @@ func (s *Server) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		err = fault.Fields{"max_redo": {Zh: "重办次数应为 0 至 5", En: "0 to 5 redos"}}.Err()
 	} else {
-		err = s.store.SetMaxRedo(r.Context(), a, n)
+		err = s.appeals.SetMaxRedo(r.Context(), a, n)
 	}
 	if err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{MaxRedo: n, Form: "redo"}, err)
@@ -330,7 +330,7 @@ func (s *Server) apiAppealSettings(w http.ResponseWriter, r *http.Request) error
 	if !access.May(a.Role, access.AppealConfigure) {
 		return access.ErrForbidden
 	}
-	n, err := s.store.MaxRedo(r.Context())
+	n, err := s.appeals.MaxRedo(r.Context())
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (s *Server) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) er
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.store.SetMaxRedo(r.Context(), a, in.MaxRedo); err != nil {
+	if err := s.appeals.SetMaxRedo(r.Context(), a, in.MaxRedo); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, in)

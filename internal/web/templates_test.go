@@ -17,6 +17,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/audit"
 	"qifu/internal/calendar"
 	"qifu/internal/department"
@@ -107,30 +108,30 @@ func appealExamples() map[string][]page {
 	for _, t := range appeal.Lifecycle {
 		all = append(all, t.Action)
 	}
-	v := store.AppealView{Appeal: a, Lead: "人力社保局", Actions: all,
-		Dispatches: []store.Dispatch{{ID: 1, DepartmentID: 2, Department: "人力社保局", Role: appeal.PartyLead, Status: "signed",
+	v := appealdb.AppealView{Appeal: a, Lead: "人力社保局", Actions: all,
+		Dispatches: []appealdb.Dispatch{{ID: 1, DepartmentID: 2, Department: "人力社保局", Role: appeal.PartyLead, Status: "signed",
 			Instruction: "请牵头", Due: now, SignedAt: now, Active: true},
 			{ID: 2, DepartmentID: 3, Department: "税务局", Role: appeal.PartyAssist, Status: "answered", Answer: "可减免", Active: true},
 			{ID: 3, DepartmentID: 4, Department: "总工会", Role: appeal.PartyLead, Status: "returned", Reason: "不属职责"}},
-		Steps: []store.StepClock{{ID: 1, Step: appeal.StepHandle, Department: "人力社保局", Started: now, Due: now, Colour: appeal.Yellow},
+		Steps: []appealdb.StepClock{{ID: 1, Step: appeal.StepHandle, Department: "人力社保局", Started: now, Due: now, Colour: appeal.Yellow},
 			{ID: 2, Step: appeal.StepAccept, Started: now, Due: now, Done: now}, {ID: 3, Step: appeal.StepRate, Started: now, Due: now, Paused: true}},
-		Events: []store.Event{{ID: 1, At: now, ActorName: "王经理", Role: access.RoleEnterprise, Action: "create", To: appeal.Submitted, Public: true},
+		Events: []appealdb.Event{{ID: 1, At: now, ActorName: "王经理", Role: access.RoleEnterprise, Action: "create", To: appeal.Submitted, Public: true},
 			{ID: 2, At: now, ActorName: "张网格", Role: access.RoleGridWorker, Action: "note", From: appeal.Handling, To: appeal.Handling, Note: "内部备注"},
 			{ID: 3, At: now, ActorName: "system:scheduler", Action: "alert.overdue", DepartmentID: 2, Department: "人力社保局"}},
-		Extensions: []store.Extension{{ID: 1, DispatchID: 1, RequestedAt: now, Reason: "需协调", ProposedDue: now, Status: "pending"},
+		Extensions: []appealdb.Extension{{ID: 1, DispatchID: 1, RequestedAt: now, Reason: "需协调", ProposedDue: now, Status: "pending"},
 			{ID: 2, DispatchID: 1, RequestedAt: now, Reason: "再协调", ProposedDue: now, Status: "refused", DecidedAt: now, Note: "不同意"}},
 		Merged: []appeal.Appeal{a}}
 	full := &appealPageData{V: v, CategoryName: "用工招工 › 招工难", Message: "记录已被他人修改", Failed: appeal.Dispatch,
 		posted:      url.Values{"note": {"请牵头"}, "lead": {"2"}, "assists": {"3"}, "due": {"2026-03-10"}},
 		Departments: []deptOption{{ID: 2, Name: "人力社保局", Suggested: true}, {ID: 3, Name: "税务局"}},
-		Candidates:  []mergeCandidate{{AppealRow: store.AppealRow{ID: 8, Number: "SQ1", Title: "招工", Enterprise: "甲"}, Score: 50}},
+		Candidates:  []mergeCandidate{{AppealRow: appealdb.AppealRow{ID: 8, Number: "SQ1", Title: "招工", Enterprise: "甲"}, Score: 50}},
 		Pending:     []pendingExtension{{Extension: v.Extensions[0], Department: "人力社保局"}}, MyDue: now,
 		Results: appeal.Results, Ratings: appeal.Ratings, Vias: []string{"phone", "visit", "sms"},
 		base: base{Errors: map[string]string{"lead": "请选择主办部门", "note": "太长", "due": "日期有误"}}}
-	public := &appealPageData{V: store.AppealView{Appeal: a, Actions: []appeal.Action{appeal.Rate, appeal.SupplyInfo, appeal.Confirm}},
+	public := &appealPageData{V: appealdb.AppealView{Appeal: a, Actions: []appeal.Action{appeal.Rate, appeal.SupplyInfo, appeal.Confirm}},
 		Public: true, Failed: appeal.Rate, posted: url.Values{"rating": {"unsatisfied"}}, Ratings: appeal.Ratings,
 		base: base{Errors: map[string]string{"note": "请说明原因", "rating": "请选择"}}}
-	row := store.AppealRow{ID: 9, Number: a.Number, Title: a.Title, Type: a.Type, Category: a.Category, Urgency: appeal.Critical,
+	row := appealdb.AppealRow{ID: 9, Number: a.Number, Title: a.Title, Type: a.Type, Category: a.Category, Urgency: appeal.Critical,
 		State: appeal.Dispatched, Enterprise: a.Enterprise, Lead: "税务局", CreatedAt: now, Due: now, Colour: appeal.Red, UrgeCount: 1, Version: 2}
 	cats := appeal.DefaultCategories()
 	tabs := []queueTab{{Queue: "triage", Label: "待受理研判", Count: 3, Active: true}, {Queue: "all", Label: "全部", Count: 9}}
@@ -142,7 +143,7 @@ func appealExamples() map[string][]page {
 	row3 := assessRow{Row: rates.Row{Key: "2", Appeals: 4, ResponseDue: 4, ResponseInTime: 3, ResponseRate: 0.75, AvgHandlingHours: 6.5},
 		Rank: 1, Name: "人力社保局"}
 	return map[string][]page{
-		"appeals": {&appealsPageData{}, &appealsPageData{Query: store.AppealQuery{State: appeal.Dispatched, Category: "labour",
+		"appeals": {&appealsPageData{}, &appealsPageData{Query: appealdb.AppealQuery{State: appeal.Dispatched, Category: "labour",
 			Region: showGrid, Text: "招工"}, Queue: "triage", Tabs: tabs, Items: []appealItem{{AppealRow: row, Left: "超期 2.0 工作小时"}},
 			Pager: pg, Categories: cats, CatNames: map[string]string{"labour.recruit": "招工难"}, States: appeal.States,
 			Regions: regionFilter{Choices: choices}, From: "2026-03-01", To: "2026-03-31", CanRaise: true},
@@ -156,7 +157,7 @@ func appealExamples() map[string][]page {
 		"inbox": {&inboxPageData{}, &inboxPageData{Items: []store.Notice{{ID: 1, At: now, AppealID: 9, Kind: "dispatch", Title: "新派单"},
 			{ID: 2, At: now, Kind: "unknown", Title: "旧消息", Read: true}}, Unread: 1, Pager: pg}},
 		"overview": {&overviewPageData{}, &overviewPageData{period: period{From: "2026-03-01", To: "2026-03-30"}, Region: showCommunity,
-			Regions: regionFilter{Choices: choices[:1]}, O: store.Overview{Received: 6, Open: 4, Overdue: 1, Closed: 2},
+			Regions: regionFilter{Choices: choices[:1]}, O: appealdb.Overview{Received: 6, Open: 4, Overdue: 1, Closed: 2},
 			Days: []column{{X: 0, Y: 20, W: 8, H: 80, Label: "2026-03-01", N: 5}}, ChartW: 10, ChartH: chartHeight,
 			Categories: counts, States: counts, Overdue: counts}},
 		"assessment": {&assessmentPageData{}, &assessmentPageData{Params: assessParams{period: period{From: "2026-03-01", To: "2026-03-30"},

@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -10,9 +10,10 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/calendar"
 	"qifu/internal/rates"
-	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // TestAssessment runs three appeals through the store and checks the figures
@@ -26,34 +27,34 @@ func TestAssessment(t *testing.T) {
 
 		// 1: tax signs in time, replies solved, rated satisfied.
 		a1 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a1.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a1.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
-		s.act(t, "dept_tax", a1.ID, store.Command{Action: appeal.Sign})
-		s.act(t, "dept_tax", a1.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已办理退税"})
-		s.act(t, "enterprise", a1.ID, store.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+		s.act(t, "community", a1.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a1.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a1.ID, appealdb.Command{Action: appeal.Sign})
+		s.act(t, "dept_tax", a1.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已办理退税"})
+		s.act(t, "enterprise", a1.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
 
 		// 2: tax returns it in time; market signs two days late, explains, rated basic.
 		a2 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a2.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a2.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
-		s.act(t, "dept_tax", a2.ID, store.Command{Action: appeal.Return, Note: "不属于税务职责"})
-		s.act(t, "community", a2.ID, store.Command{Action: appeal.Dispatch, Lead: dept["market"]})
-		s.clock.Advance(48 * time.Hour)
-		s.act(t, "dept_market", a2.ID, store.Command{Action: appeal.Sign})
-		s.act(t, "dept_market", a2.ID, store.Command{Action: appeal.Reply, Result: appeal.Explained, Note: "已说明许可办理流程"})
-		s.act(t, "enterprise", a2.ID, store.Command{Action: appeal.Rate, Rating: appeal.Basic})
+		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a2.ID, appealdb.Command{Action: appeal.Return, Note: "不属于税务职责"})
+		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["market"]})
+		s.Clock.Advance(48 * time.Hour)
+		s.act(t, "dept_market", a2.ID, appealdb.Command{Action: appeal.Sign})
+		s.act(t, "dept_market", a2.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Explained, Note: "已说明许可办理流程"})
+		s.act(t, "enterprise", a2.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Basic})
 
 		// 3: the community answers itself; nobody rates it; it closes not rated.
 		a3 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a3.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a3.ID, store.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
-		s.clock.Advance(14 * 24 * time.Hour)
+		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
+		s.Clock.Advance(14 * 24 * time.Hour)
 		if _, err := s.RunAlerts(ctx, 1000); err != nil {
 			t.Fatal(err)
 		}
 
-		rows, err := s.Assessment(ctx, s.actor(t, "district_leader"), store.AssessmentQuery{
-			Dimension: rates.Department, From: from, To: s.clock.Now()})
+		rows, err := s.Assessment(ctx, s.As(t, "district_leader"), appealdb.AssessmentQuery{
+			Dimension: rates.Department, From: from, To: s.Clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,8 +75,8 @@ func TestAssessment(t *testing.T) {
 			t.Errorf("market: %+v", market)
 		}
 		// The community's row: three replies, two solved; satisfied + 0.8 basic over two rated; one not rated.
-		crows, err := s.Assessment(ctx, s.actor(t, "district_leader"), store.AssessmentQuery{
-			Dimension: rates.Community, From: from, To: s.clock.Now()})
+		crows, err := s.Assessment(ctx, s.As(t, "district_leader"), appealdb.AssessmentQuery{
+			Dimension: rates.Community, From: from, To: s.Clock.Now()})
 		if err != nil || len(crows) != 1 {
 			t.Fatalf("community rows %+v, %v", crows, err)
 		}
@@ -84,12 +85,12 @@ func TestAssessment(t *testing.T) {
 			t.Errorf("community: %+v", c)
 		}
 		// A department sees its own row only.
-		own, err := s.Assessment(ctx, s.actor(t, "dept_tax"), store.AssessmentQuery{Dimension: rates.Department, From: from, To: s.clock.Now()})
+		own, err := s.Assessment(ctx, s.As(t, "dept_tax"), appealdb.AssessmentQuery{Dimension: rates.Department, From: from, To: s.Clock.Now()})
 		if err != nil || len(own) != 1 || own[0].Key != strconv.FormatInt(dept["tax"], 10) {
 			t.Errorf("tax's own view: %+v, %v", own, err)
 		}
 
-		o, err := s.Overview(ctx, s.actor(t, "street_leader"), store.OverviewQuery{From: from, To: s.clock.Now()})
+		o, err := s.Overview(ctx, s.As(t, "street_leader"), appealdb.OverviewQuery{From: from, To: s.Clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,18 +115,18 @@ func TestOverviewDays(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		from := s.clock.Now()
+		from := s.Clock.Now()
 		for _, at := range []string{"2026-03-03 07:30", "2026-03-03 23:30", "2026-03-04 00:10", "2026-03-05 12:00"} {
 			tm, err := time.ParseInLocation("2006-01-02 15:04", at, calendar.Shanghai)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.clock.Advance(tm.Sub(s.clock.Now()))
+			s.Clock.Advance(tm.Sub(s.Clock.Now()))
 			s.raise(t, "enterprise", "")
 		}
-		to := s.clock.Now().Add(time.Minute)
-		a := s.actor(t, "street_leader")
-		o, err := s.Overview(ctx, a, store.OverviewQuery{From: from, To: to})
+		to := s.Clock.Now().Add(time.Minute)
+		a := s.As(t, "street_leader")
+		o, err := s.Overview(ctx, a, appealdb.OverviewQuery{From: from, To: to})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +145,7 @@ func TestOverviewDays(t *testing.T) {
 
 // checkDayBars holds each day's bar of an overview of [from, to) to the
 // appeals the actor's list counts as received that day in Shanghai.
-func checkDayBars(t *testing.T, s *testStore, a access.Actor, o store.Overview, from, to time.Time) {
+func checkDayBars(t *testing.T, s *testStore, a access.Actor, o appealdb.Overview, from, to time.Time) {
 	t.Helper()
 	for _, d := range o.ByDay {
 		day, err := time.ParseInLocation(time.DateOnly, d.Key, calendar.Shanghai)
@@ -158,7 +159,7 @@ func checkDayBars(t *testing.T, s *testStore, a access.Actor, o store.Overview, 
 		if hi.After(to) {
 			hi = to
 		}
-		n, err := s.CountAppeals(context.Background(), a, store.AppealQuery{From: lo, To: hi})
+		n, err := s.CountAppeals(context.Background(), a, appealdb.AppealQuery{From: lo, To: hi})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,15 +175,15 @@ func checkDayBars(t *testing.T, s *testStore, a access.Actor, o store.Overview, 
 // another's row; and computed once for concurrent requests.
 func TestAssessmentCache(t *testing.T) {
 	t.Parallel()
-	eachDatabase(t, func(t *testing.T, dsn string) {
+	storetest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		c := &clock{now: start}
-		s := openStoreWith(t, dsn, c, store.Options{FiguresTTL: time.Minute})
+		c := storetest.NewClock(start)
+		s := openStoreWith(t, dsn, c, appealdb.Options{FiguresTTL: time.Minute})
 		if err := s.LoadDemo(ctx, dataset); err != nil {
 			t.Fatal(err)
 		}
-		q := store.AssessmentQuery{Dimension: rates.Community, From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
-		leader := s.actor(t, "street_leader")
+		q := appealdb.AssessmentQuery{Dimension: rates.Community, From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
+		leader := s.As(t, "street_leader")
 		dept := s.deptIDs(t)
 		dispatched := func(rows []rates.Row) int {
 			n := 0
@@ -196,8 +197,8 @@ func TestAssessmentCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := s.raise(t, "enterprise", "") // dispatched now: a dispatch in the period
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
 		c.Advance(30 * time.Second)
 		r2, at2, err := s.AssessmentAsOf(ctx, leader, q)
 		if err != nil || !at2.Equal(at1) || dispatched(r2) != dispatched(r1) {
@@ -210,7 +211,7 @@ func TestAssessmentCache(t *testing.T) {
 		}
 
 		// The overview is kept the same way.
-		oq := store.OverviewQuery{From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
+		oq := appealdb.OverviewQuery{From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 30)}
 		o1, err := s.Overview(ctx, leader, oq)
 		if err != nil || !o1.AsOf.Equal(c.Now()) {
 			t.Fatalf("overview as of %s, %v; want %s", o1.AsOf, err, c.Now())
@@ -227,12 +228,12 @@ func TestAssessmentCache(t *testing.T) {
 		// Each department sees its own row, whoever asked first.
 		for _, d := range []string{"tax", "market"} {
 			a := s.raise(t, "enterprise", "")
-			s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-			s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept[d]})
+			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept[d]})
 		}
-		dq := store.AssessmentQuery{Dimension: rates.Department, From: start.AddDate(-1, 0, 0), To: start.AddDate(0, 0, 30)}
+		dq := appealdb.AssessmentQuery{Dimension: rates.Department, From: start.AddDate(-1, 0, 0), To: start.AddDate(0, 0, 30)}
 		for _, who := range []string{"dept_tax", "dept_market", "dept_tax"} {
-			rows, err := s.Assessment(ctx, s.actor(t, who), dq)
+			rows, err := s.Assessment(ctx, s.As(t, who), dq)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -11,15 +11,17 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // deptIDs maps department codes to their IDs in the store.
 func (s *testStore) deptIDs(t *testing.T) map[string]int64 {
 	t.Helper()
-	list, err := s.Departments(context.Background(), s.actor(t, "admin"))
+	list, err := s.Departments(context.Background(), s.As(t, "admin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func (s *testStore) deptIDs(t *testing.T) map[string]int64 {
 // raise creates an appeal as username for the showcase enterprise.
 func (s *testStore) raise(t *testing.T, username, key string) appeal.Appeal {
 	t.Helper()
-	a, _, err := s.CreateAppeal(context.Background(), s.actor(t, username), appealInput(), key)
+	a, _, err := s.CreateAppeal(context.Background(), s.As(t, username), appealInput(), key)
 	if err != nil {
 		t.Fatalf("create appeal as %s: %v", username, err)
 	}
@@ -57,7 +59,7 @@ func appealInput() appeal.Input {
 }
 
 // act takes a step as username on the appeal's current version and fails the test on error.
-func (s *testStore) act(t *testing.T, username string, id int64, c store.Command) appeal.Appeal {
+func (s *testStore) act(t *testing.T, username string, id int64, c appealdb.Command) appeal.Appeal {
 	t.Helper()
 	a, err := s.tryAct(t, username, id, c)
 	if err != nil {
@@ -67,11 +69,11 @@ func (s *testStore) act(t *testing.T, username string, id int64, c store.Command
 }
 
 // tryAct takes a step as username on the appeal's current version.
-func (s *testStore) tryAct(t *testing.T, username string, id int64, c store.Command) (appeal.Appeal, error) {
+func (s *testStore) tryAct(t *testing.T, username string, id int64, c appealdb.Command) (appeal.Appeal, error) {
 	t.Helper()
-	actor := s.actor(t, username)
+	actor := s.As(t, username)
 	if c.Version == 0 {
-		v, err := s.Appeal(context.Background(), s.actor(t, "admin"), id)
+		v, err := s.Appeal(context.Background(), s.As(t, "admin"), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,9 +82,9 @@ func (s *testStore) tryAct(t *testing.T, username string, id int64, c store.Comm
 	return s.Act(context.Background(), actor, id, c)
 }
 
-func (s *testStore) view(t *testing.T, username string, id int64) store.AppealView {
+func (s *testStore) view(t *testing.T, username string, id int64) appealdb.AppealView {
 	t.Helper()
-	v, err := s.Appeal(context.Background(), s.actor(t, username), id)
+	v, err := s.Appeal(context.Background(), s.As(t, username), id)
 	if err != nil {
 		t.Fatalf("appeal %d as %s: %v", id, username, err)
 	}
@@ -100,58 +102,58 @@ func TestAppealWalk(t *testing.T) {
 		if a.State != appeal.Submitted || a.Number == "" || a.Channel != appeal.ChannelWeb {
 			t.Fatalf("created %+v", a)
 		}
-		again, replayed, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), appealInput(), "k-1")
+		again, replayed, err := s.CreateAppeal(ctx, s.As(t, "enterprise"), appealInput(), "k-1")
 		if err != nil || !replayed || again.ID != a.ID {
 			t.Fatalf("replay: %v %v %d, want appeal %d", err, replayed, again.ID, a.ID)
 		}
 		other := appealInput()
 		other.Title = "另一件事"
-		_, _, err = s.CreateAppeal(ctx, s.actor(t, "enterprise"), other, "k-1")
-		wantKind(t, err, fault.Conflict)
+		_, _, err = s.CreateAppeal(ctx, s.As(t, "enterprise"), other, "k-1")
+		storetest.WantKind(t, err, fault.Conflict)
 
 		// Out of scope: a department it was not dispatched to, another community.
 		for _, who := range []string{"dept_market", "lawyer"} {
-			if _, err := s.Appeal(ctx, s.actor(t, who), a.ID); !fault.Is(err, fault.NotFound) && !fault.Is(err, fault.Forbidden) {
+			if _, err := s.Appeal(ctx, s.As(t, who), a.ID); !fault.Is(err, fault.NotFound) && !fault.Is(err, fault.Forbidden) {
 				t.Errorf("%s reads the appeal: %v", who, err)
 			}
 		}
-		_, err = s.tryAct(t, "dept_hrss", a.ID, store.Command{Action: appeal.Accept})
-		wantKind(t, err, fault.NotFound)
+		_, err = s.tryAct(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.Accept})
+		storetest.WantKind(t, err, fault.NotFound)
 
 		// A stale version answers 409; no version is refused.
-		_, err = s.Act(ctx, s.actor(t, "community"), a.ID, store.Command{Action: appeal.Accept, Version: a.Version + 5})
-		wantKind(t, err, fault.Conflict)
-		_, err = s.Act(ctx, s.actor(t, "community"), a.ID, store.Command{Action: appeal.Accept})
-		wantField(t, err, "version")
+		_, err = s.Act(ctx, s.As(t, "community"), a.ID, appealdb.Command{Action: appeal.Accept, Version: a.Version + 5})
+		storetest.WantKind(t, err, fault.Conflict)
+		_, err = s.Act(ctx, s.As(t, "community"), a.ID, appealdb.Command{Action: appeal.Accept})
+		storetest.WantField(t, err, "version")
 
 		// The whistle: accept, ask for more, the clock pauses, then dispatch.
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, store.Command{Action: appeal.RequestInfo, Note: "请补充所需工种和人数"})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.RequestInfo, Note: "请补充所需工种和人数"})
 		v := s.view(t, "community", a.ID)
 		if v.State != appeal.AwaitingInfo || !v.Steps[len(v.Steps)-1].Paused {
 			t.Fatalf("after request info: %s, steps %+v", v.State, v.Steps)
 		}
-		s.clock.Advance(48 * time.Hour)
-		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.SupplyInfo, Note: "需要注塑工 20 名、质检 10 名"})
-		_, err = s.tryAct(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["hrss"]}})
-		wantField(t, err, "assists")
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}, Note: "请人社局牵头对接用工"})
+		s.Clock.Advance(48 * time.Hour)
+		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.SupplyInfo, Note: "需要注塑工 20 名、质检 10 名"})
+		_, err = s.tryAct(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["hrss"]}})
+		storetest.WantField(t, err, "assists")
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}, Note: "请人社局牵头对接用工"})
 
 		// Report in: the lead returns it; the community dispatches again.
-		_, err = s.tryAct(t, "dept_hrss", a.ID, store.Command{Action: appeal.Return})
-		wantField(t, err, "note")
-		s.act(t, "dept_hrss", a.ID, store.Command{Action: appeal.Return, Note: "属工会职责范围，依据……"})
+		_, err = s.tryAct(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.Return})
+		storetest.WantField(t, err, "note")
+		s.act(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.Return, Note: "属工会职责范围，依据……"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Accepted || v.LeadID != 0 {
 			t.Fatalf("after the lead's return: %s lead %d", v.State, v.LeadID)
 		}
-		_, err = s.tryAct(t, "dept_tax", a.ID, store.Command{Action: appeal.Sign})
-		wantKind(t, err, fault.Forbidden) // its dispatch went back with the lead's
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["union"], Assists: []int64{dept["tax"]}})
-		s.act(t, "dept_tax", a.ID, store.Command{Action: appeal.Sign})
+		_, err = s.tryAct(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.Sign})
+		storetest.WantKind(t, err, fault.Forbidden) // its dispatch went back with the lead's
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["union"], Assists: []int64{dept["tax"]}})
+		s.act(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.Sign})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Dispatched {
 			t.Fatalf("after the assist signs: %s", v.State)
 		}
-		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.Sign})
+		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Sign})
 
 		// Handling: an extension, a reply that must wait for the assist.
 		v = s.view(t, "dept_union", a.ID)
@@ -161,39 +163,39 @@ func TestAppealWalk(t *testing.T) {
 				leadDue = d.Due
 			}
 		}
-		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.RequestExtension, Note: "需协调多家企业", Due: leadDue.Add(72 * time.Hour)})
+		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.RequestExtension, Note: "需协调多家企业", Due: leadDue.Add(72 * time.Hour)})
 		v = s.view(t, "community", a.ID)
 		if len(v.Extensions) != 1 {
 			t.Fatalf("extensions %+v", v.Extensions)
 		}
-		s.act(t, "street_leader", a.ID, store.Command{Action: appeal.DecideExtension, ExtensionID: v.Extensions[0].ID, Approve: true})
-		_, err = s.tryAct(t, "dept_union", a.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接"})
-		wantKind(t, err, fault.Invalid)
-		s.act(t, "dept_tax", a.ID, store.Command{Action: appeal.AssistReply, Note: "招用重点群体可享受税费减免"})
-		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接 3 家劳务公司"})
+		s.act(t, "street_leader", a.ID, appealdb.Command{Action: appeal.DecideExtension, ExtensionID: v.Extensions[0].ID, Approve: true})
+		_, err = s.tryAct(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接"})
+		storetest.WantKind(t, err, fault.Invalid)
+		s.act(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.AssistReply, Note: "招用重点群体可享受税费减免"})
+		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接 3 家劳务公司"})
 
 		// Rate: not satisfied, redo, still not satisfied: joint handling.
-		_, err = s.tryAct(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied})
-		wantField(t, err, "note")
-		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "人员仍未到岗"})
+		_, err = s.tryAct(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied})
+		storetest.WantField(t, err, "note")
+		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "人员仍未到岗"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Handling || v.RedoCount != 1 {
 			t.Fatalf("after unsatisfied: %s redo %d", v.State, v.RedoCount)
 		}
-		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已安排 20 人面试"})
-		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"})
+		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已安排 20 人面试"})
+		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Joint {
 			t.Fatalf("after the second unsatisfied: %s", v.State)
 		}
-		_, err = s.tryAct(t, "community", a.ID, store.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"]}})
-		wantKind(t, err, fault.Forbidden)
-		s.act(t, "street_leader", a.ID, store.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"], dept["union"]}, Note: "组团破难"})
-		s.act(t, "dept_hrss", a.ID, store.Command{Action: appeal.JointCheckIn})
-		s.act(t, "dept_hrss", a.ID, store.Command{Action: appeal.JointPart, Note: "组织专场招聘会"})
-		_, err = s.tryAct(t, "enterprise", a.ID, store.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
-		wantKind(t, err, fault.Invalid) // 事不完、人不撤
-		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.JointCheckIn})
-		s.act(t, "dept_union", a.ID, store.Command{Action: appeal.JointPart, Note: "协调共享员工 10 名"})
-		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
+		_, err = s.tryAct(t, "community", a.ID, appealdb.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"]}})
+		storetest.WantKind(t, err, fault.Forbidden)
+		s.act(t, "street_leader", a.ID, appealdb.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"], dept["union"]}, Note: "组团破难"})
+		s.act(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.JointCheckIn})
+		s.act(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.JointPart, Note: "组织专场招聘会"})
+		_, err = s.tryAct(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
+		storetest.WantKind(t, err, fault.Invalid) // 事不完、人不撤
+		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.JointCheckIn})
+		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.JointPart, Note: "协调共享员工 10 名"})
+		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
 
 		v = s.view(t, "community", a.ID)
 		if v.State != appeal.Closed || v.Rating != appeal.Satisfied || v.ClosedAt.IsZero() {
@@ -211,7 +213,7 @@ func TestAppealWalk(t *testing.T) {
 				transitions++
 			}
 		}
-		if n := s.auditCount(t, store.AuditQuery{Target: "appeal/" + a.Number}); n != transitions+1 {
+		if n := s.AuditCount(t, store.AuditQuery{Target: "appeal/" + a.Number}); n != transitions+1 {
 			t.Errorf("%d audit entries, %d events after creation; want one each and one for creation", n, transitions)
 		}
 		// The enterprise sees only the public part of the timeline.
@@ -219,7 +221,7 @@ func TestAppealWalk(t *testing.T) {
 		if len(ev.Events) >= len(v.Events) || len(ev.Extensions) != 0 {
 			t.Errorf("the enterprise sees %d of %d events and %d extensions", len(ev.Events), len(v.Events), len(ev.Extensions))
 		}
-		notices, unread, err := s.Inbox(ctx, s.actor(t, "enterprise"), store.Page{})
+		notices, unread, err := s.Inbox(ctx, s.As(t, "enterprise"), store.Page{})
 		if err != nil || unread == 0 || len(notices) == 0 {
 			t.Errorf("enterprise inbox: %d notices, %d unread, %v", len(notices), unread, err)
 		}
@@ -235,17 +237,17 @@ func TestAppealResolveMergeAndExpire(t *testing.T) {
 		if dup.Channel != appeal.ChannelVisit {
 			t.Errorf("a grid worker's appeal has channel %s, want visit", dup.Channel)
 		}
-		s.act(t, "community", first.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", dup.ID, store.Command{Action: appeal.Merge, CaseID: first.ID})
-		s.act(t, "community", first.ID, store.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释用工补贴政策"})
+		s.act(t, "community", first.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", dup.ID, appealdb.Command{Action: appeal.Merge, CaseID: first.ID})
+		s.act(t, "community", first.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释用工补贴政策"})
 		for _, id := range []int64{first.ID, dup.ID} {
 			if v := s.view(t, "community", id); v.State != appeal.Replied || v.Reply == "" {
 				t.Fatalf("appeal %d after the case's reply: %s %q", id, v.State, v.Reply)
 			}
 		}
-		s.act(t, "enterprise", first.ID, store.Command{Action: appeal.Rate, Rating: appeal.Basic})
+		s.act(t, "enterprise", first.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Basic})
 		// The merged one is not rated: its window passes and it closes as not rated.
-		s.clock.Advance(10 * 24 * time.Hour)
+		s.Clock.Advance(10 * 24 * time.Hour)
 		for range 3 {
 			if _, err := s.RunAlerts(ctx, 100); err != nil {
 				t.Fatal(err)
@@ -275,15 +277,15 @@ func TestAppealRaces(t *testing.T) {
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
 		dept := s.deptIDs(t)
-		handles := []*store.Store{s.Store, openStore(t, s.dsn, s.clock).Store, openStore(t, s.dsn, s.clock).Store}
+		handles := []*appealdb.Store{s.Store, openStore(t, s.DSN, s.Clock).Store, openStore(t, s.DSN, s.Clock).Store}
 		const n = 50
 		races, doubles := 0, 0
-		race := func(name string, id int64, who []string, c store.Command) {
+		race := func(name string, id int64, who []string, c appealdb.Command) {
 			t.Helper()
 			c.Version = s.view(t, "admin", id).Version
 			actors := make([]access.Actor, n)
 			for i := range n {
-				actors[i] = s.actor(t, who[i%len(who)])
+				actors[i] = s.As(t, who[i%len(who)])
 			}
 			var wg sync.WaitGroup
 			var mu sync.Mutex
@@ -326,10 +328,10 @@ func TestAppealRaces(t *testing.T) {
 		}
 		accepted := func() int64 {
 			a := s.raise(t, "enterprise", "")
-			s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
 			return a.ID
 		}
-		dispatch := store.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}}
+		dispatch := appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}}
 
 		for range rounds {
 			raceRound(t, s, race, accepted, dispatch)
@@ -339,21 +341,21 @@ func TestAppealRaces(t *testing.T) {
 }
 
 // raceRound is one round of TestAppealRaces.
-func raceRound(t *testing.T, s *testStore, race func(string, int64, []string, store.Command), accepted func() int64, dispatch store.Command) {
+func raceRound(t *testing.T, s *testStore, race func(string, int64, []string, appealdb.Command), accepted func() int64, dispatch appealdb.Command) {
 	a := accepted()
 	race("dispatch", a, []string{"community", "grid"}, dispatch)
 	if ds := s.view(t, "community", a).Dispatches; len(ds) != 2 {
 		t.Fatalf("%d dispatches after the race, want 2", len(ds))
 	}
-	race("sign", a, []string{"dept_hrss"}, store.Command{Action: appeal.Sign})
+	race("sign", a, []string{"dept_hrss"}, appealdb.Command{Action: appeal.Sign})
 
 	b := accepted()
 	s.act(t, "community", b, dispatch)
-	race("return", b, []string{"dept_hrss"}, store.Command{Action: appeal.Return, Note: "不属于本部门职责"})
+	race("return", b, []string{"dept_hrss"}, appealdb.Command{Action: appeal.Return, Note: "不属于本部门职责"})
 
 	c := accepted()
-	race("resolve", c, []string{"community", "grid"}, store.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
-	race("rate", c, []string{"enterprise"}, store.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+	race("resolve", c, []string{"community", "grid"}, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
+	race("rate", c, []string{"enterprise"}, appealdb.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
 	if v := s.view(t, "admin", c); v.State != appeal.Closed {
 		t.Errorf("after the rating race: %s", v.State)
 	}
@@ -366,8 +368,8 @@ func TestIdempotency(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		handles := []*store.Store{s.Store, openStore(t, s.dsn, s.clock).Store, openStore(t, s.dsn, s.clock).Store}
-		ent := s.actor(t, "enterprise")
+		handles := []*appealdb.Store{s.Store, openStore(t, s.DSN, s.Clock).Store, openStore(t, s.DSN, s.Clock).Store}
+		ent := s.As(t, "enterprise")
 		const n = 20
 		ids := make([]int64, n)
 		var wg sync.WaitGroup
@@ -392,7 +394,7 @@ func TestIdempotency(t *testing.T) {
 				t.Errorf("attempt %d created appeal %d, attempt 0 appeal %d", i, id, ids[0])
 			}
 		}
-		rows, total, err := s.Appeals(ctx, s.actor(t, "admin"), store.AppealQuery{})
+		rows, total, err := s.Appeals(ctx, s.As(t, "admin"), appealdb.AppealQuery{})
 		if err != nil || total != 1 {
 			t.Fatalf("%d appeals after 20 attempts with one key (%v, %v)", total, rows, err)
 		}
@@ -402,7 +404,7 @@ func TestIdempotency(t *testing.T) {
 			t.Errorf("the key with another body: %v", err)
 		}
 		// The grid worker's "same-key" is the grid worker's own: a new appeal, nothing of the enterprise's.
-		g, replayed, err := s.CreateAppeal(ctx, s.actor(t, "grid"), appealInput(), "same-key")
+		g, replayed, err := s.CreateAppeal(ctx, s.As(t, "grid"), appealInput(), "same-key")
 		if err != nil || replayed || g.ID == ids[0] {
 			t.Errorf("another user's key: %v, replayed %v, appeal %d", err, replayed, g.ID)
 		}
@@ -415,7 +417,7 @@ func TestAlertsExactlyOnce(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		second := openStore(t, s.dsn, s.clock)
+		second := openStore(t, s.DSN, s.Clock)
 		const n = 8
 		for range n {
 			s.raise(t, "enterprise", "")
@@ -423,7 +425,7 @@ func TestAlertsExactlyOnce(t *testing.T) {
 		// Past the warning and the deadline of acceptance, and then far past it.
 		var raised int
 		for _, step := range []time.Duration{3 * time.Hour, 2 * time.Hour, 7 * 24 * time.Hour} {
-			s.clock.Advance(step)
+			s.Clock.Advance(step)
 			var wg sync.WaitGroup
 			counts := make([]int, 4)
 			for i := range counts {
@@ -450,11 +452,11 @@ func TestAlertsExactlyOnce(t *testing.T) {
 		if want := 4 * n; raised != want {
 			t.Errorf("%d alerts raised, want %d", raised, want)
 		}
-		got := s.auditCount(t, store.AuditQuery{Action: "appeal.alert"})
+		got := s.AuditCount(t, store.AuditQuery{Action: "appeal.alert"})
 		if got != 4*n {
 			t.Errorf("%d alert audit entries, want %d", got, 4*n)
 		}
-		notices, _, err := s.Inbox(ctx, s.actor(t, "district_leader"), store.Page{Size: 100})
+		notices, _, err := s.Inbox(ctx, s.As(t, "district_leader"), store.Page{Size: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -471,10 +473,10 @@ func TestAppealNumbers(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		other := openStore(t, s.dsn, s.clock)
+		other := openStore(t, s.DSN, s.Clock)
 		// Just before midnight in Shanghai, so that the next day is a minute away.
-		now := s.clock.Now().In(calendar.Shanghai)
-		s.clock.Advance(time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 0, 0, calendar.Shanghai).Sub(now))
+		now := s.Clock.Now().In(calendar.Shanghai)
+		s.Clock.Advance(time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 0, 0, calendar.Shanghai).Sub(now))
 		create := func(n int) []string {
 			var mu sync.Mutex
 			var numbers []string
@@ -485,7 +487,7 @@ func TestAppealNumbers(t *testing.T) {
 					st = other.Store
 				}
 				wg.Go(func() {
-					a, _, err := st.CreateAppeal(ctx, s.actor(t, "enterprise"), appealInput(), "")
+					a, _, err := st.CreateAppeal(ctx, s.As(t, "enterprise"), appealInput(), "")
 					if err != nil {
 						t.Errorf("create: %v", err)
 						return
@@ -513,7 +515,7 @@ func TestAppealNumbers(t *testing.T) {
 				}
 				seen[n] = true
 			}
-			if store.IsPostgres(s.dsn) {
+			if store.IsPostgres(s.DSN) {
 				return
 			}
 			for n := from; n < from+len(numbers); n++ {
@@ -522,11 +524,11 @@ func TestAppealNumbers(t *testing.T) {
 				}
 			}
 		}
-		day := s.clock.Now().In(calendar.Shanghai).Format("20060102")
+		day := s.Clock.Now().In(calendar.Shanghai).Format("20060102")
 		check(create(40), day, 1)
 
-		s.clock.Advance(2 * time.Minute)
-		next := s.clock.Now().In(calendar.Shanghai).Format("20060102")
+		s.Clock.Advance(2 * time.Minute)
+		next := s.Clock.Now().In(calendar.Shanghai).Format("20060102")
 		if next == day {
 			t.Fatalf("the clock did not reach the next day: %s", next)
 		}

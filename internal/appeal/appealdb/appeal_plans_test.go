@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func TestListPlansReadOpenStepsOnly(t *testing.T) {
 				t.Fatalf("selection: %v, empty %v", err, sel.empty)
 			}
 			query, args := sel.rowsSQL(MaxExport, 0)
-			rows, err := s.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+			rows, err := s.engine.Reader().Query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/demo"
 	"qifu/internal/notify"
 	"qifu/internal/store"
@@ -24,9 +25,9 @@ func TestAlertRecipients(t *testing.T) {
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
 		dept := s.deptIDs(t)
-		admin := s.actor(t, "admin")
+		admin := s.As(t, "admin")
 		for _, w := range []store.Webhook{
-			{ScopeKind: "region", Scope: s.actor(t, "community").RegionCode},
+			{ScopeKind: "region", Scope: s.As(t, "community").RegionCode},
 			{ScopeKind: "department", Scope: strconv.FormatInt(dept["tax"], 10)},
 		} {
 			w.Hook = notify.Hook{Format: notify.WeCom, URL: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}
@@ -47,26 +48,26 @@ func TestAlertRecipients(t *testing.T) {
 		// market and handled; a4 is answered and waits for its rating.
 		a1 := s.raise(t, "enterprise", "")
 		a2 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a2.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a2.ID, store.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
 		a3 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a3.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a3.ID, store.Command{Action: appeal.Dispatch, Lead: dept["market"]})
-		s.act(t, "dept_market", a3.ID, store.Command{Action: appeal.Sign})
+		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["market"]})
+		s.act(t, "dept_market", a3.ID, appealdb.Command{Action: appeal.Sign})
 		a4 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a4.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a4.ID, store.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
+		s.act(t, "community", a4.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a4.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
 		for i, a := range []appeal.Appeal{a1, a2, a3, a4} {
 			label[a.ID] = fmt.Sprintf("a%d", i+1)
 		}
 		for _, d := range []time.Duration{3 * time.Hour, 2 * 24 * time.Hour, 3 * 24 * time.Hour, 10 * 24 * time.Hour} {
-			s.clock.Advance(d)
+			s.Clock.Advance(d)
 			if _, err := s.RunAlerts(ctx, 1000); err != nil {
 				t.Fatal(err)
 			}
 		}
 
-		db := s.raw(t)
+		db := s.Raw(t)
 		var got []string
 		collect := func(q string) {
 			t.Helper()

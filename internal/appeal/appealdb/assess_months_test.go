@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"math/rand/v2"

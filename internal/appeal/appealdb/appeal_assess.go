@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/rates"
+	"qifu/internal/store"
 )
 
 // AssessmentQuery selects the figures of the three rates.
@@ -133,7 +134,7 @@ func (s *Store) assessCounts(ctx context.Context, actor access.Actor, q Assessme
 			where += " AND a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)"
 			args = append(args, dept)
 		}
-		cal, err := s.Calendar(ctx)
+		cal, err := s.engine.Calendar(ctx)
 		if err != nil {
 			return err
 		}
@@ -217,7 +218,7 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 			WHERE st.appeal_id = a.id AND ((st.due_at >= ? AND st.due_at < ?) OR (st.started_at >= ? AND st.started_at < ?) OR (st.done_at >= ? AND st.done_at < ?)))))
 		OR (a.closed_at > 0 AND a.closed_at < ? AND EXISTS (SELECT 1 FROM appeal_steps st WHERE st.appeal_id = a.id AND st.due_at >= ? AND st.due_at < ?)))`
 	args = append(args, to, from, from, to, from, to, from, to, from, to, from, from, to)
-	cal, err := s.Calendar(ctx)
+	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +228,7 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 // factsWhere loads the facts of the appeals a that where selects, with
 // their steps, as rates.Compute takes them; open steps are timed to end.
 func factsWhere(ctx context.Context, h db, cal *calendar.Calendar, where string, args []any, end time.Time) ([]rates.Appeal, error) {
-	rows, err := h.query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
+	rows, err := h.Query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
 		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count
 		FROM appeals a WHERE `+where, args...)
 	if err != nil {
@@ -275,10 +276,10 @@ func (h db) assessmentSteps(ctx context.Context, cal *calendar.Calendar, end tim
 	for i, id := range ids {
 		in[i] = id
 	}
-	rows, err := h.query(ctx, `SELECT st.appeal_id, st.step, COALESCE(st.department_id, 0), COALESCE(st.done_by, p.signed_by, 0),
+	rows, err := h.Query(ctx, `SELECT st.appeal_id, st.step, COALESCE(st.department_id, 0), COALESCE(st.done_by, p.signed_by, 0),
 		st.started_at, st.due_at, st.done_at, COALESCE(p.status, '')
 		FROM appeal_steps st LEFT JOIN appeal_dispatches p ON p.id = st.dispatch_id
-		WHERE st.appeal_id IN (`+placeholders(len(ids))+`) ORDER BY st.id`, in...)
+		WHERE st.appeal_id IN (`+store.Placeholders(len(ids))+`) ORDER BY st.id`, in...)
 	if err != nil {
 		return fmt.Errorf("assessment steps: %w", err)
 	}
@@ -403,7 +404,7 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		if !from.Before(to) {
 			return nil
 		}
-		rows, err := h.query(ctx, "SELECT (a.created_at + "+strconv.Itoa(shanghaiOffsetMS)+") / "+strconv.Itoa(dayMS)+
+		rows, err := h.Query(ctx, "SELECT (a.created_at + "+strconv.Itoa(shanghaiOffsetMS)+") / "+strconv.Itoa(dayMS)+
 			", a.category, a.state, COUNT(*) FROM appeals a WHERE "+where+
 			" AND a.created_at >= ? AND a.created_at < ? GROUP BY 1, 2, 3", append(args, from.UnixMilli(), to.UnixMilli())...)
 		if err != nil {
@@ -470,7 +471,7 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 	// The overdue steps of the scope's open appeals: a closed appeal has no
 	// open step, and naming only open ones lets the store start from the
 	// region's open appeals (appeals_open_*) instead of every appeal of it.
-	drows, err := h.query(ctx, `SELECT st.department_id, d.name, COUNT(*) FROM appeal_steps st
+	drows, err := h.Query(ctx, `SELECT st.department_id, d.name, COUNT(*) FROM appeal_steps st
 		JOIN departments d ON d.id = st.department_id JOIN appeals a ON a.id = st.appeal_id
 		WHERE st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ? AND a.state NOT IN ('closed', 'merged') AND `+where+`
 		GROUP BY st.department_id, d.name ORDER BY COUNT(*) DESC, d.name`, append([]any{now.UnixMilli()}, args...)...)
@@ -489,57 +490,4 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		o.Overdue += c.N
 	}
 	return o, drows.Err()
-}
-
-// SetCalendarDay records an administrator's exception to the weekly pattern
-// (for example the next year's official holidays once announced).
-func (s *Store) SetCalendarDay(ctx context.Context, actor access.Actor, d calendar.Day) error {
-	if !access.May(actor.Role, access.AppealConfigure) {
-		return access.ErrForbidden
-	}
-	if _, err := calendar.New([]calendar.Day{d}); err != nil {
-		return err
-	}
-	err := s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().exec(ctx, `INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?)
-			ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`, d.Date, string(d.Kind), d.Name); err != nil {
-			return fmt.Errorf("set calendar day: %w", err)
-		}
-		if err := tx.queueCalendarDay(ctx, d.Date); err != nil {
-			return err
-		}
-		return tx.record(ctx, actor, "calendar.set", "calendar/"+d.Date, "ok", map[string]string{"kind": string(d.Kind), "name": d.Name})
-	})
-	s.forgetCalendar()
-	return err
-}
-
-// DeleteCalendarDay removes an administrator's exception.
-func (s *Store) DeleteCalendarDay(ctx context.Context, actor access.Actor, date string) error {
-	if !access.May(actor.Role, access.AppealConfigure) {
-		return access.ErrForbidden
-	}
-	err := s.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.db().exec(ctx, "DELETE FROM calendar_days WHERE day = ?", date)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fault.ErrNotFound
-		}
-		if err := tx.queueCalendarDay(ctx, date); err != nil {
-			return err
-		}
-		return tx.record(ctx, actor, "calendar.delete", "calendar/"+date, "ok", nil)
-	})
-	s.forgetCalendar()
-	return err
-}
-
-// forgetCalendar makes this instance rebuild the calendar on its next use;
-// other instances do within calendarTTL.
-func (s *Store) forgetCalendar() {
-	s.cal.mu.Lock()
-	s.cal.cal = nil
-	s.cal.mu.Unlock()
 }

@@ -1,10 +1,9 @@
-package store
+package appealdb
 
 import (
 	"cmp"
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"qifu/internal/demo"
 	"qifu/internal/pgtest"
 	"qifu/internal/rates"
+	"qifu/internal/store"
 )
 
 // TestAssessmentRecomputed checks that the assessment — the whole months
@@ -57,15 +57,15 @@ func TestAssessmentRecomputed(t *testing.T) {
 			setNow(end)
 
 			admin := access.System("test")
-			leader, err := s.Actor(ctx, userID(t, s, "district_leader"))
+			leader, err := s.engine.Actor(ctx, userID(t, s, "district_leader"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			street, err := s.Actor(ctx, userID(t, s, "street_leader"))
+			street, err := s.engine.Actor(ctx, userID(t, s, "street_leader"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			dept, err := s.Actor(ctx, userID(t, s, "dept_tax"))
+			dept, err := s.engine.Actor(ctx, userID(t, s, "dept_tax"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +122,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 			}
 			before := compare()
 			var pending, months int
-			if err := scan(s.reader().row(ctx, "SELECT (SELECT COUNT(*) FROM assess_pending), (SELECT COUNT(*) FROM assess_months)"), &pending, &months); err != nil {
+			if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT (SELECT COUNT(*) FROM assess_pending), (SELECT COUNT(*) FROM assess_months)"), &pending, &months); err != nil {
 				t.Fatal(err)
 			}
 			if pending != 0 || months == 0 || folds == 0 {
@@ -131,7 +131,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 
 			// A working day of April becomes a holiday after the fact: the
 			// handling times of the steps over it change.
-			if err := s.SetCalendarDay(ctx, admin, calendar.Day{Date: "2026-04-15", Kind: calendar.Holiday, Name: "测试"}); err != nil {
+			if err := s.engine.SetCalendarDay(ctx, admin, calendar.Day{Date: "2026-04-15", Kind: calendar.Holiday, Name: "测试"}); err != nil {
 				t.Fatal(err)
 			}
 			after := compare()
@@ -143,10 +143,10 @@ func TestAssessmentRecomputed(t *testing.T) {
 			// from the facts and leaves the queue to the folding in the
 			// background.
 			for pending <= foldInline {
-				if _, err := s.write.ExecContext(ctx, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"); err != nil {
+				if _, err := s.engine.Writer().Exec(ctx, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"); err != nil {
 					t.Fatal(err)
 				}
-				if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM assess_pending"), &pending); err != nil {
+				if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT COUNT(*) FROM assess_pending"), &pending); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -156,7 +156,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 				t.Errorf("with %d queued: %+v, %v; want %+v", pending, got, err, want)
 			}
 			var still int
-			if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM assess_pending"), &still); err != nil || still != pending {
+			if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT COUNT(*) FROM assess_pending"), &still); err != nil || still != pending {
 				t.Errorf("the assessment folded a long queue: %d queued, was %d (%v)", still, pending, err)
 			}
 
@@ -177,17 +177,9 @@ func demoStore(t *testing.T, kind string, end time.Time) (s *Store, d demo.Datas
 	ctx := context.Background()
 	var mu sync.Mutex
 	now := end
-	s, err := Open(ctx, Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler),
-		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s = openModule(t, dsn, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 	d = demo.Generate(1)
-	if err := s.LoadDemo(ctx, d); err != nil {
+	if err := s.engine.LoadDemo(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	return s, d, func(at time.Time) { mu.Lock(); now = at; mu.Unlock() }
@@ -201,7 +193,7 @@ func (s *Store) checkFoldedAfresh(t *testing.T) {
 	kept := append(append(s.monthRows(t), s.appealDays(t)...), s.overviewRows(t)...)
 	for _, q := range []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days",
 		"DELETE FROM assess_overview", "DELETE FROM assess_folded", "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"} {
-		if _, err := s.write.ExecContext(ctx, q); err != nil {
+		if _, err := s.engine.Writer().Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -226,7 +218,7 @@ func checkOverviews(t *testing.T, s *Store, setNow func(time.Time), actors []acc
 		category, state  string
 		district, street string
 	}
-	rows, err := s.reader().query(ctx, "SELECT created_at, category, state, district_code, street_code FROM appeals")
+	rows, err := s.engine.Reader().Query(ctx, "SELECT created_at, category, state, district_code, street_code FROM appeals")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +246,7 @@ func checkOverviews(t *testing.T, s *Store, setNow func(time.Time), actors []acc
 		district, street string
 	}
 	var open []stepRow
-	rows, err = s.reader().query(ctx, `SELECT st.department_id, st.due_at, a.district_code, a.street_code FROM appeal_steps st
+	rows, err = s.engine.Reader().Query(ctx, `SELECT st.department_id, st.due_at, a.district_code, a.street_code FROM appeal_steps st
 		JOIN appeals a ON a.id = st.appeal_id WHERE st.department_id IS NOT NULL AND st.done_at = 0 AND st.paused_at = 0`)
 	if err != nil {
 		t.Fatal(err)
@@ -334,7 +326,7 @@ func checkOverviews(t *testing.T, s *Store, setNow func(time.Time), actors []acc
 // appealDays returns the rows of assess_appeal_days, as text.
 func (s *Store) appealDays(t *testing.T) []string {
 	t.Helper()
-	rows, err := s.reader().query(context.Background(), "SELECT district_code, day, appeal_id FROM assess_appeal_days ORDER BY 1, 2, 3")
+	rows, err := s.reader().Query(context.Background(), "SELECT district_code, day, appeal_id FROM assess_appeal_days ORDER BY 1, 2, 3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +349,7 @@ func (s *Store) appealDays(t *testing.T) []string {
 // overviewRows returns the rows of assess_overview that count anything, as text.
 func (s *Store) overviewRows(t *testing.T) []string {
 	t.Helper()
-	rows, err := s.reader().query(context.Background(), "SELECT district_code, day, city_code, category, state, n FROM assess_overview WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5")
+	rows, err := s.reader().Query(context.Background(), "SELECT district_code, day, city_code, category, state, n FROM assess_overview WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +373,7 @@ func (s *Store) overviewRows(t *testing.T) []string {
 // anything, as text.
 func (s *Store) monthRows(t *testing.T) []string {
 	t.Helper()
-	rows, err := s.reader().query(context.Background(), "SELECT dim, month, city_code, district_code, street_code, key, "+countsColumns+
+	rows, err := s.reader().Query(context.Background(), "SELECT dim, month, city_code, district_code, street_code, key, "+countsColumns+
 		" FROM assess_months UNION ALL SELECT dim, day, city_code, district_code, 'day', key, "+countsColumns+
 		" FROM assess_days ORDER BY 1, 2, 3, 4, 5, 6")
 	if err != nil {
@@ -412,7 +404,7 @@ func (s *Store) monthRows(t *testing.T) []string {
 
 // everyAppealFacts reads every appeal and its steps as the assessment does.
 func (s *Store) everyAppealFacts(ctx context.Context, end time.Time) ([]rates.Appeal, error) {
-	cal, err := s.Calendar(ctx)
+	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +413,7 @@ func (s *Store) everyAppealFacts(ctx context.Context, end time.Time) ([]rates.Ap
 
 func userID(t *testing.T, s *Store, username string) int64 {
 	t.Helper()
-	u, err := s.UserByUsername(context.Background(), username)
+	u, err := s.engine.UserByUsername(context.Background(), username)
 	if err != nil {
 		t.Fatal(fmt.Errorf("user %s: %w", username, err))
 	}

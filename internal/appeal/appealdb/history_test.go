@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -7,8 +7,10 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/demo"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // TestReplayHistory replays a demo history through the use cases: every
@@ -20,14 +22,10 @@ func TestReplayHistory(t *testing.T) {
 		ctx := context.Background()
 		now := start.AddDate(0, 2, 0)
 		plans, moves := demo.History(dataset, 7, now, 150)
-		clk := &clock{now: start}
-		rs := openStore(t, s.dsn, clk)
+		clk := storetest.NewClock(start)
+		rs := openStore(t, s.DSN, clk)
 		began := time.Now()
-		rep, err := rs.ReplayHistory(ctx, plans, moves, func(t time.Time) {
-			clk.mu.Lock()
-			clk.now = t
-			clk.mu.Unlock()
-		})
+		rep, err := rs.ReplayHistory(ctx, plans, moves, clk.Set)
 		if err != nil {
 			t.Fatalf("replay: %v (%+v)", err, rep)
 		}
@@ -36,7 +34,7 @@ func TestReplayHistory(t *testing.T) {
 			t.Errorf("report %+v: too few appeals or too many skipped moves", rep)
 		}
 		states := map[appeal.State]int{}
-		rows, total, err := s.Appeals(ctx, s.actor(t, "admin"), store.AppealQuery{Page: store.Page{Size: 200}})
+		rows, total, err := s.Appeals(ctx, s.As(t, "admin"), appealdb.AppealQuery{Page: store.Page{Size: 200}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,20 +51,20 @@ func TestReplayHistory(t *testing.T) {
 		// Dashboard counts equal list counts, for every leader and the community.
 		from, to := start, now.Add(time.Hour)
 		for _, who := range []string{"district_leader", "street_leader", "community", "admin"} {
-			a := s.actor(t, who)
-			o, err := s.Overview(ctx, a, store.OverviewQuery{From: from, To: to})
+			a := s.As(t, who)
+			o, err := s.Overview(ctx, a, appealdb.OverviewQuery{From: from, To: to})
 			if err != nil {
 				t.Fatalf("overview as %s: %v", who, err)
 			}
-			listed, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to})
+			listed, err := s.CountAppeals(ctx, a, appealdb.AppealQuery{From: from, To: to})
 			if err != nil {
 				t.Fatal(err)
 			}
-			closed, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to, State: appeal.Closed})
+			closed, err := s.CountAppeals(ctx, a, appealdb.AppealQuery{From: from, To: to, State: appeal.Closed})
 			if err != nil {
 				t.Fatal(err)
 			}
-			merged, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to, State: appeal.Merged})
+			merged, err := s.CountAppeals(ctx, a, appealdb.AppealQuery{From: from, To: to, State: appeal.Merged})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +77,7 @@ func TestReplayHistory(t *testing.T) {
 			}
 			byState := 0
 			for _, c := range o.ByState {
-				n, err := s.CountAppeals(ctx, a, store.AppealQuery{From: from, To: to, State: appeal.State(c.Key)})
+				n, err := s.CountAppeals(ctx, a, appealdb.AppealQuery{From: from, To: to, State: appeal.State(c.Key)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -97,14 +95,14 @@ func TestReplayHistory(t *testing.T) {
 		// of its scope once, in order, with the deadlines the queues ordered
 		// by deadline (another path) give the same appeals.
 		for _, who := range []string{"admin", "district_leader", "dept_tax", "community"} {
-			a := s.actor(t, who)
+			a := s.As(t, who)
 			due := map[int64]time.Time{}
-			queues := []string{store.QueueTriage, store.QueueToRate} // by deadline, over every open step
+			queues := []string{appealdb.QueueTriage, appealdb.QueueToRate} // by deadline, over every open step
 			if who != "dept_tax" {
-				queues = append(queues, store.QueueOverdue) // a department's: its own steps only
+				queues = append(queues, appealdb.QueueOverdue) // a department's: its own steps only
 			}
 			for _, q := range queues {
-				rows, _, err := s.Appeals(ctx, a, store.AppealQuery{Queue: q, Page: store.Page{Size: store.MaxPageSize}})
+				rows, _, err := s.Appeals(ctx, a, appealdb.AppealQuery{Queue: q, Page: store.Page{Size: store.MaxPageSize}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -112,7 +110,7 @@ func TestReplayHistory(t *testing.T) {
 					due[r.ID] = r.Due
 				}
 			}
-			all, total := listAll(t, s, a, store.AppealQuery{}, 7)
+			all, total := listAll(t, s, a, appealdb.AppealQuery{}, 7)
 			seen := map[int64]bool{}
 			for i, r := range all {
 				if seen[r.ID] {
@@ -134,21 +132,19 @@ func TestReplayHistory(t *testing.T) {
 		// At the history's end, the overdue queue of each leader, the
 		// community and the administrator (a region of it too) is exactly the
 		// appeals of their list whose nearest open deadline has passed.
-		s.clock.mu.Lock()
-		s.clock.now = now
-		s.clock.mu.Unlock()
+		s.Clock.Set(now)
 		for _, c := range []struct {
 			who, region string
-		}{{"admin", ""}, {"admin", demoUser(t, "street_leader").RegionCode}, {"district_leader", ""}, {"street_leader", ""}, {"community", ""}} {
-			a := s.actor(t, c.who)
+		}{{"admin", ""}, {"admin", storetest.DemoUser(t, "street_leader").RegionCode}, {"district_leader", ""}, {"street_leader", ""}, {"community", ""}} {
+			a := s.As(t, c.who)
 			want := map[int64]bool{}
-			all, _ := listAll(t, s, a, store.AppealQuery{Region: c.region}, store.MaxPageSize)
+			all, _ := listAll(t, s, a, appealdb.AppealQuery{Region: c.region}, store.MaxPageSize)
 			for _, r := range all {
 				if !r.Due.IsZero() && r.Due.Before(now) {
 					want[r.ID] = true
 				}
 			}
-			q := store.AppealQuery{Queue: store.QueueOverdue, Region: c.region, Page: store.Page{Size: store.MaxPageSize}}
+			q := appealdb.AppealQuery{Queue: appealdb.QueueOverdue, Region: c.region, Page: store.Page{Size: store.MaxPageSize}}
 			rows, n, err := s.Appeals(ctx, a, q)
 			if err != nil {
 				t.Fatal(err)
@@ -174,9 +170,9 @@ func TestReplayHistory(t *testing.T) {
 
 // listAll reads the whole list q selects for a, page by page of size, and
 // returns its rows with the total the store counted.
-func listAll(t *testing.T, s *testStore, a access.Actor, q store.AppealQuery, size int) ([]store.AppealRow, int) {
+func listAll(t *testing.T, s *testStore, a access.Actor, q appealdb.AppealQuery, size int) ([]appealdb.AppealRow, int) {
 	t.Helper()
-	var all []store.AppealRow
+	var all []appealdb.AppealRow
 	for page := 1; ; page++ {
 		q.Page = store.Page{Size: size, Number: page}
 		rows, total, err := s.Appeals(context.Background(), a, q)

@@ -1,83 +1,19 @@
-package store
+package appealdb
 
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"qifu/internal/appeal"
 	"qifu/internal/calendar"
+	"qifu/internal/store"
 )
-
-// calendarTTL bounds how long an instance works with a calendar that an
-// administrator has since changed on another instance.
-const calendarTTL = time.Minute
-
-// calendarCache holds the working-day calendar built from the official
-// calendars and the administrators' days in the store.
-type calendarCache struct {
-	mu     sync.Mutex
-	cal    *calendar.Calendar
-	loaded time.Time
-}
-
-// Calendar returns the working-day calendar: the official calendars qifu
-// ships with the administrators' days on top.
-func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
-	s.cal.mu.Lock()
-	defer s.cal.mu.Unlock()
-	if s.cal.cal != nil && time.Since(s.cal.loaded) < calendarTTL {
-		return s.cal.cal, nil
-	}
-	cal, err := s.reader().calendar(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.cal.cal, s.cal.loaded = cal, time.Now()
-	return cal, nil
-}
-
-// calendar builds the working-day calendar from the official days and the
-// administrators' days as they are now.
-func (h db) calendar(ctx context.Context) (*calendar.Calendar, error) {
-	admin, err := h.calendarDays(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cal, err := calendar.New(append(calendar.Official(), admin...))
-	if err != nil {
-		return nil, fmt.Errorf("build calendar: %w", err)
-	}
-	return cal, nil
-}
-
-// CalendarDays returns the administrators' days.
-func (s *Store) CalendarDays(ctx context.Context) ([]calendar.Day, error) {
-	return s.reader().calendarDays(ctx)
-}
-
-func (h db) calendarDays(ctx context.Context) ([]calendar.Day, error) {
-	rows, err := h.query(ctx, "SELECT day, kind, name FROM calendar_days ORDER BY day")
-	if err != nil {
-		return nil, fmt.Errorf("read calendar: %w", err)
-	}
-	defer rows.Close()
-	var out []calendar.Day
-	for rows.Next() {
-		var d calendar.Day
-		if err := rows.Scan(&d.Date, &d.Kind, &d.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
 
 // limitsOf returns the time limits of an appeal from the administrators'
 // rules and the defaults.
 func (h db) limitsOf(ctx context.Context, a appeal.Appeal) (appeal.Limits, error) {
-	rows, err := h.query(ctx, "SELECT category, type, urgency, step, n, days FROM appeal_limit_rules")
+	rows, err := h.Query(ctx, "SELECT category, type, urgency, step, n, days FROM appeal_limit_rules")
 	if err != nil {
 		return nil, fmt.Errorf("read limit rules: %w", err)
 	}
@@ -132,8 +68,8 @@ func (t *Tx) openStep(ctx context.Context, c clock, appealID int64, step appeal.
 		due = c.due(step, c.now)
 	}
 	warn := c.warnAt(c.now, due)
-	_, err := t.db().exec(ctx, `INSERT INTO appeal_steps (appeal_id, step, dispatch_id, department_id, started_at, due_at, warn_at, alert_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, appealID, string(step), nullInt(dispatchID), nullInt(deptID),
+	_, err := t.db().Exec(ctx, `INSERT INTO appeal_steps (appeal_id, step, dispatch_id, department_id, started_at, due_at, warn_at, alert_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, appealID, string(step), store.NullInt(dispatchID), store.NullInt(deptID),
 		c.now.UnixMilli(), due.UnixMilli(), warn.UnixMilli(), warn.UnixMilli())
 	if err != nil {
 		return due, fmt.Errorf("open step %s: %w", step, err)
@@ -146,12 +82,12 @@ func (t *Tx) openStep(ctx context.Context, c clock, appealID int64, step appeal.
 func (t *Tx) closeSteps(ctx context.Context, c clock, appealID, dispatchID, by int64, steps ...appeal.Step) error {
 	for _, st := range steps {
 		q := "UPDATE appeal_steps SET done_at = ?, done_by = ? WHERE appeal_id = ? AND step = ? AND done_at = 0"
-		args := []any{c.now.UnixMilli(), nullInt(by), appealID, string(st)}
+		args := []any{c.now.UnixMilli(), store.NullInt(by), appealID, string(st)}
 		if dispatchID != 0 {
 			q += " AND dispatch_id = ?"
 			args = append(args, dispatchID)
 		}
-		if _, err := t.db().exec(ctx, q, args...); err != nil {
+		if _, err := t.db().Exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("close step %s: %w", st, err)
 		}
 	}
@@ -161,7 +97,7 @@ func (t *Tx) closeSteps(ctx context.Context, c clock, appealID, dispatchID, by i
 // pauseSteps stops the clocks of an appeal's open steps while it waits for
 // the enterprise, keeping the working time each had left.
 func (t *Tx) pauseSteps(ctx context.Context, c clock, appealID int64) error {
-	rows, err := t.db().query(ctx, "SELECT id, due_at FROM appeal_steps WHERE appeal_id = ? AND done_at = 0 AND paused_at = 0", appealID)
+	rows, err := t.db().Query(ctx, "SELECT id, due_at FROM appeal_steps WHERE appeal_id = ? AND done_at = 0 AND paused_at = 0", appealID)
 	if err != nil {
 		return err
 	}
@@ -178,7 +114,7 @@ func (t *Tx) pauseSteps(ctx context.Context, c clock, appealID int64) error {
 	rows.Close()
 	for _, o := range list {
 		left := c.cal.Between(c.now, time.UnixMilli(o.due))
-		if _, err := t.db().exec(ctx, "UPDATE appeal_steps SET paused_at = ?, remaining_ms = ? WHERE id = ?",
+		if _, err := t.db().Exec(ctx, "UPDATE appeal_steps SET paused_at = ?, remaining_ms = ? WHERE id = ?",
 			c.now.UnixMilli(), left.Milliseconds(), o.id); err != nil {
 			return fmt.Errorf("pause step: %w", err)
 		}
@@ -189,7 +125,7 @@ func (t *Tx) pauseSteps(ctx context.Context, c clock, appealID int64) error {
 // resumeSteps restarts paused clocks: each deadline moves by the working time
 // the appeal spent waiting.
 func (t *Tx) resumeSteps(ctx context.Context, c clock, appealID int64) error {
-	rows, err := t.db().query(ctx, `SELECT id, started_at, due_at, warn_at, paused_at, remaining_ms, alert_level
+	rows, err := t.db().Query(ctx, `SELECT id, started_at, due_at, warn_at, paused_at, remaining_ms, alert_level
 		FROM appeal_steps WHERE appeal_id = ? AND done_at = 0 AND paused_at <> 0`, appealID)
 	if err != nil {
 		return err
@@ -215,7 +151,7 @@ func (t *Tx) resumeSteps(ctx context.Context, c clock, appealID int64) error {
 		if p.level > 0 {
 			alert = due
 		}
-		if _, err := t.db().exec(ctx, `UPDATE appeal_steps SET paused_at = 0, remaining_ms = 0, due_at = ?, warn_at = ?, alert_at = ?
+		if _, err := t.db().Exec(ctx, `UPDATE appeal_steps SET paused_at = 0, remaining_ms = 0, due_at = ?, warn_at = ?, alert_at = ?
 			WHERE id = ?`, due.UnixMilli(), warn.UnixMilli(), alert.UnixMilli(), p.id); err != nil {
 			return fmt.Errorf("resume step: %w", err)
 		}

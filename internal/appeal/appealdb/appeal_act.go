@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/fault"
+	"qifu/internal/store"
 )
 
 // Command is one step someone takes on an appeal, with what the step needs.
@@ -55,14 +56,14 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command
 	if c.Version <= 0 && !system {
 		return appeal.Appeal{}, fault.Fields{"version": {Zh: "缺少版本号，请刷新后重试", En: "the version you saw is required"}}.Err()
 	}
-	cal, err := s.Calendar(ctx)
+	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return appeal.Appeal{}, err
 	}
 	var out appeal.Appeal
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		h := tx.db()
-		r, err := scanAppeal(h.row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", id))
+		r, err := scanAppeal(h.Row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", id))
 		if err != nil {
 			return err
 		}
@@ -84,7 +85,7 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command
 		// until it commits; the others answer 409 whatever they would have
 		// done. What follows reads the appeal as it is under that claim.
 		now := s.now()
-		res, err := h.exec(ctx, "UPDATE appeals SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+		res, err := h.Exec(ctx, "UPDATE appeals SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
 			now.UnixMilli(), id, r.Version)
 		if err != nil {
 			return fmt.Errorf("claim appeal: %w", err)
@@ -108,18 +109,18 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command
 		if err := appeal.Check(c.Action, r.State, st.to, parties); err != nil {
 			return err
 		}
-		if _, err := h.exec(ctx, "UPDATE appeals SET state = ? WHERE id = ?", string(st.to), id); err != nil {
+		if _, err := h.Exec(ctx, "UPDATE appeals SET state = ? WHERE id = ?", string(st.to), id); err != nil {
 			return fmt.Errorf("update appeal: %w", err)
 		}
 		if st.to == appeal.Closed && r.State != appeal.Closed {
-			if _, err := h.exec(ctx, "UPDATE appeals SET closed_at = ? WHERE id = ?", now.UnixMilli(), id); err != nil {
+			if _, err := h.Exec(ctx, "UPDATE appeals SET closed_at = ? WHERE id = ?", now.UnixMilli(), id); err != nil {
 				return err
 			}
 		}
 		if err := tx.event(ctx, actor, id, string(c.Action), r.State, st.to, st.dept, st.eventNote(), st.detail, st.public); err != nil {
 			return err
 		}
-		if err := tx.record(ctx, actor, "appeal."+string(c.Action), "appeal/"+r.Number, "ok", st.detail); err != nil {
+		if err := tx.Record(ctx, actor, "appeal."+string(c.Action), "appeal/"+r.Number, "ok", st.detail); err != nil {
 			return err
 		}
 		out = r.Appeal
@@ -154,7 +155,7 @@ func (s *step) eventNote() string {
 }
 
 func (s *step) exec(ctx context.Context, q string, args ...any) error {
-	_, err := s.tx.db().exec(ctx, q, args...)
+	_, err := s.tx.db().Exec(ctx, q, args...)
 	return err
 }
 
@@ -333,7 +334,7 @@ func (s *step) run(ctx context.Context) error {
 			return err
 		}
 		var waiting int
-		if err := scan(s.tx.db().row(ctx, `SELECT COUNT(*) FROM appeal_dispatches WHERE appeal_id = ? AND role = 'assist'
+		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*) FROM appeal_dispatches WHERE appeal_id = ? AND role = 'assist'
 			AND active = TRUE AND status IN ('pending', 'signed')`, s.a.ID), &waiting); err != nil {
 			return err
 		}
@@ -395,7 +396,7 @@ func (s *step) run(ctx context.Context) error {
 
 	case appeal.Confirm:
 		var named, open int
-		if err := scan(s.tx.db().row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> 'done' THEN 1 ELSE 0 END), 0)
+		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> 'done' THEN 1 ELSE 0 END), 0)
 			FROM appeal_dispatches WHERE appeal_id = ? AND role = 'joint' AND active = TRUE`, s.a.ID), &named, &open); err != nil {
 			return err
 		}
@@ -435,7 +436,7 @@ func (s *step) replied(ctx context.Context, id, dept int64) error {
 	now := s.clk.now
 	s.detail = map[string]any{"result": s.c.Result}
 	ids := []int64{id}
-	rows, err := s.tx.db().query(ctx, "SELECT id FROM appeals WHERE case_id = ? AND state = ?", id, string(appeal.Merged))
+	rows, err := s.tx.db().Query(ctx, "SELECT id FROM appeals WHERE case_id = ? AND state = ?", id, string(appeal.Merged))
 	if err != nil {
 		return err
 	}
@@ -450,7 +451,7 @@ func (s *step) replied(ctx context.Context, id, dept int64) error {
 	rows.Close()
 	for _, m := range ids {
 		if err := s.exec(ctx, `UPDATE appeals SET result = ?, reply = ?, replied_at = ?, lead_department = COALESCE(lead_department, ?)
-			WHERE id = ?`, string(s.c.Result), s.c.Note, now.UnixMilli(), nullInt(dept), m); err != nil {
+			WHERE id = ?`, string(s.c.Result), s.c.Note, now.UnixMilli(), store.NullInt(dept), m); err != nil {
 			return err
 		}
 		if m != id {
@@ -479,11 +480,11 @@ func (s *step) merge(ctx context.Context) error {
 	}
 	var state, community string
 	var caseOf int64
-	err := scan(s.tx.db().row(ctx, "SELECT state, community_code, COALESCE(case_id, 0) FROM appeals WHERE id = ?", s.c.CaseID),
+	err := store.Scan(s.tx.db().Row(ctx, "SELECT state, community_code, COALESCE(case_id, 0) FROM appeals WHERE id = ?", s.c.CaseID),
 		&state, &community, &caseOf)
 	var own string
 	if err == nil {
-		err = scan(s.tx.db().row(ctx, "SELECT community_code FROM appeals WHERE id = ?", s.a.ID), &own)
+		err = store.Scan(s.tx.db().Row(ctx, "SELECT community_code FROM appeals WHERE id = ?", s.a.ID), &own)
 	}
 	if fault.Is(err, fault.NotFound) || err == nil && community != own {
 		return fault.Fields{"case_id": {Zh: "只能并入本社区的诉求", En: "you can only merge into an appeal of the same community"}}.Err()
@@ -495,7 +496,7 @@ func (s *step) merge(ctx context.Context) error {
 		return fault.Fields{"case_id": {Zh: "只能并入尚在办理中的主诉求", En: "you can only merge into an appeal still being handled"}}.Err()
 	}
 	var children int
-	if err := scan(s.tx.db().row(ctx, "SELECT COUNT(*) FROM appeals WHERE case_id = ?", s.a.ID), &children); err != nil {
+	if err := store.Scan(s.tx.db().Row(ctx, "SELECT COUNT(*) FROM appeals WHERE case_id = ?", s.a.ID), &children); err != nil {
 		return err
 	}
 	if children > 0 {
@@ -516,7 +517,7 @@ func (s *step) merge(ctx context.Context) error {
 // inDistrict checks that a department serves the appeal's place.
 func (s *step) inDistrict(ctx context.Context, deptID int64) (string, error) {
 	var name string
-	err := scan(s.tx.db().row(ctx, `SELECT d.name FROM departments d JOIN appeals a ON a.id = ?
+	err := store.Scan(s.tx.db().Row(ctx, `SELECT d.name FROM departments d JOIN appeals a ON a.id = ?
 		WHERE d.id = ? AND d.region_code IN (a.city_code, a.district_code, a.street_code)`, s.a.ID, deptID), &name)
 	return name, err
 }
@@ -580,7 +581,7 @@ func (s *step) dispatch(ctx context.Context) error {
 			role, dd = "assist", assistDue
 		}
 		var did int64
-		if err := scan(s.tx.db().row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
+		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
 			VALUES (?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id`, s.a.ID, d, role, s.c.Note, dd.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
 			return fmt.Errorf("insert dispatch: %w", err)
 		}
@@ -603,7 +604,7 @@ func (s *step) dispatch(ctx context.Context) error {
 func (s *step) myDispatch(ctx context.Context, status string, roles ...appeal.Party) (Dispatch, error) {
 	var d Dispatch
 	var due int64
-	rows, err := s.tx.db().query(ctx, `SELECT id, department_id, role, status, due_at FROM appeal_dispatches
+	rows, err := s.tx.db().Query(ctx, `SELECT id, department_id, role, status, due_at FROM appeal_dispatches
 		WHERE appeal_id = ? AND department_id = ? AND active = TRUE ORDER BY id`, s.a.ID, s.actor.DepartmentID)
 	if err != nil {
 		return d, err
@@ -639,7 +640,7 @@ func (s *step) notifyHandlers(ctx context.Context, kind, title string) error {
 	case appeal.Submitted, appeal.Accepted:
 		return s.tx.notifyCommunity(ctx, now, s.a.ID, kind, title)
 	}
-	rows, err := s.tx.db().query(ctx, `SELECT DISTINCT department_id FROM appeal_dispatches WHERE appeal_id = ? AND active = TRUE
+	rows, err := s.tx.db().Query(ctx, `SELECT DISTINCT department_id FROM appeal_dispatches WHERE appeal_id = ? AND active = TRUE
 		AND status IN ('pending', 'signed', 'checked_in')`, s.a.ID)
 	if err != nil {
 		return err
@@ -680,7 +681,7 @@ func (s *step) requestExtension(ctx context.Context) error {
 		return fault.New(fault.Invalid, "too_late", "已超过办理期限，不能再申请延期", "the deadline has passed: an extension must be asked for before it")
 	}
 	var pending int
-	if err := scan(s.tx.db().row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", s.a.ID), &pending); err != nil {
+	if err := store.Scan(s.tx.db().Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", s.a.ID), &pending); err != nil {
 		return err
 	}
 	if pending > 0 {
@@ -698,7 +699,7 @@ func (s *step) requestExtension(ctx context.Context) error {
 func (s *step) decideExtension(ctx context.Context) error {
 	now := s.clk.now
 	var dispatchID, proposed, dept int64
-	err := scan(s.tx.db().row(ctx, `SELECT x.dispatch_id, x.proposed_due, p.department_id FROM appeal_extensions x
+	err := store.Scan(s.tx.db().Row(ctx, `SELECT x.dispatch_id, x.proposed_due, p.department_id FROM appeal_extensions x
 		JOIN appeal_dispatches p ON p.id = x.dispatch_id WHERE x.id = ? AND x.appeal_id = ? AND x.status = 'pending'`,
 		s.c.ExtensionID, s.a.ID), &dispatchID, &proposed, &dept)
 	if fault.Is(err, fault.NotFound) {
@@ -723,7 +724,7 @@ func (s *step) decideExtension(ctx context.Context) error {
 			return err
 		}
 		var stepID, started int64
-		if err := scan(s.tx.db().row(ctx, "SELECT id, started_at FROM appeal_steps WHERE dispatch_id = ? AND step = ? AND done_at = 0",
+		if err := store.Scan(s.tx.db().Row(ctx, "SELECT id, started_at FROM appeal_steps WHERE dispatch_id = ? AND step = ? AND done_at = 0",
 			dispatchID, string(appeal.StepHandle)), &stepID, &started); err != nil {
 			return err
 		}
@@ -789,13 +790,13 @@ func (s *step) rate(ctx context.Context) error {
 		}
 		lead := s.a.LeadID
 		var did int64
-		err := scan(s.tx.db().row(ctx, `SELECT id FROM appeal_dispatches WHERE appeal_id = ? AND role = 'lead' AND active = TRUE
+		err := store.Scan(s.tx.db().Row(ctx, `SELECT id FROM appeal_dispatches WHERE appeal_id = ? AND role = 'lead' AND active = TRUE
 			ORDER BY id DESC LIMIT 1`, s.a.ID), &did)
 		due := s.clk.due(appeal.StepHandle, now)
 		switch {
 		case fault.Is(err, fault.NotFound) && lead != 0:
 			// Solved by the community or through a merged case: the lead takes it up directly.
-			if err := scan(s.tx.db().row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, due_at, signed_at,
+			if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, due_at, signed_at,
 				created_at, created_by) VALUES (?, ?, 'lead', 'signed', ?, ?, ?, ?) RETURNING id`,
 				s.a.ID, lead, due.UnixMilli(), now.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
 				return err
@@ -866,7 +867,7 @@ func (s *step) raiseJoint(ctx context.Context) error {
 			return err
 		}
 		var existing int
-		if err := scan(s.tx.db().row(ctx, `SELECT COUNT(*) FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?
+		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*) FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?
 			AND role = 'joint' AND active = TRUE`, s.a.ID, d), &existing); err != nil {
 			return err
 		}
@@ -874,7 +875,7 @@ func (s *step) raiseJoint(ctx context.Context) error {
 			continue
 		}
 		var did int64
-		if err := scan(s.tx.db().row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
+		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
 			VALUES (?, ?, 'joint', 'pending', ?, ?, ?, ?) RETURNING id`, s.a.ID, d, s.c.Note, due.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
 			return err
 		}

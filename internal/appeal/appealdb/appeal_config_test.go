@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -6,19 +6,19 @@ import (
 	"time"
 
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
-	"qifu/internal/store"
 )
 
 func TestAppealHelpers(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		community := s.actor(t, "community")
+		community := s.As(t, "community")
 		first := s.raise(t, "enterprise", "")
 		other := appealInput()
 		other.Title, other.Content, other.Category = "出口退税进度查询", "出口退税款尚未到账，影响资金周转。", "trade"
-		unrelated, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), other, "")
+		unrelated, _, err := s.CreateAppeal(ctx, s.As(t, "enterprise"), other, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestAppealHelpers(t *testing.T) {
 			t.Errorf("suggestions for labour.recruit start with %+v", sug[:min(3, len(sug))])
 		}
 
-		admin := s.actor(t, "admin")
+		admin := s.As(t, "admin")
 		if err := s.SaveCategory(ctx, admin, appeal.Category{Code: "labour.training", Parent: "labour", Name: "岗前培训", NameEn: "Training",
 			Departments: []string{"hrss"}}); err != nil {
 			t.Fatal(err)
@@ -61,7 +61,7 @@ func TestAppealHelpers(t *testing.T) {
 		}
 		in := appealInput()
 		in.Category = "labour.training"
-		a, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, "")
+		a, _, err := s.CreateAppeal(ctx, s.As(t, "enterprise"), in, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,17 +90,17 @@ func TestServiceStandard(t *testing.T) {
 		}
 		in := appealInput()
 		in.StandardCode, in.Category = "S03", "tax" // 研发费用加计扣除辅导: tax, 3 working days
-		a, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, "")
+		a, _, err := s.CreateAppeal(ctx, s.As(t, "enterprise"), in, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		sug, err := s.SuggestDepartments(ctx, s.actor(t, "community"), a.ID)
+		sug, err := s.SuggestDepartments(ctx, s.As(t, "community"), a.ID)
 		if err != nil || sug[0].Code != "tax" {
 			t.Fatalf("first suggestion %+v, %v", sug[0], err)
 		}
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: sug[0].DepartmentID})
-		s.act(t, "dept_tax", a.ID, store.Command{Action: appeal.Sign})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: sug[0].DepartmentID})
+		s.act(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.Sign})
 		v := s.view(t, "dept_tax", a.ID)
 		cal, err := s.Calendar(ctx)
 		if err != nil {
@@ -118,7 +118,7 @@ func TestServiceStandard(t *testing.T) {
 			}
 		}
 		in.StandardCode = "X99"
-		if _, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, ""); !fault.Is(err, fault.Invalid) {
+		if _, _, err := s.CreateAppeal(ctx, s.As(t, "enterprise"), in, ""); !fault.Is(err, fault.Invalid) {
 			t.Errorf("an unknown standard: %v", err)
 		}
 	})
@@ -130,23 +130,23 @@ func TestMaxRedo(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		admin := s.actor(t, "admin")
+		admin := s.As(t, "admin")
 		if n, err := s.MaxRedo(ctx); err != nil || n != appeal.DefaultMaxRedo {
 			t.Fatalf("default max redo %d, %v", n, err)
 		}
 		if err := s.SetMaxRedo(ctx, admin, 9); !fault.Is(err, fault.Invalid) {
 			t.Errorf("max redo 9: %v", err)
 		}
-		if err := s.SetMaxRedo(ctx, s.actor(t, "community"), 0); !fault.Is(err, fault.Forbidden) {
+		if err := s.SetMaxRedo(ctx, s.As(t, "community"), 0); !fault.Is(err, fault.Forbidden) {
 			t.Errorf("community sets max redo: %v", err)
 		}
 		if err := s.SetMaxRedo(ctx, admin, 0); err != nil {
 			t.Fatal(err)
 		}
 		a := s.raise(t, "enterprise", "")
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释"})
-		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "没有解决"})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释"})
+		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "没有解决"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Joint {
 			t.Errorf("with no redo, an unsatisfied rating leads to %s, want joint", v.State)
 		}

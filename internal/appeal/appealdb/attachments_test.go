@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"bytes"
@@ -6,9 +6,10 @@ import (
 	"testing"
 
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
 	"qifu/internal/fault"
-	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 func TestAttachments(t *testing.T) {
@@ -24,7 +25,7 @@ func TestAttachments(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := s.raise(t, "enterprise", "")
-		at, err := s.AddAttachment(ctx, s.actor(t, "enterprise"), a.ID, `C:\Users\王\执照.pdf`, b)
+		at, err := s.AddAttachment(ctx, s.As(t, "enterprise"), a.ID, `C:\Users\王\执照.pdf`, b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,23 +34,23 @@ func TestAttachments(t *testing.T) {
 		}
 		// Only those who may see the appeal see the file; the rest get 404.
 		for _, who := range []string{"enterprise", "community", "grid", "street_leader", "admin"} {
-			if _, err := s.Attachment(ctx, s.actor(t, who), at.ID); err != nil {
+			if _, err := s.Attachment(ctx, s.As(t, who), at.ID); err != nil {
 				t.Errorf("%s: %v", who, err)
 			}
 		}
 		for _, who := range []string{"dept_tax", "lawyer", "community_" + otherCommunity(t)} {
-			if _, err := s.Attachment(ctx, s.actor(t, who), at.ID); !fault.Is(err, fault.NotFound) && !fault.Is(err, fault.Forbidden) {
+			if _, err := s.Attachment(ctx, s.As(t, who), at.ID); !fault.Is(err, fault.NotFound) && !fault.Is(err, fault.Forbidden) {
 				t.Errorf("%s sees the file: %v", who, err)
 			}
 		}
 		// A leader watches but does not add files; a closed appeal takes none.
-		if _, err := s.AddAttachment(ctx, s.actor(t, "street_leader"), a.ID, "x.pdf", b); !fault.Is(err, fault.Forbidden) {
+		if _, err := s.AddAttachment(ctx, s.As(t, "street_leader"), a.ID, "x.pdf", b); !fault.Is(err, fault.Forbidden) {
 			t.Errorf("leader adds a file: %v", err)
 		}
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, store.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
-		s.act(t, "enterprise", a.ID, store.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
-		if _, err := s.AddAttachment(ctx, s.actor(t, "enterprise"), a.ID, "late.pdf", b); !fault.Is(err, fault.Conflict) {
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
+		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+		if _, err := s.AddAttachment(ctx, s.As(t, "enterprise"), a.ID, "late.pdf", b); !fault.Is(err, fault.Conflict) {
 			t.Errorf("a file on a closed appeal: %v", err)
 		}
 		if v := s.view(t, "enterprise", a.ID); len(v.Attachments) != 1 {
@@ -61,7 +62,7 @@ func TestAttachments(t *testing.T) {
 // otherCommunity returns the code of a community other than the showcase's.
 func otherCommunity(t *testing.T) string {
 	t.Helper()
-	show := demoUser(t, "community").RegionCode
+	show := storetest.DemoUser(t, "community").RegionCode
 	for _, u := range dataset.Users {
 		if u.Username == "community_"+u.RegionCode && u.RegionCode != show {
 			return u.RegionCode

@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/calendar"
+	"qifu/internal/store"
 )
 
 // The alert ladder of a timed step. When a step's alert time comes, the
@@ -57,7 +58,7 @@ func (s *Store) RunAlerts(ctx context.Context, limit int) (int, error) {
 
 func (s *Store) runAlerts(ctx context.Context, limit int) (int, error) {
 	now := s.now()
-	rows, err := s.reader().query(ctx, `SELECT id, appeal_id, step, COALESCE(department_id, 0), due_at, alert_level
+	rows, err := s.reader().Query(ctx, `SELECT id, appeal_id, step, COALESCE(department_id, 0), due_at, alert_level
 		FROM appeal_steps WHERE done_at = 0 AND paused_at = 0 AND alert_at <= ? ORDER BY alert_at LIMIT ?`, now.UnixMilli(), limit)
 	if err != nil {
 		return 0, fmt.Errorf("find due alerts: %w", err)
@@ -75,7 +76,7 @@ func (s *Store) runAlerts(ctx context.Context, limit int) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	cal, err := s.Calendar(ctx)
+	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -175,7 +176,7 @@ func (tx *Tx) raiseAlerts(ctx context.Context, cal *calendar.Calendar, now time.
 		}
 		detail := map[string]any{"step": d.step, "level": level, "due": d.due, "department": d.dept}
 		events = append(events, eventRow{appealID: d.appealID, action: "alert." + kind, deptID: d.dept, note: msg, detail: detail})
-		if err := tx.record(ctx, sys, "appeal.alert", "appeal/"+a.number, kind, detail); err != nil {
+		if err := tx.Record(ctx, sys, "appeal.alert", "appeal/"+a.number, kind, detail); err != nil {
 			return 0, err
 		}
 	}
@@ -209,8 +210,8 @@ func (tx *Tx) claimAlerts(ctx context.Context, cal *calendar.Calendar, batch []d
 	}
 	// Written with IN rather than UPDATE … FROM v: with the join, SQLite
 	// would walk the index of every open step and look each up in v.
-	rows, err := tx.db().query(ctx, "WITH v (id, level, next) AS (VALUES "+
-		tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))", len(batch))+`)
+	rows, err := tx.db().Query(ctx, "WITH v (id, level, next) AS (VALUES "+
+		store.Tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))", len(batch))+`)
 		UPDATE appeal_steps SET alert_level = alert_level + 1,
 		alert_at = (SELECT v.next FROM v WHERE v.id = appeal_steps.id)
 		WHERE id IN (SELECT v.id FROM v) AND alert_level = (SELECT v.level FROM v WHERE v.id = appeal_steps.id)
@@ -271,7 +272,7 @@ func (tx *Tx) alertAppeals(ctx context.Context, claimed []dueStep) (map[int64]al
 			ids = append(ids, d.appealID)
 		}
 	}
-	rows, err := tx.db().query(ctx, "SELECT id, title, number FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	rows, err := tx.db().Query(ctx, "SELECT id, title, number FROM appeals WHERE id IN ("+store.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return nil, fmt.Errorf("alert appeals: %w", err)
 	}

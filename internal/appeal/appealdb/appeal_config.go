@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/fault"
+	"qifu/internal/store"
 )
 
 // Similar is an appeal that may be a duplicate of another.
@@ -30,7 +31,7 @@ func (s *Store) SimilarAppeals(ctx context.Context, actor access.Actor, id int64
 		return nil, err
 	}
 	rows, _, err := s.Appeals(ctx, actor, AppealQuery{Region: v.place.Community, From: v.CreatedAt.AddDate(0, 0, -30),
-		To: v.CreatedAt.Add(time.Hour * 24), Page: Page{Size: MaxPageSize}})
+		To: v.CreatedAt.Add(time.Hour * 24), Page: store.Page{Size: store.MaxPageSize}})
 	if err != nil {
 		return nil, err
 	}
@@ -40,8 +41,8 @@ func (s *Store) SimilarAppeals(ctx context.Context, actor access.Actor, id int64
 		for _, r := range rows {
 			ids = append(ids, r.ID)
 		}
-		q := "SELECT id, content FROM appeals WHERE id IN (" + placeholders(len(ids)) + ")"
-		crs, err := s.reader().query(ctx, q, ids...)
+		q := "SELECT id, content FROM appeals WHERE id IN (" + store.Placeholders(len(ids)) + ")"
+		crs, err := s.reader().Query(ctx, q, ids...)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +117,7 @@ func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id i
 		}
 		c = cat.Parent
 	}
-	rows, err := h.query(ctx, `SELECT d.id, d.code, d.name,
+	rows, err := h.Query(ctx, `SELECT d.id, d.code, d.name,
 		(SELECT COUNT(*) FROM appeals p WHERE p.lead_department = d.id AND p.category = ? AND p.district_code = a.district_code
 			AND p.created_at >= ?)
 		FROM departments d JOIN appeals a ON a.id = ?
@@ -177,7 +178,7 @@ func (s *Store) SaveCategory(ctx context.Context, actor access.Actor, c appeal.C
 		h := tx.db()
 		if c.Parent != "" {
 			var n int
-			if err := scan(h.row(ctx, "SELECT COUNT(*) FROM appeal_categories WHERE code = ?", c.Parent), &n); err != nil {
+			if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_categories WHERE code = ?", c.Parent), &n); err != nil {
 				return err
 			}
 			if n == 0 {
@@ -185,7 +186,7 @@ func (s *Store) SaveCategory(ctx context.Context, actor access.Actor, c appeal.C
 			}
 		}
 		var known []string
-		rows, err := h.query(ctx, "SELECT code FROM departments")
+		rows, err := h.Query(ctx, "SELECT code FROM departments")
 		if err != nil {
 			return err
 		}
@@ -201,22 +202,22 @@ func (s *Store) SaveCategory(ctx context.Context, actor access.Actor, c appeal.C
 			}
 		}
 		var pos int
-		if err := scan(h.row(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM appeal_categories"), &pos); err != nil {
+		if err := store.Scan(h.Row(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM appeal_categories"), &pos); err != nil {
 			return err
 		}
-		if _, err := h.exec(ctx, `INSERT INTO appeal_categories (code, parent, name, name_en, departments, position)
+		if _, err := h.Exec(ctx, `INSERT INTO appeal_categories (code, parent, name, name_en, departments, position)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, name = excluded.name,
 			name_en = excluded.name_en, departments = excluded.departments`,
 			c.Code, c.Parent, c.Name, c.NameEn, strings.Join(c.Departments, ","), pos); err != nil {
 			return fmt.Errorf("save category: %w", err)
 		}
-		return tx.record(ctx, actor, "category.save", "category/"+c.Code, "ok", c)
+		return tx.Record(ctx, actor, "category.save", "category/"+c.Code, "ok", c)
 	})
 }
 
 // LimitRules returns the administrators' time-limit rules.
 func (s *Store) LimitRules(ctx context.Context) ([]appeal.LimitRule, error) {
-	rows, err := s.reader().query(ctx, "SELECT category, type, urgency, step, n, days FROM appeal_limit_rules ORDER BY category, type, urgency, step")
+	rows, err := s.reader().Query(ctx, "SELECT category, type, urgency, step, n, days FROM appeal_limit_rules ORDER BY category, type, urgency, step")
 	if err != nil {
 		return nil, fmt.Errorf("read limit rules: %w", err)
 	}
@@ -258,24 +259,24 @@ func (s *Store) SetLimitRule(ctx context.Context, actor access.Actor, r appeal.L
 		h := tx.db()
 		if r.Category != "" {
 			var n int
-			if err := scan(h.row(ctx, "SELECT COUNT(*) FROM appeal_categories WHERE code = ?", r.Category), &n); err != nil {
+			if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_categories WHERE code = ?", r.Category), &n); err != nil {
 				return err
 			}
 			if n == 0 {
 				return fault.Fields{"category": {Zh: "分类不存在", En: "no such category"}}.Err()
 			}
 		}
-		if _, err := h.exec(ctx, "DELETE FROM appeal_limit_rules WHERE category = ? AND type = ? AND urgency = ? AND step = ?",
+		if _, err := h.Exec(ctx, "DELETE FROM appeal_limit_rules WHERE category = ? AND type = ? AND urgency = ? AND step = ?",
 			r.Category, string(r.Type), string(r.Urgency), string(r.Step)); err != nil {
 			return err
 		}
 		if r.Span.N > 0 {
-			if _, err := h.exec(ctx, "INSERT INTO appeal_limit_rules (category, type, urgency, step, n, days) VALUES (?, ?, ?, ?, ?, ?)",
+			if _, err := h.Exec(ctx, "INSERT INTO appeal_limit_rules (category, type, urgency, step, n, days) VALUES (?, ?, ?, ?, ?, ?)",
 				r.Category, string(r.Type), string(r.Urgency), string(r.Step), r.Span.N, r.Span.Days); err != nil {
 				return fmt.Errorf("save limit rule: %w", err)
 			}
 		}
-		return tx.record(ctx, actor, "limit.set", "limit/"+string(r.Step), "ok", r)
+		return tx.Record(ctx, actor, "limit.set", "limit/"+string(r.Step), "ok", r)
 	})
 }
 
@@ -285,7 +286,7 @@ func (s *Store) Standards(ctx context.Context) (appeal.Standards, error) {
 }
 
 func (h db) standards(ctx context.Context) (appeal.Standards, error) {
-	rows, err := h.query(ctx, `SELECT code, grp, name, name_en, category, department, handle_n, handle_days
+	rows, err := h.Query(ctx, `SELECT code, grp, name, name_en, category, department, handle_n, handle_days
 		FROM service_standards ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("read standards: %w", err)
@@ -305,11 +306,11 @@ func (h db) standards(ctx context.Context) (appeal.Standards, error) {
 // seedStandards writes the default catalogue into an empty table.
 func (t *Tx) seedStandards(ctx context.Context) error {
 	var n int
-	if err := scan(t.db().row(ctx, "SELECT COUNT(*) FROM service_standards"), &n); err != nil || n > 0 {
+	if err := store.Scan(t.db().Row(ctx, "SELECT COUNT(*) FROM service_standards"), &n); err != nil || n > 0 {
 		return err
 	}
 	for i, st := range appeal.DefaultStandards() {
-		if _, err := t.db().exec(ctx, `INSERT INTO service_standards (code, grp, name, name_en, category, department, handle_n, handle_days, position)
+		if _, err := t.db().Exec(ctx, `INSERT INTO service_standards (code, grp, name, name_en, category, department, handle_n, handle_days, position)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
 			st.Code, st.Group, st.Name, st.NameEn, st.Category, st.Department, st.Handle.N, st.Handle.Days, i); err != nil {
 			return fmt.Errorf("seed standards: %w", err)
@@ -327,7 +328,7 @@ func (s *Store) MaxRedo(ctx context.Context) (int, error) { return s.reader().ma
 
 func (h db) maxRedo(ctx context.Context) (int, error) {
 	var v string
-	err := scan(h.row(ctx, "SELECT value FROM settings WHERE key = ?", settingMaxRedo), &v)
+	err := store.Scan(h.Row(ctx, "SELECT value FROM settings WHERE key = ?", settingMaxRedo), &v)
 	if fault.Is(err, fault.NotFound) {
 		return appeal.DefaultMaxRedo, nil
 	}
@@ -350,10 +351,10 @@ func (s *Store) SetMaxRedo(ctx context.Context, actor access.Actor, n int) error
 		return fault.Fields{"max_redo": {Zh: "重办次数应为 0 至 5", En: "0 to 5 redos"}}.Err()
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		if _, err := tx.db().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingMaxRedo, strconv.Itoa(n)); err != nil {
 			return fmt.Errorf("set max redo: %w", err)
 		}
-		return tx.record(ctx, actor, "setting.set", "setting/"+settingMaxRedo, "ok", map[string]int{"value": n})
+		return tx.Record(ctx, actor, "setting.set", "setting/"+settingMaxRedo, "ok", map[string]int{"value": n})
 	})
 }

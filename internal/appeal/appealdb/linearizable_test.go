@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"github.com/anishathalye/porcupine"
 
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
-	"qifu/internal/store"
 )
 
 // lin* are the operations of the linearizability check: a read of an
@@ -102,16 +102,16 @@ func TestLinearizable(t *testing.T) {
 	}
 	eachDemo(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()
-		handles := []*store.Store{s.Store, openStore(t, s.dsn, s.clock).Store, openStore(t, s.dsn, s.clock).Store}
+		handles := []*appealdb.Store{s.Store, openStore(t, s.DSN, s.Clock).Store, openStore(t, s.DSN, s.Clock).Store}
 		var ids []int64
 		for range 3 {
 			a := s.raise(t, "enterprise", "")
-			if got := s.act(t, "community", a.ID, store.Command{Action: appeal.Accept}); got.Version != 2 {
+			if got := s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept}); got.Version != 2 {
 				t.Fatalf("an accepted appeal has version %d; the model starts at 2", got.Version)
 			}
 			ids = append(ids, a.ID)
 		}
-		community, ent, admin := s.actor(t, "community"), s.actor(t, "enterprise"), s.actor(t, "admin")
+		community, ent, admin := s.As(t, "community"), s.As(t, "enterprise"), s.As(t, "admin")
 		began := time.Now()
 		deadline := began.Add(time.Duration(seconds) * time.Second)
 		var mu sync.Mutex
@@ -145,7 +145,7 @@ func TestLinearizable(t *testing.T) {
 							actor = ent
 						}
 						in = linInput{appeal: id, action: action, version: seen[id]}
-						a, err := h.Act(ctx, actor, id, store.Command{Action: action, Version: seen[id], Note: "线性一致性检查"})
+						a, err := h.Act(ctx, actor, id, appealdb.Command{Action: action, Version: seen[id], Note: "线性一致性检查"})
 						switch {
 						case err == nil:
 							out = linOutput{outcome: "ok", state: a.State, version: a.Version}

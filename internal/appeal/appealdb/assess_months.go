@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/place"
 	"qifu/internal/rates"
+	"qifu/internal/store"
 )
 
 // The assessment of a district's year reads tens of thousands of appeals and
@@ -383,17 +384,17 @@ func (s *Store) fold(ctx context.Context, limit int, wait bool) (int, error) {
 // next batch; and one folder runs at a time in the process (s.folding),
 // the only process writing an SQLite store.
 func (s *Store) foldBatch(ctx context.Context, wait bool) (int, error) {
-	if s.d == postgresDialect {
+	if s.engine.Postgres() {
 		var n int
 		err := s.WithTx(ctx, func(tx *Tx) error {
 			h := tx.db()
 			if wait {
-				if _, err := h.exec(ctx, "SELECT pg_advisory_xact_lock(?)", foldLock); err != nil {
+				if _, err := h.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", foldLock); err != nil {
 					return fmt.Errorf("fold lock: %w", err)
 				}
 			} else {
 				var got bool
-				if err := scan(h.row(ctx, "SELECT pg_try_advisory_xact_lock(?)", foldLock), &got); err != nil {
+				if err := store.Scan(h.Row(ctx, "SELECT pg_try_advisory_xact_lock(?)", foldLock), &got); err != nil {
 					return fmt.Errorf("fold lock: %w", err)
 				}
 				if !got {
@@ -435,7 +436,7 @@ type fold struct {
 // readFold takes a batch of the queue and works out what to write.
 func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
 	f := fold{delta: map[keptRow]*rates.Counts{}, overview: map[overviewRow]int{}, days: map[appealDay]int{}}
-	rows, err := h.query(ctx, "SELECT id, appeal_id FROM assess_pending ORDER BY id LIMIT ?", foldBatch)
+	rows, err := h.Query(ctx, "SELECT id, appeal_id FROM assess_pending ORDER BY id LIMIT ?", foldBatch)
 	if err != nil {
 		return f, fmt.Errorf("read fold queue: %w", err)
 	}
@@ -458,16 +459,16 @@ func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
 		return f, err
 	}
 	// The calendar as it is now, not as cached: what is folded stays.
-	cal, err := h.calendar(ctx)
+	cal, err := h.Calendar(ctx)
 	if err != nil {
 		return f, err
 	}
-	facts, err := factsWhere(ctx, h, cal, "a.id IN ("+placeholders(len(ids))+")", ids, s.now())
+	facts, err := factsWhere(ctx, h, cal, "a.id IN ("+store.Placeholders(len(ids))+")", ids, s.now())
 	if err != nil {
 		return f, err
 	}
 	// The category and the state, for the overview.
-	kinds, err := h.query(ctx, "SELECT id, category, state FROM appeals WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	kinds, err := h.Query(ctx, "SELECT id, category, state FROM appeals WHERE id IN ("+store.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return f, fmt.Errorf("read appeals to fold: %w", err)
 	}
@@ -500,7 +501,7 @@ func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
 	for id := range seen {
 		f.gone = append(f.gone, id)
 	}
-	old, err := h.query(ctx, "SELECT appeal_id, facts FROM assess_folded WHERE appeal_id IN ("+placeholders(len(ids))+")", ids...)
+	old, err := h.Query(ctx, "SELECT appeal_id, facts FROM assess_folded WHERE appeal_id IN ("+store.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return f, fmt.Errorf("read folded: %w", err)
 	}
@@ -537,7 +538,7 @@ func (f fold) write(ctx context.Context, h db) error {
 		return err
 	}
 	if len(f.gone) > 0 { // appeals no longer there: their contribution is taken away
-		if _, err := h.exec(ctx, "DELETE FROM assess_folded WHERE appeal_id IN ("+placeholders(len(f.gone))+")", f.gone...); err != nil {
+		if _, err := h.Exec(ctx, "DELETE FROM assess_folded WHERE appeal_id IN ("+store.Placeholders(len(f.gone))+")", f.gone...); err != nil {
 			return fmt.Errorf("forget folded: %w", err)
 		}
 	}
@@ -545,7 +546,7 @@ func (f fold) write(ctx context.Context, h db) error {
 		" ON CONFLICT (appeal_id) DO UPDATE SET facts = excluded.facts", f.fresh); err != nil {
 		return fmt.Errorf("write folded: %w", err)
 	}
-	if _, err := h.exec(ctx, "DELETE FROM assess_pending WHERE id IN ("+placeholders(len(f.taken))+")", f.taken...); err != nil {
+	if _, err := h.Exec(ctx, "DELETE FROM assess_pending WHERE id IN ("+store.Placeholders(len(f.taken))+")", f.taken...); err != nil {
 		return fmt.Errorf("take fold queue: %w", err)
 	}
 	return nil
@@ -563,7 +564,7 @@ func (h db) execRows(ctx context.Context, head, tail string, rows [][]any) error
 		for _, r := range batch {
 			args = append(args, r...)
 		}
-		if _, err := h.exec(ctx, head+tuples(tuple, len(batch))+tail, args...); err != nil {
+		if _, err := h.Exec(ctx, head+store.Tuples(tuple, len(batch))+tail, args...); err != nil {
 			return err
 		}
 	}
@@ -636,8 +637,8 @@ func (h db) moveAppealDays(ctx context.Context, days map[appealDay]int) error {
 		for _, r := range batch {
 			args = append(args, r...)
 		}
-		if _, err := h.exec(ctx, "DELETE FROM assess_appeal_days WHERE (district_code, day, appeal_id) IN (VALUES "+
-			tuples("(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))", len(batch))+")", args...); err != nil {
+		if _, err := h.Exec(ctx, "DELETE FROM assess_appeal_days WHERE (district_code, day, appeal_id) IN (VALUES "+
+			store.Tuples("(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))", len(batch))+")", args...); err != nil {
 			return fmt.Errorf("remove appeal days: %w", err)
 		}
 	}
@@ -713,7 +714,7 @@ func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, 
 	for i, c := range countsColumnNames {
 		sums[i] = "SUM(" + c + ")"
 	}
-	rows, err := h.query(ctx, "SELECT key, "+strings.Join(sums, ", ")+" FROM "+table+" WHERE dim = ? AND "+at+" >= ? AND "+at+" < ?"+
+	rows, err := h.Query(ctx, "SELECT key, "+strings.Join(sums, ", ")+" FROM "+table+" WHERE dim = ? AND "+at+" >= ? AND "+at+" < ?"+
 		where+" GROUP BY key", append([]any{string(dim), from, to}, args...)...)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", table, err)
@@ -750,7 +751,7 @@ func (h db) keptOverview(ctx context.Context, code string, from, to day, add fun
 	case place.District:
 		q, args = q+" AND district_code = ?", append(args, code)
 	}
-	rows, err := h.query(ctx, q+" GROUP BY day, category, state", args...)
+	rows, err := h.Query(ctx, q+" GROUP BY day, category, state", args...)
 	if err != nil {
 		return fmt.Errorf("read assess_overview: %w", err)
 	}
@@ -789,7 +790,7 @@ func candidateWhere(code string, from, to day) (string, []any) {
 // false if the queue is too long to fold now.
 func (s *Store) foldForRead(ctx context.Context) (bool, error) {
 	var n int
-	if err := scan(s.reader().row(ctx, "SELECT COUNT(*) FROM assess_pending"), &n); err != nil {
+	if err := store.Scan(s.reader().Row(ctx, "SELECT COUNT(*) FROM assess_pending"), &n); err != nil {
 		return false, err
 	}
 	if n > foldInline {
@@ -823,7 +824,7 @@ func (t *Tx) queueCalendarDay(ctx context.Context, date string) error {
 	if err != nil {
 		return fmt.Errorf("calendar day %q: %w", date, err)
 	}
-	if _, err := t.db().exec(ctx, `INSERT INTO assess_pending (appeal_id) SELECT DISTINCT appeal_id FROM appeal_steps
+	if _, err := t.db().Exec(ctx, `INSERT INTO assess_pending (appeal_id) SELECT DISTINCT appeal_id FROM appeal_steps
 		WHERE step = 'handle' AND done_at > ? AND started_at < ?`, day.UnixMilli(), day.AddDate(0, 0, 1).UnixMilli()); err != nil {
 		return fmt.Errorf("queue for folding: %w", err)
 	}

@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/place"
+	"qifu/internal/store"
 )
 
 const appealColumns = `a.id, a.number, a.channel, a.type, a.category, a.standard_code, a.title, a.content, a.urgency,
@@ -85,7 +86,7 @@ func (h db) parties(ctx context.Context, actor access.Actor, r appealRow) ([]app
 	switch actor.Role {
 	case access.RoleCadre:
 		var n int
-		if err := scan(h.row(ctx, "SELECT COUNT(*) FROM assignments WHERE user_id = ? AND enterprise_id = ?",
+		if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM assignments WHERE user_id = ? AND enterprise_id = ?",
 			actor.UserID, r.EnterpriseID), &n); err != nil {
 			return nil, false, err
 		}
@@ -95,7 +96,7 @@ func (h db) parties(ctx context.Context, actor access.Actor, r appealRow) ([]app
 	}
 	var parties []appeal.Party
 	if actor.Role == access.RoleDepartment && actor.DepartmentID != 0 {
-		rows, err := h.query(ctx, "SELECT role, active FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?", r.ID, actor.DepartmentID)
+		rows, err := h.Query(ctx, "SELECT role, active FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?", r.ID, actor.DepartmentID)
 		if err != nil {
 			return nil, false, err
 		}
@@ -136,7 +137,7 @@ func (h db) parties(ctx context.Context, actor access.Actor, r appealRow) ([]app
 // appealFor reads an appeal for actor with the actor's parties to it;
 // fault.ErrNotFound when it does not exist or the actor may not see it.
 func (h db) appealFor(ctx context.Context, actor access.Actor, id int64) (appealRow, []appeal.Party, error) {
-	r, err := scanAppeal(h.row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", id))
+	r, err := scanAppeal(h.Row(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.id = ?", id))
 	if err != nil {
 		return r, nil, err
 	}
@@ -219,13 +220,13 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		v.Contact, v.Phone = access.MaskName(v.Contact), access.MaskPhone(v.Phone)
 	}
 	if v.LeadID != 0 {
-		_ = scan(h.row(ctx, "SELECT name FROM departments WHERE id = ?", v.LeadID), &v.Lead)
+		_ = store.Scan(h.Row(ctx, "SELECT name FROM departments WHERE id = ?", v.LeadID), &v.Lead)
 	}
 	if v.Dispatches, err = h.dispatches(ctx, id); err != nil {
 		return v, err
 	}
 	var pendingExtension int
-	if err := scan(h.row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", id), &pendingExtension); err != nil {
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", id), &pendingExtension); err != nil {
 		return v, err
 	}
 	v.Actions = refineActions(v.Actions, actor, v.Dispatches, pendingExtension > 0)
@@ -235,7 +236,7 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 			v.Dispatches[i].Instruction, v.Dispatches[i].Reason, v.Dispatches[i].Answer = "", "", ""
 		}
 	}
-	cal, err := s.Calendar(ctx)
+	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return v, err
 	}
@@ -254,7 +255,7 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 	if v.Attachments, err = h.attachments(ctx, id); err != nil {
 		return v, err
 	}
-	rows, err := h.query(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.case_id = ? ORDER BY a.id", id)
+	rows, err := h.Query(ctx, "SELECT "+appealColumns+appealFrom+" WHERE a.case_id = ? ORDER BY a.id", id)
 	if err != nil {
 		return v, err
 	}
@@ -312,7 +313,7 @@ func refineActions(actions []appeal.Action, actor access.Actor, ds []Dispatch, p
 }
 
 func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) {
-	rows, err := h.query(ctx, `SELECT p.id, p.department_id, d.name, p.role, p.status, p.instruction, p.due_at, p.signed_at,
+	rows, err := h.Query(ctx, `SELECT p.id, p.department_id, d.name, p.role, p.status, p.instruction, p.due_at, p.signed_at,
 		p.answer, p.answered_at, p.reason, p.active
 		FROM appeal_dispatches p JOIN departments d ON d.id = p.department_id WHERE p.appeal_id = ? ORDER BY p.id`, appealID)
 	if err != nil {
@@ -334,7 +335,7 @@ func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) 
 }
 
 func (h db) steps(ctx context.Context, cal *calendar.Calendar, now time.Time, appealID int64) ([]StepClock, error) {
-	rows, err := h.query(ctx, `SELECT st.id, st.step, COALESCE(st.department_id, 0), COALESCE(d.name, ''), st.started_at, st.due_at,
+	rows, err := h.Query(ctx, `SELECT st.id, st.step, COALESCE(st.department_id, 0), COALESCE(d.name, ''), st.started_at, st.due_at,
 		st.warn_at, st.done_at, st.paused_at, st.alert_level
 		FROM appeal_steps st LEFT JOIN departments d ON d.id = st.department_id WHERE st.appeal_id = ? ORDER BY st.id`, appealID)
 	if err != nil {
@@ -369,7 +370,7 @@ func (h db) events(ctx context.Context, appealID int64, publicOnly bool) ([]Even
 	if publicOnly {
 		q += " AND v.public = TRUE"
 	}
-	rows, err := h.query(ctx, q+" ORDER BY v.id", appealID)
+	rows, err := h.Query(ctx, q+" ORDER BY v.id", appealID)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -392,7 +393,7 @@ func (h db) events(ctx context.Context, appealID int64, publicOnly bool) ([]Even
 }
 
 func (h db) extensions(ctx context.Context, appealID int64) ([]Extension, error) {
-	rows, err := h.query(ctx, `SELECT id, dispatch_id, requested_at, reason, proposed_due, status, decided_at, decision_note
+	rows, err := h.Query(ctx, `SELECT id, dispatch_id, requested_at, reason, proposed_due, status, decided_at, decision_note
 		FROM appeal_extensions WHERE appeal_id = ? ORDER BY id`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("read extensions: %w", err)
@@ -424,7 +425,7 @@ func (s *Store) Categories(ctx context.Context) (appeal.Categories, error) {
 }
 
 func (h db) categories(ctx context.Context) (appeal.Categories, error) {
-	rows, err := h.query(ctx, "SELECT code, parent, name, name_en, departments FROM appeal_categories ORDER BY position")
+	rows, err := h.Query(ctx, "SELECT code, parent, name, name_en, departments FROM appeal_categories ORDER BY position")
 	if err != nil {
 		return nil, fmt.Errorf("read categories: %w", err)
 	}
@@ -447,11 +448,11 @@ func (h db) categories(ctx context.Context) (appeal.Categories, error) {
 // seedCategories writes the default category tree into an empty table.
 func (t *Tx) seedCategories(ctx context.Context) error {
 	var n int
-	if err := scan(t.db().row(ctx, "SELECT COUNT(*) FROM appeal_categories"), &n); err != nil || n > 0 {
+	if err := store.Scan(t.db().Row(ctx, "SELECT COUNT(*) FROM appeal_categories"), &n); err != nil || n > 0 {
 		return err
 	}
 	for i, c := range appeal.DefaultCategories() {
-		if _, err := t.db().exec(ctx, `INSERT INTO appeal_categories (code, parent, name, name_en, departments, position)
+		if _, err := t.db().Exec(ctx, `INSERT INTO appeal_categories (code, parent, name, name_en, departments, position)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`, c.Code, c.Parent, c.Name, c.NameEn, strings.Join(c.Departments, ","), i); err != nil {
 			return fmt.Errorf("seed categories: %w", err)
 		}
@@ -525,13 +526,13 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	if err := in.Validate(cats); err != nil {
 		return a, false, err
 	}
-	cal, err := s.Calendar(ctx)
+	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return a, false, err
 	}
 	now := s.now()
 	var number string
-	if s.d.numbersApart {
+	if s.engine.Postgres() {
 		if number, err = s.takeNumber(ctx, now); err != nil {
 			return a, false, err
 		}
@@ -539,7 +540,7 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		h := tx.db()
 		var e enterprise.Enterprise
-		err := scan(h.row(ctx, `SELECT id, name, grid_code, community_code, street_code, district_code, city_code
+		err := store.Scan(h.Row(ctx, `SELECT id, name, grid_code, community_code, street_code, district_code, city_code
 			FROM enterprises WHERE credit_code = ?`, in.CreditCode),
 			&e.ID, &e.Name, &e.GridCode, &e.CommunityCode, &e.StreetCode, &e.DistrictCode, &e.CityCode)
 		if fault.Is(err, fault.NotFound) {
@@ -548,14 +549,14 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 		if err != nil {
 			return err
 		}
-		t, err := h.targetOf(ctx, actor, e)
+		t, err := h.TargetOf(ctx, actor, e)
 		if err != nil {
 			return err
 		}
 		if !access.Allows(actor, access.AppealCreate, t) {
 			return fault.Fields{"credit_code": {Zh: "未找到该信用代码的企业", En: "no enterprise has this credit code"}}.Err()
 		}
-		if !s.d.numbersApart {
+		if !s.engine.Postgres() {
 			if number, err = tx.takeNumber(ctx, now); err != nil {
 				return err
 			}
@@ -565,7 +566,7 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 			Enterprise: e.Name, Contact: in.Contact, Phone: in.Phone, Confidential: in.Confidential, GridCode: e.GridCode,
 			State: appeal.Submitted, RaisedBy: actor.UserID, CreatedAt: time.UnixMilli(now.UnixMilli()), Version: 1}
 		a.UpdatedAt = a.CreatedAt
-		if err := scan(h.row(ctx, `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
+		if err := store.Scan(h.Row(ctx, `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
 			enterprise_id, contact, phone, confidential, grid_code, community_code, street_code, district_code, city_code,
 			state, raised_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -575,7 +576,7 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 			return fmt.Errorf("insert appeal: %w", err)
 		}
 		if key != "" {
-			if _, err := h.exec(ctx, `INSERT INTO appeal_idempotency (user_id, key, body_hash, appeal_id, created_at)
+			if _, err := h.Exec(ctx, `INSERT INTO appeal_idempotency (user_id, key, body_hash, appeal_id, created_at)
 				VALUES (?, ?, ?, ?, ?)`, actor.UserID, key, hash, a.ID, now.UnixMilli()); err != nil {
 				return fmt.Errorf("idempotency key: %w", err)
 			}
@@ -594,7 +595,7 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 		if err := tx.notifyCommunity(ctx, now, a.ID, "new", "新诉求待受理："+a.Title); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "appeal.create", "appeal/"+a.Number, "ok",
+		return tx.Record(ctx, actor, "appeal.create", "appeal/"+a.Number, "ok",
 			map[string]any{"enterprise": e.ID, "channel": a.Channel, "type": a.Type, "category": a.Category})
 	})
 	if key != "" && fault.Is(err, fault.Conflict) && fault.As(err).Code == "duplicate" {
@@ -610,7 +611,7 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 func (s *Store) replay(ctx context.Context, actor access.Actor, key, hash string) (appeal.Appeal, bool, error) {
 	var stored string
 	var id int64
-	err := scan(s.reader().row(ctx, "SELECT body_hash, appeal_id FROM appeal_idempotency WHERE user_id = ? AND key = ?",
+	err := store.Scan(s.reader().Row(ctx, "SELECT body_hash, appeal_id FROM appeal_idempotency WHERE user_id = ? AND key = ?",
 		actor.UserID, key), &stored, &id)
 	if fault.Is(err, fault.NotFound) {
 		return appeal.Appeal{}, false, nil
@@ -641,10 +642,10 @@ var numberZone = calendar.Shanghai
 // takeNumber takes the next appeal number of the day from the sequence (PostgreSQL).
 func (s *Store) takeNumber(ctx context.Context, now time.Time) (string, error) {
 	day := now.In(numberZone).Format("20060102")
-	h := db{q: s.write, d: s.d}
+	h := db{s.engine.Writer()}
 	for range 3 {
 		var v int64
-		if err := scan(h.row(ctx, "SELECT nextval('appeal_numbers')"), &v); err != nil {
+		if err := store.Scan(h.Row(ctx, "SELECT nextval('appeal_numbers')"), &v); err != nil {
 			return "", fmt.Errorf("appeal number: %w", err)
 		}
 		base, err := s.numberBase(ctx, h, day, v-1)
@@ -676,7 +677,7 @@ func (s *Store) numberBase(ctx context.Context, h db, day string, candidate int6
 		return b, nil
 	}
 	var b int64
-	if err := scan(h.row(ctx, `INSERT INTO appeal_number_bases (day, base) VALUES (?, ?)
+	if err := store.Scan(h.Row(ctx, `INSERT INTO appeal_number_bases (day, base) VALUES (?, ?)
 		ON CONFLICT (day) DO UPDATE SET base = appeal_number_bases.base RETURNING base`, day, candidate), &b); err != nil {
 		return 0, fmt.Errorf("appeal number base: %w", err)
 	}
@@ -691,7 +692,7 @@ func (s *Store) numberBase(ctx context.Context, h db, day string, candidate int6
 func (t *Tx) takeNumber(ctx context.Context, now time.Time) (string, error) {
 	day := now.In(numberZone).Format("20060102")
 	var n int
-	if err := scan(t.db().row(ctx, `INSERT INTO appeal_counters (day, n) VALUES (?, 1)
+	if err := store.Scan(t.db().Row(ctx, `INSERT INTO appeal_counters (day, n) VALUES (?, 1)
 		ON CONFLICT (day) DO UPDATE SET n = appeal_counters.n + 1 RETURNING n`, day), &n); err != nil {
 		return "", fmt.Errorf("appeal number: %w", err)
 	}
@@ -733,11 +734,11 @@ func (t *Tx) events(ctx context.Context, actor access.Actor, list []eventRow, pu
 				d = string(b)
 			}
 			args = append(args, e.appealID, at, actor.UserID, actor.Name, string(actor.Role), e.action, string(e.from), string(e.to),
-				nullInt(e.deptID), e.note, d, public)
+				store.NullInt(e.deptID), e.note, d, public)
 		}
-		if _, err := t.db().exec(ctx, `INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, role, action,
+		if _, err := t.db().Exec(ctx, `INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, role, action,
 			from_state, to_state, department_id, note, detail, public) VALUES `+
-			tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
+			store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
 			return fmt.Errorf("appeal event: %w", err)
 		}
 	}

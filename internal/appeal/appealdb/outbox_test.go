@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/notify"
 	"qifu/internal/store"
 )
@@ -43,8 +44,8 @@ func TestOutbox(t *testing.T) {
 			w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
 		}))
 		defer robot.Close()
-		admin := s.actor(t, "admin")
-		community := s.actor(t, "community").RegionCode
+		admin := s.As(t, "admin")
+		community := s.As(t, "community").RegionCode
 		if _, err := s.AddWebhook(ctx, admin, store.Webhook{ScopeKind: "region", Scope: community,
 			Hook: notify.Hook{Format: notify.WeCom, URL: robot.URL + "/community"}}); err != nil {
 			t.Fatal(err)
@@ -61,12 +62,12 @@ func TestOutbox(t *testing.T) {
 		for i := range n {
 			in := appealInput()
 			in.Title = fmt.Sprintf("诉求 %d", i)
-			a, _, err := s.CreateAppeal(ctx, s.actor(t, "enterprise"), in, "")
+			a, _, err := s.CreateAppeal(ctx, s.As(t, "enterprise"), in, "")
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.act(t, "community", a.ID, store.Command{Action: appeal.Accept})
-			s.act(t, "community", a.ID, store.Command{Action: appeal.Dispatch, Lead: dept["hrss"]})
+			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"]})
 		}
 		// Each appeal: one message to the community robot (new), one to the department's (dispatch).
 		want := 2 * n
@@ -82,7 +83,7 @@ func TestOutbox(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			s.clock.Advance(time.Hour) // past any backoff
+			s.Clock.Advance(time.Hour) // past any backoff
 		}
 		total := 0
 		for k, c := range got {

@@ -1,16 +1,17 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/demo"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 // TestAppealScope replays a demo history and checks, for every demo account,
@@ -23,20 +24,16 @@ func TestAppealScope(t *testing.T) {
 		ctx := context.Background()
 		now := start.AddDate(0, 2, 0)
 		plans, moves := demo.History(dataset, 11, now, 120)
-		clk := &clock{now: start}
-		rs := openStore(t, s.dsn, clk)
-		if _, err := rs.ReplayHistory(ctx, plans, moves, func(t time.Time) {
-			clk.mu.Lock()
-			clk.now = t
-			clk.mu.Unlock()
-		}); err != nil {
+		clk := storetest.NewClock(start)
+		rs := openStore(t, s.DSN, clk)
+		if _, err := rs.ReplayHistory(ctx, plans, moves, clk.Set); err != nil {
 			t.Fatal(err)
 		}
 		// And two of the showcase enterprise's own, whatever the history drew.
 		s.raise(t, "enterprise", "")
 		s.raise(t, "enterprise", "")
 		// The oracle's facts, read behind the store's back.
-		db := s.raw(t)
+		db := s.Raw(t)
 		type fact struct {
 			ancestry   place.Ancestry
 			enterprise int64
@@ -102,7 +99,7 @@ func TestAppealScope(t *testing.T) {
 				"dept_tax", "dept_hrss", "dept_union", "cadre", "enterprise", "lawyer", "auditor"}, u.Username) {
 				continue
 			}
-			a := s.actor(t, u.Username)
+			a := s.As(t, u.Username)
 			want := map[int64]bool{}
 			for id, f := range facts {
 				if sees(a, f) {
@@ -111,7 +108,7 @@ func TestAppealScope(t *testing.T) {
 			}
 			got := map[int64]bool{}
 			for page := 1; ; page++ {
-				list, _, err := s.Appeals(ctx, a, store.AppealQuery{Page: store.Page{Number: page, Size: store.MaxPageSize}})
+				list, _, err := s.Appeals(ctx, a, appealdb.AppealQuery{Page: store.Page{Number: page, Size: store.MaxPageSize}})
 				if fault.Is(err, fault.Forbidden) {
 					break
 				}
@@ -125,7 +122,7 @@ func TestAppealScope(t *testing.T) {
 					break
 				}
 			}
-			n, err := s.CountAppeals(ctx, a, store.AppealQuery{})
+			n, err := s.CountAppeals(ctx, a, appealdb.AppealQuery{})
 			if fault.Is(err, fault.Forbidden) {
 				n, err = 0, nil
 			}
@@ -133,7 +130,7 @@ func TestAppealScope(t *testing.T) {
 				t.Fatal(err)
 			}
 			exported := 0
-			if err := s.ExportAppeals(ctx, a, store.AppealQuery{}, func(store.AppealRow) error { exported++; return nil }); err != nil && !fault.Is(err, fault.Forbidden) {
+			if err := s.ExportAppeals(ctx, a, appealdb.AppealQuery{}, func(appealdb.AppealRow) error { exported++; return nil }); err != nil && !fault.Is(err, fault.Forbidden) {
 				t.Fatal(err)
 			}
 			var missing, extra []int64

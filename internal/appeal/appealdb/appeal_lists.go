@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"qifu/internal/appeal"
 	"qifu/internal/fault"
 	"qifu/internal/place"
+	"qifu/internal/store"
 )
 
 // The queues of the pages: what each kind of user works from.
@@ -32,7 +33,7 @@ type AppealQuery struct {
 	Department int64  // appeals ever dispatched to this department
 	Text       string // part of the title or the number, or the enterprise's name
 	From, To   time.Time
-	Page       Page
+	store.Page
 }
 
 // AppealRow is one line of an appeal list.
@@ -147,7 +148,7 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 	}
 	if q.Category != "" {
 		w = append(w, "(a.category = ? OR a.category LIKE ?)")
-		args = append(args, q.Category, escapeLike(q.Category)+".%")
+		args = append(args, q.Category, store.EscapeLike(q.Category)+".%")
 	}
 	if q.Department != 0 {
 		w = append(w, "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)")
@@ -162,7 +163,7 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		args = append(args, q.Region)
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
-		like := "%" + escapeLike(lowerASCII(t)) + "%"
+		like := "%" + store.EscapeLike(store.LowerASCII(t)) + "%"
 		w = append(w, `(LOWER(a.title) LIKE ? ESCAPE '\' OR a.number LIKE ? ESCAPE '\' OR LOWER(e.name) LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
@@ -185,7 +186,7 @@ func (s *Store) CountAppeals(ctx context.Context, actor access.Actor, q AppealQu
 		return 0, err
 	}
 	var total int
-	if err := scan(s.reader().row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+sel.where, sel.args...), &total); err != nil {
+	if err := store.Scan(s.reader().Row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+sel.where, sel.args...), &total); err != nil {
 		return 0, fmt.Errorf("count appeals: %w", err)
 	}
 	return total, nil
@@ -201,10 +202,10 @@ func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) 
 	where, args := sel.where, sel.args
 	h := s.reader()
 	var total int
-	if err := scan(h.row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+where, args...), &total); err != nil {
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count appeals: %w", err)
 	}
-	limit, offset := q.Page.bounds()
+	limit, offset := q.Page.Bounds()
 	var out []AppealRow
 	err = s.eachAppealRow(ctx, sel, now, limit, offset, func(r AppealRow) error {
 		out = append(out, r)
@@ -228,7 +229,7 @@ func (s *Store) ExportAppeals(ctx context.Context, actor access.Actor, q AppealQ
 	if err := s.eachAppealRow(ctx, sel, now, MaxExport, 0, func(r AppealRow) error { n++; return fn(r) }); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, "appeal.export", "appeals", "ok", map[string]any{"queue": q.Queue, "rows": n, "region": q.Region})
+	s.engine.RecordOrLog(ctx, actor, "appeal.export", "appeals", "ok", map[string]any{"queue": q.Queue, "rows": n, "region": q.Region})
 	return nil
 }
 
@@ -268,7 +269,7 @@ func (sel appealSelection) rowsSQL(limit, offset int) (string, []any) {
 // eachAppealRow runs a compiled selection and calls fn for each row.
 func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int64, limit, offset int, fn func(AppealRow) error) error {
 	query, all := sel.rowsSQL(limit, offset)
-	rows, err := s.reader().query(ctx, query, all...)
+	rows, err := s.reader().Query(ctx, query, all...)
 	if err != nil {
 		return fmt.Errorf("list appeals: %w", err)
 	}

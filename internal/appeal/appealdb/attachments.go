@@ -1,4 +1,4 @@
-package store
+package appealdb
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"qifu/internal/appeal"
 	"qifu/internal/attach"
 	"qifu/internal/fault"
+	"qifu/internal/store"
 )
 
 // Attachment is a file attached to an appeal.
@@ -52,7 +53,7 @@ func (s *Store) AddAttachment(ctx context.Context, actor access.Actor, appealID 
 			return appeal.ErrWrongState
 		}
 		var n int
-		if err := scan(h.row(ctx, "SELECT COUNT(*) FROM attachments WHERE appeal_id = ?", appealID), &n); err != nil {
+		if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM attachments WHERE appeal_id = ?", appealID), &n); err != nil {
 			return err
 		}
 		if n >= MaxAttachments {
@@ -60,7 +61,7 @@ func (s *Store) AddAttachment(ctx context.Context, actor access.Actor, appealID 
 		}
 		now := s.now()
 		at.CreatedAt = time.UnixMilli(now.UnixMilli())
-		if err := scan(h.row(ctx, `INSERT INTO attachments (appeal_id, sha256, name, mime, size, uploaded_by, created_at)
+		if err := store.Scan(h.Row(ctx, `INSERT INTO attachments (appeal_id, sha256, name, mime, size, uploaded_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, appealID, b.SHA256, name, b.MIME, b.Size, actor.UserID, now.UnixMilli()), &at.ID); err != nil {
 			return fmt.Errorf("add attachment: %w", err)
 		}
@@ -72,7 +73,7 @@ func (s *Store) AddAttachment(ctx context.Context, actor access.Actor, appealID 
 		if err := tx.event(ctx, actor, appealID, "attach", r.State, r.State, dept, name, detail, true); err != nil {
 			return err
 		}
-		return tx.record(ctx, actor, "appeal.attach", "appeal/"+r.Number, "ok", detail)
+		return tx.Record(ctx, actor, "appeal.attach", "appeal/"+r.Number, "ok", detail)
 	})
 	return at, err
 }
@@ -88,7 +89,7 @@ func (s *Store) Attachments(ctx context.Context, actor access.Actor, appealID in
 
 // attachments lists an appeal's files, for a caller that has checked the scope.
 func (h db) attachments(ctx context.Context, appealID int64) ([]Attachment, error) {
-	rows, err := h.query(ctx, `SELECT id, appeal_id, sha256, name, mime, size, uploaded_by, created_at FROM attachments
+	rows, err := h.Query(ctx, `SELECT id, appeal_id, sha256, name, mime, size, uploaded_by, created_at FROM attachments
 		WHERE appeal_id = ? ORDER BY id`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("list attachments: %w", err)
@@ -111,7 +112,7 @@ func (h db) attachments(ctx context.Context, appealID int64) ([]Attachment, erro
 // 404 otherwise, whether or not the file exists.
 func (s *Store) Attachment(ctx context.Context, actor access.Actor, id int64) (Attachment, error) {
 	var appealID int64
-	if err := scan(s.reader().row(ctx, "SELECT appeal_id FROM attachments WHERE id = ?", id), &appealID); err != nil {
+	if err := store.Scan(s.reader().Row(ctx, "SELECT appeal_id FROM attachments WHERE id = ?", id), &appealID); err != nil {
 		return Attachment{}, err
 	}
 	list, err := s.Attachments(ctx, actor, appealID)

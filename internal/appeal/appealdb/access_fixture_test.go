@@ -1,4 +1,4 @@
-package store_test
+package appealdb_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb"
 	"qifu/internal/demo"
 	"qifu/internal/department"
 	"qifu/internal/enterprise"
@@ -226,7 +227,7 @@ func TestAccessFixture(t *testing.T) {
 		}
 		actors := map[string]access.Actor{}
 		for _, u := range f.Users {
-			actors[u.Username] = s.actor(t, u.Username)
+			actors[u.Username] = s.As(t, u.Username)
 		}
 		admin := actors["admin"]
 		deptID := map[string]int64{}
@@ -237,7 +238,7 @@ func TestAccessFixture(t *testing.T) {
 		for _, d := range list {
 			deptID[d.Code] = d.ID
 		}
-		ids := s.ids(t)
+		ids := s.IDs(t)
 
 		// The enterprises, and their appeals: one raised by the grid worker
 		// (or community staff) of each enterprise, one by each enterprise
@@ -257,7 +258,7 @@ func TestAccessFixture(t *testing.T) {
 				t.Fatalf("raise as %s for %s: %v", by, r.enterprise, err)
 			}
 			staff := "community_" + r.place.Community
-			a, err = s.Act(ctx, actors[staff], a.ID, store.Command{Action: appeal.Accept, Version: a.Version})
+			a, err = s.Act(ctx, actors[staff], a.ID, appealdb.Command{Action: appeal.Accept, Version: a.Version})
 			if err != nil {
 				t.Fatalf("accept: %v", err)
 			}
@@ -267,7 +268,7 @@ func TestAccessFixture(t *testing.T) {
 				if r.place.District == fixtureDistricts[1] {
 					lead = "hrss"
 				}
-				c := store.Command{Action: appeal.Dispatch, Version: a.Version, Lead: deptID[lead], Note: "请牵头办理"}
+				c := appealdb.Command{Action: appeal.Dispatch, Version: a.Version, Lead: deptID[lead], Note: "请牵头办理"}
 				rec.depts = []string{lead}
 				if n%4 == 3 {
 					c.Assists = []int64{deptID["market"]}
@@ -354,7 +355,7 @@ func TestAccessFixture(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = s.Act(ctx, a, r.id, store.Command{Action: appeal.Note, Version: cur.Version, Note: "进展备注"})
+				_, err = s.Act(ctx, a, r.id, appealdb.Command{Action: appeal.Note, Version: cur.Version, Note: "进展备注"})
 				if got, w := outcome(err), want(appealTable, f, u, r, 1); got != w {
 					miss("%s notes appeal %d (%s): %c, want %c (%v)", u.Username, r.id, f.relation(u, r), got, w, err)
 				}
@@ -393,19 +394,19 @@ func TestAccessFixture(t *testing.T) {
 				miss("%s lists %d enterprises (total %d), want %d", u.Username, len(gotEnts), total, len(wantEnts))
 			}
 			gotAppeals := map[int64]bool{}
-			rows, total, err := s.Appeals(ctx, a, store.AppealQuery{Page: store.Page{Number: 1, Size: store.MaxPageSize}})
+			rows, total, err := s.Appeals(ctx, a, appealdb.AppealQuery{Page: store.Page{Number: 1, Size: store.MaxPageSize}})
 			if err != nil && !fault.Is(err, fault.Forbidden) {
 				t.Fatal(err)
 			}
 			for _, r := range rows {
 				gotAppeals[r.ID] = true
 			}
-			count, err := s.CountAppeals(ctx, a, store.AppealQuery{})
+			count, err := s.CountAppeals(ctx, a, appealdb.AppealQuery{})
 			if err != nil && !fault.Is(err, fault.Forbidden) {
 				t.Fatal(err)
 			}
 			exported := map[int64]bool{}
-			err = s.ExportAppeals(ctx, a, store.AppealQuery{}, func(r store.AppealRow) error { exported[r.ID] = true; return nil })
+			err = s.ExportAppeals(ctx, a, appealdb.AppealQuery{}, func(r appealdb.AppealRow) error { exported[r.ID] = true; return nil })
 			if err != nil && !fault.Is(err, fault.Forbidden) {
 				t.Fatal(err)
 			}
@@ -413,7 +414,7 @@ func TestAccessFixture(t *testing.T) {
 				miss("%s: appeal list %d (total %d), count %d, export %d; oracle %d", u.Username, len(gotAppeals), total, count, len(exported), len(wantAppeals))
 			}
 			if access.May(u.Role, access.AppealAssess) {
-				o, err := s.Overview(ctx, a, store.OverviewQuery{From: start.AddDate(-1, 0, 0), To: s.clock.Now().Add(time.Hour)})
+				o, err := s.Overview(ctx, a, appealdb.OverviewQuery{From: start.AddDate(-1, 0, 0), To: s.Clock.Now().Add(time.Hour)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -484,13 +485,13 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 	// Filters naming a region or department outside the scope narrow to nothing.
 	for _, c := range []struct {
 		who string
-		q   store.AppealQuery
+		q   appealdb.AppealQuery
 	}{
-		{"street_" + districtA + "001", store.AppealQuery{Region: districtB}},
-		{"street_" + districtA + "001", store.AppealQuery{Region: districtA + "002"}},
-		{"community_" + districtA + "001001", store.AppealQuery{Region: fixtureCity}},
-		{"dept_tax", store.AppealQuery{Department: deptID["hrss"]}},
-		{"ent_" + districtA + "001001", store.AppealQuery{Region: districtB + "001001"}},
+		{"street_" + districtA + "001", appealdb.AppealQuery{Region: districtB}},
+		{"street_" + districtA + "001", appealdb.AppealQuery{Region: districtA + "002"}},
+		{"community_" + districtA + "001001", appealdb.AppealQuery{Region: fixtureCity}},
+		{"dept_tax", appealdb.AppealQuery{Department: deptID["hrss"]}},
+		{"ent_" + districtA + "001001", appealdb.AppealQuery{Region: districtB + "001001"}},
 	} {
 		u := userOf(f, c.who)
 		wantIDs := map[int64]bool{}
@@ -544,7 +545,7 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 	// district's department: refused, nothing changed.
 	own := first(func(r fixtureRecord) bool { return r.place.Community == districtA+"001001" && len(r.depts) == 0 })
 	v := version(own.id)
-	for what, c := range map[string]store.Command{
+	for what, c := range map[string]appealdb.Command{
 		"merge into another community's appeal":       {Action: appeal.Merge, CaseID: other.id},
 		"dispatch to the other district's department": {Action: appeal.Dispatch, Lead: deptID["hrss"]},
 		"dispatch with the other district's department assisting": {Action: appeal.Dispatch, Lead: deptID["tax"],
@@ -568,12 +569,12 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 		dept string
 		r    fixtureRecord
 	}{{"dept_tax", leadA}, {"dept_hrss", leadB}} {
-		if _, err := s.Act(ctx, actors[c.dept], c.r.id, store.Command{Action: appeal.Sign, Version: version(c.r.id)}); err != nil {
+		if _, err := s.Act(ctx, actors[c.dept], c.r.id, appealdb.Command{Action: appeal.Sign, Version: version(c.r.id)}); err != nil {
 			t.Fatalf("sign: %v", err)
 		}
 	}
-	due := s.clock.Now().AddDate(0, 1, 0)
-	if _, err := s.Act(ctx, actors["dept_hrss"], leadB.id, store.Command{Action: appeal.RequestExtension, Version: version(leadB.id),
+	due := s.Clock.Now().AddDate(0, 1, 0)
+	if _, err := s.Act(ctx, actors["dept_hrss"], leadB.id, appealdb.Command{Action: appeal.RequestExtension, Version: version(leadB.id),
 		Note: "需协调", Due: due}); err != nil {
 		t.Fatalf("request extension: %v", err)
 	}
@@ -583,7 +584,7 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 	}
 	leaderA := "street_" + leadA.place.Street
 	vA, vB := version(leadA.id), version(leadB.id)
-	_, err = s.Act(ctx, actors[leaderA], leadA.id, store.Command{Action: appeal.DecideExtension, Version: vA,
+	_, err = s.Act(ctx, actors[leaderA], leadA.id, appealdb.Command{Action: appeal.DecideExtension, Version: vA,
 		ExtensionID: ext.Extensions[0].ID, Approve: true})
 	calls++
 	if err == nil {
