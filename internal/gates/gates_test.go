@@ -71,7 +71,7 @@ func TestRace(t *testing.T) {
 	}
 	run(t, []string{"CGO_ENABLED=1"}, "test", "-race", "-count=1",
 		"-run", "TestAppealRaces|TestIdempotency|TestAlertsExactlyOnce|TestOutbox|TestTryLease|TestMigrateConcurrently|TestBackup|TestGroupCommit",
-		"./internal/store", "./internal/calendar", "./internal/notify")
+		"./internal/store", "./internal/appeal/appealdb", "./internal/calendar", "./internal/notify")
 }
 
 // TestGofmt checks that every Go file is formatted.

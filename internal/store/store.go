@@ -22,7 +22,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
-
 )
 
 // Store is the database of one qifu deployment.
