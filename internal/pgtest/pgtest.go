@@ -11,7 +11,8 @@
 // creates a fresh database, dropped when its test ends.
 //
 // Without PostgreSQL binaries the tests that call DSN are skipped, with a loud
-// warning; when the environment variable CI is true they fail instead.
+// warning; when the environment variable CI is true they fail instead. In a
+// -short run they are skipped too: the quick loop is the SQLite half.
 package pgtest
 
 import (
@@ -78,6 +79,7 @@ func Main(m *testing.M) int {
 // ends. The first call in a test process starts the cluster.
 func DSN(tb testing.TB) string {
 	tb.Helper()
+	skipShort(tb)
 	return ensureCluster(tb).createDB(tb)
 }
 
@@ -115,6 +117,7 @@ type Server struct{ c *cluster }
 // does.
 func NewServer(tb testing.TB) *Server {
 	tb.Helper()
+	skipShort(tb)
 	bin := func() string { // Skip and Fatal end the goroutine: unlock on the way out
 		mu.Lock()
 		defer mu.Unlock()
@@ -185,6 +188,14 @@ func (t *Throwaway) CreateDB(name string) (string, error) {
 		return "", fmt.Errorf("create database %s: %w", name, err)
 	}
 	return t.c.url(name), nil
+}
+
+// skipShort skips the PostgreSQL half of a test in a -short run, the quick
+// loop after every change; the full run tests both stores.
+func skipShort(tb testing.TB) {
+	if testing.Short() {
+		tb.Skip("pgtest: PostgreSQL is left out of -short runs")
+	}
 }
 
 // Close stops the cluster and removes its files.

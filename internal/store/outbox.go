@@ -124,29 +124,21 @@ const claimFor = 30 * time.Second
 // is sent again: delivery is at least once, and once in every other case.
 func (s *Store) DeliverOutbox(ctx context.Context, client *http.Client, limit int) (sent, failed int, err error) {
 	now := s.now()
-	rows, err := s.Reader().Query(ctx, `SELECT o.id, o.text, o.attempts, w.format, w.url, w.secret FROM outbox o
-		JOIN webhooks w ON w.id = o.webhook_id
-		WHERE o.delivered_at = 0 AND o.next_at <= ? AND o.claimed_until < ? ORDER BY o.id LIMIT ?`,
-		now.UnixMilli(), now.UnixMilli(), limit)
-	if err != nil {
-		return 0, 0, fmt.Errorf("outbox: %w", err)
-	}
 	type msg struct {
 		id       int64
 		text     string
 		attempts int
 		hook     notify.Hook
 	}
-	var list []msg
-	for rows.Next() {
-		var m msg
-		if err := rows.Scan(&m.id, &m.text, &m.attempts, &m.hook.Format, &m.hook.URL, &m.hook.Secret); err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		list = append(list, m)
+	list, err := Collect(ctx, s.Reader(), func(sc Scanner) (m msg, err error) {
+		return m, sc.Scan(&m.id, &m.text, &m.attempts, &m.hook.Format, &m.hook.URL, &m.hook.Secret)
+	}, `SELECT o.id, o.text, o.attempts, w.format, w.url, w.secret FROM outbox o
+		JOIN webhooks w ON w.id = o.webhook_id
+		WHERE o.delivered_at = 0 AND o.next_at <= ? AND o.claimed_until < ? ORDER BY o.id LIMIT ?`,
+		now.UnixMilli(), now.UnixMilli(), limit)
+	if err != nil {
+		return 0, 0, fmt.Errorf("outbox: %w", err)
 	}
-	rows.Close()
 	for _, m := range list {
 		res, err := s.write.ExecContext(ctx, s.d.rebind(`UPDATE outbox SET claimed_until = ?, attempts = attempts + 1
 			WHERE id = ? AND delivered_at = 0 AND claimed_until < ?`), now.Add(claimFor).UnixMilli(), m.id, now.UnixMilli())

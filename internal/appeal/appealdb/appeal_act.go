@@ -435,20 +435,12 @@ func (s *step) checkReply() error {
 func (s *step) replied(ctx context.Context, id, dept int64) error {
 	now := s.clk.now
 	s.detail = map[string]any{"result": s.c.Result}
-	ids := []int64{id}
-	rows, err := s.tx.db().Query(ctx, "SELECT id FROM appeals WHERE case_id = ? AND state = ?", id, string(appeal.Merged))
+	merged, err := store.Collect(ctx, s.tx.db().DB, store.Int64,
+		"SELECT id FROM appeals WHERE case_id = ? AND state = ?", id, string(appeal.Merged))
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var m int64
-		if err := rows.Scan(&m); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, m)
-	}
-	rows.Close()
+	ids := append([]int64{id}, merged...)
 	for _, m := range ids {
 		if err := s.exec(ctx, `UPDATE appeals SET result = ?, reply = ?, replied_at = ?, lead_department = COALESCE(lead_department, ?)
 			WHERE id = ?`, string(s.c.Result), s.c.Note, now.UnixMilli(), store.NullInt(dept), m); err != nil {
@@ -640,21 +632,11 @@ func (s *step) notifyHandlers(ctx context.Context, kind, title string) error {
 	case appeal.Submitted, appeal.Accepted:
 		return s.tx.notifyCommunity(ctx, now, s.a.ID, kind, title)
 	}
-	rows, err := s.tx.db().Query(ctx, `SELECT DISTINCT department_id FROM appeal_dispatches WHERE appeal_id = ? AND active = TRUE
-		AND status IN ('pending', 'signed', 'checked_in')`, s.a.ID)
+	depts, err := store.Collect(ctx, s.tx.db().DB, store.Int64, `SELECT DISTINCT department_id FROM appeal_dispatches
+		WHERE appeal_id = ? AND active = TRUE AND status IN ('pending', 'signed', 'checked_in')`, s.a.ID)
 	if err != nil {
 		return err
 	}
-	var depts []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			rows.Close()
-			return err
-		}
-		depts = append(depts, d)
-	}
-	rows.Close()
 	for _, d := range depts {
 		if err := s.tx.notifyDepartment(ctx, now, s.a.ID, d, kind, title); err != nil {
 			return err

@@ -97,21 +97,13 @@ func (t *Tx) closeSteps(ctx context.Context, c clock, appealID, dispatchID, by i
 // pauseSteps stops the clocks of an appeal's open steps while it waits for
 // the enterprise, keeping the working time each had left.
 func (t *Tx) pauseSteps(ctx context.Context, c clock, appealID int64) error {
-	rows, err := t.db().Query(ctx, "SELECT id, due_at FROM appeal_steps WHERE appeal_id = ? AND done_at = 0 AND paused_at = 0", appealID)
+	type open struct{ id, due int64 }
+	list, err := store.Collect(ctx, t.db().DB, func(sc store.Scanner) (o open, err error) {
+		return o, sc.Scan(&o.id, &o.due)
+	}, "SELECT id, due_at FROM appeal_steps WHERE appeal_id = ? AND done_at = 0 AND paused_at = 0", appealID)
 	if err != nil {
 		return err
 	}
-	type open struct{ id, due int64 }
-	var list []open
-	for rows.Next() {
-		var o open
-		if err := rows.Scan(&o.id, &o.due); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, o)
-	}
-	rows.Close()
 	for _, o := range list {
 		left := c.cal.Between(c.now, time.UnixMilli(o.due))
 		if _, err := t.db().Exec(ctx, "UPDATE appeal_steps SET paused_at = ?, remaining_ms = ? WHERE id = ?",
@@ -125,22 +117,14 @@ func (t *Tx) pauseSteps(ctx context.Context, c clock, appealID int64) error {
 // resumeSteps restarts paused clocks: each deadline moves by the working time
 // the appeal spent waiting.
 func (t *Tx) resumeSteps(ctx context.Context, c clock, appealID int64) error {
-	rows, err := t.db().Query(ctx, `SELECT id, started_at, due_at, warn_at, paused_at, remaining_ms, alert_level
+	type paused struct{ id, start, due, warn, at, left, level int64 }
+	list, err := store.Collect(ctx, t.db().DB, func(sc store.Scanner) (p paused, err error) {
+		return p, sc.Scan(&p.id, &p.start, &p.due, &p.warn, &p.at, &p.left, &p.level)
+	}, `SELECT id, started_at, due_at, warn_at, paused_at, remaining_ms, alert_level
 		FROM appeal_steps WHERE appeal_id = ? AND done_at = 0 AND paused_at <> 0`, appealID)
 	if err != nil {
 		return err
 	}
-	type paused struct{ id, start, due, warn, at, left, level int64 }
-	var list []paused
-	for rows.Next() {
-		var p paused
-		if err := rows.Scan(&p.id, &p.start, &p.due, &p.warn, &p.at, &p.left, &p.level); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, p)
-	}
-	rows.Close()
 	for _, p := range list {
 		due := c.cal.Add(c.now, time.Duration(p.left)*time.Millisecond)
 		warn := time.UnixMilli(p.warn)

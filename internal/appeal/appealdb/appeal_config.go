@@ -41,21 +41,19 @@ func (s *Store) SimilarAppeals(ctx context.Context, actor access.Actor, id int64
 		for _, r := range rows {
 			ids = append(ids, r.ID)
 		}
-		q := "SELECT id, content FROM appeals WHERE id IN (" + store.Placeholders(len(ids)) + ")"
-		crs, err := s.reader().Query(ctx, q, ids...)
+		type content struct {
+			id   int64
+			text string
+		}
+		list, err := store.Collect(ctx, s.engine.Reader(), func(sc store.Scanner) (c content, err error) {
+			return c, sc.Scan(&c.id, &c.text)
+		}, "SELECT id, content FROM appeals WHERE id IN ("+store.Placeholders(len(ids))+")", ids...)
 		if err != nil {
 			return nil, err
 		}
-		for crs.Next() {
-			var cid int64
-			var c string
-			if err := crs.Scan(&cid, &c); err != nil {
-				crs.Close()
-				return nil, err
-			}
-			contents[cid] = c
+		for _, c := range list {
+			contents[c.id] = c.text
 		}
-		crs.Close()
 	}
 	var out []Similar
 	for _, r := range rows {

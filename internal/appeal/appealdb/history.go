@@ -44,21 +44,20 @@ func (s *Store) ReplayHistory(ctx context.Context, plans []demo.Plan, moves []de
 		actors[username] = a
 		return a, nil
 	}
-	depts := map[string]int64{}
-	rows, err := s.engine.Reader().Query(ctx, "SELECT code, id FROM departments")
+	type dept struct {
+		code string
+		id   int64
+	}
+	list, err := store.Collect(ctx, s.engine.Reader(), func(sc store.Scanner) (d dept, err error) {
+		return d, sc.Scan(&d.code, &d.id)
+	}, "SELECT code, id FROM departments")
 	if err != nil {
 		return rep, err
 	}
-	for rows.Next() {
-		var code string
-		var id int64
-		if err := rows.Scan(&code, &id); err != nil {
-			rows.Close()
-			return rep, err
-		}
-		depts[code] = id
+	depts := map[string]int64{}
+	for _, d := range list {
+		depts[d.code] = d.id
 	}
-	rows.Close()
 
 	order := make([]int, len(plans))
 	for i := range order {
