@@ -23,6 +23,9 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // credit code is valid, the history goes back more than one period, and
 // every appeal is folded into the kept figures.
 func TestGenerate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long run (12-17 s): left out of -short")
+	}
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()

@@ -208,6 +208,9 @@ func TestAuditOnEmptyStore(t *testing.T) {
 // leaves a chain that verifies from its anchor, and a removal or change
 // after it is still found.
 func TestAuditPurge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long run (12-17 s): left out of -short")
+	}
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *testStore) {
 		ctx := context.Background()

@@ -426,6 +426,9 @@ func userID(t *testing.T, s *Store, username string) int64 {
 // every appeal at once: a change made while a batch was read is folded by
 // a later batch.
 func TestFoldConcurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long run (12-17 s): left out of -short")
+	}
 	t.Parallel()
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
