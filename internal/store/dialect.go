@@ -30,14 +30,11 @@ type dialect struct {
 	// random; SQLite has one writer, and appends to chain 1, at the end of
 	// its index.
 	auditChain string
-	// numbersApart: appeal numbers are taken outside the creating
-	// transaction (see takeNumber).
-	numbersApart bool
 }
 
 var (
 	sqliteDialect   = dialect{name: "sqlite", auditChain: "1"}
-	postgresDialect = dialect{name: "postgres", dollar: true, numbersApart: true,
+	postgresDialect = dialect{name: "postgres", dollar: true,
 		auditChain: "(SELECT id FROM audit_head ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)"}
 )
 

@@ -61,7 +61,7 @@ func (s *Store) AssessmentAsOf(ctx context.Context, actor access.Actor, q Assess
 }
 
 // assess computes an assessment, at most len(s.assessing) at once: the
-// whole months of the period from assess_months (see assess_months.go), the
+// whole months of the period from assess_months (see fold.go), the
 // rest from the facts. The period ends now at the latest: a step due later
 // today is not late yet.
 func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuery) ([]rates.Row, error) {
@@ -101,7 +101,7 @@ func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuer
 }
 
 // assessCounts adds the counts of the query's period to counts. In a scope
-// the kept rows can count (see assess_months.go), with the queue folded: the
+// the kept rows can count (see fold.go), with the queue folded: the
 // whole months from assess_months, the whole days before and after them
 // from assess_days (a street's from its appeals with a fact on those days),
 // and the rest — today, which is still running, and any part of a day at
@@ -423,7 +423,7 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		return rows.Err()
 	}
 	// A city's or a district's whole days from assess_overview (see
-	// assess_months.go), once the queue is folded; the rest from the appeals.
+	// fold.go), once the queue is folded; the rest from the appeals.
 	code, dept, kept := keptScope(actor, q.Region)
 	kept = kept && dept == 0 && place.LevelOf(code) != place.Street
 	if kept {

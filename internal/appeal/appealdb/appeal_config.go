@@ -356,3 +356,44 @@ func (s *Store) SetMaxRedo(ctx context.Context, actor access.Actor, n int) error
 		return tx.Record(ctx, actor, "setting.set", "setting/"+settingMaxRedo, "ok", map[string]int{"value": n})
 	})
 }
+
+// Categories returns the category tree.
+func (s *Store) Categories(ctx context.Context) (appeal.Categories, error) {
+	return s.reader().categories(ctx)
+}
+
+func (h db) categories(ctx context.Context) (appeal.Categories, error) {
+	rows, err := h.Query(ctx, "SELECT code, parent, name, name_en, departments FROM appeal_categories ORDER BY position")
+	if err != nil {
+		return nil, fmt.Errorf("read categories: %w", err)
+	}
+	defer rows.Close()
+	var out appeal.Categories
+	for rows.Next() {
+		var c appeal.Category
+		var depts string
+		if err := rows.Scan(&c.Code, &c.Parent, &c.Name, &c.NameEn, &depts); err != nil {
+			return nil, err
+		}
+		if depts != "" {
+			c.Departments = strings.Split(depts, ",")
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// seedCategories writes the default category tree into an empty table.
+func (t *Tx) seedCategories(ctx context.Context) error {
+	var n int
+	if err := store.Scan(t.db().Row(ctx, "SELECT COUNT(*) FROM appeal_categories"), &n); err != nil || n > 0 {
+		return err
+	}
+	for i, c := range appeal.DefaultCategories() {
+		if _, err := t.db().Exec(ctx, `INSERT INTO appeal_categories (code, parent, name, name_en, departments, position)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`, c.Code, c.Parent, c.Name, c.NameEn, strings.Join(c.Departments, ","), i); err != nil {
+			return fmt.Errorf("seed categories: %w", err)
+		}
+	}
+	return nil
+}

@@ -11,7 +11,7 @@ import (
 
 // A leader's figures — the assessment of the three rates, the overview —
 // add up the kept rows of a region's months and days and the facts of the
-// appeals of today (see assess_months.go): tens of milliseconds for a
+// appeals of today (see fold.go): tens of milliseconds for a
 // district's year. A leader's page asks for the same figures again and
 // again (the tabs, the rankings, the export), and several leaders of a
 // region ask for the same ones at once. So computed figures are kept for a

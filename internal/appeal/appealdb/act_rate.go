@@ -1,0 +1,167 @@
+package appealdb
+
+import (
+	"context"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/fault"
+	"qifu/internal/store"
+)
+
+// The steps of Act that end an appeal or take it further: the enterprise's
+// rating or the community's return visit (with the redo), and joint
+// handling (组团破难).
+
+// rate records the enterprise's verdict, or the community's return visit on
+// its behalf, and closes the appeal, sends it back for redo or to joint handling.
+func (s *step) rate(ctx context.Context) error {
+	now := s.clk.now
+	f := fault.Fields{}
+	if !s.c.Rating.Valid() {
+		f.Add("rating", "请选择满意、基本满意或不满意", "choose satisfied, basically satisfied or unsatisfied")
+	}
+	if s.c.Rating == appeal.Unsatisfied {
+		need(f, "note", s.c.Note, "不满意时请说明原因", "say why you are not satisfied", appeal.MaxNote)
+	}
+	channel := "self"
+	if s.c.Action == appeal.ReturnVisit {
+		if !slices.Contains([]string{"phone", "visit", "sms"}, s.c.Via) {
+			f.Add("via", "请选择回访方式：电话、上门或短信", "choose how the return visit was made: phone, visit or sms")
+		}
+		channel = s.c.Via
+	}
+	if utf8.RuneCountInString(s.c.Note) > appeal.MaxNote {
+		f.Add("note", "评价说明不超过 1000 字", "at most 1,000 characters")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	maxRedo, err := s.tx.db().maxRedo(ctx)
+	if err != nil {
+		return err
+	}
+	s.to, s.public = appeal.AfterRating(s.c.Rating, s.a.RedoCount, maxRedo), true
+	s.detail = map[string]any{"rating": s.c.Rating, "via": channel}
+	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepRate); err != nil {
+		return err
+	}
+	if err := s.exec(ctx, "UPDATE appeals SET rating = ?, rating_note = ?, rating_channel = ? WHERE id = ?",
+		string(s.c.Rating), s.c.Note, channel, s.a.ID); err != nil {
+		return err
+	}
+	switch s.to {
+	case appeal.Handling: // redo (重办) by the lead department
+		s.detail["redo"] = s.a.RedoCount + 1
+		if err := s.exec(ctx, "UPDATE appeals SET redo_count = redo_count + 1, rating = '', result = '' WHERE id = ?", s.a.ID); err != nil {
+			return err
+		}
+		lead := s.a.LeadID
+		var did int64
+		err := store.Scan(s.tx.db().Row(ctx, `SELECT id FROM appeal_dispatches WHERE appeal_id = ? AND role = 'lead' AND active = TRUE
+			ORDER BY id DESC LIMIT 1`, s.a.ID), &did)
+		due := s.clk.due(appeal.StepHandle, now)
+		switch {
+		case fault.Is(err, fault.NotFound) && lead != 0:
+			// Solved by the community or through a merged case: the lead takes it up directly.
+			if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, due_at, signed_at,
+				created_at, created_by) VALUES (?, ?, 'lead', 'signed', ?, ?, ?, ?) RETURNING id`,
+				s.a.ID, lead, due.UnixMilli(), now.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
+				return err
+			}
+		case fault.Is(err, fault.NotFound):
+			// The community solved it alone: it goes back to the community to dispatch.
+			s.to = appeal.Accepted
+			if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepTriage, 0, 0, time.Time{}); err != nil {
+				return err
+			}
+			return s.tx.notifyCommunity(ctx, now, s.a.ID, "redo", "企业不满意，需重办："+s.a.Title)
+		case err != nil:
+			return err
+		default:
+			if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'signed', due_at = ? WHERE id = ?", due.UnixMilli(), did); err != nil {
+				return err
+			}
+		}
+		if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepHandle, did, lead, due); err != nil {
+			return err
+		}
+		if err := s.tx.notifyDepartment(ctx, now, s.a.ID, lead, "redo", "企业不满意，需重办："+s.a.Title); err != nil {
+			return err
+		}
+		return s.tx.notifyCommunity(ctx, now, s.a.ID, "redo", "企业不满意，已转部门重办："+s.a.Title)
+	case appeal.Joint:
+		if err := s.tx.notifyLeaders(ctx, now, s.a.ID, "street", "joint", "重办后仍不满意，请组织组团破难："+s.a.Title); err != nil {
+			return err
+		}
+		return s.tx.notifyCommunity(ctx, now, s.a.ID, "joint", "重办后仍不满意，转组团破难："+s.a.Title)
+	}
+	return nil
+}
+
+// raiseJoint convenes joint problem-solving (组团破难): each named department
+// must report in and do its part before the case can close.
+func (s *step) raiseJoint(ctx context.Context) error {
+	now := s.clk.now
+	if s.actor.Role != access.RoleStreetLeader && s.actor.Role != access.RoleDistrictLeader {
+		return fault.New(fault.Forbidden, "leaders_only", "组团破难由街道或区领导发起", "joint handling is convened by a street or district leader")
+	}
+	f := fault.Fields{}
+	if len(s.c.Departments) == 0 || len(s.c.Departments) > 12 {
+		f.Add("departments", "请选择 1 至 12 个组团部门", "name 1 to 12 departments")
+	}
+	if utf8.RuneCountInString(s.c.Note) > appeal.MaxNote {
+		f.Add("note", "说明不超过 1000 字", "at most 1,000 characters")
+	}
+	if !s.c.Due.IsZero() && !s.c.Due.After(now) {
+		f.Add("due", "期限须晚于现在", "the deadline must be in the future")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	due := s.c.Due
+	if due.IsZero() {
+		due = s.clk.due(appeal.StepJoint, now)
+	}
+	seen := map[int64]bool{}
+	for _, d := range s.c.Departments {
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if _, err := s.inDistrict(ctx, d); fault.Is(err, fault.NotFound) {
+			return fault.Fields{"departments": {Zh: "所选部门不属于本辖区的服务联盟", En: "a department does not serve the appeal's district"}}.Err()
+		} else if err != nil {
+			return err
+		}
+		var existing int
+		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*) FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?
+			AND role = 'joint' AND active = TRUE`, s.a.ID, d), &existing); err != nil {
+			return err
+		}
+		if existing > 0 {
+			continue
+		}
+		var did int64
+		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
+			VALUES (?, ?, 'joint', 'pending', ?, ?, ?, ?) RETURNING id`, s.a.ID, d, s.c.Note, due.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
+			return err
+		}
+		if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepJoint, did, d, due); err != nil {
+			return err
+		}
+		if err := s.tx.notifyDepartment(ctx, now, s.a.ID, d, "joint", "组团破难：请报到并办理："+s.a.Title); err != nil {
+			return err
+		}
+	}
+	// Joint handling supersedes the clocks of the ordinary steps.
+	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, 0, appeal.StepTriage, appeal.StepSign, appeal.StepHandle, appeal.StepAssist, appeal.StepRate); err != nil {
+		return err
+	}
+	s.to, s.public = appeal.Joint, true
+	s.detail = map[string]any{"departments": s.c.Departments, "due": due.UnixMilli()}
+	return nil
+}
