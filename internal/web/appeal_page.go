@@ -161,7 +161,7 @@ func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPag
 		}
 	}
 	for _, x := range v.Extensions {
-		if x.Status != "pending" {
+		if x.Status != appeal.ExtensionPending {
 			continue
 		}
 		pe := pendingExtension{Extension: x}
@@ -214,9 +214,9 @@ func (s *Server) mergeCandidates(ctx context.Context, a access.Actor, id int64) 
 }
 
 // commandFromForm reads the form of a step; each action reads the fields it needs.
-func commandFromForm(r *http.Request, action appeal.Action) (appealdb.Command, fault.Fields) {
+func commandFromForm(r *http.Request, action appeal.Action) (appeal.Command, fault.Fields) {
 	f := fault.Fields{}
-	c := appealdb.Command{Action: action, Note: r.PostFormValue("note"), Public: r.PostFormValue("public") == "1",
+	c := appeal.Command{Action: action, Note: r.PostFormValue("note"), Public: r.PostFormValue("public") == "1",
 		Result: appeal.Result(r.PostFormValue("result")), Rating: appeal.Rating(r.PostFormValue("rating")),
 		Via: r.PostFormValue("via"), Approve: r.PostFormValue("approve") == "1"}
 	num := func(field string) int64 {

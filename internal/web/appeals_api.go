@@ -95,18 +95,18 @@ type appealViewJSON struct {
 }
 
 type dispatchJSON struct {
-	ID           int64        `json:"id"`
-	DepartmentID int64        `json:"department_id"`
-	Department   string       `json:"department"`
-	Role         appeal.Party `json:"role"`
-	Status       string       `json:"status"`
-	Instruction  string       `json:"instruction,omitempty"`
-	Due          time.Time    `json:"due,omitzero"`
-	SignedAt     time.Time    `json:"signed_at,omitzero"`
-	Answer       string       `json:"answer,omitempty"`
-	AnsweredAt   time.Time    `json:"answered_at,omitzero"`
-	Reason       string       `json:"reason,omitempty"`
-	Active       bool         `json:"active"`
+	ID           int64                 `json:"id"`
+	DepartmentID int64                 `json:"department_id"`
+	Department   string                `json:"department"`
+	Role         appeal.Party          `json:"role"`
+	Status       appeal.DispatchStatus `json:"status"`
+	Instruction  string                `json:"instruction,omitempty"`
+	Due          time.Time             `json:"due,omitzero"`
+	SignedAt     time.Time             `json:"signed_at,omitzero"`
+	Answer       string                `json:"answer,omitempty"`
+	AnsweredAt   time.Time             `json:"answered_at,omitzero"`
+	Reason       string                `json:"reason,omitempty"`
+	Active       bool                  `json:"active"`
 }
 
 type stepJSON struct {
@@ -139,14 +139,14 @@ type eventJSON struct {
 }
 
 type extensionJSON struct {
-	ID          int64     `json:"id"`
-	DispatchID  int64     `json:"dispatch_id"`
-	RequestedAt time.Time `json:"requested_at"`
-	Reason      string    `json:"reason"`
-	ProposedDue time.Time `json:"proposed_due"`
-	Status      string    `json:"status"`
-	DecidedAt   time.Time `json:"decided_at,omitzero"`
-	Note        string    `json:"note,omitempty"`
+	ID          int64                  `json:"id"`
+	DispatchID  int64                  `json:"dispatch_id"`
+	RequestedAt time.Time              `json:"requested_at"`
+	Reason      string                 `json:"reason"`
+	ProposedDue time.Time              `json:"proposed_due"`
+	Status      appeal.ExtensionStatus `json:"status"`
+	DecidedAt   time.Time              `json:"decided_at,omitzero"`
+	Note        string                 `json:"note,omitempty"`
 }
 
 // toAppealViewJSON writes a view; the enterprise's view (public) leaves out
@@ -340,7 +340,7 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request) error {
 }
 
 // actionInput is the body of a step on an appeal; each action reads the
-// fields it needs (see appealdb.Command).
+// fields it needs (see appeal.Command).
 type actionInput struct {
 	Version     int64         `json:"version"`
 	Note        string        `json:"note"`
@@ -357,8 +357,8 @@ type actionInput struct {
 	Departments []int64       `json:"departments"`
 }
 
-func (in actionInput) command(action appeal.Action) (appealdb.Command, error) {
-	c := appealdb.Command{Action: action, Version: in.Version, Note: in.Note, Public: in.Public, Lead: in.Lead,
+func (in actionInput) command(action appeal.Action) (appeal.Command, error) {
+	c := appeal.Command{Action: action, Version: in.Version, Note: in.Note, Public: in.Public, Lead: in.Lead,
 		Assists: in.Assists, Result: in.Result, Rating: in.Rating, Via: in.Via, CaseID: in.CaseID,
 		ExtensionID: in.ExtensionID, Approve: in.Approve, Departments: in.Departments}
 	if in.Due != "" {

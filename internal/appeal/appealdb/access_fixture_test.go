@@ -258,7 +258,7 @@ func TestAccessFixture(t *testing.T) {
 				t.Fatalf("raise as %s for %s: %v", by, r.enterprise, err)
 			}
 			staff := "community_" + r.place.Community
-			a, err = s.Act(ctx, actors[staff], a.ID, appealdb.Command{Action: appeal.Accept, Version: a.Version})
+			a, err = s.Act(ctx, actors[staff], a.ID, appeal.Command{Action: appeal.Accept, Version: a.Version})
 			if err != nil {
 				t.Fatalf("accept: %v", err)
 			}
@@ -268,7 +268,7 @@ func TestAccessFixture(t *testing.T) {
 				if r.place.District == fixtureDistricts[1] {
 					lead = "hrss"
 				}
-				c := appealdb.Command{Action: appeal.Dispatch, Version: a.Version, Lead: deptID[lead], Note: "请牵头办理"}
+				c := appeal.Command{Action: appeal.Dispatch, Version: a.Version, Lead: deptID[lead], Note: "请牵头办理"}
 				rec.depts = []string{lead}
 				if n%4 == 3 {
 					c.Assists = []int64{deptID["market"]}
@@ -355,7 +355,7 @@ func TestAccessFixture(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = s.Act(ctx, a, r.id, appealdb.Command{Action: appeal.Note, Version: cur.Version, Note: "进展备注"})
+				_, err = s.Act(ctx, a, r.id, appeal.Command{Action: appeal.Note, Version: cur.Version, Note: "进展备注"})
 				if got, w := outcome(err), want(appealTable, f, u, r, 1); got != w {
 					miss("%s notes appeal %d (%s): %c, want %c (%v)", u.Username, r.id, f.relation(u, r), got, w, err)
 				}
@@ -545,7 +545,7 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 	// district's department: refused, nothing changed.
 	own := first(func(r fixtureRecord) bool { return r.place.Community == districtA+"001001" && len(r.depts) == 0 })
 	v := version(own.id)
-	for what, c := range map[string]appealdb.Command{
+	for what, c := range map[string]appeal.Command{
 		"merge into another community's appeal":       {Action: appeal.Merge, CaseID: other.id},
 		"dispatch to the other district's department": {Action: appeal.Dispatch, Lead: deptID["hrss"]},
 		"dispatch with the other district's department assisting": {Action: appeal.Dispatch, Lead: deptID["tax"],
@@ -569,12 +569,12 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 		dept string
 		r    fixtureRecord
 	}{{"dept_tax", leadA}, {"dept_hrss", leadB}} {
-		if _, err := s.Act(ctx, actors[c.dept], c.r.id, appealdb.Command{Action: appeal.Sign, Version: version(c.r.id)}); err != nil {
+		if _, err := s.Act(ctx, actors[c.dept], c.r.id, appeal.Command{Action: appeal.Sign, Version: version(c.r.id)}); err != nil {
 			t.Fatalf("sign: %v", err)
 		}
 	}
 	due := s.Clock.Now().AddDate(0, 1, 0)
-	if _, err := s.Act(ctx, actors["dept_hrss"], leadB.id, appealdb.Command{Action: appeal.RequestExtension, Version: version(leadB.id),
+	if _, err := s.Act(ctx, actors["dept_hrss"], leadB.id, appeal.Command{Action: appeal.RequestExtension, Version: version(leadB.id),
 		Note: "需协调", Due: due}); err != nil {
 		t.Fatalf("request extension: %v", err)
 	}
@@ -584,7 +584,7 @@ func foreignIDs(t *testing.T, s *testStore, f fixture, actors map[string]access.
 	}
 	leaderA := "street_" + leadA.place.Street
 	vA, vB := version(leadA.id), version(leadB.id)
-	_, err = s.Act(ctx, actors[leaderA], leadA.id, appealdb.Command{Action: appeal.DecideExtension, Version: vA,
+	_, err = s.Act(ctx, actors[leaderA], leadA.id, appeal.Command{Action: appeal.DecideExtension, Version: vA,
 		ExtensionID: ext.Extensions[0].ID, Approve: true})
 	calls++
 	if err == nil {

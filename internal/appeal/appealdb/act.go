@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
@@ -13,40 +12,12 @@ import (
 	"qifu/internal/store"
 )
 
-// Command is one step someone takes on an appeal, with what the step needs.
-type Command struct {
-	Action  appeal.Action
-	Version int64 // the version the actor saw; a stale one answers 409
-
-	Note   string // the note, reply, reason, instruction or supplied information
-	Public bool   // a progress note the enterprise may see
-
-	Lead    int64     // dispatch: the lead department
-	Assists []int64   // dispatch: assisting departments
-	Due     time.Time // dispatch: the lead's deadline (zero: from the limits); extension: the proposed deadline
-
-	Result appeal.Result // reply, resolve
-	Rating appeal.Rating // rate, return visit, confirm
-	Via    string        // return visit: "phone", "visit" or "sms"
-
-	CaseID      int64   // merge: the appeal this one joins
-	ExtensionID int64   // decide extension
-	Approve     bool    // decide extension
-	Departments []int64 // raise joint: the departments that must report in
-}
-
-func need(f fault.Fields, field, value, zh, en string, max int) {
-	if n := utf8.RuneCountInString(strings.TrimSpace(value)); n == 0 || n > max {
-		f.Add(field, zh, en)
-	}
-}
-
 // Act takes one step on an appeal: it checks the actor's relation to the
 // appeal against the lifecycle table, the appeal's version, and the step's
 // own rules, and then, in one transaction, changes the appeal, its
 // dispatches and clocks, appends to its timeline and to the audit log, and
 // notifies whoever must act next.
-func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command) (appeal.Appeal, error) {
+func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c appeal.Command) (appeal.Appeal, error) {
 	c.Note = strings.TrimSpace(c.Note)
 	if _, ok := appeal.Find(c.Action); !ok {
 		return appeal.Appeal{}, fault.New(fault.Invalid, "unknown_action", "未知操作", "unknown action")
@@ -129,12 +100,15 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, id int64, c Command
 	return out, err
 }
 
+// errLeadersOnly refuses joint handling to a leader above the district.
+var errLeadersOnly = fault.New(fault.Forbidden, "leaders_only", "组团破难由街道或区领导发起", "joint handling is convened by a street or district leader")
+
 // step is one Act in progress.
 type step struct {
 	tx      *Tx
 	actor   access.Actor
 	a       appeal.Appeal
-	c       Command
+	c       appeal.Command
 	clk     clock
 	parties []appeal.Party
 	to      appeal.State // the state the appeal ends in
@@ -165,10 +139,18 @@ func (s *step) run(ctx context.Context) error {
 	if err := appeal.Allowed(s.c.Action, s.a.State, s.parties); err != nil {
 		return err
 	}
+	if s.c.Action == appeal.RaiseJoint && s.actor.Role != access.RoleStreetLeader && s.actor.Role != access.RoleDistrictLeader {
+		return errLeadersOnly
+	}
 	now := s.clk.now
+	if err := s.c.Check(now); err != nil {
+		return err
+	}
+	// The table's outcome; the steps whose outcome depends on what the
+	// store finds (a signature, a return, a rating) decide it below.
+	s.to, s.public = appeal.Next(s.c.Action, s.a.State, ""), appeal.SeenByEnterprise(s.c)
 	switch s.c.Action {
 	case appeal.Accept:
-		s.to, s.public = appeal.Accepted, true
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepAccept); err != nil {
 			return err
 		}
@@ -176,34 +158,18 @@ func (s *step) run(ctx context.Context) error {
 		return err
 
 	case appeal.RequestInfo:
-		f := fault.Fields{}
-		need(f, "note", s.c.Note, "请说明需要企业补充的内容", "say what the enterprise must supply", appeal.MaxNote)
-		if err := f.Err(); err != nil {
-			return err
-		}
-		s.to, s.public = appeal.AwaitingInfo, true
 		if err := s.tx.pauseSteps(ctx, s.clk, s.a.ID); err != nil {
 			return err
 		}
 		return s.tx.notifyEnterprise(ctx, now, s.a.ID, "info", "请补充诉求材料："+s.a.Title)
 
 	case appeal.SupplyInfo:
-		f := fault.Fields{}
-		need(f, "note", s.c.Note, "请填写补充的内容", "write what you supply", appeal.MaxContent)
-		if err := f.Err(); err != nil {
-			return err
-		}
-		s.to, s.public = appeal.Accepted, true
 		if err := s.tx.resumeSteps(ctx, s.clk, s.a.ID); err != nil {
 			return err
 		}
 		return s.tx.notifyCommunity(ctx, now, s.a.ID, "info", "企业已补充材料："+s.a.Title)
 
 	case appeal.Resolve:
-		if err := s.checkReply(); err != nil {
-			return err
-		}
-		s.to, s.public = appeal.Replied, true
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepTriage); err != nil {
 			return err
 		}
@@ -216,20 +182,19 @@ func (s *step) run(ctx context.Context) error {
 		return s.dispatch(ctx)
 
 	case appeal.Sign:
-		d, err := s.myDispatch(ctx, "pending", appeal.PartyLead, appeal.PartyAssist)
+		d, err := s.myDispatch(ctx)
 		if err != nil {
 			return err
 		}
-		s.dept, s.public = d.DepartmentID, true
-		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'signed', signed_at = ?, signed_by = ? WHERE id = ?",
-			now.UnixMilli(), s.actor.UserID, d.ID); err != nil {
+		s.dept, s.to = d.DepartmentID, appeal.Next(s.c.Action, s.a.State, d.Role)
+		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, signed_at = ?, signed_by = ? WHERE id = ?",
+			string(appeal.DispatchSigned), now.UnixMilli(), s.actor.UserID, d.ID); err != nil {
 			return err
 		}
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, d.ID, s.actor.UserID, appeal.StepSign); err != nil {
 			return err
 		}
 		if d.Role == appeal.PartyLead {
-			s.to = appeal.Handling
 			_, err = s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepHandle, d.ID, d.DepartmentID, d.Due)
 			return err
 		}
@@ -237,17 +202,13 @@ func (s *step) run(ctx context.Context) error {
 		return err
 
 	case appeal.Return:
-		f := fault.Fields{}
-		need(f, "note", s.c.Note, "请说明退单理由和依据", "give the reason and basis for returning it", appeal.MaxNote)
-		if err := f.Err(); err != nil {
-			return err
-		}
-		d, err := s.myDispatch(ctx, "pending", appeal.PartyLead, appeal.PartyAssist)
+		d, err := s.myDispatch(ctx)
 		if err != nil {
 			return err
 		}
-		s.dept = d.DepartmentID
-		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'returned', active = FALSE, reason = ? WHERE id = ?", s.c.Note, d.ID); err != nil {
+		s.dept, s.to = d.DepartmentID, appeal.Next(s.c.Action, s.a.State, d.Role)
+		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, active = FALSE, reason = ? WHERE id = ?",
+			string(appeal.DispatchReturned), s.c.Note, d.ID); err != nil {
 			return err
 		}
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, d.ID, s.actor.UserID, appeal.StepSign); err != nil {
@@ -259,8 +220,9 @@ func (s *step) run(ctx context.Context) error {
 		if d.Role == appeal.PartyLead {
 			// The whole dispatch goes back to the community, which re-dispatches or arbitrates.
 			if err := s.exec(ctx, `UPDATE appeal_dispatches SET active = FALSE,
-				status = CASE WHEN status IN ('pending', 'signed') THEN 'withdrawn' ELSE status END
-				WHERE appeal_id = ? AND role IN ('lead', 'assist') AND active = TRUE`, s.a.ID); err != nil {
+				status = CASE WHEN status IN (?, ?) THEN ? ELSE status END
+				WHERE appeal_id = ? AND role IN ('lead', 'assist') AND active = TRUE`,
+				string(appeal.DispatchPending), string(appeal.DispatchSigned), string(appeal.DispatchWithdrawn), s.a.ID); err != nil {
 				return err
 			}
 			if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, 0, appeal.StepSign, appeal.StepAssist); err != nil {
@@ -269,7 +231,6 @@ func (s *step) run(ctx context.Context) error {
 			if err := s.exec(ctx, "UPDATE appeals SET lead_department = NULL WHERE id = ?", s.a.ID); err != nil {
 				return err
 			}
-			s.to = appeal.Accepted
 			if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepTriage, 0, 0, time.Time{}); err != nil {
 				return err
 			}
@@ -277,21 +238,12 @@ func (s *step) run(ctx context.Context) error {
 		return s.tx.notifyCommunity(ctx, now, s.a.ID, "return", "部门退单："+s.a.Title)
 
 	case appeal.Note:
-		f := fault.Fields{}
-		need(f, "note", s.c.Note, "请填写进展情况（不超过 1000 字）", "write a note of up to 1,000 characters", appeal.MaxNote)
-		if err := f.Err(); err != nil {
-			return err
-		}
-		s.public = s.c.Public
 		if s.actor.Role == access.RoleDepartment {
 			s.dept = s.actor.DepartmentID
 		}
 		return nil
 
 	case appeal.Urge:
-		if utf8.RuneCountInString(s.c.Note) > appeal.MaxNote {
-			return fault.Fields{"note": {Zh: "催办说明不超过 1000 字", En: "at most 1,000 characters"}}.Err()
-		}
 		if err := s.exec(ctx, "UPDATE appeals SET urge_count = urge_count + 1 WHERE id = ?", s.a.ID); err != nil {
 			return err
 		}
@@ -305,18 +257,13 @@ func (s *step) run(ctx context.Context) error {
 		return s.decideExtension(ctx)
 
 	case appeal.AssistReply:
-		f := fault.Fields{}
-		need(f, "note", s.c.Note, "请填写协办意见", "write the assisting department's answer", appeal.MaxContent)
-		if err := f.Err(); err != nil {
-			return err
-		}
-		d, err := s.myDispatch(ctx, "signed", appeal.PartyAssist)
+		d, err := s.myDispatch(ctx)
 		if err != nil {
 			return err
 		}
 		s.dept = d.DepartmentID
-		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'answered', answer = ?, answered_at = ? WHERE id = ?",
-			s.c.Note, now.UnixMilli(), d.ID); err != nil {
+		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, answer = ?, answered_at = ? WHERE id = ?",
+			string(appeal.DispatchAnswered), s.c.Note, now.UnixMilli(), d.ID); err != nil {
 			return err
 		}
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, d.ID, s.actor.UserID, appeal.StepAssist); err != nil {
@@ -325,25 +272,22 @@ func (s *step) run(ctx context.Context) error {
 		return s.tx.notifyDepartment(ctx, now, s.a.ID, s.a.LeadID, "assist", "协办部门已答复："+s.a.Title)
 
 	case appeal.Reply:
-		if err := s.checkReply(); err != nil {
-			return err
-		}
-		d, err := s.myDispatch(ctx, "signed", appeal.PartyLead)
+		d, err := s.myDispatch(ctx)
 		if err != nil {
 			return err
 		}
 		var waiting int
 		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*) FROM appeal_dispatches WHERE appeal_id = ? AND role = 'assist'
-			AND active = TRUE AND status IN ('pending', 'signed')`, s.a.ID), &waiting); err != nil {
+			AND active = TRUE AND status IN (?, ?)`, s.a.ID, string(appeal.DispatchPending), string(appeal.DispatchSigned)), &waiting); err != nil {
 			return err
 		}
 		if waiting > 0 {
 			return fault.New(fault.Invalid, "assists_pending", "协办部门尚未全部答复，请催办后再答复企业",
 				"not every assisting department has answered; urge them before replying")
 		}
-		s.to, s.dept, s.public = appeal.Replied, d.DepartmentID, true
-		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'answered', answer = ?, answered_at = ? WHERE id = ?",
-			s.c.Note, now.UnixMilli(), d.ID); err != nil {
+		s.dept = d.DepartmentID
+		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, answer = ?, answered_at = ? WHERE id = ?",
+			string(appeal.DispatchAnswered), s.c.Note, now.UnixMilli(), d.ID); err != nil {
 			return err
 		}
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, d.ID, s.actor.UserID, appeal.StepHandle); err != nil {
@@ -355,7 +299,6 @@ func (s *step) run(ctx context.Context) error {
 		return s.rate(ctx)
 
 	case appeal.ExpireRating:
-		s.to, s.public = appeal.Closed, true
 		if err := s.exec(ctx, "UPDATE appeals SET rating = ? WHERE id = ?", string(appeal.NotRated), s.a.ID); err != nil {
 			return err
 		}
@@ -365,27 +308,22 @@ func (s *step) run(ctx context.Context) error {
 		return s.raiseJoint(ctx)
 
 	case appeal.JointCheckIn:
-		d, err := s.myDispatch(ctx, "pending", appeal.PartyJoint)
+		d, err := s.myDispatch(ctx)
 		if err != nil {
 			return err
 		}
-		s.dept, s.public = d.DepartmentID, true
-		return s.exec(ctx, "UPDATE appeal_dispatches SET status = 'checked_in', signed_at = ?, signed_by = ? WHERE id = ?",
-			now.UnixMilli(), s.actor.UserID, d.ID)
+		s.dept = d.DepartmentID
+		return s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, signed_at = ?, signed_by = ? WHERE id = ?",
+			string(appeal.DispatchCheckedIn), now.UnixMilli(), s.actor.UserID, d.ID)
 
 	case appeal.JointPart:
-		f := fault.Fields{}
-		need(f, "note", s.c.Note, "请填写本部门承担部分的办理结果", "write what your department did", appeal.MaxContent)
-		if err := f.Err(); err != nil {
-			return err
-		}
-		d, err := s.myDispatch(ctx, "checked_in", appeal.PartyJoint)
+		d, err := s.myDispatch(ctx)
 		if err != nil {
 			return err
 		}
-		s.dept, s.public = d.DepartmentID, true
-		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'done', answer = ?, answered_at = ? WHERE id = ?",
-			s.c.Note, now.UnixMilli(), d.ID); err != nil {
+		s.dept = d.DepartmentID
+		if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, answer = ?, answered_at = ? WHERE id = ?",
+			string(appeal.DispatchDone), s.c.Note, now.UnixMilli(), d.ID); err != nil {
 			return err
 		}
 		if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, d.ID, s.actor.UserID, appeal.StepJoint); err != nil {
@@ -395,18 +333,14 @@ func (s *step) run(ctx context.Context) error {
 
 	case appeal.Confirm:
 		var named, open int
-		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> 'done' THEN 1 ELSE 0 END), 0)
-			FROM appeal_dispatches WHERE appeal_id = ? AND role = 'joint' AND active = TRUE`, s.a.ID), &named, &open); err != nil {
+		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> ? THEN 1 ELSE 0 END), 0)
+			FROM appeal_dispatches WHERE appeal_id = ? AND role = 'joint' AND active = TRUE`, string(appeal.DispatchDone), s.a.ID), &named, &open); err != nil {
 			return err
 		}
 		if named == 0 || open > 0 {
 			return fault.New(fault.Invalid, "joint_open", "组团部门尚未全部完成，事不完、人不撤",
 				"not every department of the joint handling has done its part")
 		}
-		if s.c.Rating != "" && !s.c.Rating.Valid() {
-			return fault.Fields{"rating": {Zh: "评价须为满意、基本满意或不满意", En: "choose a rating"}}.Err()
-		}
-		s.to, s.public = appeal.Closed, true
 		if s.c.Rating != "" {
 			return s.exec(ctx, "UPDATE appeals SET rating = ?, rating_note = ? WHERE id = ?", string(s.c.Rating), s.c.Note, s.a.ID)
 		}

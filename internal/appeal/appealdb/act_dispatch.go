@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"qifu/internal/appeal"
 	"qifu/internal/fault"
@@ -14,20 +13,6 @@ import (
 
 // The steps of Act that send an appeal on: merging it into another, the
 // community's dispatch (吹哨) to departments, and the departments' replies.
-
-// checkReply checks a reply to the enterprise: a result, and a text that
-// explains it (why, when it cannot be solved).
-func (s *step) checkReply() error {
-	f := fault.Fields{}
-	if !s.c.Result.Valid() {
-		f.Add("result", "请选择办理结果", "choose a result")
-	}
-	need(f, "note", s.c.Note, "请填写答复内容（不超过 2000 字）", "write the reply, up to 2,000 characters", appeal.MaxContent)
-	if s.c.Result == appeal.Unsolvable && utf8.RuneCountInString(s.c.Note) < 10 {
-		f.Add("note", "无法解决时须说明原因（至少 10 字）", "say why it cannot be solved (at least 10 characters)")
-	}
-	return f.Err()
-}
 
 // replied records a reply on the appeal and on the appeals merged into it,
 // starts their rating clocks and tells their enterprises.
@@ -66,7 +51,7 @@ func (s *step) replied(ctx context.Context, id, dept int64) error {
 
 // merge joins the appeal to an open appeal of the same community (并案).
 func (s *step) merge(ctx context.Context) error {
-	if s.c.CaseID == 0 || s.c.CaseID == s.a.ID {
+	if s.c.CaseID == s.a.ID {
 		return fault.Fields{"case_id": {Zh: "请选择要并入的诉求", En: "choose the appeal to merge into"}}.Err()
 	}
 	var state, community string
@@ -93,7 +78,6 @@ func (s *step) merge(ctx context.Context) error {
 	if children > 0 {
 		return fault.Fields{"case_id": {Zh: "此诉求已有并入的诉求，不能再并入其他诉求", En: "other appeals are merged into this one"}}.Err()
 	}
-	s.to, s.public = appeal.Merged, true
 	s.detail = map[string]any{"case": s.c.CaseID}
 	if err := s.exec(ctx, "UPDATE appeals SET case_id = ? WHERE id = ?", s.c.CaseID, s.a.ID); err != nil {
 		return err
@@ -116,29 +100,6 @@ func (s *step) inDistrict(ctx context.Context, deptID int64) (string, error) {
 // dispatch blows the whistle (吹哨): one lead department and any assisting ones.
 func (s *step) dispatch(ctx context.Context) error {
 	now := s.clk.now
-	f := fault.Fields{}
-	if s.c.Lead == 0 {
-		f.Add("lead", "请选择主办部门", "choose the lead department")
-	}
-	seen := map[int64]bool{s.c.Lead: true}
-	for _, d := range s.c.Assists {
-		if seen[d] {
-			f.Add("assists", "协办部门不能重复，也不能与主办部门相同", "assisting departments must differ from each other and from the lead")
-		}
-		seen[d] = true
-	}
-	if len(s.c.Assists) > 10 {
-		f.Add("assists", "协办部门不超过 10 个", "at most 10 assisting departments")
-	}
-	if !s.c.Due.IsZero() && !s.c.Due.After(now) {
-		f.Add("due", "办理期限须晚于现在", "the deadline must be in the future")
-	}
-	if utf8.RuneCountInString(s.c.Note) > appeal.MaxNote {
-		f.Add("note", "派单说明不超过 1000 字", "the instruction is at most 1,000 characters")
-	}
-	if err := f.Err(); err != nil {
-		return err
-	}
 	for _, d := range append([]int64{s.c.Lead}, s.c.Assists...) {
 		if _, err := s.inDistrict(ctx, d); fault.Is(err, fault.NotFound) {
 			field := "assists"
@@ -158,7 +119,7 @@ func (s *step) dispatch(ctx context.Context) error {
 	if assistDue.After(due) {
 		assistDue = due
 	}
-	s.to, s.public, s.dept = appeal.Dispatched, true, s.c.Lead
+	s.dept = s.c.Lead
 	s.detail = map[string]any{"lead": s.c.Lead, "assists": s.c.Assists, "due": due.UnixMilli()}
 	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepTriage); err != nil {
 		return err
@@ -173,7 +134,7 @@ func (s *step) dispatch(ctx context.Context) error {
 		}
 		var did int64
 		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
-			VALUES (?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id`, s.a.ID, d, role, s.c.Note, dd.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.a.ID, d, role, string(appeal.DispatchPending), s.c.Note, dd.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
 			return fmt.Errorf("insert dispatch: %w", err)
 		}
 		if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepSign, did, d, time.Time{}); err != nil {
@@ -192,7 +153,8 @@ func (s *step) dispatch(ctx context.Context) error {
 
 // myDispatch returns the actor's department's active dispatch on the appeal
 // in the given status and one of the roles.
-func (s *step) myDispatch(ctx context.Context, status string, roles ...appeal.Party) (Dispatch, error) {
+func (s *step) myDispatch(ctx context.Context) (Dispatch, error) {
+	need := appeal.NeedsOf[s.c.Action]
 	var d Dispatch
 	var due int64
 	rows, err := s.tx.db().Query(ctx, `SELECT id, department_id, role, status, due_at FROM appeal_dispatches
@@ -207,8 +169,8 @@ func (s *step) myDispatch(ctx context.Context, status string, roles ...appeal.Pa
 			return d, err
 		}
 		x.Due = time.UnixMilli(due)
-		if slices.Contains(roles, x.Role) {
-			if x.Status == status {
+		if slices.Contains(need.Roles, x.Role) {
+			if x.Status == need.Status {
 				return x, nil
 			}
 			d = x
@@ -232,7 +194,8 @@ func (s *step) notifyHandlers(ctx context.Context, kind, title string) error {
 		return s.tx.notifyCommunity(ctx, now, s.a.ID, kind, title)
 	}
 	depts, err := store.Collect(ctx, s.tx.db().DB, store.Int64, `SELECT DISTINCT department_id FROM appeal_dispatches
-		WHERE appeal_id = ? AND active = TRUE AND status IN ('pending', 'signed', 'checked_in')`, s.a.ID)
+		WHERE appeal_id = ? AND active = TRUE AND status IN (?, ?, ?)`, s.a.ID,
+		string(appeal.DispatchPending), string(appeal.DispatchSigned), string(appeal.DispatchCheckedIn))
 	if err != nil {
 		return err
 	}

@@ -14,23 +14,18 @@ import (
 
 func (s *step) requestExtension(ctx context.Context) error {
 	now := s.clk.now
-	d, err := s.myDispatch(ctx, "signed", appeal.PartyLead)
+	d, err := s.myDispatch(ctx)
 	if err != nil {
 		return err
 	}
-	f := fault.Fields{}
-	need(f, "note", s.c.Note, "请说明延期理由", "give the reason for the extension", appeal.MaxNote)
 	if !s.c.Due.After(d.Due) {
-		f.Add("due", "申请的期限须晚于当前期限", "the proposed deadline must be later than the current one")
-	}
-	if err := f.Err(); err != nil {
-		return err
+		return fault.Fields{"due": {Zh: "申请的期限须晚于当前期限", En: "the proposed deadline must be later than the current one"}}.Err()
 	}
 	if !now.Before(d.Due) {
 		return fault.New(fault.Invalid, "too_late", "已超过办理期限，不能再申请延期", "the deadline has passed: an extension must be asked for before it")
 	}
 	var pending int
-	if err := store.Scan(s.tx.db().Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", s.a.ID), &pending); err != nil {
+	if err := store.Scan(s.tx.db().Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = ?", s.a.ID, string(appeal.ExtensionPending)), &pending); err != nil {
 		return err
 	}
 	if pending > 0 {
@@ -49,22 +44,22 @@ func (s *step) decideExtension(ctx context.Context) error {
 	now := s.clk.now
 	var dispatchID, proposed, dept int64
 	err := store.Scan(s.tx.db().Row(ctx, `SELECT x.dispatch_id, x.proposed_due, p.department_id FROM appeal_extensions x
-		JOIN appeal_dispatches p ON p.id = x.dispatch_id WHERE x.id = ? AND x.appeal_id = ? AND x.status = 'pending'`,
-		s.c.ExtensionID, s.a.ID), &dispatchID, &proposed, &dept)
+		JOIN appeal_dispatches p ON p.id = x.dispatch_id WHERE x.id = ? AND x.appeal_id = ? AND x.status = ?`,
+		s.c.ExtensionID, s.a.ID, string(appeal.ExtensionPending)), &dispatchID, &proposed, &dept)
 	if fault.Is(err, fault.NotFound) {
 		return fault.Fields{"extension_id": {Zh: "没有待审批的该项延期申请", En: "no such pending extension request"}}.Err()
 	}
 	if err != nil {
 		return err
 	}
-	status := "refused"
+	status := appeal.ExtensionRefused
 	if s.c.Approve {
-		status = "approved"
+		status = appeal.ExtensionApproved
 	}
 	s.dept = dept
 	s.detail = map[string]any{"extension": s.c.ExtensionID, "decision": status}
 	if err := s.exec(ctx, `UPDATE appeal_extensions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?`,
-		status, s.actor.UserID, now.UnixMilli(), s.c.Note, s.c.ExtensionID); err != nil {
+		string(status), s.actor.UserID, now.UnixMilli(), s.c.Note, s.c.ExtensionID); err != nil {
 		return err
 	}
 	if s.c.Approve {

@@ -2,11 +2,8 @@ package appealdb
 
 import (
 	"context"
-	"slices"
 	"time"
-	"unicode/utf8"
 
-	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/fault"
 	"qifu/internal/store"
@@ -20,31 +17,15 @@ import (
 // its behalf, and closes the appeal, sends it back for redo or to joint handling.
 func (s *step) rate(ctx context.Context) error {
 	now := s.clk.now
-	f := fault.Fields{}
-	if !s.c.Rating.Valid() {
-		f.Add("rating", "请选择满意、基本满意或不满意", "choose satisfied, basically satisfied or unsatisfied")
-	}
-	if s.c.Rating == appeal.Unsatisfied {
-		need(f, "note", s.c.Note, "不满意时请说明原因", "say why you are not satisfied", appeal.MaxNote)
-	}
 	channel := "self"
 	if s.c.Action == appeal.ReturnVisit {
-		if !slices.Contains([]string{"phone", "visit", "sms"}, s.c.Via) {
-			f.Add("via", "请选择回访方式：电话、上门或短信", "choose how the return visit was made: phone, visit or sms")
-		}
 		channel = s.c.Via
-	}
-	if utf8.RuneCountInString(s.c.Note) > appeal.MaxNote {
-		f.Add("note", "评价说明不超过 1000 字", "at most 1,000 characters")
-	}
-	if err := f.Err(); err != nil {
-		return err
 	}
 	maxRedo, err := s.tx.db().maxRedo(ctx)
 	if err != nil {
 		return err
 	}
-	s.to, s.public = appeal.AfterRating(s.c.Rating, s.a.RedoCount, maxRedo), true
+	s.to = appeal.AfterRating(s.c.Rating, s.a.RedoCount, maxRedo)
 	s.detail = map[string]any{"rating": s.c.Rating, "via": channel}
 	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepRate); err != nil {
 		return err
@@ -68,8 +49,8 @@ func (s *step) rate(ctx context.Context) error {
 		case fault.Is(err, fault.NotFound) && lead != 0:
 			// Solved by the community or through a merged case: the lead takes it up directly.
 			if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, due_at, signed_at,
-				created_at, created_by) VALUES (?, ?, 'lead', 'signed', ?, ?, ?, ?) RETURNING id`,
-				s.a.ID, lead, due.UnixMilli(), now.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
+				created_at, created_by) VALUES (?, ?, 'lead', ?, ?, ?, ?, ?) RETURNING id`,
+				s.a.ID, lead, string(appeal.DispatchSigned), due.UnixMilli(), now.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
 				return err
 			}
 		case fault.Is(err, fault.NotFound):
@@ -82,7 +63,8 @@ func (s *step) rate(ctx context.Context) error {
 		case err != nil:
 			return err
 		default:
-			if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = 'signed', due_at = ? WHERE id = ?", due.UnixMilli(), did); err != nil {
+			if err := s.exec(ctx, "UPDATE appeal_dispatches SET status = ?, due_at = ? WHERE id = ?",
+				string(appeal.DispatchSigned), due.UnixMilli(), did); err != nil {
 				return err
 			}
 		}
@@ -106,22 +88,6 @@ func (s *step) rate(ctx context.Context) error {
 // must report in and do its part before the case can close.
 func (s *step) raiseJoint(ctx context.Context) error {
 	now := s.clk.now
-	if s.actor.Role != access.RoleStreetLeader && s.actor.Role != access.RoleDistrictLeader {
-		return fault.New(fault.Forbidden, "leaders_only", "组团破难由街道或区领导发起", "joint handling is convened by a street or district leader")
-	}
-	f := fault.Fields{}
-	if len(s.c.Departments) == 0 || len(s.c.Departments) > 12 {
-		f.Add("departments", "请选择 1 至 12 个组团部门", "name 1 to 12 departments")
-	}
-	if utf8.RuneCountInString(s.c.Note) > appeal.MaxNote {
-		f.Add("note", "说明不超过 1000 字", "at most 1,000 characters")
-	}
-	if !s.c.Due.IsZero() && !s.c.Due.After(now) {
-		f.Add("due", "期限须晚于现在", "the deadline must be in the future")
-	}
-	if err := f.Err(); err != nil {
-		return err
-	}
 	due := s.c.Due
 	if due.IsZero() {
 		due = s.clk.due(appeal.StepJoint, now)
@@ -147,7 +113,7 @@ func (s *step) raiseJoint(ctx context.Context) error {
 		}
 		var did int64
 		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
-			VALUES (?, ?, 'joint', 'pending', ?, ?, ?, ?) RETURNING id`, s.a.ID, d, s.c.Note, due.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
+			VALUES (?, ?, 'joint', ?, ?, ?, ?, ?) RETURNING id`, s.a.ID, d, string(appeal.DispatchPending), s.c.Note, due.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
 			return err
 		}
 		if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepJoint, did, d, due); err != nil {
@@ -161,7 +127,6 @@ func (s *step) raiseJoint(ctx context.Context) error {
 	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, 0, appeal.StepTriage, appeal.StepSign, appeal.StepHandle, appeal.StepAssist, appeal.StepRate); err != nil {
 		return err
 	}
-	s.to, s.public = appeal.Joint, true
 	s.detail = map[string]any{"departments": s.c.Departments, "due": due.UnixMilli()}
 	return nil
 }

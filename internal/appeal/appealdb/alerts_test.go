@@ -11,7 +11,6 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/appeal"
-	"qifu/internal/appeal/appealdb"
 	"qifu/internal/demo"
 	"qifu/internal/notify"
 	"qifu/internal/store"
@@ -48,15 +47,15 @@ func TestAlertRecipients(t *testing.T) {
 		// market and handled; a4 is answered and waits for its rating.
 		a1 := s.raise(t, "enterprise", "")
 		a2 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "community", a2.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a2.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
 		a3 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["market"]})
-		s.act(t, "dept_market", a3.ID, appealdb.Command{Action: appeal.Sign})
+		s.act(t, "community", a3.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a3.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["market"]})
+		s.act(t, "dept_market", a3.ID, appeal.Command{Action: appeal.Sign})
 		a4 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a4.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a4.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
+		s.act(t, "community", a4.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a4.ID, appeal.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
 		for i, a := range []appeal.Appeal{a1, a2, a3, a4} {
 			label[a.ID] = fmt.Sprintf("a%d", i+1)
 		}

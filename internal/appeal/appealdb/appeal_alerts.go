@@ -122,7 +122,7 @@ const alertBatch = 200
 
 // expireRating closes an appeal whose rating window has passed.
 func (s *Store) expireRating(ctx context.Context, d dueStep) error {
-	_, err := s.Act(ctx, access.System("scheduler"), d.appealID, Command{Action: appeal.ExpireRating})
+	_, err := s.Act(ctx, access.System("scheduler"), d.appealID, appeal.Command{Action: appeal.ExpireRating})
 	return err
 }
 

@@ -27,27 +27,27 @@ func TestAssessment(t *testing.T) {
 
 		// 1: tax signs in time, replies solved, rated satisfied.
 		a1 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a1.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a1.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
-		s.act(t, "dept_tax", a1.ID, appealdb.Command{Action: appeal.Sign})
-		s.act(t, "dept_tax", a1.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已办理退税"})
-		s.act(t, "enterprise", a1.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+		s.act(t, "community", a1.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a1.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a1.ID, appeal.Command{Action: appeal.Sign})
+		s.act(t, "dept_tax", a1.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已办理退税"})
+		s.act(t, "enterprise", a1.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
 
 		// 2: tax returns it in time; market signs two days late, explains, rated basic.
 		a2 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
-		s.act(t, "dept_tax", a2.ID, appealdb.Command{Action: appeal.Return, Note: "不属于税务职责"})
-		s.act(t, "community", a2.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["market"]})
+		s.act(t, "community", a2.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a2.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a2.ID, appeal.Command{Action: appeal.Return, Note: "不属于税务职责"})
+		s.act(t, "community", a2.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["market"]})
 		s.Clock.Advance(48 * time.Hour)
-		s.act(t, "dept_market", a2.ID, appealdb.Command{Action: appeal.Sign})
-		s.act(t, "dept_market", a2.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Explained, Note: "已说明许可办理流程"})
-		s.act(t, "enterprise", a2.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Basic})
+		s.act(t, "dept_market", a2.ID, appeal.Command{Action: appeal.Sign})
+		s.act(t, "dept_market", a2.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Explained, Note: "已说明许可办理流程"})
+		s.act(t, "enterprise", a2.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Basic})
 
 		// 3: the community answers itself; nobody rates it; it closes not rated.
 		a3 := s.raise(t, "enterprise", "")
-		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a3.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
+		s.act(t, "community", a3.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a3.ID, appeal.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
 		s.Clock.Advance(14 * 24 * time.Hour)
 		if _, err := s.RunAlerts(ctx, 1000); err != nil {
 			t.Fatal(err)
@@ -197,8 +197,8 @@ func TestAssessmentCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := s.raise(t, "enterprise", "") // dispatched now: a dispatch in the period
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
 		c.Advance(30 * time.Second)
 		r2, at2, err := s.AssessmentAsOf(ctx, leader, q)
 		if err != nil || !at2.Equal(at1) || dispatched(r2) != dispatched(r1) {
@@ -228,8 +228,8 @@ func TestAssessmentCache(t *testing.T) {
 		// Each department sees its own row, whoever asked first.
 		for _, d := range []string{"tax", "market"} {
 			a := s.raise(t, "enterprise", "")
-			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept[d]})
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept[d]})
 		}
 		dq := appealdb.AssessmentQuery{Dimension: rates.Department, From: start.AddDate(-1, 0, 0), To: start.AddDate(0, 0, 30)}
 		for _, who := range []string{"dept_tax", "dept_market", "dept_tax"} {

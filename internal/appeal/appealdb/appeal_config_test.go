@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"qifu/internal/appeal"
-	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
 )
 
@@ -98,9 +97,9 @@ func TestServiceStandard(t *testing.T) {
 		if err != nil || sug[0].Code != "tax" {
 			t.Fatalf("first suggestion %+v, %v", sug[0], err)
 		}
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: sug[0].DepartmentID})
-		s.act(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.Sign})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: sug[0].DepartmentID})
+		s.act(t, "dept_tax", a.ID, appeal.Command{Action: appeal.Sign})
 		v := s.view(t, "dept_tax", a.ID)
 		cal, err := s.Calendar(ctx)
 		if err != nil {
@@ -144,9 +143,9 @@ func TestMaxRedo(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := s.raise(t, "enterprise", "")
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释"})
-		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "没有解决"})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释"})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "没有解决"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Joint {
 			t.Errorf("with no redo, an unsatisfied rating leads to %s, want joint", v.State)
 		}

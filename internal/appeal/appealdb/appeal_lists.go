@@ -101,15 +101,17 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		if actor.Role != access.RoleDepartment || dept == 0 {
 			return appealSelection{empty: true}, nil
 		}
-		status := "'pending'"
+		status := []any{string(appeal.DispatchPending)}
 		if q.Queue == QueueInHand {
-			status = "'signed', 'checked_in'"
+			status = []any{string(appeal.DispatchSigned), string(appeal.DispatchCheckedIn)}
 		}
 		// The queue's dispatches are the department's own, so they are within
 		// its scope (every appeal ever dispatched to it): the queue's own
 		// condition replaces the scope's, which would make the store read
 		// all of those first.
-		w[0], args = "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ? AND active = TRUE AND status IN ("+status+"))", []any{dept}
+		w[0] = "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ? AND active = TRUE AND status IN (" +
+			store.Placeholders(len(status)) + "))"
+		args = append([]any{dept}, status...)
 		stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
 		order = "next_due, a.id"
 	case QueueOverdue:

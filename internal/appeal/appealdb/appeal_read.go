@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"qifu/internal/access"
@@ -148,7 +147,7 @@ type Dispatch struct {
 	DepartmentID int64
 	Department   string
 	Role         appeal.Party // lead, assist or joint
-	Status       string       // pending, signed, returned, withdrawn, answered, checked_in, done
+	Status       appeal.DispatchStatus
 	Instruction  string
 	Due          time.Time
 	SignedAt     time.Time
@@ -181,7 +180,7 @@ type Extension struct {
 	RequestedAt time.Time
 	Reason      string
 	ProposedDue time.Time
-	Status      string // pending, approved, refused
+	Status      appeal.ExtensionStatus
 	DecidedAt   time.Time
 	Note        string
 }
@@ -220,10 +219,14 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		return v, err
 	}
 	var pendingExtension int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", id), &pendingExtension); err != nil {
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = ?", id, string(appeal.ExtensionPending)), &pendingExtension); err != nil {
 		return v, err
 	}
-	v.Actions = refineActions(v.Actions, actor, v.Dispatches, pendingExtension > 0)
+	parts := make([]appeal.Part, len(v.Dispatches))
+	for i, d := range v.Dispatches {
+		parts[i] = appeal.Part{Department: d.DepartmentID, Role: d.Role, Status: d.Status, Active: d.Active}
+	}
+	v.Actions = appeal.Refine(v.Actions, actor.DepartmentID, parts, pendingExtension > 0)
 	if actor.Role == access.RoleEnterprise {
 		// What departments tell each other stays inside the administration.
 		for i := range v.Dispatches {
@@ -265,45 +268,6 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		v.Merged = append(v.Merged, m.Appeal)
 	}
 	return v, rows.Err()
-}
-
-// refineActions narrows the actions the lifecycle table allows to those the
-// actor's own part allows now: a department signs or returns only a dispatch
-// waiting for it, answers only one it has signed; an extension is decided
-// only when one is pending and asked for only when none is.
-func refineActions(actions []appeal.Action, actor access.Actor, ds []Dispatch, pendingExtension bool) []appeal.Action {
-	mine := func(role appeal.Party, status ...string) bool {
-		for _, d := range ds {
-			if d.Active && d.DepartmentID == actor.DepartmentID && d.Role == role && slices.Contains(status, d.Status) {
-				return true
-			}
-		}
-		return false
-	}
-	var out []appeal.Action
-	for _, a := range actions {
-		ok := true
-		switch a {
-		case appeal.Sign, appeal.Return:
-			ok = mine(appeal.PartyLead, "pending") || mine(appeal.PartyAssist, "pending")
-		case appeal.AssistReply:
-			ok = mine(appeal.PartyAssist, "signed")
-		case appeal.Reply:
-			ok = mine(appeal.PartyLead, "signed")
-		case appeal.RequestExtension:
-			ok = mine(appeal.PartyLead, "signed") && !pendingExtension
-		case appeal.DecideExtension:
-			ok = pendingExtension
-		case appeal.JointCheckIn:
-			ok = mine(appeal.PartyJoint, "pending")
-		case appeal.JointPart:
-			ok = mine(appeal.PartyJoint, "checked_in")
-		}
-		if ok {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) {

@@ -59,7 +59,7 @@ func appealInput() appeal.Input {
 }
 
 // act takes a step as username on the appeal's current version and fails the test on error.
-func (s *testStore) act(t *testing.T, username string, id int64, c appealdb.Command) appeal.Appeal {
+func (s *testStore) act(t *testing.T, username string, id int64, c appeal.Command) appeal.Appeal {
 	t.Helper()
 	a, err := s.tryAct(t, username, id, c)
 	if err != nil {
@@ -69,7 +69,7 @@ func (s *testStore) act(t *testing.T, username string, id int64, c appealdb.Comm
 }
 
 // tryAct takes a step as username on the appeal's current version.
-func (s *testStore) tryAct(t *testing.T, username string, id int64, c appealdb.Command) (appeal.Appeal, error) {
+func (s *testStore) tryAct(t *testing.T, username string, id int64, c appeal.Command) (appeal.Appeal, error) {
 	t.Helper()
 	actor := s.As(t, username)
 	if c.Version == 0 {
@@ -117,43 +117,43 @@ func TestAppealWalk(t *testing.T) {
 				t.Errorf("%s reads the appeal: %v", who, err)
 			}
 		}
-		_, err = s.tryAct(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.Accept})
+		_, err = s.tryAct(t, "dept_hrss", a.ID, appeal.Command{Action: appeal.Accept})
 		storetest.WantKind(t, err, fault.NotFound)
 
 		// A stale version answers 409; no version is refused.
-		_, err = s.Act(ctx, s.As(t, "community"), a.ID, appealdb.Command{Action: appeal.Accept, Version: a.Version + 5})
+		_, err = s.Act(ctx, s.As(t, "community"), a.ID, appeal.Command{Action: appeal.Accept, Version: a.Version + 5})
 		storetest.WantKind(t, err, fault.Conflict)
-		_, err = s.Act(ctx, s.As(t, "community"), a.ID, appealdb.Command{Action: appeal.Accept})
+		_, err = s.Act(ctx, s.As(t, "community"), a.ID, appeal.Command{Action: appeal.Accept})
 		storetest.WantField(t, err, "version")
 
 		// The whistle: accept, ask for more, the clock pauses, then dispatch.
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.RequestInfo, Note: "请补充所需工种和人数"})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.RequestInfo, Note: "请补充所需工种和人数"})
 		v := s.view(t, "community", a.ID)
 		if v.State != appeal.AwaitingInfo || !v.Steps[len(v.Steps)-1].Paused {
 			t.Fatalf("after request info: %s, steps %+v", v.State, v.Steps)
 		}
 		s.Clock.Advance(48 * time.Hour)
-		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.SupplyInfo, Note: "需要注塑工 20 名、质检 10 名"})
-		_, err = s.tryAct(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["hrss"]}})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.SupplyInfo, Note: "需要注塑工 20 名、质检 10 名"})
+		_, err = s.tryAct(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["hrss"]}})
 		storetest.WantField(t, err, "assists")
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}, Note: "请人社局牵头对接用工"})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}, Note: "请人社局牵头对接用工"})
 
 		// Report in: the lead returns it; the community dispatches again.
-		_, err = s.tryAct(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.Return})
+		_, err = s.tryAct(t, "dept_hrss", a.ID, appeal.Command{Action: appeal.Return})
 		storetest.WantField(t, err, "note")
-		s.act(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.Return, Note: "属工会职责范围，依据……"})
+		s.act(t, "dept_hrss", a.ID, appeal.Command{Action: appeal.Return, Note: "属工会职责范围，依据……"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Accepted || v.LeadID != 0 {
 			t.Fatalf("after the lead's return: %s lead %d", v.State, v.LeadID)
 		}
-		_, err = s.tryAct(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.Sign})
+		_, err = s.tryAct(t, "dept_tax", a.ID, appeal.Command{Action: appeal.Sign})
 		storetest.WantKind(t, err, fault.Forbidden) // its dispatch went back with the lead's
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["union"], Assists: []int64{dept["tax"]}})
-		s.act(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.Sign})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["union"], Assists: []int64{dept["tax"]}})
+		s.act(t, "dept_tax", a.ID, appeal.Command{Action: appeal.Sign})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Dispatched {
 			t.Fatalf("after the assist signs: %s", v.State)
 		}
-		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Sign})
+		s.act(t, "dept_union", a.ID, appeal.Command{Action: appeal.Sign})
 
 		// Handling: an extension, a reply that must wait for the assist.
 		v = s.view(t, "dept_union", a.ID)
@@ -163,39 +163,39 @@ func TestAppealWalk(t *testing.T) {
 				leadDue = d.Due
 			}
 		}
-		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.RequestExtension, Note: "需协调多家企业", Due: leadDue.Add(72 * time.Hour)})
+		s.act(t, "dept_union", a.ID, appeal.Command{Action: appeal.RequestExtension, Note: "需协调多家企业", Due: leadDue.Add(72 * time.Hour)})
 		v = s.view(t, "community", a.ID)
 		if len(v.Extensions) != 1 {
 			t.Fatalf("extensions %+v", v.Extensions)
 		}
-		s.act(t, "street_leader", a.ID, appealdb.Command{Action: appeal.DecideExtension, ExtensionID: v.Extensions[0].ID, Approve: true})
-		_, err = s.tryAct(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接"})
+		s.act(t, "street_leader", a.ID, appeal.Command{Action: appeal.DecideExtension, ExtensionID: v.Extensions[0].ID, Approve: true})
+		_, err = s.tryAct(t, "dept_union", a.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接"})
 		storetest.WantKind(t, err, fault.Invalid)
-		s.act(t, "dept_tax", a.ID, appealdb.Command{Action: appeal.AssistReply, Note: "招用重点群体可享受税费减免"})
-		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接 3 家劳务公司"})
+		s.act(t, "dept_tax", a.ID, appeal.Command{Action: appeal.AssistReply, Note: "招用重点群体可享受税费减免"})
+		s.act(t, "dept_union", a.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已对接 3 家劳务公司"})
 
 		// Rate: not satisfied, redo, still not satisfied: joint handling.
-		_, err = s.tryAct(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied})
+		_, err = s.tryAct(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied})
 		storetest.WantField(t, err, "note")
-		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "人员仍未到岗"})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "人员仍未到岗"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Handling || v.RedoCount != 1 {
 			t.Fatalf("after unsatisfied: %s redo %d", v.State, v.RedoCount)
 		}
-		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已安排 20 人面试"})
-		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"})
+		s.act(t, "dept_union", a.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已安排 20 人面试"})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"})
 		if v := s.view(t, "community", a.ID); v.State != appeal.Joint {
 			t.Fatalf("after the second unsatisfied: %s", v.State)
 		}
-		_, err = s.tryAct(t, "community", a.ID, appealdb.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"]}})
+		_, err = s.tryAct(t, "community", a.ID, appeal.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"]}})
 		storetest.WantKind(t, err, fault.Forbidden)
-		s.act(t, "street_leader", a.ID, appealdb.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"], dept["union"]}, Note: "组团破难"})
-		s.act(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.JointCheckIn})
-		s.act(t, "dept_hrss", a.ID, appealdb.Command{Action: appeal.JointPart, Note: "组织专场招聘会"})
-		_, err = s.tryAct(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
+		s.act(t, "street_leader", a.ID, appeal.Command{Action: appeal.RaiseJoint, Departments: []int64{dept["hrss"], dept["union"]}, Note: "组团破难"})
+		s.act(t, "dept_hrss", a.ID, appeal.Command{Action: appeal.JointCheckIn})
+		s.act(t, "dept_hrss", a.ID, appeal.Command{Action: appeal.JointPart, Note: "组织专场招聘会"})
+		_, err = s.tryAct(t, "enterprise", a.ID, appeal.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
 		storetest.WantKind(t, err, fault.Invalid) // 事不完、人不撤
-		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.JointCheckIn})
-		s.act(t, "dept_union", a.ID, appealdb.Command{Action: appeal.JointPart, Note: "协调共享员工 10 名"})
-		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
+		s.act(t, "dept_union", a.ID, appeal.Command{Action: appeal.JointCheckIn})
+		s.act(t, "dept_union", a.ID, appeal.Command{Action: appeal.JointPart, Note: "协调共享员工 10 名"})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Confirm, Rating: appeal.Satisfied})
 
 		v = s.view(t, "community", a.ID)
 		if v.State != appeal.Closed || v.Rating != appeal.Satisfied || v.ClosedAt.IsZero() {
@@ -237,15 +237,15 @@ func TestAppealResolveMergeAndExpire(t *testing.T) {
 		if dup.Channel != appeal.ChannelVisit {
 			t.Errorf("a grid worker's appeal has channel %s, want visit", dup.Channel)
 		}
-		s.act(t, "community", first.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", dup.ID, appealdb.Command{Action: appeal.Merge, CaseID: first.ID})
-		s.act(t, "community", first.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释用工补贴政策"})
+		s.act(t, "community", first.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", dup.ID, appeal.Command{Action: appeal.Merge, CaseID: first.ID})
+		s.act(t, "community", first.ID, appeal.Command{Action: appeal.Resolve, Result: appeal.Explained, Note: "已解释用工补贴政策"})
 		for _, id := range []int64{first.ID, dup.ID} {
 			if v := s.view(t, "community", id); v.State != appeal.Replied || v.Reply == "" {
 				t.Fatalf("appeal %d after the case's reply: %s %q", id, v.State, v.Reply)
 			}
 		}
-		s.act(t, "enterprise", first.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Basic})
+		s.act(t, "enterprise", first.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Basic})
 		// The merged one is not rated: its window passes and it closes as not rated.
 		s.Clock.Advance(10 * 24 * time.Hour)
 		for range 3 {
@@ -280,7 +280,7 @@ func TestAppealRaces(t *testing.T) {
 		handles := []*appealdb.Store{s.Store, openStore(t, s.DSN, s.Clock).Store, openStore(t, s.DSN, s.Clock).Store}
 		const n = 50
 		races, doubles := 0, 0
-		race := func(name string, id int64, who []string, c appealdb.Command) {
+		race := func(name string, id int64, who []string, c appeal.Command) {
 			t.Helper()
 			c.Version = s.view(t, "admin", id).Version
 			actors := make([]access.Actor, n)
@@ -328,10 +328,10 @@ func TestAppealRaces(t *testing.T) {
 		}
 		accepted := func() int64 {
 			a := s.raise(t, "enterprise", "")
-			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
 			return a.ID
 		}
-		dispatch := appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}}
+		dispatch := appeal.Command{Action: appeal.Dispatch, Lead: dept["hrss"], Assists: []int64{dept["tax"]}}
 
 		for range rounds {
 			raceRound(t, s, race, accepted, dispatch)
@@ -341,21 +341,21 @@ func TestAppealRaces(t *testing.T) {
 }
 
 // raceRound is one round of TestAppealRaces.
-func raceRound(t *testing.T, s *testStore, race func(string, int64, []string, appealdb.Command), accepted func() int64, dispatch appealdb.Command) {
+func raceRound(t *testing.T, s *testStore, race func(string, int64, []string, appeal.Command), accepted func() int64, dispatch appeal.Command) {
 	a := accepted()
 	race("dispatch", a, []string{"community", "grid"}, dispatch)
 	if ds := s.view(t, "community", a).Dispatches; len(ds) != 2 {
 		t.Fatalf("%d dispatches after the race, want 2", len(ds))
 	}
-	race("sign", a, []string{"dept_hrss"}, appealdb.Command{Action: appeal.Sign})
+	race("sign", a, []string{"dept_hrss"}, appeal.Command{Action: appeal.Sign})
 
 	b := accepted()
 	s.act(t, "community", b, dispatch)
-	race("return", b, []string{"dept_hrss"}, appealdb.Command{Action: appeal.Return, Note: "不属于本部门职责"})
+	race("return", b, []string{"dept_hrss"}, appeal.Command{Action: appeal.Return, Note: "不属于本部门职责"})
 
 	c := accepted()
-	race("resolve", c, []string{"community", "grid"}, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
-	race("rate", c, []string{"enterprise"}, appealdb.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+	race("resolve", c, []string{"community", "grid"}, appeal.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
+	race("rate", c, []string{"enterprise"}, appeal.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
 	if v := s.view(t, "admin", c); v.State != appeal.Closed {
 		t.Errorf("after the rating race: %s", v.State)
 	}

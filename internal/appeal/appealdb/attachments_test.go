@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"qifu/internal/appeal"
-	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
 	"qifu/internal/fault"
 	"qifu/internal/store/storetest"
@@ -47,9 +46,9 @@ func TestAttachments(t *testing.T) {
 		if _, err := s.AddAttachment(ctx, s.As(t, "street_leader"), a.ID, "x.pdf", b); !fault.Is(err, fault.Forbidden) {
 			t.Errorf("leader adds a file: %v", err)
 		}
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-		s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
-		s.act(t, "enterprise", a.ID, appealdb.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已解决"})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
 		if _, err := s.AddAttachment(ctx, s.As(t, "enterprise"), a.ID, "late.pdf", b); !fault.Is(err, fault.Conflict) {
 			t.Errorf("a file on a closed appeal: %v", err)
 		}

@@ -114,7 +114,7 @@ func (s *Store) ReplayHistory(ctx context.Context, plans []demo.Plan, moves []de
 			return rep, err
 		}
 		id := ids[mv.Plan]
-		c := Command{Action: mv.Action, Note: mv.Note, Public: mv.Public, Lead: depts[mv.Lead], Result: mv.Result,
+		c := appeal.Command{Action: mv.Action, Note: mv.Note, Public: mv.Public, Lead: depts[mv.Lead], Result: mv.Result,
 			Rating: mv.Rating, Via: mv.Via}
 		if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT version FROM appeals WHERE id = ?", id), &c.Version); err != nil {
 			return rep, err
@@ -135,7 +135,8 @@ func (s *Store) ReplayHistory(ctx context.Context, plans []demo.Plan, moves []de
 			}
 			c.Due = time.UnixMilli(due).Add(mv.Extend)
 		case appeal.DecideExtension:
-			if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT id FROM appeal_extensions WHERE appeal_id = ? AND status = 'pending'", id), &c.ExtensionID); err != nil {
+			if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT id FROM appeal_extensions WHERE appeal_id = ? AND status = ?", id,
+				string(appeal.ExtensionPending)), &c.ExtensionID); err != nil {
 				broken[mv.Plan] = true
 				rep.Skipped++
 				continue

@@ -106,7 +106,7 @@ func TestLinearizable(t *testing.T) {
 		var ids []int64
 		for range 3 {
 			a := s.raise(t, "enterprise", "")
-			if got := s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept}); got.Version != 2 {
+			if got := s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept}); got.Version != 2 {
 				t.Fatalf("an accepted appeal has version %d; the model starts at 2", got.Version)
 			}
 			ids = append(ids, a.ID)
@@ -145,7 +145,7 @@ func TestLinearizable(t *testing.T) {
 							actor = ent
 						}
 						in = linInput{appeal: id, action: action, version: seen[id]}
-						a, err := h.Act(ctx, actor, id, appealdb.Command{Action: action, Version: seen[id], Note: "线性一致性检查"})
+						a, err := h.Act(ctx, actor, id, appeal.Command{Action: action, Version: seen[id], Note: "线性一致性检查"})
 						switch {
 						case err == nil:
 							out = linOutput{outcome: "ok", state: a.State, version: a.Version}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"qifu/internal/appeal"
-	"qifu/internal/appeal/appealdb"
 	"qifu/internal/notify"
 	"qifu/internal/store"
 )
@@ -66,8 +65,8 @@ func TestOutbox(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Accept})
-			s.act(t, "community", a.ID, appealdb.Command{Action: appeal.Dispatch, Lead: dept["hrss"]})
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["hrss"]})
 		}
 		// Each appeal: one message to the community robot (new), one to the department's (dispatch).
 		want := 2 * n
