@@ -141,9 +141,6 @@ func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPag
 		return err
 	}
 	p.Public = isPublic(a)
-	if p.Public {
-		v = publicView(v)
-	}
 	p.V, p.Results, p.Ratings, p.Vias = v, appeal.Results, appeal.Ratings, []string{"phone", "visit", "sms"}
 	cats, err := s.appeals.Categories(ctx)
 	if err != nil {

@@ -149,12 +149,9 @@ type extensionJSON struct {
 	Note        string                 `json:"note,omitempty"`
 }
 
-// toAppealViewJSON writes a view; the enterprise's view (public) leaves out
-// what the administration writes to itself.
-func toAppealViewJSON(v appealdb.AppealView, public bool) appealViewJSON {
-	if public {
-		v = publicView(v)
-	}
+// toAppealViewJSON writes a view as the store gave it to the caller (an
+// enterprise's is already without what the administration writes to itself).
+func toAppealViewJSON(v appealdb.AppealView) appealViewJSON {
 	out := appealViewJSON{appealJSON: toAppealJSON(v.Appeal), Lead: v.Lead, Parties: orEmpty(v.Parties),
 		Actions: orEmpty(v.Actions), Dispatches: []dispatchJSON{}, Steps: []stepJSON{}, Timeline: []eventJSON{},
 		Extensions: []extensionJSON{}, Merged: []appealJSON{}, Attachments: []attachmentJSON{}}
@@ -170,11 +167,8 @@ func toAppealViewJSON(v appealdb.AppealView, public bool) appealViewJSON {
 	for _, e := range v.Events {
 		ev := eventJSON{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName, Role: e.Role, Action: e.Action,
 			From: e.From, To: e.To, DepartmentID: e.DepartmentID, Department: e.Department, Note: e.Note, Public: e.Public}
-		if !public && json.Valid([]byte(e.Detail)) {
+		if json.Valid([]byte(e.Detail)) {
 			ev.Detail = json.RawMessage(e.Detail)
-		}
-		if public {
-			ev.ActorID = 0
 		}
 		out.Timeline = append(out.Timeline, ev)
 	}
@@ -189,23 +183,6 @@ func toAppealViewJSON(v appealdb.AppealView, public bool) appealViewJSON {
 		out.Attachments = append(out.Attachments, toAttachmentJSON(a))
 	}
 	return out
-}
-
-// publicView is an appeal as its enterprise sees it: the departments'
-// instructions, reasons and answers to each other are the administration's
-// own; the enterprise has the reply and the public timeline.
-func publicView(v appealdb.AppealView) appealdb.AppealView {
-	ds := make([]appealdb.Dispatch, len(v.Dispatches))
-	for i, d := range v.Dispatches {
-		d.Instruction, d.Reason = "", ""
-		if d.Role != appeal.PartyJoint {
-			d.Answer = ""
-		}
-		ds[i] = d
-	}
-	v.Dispatches = ds
-	v.Extensions = nil
-	return v
 }
 
 // isPublic reports whether the actor sees appeals as their enterprise does.
@@ -335,7 +312,7 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppealViewJSON(v, isPublic(a)))
+	writeJSON(w, http.StatusOK, toAppealViewJSON(v))
 	return nil
 }
 
@@ -402,7 +379,7 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppealViewJSON(v, isPublic(a)))
+	writeJSON(w, http.StatusOK, toAppealViewJSON(v))
 	return nil
 }
 

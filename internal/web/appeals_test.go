@@ -264,9 +264,20 @@ func TestAppealAPIWalk(t *testing.T) {
 				t.Errorf("the enterprise sees %+v", ev)
 			}
 		}
+		reports := map[string]bool{}
 		for _, d := range pub.Dispatches {
 			if d.Reason != "" || d.Instruction != "" || d.Role != appeal.PartyJoint && d.Answer != "" {
 				t.Errorf("the enterprise sees a department's internals: %+v", d)
+			}
+			if d.Role == appeal.PartyJoint {
+				reports[d.Answer] = true
+			}
+		}
+		// And it sees what each department of the joint handling did: that
+		// is what it confirmed.
+		for _, want := range []string{"组织专场招聘会", "协调共享员工 10 名"} {
+			if !reports[want] {
+				t.Errorf("the enterprise does not see the joint part %q it confirmed: %v", want, reports)
 			}
 		}
 		actions := map[string]int{}

@@ -227,12 +227,6 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		parts[i] = appeal.Part{Department: d.DepartmentID, Role: d.Role, Status: d.Status, Active: d.Active}
 	}
 	v.Actions = appeal.Refine(v.Actions, actor.DepartmentID, parts, pendingExtension > 0)
-	if actor.Role == access.RoleEnterprise {
-		// What departments tell each other stays inside the administration.
-		for i := range v.Dispatches {
-			v.Dispatches[i].Instruction, v.Dispatches[i].Reason, v.Dispatches[i].Answer = "", "", ""
-		}
-	}
 	cal, err := s.engine.Calendar(ctx)
 	if err != nil {
 		return v, err
@@ -267,7 +261,49 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		}
 		v.Merged = append(v.Merged, m.Appeal)
 	}
-	return v, rows.Err()
+	if err := rows.Err(); err != nil {
+		return v, err
+	}
+	if public {
+		v = v.ForEnterprise()
+	}
+	return v, nil
+}
+
+// ForEnterprise is the view as its enterprise sees it, by package appeal's
+// rule (EnterpriseSees): the store answers an enterprise's user with it, and
+// it is the one place that leaves out what the administration writes to
+// itself. The timeline's lines are already the public ones.
+func (v AppealView) ForEnterprise() AppealView {
+	ds := make([]Dispatch, len(v.Dispatches))
+	for i, d := range v.Dispatches {
+		if !appeal.EnterpriseSees(d.Role, appeal.Instruction) {
+			d.Instruction = ""
+		}
+		if !appeal.EnterpriseSees(d.Role, appeal.Reason) {
+			d.Reason = ""
+		}
+		if !appeal.EnterpriseSees(d.Role, appeal.Answer) {
+			d.Answer = ""
+		}
+		ds[i] = d
+	}
+	v.Dispatches = ds
+	if !appeal.EnterpriseSeesExtensions {
+		v.Extensions = nil
+	}
+	es := make([]Event, len(v.Events))
+	for i, e := range v.Events {
+		if !appeal.EnterpriseSeesStaffName(e.Role == access.RoleEnterprise) {
+			e.ActorName = ""
+		}
+		// Who acted, by account, and the step's internal details (the
+		// departments named, deadlines set) stay inside too.
+		e.ActorID, e.Detail = 0, ""
+		es[i] = e
+	}
+	v.Events = es
+	return v
 }
 
 func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) {
@@ -342,9 +378,6 @@ func (h db) events(ctx context.Context, appealID int64, publicOnly bool) ([]Even
 			return nil, err
 		}
 		e.At = time.UnixMilli(at)
-		if publicOnly && e.Role != access.RoleEnterprise {
-			e.ActorName = "" // staff names stay inside the administration
-		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
