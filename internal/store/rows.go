@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // A Scanner is a row to scan: *sql.Row, or *sql.Rows at its current row.
@@ -30,6 +31,16 @@ func Collect[T any](ctx context.Context, h DB, scan func(Scanner) (T, error), q 
 		return nil, translate(err)
 	}
 	return out, nil
+}
+
+// Millis is the time kept as milliseconds since the epoch, as the store
+// keeps every time; 0 means no time, and is the zero time.Time, so that "no
+// time" is one thing everywhere above the store.
+func Millis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 // Int64 scans a row of one integer column, for Collect.

@@ -37,3 +37,13 @@ func TestCollect(t *testing.T) {
 		}
 	})
 }
+
+// TestMillis: no time is the zero time, never the epoch.
+func TestMillis(t *testing.T) {
+	if got := store.Millis(0); !got.IsZero() {
+		t.Errorf("Millis(0) = %v; want the zero time", got)
+	}
+	if got := store.Millis(1_772_412_000_000); got.IsZero() || got.UnixMilli() != 1_772_412_000_000 {
+		t.Errorf("Millis kept %v", got)
+	}
+}

@@ -25,7 +25,7 @@ func scanUser(sc interface{ Scan(...any) error }) (account.User, error) {
 	var locked, created, updated int64
 	err := sc.Scan(&u.ID, &u.Username, &u.Name, &u.Phone, &u.Role, &u.RegionCode, &u.DepartmentID, &u.EnterpriseID,
 		&u.Disabled, &u.FailedLogins, &locked, &created, &updated, &u.Version, &u.DepartmentName, &u.EnterpriseName)
-	u.LockedUntil, u.CreatedAt, u.UpdatedAt = time.UnixMilli(locked), time.UnixMilli(created), time.UnixMilli(updated)
+	u.LockedUntil, u.CreatedAt, u.UpdatedAt = Millis(locked), time.UnixMilli(created), time.UnixMilli(updated)
 	return u, err
 }
 
@@ -346,7 +346,7 @@ func (s *Store) Tokens(ctx context.Context, actor access.Actor) ([]Token, error)
 		if err := rows.Scan(&t.ID, &t.Name, &created, &used, &revoked); err != nil {
 			return nil, err
 		}
-		t.CreatedAt, t.LastUsed, t.Revoked = time.UnixMilli(created), time.UnixMilli(used), revoked != 0
+		t.CreatedAt, t.LastUsed, t.Revoked = time.UnixMilli(created), Millis(used), revoked != 0
 		list = append(list, t)
 	}
 	return list, rows.Err()

@@ -24,7 +24,7 @@ type tokenJSON struct {
 
 func toTokenJSON(t store.Token) tokenJSON {
 	out := tokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC(), Revoked: t.Revoked}
-	if t.LastUsed.UnixMilli() != 0 {
+	if !t.LastUsed.IsZero() {
 		out.LastUsed = t.LastUsed.UTC()
 	}
 	return out

@@ -196,7 +196,7 @@ func orEmpty[T any](s []T) []T {
 }
 
 func utcOrZero(t time.Time) time.Time {
-	if t.IsZero() || t.UnixMilli() == 0 {
+	if t.IsZero() {
 		return time.Time{}
 	}
 	return t.UTC()

@@ -98,7 +98,7 @@ var funcs = template.FuncMap{
 		return strconv.FormatFloat(float64(yuan)/10000, 'f', 2, 64)
 	},
 	"datetime": func(t time.Time) string {
-		if t.IsZero() || t.UnixMilli() == 0 {
+		if t.IsZero() {
 			return ""
 		}
 		return t.In(shanghai).Format("2006-01-02 15:04")

@@ -245,7 +245,7 @@ func factsWhere(ctx context.Context, h db, cal *calendar.Calendar, where string,
 			rows.Close()
 			return nil, err
 		}
-		a.Received, a.Replied, a.Redone = time.UnixMilli(created), msTime(replied), redo > 0
+		a.Received, a.Replied, a.Redone = time.UnixMilli(created), store.Millis(replied), redo > 0
 		byID[a.ID] = &a
 		order = append(order, a.ID)
 	}
@@ -292,7 +292,7 @@ func (h db) assessmentSteps(ctx context.Context, cal *calendar.Calendar, end tim
 			return err
 		}
 		st.Kind = rates.StepKind(kind)
-		st.Started, st.Due, st.Done = time.UnixMilli(started), time.UnixMilli(due), msTime(done)
+		st.Started, st.Due, st.Done = time.UnixMilli(started), time.UnixMilli(due), store.Millis(done)
 		stop := end
 		if done != 0 {
 			stop = st.Done

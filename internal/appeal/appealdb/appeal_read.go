@@ -43,9 +43,7 @@ func scanAppeal(sc interface{ Scan(...any) error }) (appealRow, error) {
 	}
 	r.place.Grid = a.GridCode
 	a.CreatedAt, a.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
-	if closed != 0 {
-		a.ClosedAt = time.UnixMilli(closed)
-	}
+	a.ClosedAt = store.Millis(closed)
 	return r, err
 }
 
@@ -322,7 +320,7 @@ func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) 
 			&d.Answer, &answered, &d.Reason, &d.Active); err != nil {
 			return nil, err
 		}
-		d.Due, d.SignedAt, d.AnsweredAt = time.UnixMilli(due), msTime(signed), msTime(answered)
+		d.Due, d.SignedAt, d.AnsweredAt = time.UnixMilli(due), store.Millis(signed), store.Millis(answered)
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -343,7 +341,7 @@ func (h db) steps(ctx context.Context, cal *calendar.Calendar, now time.Time, ap
 		if err := rows.Scan(&c.ID, &c.Step, &c.DepartmentID, &c.Department, &started, &due, &warn, &done, &paused, &c.AlertLevel); err != nil {
 			return nil, err
 		}
-		c.Started, c.Due, c.Done, c.Paused = time.UnixMilli(started), time.UnixMilli(due), msTime(done), paused != 0
+		c.Started, c.Due, c.Done, c.Paused = time.UnixMilli(started), time.UnixMilli(due), store.Millis(done), paused != 0
 		end := now
 		if done != 0 {
 			end = c.Done
@@ -397,15 +395,9 @@ func (h db) extensions(ctx context.Context, appealID int64) ([]Extension, error)
 		if err := rows.Scan(&x.ID, &x.DispatchID, &req, &x.Reason, &due, &x.Status, &dec, &x.Note); err != nil {
 			return nil, err
 		}
-		x.RequestedAt, x.ProposedDue, x.DecidedAt = time.UnixMilli(req), time.UnixMilli(due), msTime(dec)
+		x.RequestedAt, x.ProposedDue, x.DecidedAt = time.UnixMilli(req), time.UnixMilli(due), store.Millis(dec)
 		out = append(out, x)
 	}
 	return out, rows.Err()
 }
 
-func msTime(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms)
-}
