@@ -11,11 +11,10 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
-	"qifu/internal/calendar"
+	"qifu/internal/appeal/appealdb/fold"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/rates"
-	"qifu/internal/store"
 )
 
 // AssessmentQuery selects the figures of the three rates.
@@ -108,9 +107,9 @@ func (s *Store) assess(ctx context.Context, actor access.Actor, q AssessmentQuer
 // the ends — from the facts of the appeals with a fact then. Otherwise all
 // of it from the facts.
 func (s *Store) assessCounts(ctx context.Context, actor access.Actor, q AssessmentQuery, counts map[string]*rates.Counts) error {
-	code, dept, ok := keptScope(actor, q.Region)
+	code, dept, ok := fold.Scope(actor, q.Region)
 	if ok {
-		folded, err := s.foldForRead(ctx)
+		folded, err := s.folder.ForRead(ctx)
 		if err != nil {
 			return err
 		}
@@ -129,7 +128,7 @@ func (s *Store) assessCounts(ctx context.Context, actor access.Actor, q Assessme
 		if !from.Before(to) {
 			return nil
 		}
-		where, args := candidateWhere(code, dayOf(from), dayOf(to.Add(-time.Millisecond)))
+		where, args := fold.CandidateWhere(code, fold.DayOf(from), fold.DayOf(to.Add(-time.Millisecond)))
 		if dept != 0 {
 			where += " AND a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)"
 			args = append(args, dept)
@@ -138,51 +137,51 @@ func (s *Store) assessCounts(ctx context.Context, actor access.Actor, q Assessme
 		if err != nil {
 			return err
 		}
-		list, err := factsWhere(ctx, h, cal, where, args, to)
+		list, err := fold.Facts(ctx, h.DB, cal, where, args, to)
 		if err != nil {
 			return err
 		}
 		return rates.Tally(counts, list, q.Dimension, from, to)
 	}
 	// byDays counts the whole days [from, to).
-	byDays := func(from, to day) error {
+	byDays := func(from, to fold.Day) error {
 		if from >= to {
 			return nil
 		}
-		if _, _, ok := keptWhere(code, dept, true); ok {
-			return h.addKeptCounts(ctx, true, q.Dimension, int(from), int(to), code, dept, counts)
+		if _, _, ok := fold.Where(code, dept, true); ok {
+			return fold.AddCounts(ctx, h.DB, true, q.Dimension, int(from), int(to), code, dept, counts)
 		}
-		return byFacts(from.start(), to.start())
+		return byFacts(from.Start(), to.Start())
 	}
 	// The settled whole days [first, last): today is still running.
-	first, last := dayOf(q.From), min(dayOf(q.To), dayOf(s.now()))
-	if first.start().Before(q.From) {
+	first, last := fold.DayOf(q.From), min(fold.DayOf(q.To), fold.DayOf(s.now()))
+	if first.Start().Before(q.From) {
 		first++
 	}
 	if first >= last {
 		return byFacts(q.From, q.To)
 	}
-	if err := byFacts(q.From, first.start()); err != nil {
+	if err := byFacts(q.From, first.Start()); err != nil {
 		return err
 	}
-	if err := byFacts(last.start(), q.To); err != nil {
+	if err := byFacts(last.Start(), q.To); err != nil {
 		return err
 	}
 	// The whole months [m1, m2) of the whole days.
-	m1, m2 := monthOf(first.start()), monthOf(last.start())
-	if m1.start().Before(first.start()) {
+	m1, m2 := fold.MonthOf(first.Start()), fold.MonthOf(last.Start())
+	if m1.Start().Before(first.Start()) {
 		m1++
 	}
 	if m1 >= m2 {
 		return byDays(first, last)
 	}
-	if err := h.addKeptCounts(ctx, false, q.Dimension, int(m1), int(m2), code, dept, counts); err != nil {
+	if err := fold.AddCounts(ctx, h.DB, false, q.Dimension, int(m1), int(m2), code, dept, counts); err != nil {
 		return err
 	}
-	if err := byDays(first, dayOf(m1.start())); err != nil {
+	if err := byDays(first, fold.DayOf(m1.Start())); err != nil {
 		return err
 	}
-	return byDays(dayOf(m2.start()), last)
+	return byDays(fold.DayOf(m2.Start()), last)
 }
 
 // assessScope is the condition on appeals a of the actor's reach for
@@ -194,7 +193,7 @@ func assessScope(actor access.Actor, region string) (where string, args []any, o
 		if l == 0 {
 			return "", nil, false
 		}
-		where += " AND " + appealLevelColumn[l] + " = ?"
+		where += " AND " + fold.AppealLevelColumn[l] + " = ?"
 		args = append(args, region)
 	}
 	return where, args, true
@@ -222,95 +221,8 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 	if err != nil {
 		return nil, err
 	}
-	return factsWhere(ctx, s.reader(), cal, where, args, q.To)
+	return fold.Facts(ctx, s.engine.Reader(), cal, where, args, q.To)
 }
-
-// factsWhere loads the facts of the appeals a that where selects, with
-// their steps, as rates.Compute takes them; open steps are timed to end.
-func factsWhere(ctx context.Context, h db, cal *calendar.Calendar, where string, args []any, end time.Time) ([]rates.Appeal, error) {
-	rows, err := h.Query(ctx, `SELECT a.id, a.created_at, a.grid_code, a.community_code, a.street_code, a.district_code,
-		COALESCE(a.lead_department, 0), a.result, a.replied_at, a.rating, a.redo_count
-		FROM appeals a WHERE `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("assessment appeals: %w", err)
-	}
-	byID := map[int64]*rates.Appeal{}
-	var order []int64
-	for rows.Next() {
-		var a rates.Appeal
-		var created, replied int64
-		var redo int
-		if err := rows.Scan(&a.ID, &created, &a.Grid, &a.Community, &a.Street, &a.District, &a.LeadDepartment,
-			&a.Result, &replied, &a.Rating, &redo); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		a.Received, a.Replied, a.Redone = time.UnixMilli(created), store.Millis(replied), redo > 0
-		byID[a.ID] = &a
-		order = append(order, a.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(order) == 0 {
-		return nil, nil
-	}
-	// The steps of those appeals, in batches that keep the parameter count low.
-	const batch = 500
-	for i := 0; i < len(order); i += batch {
-		ids := order[i:min(i+batch, len(order))]
-		if err := h.assessmentSteps(ctx, cal, end, ids, byID); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]rates.Appeal, 0, len(order))
-	for _, id := range order {
-		out = append(out, *byID[id])
-	}
-	return out, nil
-}
-
-func (h db) assessmentSteps(ctx context.Context, cal *calendar.Calendar, end time.Time, ids []int64, byID map[int64]*rates.Appeal) error {
-	in := make([]any, len(ids))
-	for i, id := range ids {
-		in[i] = id
-	}
-	rows, err := h.Query(ctx, `SELECT st.appeal_id, st.step, COALESCE(st.department_id, 0), COALESCE(st.done_by, p.signed_by, 0),
-		st.started_at, st.due_at, st.done_at, COALESCE(p.status, '')
-		FROM appeal_steps st LEFT JOIN appeal_dispatches p ON p.id = st.dispatch_id
-		WHERE st.appeal_id IN (`+store.Placeholders(len(ids))+`) ORDER BY st.id`, in...)
-	if err != nil {
-		return fmt.Errorf("assessment steps: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var st rates.Step
-		var kind, status string
-		var started, due, done int64
-		if err := rows.Scan(&st.AppealID, &kind, &st.DepartmentID, &st.HandlerID, &started, &due, &done, &status); err != nil {
-			return err
-		}
-		st.Kind = rates.StepKind(kind)
-		st.Started, st.Due, st.Done = time.UnixMilli(started), time.UnixMilli(due), store.Millis(done)
-		stop := end
-		if done != 0 {
-			stop = st.Done
-		}
-		st.WorkingTime = cal.Between(st.Started, stop)
-		st.Returned = kind == string(appeal.StepSign) && status == "returned"
-		a := byID[st.AppealID]
-		a.Steps = append(a.Steps, st)
-	}
-	return rows.Err()
-}
-
-// dayMS is a day in milliseconds; shanghaiOffsetMS is Shanghai's offset
-// from UTC (calendar.Shanghai: UTC+8 all year).
-const (
-	dayMS            = 24 * 60 * 60 * 1000
-	shanghaiOffsetMS = 8 * 60 * 60 * 1000
-)
 
 // OverviewQuery selects a leader's overview.
 type OverviewQuery struct {
@@ -382,9 +294,9 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		}
 	}
 	days, byCat, byState := map[string]int{}, map[string]int{}, map[string]int{}
-	add := func(d day, cat, state string, n int) {
+	add := func(d fold.Day, cat, state string, n int) {
 		o.Received += n
-		days[d.start().Format(time.DateOnly)] += n
+		days[d.Start().Format(time.DateOnly)] += n
 		if top, _, ok := strings.Cut(cat, "."); ok {
 			cat = top
 		}
@@ -404,7 +316,7 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		if !from.Before(to) {
 			return nil
 		}
-		rows, err := h.Query(ctx, "SELECT (a.created_at + "+strconv.Itoa(shanghaiOffsetMS)+") / "+strconv.Itoa(dayMS)+
+		rows, err := h.Query(ctx, "SELECT (a.created_at + "+strconv.Itoa(fold.ShanghaiOffsetMS)+") / "+strconv.Itoa(fold.DayMS)+
 			", a.category, a.state, COUNT(*) FROM appeals a WHERE "+where+
 			" AND a.created_at >= ? AND a.created_at < ? GROUP BY 1, 2, 3", append(args, from.UnixMilli(), to.UnixMilli())...)
 		if err != nil {
@@ -418,22 +330,22 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 			if err := rows.Scan(&d, &cat, &state, &n); err != nil {
 				return err
 			}
-			add(day(d), cat, state, n)
+			add(fold.Day(d), cat, state, n)
 		}
 		return rows.Err()
 	}
 	// A city's or a district's whole days from assess_overview (see
 	// fold.go), once the queue is folded; the rest from the appeals.
-	code, dept, kept := keptScope(actor, q.Region)
+	code, dept, kept := fold.Scope(actor, q.Region)
 	kept = kept && dept == 0 && place.LevelOf(code) != place.Street
 	if kept {
 		var err error
-		if kept, err = s.foldForRead(ctx); err != nil {
+		if kept, err = s.folder.ForRead(ctx); err != nil {
 			return o, err
 		}
 	}
-	first, last := dayOf(q.From), dayOf(q.To)
-	if first.start().Before(q.From) {
+	first, last := fold.DayOf(q.From), fold.DayOf(q.To)
+	if first.Start().Before(q.From) {
 		first++
 	}
 	if !kept || first >= last {
@@ -441,19 +353,19 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 			return o, err
 		}
 	} else {
-		if err := count(q.From, first.start()); err != nil {
+		if err := count(q.From, first.Start()); err != nil {
 			return o, err
 		}
-		if err := count(last.start(), q.To); err != nil {
+		if err := count(last.Start(), q.To); err != nil {
 			return o, err
 		}
-		if err := h.keptOverview(ctx, code, first, last, add); err != nil {
+		if err := fold.Overview(ctx, h.DB, code, first, last, add); err != nil {
 			return o, err
 		}
 	}
 	// Every day the period touches, the first too when it starts after midnight.
-	for d := dayOf(q.From); d.start().Before(q.To) && len(o.ByDay) < 400; d++ {
-		k := d.start().Format(time.DateOnly)
+	for d := fold.DayOf(q.From); d.Start().Before(q.To) && len(o.ByDay) < 400; d++ {
+		k := d.Start().Format(time.DateOnly)
 		o.ByDay = append(o.ByDay, Count{Key: k, Label: k, N: days[k]})
 	}
 	for code, n := range byCat {

@@ -8,6 +8,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb/fold"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
@@ -161,7 +162,7 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		if l == 0 {
 			return appealSelection{empty: true}, nil
 		}
-		w = append(w, appealLevelColumn[l]+" = ?")
+		w = append(w, fold.AppealLevelColumn[l]+" = ?")
 		args = append(args, q.Region)
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {

@@ -9,6 +9,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealdb/fold"
 	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/place"
@@ -47,19 +48,13 @@ func scanAppeal(sc interface{ Scan(...any) error }) (appealRow, error) {
 	return r, err
 }
 
-// appealLevelColumn is the appeals column holding the code of each level.
-var appealLevelColumn = map[place.Level]string{
-	place.City: "a.city_code", place.District: "a.district_code", place.Street: "a.street_code",
-	place.Community: "a.community_code", place.Grid: "a.grid_code",
-}
-
 // appealScopeSQL turns an access filter into a condition on appeals a.
 func appealScopeSQL(f access.Filter) (string, []any) {
 	switch f.Reach {
 	case access.All:
 		return "1 = 1", nil
 	case access.Region:
-		return appealLevelColumn[f.Level] + " = ?", []any{f.Code}
+		return fold.AppealLevelColumn[f.Level] + " = ?", []any{f.Code}
 	case access.Own:
 		return "a.enterprise_id = ?", []any{f.EnterpriseID}
 	case access.Assigned:
@@ -400,4 +395,3 @@ func (h db) extensions(ctx context.Context, appealID int64) ([]Extension, error)
 	}
 	return out, rows.Err()
 }
-

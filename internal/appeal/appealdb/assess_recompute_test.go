@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealdb/fold"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/pgtest"
@@ -142,7 +143,7 @@ func TestAssessmentRecomputed(t *testing.T) {
 			// With a long queue (after a bulk load), an assessment is computed
 			// from the facts and leaves the queue to the folding in the
 			// background.
-			for pending <= foldInline {
+			for pending <= fold.Inline {
 				if _, err := s.engine.Writer().Exec(ctx, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals"); err != nil {
 					t.Fatal(err)
 				}
@@ -373,8 +374,8 @@ func (s *Store) overviewRows(t *testing.T) []string {
 // anything, as text.
 func (s *Store) monthRows(t *testing.T) []string {
 	t.Helper()
-	rows, err := s.reader().Query(context.Background(), "SELECT dim, month, city_code, district_code, street_code, key, "+countsColumns+
-		" FROM assess_months UNION ALL SELECT dim, day, city_code, district_code, 'day', key, "+countsColumns+
+	rows, err := s.reader().Query(context.Background(), "SELECT dim, month, city_code, district_code, street_code, key, "+fold.CountsColumns+
+		" FROM assess_months UNION ALL SELECT dim, day, city_code, district_code, 'day', key, "+fold.CountsColumns+
 		" FROM assess_days ORDER BY 1, 2, 3, 4, 5, 6")
 	if err != nil {
 		t.Fatal(err)
@@ -384,7 +385,7 @@ func (s *Store) monthRows(t *testing.T) []string {
 	for rows.Next() {
 		var dim, city, district, street, key string
 		var m int
-		var v [nCounts]int64
+		var v [fold.NCounts]int64
 		dest := []any{&dim, &m, &city, &district, &street, &key}
 		for i := range v {
 			dest = append(dest, &v[i])
@@ -392,7 +393,7 @@ func (s *Store) monthRows(t *testing.T) []string {
 		if err := rows.Scan(dest...); err != nil {
 			t.Fatal(err)
 		}
-		if v != ([nCounts]int64{}) {
+		if v != ([fold.NCounts]int64{}) {
 			out = append(out, fmt.Sprint(dim, m, city, district, street, key, v))
 		}
 	}
@@ -408,7 +409,7 @@ func (s *Store) everyAppealFacts(ctx context.Context, end time.Time) ([]rates.Ap
 	if err != nil {
 		return nil, err
 	}
-	return factsWhere(ctx, s.reader(), cal, "1 = 1", nil, end)
+	return fold.Facts(ctx, s.engine.Reader(), cal, "1 = 1", nil, end)
 }
 
 func userID(t *testing.T, s *Store, username string) int64 {

@@ -10,9 +10,9 @@ import (
 	"context"
 	"log/slog"
 	"runtime"
-	"sync"
 	"time"
 
+	"qifu/internal/appeal/appealdb/fold"
 	"qifu/internal/rates"
 	"qifu/internal/store"
 )
@@ -25,9 +25,8 @@ type Store struct {
 	// facts of many appeals in memory (a community's year, or a district's
 	// when the fold queue is long).
 	assessing chan struct{}
-	// folding lets one fold of the kept figures run at a time (SQLite; see
-	// foldBatch).
-	folding sync.Mutex
+	// folder keeps the figures of the three rates (package fold).
+	folder *fold.Folder
 	// assessments and overviews are the recent figures, kept for figuresTTL.
 	assessments figuresCache[[]rates.Row]
 	overviews   figuresCache[Overview]
@@ -47,7 +46,7 @@ type Options struct {
 // New builds the appeal workflow's store on the engine and registers its
 // seeds and calendar callback there; call it before engine.Migrate.
 func New(engine *store.Store, opts Options) *Store {
-	s := &Store{engine: engine, log: engine.Logger(), figuresTTL: opts.FiguresTTL,
+	s := &Store{engine: engine, log: engine.Logger(), figuresTTL: opts.FiguresTTL, folder: fold.New(engine),
 		assessing: make(chan struct{}, max(2, runtime.NumCPU()))}
 	engine.Register(store.Module{
 		Name: "appeal",
@@ -58,9 +57,7 @@ func New(engine *store.Store, opts Options) *Store {
 			}
 			return tx.seedStandards(ctx)
 		},
-		CalendarChanged: func(ctx context.Context, t *store.Tx, date string) error {
-			return (&Tx{Tx: t, s: s}).queueCalendarDay(ctx, date)
-		},
+		CalendarChanged: fold.QueueCalendarDay,
 	})
 	return s
 }
@@ -79,7 +76,7 @@ type Tx struct {
 	*store.Tx
 	s *Store
 	// touched are the appeals the transaction changed, queued at the end
-	// for their assessment figures to be folded again (queueTouched).
+	// for their assessment figures to be folded again (fold.Queue).
 	touched map[int64]bool
 }
 
@@ -102,6 +99,12 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.queueTouched(ctx)
+		return fold.Queue(ctx, tx.Tx, tx.touched)
 	})
+}
+
+// FoldAssessment folds the appeals changed since the last time into the
+// kept figures of the three rates (see fold.Folder.Fold).
+func (s *Store) FoldAssessment(ctx context.Context, limit int) (int, error) {
+	return s.folder.Fold(ctx, limit)
 }

@@ -1,4 +1,4 @@
-package appealdb
+package fold
 
 import (
 	"encoding/binary"
@@ -14,28 +14,35 @@ import (
 // day, as rows of counts, encoded compactly in assess_folded so that the
 // next fold can take it away again.
 
-// day is a Shanghai calendar day, counted from 1970-01-01.
-type day int
+// DayMS is a day in milliseconds; ShanghaiOffsetMS is Shanghai's offset
+// from UTC (calendar.Shanghai: UTC+8 all year).
+const (
+	DayMS            = 24 * 60 * 60 * 1000
+	ShanghaiOffsetMS = 8 * 60 * 60 * 1000
+)
 
-func dayOf(t time.Time) day {
-	return day((t.UnixMilli() + shanghaiOffsetMS) / dayMS)
+// Day is a Shanghai calendar day, counted from 1970-01-01.
+type Day int
+
+func DayOf(t time.Time) Day {
+	return Day((t.UnixMilli() + ShanghaiOffsetMS) / DayMS)
 }
 
-// start returns the first instant of the day.
-func (d day) start() time.Time {
-	return time.UnixMilli(int64(d)*dayMS - shanghaiOffsetMS).In(calendar.Shanghai)
+// Start returns the first instant of the day.
+func (d Day) Start() time.Time {
+	return time.UnixMilli(int64(d)*DayMS - ShanghaiOffsetMS).In(calendar.Shanghai)
 }
 
-// month is a Shanghai calendar month: year × 12 + month − 1.
-type month int
+// Month is a Shanghai calendar month: year × 12 + month − 1.
+type Month int
 
-func monthOf(t time.Time) month {
+func MonthOf(t time.Time) Month {
 	t = t.In(calendar.Shanghai)
-	return month(t.Year()*12 + int(t.Month()) - 1)
+	return Month(t.Year()*12 + int(t.Month()) - 1)
 }
 
-// start returns the first instant of the month.
-func (m month) start() time.Time {
+// Start returns the first instant of the month.
+func (m Month) Start() time.Time {
 	return time.Date(int(m)/12, time.Month(int(m)%12+1), 1, 0, 0, 0, 0, calendar.Shanghai)
 }
 
@@ -47,7 +54,7 @@ type contribution struct {
 	parts                             []part
 	// The overview's count: the day it was received, its top-level
 	// category and its state.
-	received        day
+	received        Day
 	category, state string
 }
 
@@ -65,7 +72,7 @@ type part struct {
 
 // partKey names a part: its day, its kind and the key of its row.
 type partKey struct {
-	day  day
+	Day  Day
 	kind byte
 	key  string
 }
@@ -77,10 +84,10 @@ func contributionOf(a *rates.Appeal, category, state string) (contribution, erro
 		category = top
 	}
 	k := contribution{grid: a.Grid, community: a.Community, street: a.Street, district: a.District,
-		received: dayOf(a.Received), category: category, state: state}
+		received: DayOf(a.Received), category: category, state: state}
 	at := map[partKey]int{} // index in k.parts
 	add := func(kind byte, key string, t time.Time, c rates.Counts) {
-		pk := partKey{day: dayOf(t), kind: kind, key: key}
+		pk := partKey{Day: DayOf(t), kind: kind, key: key}
 		i, ok := at[pk]
 		if !ok {
 			i = len(k.parts)
@@ -102,26 +109,27 @@ func contributionOf(a *rates.Appeal, category, state string) (contribution, erro
 	return k, nil
 }
 
-// countsColumns are the columns of assess_months that hold rates.Counts, in
+// CountsColumns are the columns of assess_months that hold rates.Counts, in
 // the order of vector.
-const countsColumns = `appeals, response_due, response_in_time, resolved, replied, satisfied, basic, unsatisfied,
+const CountsColumns = `appeals, response_due, response_in_time, resolved, replied, satisfied, basic, unsatisfied,
 	not_rated, rated, on_time_replies, handled, dispatches, returns, redone, overdue, handling_ms`
 
-const nCounts = 17
+// NCounts is the number of CountsColumns.
+const NCounts = 17
 
-// countsColumnNames are countsColumns one by one.
-var countsColumnNames = strings.Split(strings.Join(strings.Fields(countsColumns), ""), ",")
+// countsColumnNames are CountsColumns one by one.
+var countsColumnNames = strings.Split(strings.Join(strings.Fields(CountsColumns), ""), ",")
 
-// vector returns the counts in the order of countsColumns, Handling in ms.
-func vector(c rates.Counts) [nCounts]int64 {
-	return [nCounts]int64{int64(c.Appeals), int64(c.ResponseDue), int64(c.ResponseInTime), int64(c.Resolved),
+// vector returns the counts in the order of CountsColumns, Handling in ms.
+func vector(c rates.Counts) [NCounts]int64 {
+	return [NCounts]int64{int64(c.Appeals), int64(c.ResponseDue), int64(c.ResponseInTime), int64(c.Resolved),
 		int64(c.Replied), int64(c.Satisfied), int64(c.Basic), int64(c.Unsatisfied), int64(c.NotRated),
 		int64(c.Rated), int64(c.OnTimeReplies), int64(c.Handled), int64(c.Dispatches), int64(c.Returns),
 		int64(c.Redone), int64(c.Overdue), c.Handling.Milliseconds()}
 }
 
 // countsOf is the inverse of vector.
-func countsOf(v [nCounts]int64) rates.Counts {
+func countsOf(v [NCounts]int64) rates.Counts {
 	return rates.Counts{Appeals: int(v[0]), ResponseDue: int(v[1]), ResponseInTime: int(v[2]), Resolved: int(v[3]),
 		Replied: int(v[4]), Satisfied: int(v[5]), Basic: int(v[6]), Unsatisfied: int(v[7]), NotRated: int(v[8]),
 		Rated: int(v[9]), OnTimeReplies: int(v[10]), Handled: int(v[11]), Dispatches: int(v[12]), Returns: int(v[13]),
@@ -144,7 +152,7 @@ func (k contribution) encode() []byte {
 	}
 	b = binary.AppendUvarint(b, uint64(len(k.parts)))
 	for _, p := range k.parts {
-		b = binary.AppendUvarint(b, uint64(p.day))
+		b = binary.AppendUvarint(b, uint64(p.Day))
 		b = append(b, p.kind)
 		b = binary.AppendUvarint(b, uint64(len(p.key)))
 		b = append(b, p.key...)
@@ -184,7 +192,7 @@ func decodeContribution(b []byte) (contribution, error) {
 		b = b[n:]
 		return x
 	}
-	k.received = day(next())
+	k.received = Day(next())
 	for _, s := range [...]*string{&k.grid, &k.community, &k.street, &k.district, &k.category, &k.state} {
 		n := next()
 		if bad || uint64(len(b)) < n {
@@ -199,7 +207,7 @@ func decodeContribution(b []byte) (contribution, error) {
 	k.parts = make([]part, 0, n)
 	for range n {
 		var p part
-		p.day = day(next())
+		p.Day = Day(next())
 		if bad || len(b) == 0 {
 			return k, errContribution
 		}
@@ -210,7 +218,7 @@ func decodeContribution(b []byte) (contribution, error) {
 		}
 		p.key, b = string(b[:n]), b[n:]
 		mask := next()
-		var v [nCounts]int64
+		var v [NCounts]int64
 		for i := range v {
 			if mask&(1<<i) != 0 {
 				v[i] = int64(next())
@@ -247,7 +255,7 @@ func cityOf(district string) string {
 // overviewRow names one row of assess_overview.
 type overviewRow struct {
 	district, city  string
-	day             day
+	Day             Day
 	category, state string
 }
 
@@ -256,12 +264,12 @@ type overviewRow struct {
 func (k contribution) addTo(delta map[keptRow]*rates.Counts, overview map[overviewRow]int, sign int) {
 	city := cityOf(k.district)
 	overview[overviewRow{k.district, city, k.received, k.category, k.state}] += sign
-	put := func(dim rates.Dimension, d day, key string, c rates.Counts) {
+	put := func(dim rates.Dimension, d Day, key string, c rates.Counts) {
 		if sign < 0 {
 			c = c.Neg()
 		}
 		for _, r := range [...]keptRow{
-			{dim: dim, at: int(monthOf(d.start())), city: city, district: k.district, street: k.street, key: key},
+			{dim: dim, at: int(MonthOf(d.Start())), city: city, district: k.district, street: k.street, key: key},
 			{daily: true, dim: dim, at: int(d), city: city, district: k.district, key: key},
 		} {
 			sum := delta[r]
@@ -275,16 +283,16 @@ func (k contribution) addTo(delta map[keptRow]*rates.Counts, overview map[overvi
 	for _, p := range k.parts {
 		switch p.kind {
 		case partDepartment:
-			put(rates.Department, p.day, p.key, p.c)
+			put(rates.Department, p.Day, p.key, p.c)
 		case partHandler:
-			put(rates.Handler, p.day, p.key, p.c)
+			put(rates.Handler, p.Day, p.key, p.c)
 		case partRegions:
 			for _, r := range [...]struct {
 				dim  rates.Dimension
 				code string
 			}{{rates.Grid, k.grid}, {rates.Community, k.community}, {rates.Street, k.street}, {rates.District, k.district}} {
 				if r.code != "" {
-					put(r.dim, p.day, r.code, p.c)
+					put(r.dim, p.Day, r.code, p.c)
 				}
 			}
 		}
@@ -294,18 +302,18 @@ func (k contribution) addTo(delta map[keptRow]*rates.Counts, overview map[overvi
 // appealDay is one row of assess_appeal_days.
 type appealDay struct {
 	district string
-	day      day
+	Day      Day
 	appeal   int64
 }
 
 // addDays adds sign to the count in set of each day on which the
 // contribution of appeal id has a fact.
 func (k contribution) addDays(set map[appealDay]int, id int64, sign int) {
-	seen := map[day]bool{}
+	seen := map[Day]bool{}
 	for _, p := range k.parts {
-		if !seen[p.day] {
-			seen[p.day] = true
-			set[appealDay{k.district, p.day, id}] += sign
+		if !seen[p.Day] {
+			seen[p.Day] = true
+			set[appealDay{k.district, p.Day, id}] += sign
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package appealdb
+package fold
 
 import (
 	"math/rand/v2"
@@ -20,14 +20,14 @@ func TestContributionEncoding(t *testing.T) {
 			k.grid = "" // an appeal outside any grid
 		}
 		for range rng.IntN(6) {
-			p := part{partKey: partKey{day: day(20000 + rng.IntN(1500)), kind: "dhr"[rng.IntN(3)], key: strconv.FormatInt(rng.Int64N(1<<40), 10)}}
-			v := [nCounts]int64{}
+			p := part{partKey: partKey{Day: Day(20000 + rng.IntN(1500)), kind: "dhr"[rng.IntN(3)], key: strconv.FormatInt(rng.Int64N(1<<40), 10)}}
+			v := [NCounts]int64{}
 			for j := range v {
 				if rng.IntN(3) == 0 {
 					v[j] = rng.Int64N(1000)
 				}
 			}
-			v[nCounts-1] = rng.Int64N(1 << 35) // handling, in ms
+			v[NCounts-1] = rng.Int64N(1 << 35) // handling, in ms
 			p.c = countsOf(v)
 			k.parts = append(k.parts, p)
 		}
@@ -60,16 +60,16 @@ func TestMonths(t *testing.T) {
 		{time.Date(2025, 12, 31, 15, 59, 59, 0, time.UTC), "2025-12-01"},
 		{time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), "2026-11-01"},
 	} {
-		if d := dayOf(tt.at); !d.start().Before(tt.at.Add(time.Nanosecond)) || !tt.at.Before((d + 1).start()) ||
-			d.start().In(calendar.Shanghai).Format("15:04") != "00:00" {
-			t.Errorf("%s is not in its day [%s, %s)", tt.at, d.start(), (d + 1).start())
+		if d := DayOf(tt.at); !d.Start().Before(tt.at.Add(time.Nanosecond)) || !tt.at.Before((d + 1).Start()) ||
+			d.Start().In(calendar.Shanghai).Format("15:04") != "00:00" {
+			t.Errorf("%s is not in its day [%s, %s)", tt.at, d.Start(), (d + 1).Start())
 		}
-		m := monthOf(tt.at)
-		if got := m.start().Format(time.DateOnly); got != tt.start {
-			t.Errorf("monthOf(%s) starts %s, want %s", tt.at, got, tt.start)
+		m := MonthOf(tt.at)
+		if got := m.Start().Format(time.DateOnly); got != tt.start {
+			t.Errorf("MonthOf(%s) starts %s, want %s", tt.at, got, tt.start)
 		}
-		if !m.start().Before(tt.at.Add(time.Nanosecond)) || !tt.at.Before((m + 1).start()) {
-			t.Errorf("%s is not in its month [%s, %s)", tt.at, m.start(), (m + 1).start())
+		if !m.Start().Before(tt.at.Add(time.Nanosecond)) || !tt.at.Before((m + 1).Start()) {
+			t.Errorf("%s is not in its month [%s, %s)", tt.at, m.Start(), (m + 1).Start())
 		}
 	}
 }
@@ -78,12 +78,12 @@ func TestMonths(t *testing.T) {
 // move: a day that keeps a fact stays, however many it had before.
 func TestAppealDaysMove(t *testing.T) {
 	old := contribution{district: "330206", parts: []part{
-		{partKey: partKey{day: 100, kind: partDepartment, key: "7"}}, {partKey: partKey{day: 100, kind: partHandler, key: "9"}},
-		{partKey: partKey{day: 100, kind: partRegions}}, {partKey: partKey{day: 101, kind: partRegions}},
+		{partKey: partKey{Day: 100, kind: partDepartment, key: "7"}}, {partKey: partKey{Day: 100, kind: partHandler, key: "9"}},
+		{partKey: partKey{Day: 100, kind: partRegions}}, {partKey: partKey{Day: 101, kind: partRegions}},
 	}}
 	fresh := contribution{district: "330206", parts: []part{
-		{partKey: partKey{day: 100, kind: partRegions}}, {partKey: partKey{day: 102, kind: partRegions}},
-		{partKey: partKey{day: 102, kind: partDepartment, key: "7"}},
+		{partKey: partKey{Day: 100, kind: partRegions}}, {partKey: partKey{Day: 102, kind: partRegions}},
+		{partKey: partKey{Day: 102, kind: partDepartment, key: "7"}},
 	}}
 	moves := map[appealDay]int{}
 	fresh.addDays(moves, 5, 1)

@@ -1,4 +1,4 @@
-package appealdb
+package fold
 
 import (
 	"context"
@@ -22,7 +22,7 @@ import (
 // and the department whose rows alone the actor sees (0 for any); ok is
 // false when kept rows cannot answer (a community's or a grid's scope: small
 // enough to compute from the facts; or a region outside the actor's).
-func keptScope(actor access.Actor, region string) (code string, dept int64, ok bool) {
+func Scope(actor access.Actor, region string) (code string, dept int64, ok bool) {
 	f := access.FilterFor(actor, access.AppealAssess)
 	code = region
 	switch f.Reach {
@@ -53,7 +53,7 @@ func keptScope(actor access.Actor, region string) (code string, dept int64, ok b
 
 // keptWhere is the condition on kept rows for a scope; ok is false when the
 // rows cannot tell it (a street's, in assess_days).
-func keptWhere(code string, dept int64, daily bool) (where string, args []any, ok bool) {
+func Where(code string, dept int64, daily bool) (where string, args []any, ok bool) {
 	if dept != 0 {
 		where, args = " AND key = ?", []any{strconv.FormatInt(dept, 10)}
 	}
@@ -70,8 +70,8 @@ func keptWhere(code string, dept int64, daily bool) (where string, args []any, o
 
 // addKeptCounts adds to counts the kept rows in dimension dim of the months
 // (assess_months) or days (daily: assess_days) [from, to) in the scope.
-func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, from, to int, code string, dept int64, counts map[string]*rates.Counts) error {
-	where, args, ok := keptWhere(code, dept, daily)
+func AddCounts(ctx context.Context, h store.DB, daily bool, dim rates.Dimension, from, to int, code string, dept int64, counts map[string]*rates.Counts) error {
+	where, args, ok := Where(code, dept, daily)
 	if !ok {
 		return fmt.Errorf("kept rows cannot count the scope of %q", code)
 	}
@@ -79,7 +79,7 @@ func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, 
 	if daily {
 		table, at = "assess_days", "day"
 	}
-	sums := make([]string, nCounts)
+	sums := make([]string, NCounts)
 	for i, c := range countsColumnNames {
 		sums[i] = "SUM(" + c + ")"
 	}
@@ -89,8 +89,8 @@ func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, 
 		return fmt.Errorf("read %s: %w", table, err)
 	}
 	defer rows.Close()
-	var v [nCounts]int64
-	dest := make([]any, 1+nCounts)
+	var v [NCounts]int64
+	dest := make([]any, 1+NCounts)
 	var key string
 	dest[0] = &key
 	for i := range v {
@@ -112,7 +112,7 @@ func (h db) addKeptCounts(ctx context.Context, daily bool, dim rates.Dimension, 
 
 // keptOverview passes the rows of assess_overview of the days [from, to)
 // in the scope of code (a city's, a district's or "" for all) to add.
-func (h db) keptOverview(ctx context.Context, code string, from, to day, add func(day, string, string, int)) error {
+func Overview(ctx context.Context, h store.DB, code string, from, to Day, add func(Day, string, string, int)) error {
 	q, args := "SELECT day, category, state, SUM(n) FROM assess_overview WHERE day >= ? AND day < ?", []any{int(from), int(to)}
 	switch place.LevelOf(code) {
 	case place.City:
@@ -132,7 +132,7 @@ func (h db) keptOverview(ctx context.Context, code string, from, to day, add fun
 			return err
 		}
 		if n != 0 {
-			add(day(d), category, state, n)
+			add(Day(d), category, state, n)
 		}
 	}
 	return rows.Err()
@@ -140,7 +140,7 @@ func (h db) keptOverview(ctx context.Context, code string, from, to day, add fun
 
 // candidateWhere is the condition on appeals a that have a fact on a day of
 // [from, to], in the scope of code (kept-rows scopes only).
-func candidateWhere(code string, from, to day) (string, []any) {
+func CandidateWhere(code string, from, to Day) (string, []any) {
 	where := "a.id IN (SELECT appeal_id FROM assess_appeal_days WHERE day >= ? AND day <= ?"
 	args := []any{int(from), int(to)}
 	if place.LevelOf(code) >= place.District {
@@ -149,20 +149,20 @@ func candidateWhere(code string, from, to day) (string, []any) {
 	}
 	where += ")"
 	if l := place.LevelOf(code); l != 0 {
-		where += " AND " + appealLevelColumn[l] + " = ?"
+		where += " AND " + AppealLevelColumn[l] + " = ?"
 		args = append(args, code)
 	}
 	return where, args
 }
 
-// foldForRead folds the queue for an assessment about to read kept rows;
+// ForRead folds the queue for an assessment about to read kept rows;
 // false if the queue is too long to fold now.
-func (s *Store) foldForRead(ctx context.Context) (bool, error) {
+func (s *Folder) ForRead(ctx context.Context) (bool, error) {
 	var n int
-	if err := store.Scan(s.reader().Row(ctx, "SELECT COUNT(*) FROM assess_pending"), &n); err != nil {
+	if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT COUNT(*) FROM assess_pending"), &n); err != nil {
 		return false, err
 	}
-	if n > foldInline {
+	if n > Inline {
 		return false, nil
 	}
 	if n == 0 {
@@ -172,28 +172,29 @@ func (s *Store) foldForRead(ctx context.Context) (bool, error) {
 	return err == nil, err
 }
 
-// queueTouched queues the appeals the transaction changed for folding.
-func (t *Tx) queueTouched(ctx context.Context) error {
-	rows := make([][]any, 0, len(t.touched))
-	for id := range t.touched {
+// Queue queues the appeals a transaction changed for folding, in that
+// transaction: an append no other writer waits for.
+func Queue(ctx context.Context, tx *store.Tx, touched map[int64]bool) error {
+	rows := make([][]any, 0, len(touched))
+	for id := range touched {
 		rows = append(rows, []any{id})
 	}
-	if err := t.db().execRows(ctx, "INSERT INTO assess_pending (appeal_id) VALUES ", "", rows); err != nil {
+	if err := execRows(ctx, tx.DB(), "INSERT INTO assess_pending (appeal_id) VALUES ", "", rows); err != nil {
 		return fmt.Errorf("queue for folding: %w", err)
 	}
 	return nil
 }
 
-// queueCalendarDay queues for folding the appeals whose handling time a
+// QueueCalendarDay queues for folding the appeals whose handling time a
 // change to the working-day calendar on date (YYYY-MM-DD) changes: those
 // with a handle step done after the day began and started before it ended.
 // (Deadlines already set stay as they are.)
-func (t *Tx) queueCalendarDay(ctx context.Context, date string) error {
+func QueueCalendarDay(ctx context.Context, tx *store.Tx, date string) error {
 	day, err := time.ParseInLocation(time.DateOnly, date, calendar.Shanghai)
 	if err != nil {
 		return fmt.Errorf("calendar day %q: %w", date, err)
 	}
-	if _, err := t.db().Exec(ctx, `INSERT INTO assess_pending (appeal_id) SELECT DISTINCT appeal_id FROM appeal_steps
+	if _, err := tx.DB().Exec(ctx, `INSERT INTO assess_pending (appeal_id) SELECT DISTINCT appeal_id FROM appeal_steps
 		WHERE step = 'handle' AND done_at > ? AND started_at < ?`, day.UnixMilli(), day.AddDate(0, 0, 1).UnixMilli()); err != nil {
 		return fmt.Errorf("queue for folding: %w", err)
 	}

@@ -1,15 +1,6 @@
-package appealdb
-
-import (
-	"context"
-	"fmt"
-	"slices"
-	"strings"
-
-	"qifu/internal/rates"
-	"qifu/internal/store"
-)
-
+// Package fold keeps the figures of the three rates added up, so that a
+// leader's page reads a few rows instead of every appeal of a year.
+//
 // The assessment of a district's year reads tens of thousands of appeals and
 // their steps when computed from the facts. So the figures are kept, added
 // up: in assess_months, one row per dimension, month, street and key, and in
@@ -39,29 +30,52 @@ import (
 // or the scope is a community's or a grid's (small), the assessment is
 // computed from the facts instead. A change to the calendar queues the
 // appeals whose handling time it changes.
+package fold
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"qifu/internal/rates"
+	"qifu/internal/store"
+)
 
 // foldBatch is the number of queued appeals one folding transaction takes.
 const foldBatch = 500
 
-// foldInline is the longest queue an assessment folds before it reads the
+// Inline is the longest queue an assessment folds before it reads the
 // months; beyond it, the assessment is computed from the facts.
-const foldInline = 5000
+const Inline = 5000
 
 // foldLock is the PostgreSQL advisory lock folding holds.
 const foldLock = 7_204_101
 
-// FoldAssessment folds the queued appeals into the kept rows, batch after
-// batch, until the queue is empty or limit appeals (0: no limit) are folded;
-// it returns how many queue entries it took. If another fold is running (on
+// Folder folds the queue into the kept rows. One runs in each process.
+type Folder struct {
+	engine *store.Store
+	// folding lets one fold run at a time in the process (SQLite; see
+	// foldBatch).
+	folding sync.Mutex
+}
+
+// New returns the folder of the store.
+func New(engine *store.Store) *Folder { return &Folder{engine: engine} }
+
+// Fold folds the queued appeals into the kept rows, batch after batch,
+// until the queue is empty or limit appeals (0: no limit) are folded; it
+// returns how many queue entries it took. If another fold is running (on
 // another instance, or for a leader's page) it leaves the queue to that one
 // and returns 0: the servers call it every few seconds.
-func (s *Store) FoldAssessment(ctx context.Context, limit int) (int, error) {
+func (s *Folder) Fold(ctx context.Context, limit int) (int, error) {
 	return s.fold(ctx, limit, false)
 }
 
-// fold folds as FoldAssessment does; with wait, it waits for a fold running
+// fold folds as Fold does; with wait, it waits for a fold running
 // elsewhere to end, and then folds what is left.
-func (s *Store) fold(ctx context.Context, limit int, wait bool) (int, error) {
+func (s *Folder) fold(ctx context.Context, limit int, wait bool) (int, error) {
 	total := 0
 	for limit <= 0 || total < limit {
 		n, err := s.foldBatch(ctx, wait)
@@ -80,11 +94,11 @@ func (s *Store) fold(ctx context.Context, limit int, wait bool) (int, error) {
 // again, after the entries this batch takes, and is folded again by the
 // next batch; and one folder runs at a time in the process (s.folding),
 // the only process writing an SQLite store.
-func (s *Store) foldBatch(ctx context.Context, wait bool) (int, error) {
+func (s *Folder) foldBatch(ctx context.Context, wait bool) (int, error) {
 	if s.engine.Postgres() {
 		var n int
-		err := s.WithTx(ctx, func(tx *Tx) error {
-			h := tx.db()
+		err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
+			h := tx.DB()
 			if wait {
 				if _, err := h.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", foldLock); err != nil {
 					return fmt.Errorf("fold lock: %w", err)
@@ -113,26 +127,26 @@ func (s *Store) foldBatch(ctx context.Context, wait bool) (int, error) {
 		return 0, nil // another is folding
 	}
 	defer s.folding.Unlock()
-	f, err := s.readFold(ctx, s.reader())
+	f, err := s.readFold(ctx, s.engine.Reader())
 	if err != nil || len(f.taken) == 0 {
 		return 0, err
 	}
-	return len(f.taken), s.WithTx(ctx, func(tx *Tx) error { return f.write(ctx, tx.db()) })
+	return len(f.taken), s.engine.WithTx(ctx, func(tx *store.Tx) error { return f.write(ctx, tx.DB()) })
 }
 
-// fold is one batch of the queue, read and worked out, to be written.
-type fold struct {
+// batch is one batch of the queue, read and worked out, to be written.
+type batch struct {
 	taken    []any // the queue entries taken
 	gone     []any // appeals no longer there
 	fresh    [][]any
 	delta    map[keptRow]*rates.Counts
 	overview map[overviewRow]int
-	days     map[appealDay]int // > 0: a day to add, < 0: one to remove
+	days     map[appealDay]int // > 0: a Day to add, < 0: one to remove
 }
 
 // readFold takes a batch of the queue and works out what to write.
-func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
-	f := fold{delta: map[keptRow]*rates.Counts{}, overview: map[overviewRow]int{}, days: map[appealDay]int{}}
+func (s *Folder) readFold(ctx context.Context, h store.DB) (batch, error) {
+	f := batch{delta: map[keptRow]*rates.Counts{}, overview: map[overviewRow]int{}, days: map[appealDay]int{}}
 	rows, err := h.Query(ctx, "SELECT id, appeal_id FROM assess_pending ORDER BY id LIMIT ?", foldBatch)
 	if err != nil {
 		return f, fmt.Errorf("read fold queue: %w", err)
@@ -160,7 +174,7 @@ func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
 	if err != nil {
 		return f, err
 	}
-	facts, err := factsWhere(ctx, h, cal, "a.id IN ("+store.Placeholders(len(ids))+")", ids, s.now())
+	facts, err := Facts(ctx, h, cal, "a.id IN ("+store.Placeholders(len(ids))+")", ids, s.engine.Now())
 	if err != nil {
 		return f, err
 	}
@@ -221,17 +235,17 @@ func (s *Store) readFold(ctx context.Context, h db) (fold, error) {
 
 // write writes a batch worked out by readFold, and removes its entries
 // from the queue.
-func (f fold) write(ctx context.Context, h db) error {
+func (f batch) write(ctx context.Context, h store.DB) error {
 	if len(f.taken) == 0 {
 		return nil
 	}
-	if err := h.addKept(ctx, f.delta); err != nil {
+	if err := addKept(ctx, h, f.delta); err != nil {
 		return err
 	}
-	if err := h.moveAppealDays(ctx, f.days); err != nil {
+	if err := moveAppealDays(ctx, h, f.days); err != nil {
 		return err
 	}
-	if err := h.addOverview(ctx, f.overview); err != nil {
+	if err := addOverview(ctx, h, f.overview); err != nil {
 		return err
 	}
 	if len(f.gone) > 0 { // appeals no longer there: their contribution is taken away
@@ -239,7 +253,7 @@ func (f fold) write(ctx context.Context, h db) error {
 			return fmt.Errorf("forget folded: %w", err)
 		}
 	}
-	if err := h.execRows(ctx, "INSERT INTO assess_folded (appeal_id, facts) VALUES ",
+	if err := execRows(ctx, h, "INSERT INTO assess_folded (appeal_id, facts) VALUES ",
 		" ON CONFLICT (appeal_id) DO UPDATE SET facts = excluded.facts", f.fresh); err != nil {
 		return fmt.Errorf("write folded: %w", err)
 	}
@@ -254,7 +268,7 @@ const rowsPerStatement = 200
 
 // execRows runs head + VALUES tuples of rows + tail for the rows, a few
 // hundred to a statement; every row has the same number of values.
-func (h db) execRows(ctx context.Context, head, tail string, rows [][]any) error {
+func execRows(ctx context.Context, h store.DB, head, tail string, rows [][]any) error {
 	for batch := range slices.Chunk(rows, rowsPerStatement) {
 		tuple := "(?" + strings.Repeat(", ?", len(batch[0])-1) + ")"
 		args := make([]any, 0, len(batch)*len(batch[0]))
@@ -269,13 +283,13 @@ func (h db) execRows(ctx context.Context, head, tail string, rows [][]any) error
 }
 
 // addKept adds delta to the kept rows, creating those missing.
-func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error {
+func addKept(ctx context.Context, h store.DB, delta map[keptRow]*rates.Counts) error {
 	for _, daily := range []bool{false, true} {
 		table, head := "assess_months", "dim, month, city_code, district_code, street_code, key"
 		if daily {
 			table, head = "assess_days", "dim, day, city_code, district_code, key"
 		}
-		sets := make([]string, nCounts)
+		sets := make([]string, NCounts)
 		for i, c := range countsColumnNames {
 			sets[i] = c + " = " + table + "." + c + " + excluded." + c
 		}
@@ -294,7 +308,7 @@ func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error 
 			}
 			rows = append(rows, row)
 		}
-		if err := h.execRows(ctx, "INSERT INTO "+table+" ("+head+", "+countsColumns+") VALUES ",
+		if err := execRows(ctx, h, "INSERT INTO "+table+" ("+head+", "+CountsColumns+") VALUES ",
 			" ON CONFLICT ("+head+") DO UPDATE SET "+strings.Join(sets, ", "), rows); err != nil {
 			return fmt.Errorf("add to %s: %w", table, err)
 		}
@@ -303,14 +317,14 @@ func (h db) addKept(ctx context.Context, delta map[keptRow]*rates.Counts) error 
 }
 
 // addOverview adds the counts of delta to assess_overview.
-func (h db) addOverview(ctx context.Context, delta map[overviewRow]int) error {
+func addOverview(ctx context.Context, h store.DB, delta map[overviewRow]int) error {
 	var rows [][]any
 	for r, d := range delta {
 		if d != 0 {
-			rows = append(rows, []any{r.district, r.city, int(r.day), r.category, r.state, d})
+			rows = append(rows, []any{r.district, r.city, int(r.Day), r.category, r.state, d})
 		}
 	}
-	if err := h.execRows(ctx, "INSERT INTO assess_overview (district_code, city_code, day, category, state, n) VALUES ",
+	if err := execRows(ctx, h, "INSERT INTO assess_overview (district_code, city_code, day, category, state, n) VALUES ",
 		" ON CONFLICT (district_code, day, city_code, category, state) DO UPDATE SET n = assess_overview.n + excluded.n", rows); err != nil {
 		return fmt.Errorf("add to assess_overview: %w", err)
 	}
@@ -319,14 +333,14 @@ func (h db) addOverview(ctx context.Context, delta map[overviewRow]int) error {
 
 // moveAppealDays adds to assess_appeal_days the days with a count above 0
 // and removes those below.
-func (h db) moveAppealDays(ctx context.Context, days map[appealDay]int) error {
+func moveAppealDays(ctx context.Context, h store.DB, days map[appealDay]int) error {
 	var add, remove [][]any
 	for d, n := range days {
 		switch {
 		case n > 0:
-			add = append(add, []any{d.district, int(d.day), d.appeal})
+			add = append(add, []any{d.district, int(d.Day), d.appeal})
 		case n < 0:
-			remove = append(remove, []any{d.district, int(d.day), d.appeal})
+			remove = append(remove, []any{d.district, int(d.Day), d.appeal})
 		}
 	}
 	for batch := range slices.Chunk(remove, rowsPerStatement) {
@@ -339,7 +353,7 @@ func (h db) moveAppealDays(ctx context.Context, days map[appealDay]int) error {
 			return fmt.Errorf("remove appeal days: %w", err)
 		}
 	}
-	if err := h.execRows(ctx, "INSERT INTO assess_appeal_days (district_code, day, appeal_id) VALUES ", " ON CONFLICT DO NOTHING", add); err != nil {
+	if err := execRows(ctx, h, "INSERT INTO assess_appeal_days (district_code, day, appeal_id) VALUES ", " ON CONFLICT DO NOTHING", add); err != nil {
 		return fmt.Errorf("add appeal days: %w", err)
 	}
 	return nil
