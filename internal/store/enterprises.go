@@ -51,6 +51,26 @@ func (h DB) TargetOf(ctx context.Context, actor access.Actor, e enterprise.Enter
 	return t, nil
 }
 
+// EnterpriseMay is what an actor may do with one enterprise.
+type EnterpriseMay struct {
+	Update      bool // change its record
+	Reveal      bool // see its contact details in full (audited)
+	RaiseAppeal bool // raise an appeal for it
+}
+
+// MayOnEnterprise works out what actor may do with e (as read through
+// Enterprise): from the actor's scope and, for a stationed cadre, its
+// assignments. Pages show only the actions it allows; each use case checks
+// again.
+func (s *Store) MayOnEnterprise(ctx context.Context, actor access.Actor, e enterprise.Enterprise) (EnterpriseMay, error) {
+	t, err := s.Reader().TargetOf(ctx, actor, e)
+	if err != nil {
+		return EnterpriseMay{}, err
+	}
+	return EnterpriseMay{Update: access.Allows(actor, access.EnterpriseUpdate, t),
+		Reveal: access.Allows(actor, access.PersonalView, t), RaiseAppeal: access.Allows(actor, access.AppealCreate, t)}, nil
+}
+
 // levelColumn is the enterprises column holding the code of each level.
 var levelColumn = map[place.Level]string{
 	place.City: "e.city_code", place.District: "e.district_code", place.Street: "e.street_code",

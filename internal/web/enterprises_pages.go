@@ -115,11 +115,12 @@ func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal b
 	}
 	p := &enterprisePageData{E: e, Revealed: reveal}
 	p.Industry, _ = enterprise.DivisionByCode(e.Industry)
-	t := access.Target{Place: place.Ancestry{City: e.CityCode, District: e.DistrictCode, Street: e.StreetCode,
-		Community: e.CommunityCode, Grid: e.GridCode}, EnterpriseID: e.ID, Assigned: a.Role == access.RoleCadre}
-	p.CanEdit = access.Allows(a, access.EnterpriseUpdate, t)
-	p.CanReveal = !reveal && access.Allows(a, access.PersonalView, t)
-	p.CanRaise = a.Role != access.RoleEnterprise && access.Allows(a, access.AppealCreate, t)
+	may, err := s.store.MayOnEnterprise(r.Context(), a, e)
+	if err != nil {
+		return err
+	}
+	// An enterprise's own user raises its appeals from its own page.
+	p.CanEdit, p.CanReveal, p.CanRaise = may.Update, !reveal && may.Reveal, a.Role != access.RoleEnterprise && may.RaiseAppeal
 	if names, err := s.placeNames(r, a, e); err == nil {
 		p.PlaceNames = names
 	}
@@ -171,9 +172,9 @@ func (s *Server) editEnterprisePage(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	t := access.Target{Place: place.Ancestry{City: e.CityCode, District: e.DistrictCode, Street: e.StreetCode,
-		Community: e.CommunityCode, Grid: e.GridCode}, EnterpriseID: e.ID, Assigned: a.Role == access.RoleCadre}
-	if !access.Allows(a, access.EnterpriseUpdate, t) {
+	if may, err := s.store.MayOnEnterprise(r.Context(), a, e); err != nil {
+		return err
+	} else if !may.Update {
 		return access.ErrForbidden
 	}
 	return s.renderEnterpriseForm(w, r, a, &enterpriseFormData{E: e, Revenue: formatWan(e.Revenue),
