@@ -334,7 +334,8 @@ func (s *step) run(ctx context.Context) error {
 	case appeal.Confirm:
 		var named, open int
 		if err := store.Scan(s.tx.db().Row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> ? THEN 1 ELSE 0 END), 0)
-			FROM appeal_dispatches WHERE appeal_id = ? AND role = 'joint' AND active = TRUE`, string(appeal.DispatchDone), s.a.ID), &named, &open); err != nil {
+			FROM appeal_dispatches WHERE appeal_id = ? AND role = 'joint' AND active = TRUE`,
+			string(appeal.DispatchDone), s.a.ID), &named, &open); err != nil {
 			return err
 		}
 		if named == 0 || open > 0 {

@@ -128,14 +128,13 @@ func (s *step) dispatch(ctx context.Context) error {
 		return err
 	}
 	for i, d := range append([]int64{s.c.Lead}, s.c.Assists...) {
-		role, dd := "lead", due
+		role, dd := appeal.PartyLead, due
 		if i > 0 {
-			role, dd = "assist", assistDue
+			role, dd = appeal.PartyAssist, assistDue
 		}
-		var did int64
-		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.a.ID, d, role, string(appeal.DispatchPending), s.c.Note, dd.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
-			return fmt.Errorf("insert dispatch: %w", err)
+		did, err := s.insertDispatch(ctx, d, role, dd)
+		if err != nil {
+			return err
 		}
 		if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepSign, did, d, time.Time{}); err != nil {
 			return err
@@ -149,6 +148,21 @@ func (s *step) dispatch(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// insertDispatch gives a department its part of the appeal, with the
+// step's instruction, waiting for it to sign or report in by due.
+func (s *step) insertDispatch(ctx context.Context, dept int64, role appeal.Party, due time.Time) (int64, error) {
+	var id int64
+	err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches
+			(appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.a.ID, dept, string(role), string(appeal.DispatchPending), s.c.Note,
+		due.UnixMilli(), s.clk.now.UnixMilli(), s.actor.UserID), &id)
+	if err != nil {
+		return 0, fmt.Errorf("insert dispatch: %w", err)
+	}
+	return id, nil
 }
 
 // myDispatch returns the actor's department's active dispatch on the appeal

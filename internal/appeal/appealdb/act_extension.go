@@ -25,7 +25,8 @@ func (s *step) requestExtension(ctx context.Context) error {
 		return fault.New(fault.Invalid, "too_late", "已超过办理期限，不能再申请延期", "the deadline has passed: an extension must be asked for before it")
 	}
 	var pending int
-	if err := store.Scan(s.tx.db().Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = ?", s.a.ID, string(appeal.ExtensionPending)), &pending); err != nil {
+	if err := store.Scan(s.tx.db().Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = ?",
+		s.a.ID, string(appeal.ExtensionPending)), &pending); err != nil {
 		return err
 	}
 	if pending > 0 {

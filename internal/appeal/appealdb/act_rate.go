@@ -111,9 +111,8 @@ func (s *step) raiseJoint(ctx context.Context) error {
 		if existing > 0 {
 			continue
 		}
-		var did int64
-		if err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches (appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
-			VALUES (?, ?, 'joint', ?, ?, ?, ?, ?) RETURNING id`, s.a.ID, d, string(appeal.DispatchPending), s.c.Note, due.UnixMilli(), now.UnixMilli(), s.actor.UserID), &did); err != nil {
+		did, err := s.insertDispatch(ctx, d, appeal.PartyJoint, due)
+		if err != nil {
 			return err
 		}
 		if _, err := s.tx.openStep(ctx, s.clk, s.a.ID, appeal.StepJoint, did, d, due); err != nil {
