@@ -9,7 +9,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
 )
 
@@ -18,9 +17,6 @@ import (
 // a long list does not hold every cell in memory.
 func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
-	if !access.May(a.Role, access.AppealRead) {
-		return access.ErrForbidden
-	}
 	lang := langOf(r)
 	rq := r.URL.Query()
 	if rq.Get("queue") == "" {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"qifu/internal/access"
 	"qifu/internal/audit"
 	"qifu/internal/store"
 )
@@ -59,10 +58,6 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	if !access.May(a.Role, access.AuditRead) {
-		return access.ErrForbidden
-	}
 	n, err := s.store.VerifyAudit(r.Context())
 	var b audit.Break
 	if errors.As(err, &b) {

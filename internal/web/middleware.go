@@ -14,10 +14,11 @@ import (
 )
 
 // adapt turns a route into an http.Handler: it authenticates the request
-// when the route needs a signed-in user and sends errors to fail.
+// when the route needs a signed-in user, refuses a gated route to a role
+// without its action, and sends errors to fail.
 func (s *Server) adapt(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.auth == signedIn {
+		if rt.auth != public {
 			a, err := s.authenticate(r)
 			if err != nil {
 				if !isAPI(r) {
@@ -32,6 +33,10 @@ func (s *Server) adapt(rt route) http.Handler {
 					return
 				}
 				s.fail(w, withActor(r, a), errMustChange)
+				return
+			}
+			if rt.auth == gated && !access.May(a.Role, rt.action) {
+				s.fail(w, withActor(r, a), access.ErrForbidden)
 				return
 			}
 			r = withActor(r, a)

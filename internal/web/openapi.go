@@ -28,7 +28,7 @@ func (s *Server) openAPIDoc() map[string]any {
 		if rt.action != "" {
 			op["x-qifu-action"] = string(rt.action)
 		}
-		if rt.auth == signedIn {
+		if rt.auth != public {
 			op["security"] = []map[string][]string{{"bearer": {}}, {"session": {}}}
 		} else {
 			op["security"] = []map[string][]string{}

@@ -53,7 +53,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 			if rt.action != "" {
 				t.Errorf("%s is public but exercises %s", key, rt.action)
 			}
-		case signedIn:
+		case signedIn, gated:
 			if publicRoutes[key] {
 				t.Errorf("%s should be public", key)
 			}
@@ -63,7 +63,10 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		if rt.action != "" && !slices.Contains(access.Actions, rt.action) {
 			t.Errorf("%s exercises %q, which is not in the permission table", key, rt.action)
 		}
-		if rt.auth == signedIn && rt.action == "" && !ownThings(rt.path) {
+		if rt.auth == gated && rt.action == "" {
+			t.Errorf("%s is gated but names no action", key)
+		}
+		if rt.auth != public && rt.action == "" && !ownThings(rt.path) {
 			t.Errorf("%s names no action but is not about the caller's own things", key)
 		}
 		if seen[key] {
@@ -195,8 +198,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				}
 				if op.Security == nil {
 					t.Errorf("%s declares no security", key)
-				} else if (rt.auth == signedIn) != (len(*op.Security) > 0) {
-					t.Errorf("%s: security %v for a %s route", key, *op.Security, map[authPolicy]string{public: "public", signedIn: "signed-in"}[rt.auth])
+				} else if (rt.auth != public) != (len(*op.Security) > 0) {
+					t.Errorf("%s: security %v for a %s route", key, *op.Security, map[authPolicy]string{public: "public", signedIn: "signed-in", gated: "gated"}[rt.auth])
 				} else {
 					for _, req := range *op.Security {
 						for scheme := range req {

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"qifu/internal/access"
+)
+
+// TestGatedRoutes calls every gated route as a role without its action,
+// with a body nothing would accept: the door refuses it (403) before the
+// handler reads anything, once for every such route, and the refusal is
+// the JSON error on the API and a page elsewhere.
+func TestGatedRoutes(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *site) {
+		n := 0
+		for _, rt := range (&Server{}).routes() {
+			if rt.auth != gated {
+				continue
+			}
+			n++
+			var who string
+			for _, u := range dataset.Accounts() {
+				if !access.May(u.Role, rt.action) {
+					who = u.Username
+					break
+				}
+			}
+			if who == "" {
+				t.Errorf("%s %s: every role has %s", rt.method, rt.path, rt.action)
+				continue
+			}
+			path := strings.NewReplacer("{id}", "1", "{date}", "2027-01-01").Replace(rt.path)
+			var b *body
+			if rt.method != "GET" {
+				b = &body{"application/json", []byte("{not json")}
+			}
+			res := s.call(t, rt.method, path, s.login(t, who), b)
+			what := fmt.Sprintf("%s %s as %s", rt.method, path, who)
+			if res.code != http.StatusForbidden {
+				t.Errorf("%s: %d %s, want 403", what, res.code, res.body)
+			} else if strings.HasPrefix(path, "/api/") && res.errorCode(t) != "forbidden" {
+				t.Errorf("%s: %s, want the forbidden error", what, res.body)
+			}
+		}
+		if n == 0 {
+			t.Error("no route is gated")
+		}
+	})
+}
