@@ -40,6 +40,15 @@ func (s *Server) adapt(rt route) http.Handler {
 				return
 			}
 			r = withActor(r, a)
+			if !isAPI(r) {
+				// The layout's data of every page, read with the session:
+				// rendering reads nothing.
+				if n, err := s.store.UnreadCount(r.Context(), a); err != nil {
+					s.log.Warn("unread count", "err", err)
+				} else {
+					r = withUnread(r, n)
+				}
+			}
 		}
 		if err := rt.h(w, r); err != nil {
 			s.fail(w, r, err)

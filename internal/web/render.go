@@ -175,13 +175,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 	if a, ok := actorOf(r); ok {
 		b.Actor = &a
 		b.Nav = navFor(a, r.URL.Path, b.Lang)
-		if unread, err := s.store.UnreadCount(r.Context(), a); err != nil {
-			s.log.Warn("unread count", "err", err)
-		} else {
-			for i := range b.Nav {
-				if b.Nav[i].Href == "/inbox" {
-					b.Nav[i].Badge = unread
-				}
+		for i := range b.Nav {
+			if b.Nav[i].Href == "/inbox" {
+				b.Nav[i].Badge = unreadOf(r)
 			}
 		}
 	}

@@ -100,7 +100,10 @@ func (s *Server) handler() http.Handler {
 
 type ctxKey int
 
-const actorKey ctxKey = 1
+const (
+	actorKey  ctxKey = 1
+	unreadKey ctxKey = 2
+)
 
 // actorOf returns the signed-in actor of a request.
 func actorOf(r *http.Request) (access.Actor, bool) {
@@ -110,4 +113,15 @@ func actorOf(r *http.Request) (access.Actor, bool) {
 
 func withActor(r *http.Request, a access.Actor) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), actorKey, a))
+}
+
+// unreadOf returns the signed-in user's unread notices, as read for the
+// request's page (the badge on the inbox's menu item).
+func unreadOf(r *http.Request) int {
+	n, _ := r.Context().Value(unreadKey).(int)
+	return n
+}
+
+func withUnread(r *http.Request, n int) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), unreadKey, n))
 }
