@@ -212,7 +212,8 @@ func (s *Store) ExportEnterprises(ctx context.Context, actor access.Actor, q Ent
 		return access.ErrForbidden
 	}
 	where, args := q.where(actor, access.EnterpriseExport)
-	rows, err := s.Reader().Query(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE "+where+" ORDER BY e.grid_code, e.name, e.id", args...)
+	rows, err := s.Reader().Query(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE "+where+
+		" ORDER BY e.grid_code, e.name, e.id", args...)
 	if err != nil {
 		return fmt.Errorf("export enterprises: %w", err)
 	}
@@ -442,7 +443,8 @@ func (t *Tx) addTags(ctx context.Context, list []*enterprise.Enterprise) error {
 	if len(args) == 0 {
 		return nil
 	}
-	if _, err := t.DB().Exec(ctx, "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES "+Tuples("(?, ?)", len(args)/2), args...); err != nil {
+	q := "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES " + Tuples("(?, ?)", len(args)/2)
+	if _, err := t.DB().Exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("add tags: %w", err)
 	}
 	return nil

@@ -152,7 +152,8 @@ func (s *Store) DeliverOutbox(ctx context.Context, client *http.Client, limit in
 		// and lets people refer to it.
 		sendErr := notify.Send(ctx, client, m.hook, fmt.Sprintf("%s（#%d）", m.text, m.id), now)
 		if sendErr == nil {
-			_, err = s.write.ExecContext(ctx, s.d.rebind("UPDATE outbox SET delivered_at = ?, last_error = '' WHERE id = ?"), s.now().UnixMilli(), m.id)
+			_, err = s.write.ExecContext(ctx, s.d.rebind("UPDATE outbox SET delivered_at = ?, last_error = '' WHERE id = ?"),
+				s.now().UnixMilli(), m.id)
 			sent++
 		} else {
 			next := s.now().Add(notify.Backoff(m.attempts + 1))

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"os"
 	"testing"
 
@@ -32,20 +31,13 @@ func eachDatabase(t *testing.T, fn func(t *testing.T, dsn string)) {
 // migrated PostgreSQL store, each with its own fake clock.
 func eachStore(t *testing.T, fn func(t *testing.T, s *testStore)) {
 	t.Helper()
-	eachDatabase(t, func(t *testing.T, dsn string) {
-		fn(t, openStore(t, dsn, storetest.NewClock(start)))
-	})
+	storetest.Each(t, false, openStore, fn)
 }
 
 // eachDemo is eachStore with the demo dataset loaded.
 func eachDemo(t *testing.T, fn func(t *testing.T, s *testStore)) {
 	t.Helper()
-	eachStore(t, func(t *testing.T, s *testStore) {
-		if err := s.LoadDemo(context.Background(), dataset); err != nil {
-			t.Fatalf("load demo: %v", err)
-		}
-		fn(t, s)
-	})
+	storetest.Each(t, true, openStore, fn)
 }
 
 // openStore opens and migrates the database at dsn with clock c; the store

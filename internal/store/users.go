@@ -227,7 +227,8 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	var locked bool
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		var n int
-		if err := Scan(tx.DB().Row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id), &n); err != nil {
+		if err := Scan(tx.DB().Row(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?
+			RETURNING failed_logins`, id), &n); err != nil {
 			return err
 		}
 		detail := map[string]any{"reason": "wrong password", "failures": n}
@@ -362,7 +363,8 @@ func (s *Store) RevokeToken(ctx context.Context, actor access.Actor, id int64) e
 		if owner != actor.UserID && !access.May(actor.Role, access.UserManage) {
 			return fault.ErrNotFound
 		}
-		if _, err := tx.DB().Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0", s.now().UnixMilli(), id); err != nil {
+		if _, err := tx.DB().Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0",
+			s.now().UnixMilli(), id); err != nil {
 			return err
 		}
 		return tx.Record(ctx, actor, "token.revoke", fmt.Sprintf("token/%d", id), "ok", nil)

@@ -214,8 +214,10 @@ func (s *Store) assessmentFacts(ctx context.Context, actor access.Actor, q Asses
 	// one look into the index of steps by appeal and deadline.
 	where += ` AND a.created_at < ? AND (
 		((a.closed_at = 0 OR a.closed_at >= ?) AND ((a.replied_at >= ? AND a.replied_at < ?) OR EXISTS (SELECT 1 FROM appeal_steps st
-			WHERE st.appeal_id = a.id AND ((st.due_at >= ? AND st.due_at < ?) OR (st.started_at >= ? AND st.started_at < ?) OR (st.done_at >= ? AND st.done_at < ?)))))
-		OR (a.closed_at > 0 AND a.closed_at < ? AND EXISTS (SELECT 1 FROM appeal_steps st WHERE st.appeal_id = a.id AND st.due_at >= ? AND st.due_at < ?)))`
+			WHERE st.appeal_id = a.id AND ((st.due_at >= ? AND st.due_at < ?) OR (st.started_at >= ? AND st.started_at < ?)
+				OR (st.done_at >= ? AND st.done_at < ?)))))
+		OR (a.closed_at > 0 AND a.closed_at < ? AND EXISTS (SELECT 1 FROM appeal_steps st
+			WHERE st.appeal_id = a.id AND st.due_at >= ? AND st.due_at < ?)))`
 	args = append(args, to, from, from, to, from, to, from, to, from, to, from, from, to)
 	cal, err := s.engine.Calendar(ctx)
 	if err != nil {

@@ -215,7 +215,8 @@ func (s *Store) SaveCategory(ctx context.Context, actor access.Actor, c appeal.C
 
 // LimitRules returns the administrators' time-limit rules.
 func (s *Store) LimitRules(ctx context.Context) ([]appeal.LimitRule, error) {
-	rows, err := s.reader().Query(ctx, "SELECT category, type, urgency, step, n, days FROM appeal_limit_rules ORDER BY category, type, urgency, step")
+	rows, err := s.reader().Query(ctx, `SELECT category, type, urgency, step, n, days FROM appeal_limit_rules
+		ORDER BY category, type, urgency, step`)
 	if err != nil {
 		return nil, fmt.Errorf("read limit rules: %w", err)
 	}

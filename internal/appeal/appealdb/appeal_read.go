@@ -82,7 +82,8 @@ func (h db) parties(ctx context.Context, actor access.Actor, r appealRow) ([]app
 	}
 	var parties []appeal.Party
 	if actor.Role == access.RoleDepartment && actor.DepartmentID != 0 {
-		rows, err := h.Query(ctx, "SELECT role, active FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?", r.ID, actor.DepartmentID)
+		rows, err := h.Query(ctx, "SELECT role, active FROM appeal_dispatches WHERE appeal_id = ? AND department_id = ?",
+			r.ID, actor.DepartmentID)
 		if err != nil {
 			return nil, false, err
 		}
@@ -212,7 +213,8 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		return v, err
 	}
 	var pendingExtension int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = ?", id, string(appeal.ExtensionPending)), &pendingExtension); err != nil {
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM appeal_extensions WHERE appeal_id = ? AND status = ?",
+		id, string(appeal.ExtensionPending)), &pendingExtension); err != nil {
 		return v, err
 	}
 	parts := make([]appeal.Part, len(v.Dispatches))

@@ -84,6 +84,25 @@ func EachDatabase(t *testing.T, fn func(t *testing.T, dsn string)) {
 	}
 }
 
+// Each runs fn against a fresh, migrated SQLite store and a fresh, migrated
+// PostgreSQL store, each opened by open with its own fake clock at Start,
+// and with the demo dataset loaded when withDemo is true. open is the test
+// package's own (Open with the modules it tests).
+func Each[S interface {
+	LoadDemo(context.Context, demo.Dataset) error
+}](t *testing.T, withDemo bool, open func(t *testing.T, dsn string, c *Clock) S, fn func(t *testing.T, s S)) {
+	t.Helper()
+	EachDatabase(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn, NewClock(Start))
+		if withDemo {
+			if err := s.LoadDemo(context.Background(), Dataset()); err != nil {
+				t.Fatalf("load demo: %v", err)
+			}
+		}
+		fn(t, s)
+	})
+}
+
 // Open opens the database at dsn with clock c and options opts (DSN, Now and
 // Logger are set here), lets build put the modules under test on it, and
 // migrates it; the store is closed when the test ends.
