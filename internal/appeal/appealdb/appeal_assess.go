@@ -15,6 +15,7 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/rates"
+	"qifu/internal/store"
 )
 
 // AssessmentQuery selects the figures of the three rates.
@@ -401,7 +402,19 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 		}
 		c.Key = strconv.FormatInt(id, 10)
 		o.OverdueByDepartment = append(o.OverdueByDepartment, c)
-		o.Overdue += c.N
 	}
-	return o, drows.Err()
+	if err := drows.Err(); err != nil {
+		return o, err
+	}
+	// The overdue figure links to the overdue queue: it is that queue's
+	// count, the appeals with an open step past its deadline, the
+	// community's own steps (accepting, deciding, the rating) included.
+	sel, err := AppealQuery{Queue: QueueOverdue, Region: q.Region}.selection(actor, now.UnixMilli())
+	if err != nil || sel.empty {
+		return o, err
+	}
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+sel.where, sel.args...), &o.Overdue); err != nil {
+		return o, fmt.Errorf("overview overdue: %w", err)
+	}
+	return o, nil
 }

@@ -164,6 +164,16 @@ func TestReplayHistory(t *testing.T) {
 			if c.who == "district_leader" && len(want) == 0 {
 				t.Error("nothing overdue at the history's end: the check checks nothing")
 			}
+			// The overview's overdue figure links to that queue: the two agree.
+			if access.May(a.Role, access.AppealAssess) {
+				o, err := s.Overview(ctx, a, appealdb.OverviewQuery{Region: c.region, From: now.AddDate(0, -1, 0), To: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if o.Overdue != n {
+					t.Errorf("%s %s: the overview says %d overdue, its queue lists %d", c.who, c.region, o.Overdue, n)
+				}
+			}
 		}
 	})
 }
