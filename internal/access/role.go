@@ -50,6 +50,9 @@ type Actor struct {
 	// someone else, or is publicly known: until it is changed, the user may
 	// only change it or sign out.
 	MustChangePassword bool
+	// ByToken is set when the request was signed with an API token rather
+	// than a session: a token may not mint tokens.
+	ByToken bool
 }
 
 // System is the actor of work qifu does by itself (demo loading, jobs, the command line).

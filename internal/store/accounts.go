@@ -268,8 +268,8 @@ func (s *Store) SetPassword(ctx context.Context, actor access.Actor, id int64, p
 			locked_until = 0, must_change = ?, version = version + 1 WHERE id = ?`, hash, s.now().UnixMilli(), id != actor.UserID, id); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
-		if _, err := tx.DB().Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
-			return fmt.Errorf("end sessions: %w", err)
+		if err := tx.signOutEverywhere(ctx, id); err != nil {
+			return err
 		}
 		return tx.Record(ctx, actor, "user.password", "user/"+username, "ok", nil)
 	})
@@ -294,8 +294,9 @@ func (s *Store) SetDisabled(ctx context.Context, actor access.Actor, id int64, d
 			return fmt.Errorf("disable user: %w", err)
 		}
 		if disabled {
-			if _, err := tx.DB().Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
-				return fmt.Errorf("end sessions: %w", err)
+			// Ended for good: enabling the account again revives none of them.
+			if err := tx.signOutEverywhere(ctx, id); err != nil {
+				return err
 			}
 		}
 		action := "user.enable"
@@ -343,4 +344,18 @@ func NullInt(n int64) any {
 		return nil
 	}
 	return n
+}
+
+// signOutEverywhere ends a user's sessions and revokes the user's API tokens:
+// after a new password, or when the account is disabled, nothing signed with
+// the old credentials works any more.
+func (t *Tx) signOutEverywhere(ctx context.Context, userID int64) error {
+	if _, err := t.DB().Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	if _, err := t.DB().Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0",
+		t.s.now().UnixMilli(), userID); err != nil {
+		return fmt.Errorf("revoke tokens: %w", err)
+	}
+	return nil
 }

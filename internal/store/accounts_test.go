@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -177,6 +178,8 @@ func TestAccounts(t *testing.T) {
 				t.Fatalf("SetDisabled false: %v", err)
 			}
 			s.signedOut(t, sess.Secret) // the old session stays ended
+			_, err = s.TokenActor(ctx, secret, addr)
+			storetest.WantKind(t, err, fault.Unauthorized) // and the old token stays revoked
 			s.login(t, "leaver", 0)
 			err = s.SetDisabled(ctx, admin, admin.UserID, true)
 			storetest.WantKind(t, err, fault.Invalid)
@@ -299,6 +302,35 @@ func TestAccounts(t *testing.T) {
 			if n, err := s.Sweep(ctx); err != nil || n != 0 {
 				t.Errorf("second Sweep = %d, %v; want 0", n, err)
 			}
+		})
+
+		t.Run("a token mints no token; a new password ends every token", func(t *testing.T) {
+			u := s.createUser(t, account.User{Username: "scripter", Name: "令牌测试", Role: access.RoleLawyer})
+			sess := s.login(t, "scripter", 0)
+			secret, _, err := s.CreateToken(ctx, s.signedIn(t, sess.Secret), "同步脚本")
+			if err != nil {
+				t.Fatal(err)
+			}
+			byToken, err := s.TokenActor(ctx, secret, addr)
+			if err != nil || !byToken.ByToken {
+				t.Fatalf("TokenActor = %+v, %v; want an actor marked as signed by a token", byToken, err)
+			}
+			_, _, err = s.CreateToken(ctx, byToken, "再生令牌")
+			if !errors.Is(err, store.ErrTokenByToken) {
+				t.Errorf("a token minted a token: %v", err)
+			}
+			second, _, err := s.CreateToken(ctx, s.signedIn(t, sess.Secret), "第二个脚本")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetPassword(ctx, s.signedIn(t, sess.Secret), u.ID, "Scripter@2026x"); err != nil {
+				t.Fatalf("SetPassword: %v", err)
+			}
+			for _, tok := range []string{secret, second} {
+				_, err = s.TokenActor(ctx, tok, addr)
+				storetest.WantKind(t, err, fault.Unauthorized)
+			}
+			s.signedOut(t, sess.Secret)
 		})
 
 		t.Run("tokens", func(t *testing.T) {

@@ -320,6 +320,9 @@ func (s *Store) CreateToken(ctx context.Context, actor access.Actor, name string
 	if name == "" || len([]rune(name)) > 50 {
 		return "", Token{}, fault.Fields{"name": {Zh: "请填写令牌名称（不超过 50 字）", En: "a token name of up to 50 characters is required"}}.Err()
 	}
+	if actor.ByToken {
+		return "", Token{}, ErrTokenByToken
+	}
 	secret, key := account.NewToken("qt_")
 	t := Token{Name: name, CreatedAt: time.UnixMilli(s.now().UnixMilli())}
 	err := s.WithTx(ctx, func(tx *Tx) error {
@@ -392,9 +395,14 @@ func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Act
 			return access.Actor{}, fmt.Errorf("touch token: %w", translate(err))
 		}
 	}
-	a.Addr = addr
+	a.Addr, a.ByToken = addr, true
 	return a, nil
 }
+
+// ErrTokenByToken refuses a token to a request signed with a token: a
+// leaked token must not be able to mint others that outlive its revocation.
+var ErrTokenByToken = fault.New(fault.Forbidden, "token_by_token", "API 令牌只能在登录会话中创建，不能用令牌创建",
+	"API tokens are created in a signed-in session, not with a token")
 
 var _ = sql.ErrNoRows
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"qifu/internal/access"
+	"qifu/internal/demo"
 )
 
 // TestGatedRoutes calls every gated route as a role without its action,
@@ -48,6 +49,29 @@ func TestGatedRoutes(t *testing.T) {
 		}
 		if n == 0 {
 			t.Error("no route is gated")
+		}
+	})
+}
+
+// TestTokenMintsNoToken: a token is created in a signed-in session; a
+// request signed with a token is refused one (403), so that a leaked token
+// cannot make others that outlive its revocation.
+func TestTokenMintsNoToken(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *site) {
+		cookie := s.freshLogin(t, "grid", demo.Password)
+		var tok tokenJSON
+		s.call(t, "POST", "/api/v1/tokens", cookie, jsonBody(map[string]string{"name": "mint"})).json(t, &tok)
+		if tok.Secret == "" {
+			t.Fatal("no token created in the session")
+		}
+		res := s.call(t, "POST", "/api/v1/tokens", nil, jsonBody(map[string]string{"name": "minted"}),
+			"Authorization", "Bearer "+tok.Secret)
+		if res.code != http.StatusForbidden || res.errorCode(t) != "token_by_token" {
+			t.Errorf("a token minted a token: %d %s", res.code, res.body)
+		}
+		if res := s.call(t, "GET", "/api/v1/me", nil, nil, "Authorization", "Bearer "+tok.Secret); res.code != http.StatusOK {
+			t.Errorf("the token itself no longer works: %d %s", res.code, res.body)
 		}
 	})
 }
