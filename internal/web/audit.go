@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/audit"
@@ -138,12 +139,13 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		if !started {
 			w.Write([]byte("\xef\xbb\xbf"))
-			cw.Write([]string{"id", "chain", "pos", "at", "actor_id", "actor_name", "role", "action", "target", "result", "client_addr", "detail", "prev_hash", "hash"})
+			writeCSV(cw, "id", "chain", "pos", "at", "actor_id", "actor_name", "role", "action", "target", "result", "client_addr", "detail", "prev_hash", "hash")
 			started = true
 		}
 		for _, e := range list {
-			cw.Write([]string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Chain), strconv.FormatInt(e.Pos, 10), e.At.In(shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
-				e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash})
+			writeCSV(cw, strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Chain), strconv.FormatInt(e.Pos, 10),
+				e.At.In(shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
+				e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash)
 		}
 		if len(list) < store.MaxPageSize {
 			break
@@ -151,4 +153,25 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeCSV writes one row of a CSV download, each cell made safe to open in
+// a spreadsheet (csvCell); every CSV qifu writes goes through it.
+func writeCSV(cw *csv.Writer, cells ...string) {
+	for i, c := range cells {
+		cells[i] = csvCell(c)
+	}
+	cw.Write(cells)
+}
+
+// csvCell neutralises a cell a spreadsheet would run as a formula (CSV
+// injection, as OWASP describes it): one that begins with =, +, -, @, a
+// tab or a carriage return is prefixed with an apostrophe, which the
+// spreadsheet shows as text. (A user name, a target or a detail is written
+// by whoever signs in or fills a form.)
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
