@@ -15,8 +15,10 @@ import (
 	"qifu/internal/fault"
 )
 
-// record adds an entry to the transaction's audit entries, written to the
-// log when the transaction's work is done (see flushAudit).
+// Record adds an entry to the transaction's audit entries, written to the
+// log when the transaction's work is done (see flushAudit). Each field is
+// bounded (maxAuditField, maxAuditDetail): what a caller typed — a user
+// name at the sign-in, a form's text — cannot make the log grow at will.
 func (t *Tx) Record(ctx context.Context, actor access.Actor, action, target, result string, detail any) error {
 	d := "{}"
 	if detail != nil {
@@ -26,10 +28,35 @@ func (t *Tx) Record(ctx context.Context, actor access.Actor, action, target, res
 		}
 		d = string(b)
 	}
+	if len(d) > maxAuditDetail {
+		d = fmt.Sprintf(`{"truncated":true,"bytes":%d}`, len(d))
+	}
 	t.audits = append(t.audits, audit.Entry{At: time.UnixMilli(t.s.now().UnixMilli()), ActorID: actor.UserID,
-		ActorName: actor.Name, Role: string(actor.Role), Action: action, Target: target, Result: result,
-		ClientAddr: actor.Addr, Detail: d})
+		ActorName: clip(actor.Name), Role: clip(string(actor.Role)), Action: clip(action), Target: clip(target),
+		Result: clip(result), ClientAddr: clip(actor.Addr), Detail: d})
 	return nil
+}
+
+// The bounds of one audit entry: a text field's characters, and the bytes
+// of its detail, beyond which the detail says only how long it was.
+const (
+	maxAuditField  = 200
+	maxAuditDetail = 8 << 10
+)
+
+// clip cuts s to maxAuditField characters, marking the cut with "…".
+func clip(s string) string {
+	if len(s) <= maxAuditField { // bytes ≥ characters
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == maxAuditField-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // auditRows bounds the entries of one INSERT.
