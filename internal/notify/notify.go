@@ -39,6 +39,20 @@ type Hook struct {
 // Validate checks a hook before it is stored: a known format and an https
 // URL of the platform (an http URL only for a loopback test server).
 func (h Hook) Validate() error {
+	if err := h.CheckURL(); err != nil {
+		return err
+	}
+	if !h.Format.Valid() {
+		return fmt.Errorf("unknown format %q", h.Format)
+	}
+	return nil
+}
+
+// Valid reports whether f is a format qifu sends.
+func (f Format) Valid() bool { return f == DingTalk || f == WeCom }
+
+// CheckURL checks the hook's URL: https (http only to a loopback test server).
+func (h Hook) CheckURL() error {
 	u, err := url.Parse(h.URL)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("not a URL: %q", h.URL)
@@ -46,11 +60,6 @@ func (h Hook) Validate() error {
 	loopback := strings.HasPrefix(u.Host, "127.0.0.1:") || strings.HasPrefix(u.Host, "localhost:")
 	if u.Scheme != "https" && !(u.Scheme == "http" && loopback) {
 		return fmt.Errorf("the webhook URL must use https")
-	}
-	switch h.Format {
-	case DingTalk, WeCom:
-	default:
-		return fmt.Errorf("unknown format %q", h.Format)
 	}
 	return nil
 }

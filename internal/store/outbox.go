@@ -29,7 +29,10 @@ func (s *Store) AddWebhook(ctx context.Context, actor access.Actor, w Webhook) (
 		return w, access.ErrForbidden
 	}
 	f := fault.Fields{}
-	if err := w.Hook.Validate(); err != nil {
+	if !w.Hook.Format.Valid() {
+		f.Add("format", "请选择机器人类型：dingtalk（钉钉）或 wecom（企业微信）", "choose the robot's kind: dingtalk or wecom")
+	}
+	if err := w.Hook.CheckURL(); err != nil {
 		f.Add("url", "请填写钉钉或企业微信群机器人的 https 地址", "enter the https address of a DingTalk or WeCom group robot")
 	}
 	switch w.ScopeKind {

@@ -59,3 +59,33 @@ func TestAuditCSVInjection(t *testing.T) {
 		}
 	})
 }
+
+// TestNoSilentDefaults: a field the request is for that is missing is
+// refused by name, never taken as zero or reported under another field.
+func TestNoSilentDefaults(t *testing.T) {
+	t.Parallel()
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		admin := s.login(t, "admin")
+		if res := s.call(t, "PUT", "/api/v1/appeal-settings", admin, jsonBody(map[string]int{"max_redo": 2})); res.code != http.StatusOK {
+			t.Fatalf("set max_redo: %d %s", res.code, res.body)
+		}
+		res := s.call(t, "PUT", "/api/v1/appeal-settings", admin, jsonBody(map[string]int{}))
+		wantError(t, "PUT appeal-settings {}", res, http.StatusUnprocessableEntity, "")
+		if !strings.Contains(string(res.body), `"max_redo"`) {
+			t.Errorf("PUT appeal-settings {}: %s, want a message for max_redo", res.body)
+		}
+		var got struct {
+			MaxRedo int `json:"max_redo"`
+		}
+		s.call(t, "GET", "/api/v1/appeal-settings", admin, nil).json(t, &got)
+		if got.MaxRedo != 2 {
+			t.Errorf("after PUT {}, max_redo = %d; want 2 unchanged", got.MaxRedo)
+		}
+		res = s.call(t, "POST", "/api/v1/webhooks", admin, jsonBody(map[string]string{"scope_kind": "department", "scope": "1",
+			"url": "https://oapi.dingtalk.com/robot/send?access_token=x"}))
+		wantError(t, "POST webhooks without format", res, http.StatusUnprocessableEntity, "")
+		if !strings.Contains(string(res.body), `"format"`) || strings.Contains(string(res.body), `"url"`) {
+			t.Errorf("a webhook without its format: %s, want a message for format and none for url", res.body)
+		}
+	})
+}

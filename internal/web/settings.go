@@ -330,14 +330,19 @@ func (s *Server) apiAppealSettings(w http.ResponseWriter, r *http.Request) error
 func (s *Server) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) error {
 	a, _ := actorOf(r)
 	var in struct {
-		MaxRedo int `json:"max_redo"`
+		MaxRedo *int `json:"max_redo"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.appeals.SetMaxRedo(r.Context(), a, in.MaxRedo); err != nil {
+	// A missing field is not a zero: the setting is the one this request
+	// is for, so it must be there.
+	if in.MaxRedo == nil {
+		return fault.Fields{"max_redo": {Zh: "请填写重办次数（0–5）", En: "max_redo (0–5) is required"}}.Err()
+	}
+	if err := s.appeals.SetMaxRedo(r.Context(), a, *in.MaxRedo); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, in)
+	writeJSON(w, http.StatusOK, map[string]int{"max_redo": *in.MaxRedo})
 	return nil
 }
