@@ -22,6 +22,7 @@ const (
 	Locked       Kind = "locked"       // account locked out: 423
 	TooLarge     Kind = "too_large"    // body or file too large: 413
 	TooMany      Kind = "too_many"     // too many requests of one kind: 429
+	Method       Kind = "method"       // a route that does not take this method: 405
 	Unavailable  Kind = "unavailable"  // store unreachable: 503
 	Internal     Kind = "internal"     // a bug or an outage: 500, never shown raw
 )

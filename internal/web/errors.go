@@ -38,6 +38,8 @@ func status(k fault.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case fault.TooMany:
 		return http.StatusTooManyRequests
+	case fault.Method:
+		return http.StatusMethodNotAllowed
 	case fault.Unavailable:
 		return http.StatusServiceUnavailable
 	}

@@ -14,6 +14,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
+	"qifu/internal/fault"
 	"qifu/internal/store"
 )
 
@@ -89,7 +90,7 @@ func (s *Server) handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errCrossOrigin)
 	}))
-	var h http.Handler = mux
+	var h http.Handler = s.unmatched(mux)
 	h = csrf.Handler(h)
 	h = s.limitBody(h)
 	h = securityHeaders(h)
@@ -97,6 +98,44 @@ func (s *Server) handler() http.Handler {
 	h = s.recoverPanics(h)
 	return h
 }
+
+// errNoRoute and errMethod answer a request no route takes.
+var (
+	errNoRoute = fault.New(fault.NotFound, "no_route", "没有这个页面或接口", "no such page or endpoint")
+	errMethod  = fault.New(fault.Method, "method_not_allowed", "该地址不接受这种请求方法", "this address does not take this method")
+)
+
+// unmatched answers the requests no route takes as every other error is
+// answered (the JSON error on the API, the error page with the layout
+// elsewhere), instead of the mux's plain text; a wrong method keeps its
+// Allow header.
+func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerOnly{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.code == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.fail(w, r, errMethod)
+			return
+		}
+		s.fail(w, r, errNoRoute)
+	})
+}
+
+// headerOnly keeps the status and headers the mux would answer with.
+type headerOnly struct {
+	header http.Header
+	code   int
+}
+
+func (h *headerOnly) Header() http.Header         { return h.header }
+func (h *headerOnly) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerOnly) WriteHeader(code int)        { h.code = code }
 
 type ctxKey int
 
