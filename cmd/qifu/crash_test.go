@@ -486,7 +486,7 @@ func (c *crashClient) run(l *lives) {
 
 // body is a new appeal, its title unique in the run.
 func (c *crashClient) body() appeal.Input {
-	return appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
+	return appeal.Input{Type: appeal.TypeHelp, Category: "labour.recruit",
 		Title:      fmt.Sprintf("断电测试 %02d-%05d 招工困难", c.n, c.seq),
 		Content:    fmt.Sprintf("订单增加，缺少熟练工人约 %d 名，希望协助对接用工。（%s）", 5+mrand.IntN(60), rand.Text()),
 		CreditCode: c.codes[mrand.IntN(len(c.codes))], Contact: "王经理", Phone: "13805741234"}

@@ -118,7 +118,7 @@ func (h *hostile) raise(t *testing.T, title string) int64 {
 	if i < 0 {
 		t.Fatal("the demo has no enterprise user")
 	}
-	in := appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit", Title: title,
+	in := appeal.Input{Type: appeal.TypeHelp, Category: "labour.recruit", Title: title,
 		Content: "订单增加，缺少熟练工人约 30 名，希望协助对接用工。", CreditCode: demoData().Accounts()[i].EnterpriseCode,
 		Contact: "王经理", Phone: "13805741234"}
 	var out struct {

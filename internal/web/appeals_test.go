@@ -19,7 +19,7 @@ import (
 // appealInput is a valid appeal of the showcase enterprise; the title is
 // made unique, so that a test finds its own appeal in lists.
 func appealInput(title string) appeal.Input {
-	return appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
+	return appeal.Input{Type: appeal.TypeHelp, Category: "labour.recruit",
 		Title: fmt.Sprintf("%s%d", title, codeSeq.Add(1)), Content: "订单增加，缺少熟练工人约 30 名，希望协助对接用工。",
 		CreditCode: demoAccount("enterprise").EnterpriseCode, Contact: "王经理", Phone: "13805741234"}
 }

@@ -251,7 +251,7 @@ func TestAccessFixture(t *testing.T) {
 				City: e.CityCode, District: e.DistrictCode, Street: e.StreetCode, Community: e.CommunityCode, Grid: e.GridCode}})
 		}
 		raise := func(by string, r fixtureRecord) {
-			in := appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
+			in := appeal.Input{Type: appeal.TypeHelp, Category: "labour.recruit",
 				Title: "旺季招工困难", Content: "订单增加，缺少熟练工人。", CreditCode: r.enterprise, Contact: "王经理", Phone: "13805741234"}
 			a, _, err := s.CreateAppeal(ctx, actors[by], in, "")
 			if err != nil {

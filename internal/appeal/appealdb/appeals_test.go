@@ -2,6 +2,7 @@ package appealdb_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -53,7 +54,7 @@ var showcaseCode = func() string {
 }()
 
 func appealInput() appeal.Input {
-	return appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
+	return appeal.Input{Type: appeal.TypeHelp, Category: "labour.recruit",
 		Title: "旺季招工困难", Content: "订单增加，缺少熟练工人约 30 名，希望协助对接用工。",
 		CreditCode: showcaseCode, Contact: "王经理", Phone: "13805741234"}
 }
@@ -537,5 +538,41 @@ func TestAppealNumbers(t *testing.T) {
 			t.Errorf("the next day's first number: %v, want %s", first, want)
 		}
 		check(create(30), next, 2)
+	})
+}
+
+// TestChannelsByRole: a channel a role may not set is refused by name, not
+// changed; none given is the role's usual one.
+func TestChannelsByRole(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		tests := []struct {
+			who     string
+			channel appeal.Channel
+			want    appeal.Channel // "" for a refusal
+		}{
+			{"enterprise", "", appeal.ChannelWeb},
+			{"enterprise", appeal.ChannelAPI, appeal.ChannelAPI},
+			{"enterprise", appeal.ChannelHotline, ""},
+			{"grid", "", appeal.ChannelVisit},
+			{"grid", appeal.ChannelHotline, appeal.ChannelHotline},
+			{"grid", appeal.ChannelWeb, ""},
+			{"grid", "bogus", ""},
+			{"community", appeal.ChannelWalkIn, appeal.ChannelWalkIn},
+			{"admin", "", appeal.ChannelReferral},
+		}
+		for i, tt := range tests {
+			in := appealInput()
+			in.Channel, in.Title = tt.channel, fmt.Sprintf("渠道 %d", i)
+			a, _, err := s.CreateAppeal(ctx, s.As(t, tt.who), in, "")
+			if tt.want == "" {
+				storetest.WantField(t, err, "channel")
+				continue
+			}
+			if err != nil || a.Channel != tt.want {
+				t.Errorf("%s with %q: %q, %v; want %q", tt.who, tt.channel, a.Channel, err, tt.want)
+			}
+		}
 	})
 }
