@@ -28,3 +28,32 @@ func TestUnmatchedRoutes(t *testing.T) {
 		}
 	})
 }
+
+// TestJSONErrorsInCallersTerms: a body the call cannot take is refused with
+// the field and the kind of value it takes, never the decoder's Go words.
+func TestJSONErrorsInCallersTerms(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *site) {
+		admin := s.login(t, "admin")
+		for _, c := range []struct{ body, field string }{
+			{`{"max_redo":"two"}`, "max_redo"},
+			{`{"max_redo":1,"redo":2}`, "redo"},
+			{`{"max_redo":`, ""},
+			{``, ""},
+		} {
+			res := s.call(t, "PUT", "/api/v1/appeal-settings", admin, &body{"application/json", []byte(c.body)})
+			if res.code != http.StatusUnprocessableEntity || res.errorCode(t) != "bad_json" {
+				t.Errorf("%s: %d %s, want 422 bad_json", c.body, res.code, res.body)
+				continue
+			}
+			for _, leak := range []string{"Go ", "struct", "json:", "int"} {
+				if strings.Contains(string(res.body), leak) {
+					t.Errorf("%s: the answer speaks of %q: %s", c.body, leak, res.body)
+				}
+			}
+			if c.field != "" && !strings.Contains(string(res.body), `"`+c.field+`":`) {
+				t.Errorf("%s: no message for %s: %s", c.body, c.field, res.body)
+			}
+		}
+	})
+}
