@@ -177,6 +177,7 @@ func TestMissingStore(t *testing.T) {
 	for _, args := range [][]string{
 		{"backup", "--db", missing, "--to", filepath.Join(dir, "backup.db")},
 		{"audit", "verify", "--db", missing},
+		{"serve", "--db", missing, "--addr", "127.0.0.1:0"},
 	} {
 		out, _, err := qifu(t, "", args...)
 		if err == nil || !strings.Contains(err.Error(), "no store at "+missing) {

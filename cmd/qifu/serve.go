@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,9 +60,19 @@ func openStore(ctx context.Context, c *config, log *slog.Logger) (stores, error)
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("serve", args, getenv, stderr, nil)
+	var create bool
+	c, _, err := parse("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&create, "create", false, "create the SQLite store if there is none at --db")
+	})
 	if err != nil {
 		return err
+	}
+	// A mistyped --db must not give a running deployment a new, empty store:
+	// a store is created on purpose (--create, --demo, or qifu migrate).
+	if !store.IsPostgres(c.DB) && !create && !c.Demo {
+		if _, err := os.Stat(c.DB); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no store at %s: start with --create to make a new one there, or run qifu migrate --db %s first", c.DB, c.DB)
+		}
 	}
 	log, err := c.logger(stderr)
 	if err != nil {
