@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -66,4 +67,29 @@ func Official() []Day {
 	}
 	slices.SortFunc(days, func(a, b Day) int { return strings.Compare(a.Date, b.Date) })
 	return days
+}
+
+// YearKnown reports whether days hold the arrangement of year's holidays:
+// at least one holiday in it (every year has 元旦 and 春节).
+func YearKnown(days []Day, year int) bool {
+	prefix := fmt.Sprintf("%04d-", year)
+	for _, d := range days {
+		if d.Kind == Holiday && strings.HasPrefix(d.Date, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// NextYearMissing returns the next year when, at now, its holidays should
+// already be entered and are not, and 0 otherwise: from 1 November (the
+// State Council's notice comes out in the autumn) until a holiday of that
+// year is among days (the official ones and the administrators'). Until
+// then a deadline crossing 1 January counts 元旦 as a working day.
+func NextYearMissing(now time.Time, days []Day) int {
+	t := now.In(Shanghai)
+	if t.Month() < time.November || YearKnown(days, t.Year()+1) {
+		return 0
+	}
+	return t.Year() + 1
 }

@@ -63,3 +63,28 @@ func TestOfficial(t *testing.T) {
 		t.Errorf("make-up working days = %v, want %v", workdays, wantWorkdays)
 	}
 }
+
+func TestNextYearMissing(t *testing.T) {
+	official := Official()
+	entered := append(Official(), Day{Date: "2027-01-01", Kind: Holiday, Name: "元旦"})
+	tests := []struct {
+		name string
+		now  time.Time
+		days []Day
+		want int
+	}{
+		{"October: too early to ask", time.Date(2026, 10, 31, 23, 0, 0, 0, Shanghai), official, 0},
+		{"November without the next year", time.Date(2026, 11, 1, 0, 0, 0, 0, Shanghai), official, 2027},
+		{"December without the next year", time.Date(2026, 12, 6, 12, 0, 0, 0, Shanghai), official, 2027},
+		{"December with the next year entered", time.Date(2026, 12, 6, 12, 0, 0, 0, Shanghai), entered, 0},
+		{"a make-up workday alone is not the arrangement", time.Date(2026, 12, 6, 12, 0, 0, 0, Shanghai),
+			append(Official(), Day{Date: "2027-02-07", Kind: Workday, Name: "春节"}), 2027},
+		{"in Shanghai's November already", time.Date(2026, 10, 31, 17, 0, 0, 0, time.UTC), official, 2027},
+		{"January of a year shipped", time.Date(2026, 1, 5, 9, 0, 0, 0, Shanghai), official, 0},
+	}
+	for _, tt := range tests {
+		if got := NextYearMissing(tt.now, tt.days); got != tt.want {
+			t.Errorf("%s: NextYearMissing = %d; want %d", tt.name, got, tt.want)
+		}
+	}
+}

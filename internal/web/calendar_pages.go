@@ -70,6 +70,9 @@ type calendarPageData struct {
 	Official []calendar.Day
 	Days     []calendar.Day
 	Form     calendar.Day
+	// MissingYear is the next year while its holidays should be entered
+	// and are not (calendar.NextYearMissing), else 0.
+	MissingYear int
 }
 
 func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, p *calendarPageData, code int) error {
@@ -78,6 +81,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, p *calen
 		return err
 	}
 	p.Days = days
+	p.MissingYear = calendar.NextYearMissing(s.store.Now(), append(calendar.Official(), days...))
 	year := time.Now().In(shanghai).Format("2006")
 	for _, d := range calendar.Official() {
 		if d.Date >= year {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"qifu/internal/access"
+	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/place"
 	"qifu/internal/store"
@@ -32,6 +33,9 @@ type homePageData struct {
 	Queues      []queueTab
 	CanRaise    bool
 	CanOverview bool
+	// MissingYear warns an administrator of the next year's holidays not
+	// yet entered (calendar.NextYearMissing), else 0.
+	MissingYear int
 }
 
 // homeOutsideShown is the most grids outside the norm the home page names;
@@ -52,6 +56,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		p.Queues = tabs
 	}
 	p.CanRaise, p.CanOverview = access.May(a.Role, access.AppealCreate), access.May(a.Role, access.AppealAssess)
+	if access.May(a.Role, access.AppealConfigure) {
+		days, err := s.store.CalendarDays(ctx)
+		if err != nil {
+			return err
+		}
+		p.MissingYear = calendar.NextYearMissing(s.store.Now(), append(calendar.Official(), days...))
+	}
 	if access.May(a.Role, access.RegionRead) && a.RegionCode != "" {
 		names, err := s.store.RegionNames(ctx, a, []string{a.RegionCode})
 		if err != nil {

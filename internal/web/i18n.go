@@ -368,6 +368,7 @@ var text = map[string][2]string{
 	"format.wecom":                {"企业微信", "WeCom"},
 	"format.dingtalk":             {"钉钉", "DingTalk"},
 	"nav.settings":                {"诉求设置", "Appeal settings"},
+	"cal.nextyear":                {"尚未录入 %d 年的法定节假日安排：跨年的办理期限会把元旦等节假日算作工作日。国务院办公厅的通知发布后，请在工作日历中录入。", "The public holidays of %d are not entered yet: deadlines that cross into the new year count its holidays as working days. Enter them in the working-day calendar once the State Council's notice is out."},
 	"cal.title":                   {"工作日历", "Working-day calendar"},
 	"cal.help":                    {"时限按工作日历计算：周一至周五上班，法定节假日休息，调休日上班。官方日历随系统发布；新一年的安排公布后请在此录入。", "Time limits count working days: Monday to Friday, except public holidays, plus make-up working days. The official calendars ship with qifu; enter a new year's arrangement here once announced."},
 	"cal.admin":                   {"管理员录入的日期", "Days entered by administrators"},

@@ -56,7 +56,7 @@ func examplePages() map[string][]page {
 		"login": {&loginPageData{}, &loginPageData{Username: "grid", Next: "/enterprises", Message: "用户名或密码错误",
 			Demo: []DemoAccount{{Username: "admin", Role: access.RoleAdmin}}}},
 		"error": {&errorPage{}, &errorPage{Status: 404, Message: "记录不存在或无权访问"}},
-		"home": {&homePageData{}, &homePageData{ScopeName: "大港社区", Enterprises: 162, Unconfirmed: 2, Grids: 5, Outside: 1,
+		"home": {&homePageData{}, &homePageData{MissingYear: 2027, ScopeName: "大港社区", Enterprises: 162, Unconfirmed: 2, Grids: 5, Outside: 1,
 			NoWorker: 1, Departments: 23, Users: 80, Mine: []enterprise.Enterprise{e}, ShowFigures: true, CanImport: true,
 			CanCreate: true, CanUsers: true, CanAudit: true, OutsideGrids: []store.GridLoad{{Region: grid, Enterprises: 58}}}},
 		"enterprises": {&enterprisesPageData{}, &enterprisesPageData{Query: store.EnterpriseQuery{Region: showGrid, Industry: "C",
@@ -173,7 +173,7 @@ func appealExamples() map[string][]page {
 			Departments: []department.Department{{ID: 3, Code: "tax", Name: "税务局", NameEn: "Taxation Bureau"}},
 			Category:    appeal.Category{Code: "Bad", Name: ""}, Form: "category", Hook: store.Webhook{ScopeKind: "region"},
 			base: base{Errors: map[string]string{"code": "代码不正确", "name": "请填写", "form": "出错了"}}}},
-		"calendar": {&calendarPageData{}, &calendarPageData{Official: calendar.Official()[:3],
+		"calendar": {&calendarPageData{}, &calendarPageData{MissingYear: 2027, Official: calendar.Official()[:3],
 			Days: []calendar.Day{{Date: "2027-01-01", Kind: calendar.Holiday, Name: "元旦"}}, Form: calendar.Day{Date: "x", Kind: calendar.Workday},
 			base: base{Errors: map[string]string{"date": "日期无效", "kind": "类型无效"}}}},
 	}

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"qifu/internal/calendar"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestUnmatchedRoutes: a request no route takes is answered as every error
@@ -53,6 +57,38 @@ func TestJSONErrorsInCallersTerms(t *testing.T) {
 			}
 			if c.field != "" && !strings.Contains(string(res.body), `"`+c.field+`":`) {
 				t.Errorf("%s: no message for %s: %s", c.body, c.field, res.body)
+			}
+		}
+	})
+}
+
+// TestNextYearWarning: from November, an administrator's home page and the
+// calendar page say that the next year's holidays are not entered, until a
+// holiday of that year is.
+func TestNextYearWarning(t *testing.T) {
+	t.Parallel()
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		admin := s.login(t, "admin")
+		now := time.Now()
+		next := now.In(calendar.Shanghai).Year() + 1
+		warned := calendar.NextYearMissing(now, calendar.Official()) != 0
+		for _, path := range []string{"/", "/calendar"} {
+			res := s.call(t, "GET", path, admin, nil)
+			if got := bytes.Contains(res.body, []byte(`id="next-year"`)); got != warned {
+				t.Errorf("%s on %s: warning shown %v, want %v", path, now.Format(time.DateOnly), got, warned)
+			}
+		}
+		if res := s.call(t, "GET", "/", s.login(t, "community"), nil); bytes.Contains(res.body, []byte(`id="next-year"`)) {
+			t.Error("the community's home page warns of the calendar, which is the administrators'")
+		}
+		date := fmt.Sprintf("%d-01-01", next)
+		res := s.call(t, "PUT", "/api/v1/calendar/days/"+date, admin, jsonBody(map[string]string{"kind": "holiday", "name": "元旦"}))
+		if res.code != http.StatusOK {
+			t.Fatalf("enter %s: %d %s", date, res.code, res.body)
+		}
+		for _, path := range []string{"/", "/calendar"} {
+			if res := s.call(t, "GET", path, admin, nil); bytes.Contains(res.body, []byte(`id="next-year"`)) {
+				t.Errorf("%s still warns after %d's 元旦 was entered", path, next)
 			}
 		}
 	})
