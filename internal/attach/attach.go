@@ -5,6 +5,7 @@
 package attach
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -92,6 +93,47 @@ func Kind(head []byte, name string) (string, error) {
 	return "", ErrType
 }
 
+// officeParts is the part each Office Open XML kind must hold beside
+// [Content_Types].xml: a zip without them is no Office document.
+var officeParts = map[string]string{
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       "xl/workbook.xml",
+}
+
+// maxUnpacked bounds what an Office document may declare it unpacks to: a
+// real one of 20 MB unpacks to a few times that; a zip bomb declares far more.
+const maxUnpacked = 256 << 20
+
+// ErrUnpacked is the error for an Office document that would unpack to more than maxUnpacked.
+var ErrUnpacked = fault.New(fault.TooLarge, "file_unpacks_too_large", "该 Office 文档解压后过大，不能上传",
+	"this Office document unpacks to too much to be attached")
+
+// checkOffice checks that a zip named as an Office document is one: it
+// opens as a zip, holds [Content_Types].xml and the main part of its kind,
+// and declares no more than maxUnpacked bytes in all. Other kinds pass.
+func checkOffice(f io.ReaderAt, size int64, kind string) error {
+	part, ok := officeParts[kind]
+	if !ok {
+		return nil
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return ErrType
+	}
+	var total uint64
+	found := map[string]bool{}
+	for _, zf := range zr.File {
+		if total += zf.UncompressedSize64; total > maxUnpacked || zf.UncompressedSize64 > maxUnpacked {
+			return ErrUnpacked
+		}
+		found[zf.Name] = true
+	}
+	if !found["[Content_Types].xml"] || !found[part] {
+		return ErrType
+	}
+	return nil
+}
+
 // Put stores the content of r, at most MaxSize bytes, and returns its blob.
 // The file is written to a temporary name, synced, and renamed into place,
 // so that a crash never leaves a partial file under a hash.
@@ -133,6 +175,9 @@ func (d *Dir) Put(r io.Reader, name string) (Blob, error) {
 	}
 	kind, err := Kind(head, name)
 	if err != nil {
+		return Blob{}, err
+	}
+	if err := checkOffice(tmp, size, kind); err != nil {
 		return Blob{}, err
 	}
 	if err := tmp.Sync(); err != nil {

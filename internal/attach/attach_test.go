@@ -1,7 +1,9 @@
 package attach
 
 import (
+	"archive/zip"
 	"bytes"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,7 +29,12 @@ func TestPut(t *testing.T) {
 		{"photo.png", png, "image/png", ""},
 		{"renamed.pdf", png, "image/png", ""}, // the content decides, not the name
 		{"scan.pdf", []byte("%PDF-1.7 ..."), "application/pdf", ""},
-		{"a.docx", []byte("PK\x03\x04 rest of a zip"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ""},
+		{"a.docx", officeZip(t, "[Content_Types].xml", "word/document.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ""},
+		{"b.xlsx", officeZip(t, "[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""},
+		{"fake.docx", []byte("PK\x03\x04 rest of a zip"), "", fault.Invalid},
+		{"no types.docx", officeZip(t, "word/document.xml"), "", fault.Invalid},
+		{"sheet named.docx", officeZip(t, "[Content_Types].xml", "xl/workbook.xml"), "", fault.Invalid},
+		{"bomb.docx", declaredHuge(t), "", fault.TooLarge},
 		{"a.zip", []byte("PK\x03\x04 rest of a zip"), "", fault.Invalid},
 		{"evil.jpg", []byte("<script>alert(1)</script>"), "", fault.Invalid},
 		{"run.exe", []byte("MZ\x90\x00"), "", fault.Invalid},
@@ -99,4 +106,47 @@ func TestSweep(t *testing.T) {
 	if _, err := os.Stat(leftover); err == nil {
 		t.Error("the temporary leftover is still there")
 	}
+}
+
+// officeZip is a zip holding the named parts, each a line of XML.
+func officeZip(t *testing.T, parts ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range parts {
+		w, err := zw.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(`<?xml version="1.0"?><x/>`))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// declaredHuge is a .docx-shaped zip whose main part declares it unpacks to
+// a terabyte (a zip bomb's header, without the bomb).
+func declaredHuge(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range []string{"[Content_Types].xml", "word/document.xml"} {
+		data := []byte("<x/>")
+		size := uint64(len(data))
+		if p == "word/document.xml" {
+			size = 1 << 40
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: p, Method: zip.Store, CompressedSize64: uint64(len(data)),
+			UncompressedSize64: size, CRC32: crc32.ChecksumIEEE(data)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
