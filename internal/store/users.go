@@ -59,7 +59,8 @@ func (s *Store) Actor(ctx context.Context, userID int64) (access.Actor, error) {
 
 var errSignedOut = fault.New(fault.Unauthorized, "signed_out", "登录已失效，请重新登录", "your session has ended; please sign in again")
 
-var errBadLogin = fault.New(fault.Unauthorized, "bad_credentials", "用户名或密码错误", "wrong username or password")
+// ErrBadLogin answers a sign-in with a wrong user name or password.
+var ErrBadLogin = fault.New(fault.Unauthorized, "bad_credentials", "用户名或密码错误", "wrong username or password")
 
 var errLocked = fault.New(fault.Locked, "locked", "连续登录失败次数过多，账号已锁定 15 分钟", "too many failed logins: the account is locked for 15 minutes")
 
@@ -177,7 +178,7 @@ func (s *Store) unknownLogin(ctx context.Context, anon access.Actor, username, p
 	if locked {
 		return errLocked
 	}
-	return errBadLogin
+	return ErrBadLogin
 }
 
 // VerifyPassword checks the actor's own current password, for example before
@@ -219,7 +220,7 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	}
 	if disabled {
 		s.RecordOrLog(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "disabled"})
-		return 0, errBadLogin
+		return 0, ErrBadLogin
 	}
 	if ok {
 		return id, nil
@@ -248,7 +249,7 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	if locked {
 		return 0, errLocked
 	}
-	return 0, errBadLogin
+	return 0, ErrBadLogin
 }
 
 // RecordOrLog records an event in its own transaction, logging a failure instead

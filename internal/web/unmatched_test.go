@@ -93,3 +93,16 @@ func TestNextYearWarning(t *testing.T) {
 		}
 	})
 }
+
+// TestLongUserName: a user name longer than any account's is answered as a
+// wrong password is, before the store (the audit log bounds what it keeps
+// of whatever does reach it: TestAuditBounded).
+func TestLongUserName(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *site) {
+		res := s.call(t, "POST", "/api/v1/login", nil, jsonBody(map[string]string{"username": strings.Repeat("a", 900_000), "password": "x"}))
+		if res.code != http.StatusUnauthorized || res.errorCode(t) != "bad_credentials" {
+			t.Errorf("a 900,000-character user name: %d %.200s, want 401 bad_credentials", res.code, res.body)
+		}
+	})
+}
