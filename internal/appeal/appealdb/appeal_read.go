@@ -203,8 +203,15 @@ func (s *Store) Appeal(ctx context.Context, actor access.Actor, id int64) (Appea
 		return AppealView{}, err
 	}
 	v := AppealView{Appeal: r.Appeal, Parties: parties, Actions: appeal.Available(r.State, parties)}
+	// The contact's phone is personal information: a role without the
+	// right to see it in full (leaders, departments) sees it masked, as it
+	// sees the enterprise's; a confidential appeal's contact is masked for
+	// departments by name too.
+	if !access.May(actor.Role, access.PersonalView) {
+		v.Phone = access.MaskPhone(v.Phone)
+	}
 	if actor.Role == access.RoleDepartment && v.Confidential {
-		v.Contact, v.Phone = access.MaskName(v.Contact), access.MaskPhone(v.Phone)
+		v.Contact = access.MaskName(v.Contact)
 	}
 	if v.LeadID != 0 {
 		_ = store.Scan(h.Row(ctx, "SELECT name FROM departments WHERE id = ?", v.LeadID), &v.Lead)

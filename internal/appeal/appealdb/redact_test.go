@@ -1,6 +1,7 @@
 package appealdb_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +62,26 @@ func TestForEnterprise(t *testing.T) {
 	if v.Dispatches[1].Answer != "可减免" || v.Events[1].ActorName != "张社区" {
 		t.Error("ForEnterprise changed the view it was given")
 	}
+}
+
+// TestAppealPhoneMasked: the contact's phone on an appeal is shown in full
+// only to the roles with the right to personal information, as on the
+// enterprise.
+func TestAppealPhoneMasked(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		a := s.raise(t, "enterprise", "")
+		for _, c := range []struct {
+			who  string
+			full bool
+		}{{"enterprise", true}, {"community", true}, {"grid", true}, {"street_leader", false}, {"district_leader", false}, {"admin", true}} {
+			v := s.view(t, c.who, a.ID)
+			if full := v.Phone == a.Phone; full != c.full {
+				t.Errorf("%s sees the phone %q (full %v); want full %v", c.who, v.Phone, full, c.full)
+			}
+			if !c.full && (v.Phone == "" || !strings.Contains(v.Phone, "*")) {
+				t.Errorf("%s sees the phone %q; want it masked", c.who, v.Phone)
+			}
+		}
+	})
 }
