@@ -27,6 +27,7 @@ type config struct {
 	MaxUpload     int64         // QIFU_MAX_UPLOAD: bytes
 	ReadConns     int           // QIFU_READ_CONNS
 	DenialBudget  int           // QIFU_DENIAL_BUDGET: refusals a minute recorded one by one
+	SignInBudget  int           // QIFU_SIGN_IN_BUDGET: failed sign-ins of one address in 10 minutes before 429
 	Pprof         string        // QIFU_PPROF: loopback address of the profiling listener; "" for none
 	FiguresTTL    time.Duration // QIFU_FIGURES_TTL: how long a leader's computed figures are answered again
 }
@@ -59,6 +60,8 @@ func flags(fs *flag.FlagSet, getenv func(string) string) *config {
 	fs.Int64Var(&c.MaxUpload, "max-upload", maxUpload, "largest uploaded workbook in bytes")
 	budget, _ := strconv.Atoi(env("QIFU_DENIAL_BUDGET", "30"))
 	fs.IntVar(&c.DenialBudget, "denial-budget", budget, "refusals of one user a minute recorded one by one; more are counted and answered 429")
+	signIns, _ := strconv.Atoi(env("QIFU_SIGN_IN_BUDGET", "100"))
+	fs.IntVar(&c.SignInBudget, "sign-in-budget", signIns, "failed sign-ins of one client address in 10 minutes; after them the address is answered 429 until the 10 minutes end")
 	fs.StringVar(&c.Pprof, "pprof", env("QIFU_PPROF", ""), "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off by default")
 	figuresTTL, _ := time.ParseDuration(env("QIFU_FIGURES_TTL", "1m"))
 	fs.DurationVar(&c.FiguresTTL, "figures-ttl", figuresTTL, "how long a leader's computed figures (the three rates, the overview) are answered again for the same scope and query; 0 computes each anew")

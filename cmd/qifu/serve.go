@@ -98,7 +98,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	h, err := web.New(st.Store, st.appeals, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
-		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts, DenialBudget: c.DenialBudget})
+		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts, DenialBudget: c.DenialBudget,
+		SignInBudget: c.SignInBudget})
 	if err != nil {
 		return err
 	}

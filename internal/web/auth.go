@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -43,8 +44,8 @@ func safeNext(next string) string {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	username := strings.TrimSpace(strings.ToLower(r.FormValue("username")))
-	sess, err := s.signIn(r, username, r.FormValue("password"))
-	if k := fault.KindOf(err); k == fault.Unauthorized || k == fault.Locked {
+	sess, err := s.signIn(w, r, username, r.FormValue("password"))
+	if k := fault.KindOf(err); k == fault.Unauthorized || k == fault.Locked || k == fault.TooMany {
 		if len(username) > maxUsername {
 			username = ""
 		}
@@ -96,7 +97,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	sess, err := s.signIn(r, strings.ToLower(strings.TrimSpace(in.Username)), in.Password)
+	sess, err := s.signIn(w, r, strings.ToLower(strings.TrimSpace(in.Username)), in.Password)
 	if err != nil {
 		return err
 	}
@@ -197,10 +198,22 @@ func valueKind(t reflect.Type) (zh, en string) {
 // and is answered as a wrong password is, without the cost of a hash.
 const maxUsername = 64
 
-// signIn checks a user name and password through the store.
-func (s *Server) signIn(r *http.Request, username, password string) (store.Session, error) {
-	if utf8.RuneCountInString(username) > maxUsername {
-		return store.Session{}, store.ErrBadLogin
+// signIn checks a user name and password through the store, unless the
+// client's address failed too often lately (429, see signIns); a failure is
+// counted against the address.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, username, password string) (store.Session, error) {
+	addr := clientAddr(r)
+	if blocked, wait := s.signIns.blocked(addr); blocked {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		return store.Session{}, errTooManySignIns
 	}
-	return s.store.Login(r.Context(), username, password, clientAddr(r), s.cfg.StaffIdle)
+	var sess store.Session
+	var err error = store.ErrBadLogin
+	if utf8.RuneCountInString(username) <= maxUsername {
+		sess, err = s.store.Login(r.Context(), username, password, addr, s.cfg.StaffIdle)
+	}
+	if k := fault.KindOf(err); k == fault.Unauthorized || k == fault.Locked {
+		s.signIns.failed(addr)
+	}
+	return sess, err
 }

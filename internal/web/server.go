@@ -33,6 +33,10 @@ type Config struct {
 	// DenialBudget is how many refusals of one user a minute are recorded
 	// one by one (see denials); 0: 30.
 	DenialBudget int
+	// SignInBudget is how many failed sign-ins of one client address in 10
+	// minutes are checked before the address is answered 429 (see
+	// signIns); 0: 100.
+	SignInBudget int
 	Version      string
 	// DemoAccounts are shown on the sign-in page of a demo deployment.
 	DemoAccounts []DemoAccount
@@ -53,6 +57,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	metrics *metrics
 	denials *denials
+	signIns *signIns
 }
 
 // New returns the qifu HTTP handler.
@@ -66,6 +71,9 @@ func New(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config)
 	if cfg.DenialBudget <= 0 {
 		cfg.DenialBudget = 30
 	}
+	if cfg.SignInBudget <= 0 {
+		cfg.SignInBudget = 100
+	}
 	if cfg.MaxImportRows <= 0 {
 		cfg.MaxImportRows = 200_000
 	}
@@ -73,7 +81,8 @@ func New(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, appeals: appeals, log: log, cfg: cfg, pages: pages, metrics: newMetrics(), denials: newDenials(cfg.DenialBudget, time.Now)}
+	s := &Server{store: st, appeals: appeals, log: log, cfg: cfg, pages: pages, metrics: newMetrics(), denials: newDenials(cfg.DenialBudget, time.Now),
+		signIns: newSignIns(cfg.SignInBudget, time.Now)}
 	return s.handler(), nil
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"qifu/internal/calendar"
+	"qifu/internal/demo"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +105,34 @@ func TestLongUserName(t *testing.T) {
 		res := s.call(t, "POST", "/api/v1/login", nil, jsonBody(map[string]string{"username": strings.Repeat("a", 900_000), "password": "x"}))
 		if res.code != http.StatusUnauthorized || res.errorCode(t) != "bad_credentials" {
 			t.Errorf("a 900,000-character user name: %d %.200s, want 401 bad_credentials", res.code, res.body)
+		}
+	})
+}
+
+// TestSignInThrottle: an address that failed its budget of sign-ins is
+// answered 429 before the store, whatever name it tries next; another
+// address is not.
+func TestSignInThrottle(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *site) {
+		g := s.with(t, Config{DemoAccounts: nil, DenialBudget: 1 << 30, SignInBudget: 3})
+		wrong := map[string]string{"username": "nobody-at-all", "password": "Wrong@2026x"}
+		for i := range 3 {
+			if res := g.call(t, "POST", "/api/v1/login", nil, jsonBody(wrong)); res.code != http.StatusUnauthorized {
+				t.Fatalf("failed sign-in %d: %d %s", i+1, res.code, res.body)
+			}
+		}
+		res := g.call(t, "POST", "/api/v1/login", nil, jsonBody(map[string]string{"username": "grid", "password": demo.Password}))
+		if res.code != http.StatusTooManyRequests || res.errorCode(t) != "too_many_sign_ins" || res.header.Get("Retry-After") == "" {
+			t.Errorf("after the budget: %d %s (Retry-After %q), want 429 too_many_sign_ins", res.code, res.body, res.header.Get("Retry-After"))
+		}
+		page := g.call(t, "POST", "/login", nil, formBody(url.Values{"username": {"grid"}, "password": {demo.Password}}))
+		if page.code != http.StatusTooManyRequests {
+			t.Errorf("the sign-in page after the budget: %d, want 429", page.code)
+		}
+		// The shared server, another instance, counts its own.
+		if res := s.call(t, "POST", "/api/v1/login", nil, jsonBody(map[string]string{"username": "grid", "password": demo.Password})); res.code != http.StatusOK {
+			t.Errorf("another instance refused a right password: %d %s", res.code, res.body)
 		}
 	})
 }
