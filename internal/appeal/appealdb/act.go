@@ -299,6 +299,9 @@ func (s *step) run(ctx context.Context) error {
 		return s.rate(ctx)
 
 	case appeal.ExpireRating:
+		if err := s.settleNotices(ctx, "reply"); err != nil {
+			return err
+		}
 		if err := s.exec(ctx, "UPDATE appeals SET rating = ? WHERE id = ?", string(appeal.NotRated), s.a.ID); err != nil {
 			return err
 		}

@@ -30,6 +30,9 @@ func (s *step) rate(ctx context.Context) error {
 	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepRate); err != nil {
 		return err
 	}
+	if err := s.settleNotices(ctx, "reply"); err != nil {
+		return err
+	}
 	if err := s.exec(ctx, "UPDATE appeals SET rating = ?, rating_note = ?, rating_channel = ? WHERE id = ?",
 		string(s.c.Rating), s.c.Note, channel, s.a.ID); err != nil {
 		return err
@@ -128,4 +131,12 @@ func (s *step) raiseJoint(ctx context.Context) error {
 	}
 	s.detail = map[string]any{"departments": s.c.Departments, "due": due.UnixMilli()}
 	return nil
+}
+
+// settleNotices marks read the appeal's unread notices of kind, for every
+// user: what they asked for is done (the "please rate" notices once the
+// appeal is rated), and a notice left waiting would ask again.
+func (s *step) settleNotices(ctx context.Context, kind string) error {
+	return s.exec(ctx, "UPDATE inbox SET read_at = ? WHERE appeal_id = ? AND kind = ? AND read_at = 0",
+		s.clk.now.UnixMilli(), s.a.ID, kind)
 }

@@ -576,3 +576,36 @@ func TestChannelsByRole(t *testing.T) {
 		}
 	})
 }
+
+// TestRatingSettlesNotices: the "please rate" notice is read once the appeal
+// is rated, for the enterprise's users; other notices stay as they are.
+func TestRatingSettlesNotices(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		a := s.raise(t, "enterprise", "")
+		a = s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept, Version: a.Version})
+		a = s.act(t, "community", a.ID, appeal.Command{Action: appeal.Resolve, Version: a.Version, Result: appeal.Solved, Note: "已协调解决用工问题"})
+		unreadReplies := func() int {
+			t.Helper()
+			notices, _, err := s.Inbox(ctx, s.As(t, "enterprise"), store.Page{Size: store.MaxPageSize})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, x := range notices {
+				if x.AppealID == a.ID && x.Kind == "reply" && !x.Read {
+					n++
+				}
+			}
+			return n
+		}
+		if unreadReplies() == 0 {
+			t.Fatal("no unread request to rate after the reply: the test shows nothing")
+		}
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Version: a.Version, Rating: appeal.Satisfied})
+		if n := unreadReplies(); n != 0 {
+			t.Errorf("%d requests to rate still unread after the rating", n)
+		}
+	})
+}
