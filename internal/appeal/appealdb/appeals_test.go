@@ -578,7 +578,7 @@ func TestChannelsByRole(t *testing.T) {
 }
 
 // TestRatingSettlesNotices: the "please rate" notice is read once the appeal
-// is rated, for the enterprise's users; other notices stay as they are.
+// is rated, for the enterprise's users; every notice names the appeal's number.
 func TestRatingSettlesNotices(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, s *testStore) {
@@ -594,6 +594,9 @@ func TestRatingSettlesNotices(t *testing.T) {
 			}
 			n := 0
 			for _, x := range notices {
+				if x.AppealID == a.ID && !strings.Contains(x.Title, a.Number) {
+					t.Errorf("notice %q does not name the appeal's number %s", x.Title, a.Number)
+				}
 				if x.AppealID == a.ID && x.Kind == "reply" && !x.Read {
 					n++
 				}

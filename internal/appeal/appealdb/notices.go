@@ -58,7 +58,7 @@ func (t *Tx) notifyAll(ctx context.Context, now time.Time, to recipients, list [
 	}
 	q := "WITH v (appeal_id, dept, kind, title) AS (VALUES " + store.Tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)", len(list)) + `)
 		INSERT INTO inbox (user_id, at, appeal_id, kind, title)
-		SELECT u.id, ?, v.appeal_id, v.kind, v.title FROM v JOIN appeals a ON a.id = v.appeal_id
+		SELECT u.id, ?, v.appeal_id, v.kind, v.title || '（' || a.number || '）' FROM v JOIN appeals a ON a.id = v.appeal_id
 		JOIN users u ON u.disabled = FALSE AND (` + recipientsOf[to] + `)`
 	if _, err := t.DB().Exec(ctx, q, append(args, now.UnixMilli())...); err != nil {
 		return fmt.Errorf("notify: %w", err)
@@ -117,7 +117,7 @@ func (t *Tx) enqueueAll(ctx context.Context, now time.Time, list []robotMessage)
 	}
 	q := "WITH v (appeal_id, dept, kind, text) AS (VALUES " + store.Tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)", len(list)) + `)
 		INSERT INTO outbox (webhook_id, appeal_id, kind, text, created_at, next_at)
-		SELECT w.id, v.appeal_id, v.kind, v.text, ?, ? FROM v JOIN appeals a ON a.id = v.appeal_id
+		SELECT w.id, v.appeal_id, v.kind, v.text || '（' || a.number || '）', ?, ? FROM v JOIN appeals a ON a.id = v.appeal_id
 		JOIN webhooks w ON w.enabled = TRUE AND (
 			(v.dept = 0 AND w.scope_kind = 'region' AND w.scope = a.community_code)
 			OR (v.dept <> 0 AND w.scope_kind = 'department' AND w.scope = CAST(v.dept AS TEXT)))`
