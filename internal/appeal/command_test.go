@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"qifu/internal/access"
 	"qifu/internal/fault"
 )
 
@@ -140,5 +141,39 @@ func TestSeenByEnterprise(t *testing.T) {
 	}
 	if !SeenByEnterprise(Command{Action: Note, Public: true}) {
 		t.Error("a public progress note is hidden from the enterprise")
+	}
+}
+
+func TestChannelFor(t *testing.T) {
+	tests := []struct {
+		role   access.Role
+		asked  Channel
+		want   Channel
+		refuse bool
+	}{
+		{access.RoleEnterprise, "", ChannelWeb, false},
+		{access.RoleEnterprise, ChannelAPI, ChannelAPI, false},
+		{access.RoleEnterprise, ChannelHotline, "", true},
+		{access.RoleGridWorker, "", ChannelVisit, false},
+		{access.RoleGridWorker, ChannelWeb, "", true},
+		{access.RoleCommunityStaff, "bogus", "", true},
+		{access.RoleAdmin, "", ChannelReferral, false},
+	}
+	for _, tt := range tests {
+		ch, err := ChannelFor(tt.role, tt.asked)
+		if tt.refuse {
+			if fe := fault.As(err); fe == nil || fe.Fields["channel"].Zh == "" {
+				t.Errorf("%s asking %q: %v; want a message for channel", tt.role, tt.asked, err)
+			}
+			continue
+		}
+		if err != nil || ch != tt.want {
+			t.Errorf("%s asking %q: %q, %v; want %q", tt.role, tt.asked, ch, err, tt.want)
+		}
+	}
+	for _, role := range access.Roles {
+		if access.May(role, access.AppealCreate) && ChannelsOf[role] == nil {
+			t.Errorf("%s may raise appeals but has no channels", role)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,30 +25,6 @@ import (
 var ErrIdempotencyMismatch = fault.New(fault.Conflict, "idempotency_mismatch",
 	"该幂等键已用于另一份不同的诉求", "this idempotency key was used for a different appeal")
 
-// channelsOf are the channels each role may say an appeal came by, the
-// first taken when the caller names none: an enterprise raises its own on
-// the web (or through a system of its own), staff enter one for it met on a
-// visit, by phone or at a desk. What a role may not set is refused, never
-// changed behind the caller's back. Every role that may raise one is here.
-var channelsOf = map[access.Role][]appeal.Channel{
-	access.RoleEnterprise:     {appeal.ChannelWeb, appeal.ChannelAPI},
-	access.RoleCadre:          {appeal.ChannelVisit, appeal.ChannelHotline, appeal.ChannelWalkIn},
-	access.RoleGridWorker:     {appeal.ChannelVisit, appeal.ChannelHotline, appeal.ChannelWalkIn},
-	access.RoleCommunityStaff: {appeal.ChannelVisit, appeal.ChannelHotline, appeal.ChannelWalkIn},
-	// An administrator records what reached the platform otherwise, above
-	// all what a higher level passed down (上级转办).
-	access.RoleAdmin: {appeal.ChannelReferral, appeal.ChannelHotline, appeal.ChannelVisit, appeal.ChannelWalkIn,
-		appeal.ChannelWeb, appeal.ChannelAPI},
-}
-
-func channelList(list []appeal.Channel) string {
-	s := make([]string, len(list))
-	for i, c := range list {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ", ")
-}
-
 // CreateAppeal raises an appeal for an enterprise in the actor's scope. A
 // non-empty key makes the call idempotent per user: a retry with the same key
 // and input returns the appeal first created (and replayed = true); the same
@@ -59,14 +34,8 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 		return a, false, access.ErrForbidden
 	}
 	in.Normalize()
-	if allowed, ok := channelsOf[actor.Role]; ok {
-		switch {
-		case in.Channel == "":
-			in.Channel = allowed[0]
-		case !slices.Contains(allowed, in.Channel):
-			return a, false, fault.Fields{"channel": {Zh: "您的角色不能以此渠道登记诉求，可选：" + channelList(allowed),
-				En: "your role cannot record an appeal by this channel; it may use: " + channelList(allowed)}}.Err()
-		}
+	if in.Channel, err = appeal.ChannelFor(actor.Role, in.Channel); err != nil {
+		return a, false, err
 	}
 	if len(key) > 100 {
 		return a, false, fault.Fields{"idempotency_key": {Zh: "幂等键过长", En: "the idempotency key is too long"}}.Err()
