@@ -13,9 +13,11 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealweb"
 	"qifu/internal/demo"
 	"qifu/internal/enterprise"
 	"qifu/internal/sheet"
+	"qifu/internal/web/core"
 )
 
 var (
@@ -300,7 +302,7 @@ func checkRoutes(t *testing.T, s *site) {
 	// refused it, and the rest do not see the appeal at all.
 	showE := byCode[showEnt]
 	ap := s.raise(t, "访问矩阵")
-	if res := s.act(t, "community", ap.ID, appeal.Accept, actionInput{}); res.code != http.StatusOK {
+	if res := s.act(t, "community", ap.ID, appeal.Accept, appealweb.ActionInput{}); res.code != http.StatusOK {
 		t.Fatalf("accept: %d %s", res.code, res.body)
 	}
 	appealPath := fmt.Sprintf("/appeals/%d", ap.ID)
@@ -453,7 +455,7 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /api/v1/appeals/{id}": func(_ demo.User, sc scope) probe { return probe{"/api/v1" + appealPath, nil, seesWant(sc)} },
 		"POST /api/v1/appeals/{id}/actions/{action}": func(u demo.User, sc scope) probe {
 			v := s.appealView(t, "admin", ap.ID).Version
-			return probe{"/api/v1" + appealPath + "/actions/note", jsonBody(actionInput{Version: v, Note: "矩阵备注"}), noteWant(u, sc, 200)}
+			return probe{"/api/v1" + appealPath + "/actions/note", jsonBody(appealweb.ActionInput{Version: v, Note: "矩阵备注"}), noteWant(u, sc, 200)}
 		},
 		"GET /api/v1/service-standards": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/service-standards", nil, may(u, access.AppealRead, 200)}
@@ -672,10 +674,10 @@ func checkRoutes(t *testing.T, s *site) {
 	hashing := map[string]bool{"POST /login": true, "POST /api/v1/login": true, "POST /account/password": true}
 
 	// Every route has a case and every case a route; signing out comes last.
-	var table []route
-	var logout route
+	var table []core.Route
+	var logout core.Route
 	for _, rt := range (&Server{}).routes() {
-		key := rt.method + " " + rt.path
+		key := rt.Method + " " + rt.Path
 		if cases[key] == nil {
 			t.Errorf("route %s has no case in the access matrix", key)
 			continue
@@ -692,19 +694,19 @@ func checkRoutes(t *testing.T, s *site) {
 	table = append(table, logout)
 
 	for _, rt := range table {
-		key := rt.method + " " + rt.path
+		key := rt.Method + " " + rt.Path
 		for i, u := range showcase {
 			if i > 0 && hashing[key] {
 				break
 			}
 			sc := scopeOf(u)
 			p := cases[key](u, sc)
-			res := s.as(t, u.Username, rt.method, p.path, p.b)
+			res := s.as(t, u.Username, rt.Method, p.path, p.b)
 			if res.code != p.want {
-				t.Errorf("%s as %s (%s %s): %d, want %d: %.200s", key, u.Username, rt.method, p.path, res.code, p.want, res.body)
+				t.Errorf("%s as %s (%s %s): %d, want %d: %.200s", key, u.Username, rt.Method, p.path, res.code, p.want, res.body)
 				continue
 			}
-			checkAnswer(t, rt.method+" "+p.path, res)
+			checkAnswer(t, rt.Method+" "+p.path, res)
 		}
 	}
 }
@@ -731,28 +733,28 @@ func checkAnswer(t *testing.T, what string, res result) {
 // checkSignedOut calls every route that needs a user without one, and with
 // a session that does not exist.
 func checkSignedOut(t *testing.T, s *site) {
-	bogus := &http.Cookie{Name: sessionCookie, Value: "qs_no_such_session"}
+	bogus := &http.Cookie{Name: core.SessionCookie, Value: "qs_no_such_session"}
 	for _, rt := range (&Server{}).routes() {
-		if rt.auth == public {
+		if rt.Auth == core.Public {
 			continue
 		}
-		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{$}", "", "{action}", "note", "{date}", "2027-01-01").Replace(rt.path)
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{$}", "", "{action}", "note", "{date}", "2027-01-01").Replace(rt.Path)
 		var b *body
-		if rt.method != "GET" {
+		if rt.Method != "GET" {
 			b = formBody(url.Values{"name": {"x"}})
 			if strings.HasPrefix(path, "/api/") {
 				b = jsonBody(map[string]string{})
 			}
 		}
 		for _, c := range []*http.Cookie{nil, bogus} {
-			res := s.call(t, rt.method, path, c, b)
-			what := fmt.Sprintf("%s %s (cookie %v)", rt.method, path, c != nil)
+			res := s.call(t, rt.Method, path, c, b)
+			what := fmt.Sprintf("%s %s (cookie %v)", rt.Method, path, c != nil)
 			switch {
 			case strings.HasPrefix(path, "/api/"):
 				if res.code != http.StatusUnauthorized || res.errorCode(t) != "signed_out" {
 					t.Errorf("%s: %d %s, want 401 signed_out", what, res.code, res.body)
 				}
-			case rt.method == "GET":
+			case rt.Method == "GET":
 				loc := res.header.Get("Location")
 				if res.code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
 					t.Errorf("%s: %d to %q, want 303 to /login", what, res.code, loc)
@@ -766,7 +768,7 @@ func checkSignedOut(t *testing.T, s *site) {
 				}
 			}
 			if c != nil && !strings.HasPrefix(path, "/api/") {
-				if cleared := res.cookie(sessionCookie); cleared == nil || cleared.MaxAge >= 0 {
+				if cleared := res.cookie(core.SessionCookie); cleared == nil || cleared.MaxAge >= 0 {
 					t.Errorf("%s: the stale session cookie is not cleared", what)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"qifu/internal/account"
 	"qifu/internal/fault"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 var sprintf = fmt.Sprintf
@@ -31,7 +32,7 @@ func toTokenJSON(t store.Token) tokenJSON {
 }
 
 func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	list, err := s.store.Tokens(r.Context(), a)
 	if err != nil {
 		return err
@@ -40,16 +41,16 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range list {
 		out = append(out, toTokenJSON(t))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
 func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	secret, t, err := s.store.CreateToken(r.Context(), a, in.Name)
@@ -58,13 +59,13 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := toTokenJSON(t)
 	out.Secret = secret
-	writeJSON(w, http.StatusCreated, out)
+	core.WriteJSON(w, http.StatusCreated, out)
 	return nil
 }
 
 func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
 
 // accountPageData is the user's own account page.
 type accountPageData struct {
-	base
+	core.Base
 	User   account.User
 	Tokens []store.Token
 	Secret string
@@ -85,7 +86,7 @@ type accountPageData struct {
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, p *accountPageData, code int) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	u, err := s.store.User(r.Context(), a, a.UserID)
 	if err != nil {
 		return err
@@ -95,8 +96,8 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, p *accoun
 		return err
 	}
 	p.User, p.Tokens = u, tokens
-	p.Title = translate(langOf(r), "acct.title")
-	s.render(w, r, code, "account", p)
+	p.Title = s.T(core.LangOf(r), "acct.title")
+	s.Render(w, r, code, "account", p)
 	return nil
 }
 
@@ -105,18 +106,18 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	// A wrong current password counts towards the lock-out like a failed sign-in.
 	if err := s.store.VerifyPassword(r.Context(), a, r.FormValue("current")); err != nil {
 		if k := fault.KindOf(err); k != fault.Unauthorized && k != fault.Locked {
 			return err
 		}
 		p := &accountPageData{}
-		p.Errors = map[string]string{"current": fault.As(err).Message.In(langOf(r))}
+		p.Errors = map[string]string{"current": fault.As(err).Message.In(core.LangOf(r))}
 		return s.renderAccount(w, r, p, http.StatusUnprocessableEntity)
 	}
 	if err := s.store.SetPassword(r.Context(), a, a.UserID, r.FormValue("password")); err != nil {
-		m, err := formErrors(err, langOf(r))
+		m, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
 		}
@@ -124,16 +125,16 @@ func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) erro
 		p.Errors = m
 		return s.renderAccount(w, r, p, http.StatusUnprocessableEntity)
 	}
-	clearCookie(w, sessionCookie, s.cfg.SecureCookies)
+	core.ClearCookie(w, core.SessionCookie, s.cfg.SecureCookies)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
 
 func (s *Server) createTokenPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	secret, _, err := s.store.CreateToken(r.Context(), a, r.FormValue("name"))
 	if err != nil {
-		m, err := formErrors(err, langOf(r))
+		m, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
 		}
@@ -145,8 +146,8 @@ func (s *Server) createTokenPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealweb"
+	"qifu/internal/calendar"
+	"qifu/internal/web/core"
 )
 
 // appealInput is a valid appeal of the showcase enterprise; the title is
@@ -26,32 +28,32 @@ func appealInput(title string) appeal.Input {
 
 // raise creates an appeal of the showcase enterprise through the API as
 // the enterprise's user.
-func (s *site) raise(t testing.TB, title string) appealJSON {
+func (s *site) raise(t testing.TB, title string) appealweb.AppealJSON {
 	t.Helper()
 	res := s.as(t, "enterprise", "POST", "/api/v1/appeals", jsonBody(appealInput(title)))
 	if res.code != http.StatusCreated {
 		t.Fatalf("raise an appeal: %d %s", res.code, res.body)
 	}
-	var a appealJSON
+	var a appealweb.AppealJSON
 	res.json(t, &a)
 	return a
 }
 
 // appealView reads an appeal through the API as username.
-func (s *site) appealView(t testing.TB, username string, id int64) appealViewJSON {
+func (s *site) appealView(t testing.TB, username string, id int64) appealweb.AppealViewJSON {
 	t.Helper()
 	res := s.as(t, username, "GET", fmt.Sprintf("/api/v1/appeals/%d", id), nil)
 	if res.code != http.StatusOK {
 		t.Fatalf("GET appeal %d as %s: %d %s", id, username, res.code, res.body)
 	}
-	var v appealViewJSON
+	var v appealweb.AppealViewJSON
 	res.json(t, &v)
 	return v
 }
 
 // act takes a step through the API as username, on the appeal's current
 // version unless in gives one.
-func (s *site) act(t testing.TB, username string, id int64, action appeal.Action, in actionInput) result {
+func (s *site) act(t testing.TB, username string, id int64, action appeal.Action, in appealweb.ActionInput) result {
 	t.Helper()
 	if in.Version == 0 {
 		in.Version = s.appealView(t, "admin", id).Version
@@ -60,13 +62,13 @@ func (s *site) act(t testing.TB, username string, id int64, action appeal.Action
 }
 
 // step is act that must succeed and leave the appeal in state want.
-func (s *site) step(t testing.TB, username string, id int64, action appeal.Action, in actionInput, want appeal.State) appealViewJSON {
+func (s *site) step(t testing.TB, username string, id int64, action appeal.Action, in appealweb.ActionInput, want appeal.State) appealweb.AppealViewJSON {
 	t.Helper()
 	res := s.act(t, username, id, action, in)
 	if res.code != http.StatusOK {
 		t.Fatalf("%s as %s: %d %s", action, username, res.code, res.body)
 	}
-	var v appealViewJSON
+	var v appealweb.AppealViewJSON
 	res.json(t, &v)
 	if v.State != want {
 		t.Fatalf("%s as %s: state %s, want %s", action, username, v.State, want)
@@ -92,13 +94,13 @@ func fileBody(name string, data []byte) *body {
 }
 
 // attachFile attaches an image to the appeal through the API as username.
-func (s *site) attachFile(t testing.TB, username string, id int64) attachmentJSON {
+func (s *site) attachFile(t testing.TB, username string, id int64) appealweb.AttachmentJSON {
 	t.Helper()
 	res := s.as(t, username, "POST", fmt.Sprintf("/api/v1/appeals/%d/attachments", id), fileBody("现场照片.png", pngBytes))
 	if res.code != http.StatusCreated {
 		t.Fatalf("attach a file as %s: %d %s", username, res.code, res.body)
 	}
-	var a attachmentJSON
+	var a appealweb.AttachmentJSON
 	res.json(t, &a)
 	return a
 }
@@ -150,12 +152,12 @@ func TestAppealAPIWalk(t *testing.T) {
 		other.Title += "（另一件事）"
 		wantError(t, "same key, other appeal", s.as(t, "enterprise", "POST", "/api/v1/appeals", jsonBody(other), key...),
 			http.StatusConflict, "idempotency_mismatch")
-		var a appealJSON
+		var a appealweb.AppealJSON
 		first.json(t, &a)
 		if a.State != appeal.Submitted || a.Version != 1 || first.header.Get("Location") != fmt.Sprintf("/api/v1/appeals/%d", a.ID) {
 			t.Fatalf("created %+v at %q", a, first.header.Get("Location"))
 		}
-		var l listJSON[appealRowJSON]
+		var l core.List[appealweb.AppealRowJSON]
 		s.as(t, "enterprise", "GET", "/api/v1/appeals?queue=all&q="+url.QueryEscape(in.Title), nil).json(t, &l)
 		if l.Total != 1 || l.Items[0].ID != a.ID {
 			t.Fatalf("the enterprise's appeals titled %q: %d, want exactly the one created", in.Title, l.Total)
@@ -165,37 +167,37 @@ func TestAppealAPIWalk(t *testing.T) {
 
 		// Triage: out of scope is not found; a stale or missing version is refused.
 		wantError(t, "GET as a department not dispatched to", s.as(t, "dept_market", "GET", path, nil), http.StatusNotFound, "not_found")
-		wantError(t, "accept as a department", s.act(t, "dept_market", id, appeal.Accept, actionInput{}), http.StatusNotFound, "not_found")
-		wantError(t, "accept as the enterprise", s.act(t, "enterprise", id, appeal.Accept, actionInput{}), http.StatusForbidden, "not_your_step")
-		wantError(t, "accept on a stale version", s.act(t, "community", id, appeal.Accept, actionInput{Version: a.Version + 5}),
+		wantError(t, "accept as a department", s.act(t, "dept_market", id, appeal.Accept, appealweb.ActionInput{}), http.StatusNotFound, "not_found")
+		wantError(t, "accept as the enterprise", s.act(t, "enterprise", id, appeal.Accept, appealweb.ActionInput{}), http.StatusForbidden, "not_your_step")
+		wantError(t, "accept on a stale version", s.act(t, "community", id, appeal.Accept, appealweb.ActionInput{Version: a.Version + 5}),
 			http.StatusConflict, "stale_version")
 		res := s.as(t, "community", "POST", path+"/actions/accept", jsonBody(map[string]any{}))
 		wantError(t, "accept without a version", res, http.StatusUnprocessableEntity, "")
-		var e errorBody
+		var e core.ErrorBody
 		res.json(t, &e)
 		if e.Error.Fields["version"] == "" {
 			t.Errorf("accept without a version: fields %v, want version", e.Error.Fields)
 		}
-		v := s.step(t, "community", id, appeal.Accept, actionInput{}, appeal.Accepted)
+		v := s.step(t, "community", id, appeal.Accept, appealweb.ActionInput{}, appeal.Accepted)
 		if !slices.Contains(v.Actions, appeal.Dispatch) || v.Version != 2 {
 			t.Fatalf("after accept: actions %v, version %d", v.Actions, v.Version)
 		}
 		// Two overseers urging on the same version: one wins, the other is told the appeal moved.
 		stale := v.Version
-		s.step(t, "community", id, appeal.Urge, actionInput{Version: stale}, appeal.Accepted)
-		wantError(t, "urge on the version before", s.act(t, "street_leader", id, appeal.Urge, actionInput{Version: stale}),
+		s.step(t, "community", id, appeal.Urge, appealweb.ActionInput{Version: stale}, appeal.Accepted)
+		wantError(t, "urge on the version before", s.act(t, "street_leader", id, appeal.Urge, appealweb.ActionInput{Version: stale}),
 			http.StatusConflict, "stale_version")
 
 		// Whistle to two departments; the lead returns it; the community whistles again.
-		s.step(t, "community", id, appeal.Dispatch, actionInput{Lead: dept["hrss"], Assists: []int64{dept["tax"]},
+		s.step(t, "community", id, appeal.Dispatch, appealweb.ActionInput{Lead: dept["hrss"], Assists: []int64{dept["tax"]},
 			Note: "请人社局牵头对接用工"}, appeal.Dispatched)
-		wantError(t, "return without a reason", s.act(t, "dept_hrss", id, appeal.Return, actionInput{}), http.StatusUnprocessableEntity, "")
-		s.step(t, "dept_hrss", id, appeal.Return, actionInput{Note: "属工会职责范围"}, appeal.Accepted)
-		s.step(t, "community", id, appeal.Dispatch, actionInput{Lead: dept["union"], Assists: []int64{dept["tax"]}}, appeal.Dispatched)
-		wantError(t, "sign by a department not dispatched to", s.act(t, "dept_market", id, appeal.Sign, actionInput{}),
+		wantError(t, "return without a reason", s.act(t, "dept_hrss", id, appeal.Return, appealweb.ActionInput{}), http.StatusUnprocessableEntity, "")
+		s.step(t, "dept_hrss", id, appeal.Return, appealweb.ActionInput{Note: "属工会职责范围"}, appeal.Accepted)
+		s.step(t, "community", id, appeal.Dispatch, appealweb.ActionInput{Lead: dept["union"], Assists: []int64{dept["tax"]}}, appeal.Dispatched)
+		wantError(t, "sign by a department not dispatched to", s.act(t, "dept_market", id, appeal.Sign, appealweb.ActionInput{}),
 			http.StatusNotFound, "not_found")
-		s.step(t, "dept_tax", id, appeal.Sign, actionInput{}, appeal.Dispatched)
-		v = s.step(t, "dept_union", id, appeal.Sign, actionInput{}, appeal.Handling)
+		s.step(t, "dept_tax", id, appeal.Sign, appealweb.ActionInput{}, appeal.Dispatched)
+		v = s.step(t, "dept_union", id, appeal.Sign, appealweb.ActionInput{}, appeal.Handling)
 
 		// An extension asked before the deadline and approved by the street.
 		var leadDue time.Time
@@ -205,15 +207,15 @@ func TestAppealAPIWalk(t *testing.T) {
 			}
 		}
 		wantError(t, "extension with a bad date", s.act(t, "dept_union", id, appeal.RequestExtension,
-			actionInput{Note: "需协调", Due: "next week"}), http.StatusUnprocessableEntity, "")
+			appealweb.ActionInput{Note: "需协调", Due: "next week"}), http.StatusUnprocessableEntity, "")
 		proposed := leadDue.Add(72 * time.Hour).Truncate(time.Second)
-		s.step(t, "dept_union", id, appeal.RequestExtension, actionInput{Note: "需协调多家劳务公司",
+		s.step(t, "dept_union", id, appeal.RequestExtension, appealweb.ActionInput{Note: "需协调多家劳务公司",
 			Due: proposed.Format(time.RFC3339)}, appeal.Handling)
 		v = s.appealView(t, "street_leader", id)
 		if len(v.Extensions) != 1 || v.Extensions[0].Status != "pending" {
 			t.Fatalf("extensions %+v", v.Extensions)
 		}
-		v = s.step(t, "street_leader", id, appeal.DecideExtension, actionInput{ExtensionID: v.Extensions[0].ID, Approve: true}, appeal.Handling)
+		v = s.step(t, "street_leader", id, appeal.DecideExtension, appealweb.ActionInput{ExtensionID: v.Extensions[0].ID, Approve: true}, appeal.Handling)
 		for _, d := range v.Dispatches {
 			if d.Active && d.Role == appeal.PartyLead && !d.Due.Equal(proposed) {
 				t.Errorf("lead due %v after the extension, want %v", d.Due, proposed)
@@ -222,32 +224,32 @@ func TestAppealAPIWalk(t *testing.T) {
 
 		// The assisting department answers the lead, which then replies.
 		wantError(t, "reply before the assisting answer", s.act(t, "dept_union", id, appeal.Reply,
-			actionInput{Result: appeal.Solved, Note: "已对接"}), http.StatusUnprocessableEntity, "assists_pending")
-		s.step(t, "dept_tax", id, appeal.AssistReply, actionInput{Note: "招用重点群体可享受税费减免"}, appeal.Handling)
-		s.step(t, "dept_union", id, appeal.Reply, actionInput{Result: appeal.Solved, Note: "已对接 3 家劳务公司"}, appeal.Replied)
+			appealweb.ActionInput{Result: appeal.Solved, Note: "已对接"}), http.StatusUnprocessableEntity, "assists_pending")
+		s.step(t, "dept_tax", id, appeal.AssistReply, appealweb.ActionInput{Note: "招用重点群体可享受税费减免"}, appeal.Handling)
+		s.step(t, "dept_union", id, appeal.Reply, appealweb.ActionInput{Result: appeal.Solved, Note: "已对接 3 家劳务公司"}, appeal.Replied)
 
 		// 不满意 twice: redo, then joint handling.
-		wantError(t, "不满意 without a reason", s.act(t, "enterprise", id, appeal.Rate, actionInput{Rating: appeal.Unsatisfied}),
+		wantError(t, "不满意 without a reason", s.act(t, "enterprise", id, appeal.Rate, appealweb.ActionInput{Rating: appeal.Unsatisfied}),
 			http.StatusUnprocessableEntity, "")
-		v = s.step(t, "enterprise", id, appeal.Rate, actionInput{Rating: appeal.Unsatisfied, Note: "人员仍未到岗"}, appeal.Handling)
+		v = s.step(t, "enterprise", id, appeal.Rate, appealweb.ActionInput{Rating: appeal.Unsatisfied, Note: "人员仍未到岗"}, appeal.Handling)
 		if v.RedoCount != 1 {
 			t.Errorf("redo count %d after 不满意, want 1", v.RedoCount)
 		}
-		s.step(t, "dept_union", id, appeal.Reply, actionInput{Result: appeal.Solved, Note: "已安排 20 人面试"}, appeal.Replied)
-		s.step(t, "enterprise", id, appeal.Rate, actionInput{Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"}, appeal.Joint)
+		s.step(t, "dept_union", id, appeal.Reply, appealweb.ActionInput{Result: appeal.Solved, Note: "已安排 20 人面试"}, appeal.Replied)
+		s.step(t, "enterprise", id, appeal.Rate, appealweb.ActionInput{Rating: appeal.Unsatisfied, Note: "质检岗位仍缺"}, appeal.Joint)
 
 		// Joint handling: convened by the street, each department reports in and does its part.
 		wantError(t, "joint handling raised by the community", s.act(t, "community", id, appeal.RaiseJoint,
-			actionInput{Departments: []int64{dept["hrss"]}}), http.StatusForbidden, "")
-		s.step(t, "street_leader", id, appeal.RaiseJoint, actionInput{Departments: []int64{dept["hrss"], dept["union"]},
+			appealweb.ActionInput{Departments: []int64{dept["hrss"]}}), http.StatusForbidden, "")
+		s.step(t, "street_leader", id, appeal.RaiseJoint, appealweb.ActionInput{Departments: []int64{dept["hrss"], dept["union"]},
 			Note: "组团破难，专场招聘"}, appeal.Joint)
-		s.step(t, "dept_hrss", id, appeal.JointCheckIn, actionInput{}, appeal.Joint)
-		s.step(t, "dept_hrss", id, appeal.JointPart, actionInput{Note: "组织专场招聘会"}, appeal.Joint)
-		wantError(t, "confirm with a part still open", s.act(t, "enterprise", id, appeal.Confirm, actionInput{Rating: appeal.Satisfied}),
+		s.step(t, "dept_hrss", id, appeal.JointCheckIn, appealweb.ActionInput{}, appeal.Joint)
+		s.step(t, "dept_hrss", id, appeal.JointPart, appealweb.ActionInput{Note: "组织专场招聘会"}, appeal.Joint)
+		wantError(t, "confirm with a part still open", s.act(t, "enterprise", id, appeal.Confirm, appealweb.ActionInput{Rating: appeal.Satisfied}),
 			http.StatusUnprocessableEntity, "joint_open")
-		s.step(t, "dept_union", id, appeal.JointCheckIn, actionInput{}, appeal.Joint)
-		s.step(t, "dept_union", id, appeal.JointPart, actionInput{Note: "协调共享员工 10 名"}, appeal.Joint)
-		v = s.step(t, "enterprise", id, appeal.Confirm, actionInput{Rating: appeal.Satisfied, Note: "问题已解决"}, appeal.Closed)
+		s.step(t, "dept_union", id, appeal.JointCheckIn, appealweb.ActionInput{}, appeal.Joint)
+		s.step(t, "dept_union", id, appeal.JointPart, appealweb.ActionInput{Note: "协调共享员工 10 名"}, appeal.Joint)
+		v = s.step(t, "enterprise", id, appeal.Confirm, appealweb.ActionInput{Rating: appeal.Satisfied, Note: "问题已解决"}, appeal.Closed)
 		if len(v.Actions) != 0 || v.ClosedAt.IsZero() {
 			t.Errorf("closed: actions %v, closed at %v", v.Actions, v.ClosedAt)
 		}
@@ -323,7 +325,7 @@ func (s *site) forms(t testing.TB, username string, id int64) []appeal.Action {
 func (s *site) checkForms(t testing.TB, username string, id int64) []appeal.Action {
 	t.Helper()
 	v := s.appealView(t, username, id)
-	pending := slices.ContainsFunc(v.Extensions, func(x extensionJSON) bool { return x.Status == "pending" })
+	pending := slices.ContainsFunc(v.Extensions, func(x appealweb.ExtensionJSON) bool { return x.Status == "pending" })
 	var want []appeal.Action
 	for _, a := range v.Actions {
 		if a != appeal.DecideExtension || pending {
@@ -364,7 +366,7 @@ func TestAppealPages(t *testing.T) {
 		if r1.code != http.StatusSeeOther || r2.code != http.StatusSeeOther || loc == "" || r2.header.Get("Location") != loc {
 			t.Fatalf("double submit: %d %q, %d %q", r1.code, loc, r2.code, r2.header.Get("Location"))
 		}
-		var l listJSON[appealRowJSON]
+		var l core.List[appealweb.AppealRowJSON]
 		s.as(t, "enterprise", "GET", "/api/v1/appeals?queue=all&q="+url.QueryEscape(in.Title), nil).json(t, &l)
 		if l.Total != 1 {
 			t.Fatalf("a double submit raised %d appeals", l.Total)
@@ -492,7 +494,7 @@ func TestAppealLists(t *testing.T) {
 		if !bytes.Contains(res.body, []byte(`class="light green"`)) || !bytes.Contains(res.body, []byte(translate("zh", "colour.green"))) {
 			t.Errorf("the triage queue shows no green light in words")
 		}
-		var l listJSON[appealRowJSON]
+		var l core.List[appealweb.AppealRowJSON]
 		s.as(t, "community", "GET", "/api/v1/appeals?queue=triage&q="+url.QueryEscape(a.Title), nil).json(t, &l)
 		if l.Total != 1 || l.Items[0].Colour != appeal.Green || l.Items[0].Due.IsZero() {
 			t.Errorf("API triage queue: %+v", l)
@@ -532,7 +534,7 @@ func TestAssessmentPages(t *testing.T) {
 		}
 		// A period that holds the raised appeal's first deadline, whatever
 		// the time of day the test runs at.
-		today := time.Now().In(shanghai)
+		today := time.Now().In(calendar.Shanghai)
 		period := "&from=" + today.AddDate(0, 0, -29).Format(time.DateOnly) + "&to=" + today.AddDate(0, 0, 10).Format(time.DateOnly)
 		res = s.as(t, "street_leader", "GET", "/assessment?dimension=community&rank_by=satisfaction"+period, nil)
 		if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(`id="rank-satisfaction"`)) || !bytes.Contains(res.body, []byte(`id="as-of"`)) {
@@ -555,43 +557,6 @@ func TestAssessmentPages(t *testing.T) {
 			t.Errorf("export: %d %q", res.code, res.header.Get("Content-Type"))
 		}
 	})
-}
-
-// TestAppealWords checks that every value of the workflow's vocabulary the
-// pages name has its words in the catalog: the pages look them up by kind
-// and value, which the catalog test cannot see.
-func TestAppealWords(t *testing.T) {
-	words := map[string][]string{
-		"channel": strs(appeal.Channels), "type": strs(appeal.Types), "urgency": strs(appeal.Urgencies),
-		"state": strs(appeal.States), "result": strs(appeal.Results), "rating": append(strs(appeal.Ratings), string(appeal.NotRated)),
-		"step": strs(appeal.Steps), "colour": {string(appeal.Green), string(appeal.Yellow), string(appeal.Red)},
-		"party":   {string(appeal.PartyLead), string(appeal.PartyAssist), string(appeal.PartyJoint)},
-		"act":     {"create", "merged_in", "attach", "alert.warning", "alert.overdue", "alert.escalate_street", "alert.escalate_district"},
-		"dstatus": {"pending", "signed", "returned", "answered", "checked_in", "done"}, "xstatus": {"pending", "approved", "refused"},
-		"via": {"phone", "visit", "sms"}, "day": {"holiday", "workday"}, "dim": strs(assessDimensions), "measure": strs(assessMeasures),
-		"queue": {"open"},
-	}
-	for _, tr := range appeal.Lifecycle {
-		words["act"] = append(words["act"], string(tr.Action))
-	}
-	for _, role := range access.Roles {
-		words["queue"] = append(words["queue"], queuesOf(role)...)
-	}
-	for kind, values := range words {
-		for _, v := range values {
-			if _, ok := text[kind+"."+v]; !ok {
-				t.Errorf("the catalog has no words for %s %q", kind, v)
-			}
-		}
-	}
-}
-
-func strs[T ~string](list []T) []string {
-	out := make([]string, len(list))
-	for i, v := range list {
-		out[i] = string(v)
-	}
-	return out
 }
 
 // TestAttachments checks files on an appeal: checked on their content,

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"qifu/internal/audit"
+	"qifu/internal/calendar"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // auditJSON is an audit entry in the API.
@@ -32,29 +34,29 @@ type auditJSON struct {
 
 func auditQuery(r *http.Request) store.AuditQuery {
 	q := r.URL.Query()
-	aq := store.AuditQuery{ActorName: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target"), Page: pageOf(r)}
-	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), shanghai); err == nil {
+	aq := store.AuditQuery{ActorName: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target"), Page: core.PageOf(r)}
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), calendar.Shanghai); err == nil {
 		aq.From = t
 	}
-	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), shanghai); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), calendar.Shanghai); err == nil {
 		aq.To = t.AddDate(0, 0, 1)
 	}
 	return aq
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := auditQuery(r)
 	list, total, err := s.store.AuditLog(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
-	out := listJSON[auditJSON]{Items: []auditJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
+	out := core.List[auditJSON]{Items: []auditJSON{}, Total: total, Page: q.Page.Number, Size: core.PageSize(q.Page)}
 	for _, e := range list {
 		out.Items = append(out.Items, auditJSON{ID: e.ID, Chain: e.Chain, Pos: e.Pos, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName,
 			Role: e.Role, Action: e.Action, Target: e.Target, Result: e.Result, ClientAddr: e.ClientAddr, Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash})
 	}
-	writeJSON(w, http.StatusOK, out)
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -62,23 +64,23 @@ func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.store.VerifyAudit(r.Context())
 	var b audit.Break
 	if errors.As(err, &b) {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n,
+		core.WriteJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n,
 			"break": map[string]any{"chain": b.Chain, "entry": b.Pos}, "reason": b.Reason})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
 	return nil
 }
 
 // auditPageData is the audit log page.
 type auditPageData struct {
-	base
+	core.Base
 	Query   store.AuditQuery
 	Items   []audit.Entry
-	Pager   pager
+	Pager   core.Pager
 	Verify  string
 	From    string
 	To      string
@@ -88,40 +90,40 @@ type auditPageData struct {
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := auditQuery(r)
 	list, total, err := s.store.AuditLog(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
-	p := &auditPageData{Query: q, Items: list, Pager: newPager(r, q.Page, total),
+	p := &auditPageData{Query: q, Items: list, Pager: core.NewPager(r, q.Page, total),
 		From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
 	rq := r.URL.Query()
 	rq.Del("page")
 	rq.Del("verify")
 	p.Export = "/audit/export.csv?" + rq.Encode()
-	lang := langOf(r)
+	lang := core.LangOf(r)
 	if r.URL.Query().Get("verify") == "1" {
 		p.Checked = true
 		n, err := s.store.VerifyAudit(r.Context())
 		var b audit.Break
 		if errors.As(err, &b) {
-			p.Broken, p.Verify = true, sprintf(translate(lang, "audit.broken"), b.Error())
+			p.Broken, p.Verify = true, sprintf(s.T(lang, "audit.broken"), b.Error())
 		} else if err != nil {
 			return err
 		} else {
-			p.Verify = sprintf(translate(lang, "audit.ok"), n)
+			p.Verify = sprintf(s.T(lang, "audit.ok"), n)
 		}
 	}
-	p.Title = translate(lang, "audit.title")
-	s.render(w, r, http.StatusOK, "audit", p)
+	p.Title = s.T(lang, "audit.title")
+	s.Render(w, r, http.StatusOK, "audit", p)
 	return nil
 }
 
 // exportAudit writes the selected audit entries as CSV (UTF-8 with BOM, so
 // that Excel shows the Chinese correctly), newest first, at most 100,000.
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := auditQuery(r)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", "attachment; filename=audit.csv")
@@ -144,7 +146,7 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, e := range list {
 			writeCSV(cw, strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Chain), strconv.FormatInt(e.Pos, 10),
-				e.At.In(shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
+				e.At.In(calendar.Shanghai).Format(time.RFC3339), strconv.FormatInt(e.ActorID, 10),
 				e.ActorName, e.Role, e.Action, e.Target, e.Result, e.ClientAddr, e.Detail, e.PrevHash, e.Hash)
 		}
 		if len(list) < store.MaxPageSize {

@@ -7,6 +7,7 @@ import (
 
 	"qifu/internal/calendar"
 	"qifu/internal/fault"
+	"qifu/internal/web/core"
 )
 
 // The working-day calendar (工作日历): the official holidays and make-up
@@ -32,30 +33,30 @@ func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"official": daysJSON(calendar.Official()), "days": daysJSON(days)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"official": daysJSON(calendar.Official()), "days": daysJSON(days)})
 	return nil
 }
 
 // apiSetCalendarDay records an administrator's day: {"kind", "name"}.
 func (s *Server) apiSetCalendarDay(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var in struct {
 		Kind calendar.Kind `json:"kind"`
 		Name string        `json:"name"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	d := calendar.Day{Date: r.PathValue("date"), Kind: in.Kind, Name: strings.TrimSpace(in.Name)}
 	if err := s.store.SetCalendarDay(r.Context(), a, d); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, dayJSON{Date: d.Date, Kind: d.Kind, Name: d.Name})
+	core.WriteJSON(w, http.StatusOK, dayJSON{Date: d.Date, Kind: d.Kind, Name: d.Name})
 	return nil
 }
 
 func (s *Server) apiDeleteCalendarDay(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	if err := s.store.DeleteCalendarDay(r.Context(), a, r.PathValue("date")); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func (s *Server) apiDeleteCalendarDay(w http.ResponseWriter, r *http.Request) er
 // calendarPageData is the calendar page: this year's and later official
 // days, and the administrators' days with a form to add one.
 type calendarPageData struct {
-	base
+	core.Base
 	Official []calendar.Day
 	Days     []calendar.Day
 	Form     calendar.Day
@@ -82,7 +83,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, p *calen
 	}
 	p.Days = days
 	p.MissingYear = calendar.NextYearMissing(s.store.Now(), append(calendar.Official(), days...))
-	year := time.Now().In(shanghai).Format("2006")
+	year := time.Now().In(calendar.Shanghai).Format("2006")
 	for _, d := range calendar.Official() {
 		if d.Date >= year {
 			p.Official = append(p.Official, d)
@@ -91,8 +92,8 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, p *calen
 	if p.Form.Kind == "" {
 		p.Form.Kind = calendar.Holiday
 	}
-	p.Title = translate(langOf(r), "cal.title")
-	s.render(w, r, code, "calendar", p)
+	p.Title = s.T(core.LangOf(r), "cal.title")
+	s.Render(w, r, code, "calendar", p)
 	return nil
 }
 
@@ -101,7 +102,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setCalendarDayPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	d := calendar.Day{Date: strings.TrimSpace(r.FormValue("date")), Kind: calendar.Kind(r.FormValue("kind")),
 		Name: strings.TrimSpace(r.FormValue("name"))}
 	err := s.store.SetCalendarDay(r.Context(), a, d)
@@ -115,19 +116,19 @@ func (s *Server) setCalendarDayPage(w http.ResponseWriter, r *http.Request) erro
 	}
 	p := &calendarPageData{Form: d}
 	if len(fe.Fields) > 0 {
-		p.Errors = mergeFields(fe.Fields, langOf(r))
+		p.Errors = core.FieldErrors(fe.Fields, core.LangOf(r))
 	} else {
 		field := "date"
 		if fe.Code == "calendar_kind" {
 			field = "kind"
 		}
-		p.Errors = map[string]string{field: fe.Message.In(langOf(r))}
+		p.Errors = map[string]string{field: fe.Message.In(core.LangOf(r))}
 	}
 	return s.renderCalendar(w, r, p, http.StatusUnprocessableEntity)
 }
 
 func (s *Server) deleteCalendarDayPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	if err := s.store.DeleteCalendarDay(r.Context(), a, r.PathValue("date")); err != nil {
 		return err
 	}

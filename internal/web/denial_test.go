@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"qifu/internal/appeal/appealweb"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ func TestDenialsAudited(t *testing.T) {
 		}
 		a := s.raise(t, "越权检查")
 		path := fmt.Sprintf("/api/v1/appeals/%d/actions/note", a.ID)
-		if res := s.as(t, "dept_market", "POST", path, jsonBody(actionInput{Version: a.Version, Note: "越权"})); res.code != http.StatusNotFound {
+		if res := s.as(t, "dept_market", "POST", path, jsonBody(appealweb.ActionInput{Version: a.Version, Note: "越权"})); res.code != http.StatusNotFound {
 			t.Fatalf("a department never sent the appeal writes a note: %d", res.code)
 		}
 		// A 404 of a plain read is not a denial worth recording.
@@ -53,7 +54,7 @@ func TestFieldsNotSettable(t *testing.T) {
 		if res.code != http.StatusUnprocessableEntity {
 			t.Errorf("a step with a state: %d %.200s", res.code, res.body)
 		}
-		var v appealJSON
+		var v appealweb.AppealJSON
 		s.as(t, "community", "GET", fmt.Sprintf("/api/v1/appeals/%d", a.ID), nil).json(t, &v)
 		if v.State != "submitted" || v.Version != a.Version {
 			t.Errorf("after the refused calls: state %s version %d; want submitted %d", v.State, v.Version, a.Version)

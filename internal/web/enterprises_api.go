@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/enterprise"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // enterpriseJSON is an enterprise in the API.
@@ -82,22 +84,22 @@ func enterpriseQuery(r *http.Request) store.EnterpriseQuery {
 	return store.EnterpriseQuery{
 		Region: q.Get("region"), Industry: q.Get("industry"), Size: enterprise.SizeClass(q.Get("class")),
 		KeyLevel: q.Get("key"), ForeignTrade: q.Get("foreign"), Tag: q.Get("tag"), Text: q.Get("q"),
-		Unconfirmed: q.Get("unconfirmed") == "1", Page: pageOf(r),
+		Unconfirmed: q.Get("unconfirmed") == "1", Page: core.PageOf(r),
 	}
 }
 
 func (s *Server) apiEnterprises(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := enterpriseQuery(r)
 	list, total, err := s.store.Enterprises(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
-	out := listJSON[enterpriseJSON]{Items: []enterpriseJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
+	out := core.List[enterpriseJSON]{Items: []enterpriseJSON{}, Total: total, Page: q.Page.Number, Size: core.PageSize(q.Page)}
 	for _, e := range list {
 		out.Items = append(out.Items, toEnterpriseJSON(e))
 	}
-	writeJSON(w, http.StatusOK, out)
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -110,9 +112,9 @@ func (s *Server) apiRevealEnterprise(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) oneEnterprise(w http.ResponseWriter, r *http.Request,
-	get func(ctx contextT, a access.Actor, id int64) (enterprise.Enterprise, error)) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	get func(ctx context.Context, a access.Actor, id int64) (enterprise.Enterprise, error)) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -120,14 +122,14 @@ func (s *Server) oneEnterprise(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toEnterpriseJSON(e))
+	core.WriteJSON(w, http.StatusOK, toEnterpriseJSON(e))
 	return nil
 }
 
 func (s *Server) apiCreateEnterprise(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var in enterpriseInput
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	e, err := s.store.CreateEnterprise(r.Context(), a, in.enterprise())
@@ -135,27 +137,27 @@ func (s *Server) apiCreateEnterprise(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/enterprises/"+itoa(e.ID))
-	writeJSON(w, http.StatusCreated, toEnterpriseJSON(e))
+	core.WriteJSON(w, http.StatusCreated, toEnterpriseJSON(e))
 	return nil
 }
 
 func (s *Server) apiUpdateEnterprise(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in enterpriseInput
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	if in.Version <= 0 {
-		return errVersionRequired
+		return core.ErrVersionRequired
 	}
 	e, err := s.store.UpdateEnterprise(r.Context(), a, id, in.Version, in.enterprise())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toEnterpriseJSON(e))
+	core.WriteJSON(w, http.StatusOK, toEnterpriseJSON(e))
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,16 +15,17 @@ import (
 	"qifu/internal/place"
 	"qifu/internal/sheet"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // enterprisesPageData is the enterprise list with its filters.
 type enterprisesPageData struct {
-	base
+	core.Base
 	Query      store.EnterpriseQuery
 	Items      []enterprise.Enterprise
-	Pager      pager
+	Pager      core.Pager
 	Sections   []enterprise.Section
-	Regions    regionFilter // the regions the actor may filter by
+	Regions    core.RegionFilter // the regions the actor may filter by
 	Tags       []string
 	ExportURL  string
 	CanCreate  bool
@@ -39,17 +39,17 @@ type enterprisesPageData struct {
 var commonTags = []string{"高新技术企业", "科技型中小企业", "专精特新", "外贸", "规上企业", "小升规"}
 
 func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := enterpriseQuery(r)
 	list, total, err := s.store.Enterprises(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
-	regions, err := s.regionFilter(r, a, q.Region, place.Grid)
+	regions, err := s.RegionFilter(r, a, q.Region, place.Grid)
 	if err != nil {
 		return err
 	}
-	p := &enterprisesPageData{Query: q, Items: list, Pager: newPager(r, q.Page, total), Sections: enterprise.AllSections(),
+	p := &enterprisesPageData{Query: q, Items: list, Pager: core.NewPager(r, q.Page, total), Sections: enterprise.AllSections(),
 		Regions: regions, Tags: commonTags, CanCreate: access.May(a.Role, access.EnterpriseCreate),
 		CanImport: access.May(a.Role, access.EnterpriseImport), CanExport: access.May(a.Role, access.EnterpriseExport),
 		GridNames: map[string]string{}, Industries: map[string]string{}}
@@ -68,18 +68,18 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, d := range enterprise.AllDivisions() {
 		p.Industries[d.Code] = d.Zh
-		if langOf(r) == "en" {
+		if core.LangOf(r) == "en" {
 			p.Industries[d.Code] = d.En
 		}
 	}
-	p.Title = translate(langOf(r), "ent.list")
-	s.render(w, r, http.StatusOK, "enterprises", p)
+	p.Title = s.T(core.LangOf(r), "ent.list")
+	s.Render(w, r, http.StatusOK, "enterprises", p)
 	return nil
 }
 
 // enterprisePageData is one enterprise.
 type enterprisePageData struct {
-	base
+	core.Base
 	E          enterprise.Enterprise
 	Industry   enterprise.Division
 	Revealed   bool
@@ -99,8 +99,8 @@ func (s *Server) revealEnterprisePage(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal bool) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal b
 		p.PlaceNames = names
 	}
 	p.Title = e.Name
-	s.render(w, r, http.StatusOK, "enterprise", p)
+	s.Render(w, r, http.StatusOK, "enterprise", p)
 	return nil
 }
 
@@ -143,7 +143,7 @@ func (s *Server) placeNames(r *http.Request, a access.Actor, e enterprise.Enterp
 
 // enterpriseFormData is the form to register or edit an enterprise.
 type enterpriseFormData struct {
-	base
+	core.Base
 	E         enterprise.Enterprise
 	Revenue   string // 万元 as typed
 	Action    string
@@ -154,14 +154,14 @@ type enterpriseFormData struct {
 }
 
 func (s *Server) newEnterprisePage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	return s.renderEnterpriseForm(w, r, a, &enterpriseFormData{New: true, Action: "/enterprises",
 		E: enterprise.Enterprise{GridCode: r.URL.Query().Get("grid")}}, http.StatusOK)
 }
 
 func (s *Server) editEnterprisePage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -181,13 +181,13 @@ func (s *Server) editEnterprisePage(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, a access.Actor, p *enterpriseFormData, code int) error {
 	// The grids of the actor's scope to choose from; with more than a list
 	// should offer, the grid's code is typed instead.
-	if under, ok := filterScope(a); ok {
+	if under, ok := core.FilterScope(a); ok {
 		q := store.RegionQuery{Under: under}
 		n, err := s.store.CountRegions(r.Context(), a, q)
 		if err != nil {
 			return err
 		}
-		if p.GridTyped = n[place.Grid] > regionsShownMax; !p.GridTyped {
+		if p.GridTyped = n[place.Grid] > core.RegionsShownMax; !p.GridTyped {
 			regions, err := s.store.Regions(r.Context(), a, q)
 			if err != nil {
 				return err
@@ -201,11 +201,11 @@ func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, a 
 	}
 	p.Divisions = enterprise.AllDivisions()
 	if p.New {
-		p.Title = translate(langOf(r), "ent.new")
+		p.Title = s.T(core.LangOf(r), "ent.new")
 	} else {
 		p.Title = p.E.Name
 	}
-	s.render(w, r, code, "enterprise_form", p)
+	s.Render(w, r, code, "enterprise_form", p)
 	return nil
 }
 
@@ -260,39 +260,17 @@ func formatWan(yuan int64) string {
 	return s
 }
 
-// formErrors turns a validation error into messages by field, or returns
-// the error when it is not about fields.
-func formErrors(err error, lang string) (map[string]string, error) {
-	fe := fault.As(err)
-	if fe == nil || len(fe.Fields) == 0 {
-		return nil, err
-	}
-	m := map[string]string{}
-	for k, v := range fe.Fields {
-		m[k] = v.In(lang)
-	}
-	return m, nil
-}
-
-func mergeFields(f fault.Fields, lang string) map[string]string {
-	m := map[string]string{}
-	for k, v := range f {
-		m[k] = v.In(lang)
-	}
-	return m
-}
-
 func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	e, revenue, f := enterpriseFromForm(r)
 	if len(f) > 0 {
 		p := &enterpriseFormData{E: e, Revenue: revenue, Action: "/enterprises", New: true}
-		p.Errors = mergeFields(f, langOf(r))
+		p.Errors = core.FieldErrors(f, core.LangOf(r))
 		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
 	}
 	created, err := s.store.CreateEnterprise(r.Context(), a, e)
 	if err != nil {
-		m, err := formErrors(err, langOf(r))
+		m, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
 		}
@@ -305,25 +283,25 @@ func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) updateEnterprise(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	version, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
 	if version <= 0 {
-		return errVersionRequired
+		return core.ErrVersionRequired
 	}
 	e, revenue, f := enterpriseFromForm(r)
 	action := "/enterprises/" + itoa(id)
 	if len(f) > 0 {
 		e.ID, e.Version = id, version
 		p := &enterpriseFormData{E: e, Revenue: revenue, Action: action}
-		p.Errors = mergeFields(f, langOf(r))
+		p.Errors = core.FieldErrors(f, core.LangOf(r))
 		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
 	}
 	if _, err := s.store.UpdateEnterprise(r.Context(), a, id, version, e); err != nil {
-		m, err := formErrors(err, langOf(r))
+		m, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
 		}
@@ -339,7 +317,7 @@ func (s *Server) updateEnterprise(w http.ResponseWriter, r *http.Request) error 
 // exportEnterprises answers an export with an .xlsx of the actor's
 // enterprises matching the list filters.
 func (s *Server) exportEnterprises(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := enterpriseQuery(r)
 	var list []enterprise.Enterprise
 	if err := s.store.ExportEnterprises(r.Context(), a, q, func(e enterprise.Enterprise) error {
@@ -352,15 +330,8 @@ func (s *Server) exportEnterprises(w http.ResponseWriter, r *http.Request) error
 	if err := sheet.WriteEnterprises(&buf, list); err != nil {
 		return fmt.Errorf("write export: %w", err)
 	}
-	sendXLSX(w, "企业名录.xlsx", buf.Bytes())
+	core.SendXLSX(w, "企业名录.xlsx", buf.Bytes())
 	return nil
-}
-
-func sendXLSX(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(b)
 }
 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -368,6 +339,6 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err := sheet.WriteTemplate(&buf); err != nil {
 		return fmt.Errorf("write template: %w", err)
 	}
-	sendXLSX(w, "企业名录导入模板.xlsx", buf.Bytes())
+	core.SendXLSX(w, "企业名录导入模板.xlsx", buf.Bytes())
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/demo"
+	"qifu/internal/web/core"
 )
 
 // TestGatedRoutes calls every gated route as a role without its action,
@@ -19,28 +20,28 @@ func TestGatedRoutes(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *site) {
 		n := 0
 		for _, rt := range (&Server{}).routes() {
-			if rt.auth != gated {
+			if rt.Auth != core.Gated {
 				continue
 			}
 			n++
 			var who string
 			for _, u := range dataset.Accounts() {
-				if !access.May(u.Role, rt.action) {
+				if !access.May(u.Role, rt.Action) {
 					who = u.Username
 					break
 				}
 			}
 			if who == "" {
-				t.Errorf("%s %s: every role has %s", rt.method, rt.path, rt.action)
+				t.Errorf("%s %s: every role has %s", rt.Method, rt.Path, rt.Action)
 				continue
 			}
-			path := strings.NewReplacer("{id}", "1", "{date}", "2027-01-01").Replace(rt.path)
+			path := strings.NewReplacer("{id}", "1", "{date}", "2027-01-01").Replace(rt.Path)
 			var b *body
-			if rt.method != "GET" {
+			if rt.Method != "GET" {
 				b = &body{"application/json", []byte("{not json")}
 			}
-			res := s.call(t, rt.method, path, s.login(t, who), b)
-			what := fmt.Sprintf("%s %s as %s", rt.method, path, who)
+			res := s.call(t, rt.Method, path, s.login(t, who), b)
+			what := fmt.Sprintf("%s %s as %s", rt.Method, path, who)
 			if res.code != http.StatusForbidden {
 				t.Errorf("%s: %d %s, want 403", what, res.code, res.body)
 			} else if strings.HasPrefix(path, "/api/") && res.errorCode(t) != "forbidden" {

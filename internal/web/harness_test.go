@@ -23,6 +23,7 @@ import (
 	"qifu/internal/demo"
 	"qifu/internal/pgtest"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 func TestMain(m *testing.M) {
@@ -287,7 +288,7 @@ func (s *site) freshLogin(t testing.TB, username, password string) *http.Cookie 
 	if res.code != http.StatusOK {
 		t.Fatalf("login %s: %d %s", username, res.code, res.body)
 	}
-	c := res.cookie(sessionCookie)
+	c := res.cookie(core.SessionCookie)
 	if c == nil || c.Value == "" {
 		t.Fatalf("login %s: no session cookie", username)
 	}
@@ -375,7 +376,7 @@ func (r result) json(t testing.TB, v any) {
 // errorCode returns the code of an API error answer.
 func (r result) errorCode(t testing.TB) string {
 	t.Helper()
-	var e errorBody
+	var e core.ErrorBody
 	r.json(t, &e)
 	return e.Error.Code
 }
@@ -441,7 +442,7 @@ func (s *site) listCodes(t testing.TB, username, q string) map[string]enterprise
 		if res.code != http.StatusOK {
 			t.Fatalf("list as %s: %d %s", username, res.code, res.body)
 		}
-		var l listJSON[enterpriseJSON]
+		var l core.List[enterpriseJSON]
 		res.json(t, &l)
 		for _, e := range l.Items {
 			if _, dup := seen[e.CreditCode]; dup {
@@ -466,7 +467,7 @@ func (s *site) auditTotal(t testing.TB, q string) int {
 	if res.code != http.StatusOK {
 		t.Fatalf("audit: %d %s", res.code, res.body)
 	}
-	var l listJSON[auditJSON]
+	var l core.List[auditJSON]
 	res.json(t, &l)
 	return l.Total
 }
@@ -478,7 +479,7 @@ func (s *site) auditEntries(t testing.TB, q string) []auditJSON {
 	if res.code != http.StatusOK {
 		t.Fatalf("audit: %d %s", res.code, res.body)
 	}
-	var l listJSON[auditJSON]
+	var l core.List[auditJSON]
 	res.json(t, &l)
 	return l.Items
 }
@@ -501,4 +502,13 @@ func sameSet[V any, W any](t testing.TB, what string, got map[string]V, want map
 		t.Errorf("%s: %d seen, %d expected; %d unexpected %v, %d missing %v",
 			what, len(got), len(want), len(extra), extra[:min(len(extra), 3)], len(missing), missing[:min(len(missing), 3)])
 	}
+}
+
+// translate is the site catalog's text of key in lang.
+func translate(lang, key string) string {
+	text, err := catalog()
+	if err != nil {
+		panic(err)
+	}
+	return text.T(lang, key)
 }

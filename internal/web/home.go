@@ -4,16 +4,18 @@ import (
 	"net/http"
 
 	"qifu/internal/access"
+	"qifu/internal/appeal/appealweb"
 	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // homePageData is the home page of a role: the figures of the actor's
 // scope and the actions the role has.
 type homePageData struct {
-	base
+	core.Base
 	ScopeName    string
 	Enterprises  int
 	Unconfirmed  int
@@ -30,7 +32,7 @@ type homePageData struct {
 	CanAudit     bool
 	OutsideGrids []store.GridLoad
 	// The appeal workflow: the role's queues with their counts.
-	Queues      []queueTab
+	Queues      []appealweb.QueueTab
 	CanRaise    bool
 	CanOverview bool
 	// MissingYear warns an administrator of the next year's holidays not
@@ -43,13 +45,13 @@ type homePageData struct {
 const homeOutsideShown = 20
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	ctx := r.Context()
 	p := &homePageData{CanImport: access.May(a.Role, access.EnterpriseImport), CanCreate: access.May(a.Role, access.EnterpriseCreate),
 		CanUsers: access.May(a.Role, access.UserManage), CanAudit: access.May(a.Role, access.AuditRead)}
-	lang := langOf(r)
+	lang := core.LangOf(r)
 	if access.May(a.Role, access.AppealRead) {
-		tabs, err := s.queueTabs(ctx, a, lang, "")
+		tabs, err := s.appeals.QueueTabs(ctx, a, lang, "")
 		if err != nil {
 			return err
 		}
@@ -111,7 +113,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if p.ScopeName == "" && a.RegionCode != "" {
 		p.ScopeName = a.RegionCode + " " + place.LevelOf(a.RegionCode).Zh()
 	}
-	p.Title = translate(lang, "nav.home")
-	s.render(w, r, http.StatusOK, "home", p)
+	p.Title = s.T(lang, "nav.home")
+	s.Render(w, r, http.StatusOK, "home", p)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/sheet"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // importResult is what an import did, for the page and the API.
@@ -50,10 +51,10 @@ func importFile(r *http.Request) (io.Reader, error) {
 				break
 			}
 			if err != nil {
-				return nil, badUpload(err)
+				return nil, core.BadUpload(err)
 			}
-			if parts == maxParts {
-				return nil, errTooManyParts
+			if parts == core.MaxParts {
+				return nil, core.ErrTooManyParts
 			}
 			switch p.FormName() {
 			case "strict":
@@ -79,7 +80,7 @@ func importFile(r *http.Request) (io.Reader, error) {
 func readAll(r io.Reader) (io.Reader, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, badUpload(err)
+		return nil, core.BadUpload(err)
 	}
 	if len(b) == 0 {
 		return nil, errNoFile
@@ -89,7 +90,7 @@ func readAll(r io.Reader) (io.Reader, error) {
 
 // runImport parses, applies and reports an import.
 func (s *Server) runImport(r *http.Request, strict bool, file io.Reader) (importResult, error) {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	rows, err := sheet.ReadEnterprises(file, s.cfg.MaxImportRows)
 	if err != nil {
 		return importResult{}, err
@@ -106,7 +107,7 @@ func (s *Server) runImport(r *http.Request, strict bool, file io.Reader) (import
 	}
 	out := importResult{Applied: res.Applied, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged,
 		Rejected: []rejectedRow{}}
-	lang := langOf(r)
+	lang := core.LangOf(r)
 	var bad []sheet.Row
 	for _, row := range res.Rejected {
 		rr := rejectedRow{Line: row.Line, CreditCode: row.Enterprise.CreditCode, Name: row.Enterprise.Name,
@@ -136,22 +137,22 @@ func (s *Server) runImport(r *http.Request, strict bool, file io.Reader) (import
 
 // importPageData is the import form and, after a post, its result.
 type importPageData struct {
-	base
+	core.Base
 	Result *importResult
 	Strict bool
 }
 
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	p := &importPageData{}
-	p.Title = translate(langOf(r), "imp.title")
-	s.render(w, r, http.StatusOK, "import", p)
+	p.Title = s.T(core.LangOf(r), "imp.title")
+	s.Render(w, r, http.StatusOK, "import", p)
 	return nil
 }
 
 func (s *Server) importEnterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	file, err := importFile(r)
 	p := &importPageData{}
-	p.Title = translate(langOf(r), "imp.title")
+	p.Title = s.T(core.LangOf(r), "imp.title")
 	if err == nil {
 		p.Strict = r.Form.Get("strict") == "1"
 		var res importResult
@@ -164,14 +165,14 @@ func (s *Server) importEnterprisesPage(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		p.Result = nil
-		p.Errors = map[string]string{"file": fe.Message.In(langOf(r))}
+		p.Errors = map[string]string{"file": fe.Message.In(core.LangOf(r))}
 		if m, ok := fe.Fields["file"]; ok {
-			p.Errors["file"] = m.In(langOf(r))
+			p.Errors["file"] = m.In(core.LangOf(r))
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "import", p)
+		s.Render(w, r, http.StatusUnprocessableEntity, "import", p)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "import", p)
+	s.Render(w, r, http.StatusOK, "import", p)
 	return nil
 }
 
@@ -189,13 +190,13 @@ func (s *Server) apiImportEnterprises(w http.ResponseWriter, r *http.Request) er
 	if !res.Applied {
 		code = http.StatusUnprocessableEntity
 	}
-	writeJSON(w, code, res)
+	core.WriteJSON(w, code, res)
 	return nil
 }
 
 func (s *Server) importProblems(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -203,6 +204,6 @@ func (s *Server) importProblems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sendXLSX(w, "导入错误报告.xlsx", b)
+	core.SendXLSX(w, "导入错误报告.xlsx", b)
 	return nil
 }

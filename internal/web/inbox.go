@@ -7,6 +7,7 @@ import (
 
 	"qifu/internal/fault"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // noticeJSON is one line of the inbox in the API.
@@ -28,28 +29,28 @@ type inboxJSON struct {
 }
 
 func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	page := pageOf(r)
+	a, _ := core.ActorOf(r)
+	page := core.PageOf(r)
 	list, unread, err := s.store.Inbox(r.Context(), a, page)
 	if err != nil {
 		return err
 	}
-	out := inboxJSON{Items: []noticeJSON{}, Unread: unread, Page: page.Number, Size: pageSize(page)}
+	out := inboxJSON{Items: []noticeJSON{}, Unread: unread, Page: page.Number, Size: core.PageSize(page)}
 	for _, n := range list {
 		out.Items = append(out.Items, noticeJSON{ID: n.ID, At: n.At.UTC(), AppealID: n.AppealID, Kind: n.Kind, Title: n.Title, Read: n.Read})
 	}
-	writeJSON(w, http.StatusOK, out)
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 // apiMarkRead marks one notice read ({"id": n}), or all ({} or id 0).
 func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var in struct {
 		ID int64 `json:"id"`
 	}
 	if r.ContentLength != 0 { // no body: all
-		if err := decode(r, &in); err != nil {
+		if err := core.Decode(r, &in); err != nil {
 			return err
 		}
 	}
@@ -62,33 +63,33 @@ func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) error {
 
 // inboxPageData is the user's inbox.
 type inboxPageData struct {
-	base
+	core.Base
 	Items  []store.Notice
 	Unread int
-	Pager  pager
+	Pager  core.Pager
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	page := pageOf(r)
+	a, _ := core.ActorOf(r)
+	page := core.PageOf(r)
 	list, unread, err := s.store.Inbox(r.Context(), a, page)
 	if err != nil {
 		return err
 	}
 	// The inbox has no total: a full page may have a next one.
-	known := (page.Number-1)*pageSize(page) + len(list)
-	if len(list) == pageSize(page) {
+	known := (page.Number-1)*core.PageSize(page) + len(list)
+	if len(list) == core.PageSize(page) {
 		known++
 	}
-	p := &inboxPageData{Items: list, Unread: unread, Pager: newPager(r, page, known)}
-	p.Title = translate(langOf(r), "nav.inbox")
-	s.render(w, r, http.StatusOK, "inbox", p)
+	p := &inboxPageData{Items: list, Unread: unread, Pager: core.NewPager(r, page, known)}
+	p.Title = s.T(core.LangOf(r), "nav.inbox")
+	s.Render(w, r, http.StatusOK, "inbox", p)
 	return nil
 }
 
 // markReadPage marks one notice (id) or all read and returns to the inbox.
 func (s *Server) markReadPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var id int64 // 0: all
 	if v := r.FormValue("id"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

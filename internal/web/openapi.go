@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"qifu/internal/web/core"
 	"regexp"
 	"strings"
 )
@@ -14,30 +15,30 @@ func (s *Server) openAPIDoc() map[string]any {
 	errorSchema := map[string]any{"$ref": "#/components/schemas/Error"}
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes() {
-		if !strings.HasPrefix(rt.path, "/api/v1/") {
+		if !strings.HasPrefix(rt.Path, "/api/v1/") {
 			continue
 		}
 		op := map[string]any{
-			"summary":     rt.summary,
-			"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(strings.TrimPrefix(rt.path, "/api/v1")),
+			"summary":     rt.Summary,
+			"operationId": strings.ToLower(rt.Method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(strings.TrimPrefix(rt.Path, "/api/v1")),
 			"responses": map[string]any{
 				"200":     map[string]any{"description": "OK"},
 				"default": map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": errorSchema}}},
 			},
 		}
-		if rt.action != "" {
-			op["x-qifu-action"] = string(rt.action)
+		if rt.Action != "" {
+			op["x-qifu-action"] = string(rt.Action)
 		}
-		if rt.auth != public {
+		if rt.Auth != core.Public {
 			op["security"] = []map[string][]string{{"bearer": {}}, {"session": {}}}
 		} else {
 			op["security"] = []map[string][]string{}
 		}
 		var params []map[string]any
-		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
 		}
-		if rt.method == "GET" && strings.HasSuffix(rt.path, "s") {
+		if rt.Method == "GET" && strings.HasSuffix(rt.Path, "s") {
 			for _, q := range []string{"page", "size"} {
 				params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]string{"type": "integer"}})
 			}
@@ -45,13 +46,13 @@ func (s *Server) openAPIDoc() map[string]any {
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
-		if rt.method == "POST" || rt.method == "PUT" {
+		if rt.Method == "POST" || rt.Method == "PUT" {
 			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]string{"type": "object"}}}}
 		}
-		if paths[rt.path] == nil {
-			paths[rt.path] = map[string]any{}
+		if paths[rt.Path] == nil {
+			paths[rt.Path] = map[string]any{}
 		}
-		paths[rt.path][strings.ToLower(rt.method)] = op
+		paths[rt.Path][strings.ToLower(rt.Method)] = op
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
@@ -61,7 +62,7 @@ func (s *Server) openAPIDoc() map[string]any {
 		"components": map[string]any{
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]string{"type": "http", "scheme": "bearer"},
-				"session": map[string]string{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+				"session": map[string]string{"type": "apiKey", "in": "cookie", "name": core.SessionCookie},
 			},
 			"schemas": map[string]any{
 				"Error": map[string]any{"type": "object", "properties": map[string]any{
@@ -76,6 +77,6 @@ func (s *Server) openAPIDoc() map[string]any {
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, s.openAPIDoc())
+	core.WriteJSON(w, http.StatusOK, s.openAPIDoc())
 	return nil
 }

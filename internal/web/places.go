@@ -9,6 +9,7 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // regionJSON is a region in the API.
@@ -34,7 +35,7 @@ func toRegionJSON(r place.Region) regionJSON {
 }
 
 func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	// ?under= a region's subtree, ?depth= down to a level (1 city … 5 grid).
 	var q store.RegionQuery
 	f := fault.Fields{}
@@ -58,12 +59,12 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) error {
 	for _, reg := range list {
 		out = append(out, toRegionJSON(reg))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
 func (s *Server) apiGrids(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	list, err := s.store.GridLoads(r.Context(), a, r.URL.Query().Get("under"))
 	if err != nil {
 		return err
@@ -76,28 +77,28 @@ func (s *Server) apiGrids(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, gridJSON{regionJSON: toRegionJSON(g.Region), Enterprises: g.Enterprises,
 			WorkerName: g.WorkerName, OutsideNorm: g.OutsideNorm})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out, "norm": map[string]int{"min": place.GridNormMin, "max": place.GridNormMax}})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out, "norm": map[string]int{"min": place.GridNormMin, "max": place.GridNormMax}})
 	return nil
 }
 
 func (s *Server) apiSetGridWorker(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var in struct {
 		UserID int64 `json:"user_id"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	if err := s.store.SetGridWorker(r.Context(), a, r.PathValue("code"), in.UserID); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"grid": r.PathValue("code"), "worker_id": in.UserID})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"grid": r.PathValue("code"), "worker_id": in.UserID})
 	return nil
 }
 
 // placesPageData is the region tree with grid loads.
 type placesPageData struct {
-	base
+	core.Base
 	Nodes     []placeNode
 	Region    string // the region the tree is opened at (?region=)
 	Bounded   bool   // the tree is too large to show whole: only around Region
@@ -125,7 +126,7 @@ type workerOption struct {
 }
 
 func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	sum, err := s.store.GridSummary(r.Context(), a, "", 0)
 	if err != nil {
 		return err
@@ -144,7 +145,7 @@ func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 			selected = f.Code
 		}
 	}
-	nodes, bounded, err := s.regionTree(r.Context(), a, q, selected, regionsShownMax, false)
+	nodes, bounded, err := s.RegionTree(r.Context(), a, q, selected, core.RegionsShownMax, false)
 	if err != nil {
 		return err
 	}
@@ -180,13 +181,13 @@ func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	p.Title = translate(langOf(r), "places.title")
-	s.render(w, r, http.StatusOK, "places", p)
+	p.Title = s.T(core.LangOf(r), "places.title")
+	s.Render(w, r, http.StatusOK, "places", p)
 	return nil
 }
 
 func (s *Server) setGridWorkerPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	id, _ := strconv.ParseInt(r.FormValue("user_id"), 10, 64)
 	if err := s.store.SetGridWorker(r.Context(), a, r.PathValue("code"), id); err != nil {
 		return err
@@ -207,7 +208,7 @@ type departmentJSON struct {
 }
 
 func (s *Server) departments(r *http.Request) ([]department.Department, map[int64]int, error) {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	list, err := s.store.Departments(r.Context(), a)
 	if err != nil {
 		return nil, nil, err
@@ -226,13 +227,13 @@ func (s *Server) apiDepartments(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, departmentJSON{ID: d.ID, Code: d.Code, Name: d.Name, NameEn: d.NameEn, RegionCode: d.RegionCode,
 			Phone: d.Phone, Staff: staff[d.ID]})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
 // departmentsPageData lists the alliance's departments.
 type departmentsPageData struct {
-	base
+	core.Base
 	Items []department.Department
 	Staff map[int64]int
 }
@@ -243,7 +244,7 @@ func (s *Server) departmentsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &departmentsPageData{Items: list, Staff: staff}
-	p.Title = translate(langOf(r), "dept.title")
-	s.render(w, r, http.StatusOK, "departments", p)
+	p.Title = s.T(core.LangOf(r), "dept.title")
+	s.Render(w, r, http.StatusOK, "departments", p)
 	return nil
 }

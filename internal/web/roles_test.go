@@ -8,6 +8,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/demo"
+	"qifu/internal/web/core"
 )
 
 // TestRoleChangeNextRequest checks that a change of a user's role or region
@@ -47,7 +48,7 @@ func TestRoleChangeNextRequest(t *testing.T) {
 			got := map[string]bool{}
 			for page := 1; ; page++ {
 				res := s.call(t, "GET", fmt.Sprintf("/api/v1/enterprises?size=200&page=%d", page), cookie, nil)
-				var l listJSON[enterpriseJSON]
+				var l core.List[enterpriseJSON]
 				res.json(t, &l)
 				for _, e := range l.Items {
 					got[e.CreditCode] = true

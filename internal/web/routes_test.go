@@ -12,6 +12,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/enterprise"
 	"qifu/internal/sheet"
+	"qifu/internal/web/core"
 )
 
 // publicRoutes are the only routes anyone may call without signing in.
@@ -38,35 +39,35 @@ var auditedReads = map[string]bool{
 func TestRoutesDeclarePolicy(t *testing.T) {
 	seen := map[string]bool{}
 	for _, rt := range (&Server{}).routes() {
-		key := rt.method + " " + rt.path
-		if strings.TrimSpace(rt.summary) == "" {
+		key := rt.Method + " " + rt.Path
+		if strings.TrimSpace(rt.Summary) == "" {
 			t.Errorf("%s has no summary", key)
 		}
-		if rt.h == nil {
+		if rt.H == nil {
 			t.Errorf("%s has no handler", key)
 		}
-		switch rt.auth {
-		case public:
+		switch rt.Auth {
+		case core.Public:
 			if !publicRoutes[key] {
 				t.Errorf("%s is public but not one of the public routes", key)
 			}
-			if rt.action != "" {
-				t.Errorf("%s is public but exercises %s", key, rt.action)
+			if rt.Action != "" {
+				t.Errorf("%s is public but exercises %s", key, rt.Action)
 			}
-		case signedIn, gated:
+		case core.SignedIn, core.Gated:
 			if publicRoutes[key] {
 				t.Errorf("%s should be public", key)
 			}
 		default:
-			t.Errorf("%s has no policy (%d)", key, rt.auth)
+			t.Errorf("%s has no policy (%d)", key, rt.Auth)
 		}
-		if rt.action != "" && !slices.Contains(access.Actions, rt.action) {
-			t.Errorf("%s exercises %q, which is not in the permission table", key, rt.action)
+		if rt.Action != "" && !slices.Contains(access.Actions, rt.Action) {
+			t.Errorf("%s exercises %q, which is not in the permission table", key, rt.Action)
 		}
-		if rt.auth == gated && rt.action == "" {
+		if rt.Auth == core.Gated && rt.Action == "" {
 			t.Errorf("%s is gated but names no action", key)
 		}
-		if rt.auth != public && rt.action == "" && !ownThings(rt.path) {
+		if rt.Auth != core.Public && rt.Action == "" && !ownThings(rt.Path) {
 			t.Errorf("%s names no action but is not about the caller's own things", key)
 		}
 		if seen[key] {
@@ -101,23 +102,23 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		appealID := s.raise(t, "路由检查").ID
 		fileID := s.attachFile(t, "enterprise", appealID).ID
 		for _, rt := range (&Server{}).routes() {
-			if rt.method != "GET" {
+			if rt.Method != "GET" {
 				continue
 			}
-			key := rt.method + " " + rt.path
-			path := paths.Replace(rt.path)
+			key := rt.Method + " " + rt.Path
+			path := paths.Replace(rt.Path)
 			switch {
-			case strings.HasPrefix(rt.path, "/imports/"):
+			case strings.HasPrefix(rt.Path, "/imports/"):
 				path = imp.ReportURL
-			case strings.HasPrefix(rt.path, "/users/{id}"), strings.HasPrefix(rt.path, "/api/v1/users/{id}"):
-				path = strings.Replace(rt.path, "{id}", fmt.Sprint(s.userID(t, "grid")), 1)
-			case strings.HasPrefix(rt.path, "/appeals/{id}"), strings.HasPrefix(rt.path, "/api/v1/appeals/{id}"):
-				path = strings.Replace(rt.path, "{id}", fmt.Sprint(appealID), 1)
-			case strings.HasPrefix(rt.path, "/attachments/{id}"), strings.HasPrefix(rt.path, "/api/v1/attachments/{id}"):
-				path = strings.Replace(rt.path, "{id}", fmt.Sprint(fileID), 1)
+			case strings.HasPrefix(rt.Path, "/users/{id}"), strings.HasPrefix(rt.Path, "/api/v1/users/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(s.userID(t, "grid")), 1)
+			case strings.HasPrefix(rt.Path, "/appeals/{id}"), strings.HasPrefix(rt.Path, "/api/v1/appeals/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(appealID), 1)
+			case strings.HasPrefix(rt.Path, "/attachments/{id}"), strings.HasPrefix(rt.Path, "/api/v1/attachments/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(fileID), 1)
 			}
 			who := "admin" // may do everything but read the audit log
-			if rt.action == access.AuditRead {
+			if rt.Action == access.AuditRead {
 				who = "auditor"
 			}
 			before := s.auditTotal(t, "")
@@ -177,10 +178,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi %q, want 3.x", doc.OpenAPI)
 		}
 
-		routes := map[string]route{}
+		routes := map[string]core.Route{}
 		for _, rt := range (&Server{}).routes() {
-			if strings.HasPrefix(rt.path, "/api/v1/") {
-				routes[rt.method+" "+rt.path] = rt
+			if strings.HasPrefix(rt.Path, "/api/v1/") {
+				routes[rt.Method+" "+rt.Path] = rt
 			}
 		}
 		var documented []string
@@ -193,13 +194,13 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 					t.Errorf("the document has %s, the routes do not", key)
 					continue
 				}
-				if op.Summary != rt.summary {
-					t.Errorf("%s: summary %q, want %q", key, op.Summary, rt.summary)
+				if op.Summary != rt.Summary {
+					t.Errorf("%s: summary %q, want %q", key, op.Summary, rt.Summary)
 				}
 				if op.Security == nil {
 					t.Errorf("%s declares no security", key)
-				} else if (rt.auth != public) != (len(*op.Security) > 0) {
-					t.Errorf("%s: security %v for a %s route", key, *op.Security, map[authPolicy]string{public: "public", signedIn: "signed-in", gated: "gated"}[rt.auth])
+				} else if (rt.Auth != core.Public) != (len(*op.Security) > 0) {
+					t.Errorf("%s: security %v for a %s route", key, *op.Security, map[core.Policy]string{core.Public: "public", core.SignedIn: "signed-in", core.Gated: "gated"}[rt.Auth])
 				} else {
 					for _, req := range *op.Security {
 						for scheme := range req {

@@ -16,6 +16,7 @@ import (
 	"qifu/internal/demo"
 	"qifu/internal/enterprise"
 	"qifu/internal/sheet"
+	"qifu/internal/web/core"
 )
 
 // hostile are the headers of a request another site makes a browser send:
@@ -42,7 +43,7 @@ func TestCSRF(t *testing.T) {
 			} else if !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
 				t.Errorf("%s: refused without a page", what)
 			}
-			if c := res.cookie(sessionCookie); c != nil {
+			if c := res.cookie(core.SessionCookie); c != nil {
 				t.Errorf("%s: refused but set the session cookie", what)
 			}
 		}
@@ -57,8 +58,8 @@ func TestCSRF(t *testing.T) {
 				t.Errorf("refused sign-ins were attempted: %d audit entries", n-logins)
 			}
 			res := s.call(t, "POST", "/login", nil, form, sameOrigin...)
-			if res.code != http.StatusSeeOther || res.cookie(sessionCookie) == nil {
-				t.Errorf("same-origin POST /login: %d, cookie %v", res.code, res.cookie(sessionCookie))
+			if res.code != http.StatusSeeOther || res.cookie(core.SessionCookie) == nil {
+				t.Errorf("same-origin POST /login: %d, cookie %v", res.code, res.cookie(core.SessionCookie))
 			}
 		})
 
@@ -182,7 +183,7 @@ func TestLockout(t *testing.T) {
 				}
 			}
 			res := try(demo.Password)
-			if res.code != http.StatusLocked || res.errorCode(t) != "locked" || res.cookie(sessionCookie) != nil {
+			if res.code != http.StatusLocked || res.errorCode(t) != "locked" || res.cookie(core.SessionCookie) != nil {
 				t.Errorf("right password when locked: %d %s", res.code, res.body)
 			}
 			if n := results(name); n["failed"] != 5 || n["denied"] != 1 || n["ok"] != 0 {
@@ -199,7 +200,7 @@ func TestLockout(t *testing.T) {
 			name := users[1]
 			try := func(password, lang string) result {
 				return s.call(t, "POST", "/login", nil, formBody(url.Values{"username": {name}, "password": {password}}),
-					"Cookie", langCookie+"="+lang)
+					"Cookie", core.LangCookie+"="+lang)
 			}
 			for i := 1; i <= 5; i++ {
 				res := try("Wrong@2026", "zh")
@@ -213,7 +214,7 @@ func TestLockout(t *testing.T) {
 			}
 			for lang, msg := range map[string]string{"zh": "账号已锁定", "en": "locked"} {
 				res := try(demo.Password, lang)
-				if res.code != http.StatusLocked || !bytes.Contains(res.body, []byte(msg)) || res.cookie(sessionCookie) != nil {
+				if res.code != http.StatusLocked || !bytes.Contains(res.body, []byte(msg)) || res.cookie(core.SessionCookie) != nil {
 					t.Errorf("right password when locked (%s): %d, want 423 with %q and no session", lang, res.code, msg)
 				}
 			}
@@ -282,13 +283,13 @@ func TestSecurityHeaders(t *testing.T) {
 			}
 		}
 		page := s.call(t, "POST", "/login", nil, formBody(url.Values{"username": {"lawyer"}, "password": {demo.Password}}))
-		checkCookie("page sign-in", page, sessionCookie, false)
+		checkCookie("page sign-in", page, core.SessionCookie, false)
 		api := s.call(t, "POST", "/api/v1/login", nil, jsonBody(map[string]string{"username": "lawyer", "password": demo.Password}))
-		checkCookie("API sign-in", api, sessionCookie, false)
-		checkCookie("language", s.call(t, "POST", "/lang", nil, formBody(url.Values{"lang": {"en"}})), langCookie, false)
-		out := s.call(t, "POST", "/logout", page.cookie(sessionCookie), nil)
-		checkCookie("sign-out", out, sessionCookie, false)
-		if c := out.cookie(sessionCookie); c == nil || c.MaxAge >= 0 || c.Value != "" {
+		checkCookie("API sign-in", api, core.SessionCookie, false)
+		checkCookie("language", s.call(t, "POST", "/lang", nil, formBody(url.Values{"lang": {"en"}})), core.LangCookie, false)
+		out := s.call(t, "POST", "/logout", page.cookie(core.SessionCookie), nil)
+		checkCookie("sign-out", out, core.SessionCookie, false)
+		if c := out.cookie(core.SessionCookie); c == nil || c.MaxAge >= 0 || c.Value != "" {
 			t.Errorf("sign-out does not clear the session cookie: %v", c)
 		}
 
@@ -303,8 +304,8 @@ func TestSecurityHeaders(t *testing.T) {
 		tlsSite.url, tlsSite.client = srv.URL, srv.Client()
 		tlsSite.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		res := tlsSite.call(t, "POST", "/login", nil, formBody(url.Values{"username": {"lawyer"}, "password": {demo.Password}}))
-		checkCookie("TLS sign-in", res, sessionCookie, true)
-		checkCookie("TLS language", tlsSite.call(t, "POST", "/lang", nil, formBody(url.Values{"lang": {"en"}})), langCookie, true)
+		checkCookie("TLS sign-in", res, core.SessionCookie, true)
+		checkCookie("TLS language", tlsSite.call(t, "POST", "/lang", nil, formBody(url.Values{"lang": {"en"}})), core.LangCookie, true)
 		if hsts := res.header.Get("Strict-Transport-Security"); !strings.HasPrefix(hsts, "max-age=") {
 			t.Errorf("TLS answer with Strict-Transport-Security %q", hsts)
 		}
@@ -376,7 +377,7 @@ func TestLimits(t *testing.T) {
 		noVersion := current
 		noVersion.Version = 0
 		res := s.as(t, "admin", "PUT", path, jsonBody(noVersion))
-		var e errorBody
+		var e core.ErrorBody
 		res.json(t, &e)
 		if res.code != http.StatusUnprocessableEntity || e.Error.Fields["version"] == "" {
 			t.Errorf("PUT without version: %d %s, want 422 naming version", res.code, res.body)

@@ -1,25 +1,28 @@
-// Package web is qifu's HTTP face: server-rendered pages for people and a
-// JSON API under /api/v1 for programs, both calling the same store use
-// cases. routes.go lists the whole surface.
+// Package web is qifu's site: server-rendered pages for people and a JSON
+// API under /api/v1 for programs, both calling the same store use cases.
+// It holds the shared pages and lists the whole surface (routes.go): its
+// own routes and every module's, on the web core (package core).
 package web
 
 import (
-	"context"
 	"embed"
-	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/appeal/appealweb"
 	"qifu/internal/attach"
-	"qifu/internal/fault"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
-//go:embed templates static
-var assets embed.FS
+// templates are the shared pages, templates/*.html.
+//
+//go:embed templates
+var templates embed.FS
 
 // Config is what the web layer needs to know of the deployment.
 type Config struct {
@@ -48,28 +51,72 @@ type DemoAccount struct {
 	Role     access.Role
 }
 
-// Server holds the dependencies of the handlers.
+// Server is the site: the shared pages and API (sign-in, home, enterprises,
+// places, departments, users, audit, inbox, calendar, account) on the web
+// core, and every module's HTTP, listed in one route table (routes.go).
 type Server struct {
+	*core.Core
 	store   *store.Store
-	appeals *appealdb.Store
 	log     *slog.Logger
 	cfg     Config
-	pages   map[string]*template.Template
-	metrics *metrics
-	denials *denials
 	signIns *signIns
+	appeals *appealweb.Handlers
 }
+
+// catalog is the site's catalog of UI words: the core's, the shared
+// pages', every module's.
+func catalog() (core.Catalog, error) { return core.Merge(core.Text, text, appealweb.Text) }
+
+// nav is the menu: each item with the action a role needs to see it.
+var nav = []core.NavEntry{
+	{Href: "/", Label: always("nav.home")},
+	{Href: "/appeals", Label: func(r access.Role) string {
+		switch {
+		case !access.May(r, access.AppealRead):
+			return ""
+		case r == access.RoleEnterprise:
+			return "nav.myappeals"
+		}
+		return "nav.appeals"
+	}},
+	{Href: "/overview", Label: mayShow(access.AppealAssess, "nav.overview")},
+	{Href: "/inbox", Label: always("nav.inbox")},
+	{Href: "/enterprises", Label: mayShow(access.EnterpriseRead, "nav.enterprises")},
+	{Href: "/places", Label: mayShow(access.RegionRead, "nav.places")},
+	{Href: "/departments", Label: mayShow(access.DepartmentRead, "nav.departments")},
+	{Href: "/users", Label: mayShow(access.UserRead, "nav.users")},
+	{Href: "/audit", Label: mayShow(access.AuditRead, "nav.audit")},
+	{Href: "/calendar", Label: mayShow(access.AppealConfigure, "nav.calendar")},
+	{Href: "/settings", Label: mayShow(access.AppealConfigure, "nav.settings")},
+	{Href: "/account", Label: always("nav.account")},
+}
+
+func always(key string) func(access.Role) string { return func(access.Role) string { return key } }
+
+func mayShow(action access.Action, key string) func(access.Role) string {
+	return func(r access.Role) string {
+		if access.May(r, action) {
+			return key
+		}
+		return ""
+	}
+}
+
+// whileMustChange are what a user who must change the password may still do.
+var whileMustChange = []string{"GET /account", "POST /account/password", "POST /logout", "GET /api/v1/me"}
 
 // New returns the qifu HTTP handler.
 func New(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 1 << 20
+	s, err := newServer(st, appeals, log, cfg)
+	if err != nil {
+		return nil, err
 	}
+	return s.Handler(s.routes()), nil
+}
+
+func newServer(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 32 << 20
-	}
-	if cfg.DenialBudget <= 0 {
-		cfg.DenialBudget = 30
 	}
 	if cfg.SignInBudget <= 0 {
 		cfg.SignInBudget = 100
@@ -77,99 +124,16 @@ func New(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config)
 	if cfg.MaxImportRows <= 0 {
 		cfg.MaxImportRows = 200_000
 	}
-	pages, err := parsePages()
+	text, err := catalog()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, appeals: appeals, log: log, cfg: cfg, pages: pages, metrics: newMetrics(), denials: newDenials(cfg.DenialBudget, time.Now),
-		signIns: newSignIns(cfg.SignInBudget, time.Now)}
-	return s.handler(), nil
-}
-
-// handler builds the mux from the route table and wraps it in the
-// middleware every request passes.
-func (s *Server) handler() http.Handler {
-	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
-		var h http.Handler = s.adapt(rt)
-		mux.Handle(rt.method+" "+rt.path, h)
+	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
+		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
+		Templates: []fs.FS{templates, appealweb.Templates}, Nav: nav, WhileMustChange: whileMustChange})
+	if err != nil {
+		return nil, err
 	}
-	mux.Handle("GET /static/", http.FileServerFS(assets))
-	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, errCrossOrigin)
-	}))
-	var h http.Handler = s.unmatched(mux)
-	h = csrf.Handler(h)
-	h = s.limitBody(h)
-	h = securityHeaders(h)
-	h = s.observe(h)
-	h = s.recoverPanics(h)
-	return h
-}
-
-// errNoRoute and errMethod answer a request no route takes.
-var (
-	errNoRoute = fault.New(fault.NotFound, "no_route", "没有这个页面或接口", "no such page or endpoint")
-	errMethod  = fault.New(fault.Method, "method_not_allowed", "该地址不接受这种请求方法", "this address does not take this method")
-)
-
-// unmatched answers the requests no route takes as every other error is
-// answered (the JSON error on the API, the error page with the layout
-// elsewhere), instead of the mux's plain text; a wrong method keeps its
-// Allow header.
-func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		probe := &headerOnly{header: http.Header{}}
-		h.ServeHTTP(probe, r)
-		if probe.code == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", probe.header.Get("Allow"))
-			s.fail(w, r, errMethod)
-			return
-		}
-		s.fail(w, r, errNoRoute)
-	})
-}
-
-// headerOnly keeps the status and headers the mux would answer with.
-type headerOnly struct {
-	header http.Header
-	code   int
-}
-
-func (h *headerOnly) Header() http.Header         { return h.header }
-func (h *headerOnly) Write(b []byte) (int, error) { return len(b), nil }
-func (h *headerOnly) WriteHeader(code int)        { h.code = code }
-
-type ctxKey int
-
-const (
-	actorKey  ctxKey = 1
-	unreadKey ctxKey = 2
-)
-
-// actorOf returns the signed-in actor of a request.
-func actorOf(r *http.Request) (access.Actor, bool) {
-	a, ok := r.Context().Value(actorKey).(access.Actor)
-	return a, ok
-}
-
-func withActor(r *http.Request, a access.Actor) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), actorKey, a))
-}
-
-// unreadOf returns the signed-in user's unread notices, as read for the
-// request's page (the badge on the inbox's menu item).
-func unreadOf(r *http.Request) int {
-	n, _ := r.Context().Value(unreadKey).(int)
-	return n
-}
-
-func withUnread(r *http.Request, n int) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), unreadKey, n))
+	return &Server{Core: c, store: st, log: log, cfg: cfg, signIns: newSignIns(cfg.SignInBudget, time.Now),
+		appeals: appealweb.New(c, st, appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"qifu/internal/appeal/appealweb"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func TestServiceStandards(t *testing.T) {
 		in := appealInput("按服务标准")
 		in.Category, in.StandardCode = "", "S03"
 		res := s.as(t, "enterprise", "POST", "/api/v1/appeals", jsonBody(in))
-		var a appealJSON
+		var a appealweb.AppealJSON
 		res.json(t, &a)
 		if res.code != http.StatusCreated || a.Category != "tax" || a.StandardCode != "S03" {
 			t.Fatalf("raise under S03: %d %+v", res.code, a)

@@ -10,6 +10,7 @@ import (
 	"qifu/internal/account"
 	"qifu/internal/department"
 	"qifu/internal/store"
+	"qifu/internal/web/core"
 )
 
 // userJSON is a user in the API; the password hash never leaves the store.
@@ -54,27 +55,27 @@ func (in userInput) user() account.User {
 
 func userQuery(r *http.Request) store.UserQuery {
 	q := r.URL.Query()
-	return store.UserQuery{Role: access.Role(q.Get("role")), Text: q.Get("q"), Disabled: q.Get("disabled"), Page: pageOf(r)}
+	return store.UserQuery{Role: access.Role(q.Get("role")), Text: q.Get("q"), Disabled: q.Get("disabled"), Page: core.PageOf(r)}
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := userQuery(r)
 	list, total, err := s.store.Users(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
-	out := listJSON[userJSON]{Items: []userJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
+	out := core.List[userJSON]{Items: []userJSON{}, Total: total, Page: q.Page.Number, Size: core.PageSize(q.Page)}
 	for _, u := range list {
 		out.Items = append(out.Items, toUserJSON(u))
 	}
-	writeJSON(w, http.StatusOK, out)
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -82,14 +83,14 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u))
+	core.WriteJSON(w, http.StatusOK, toUserJSON(u))
 	return nil
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	var in userInput
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	u, err := s.store.CreateUser(r.Context(), a, in.user(), in.Password)
@@ -97,22 +98,22 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/users/"+itoa(u.ID))
-	writeJSON(w, http.StatusCreated, toUserJSON(u))
+	core.WriteJSON(w, http.StatusCreated, toUserJSON(u))
 	return nil
 }
 
 func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in userInput
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	if in.Version <= 0 {
-		return errVersionRequired
+		return core.ErrVersionRequired
 	}
 	if _, err := s.store.UpdateUser(r.Context(), a, id, in.Version, in.user()); err != nil {
 		return err
@@ -121,20 +122,20 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u))
+	core.WriteJSON(w, http.StatusOK, toUserJSON(u))
 	return nil
 }
 
 func (s *Server) apiResetPassword(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in struct {
 		Password string `json:"password"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	if err := s.store.SetPassword(r.Context(), a, id, in.Password); err != nil {
@@ -152,8 +153,8 @@ func (s *Server) apiEnableUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiSetDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -166,32 +167,32 @@ func (s *Server) apiSetDisabled(w http.ResponseWriter, r *http.Request, disabled
 
 // usersPageData is the user list.
 type usersPageData struct {
-	base
+	core.Base
 	Query     store.UserQuery
 	Items     []account.User
-	Pager     pager
+	Pager     core.Pager
 	Roles     []access.Role
 	CanManage bool
 	Now       time.Time
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	q := userQuery(r)
 	list, total, err := s.store.Users(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
-	p := &usersPageData{Query: q, Items: list, Pager: newPager(r, q.Page, total), Roles: access.Roles,
+	p := &usersPageData{Query: q, Items: list, Pager: core.NewPager(r, q.Page, total), Roles: access.Roles,
 		CanManage: access.May(a.Role, access.UserManage), Now: time.Now()}
-	p.Title = translate(langOf(r), "users.title")
-	s.render(w, r, http.StatusOK, "users", p)
+	p.Title = s.T(core.LangOf(r), "users.title")
+	s.Render(w, r, http.StatusOK, "users", p)
 	return nil
 }
 
 // userFormData is the form to create or edit a user.
 type userFormData struct {
-	base
+	core.Base
 	U           account.User
 	New         bool
 	Action      string
@@ -202,7 +203,7 @@ type userFormData struct {
 }
 
 func (s *Server) userForm(r *http.Request, p *userFormData) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	depts, err := s.store.Departments(r.Context(), a)
 	if err != nil {
 		return err
@@ -216,14 +217,14 @@ func (s *Server) newUserPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.userForm(r, p); err != nil {
 		return err
 	}
-	p.Title = translate(langOf(r), "users.new")
-	s.render(w, r, http.StatusOK, "user", p)
+	p.Title = s.T(core.LangOf(r), "users.new")
+	s.Render(w, r, http.StatusOK, "user", p)
 	return nil
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -236,7 +237,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Title = u.Name
-	s.render(w, r, http.StatusOK, "user", p)
+	s.Render(w, r, http.StatusOK, "user", p)
 	return nil
 }
 
@@ -249,11 +250,11 @@ func userFromForm(r *http.Request) account.User {
 }
 
 func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+	a, _ := core.ActorOf(r)
 	u := userFromForm(r)
 	created, err := s.store.CreateUser(r.Context(), a, u, r.FormValue("password"))
 	if err != nil {
-		m, err := formErrors(err, langOf(r))
+		m, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
 		}
@@ -262,7 +263,7 @@ func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Errors = m
-		s.render(w, r, http.StatusUnprocessableEntity, "user", p)
+		s.Render(w, r, http.StatusUnprocessableEntity, "user", p)
 		return nil
 	}
 	http.Redirect(w, r, "/users/"+itoa(created.ID), http.StatusSeeOther)
@@ -270,18 +271,18 @@ func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	version, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
 	if version <= 0 {
-		return errVersionRequired
+		return core.ErrVersionRequired
 	}
 	u := userFromForm(r)
 	if _, err := s.store.UpdateUser(r.Context(), a, id, version, u); err != nil {
-		m, err := formErrors(err, langOf(r))
+		m, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
 		}
@@ -291,7 +292,7 @@ func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Errors = m
-		s.render(w, r, http.StatusUnprocessableEntity, "user", p)
+		s.Render(w, r, http.StatusUnprocessableEntity, "user", p)
 		return nil
 	}
 	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
@@ -299,8 +300,8 @@ func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -319,8 +320,8 @@ func (s *Server) enableUserPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setDisabledPage(w http.ResponseWriter, r *http.Request, disabled bool) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}

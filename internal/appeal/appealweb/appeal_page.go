@@ -1,4 +1,4 @@
-package web
+package appealweb
 
 import (
 	"context"
@@ -13,13 +13,15 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
+	"qifu/internal/web/core"
 )
 
 // appealPageData is one appeal: its facts, clocks, the departments' parts,
 // the timeline, and a form for each step the actor may take now.
 type appealPageData struct {
-	base
+	core.Base
 	V            appealdb.AppealView
 	Public       bool // the enterprise's view: the public timeline only
 	CategoryName string
@@ -96,8 +98,8 @@ func (p *appealPageData) Has(action, field, value string) bool {
 }
 
 // Area is a text box of the form of action, for the "area" template.
-func (p *appealPageData) Area(action, name, labelKey string) field {
-	return field{Name: name, Label: p.T(labelKey), Value: p.Val(action, name), Err: p.FErr(action, name)}
+func (p *appealPageData) Area(action, name, labelKey string) core.Field {
+	return core.Field{Name: name, Label: p.T(labelKey), Value: p.Val(action, name), Err: p.FErr(action, name)}
 }
 
 // Who says who took a step of the timeline, as the page's reader may know
@@ -124,15 +126,15 @@ func (p *appealPageData) Who(e appealdb.Event) string {
 	return who
 }
 
-func (s *Server) appealPage(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) appealPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showAppeal(w, r, &appealPageData{}, http.StatusOK)
 }
 
 // showAppeal renders the appeal page with code, filling in p.
-func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPageData, code int) error {
-	a, _ := actorOf(r)
-	ctx, lang := r.Context(), langOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPageData, code int) error {
+	a, _ := core.ActorOf(r)
+	ctx, lang := r.Context(), core.LangOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -174,17 +176,17 @@ func (s *Server) showAppeal(w http.ResponseWriter, r *http.Request, p *appealPag
 			p.MyDue = d.Due
 		}
 	}
-	p.CanAttach = s.cfg.Files != nil && v.State.Open() &&
+	p.CanAttach = s.opts.Files != nil && v.State.Open() &&
 		slices.ContainsFunc(v.Parties, func(x appeal.Party) bool { return x != appeal.PartyLeader })
 	p.Title = v.Title
-	s.render(w, r, code, "appeal", p)
+	s.Render(w, r, code, "appeal", p)
 	return nil
 }
 
 // departmentOptions lists the departments serving the appeal's place: those
 // its category names first (推荐), then those that most often led on its
 // category lately.
-func (s *Server) departmentOptions(ctx context.Context, a access.Actor, id int64) ([]deptOption, error) {
+func (s *Handlers) departmentOptions(ctx context.Context, a access.Actor, id int64) ([]deptOption, error) {
 	list, err := s.appeals.SuggestDepartments(ctx, a, id)
 	if err != nil {
 		return nil, err
@@ -198,7 +200,7 @@ func (s *Server) departmentOptions(ctx context.Context, a access.Actor, id int64
 
 // mergeCandidates lists the open appeals of the appeal's community from the
 // 30 days before it that it could be merged into, the most alike first.
-func (s *Server) mergeCandidates(ctx context.Context, a access.Actor, id int64) ([]mergeCandidate, error) {
+func (s *Handlers) mergeCandidates(ctx context.Context, a access.Actor, id int64) ([]mergeCandidate, error) {
 	list, err := s.appeals.SimilarAppeals(ctx, a, id, 10)
 	if err != nil {
 		return nil, err
@@ -257,18 +259,18 @@ const closeOfDay = 17*time.Hour + 30*time.Minute
 // parseDue reads a deadline typed as a date (the end of office hours that
 // day) or a date and time, in China time.
 func parseDue(s string) (time.Time, error) {
-	if t, err := time.ParseInLocation(time.DateOnly, s, shanghai); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, s, calendar.Shanghai); err == nil {
 		return t.Add(closeOfDay), nil
 	}
-	return time.ParseInLocation("2006-01-02T15:04", s, shanghai)
+	return time.ParseInLocation("2006-01-02T15:04", s, calendar.Shanghai)
 }
 
 // actAppealPage takes a step from the appeal page's form: back to the page
 // when done (303); the page again with the form's messages when refused —
 // 422 for what was typed, 409 when someone else changed the appeal first.
-func (s *Server) actAppealPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) actAppealPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -283,7 +285,7 @@ func (s *Server) actAppealPage(w http.ResponseWriter, r *http.Request) error {
 	err = f.Err()
 	if err == nil {
 		if _, err = s.appeals.Act(r.Context(), a, id, c); err == nil {
-			http.Redirect(w, r, "/appeals/"+itoa(id), http.StatusSeeOther)
+			http.Redirect(w, r, "/appeals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -291,13 +293,13 @@ func (s *Server) actAppealPage(w http.ResponseWriter, r *http.Request) error {
 	if fe == nil || fe.Kind != fault.Invalid && fe.Kind != fault.Conflict && fe.Kind != fault.Forbidden {
 		return err
 	}
-	lang := langOf(r)
+	lang := core.LangOf(r)
 	p := &appealPageData{Failed: action, posted: r.PostForm}
 	switch {
 	case fe.Code == fault.ErrConflict.Code:
-		p.Message = translate(lang, "ap.stale")
+		p.Message = s.T(lang, "ap.stale")
 	case len(fe.Fields) > 0:
-		p.Errors = mergeFields(fe.Fields, lang)
+		p.Errors = core.FieldErrors(fe.Fields, lang)
 		p.Message = fe.Message.In(lang)
 		if m, ok := fe.Fields["version"]; ok {
 			p.Message = m.In(lang)
@@ -305,5 +307,5 @@ func (s *Server) actAppealPage(w http.ResponseWriter, r *http.Request) error {
 	default:
 		p.Message = fe.Message.In(lang)
 	}
-	return s.showAppeal(w, r, p, status(fe.Kind))
+	return s.showAppeal(w, r, p, core.Status(fe.Kind))
 }

@@ -1,4 +1,4 @@
-package web
+package appealweb
 
 import (
 	"bytes"
@@ -10,14 +10,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/calendar"
+	"qifu/internal/web/core"
 )
 
 // exportAppeals sends the appeal list the query selects (any queue, with
 // its filters) as a workbook, written with excelize's stream writer so that
 // a long list does not hold every cell in memory.
-func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	lang := langOf(r)
+func (s *Handlers) exportAppeals(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	lang := core.LangOf(r)
 	rq := r.URL.Query()
 	if rq.Get("queue") == "" {
 		rq.Set("queue", "all")
@@ -35,7 +37,7 @@ func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := translate(lang, "ap.list")
+	sheet := s.T(lang, "ap.list")
 	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
 		return err
 	}
@@ -46,7 +48,7 @@ func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 	header := []any{}
 	for _, k := range []string{"ap.number", "ap.title", "ap.enterprise", "ap.type", "ap.category", "ap.urgency", "ap.state",
 		"ap.lead", "ap.created", "ap.due", "ap.light", "ap.urges"} {
-		header = append(header, translate(lang, k))
+		header = append(header, s.T(lang, k))
 	}
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
@@ -56,16 +58,16 @@ func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 		row++
 		due, light := "", ""
 		if !x.Due.IsZero() {
-			due = x.Due.In(shanghai).Format("2006-01-02 15:04")
-			light = word(lang, "colour", string(x.Colour))
+			due = x.Due.In(calendar.Shanghai).Format("2006-01-02 15:04")
+			light = s.Word(lang, "colour", string(x.Colour))
 		}
 		cat := names[x.Category]
 		if cat == "" {
 			cat = x.Category
 		}
-		return sw.SetRow("A"+strconv.Itoa(row), []any{x.Number, x.Title, x.Enterprise, word(lang, "type", string(x.Type)), cat,
-			word(lang, "urgency", string(x.Urgency)), word(lang, "state", string(x.State)), x.Lead,
-			x.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), due, light, x.UrgeCount})
+		return sw.SetRow("A"+strconv.Itoa(row), []any{x.Number, x.Title, x.Enterprise, s.Word(lang, "type", string(x.Type)), cat,
+			s.Word(lang, "urgency", string(x.Urgency)), s.Word(lang, "state", string(x.State)), x.Lead,
+			x.CreatedAt.In(calendar.Shanghai).Format("2006-01-02 15:04"), due, light, x.UrgeCount})
 	})
 	if err != nil {
 		return err
@@ -77,6 +79,6 @@ func (s *Server) exportAppeals(w http.ResponseWriter, r *http.Request) error {
 	if err := f.Write(&buf); err != nil {
 		return fmt.Errorf("write appeals: %w", err)
 	}
-	sendXLSX(w, fmt.Sprintf("%s_%s.xlsx", translate(lang, "ap.list"), time.Now().In(shanghai).Format("20060102")), buf.Bytes())
+	core.SendXLSX(w, fmt.Sprintf("%s_%s.xlsx", s.T(lang, "ap.list"), time.Now().In(calendar.Shanghai).Format("20060102")), buf.Bytes())
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"context"
@@ -105,14 +105,14 @@ func writeRuntime(w io.Writer) {
 	}
 }
 
-// serveMetrics answers GET /metrics: request metrics, the process's
+// ServeMetrics answers GET /metrics: request metrics, the process's
 // goroutines and memory, store pool statistics and domain gauges.
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
+func (c *Core) ServeMetrics(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	var b strings.Builder
-	s.metrics.write(&b)
+	c.metrics.write(&b)
 	writeRuntime(&b)
-	read, write := s.store.PoolStats()
+	read, write := c.store.PoolStats()
 	fmt.Fprintln(&b, "# HELP qifu_store_connections Store connections by pool and state.")
 	fmt.Fprintln(&b, "# TYPE qifu_store_connections gauge")
 	for _, p := range []struct {
@@ -128,7 +128,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
 	fmt.Fprintf(&b, "qifu_store_wait_total{pool=\"read\"} %d\nqifu_store_wait_total{pool=\"write\"} %d\n", read.WaitCount, write.WaitCount)
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	g, err := s.store.Gauges(ctx)
+	g, err := c.store.Gauges(ctx)
 	if err != nil {
 		return err
 	}

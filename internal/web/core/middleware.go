@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"fmt"
@@ -16,80 +16,75 @@ import (
 // adapt turns a route into an http.Handler: it authenticates the request
 // when the route needs a signed-in user, refuses a gated route to a role
 // without its action, and sends errors to fail.
-func (s *Server) adapt(rt route) http.Handler {
+func (c *Core) adapt(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.auth != public {
-			a, err := s.authenticate(r)
+		if rt.Auth != Public {
+			a, err := c.authenticate(r)
 			if err != nil {
-				if !isAPI(r) {
-					clearCookie(w, sessionCookie, s.cfg.SecureCookies)
+				if !IsAPI(r) {
+					ClearCookie(w, SessionCookie, c.opts.SecureCookies)
 				}
-				s.fail(w, r, err)
+				c.Fail(w, r, err)
 				return
 			}
-			if a.MustChangePassword && !passwordChangeRoutes[rt.method+" "+rt.path] {
-				if !isAPI(r) && r.Method == http.MethodGet {
+			if a.MustChangePassword && !c.whileMustChange[rt.Method+" "+rt.Path] {
+				if !IsAPI(r) && r.Method == http.MethodGet {
 					http.Redirect(w, r, "/account?change=1", http.StatusSeeOther)
 					return
 				}
-				s.fail(w, withActor(r, a), errMustChange)
+				c.Fail(w, WithActor(r, a), errMustChange)
 				return
 			}
-			if rt.auth == gated && !access.May(a.Role, rt.action) {
-				s.fail(w, withActor(r, a), access.ErrForbidden)
+			if rt.Auth == Gated && !access.May(a.Role, rt.Action) {
+				c.Fail(w, WithActor(r, a), access.ErrForbidden)
 				return
 			}
-			r = withActor(r, a)
-			if !isAPI(r) {
+			r = WithActor(r, a)
+			if !IsAPI(r) {
 				// The layout's data of every page, read with the session:
 				// rendering reads nothing.
-				if n, err := s.store.UnreadCount(r.Context(), a); err != nil {
-					s.log.Warn("unread count", "err", err)
+				if n, err := c.store.UnreadCount(r.Context(), a); err != nil {
+					c.log.Warn("unread count", "err", err)
 				} else {
 					r = withUnread(r, n)
 				}
 			}
 		}
-		if err := rt.h(w, r); err != nil {
-			s.fail(w, r, err)
+		if err := rt.H(w, r); err != nil {
+			c.Fail(w, r, err)
 		}
 	})
 }
 
-const sessionCookie = "qifu_session"
+const SessionCookie = "qifu_session"
 
 // errMustChange refuses everything but a change of password to a user whose
 // password was set by someone else or is publicly known.
 var errMustChange = fault.New(fault.Forbidden, "password_change_required", "请先修改密码后再继续使用",
 	"change your password before going on")
 
-// passwordChangeRoutes are what a user who must change the password may still do.
-var passwordChangeRoutes = map[string]bool{
-	"GET /account": true, "POST /account/password": true, "POST /logout": true, "GET /api/v1/me": true,
-}
-
 var errNotSignedIn = fault.New(fault.Unauthorized, "signed_out", "请先登录", "please sign in")
 
 // authenticate finds the actor of a request: a bearer API token, or the
 // session cookie. The actor is read from the store on every request.
-func (s *Server) authenticate(r *http.Request) (actor access.Actor, err error) {
-	addr := clientAddr(r)
+func (c *Core) authenticate(r *http.Request) (actor access.Actor, err error) {
+	addr := ClientAddr(r)
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
 			return actor, errNotSignedIn
 		}
-		return s.store.TokenActor(r.Context(), token, addr)
+		return c.store.TokenActor(r.Context(), token, addr)
 	}
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || c.Value == "" {
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil || ck.Value == "" {
 		return actor, errNotSignedIn
 	}
-	return s.store.SessionActor(r.Context(), c.Value, addr)
+	return c.store.SessionActor(r.Context(), ck.Value, addr)
 }
 
-// clientAddr is the address of the client, without the port.
-func clientAddr(r *http.Request) string {
+// ClientAddr is the address of the client, without the port.
+func ClientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -97,12 +92,12 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
-func setCookie(w http.ResponseWriter, name, value string, secure bool, maxAge int) {
+func SetCookie(w http.ResponseWriter, name, value string, secure bool, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
 }
 
-func clearCookie(w http.ResponseWriter, name string, secure bool) { setCookie(w, name, "", secure, -1) }
+func ClearCookie(w http.ResponseWriter, name string, secure bool) { SetCookie(w, name, "", secure, -1) }
 
 // securityHeaders sets the headers every answer carries, among them a
 // strict Content-Security-Policy: only the server's own scripts and styles.
@@ -125,14 +120,14 @@ func securityHeaders(next http.Handler) http.Handler {
 
 // limitBody bounds every request body; imports and attachments get the
 // upload limit.
-func (s *Server) limitBody(next http.Handler) http.Handler {
+func (c *Core) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := s.cfg.MaxBody
+		limit := c.opts.MaxBody
 		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments") {
-			limit = s.cfg.MaxUpload
+			limit = c.opts.MaxUpload
 		}
 		if r.ContentLength > limit {
-			s.fail(w, r, &http.MaxBytesError{Limit: limit})
+			c.Fail(w, r, &http.MaxBytesError{Limit: limit})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -141,15 +136,15 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 // recoverPanics answers a panicking handler with a 500 and logs the stack.
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
+func (c *Core) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				s.fail(w, r, fmt.Errorf("panic: %v", v))
+				c.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				c.Fail(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -179,7 +174,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // observe logs each request and counts it by route pattern for /metrics.
-func (s *Server) observe(next http.Handler) http.Handler {
+func (c *Core) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -192,12 +187,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = "unmatched"
 		}
-		s.metrics.observe(pattern, sw.status, d)
+		c.metrics.observe(pattern, sw.status, d)
 		level := slog.LevelDebug
 		if sw.status >= 500 {
 			level = slog.LevelWarn
 		}
-		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"ms", d.Milliseconds(), "addr", clientAddr(r))
+		c.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", d.Milliseconds(), "addr", ClientAddr(r))
 	})
 }

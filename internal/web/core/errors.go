@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"encoding/json"
@@ -13,14 +13,10 @@ import (
 	"qifu/internal/store"
 )
 
-// handler is what every route implements: it returns an error to fail,
-// which adapt turns into one status and one page or JSON body.
-type handler func(w http.ResponseWriter, r *http.Request) error
-
 var errCrossOrigin = fault.New(fault.Forbidden, "cross_origin", "跨站请求已被拒绝", "cross-origin request refused")
 
-// status maps an error kind to its HTTP status: the one place that does.
-func status(k fault.Kind) int {
+// Status maps an error kind to its HTTP status: the one place that does.
+func Status(k fault.Kind) int {
 	switch k {
 	case fault.Invalid:
 		return http.StatusUnprocessableEntity
@@ -46,8 +42,8 @@ func status(k fault.Kind) int {
 	return http.StatusInternalServerError
 }
 
-// errorBody is the JSON shape of every API error.
-type errorBody struct {
+// ErrorBody is the JSON shape of every API error.
+type ErrorBody struct {
 	Error struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
@@ -55,9 +51,9 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// publicError returns the *fault.Error to show for err: internal errors
+// PublicError returns the *fault.Error to show for err: internal errors
 // become a generic message; the cause goes to the log only.
-func publicError(err error) *fault.Error {
+func PublicError(err error) *fault.Error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return fault.New(fault.TooLarge, "too_large", "提交的内容过大", "the request is too large")
@@ -72,23 +68,23 @@ func publicError(err error) *fault.Error {
 	return fault.New(fault.Internal, "internal", "系统内部错误，请稍后重试；如持续出现请联系管理员", "internal error; try again later")
 }
 
-// fail answers a request with err: JSON for the API, a page (or the login
+// Fail answers a request with err: JSON for the API, a page (or the login
 // page) for people.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	pe := publicError(err)
-	code := status(pe.Kind)
+func (c *Core) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	pe := PublicError(err)
+	code := Status(pe.Kind)
 	if code >= 500 && pe.Kind != fault.Unavailable {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		c.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	} else if code >= 500 {
-		s.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		c.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if wait := s.auditDenial(r, pe, code); wait > 0 {
+	if wait := c.auditDenial(r, pe, code); wait > 0 {
 		pe, code = errTooManyDenials, http.StatusTooManyRequests
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+1)))
 	}
-	lang := langOf(r)
-	if isAPI(r) {
-		var body errorBody
+	lang := LangOf(r)
+	if IsAPI(r) {
+		var body ErrorBody
 		body.Error.Code = pe.Code
 		body.Error.Message = pe.Message.In(lang)
 		if len(pe.Fields) > 0 {
@@ -97,23 +93,23 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 				body.Error.Fields[k] = m.In(lang)
 			}
 		}
-		writeJSON(w, code, body)
+		WriteJSON(w, code, body)
 		return
 	}
 	if pe.Kind == fault.Unauthorized && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	page := &errorPage{Status: code, Message: pe.Message.In(lang)}
-	page.Title = translate(lang, "err.title")
-	s.render(w, r, code, "error", page)
+	page := &ErrorPage{Status: code, Message: pe.Message.In(lang)}
+	page.Title = c.T(lang, "err.title")
+	c.Render(w, r, code, "error", page)
 }
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-// writeJSON answers with v as JSON. API answers hold personal data and
+// WriteJSON answers with v as JSON. API answers hold personal data and
 // scoped records, so no cache keeps them.
-func writeJSON(w http.ResponseWriter, code int, v any) {
+func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if w.Header().Get("Cache-Control") == "" {
 		w.Header().Set("Cache-Control", "no-store")
@@ -131,8 +127,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // Refusals past the user's budget (see denials) are counted, not recorded
 // one by one, and answered 429: it returns how long such a caller must wait,
 // zero for every other.
-func (s *Server) auditDenial(r *http.Request, pe *fault.Error, code int) time.Duration {
-	a, ok := actorOf(r)
+func (c *Core) auditDenial(r *http.Request, pe *fault.Error, code int) time.Duration {
+	a, ok := ActorOf(r)
 	if !ok {
 		return 0
 	}
@@ -140,10 +136,10 @@ func (s *Server) auditDenial(r *http.Request, pe *fault.Error, code int) time.Du
 	if code != http.StatusForbidden && !(changing && (code == http.StatusNotFound || code == http.StatusConflict)) {
 		return 0
 	}
-	v := s.denials.note(a.UserID)
+	v := c.denials.note(a.UserID)
 	record := func(action string, detail map[string]any) {
-		if err := s.store.Record(r.Context(), a, action, r.Method+" "+r.URL.Path, "denied", detail); err != nil {
-			s.log.Warn("audit denial", "err", err)
+		if err := c.store.Record(r.Context(), a, action, r.Method+" "+r.URL.Path, "denied", detail); err != nil {
+			c.log.Warn("audit denial", "err", err)
 		}
 	}
 	if v.unrecorded > 0 {
@@ -153,7 +149,7 @@ func (s *Server) auditDenial(r *http.Request, pe *fault.Error, code int) time.Du
 	case v.record:
 		record("denied", map[string]any{"status": code, "code": pe.Code})
 	case v.throttle:
-		record("denied.throttled", map[string]any{"status": code, "code": pe.Code, "budget": s.denials.budget})
+		record("denied.throttled", map[string]any{"status": code, "code": pe.Code, "budget": c.denials.budget})
 	}
 	if v.limited {
 		return max(v.retryAfter, time.Second)

@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 	"qifu/internal/store"
 )
 
-// regionFilter is the region <select> of a list or figures page.
-type regionFilter struct {
-	Choices []regionChoice
+// RegionFilter is the region <select> of a list or figures page.
+type RegionFilter struct {
+	Choices []RegionChoice
 	// Bounded is set when the scope holds more regions than one list should
 	// offer: then only those around the chosen region are listed (its
 	// ancestors with their children, and its own children), and choosing a
@@ -21,46 +21,46 @@ type regionFilter struct {
 	Bounded bool
 }
 
-// regionChoice is one option, indented under its parent.
-type regionChoice struct {
+// RegionChoice is one option, indented under its parent.
+type RegionChoice struct {
 	Code, Name string
 	Indent     string
 }
 
-// regionsShownMax is how many regions a filter or the places page lists
+// RegionsShownMax is how many regions a filter or the places page lists
 // whole: a district of the demo's layout holds about 90, a city about 5,000
 // and a province 45,000. Beyond it, only those around a chosen region are
-// (regionsAround).
-const regionsShownMax = 400
+// (RegionsAround).
+const RegionsShownMax = 400
 
-// regionFilter builds the region filter of the actor's scope, down to the
-// level deepest, around the selected region (see regionTree). A city is
+// RegionFilter builds the region filter of the actor's scope, down to the
+// level deepest, around the selected region (see RegionTree). A city is
 // offered only beside other cities.
-func (s *Server) regionFilter(r *http.Request, a access.Actor, selected string, deepest place.Level) (regionFilter, error) {
-	return s.regionChoices(r.Context(), a, selected, deepest, regionsShownMax)
+func (c *Core) RegionFilter(r *http.Request, a access.Actor, selected string, deepest place.Level) (RegionFilter, error) {
+	return c.RegionChoices(r.Context(), a, selected, deepest, RegionsShownMax)
 }
 
-// regionChoices is regionFilter with at most max regions listed whole.
-func (s *Server) regionChoices(ctx context.Context, a access.Actor, selected string, deepest place.Level, max int) (regionFilter, error) {
-	under, ok := filterScope(a)
+// RegionChoices is RegionFilter with at most max regions listed whole.
+func (c *Core) RegionChoices(ctx context.Context, a access.Actor, selected string, deepest place.Level, max int) (RegionFilter, error) {
+	under, ok := FilterScope(a)
 	if !ok {
-		return regionFilter{}, nil
+		return RegionFilter{}, nil
 	}
-	nodes, bounded, err := s.regionTree(ctx, a, store.RegionQuery{Under: under, Deepest: deepest}, selected, max, true)
+	nodes, bounded, err := c.RegionTree(ctx, a, store.RegionQuery{Under: under, Deepest: deepest}, selected, max, true)
 	if err != nil {
-		return regionFilter{}, err
+		return RegionFilter{}, err
 	}
-	f := regionFilter{Bounded: bounded}
+	f := RegionFilter{Bounded: bounded}
 	for _, n := range nodes {
-		f.Choices = append(f.Choices, regionChoice{Code: n.Code, Name: n.Name, Indent: strings.Repeat("　", n.Depth)})
+		f.Choices = append(f.Choices, RegionChoice{Code: n.Code, Name: n.Name, Indent: strings.Repeat("　", n.Depth)})
 	}
 	return f, nil
 }
 
-// filterScope is the region whose subtree the actor's filters offer: the
+// FilterScope is the region whose subtree the actor's filters offer: the
 // region of its enterprise scope, or "" for the whole tree; ok is false for
 // a role with no regions to filter by.
-func filterScope(a access.Actor) (under string, ok bool) {
+func FilterScope(a access.Actor) (under string, ok bool) {
 	if !access.May(a.Role, access.RegionRead) {
 		return "", false
 	}
@@ -73,9 +73,9 @@ func filterScope(a access.Actor) (under string, ok bool) {
 	return "", false
 }
 
-// treeNode is a region in tree order, at its depth below the top of the
+// TreeNode is a region in tree order, at its depth below the top of the
 // list.
-type treeNode struct {
+type TreeNode struct {
 	place.Region
 	Depth int
 	// Closed is set on a region whose children are left out of a bounded
@@ -83,14 +83,14 @@ type treeNode struct {
 	Closed bool
 }
 
-// regionTree reads the part of the region tree of q that a page lists,
+// RegionTree reads the part of the region tree of q that a page lists,
 // around the selected region: all of it when it holds at most max regions;
 // otherwise only the top ones with their children, and the selected
 // region's ancestors with their children and its own children — choosing a
 // region opens the next level below it. With noLoneCity, a city is left
 // out unless there are others (its children are then the top ones).
-func (s *Server) regionTree(ctx context.Context, a access.Actor, q store.RegionQuery, selected string, max int, noLoneCity bool) ([]treeNode, bool, error) {
-	counts, err := s.store.CountRegions(ctx, a, q)
+func (c *Core) RegionTree(ctx context.Context, a access.Actor, q store.RegionQuery, selected string, max int, noLoneCity bool) ([]TreeNode, bool, error) {
+	counts, err := c.store.CountRegions(ctx, a, q)
 	if err != nil {
 		return nil, false, err
 	}
@@ -114,17 +114,17 @@ func (s *Server) regionTree(ctx context.Context, a access.Actor, q store.RegionQ
 			q.Open = append([]string{selected}, place.Above(selected)...)
 		}
 	}
-	list, err := s.store.Regions(ctx, a, q)
+	list, err := c.store.Regions(ctx, a, q)
 	if err != nil {
 		return nil, false, err
 	}
 	if dropCity {
 		list = slices.DeleteFunc(list, func(r place.Region) bool { return r.Level == place.City })
 	}
-	nodes, leaves := regionsAround(list, selected, bounded)
+	nodes, leaves := RegionsAround(list, selected, bounded)
 	if len(leaves) > 0 {
 		// Which of the regions listed without their children have some.
-		has, err := s.store.WithChildren(ctx, a, leaves, q.Deepest)
+		has, err := c.store.WithChildren(ctx, a, leaves, q.Deepest)
 		if err != nil {
 			return nil, false, err
 		}
@@ -135,12 +135,12 @@ func (s *Server) regionTree(ctx context.Context, a access.Actor, q store.RegionQ
 	return nodes, bounded, nil
 }
 
-// regionsAround puts regions (parents before children) in tree order. A
+// RegionsAround puts regions (parents before children) in tree order. A
 // region whose parent is not among them is a top one. In a bounded list,
 // only the top ones and the selected region and its ancestors are opened:
 // leaves are the codes of the others above the grids, whose children, if
 // they have any, are left out.
-func regionsAround(regions []place.Region, selected string, bounded bool) (nodes []treeNode, leaves []string) {
+func RegionsAround(regions []place.Region, selected string, bounded bool) (nodes []TreeNode, leaves []string) {
 	in := make(map[string]place.Region, len(regions))
 	for _, r := range regions {
 		in[r.Code] = r
@@ -172,7 +172,7 @@ func regionsAround(regions []place.Region, selected string, bounded bool) (nodes
 	}
 	var walk func(code string, depth int)
 	walk = func(code string, depth int) {
-		n := treeNode{Region: in[code], Depth: depth}
+		n := TreeNode{Region: in[code], Depth: depth}
 		nodes = append(nodes, n)
 		if !open(code) {
 			if n.Level < place.Grid {

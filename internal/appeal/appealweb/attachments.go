@@ -1,4 +1,4 @@
-package web
+package appealweb
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -15,28 +16,16 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
 	"qifu/internal/fault"
+	"qifu/internal/web/core"
 )
 
 // Attachments: files on an appeal, checked on their content and kept in
-// Config.Files, given only to those who may see the appeal.
+// Options.Files, given only to those who may see the appeal.
 
 var (
 	errNoAttachment = fault.Fields{"file": {Zh: "请选择要上传的文件", En: "choose a file to upload"}}.Err()
 	errNoFiles      = fault.New(fault.Unavailable, "no_attachments", "本系统未配置附件存储", "attachments are not configured")
-	errTooManyParts = fault.New(fault.Invalid, "too_many_parts", fmt.Sprintf("上传的表单最多 %d 项", maxParts),
-		fmt.Sprintf("an upload form has at most %d parts", maxParts))
 )
-
-// maxParts is the most parts read from an upload form (attachments, imports).
-const maxParts = 10
-
-// badUpload is the error for an upload form that cannot be read: cut off,
-// malformed, or with headers over the multipart limits. It keeps the cause,
-// so that a body over its size limit is still answered 413.
-func badUpload(err error) error {
-	return &fault.Error{Kind: fault.Invalid, Code: "bad_upload", Err: err,
-		Message: fault.Msg{Zh: "上传的表单不完整或格式有误，请重新上传", En: "the upload form is incomplete or malformed; upload it again"}}
-}
 
 // maxNameLen is the longest attachment name kept, in characters.
 const maxNameLen = 100
@@ -77,8 +66,8 @@ func attachmentName(sent, mime string) string {
 	return name
 }
 
-// attachmentJSON is an attachment in the API.
-type attachmentJSON struct {
+// AttachmentJSON is an attachment in the API.
+type AttachmentJSON struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`
 	MIME      string    `json:"mime"`
@@ -87,15 +76,15 @@ type attachmentJSON struct {
 	URL       string    `json:"url"`
 }
 
-func toAttachmentJSON(a appealdb.Attachment) attachmentJSON {
-	return attachmentJSON{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size, CreatedAt: a.CreatedAt.UTC(),
+func toAttachmentJSON(a appealdb.Attachment) AttachmentJSON {
+	return AttachmentJSON{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size, CreatedAt: a.CreatedAt.UTC(),
 		URL: fmt.Sprintf("/api/v1/attachments/%d", a.ID)}
 }
 
 // receiveAttachment stores the multipart field "file" and records it on
 // the appeal: the file is streamed to the folder, never held in memory.
-func (s *Server) receiveAttachment(r *http.Request, a access.Actor, appealID int64) (appealdb.Attachment, error) {
-	if s.cfg.Files == nil {
+func (s *Handlers) receiveAttachment(r *http.Request, a access.Actor, appealID int64) (appealdb.Attachment, error) {
+	if s.opts.Files == nil {
 		return appealdb.Attachment{}, errNoFiles
 	}
 	// Not found before anything is written: a file for an appeal out of sight is not kept.
@@ -115,17 +104,17 @@ func (s *Server) receiveAttachment(r *http.Request, a access.Actor, appealID int
 			return appealdb.Attachment{}, errNoAttachment
 		}
 		if err != nil {
-			return appealdb.Attachment{}, badUpload(err)
+			return appealdb.Attachment{}, core.BadUpload(err)
 		}
-		if parts == maxParts {
-			return appealdb.Attachment{}, errTooManyParts
+		if parts == core.MaxParts {
+			return appealdb.Attachment{}, core.ErrTooManyParts
 		}
 		if p.FormName() != "file" || p.FileName() == "" {
 			continue
 		}
-		b, err := s.cfg.Files.Put(p, p.FileName())
+		b, err := s.opts.Files.Put(p, p.FileName())
 		if errors.Is(err, io.ErrUnexpectedEOF) { // the form ends inside the file
-			return appealdb.Attachment{}, badUpload(err)
+			return appealdb.Attachment{}, core.BadUpload(err)
 		}
 		if err != nil {
 			return appealdb.Attachment{}, err
@@ -134,9 +123,9 @@ func (s *Server) receiveAttachment(r *http.Request, a access.Actor, appealID int
 	}
 }
 
-func (s *Server) apiAttach(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) apiAttach(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -145,40 +134,40 @@ func (s *Server) apiAttach(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/attachments/%d", at.ID))
-	writeJSON(w, http.StatusCreated, toAttachmentJSON(at))
+	core.WriteJSON(w, http.StatusCreated, toAttachmentJSON(at))
 	return nil
 }
 
 // attachPage uploads a file from the appeal page: back to the page, or the
 // page again with why the file was refused.
-func (s *Server) attachPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) attachPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	if _, err := s.receiveAttachment(r, a, id); err != nil {
-		fe := publicError(err)
+		fe := core.PublicError(err)
 		switch fe.Kind {
 		case fault.Invalid, fault.TooLarge, fault.Forbidden, fault.Conflict:
 		default:
 			return err
 		}
-		p := &appealPageData{Message: fe.Message.In(langOf(r))}
+		p := &appealPageData{Message: fe.Message.In(core.LangOf(r))}
 		if len(fe.Fields) > 0 {
-			p.Errors = mergeFields(fe.Fields, langOf(r))
+			p.Errors = core.FieldErrors(fe.Fields, core.LangOf(r))
 			p.Message = p.Errors["file"]
 		}
-		return s.showAppeal(w, r, p, status(fe.Kind))
+		return s.showAppeal(w, r, p, core.Status(fe.Kind))
 	}
-	http.Redirect(w, r, "/appeals/"+itoa(id)+"#attachments", http.StatusSeeOther)
+	http.Redirect(w, r, "/appeals/"+strconv.FormatInt(id, 10)+"#attachments", http.StatusSeeOther)
 	return nil
 }
 
 // attachmentFile answers a file, as a download, to whoever may see its appeal.
-func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) attachmentFile(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -186,10 +175,10 @@ func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.cfg.Files == nil {
+	if s.opts.Files == nil {
 		return errNoFiles
 	}
-	f, err := s.cfg.Files.Open(at.SHA256)
+	f, err := s.opts.Files.Open(at.SHA256)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package appealweb
 
 import (
 	"bytes"
@@ -13,9 +13,11 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/rates"
+	"qifu/internal/web/core"
 )
 
 // The leaders' figures: the overview (volumes, states, what is overdue) and
@@ -29,7 +31,7 @@ type period struct {
 
 func periodOf(r *http.Request) (period, time.Time, time.Time, error) {
 	q := r.URL.Query()
-	today := time.Now().In(shanghai)
+	today := time.Now().In(calendar.Shanghai)
 	p := period{From: q.Get("from"), To: q.Get("to")}
 	if p.To == "" {
 		p.To = today.Format(time.DateOnly)
@@ -38,11 +40,11 @@ func periodOf(r *http.Request) (period, time.Time, time.Time, error) {
 		p.From = today.AddDate(0, 0, -29).Format(time.DateOnly)
 	}
 	f := fault.Fields{}
-	from, err := time.ParseInLocation(time.DateOnly, p.From, shanghai)
+	from, err := time.ParseInLocation(time.DateOnly, p.From, calendar.Shanghai)
 	if err != nil {
 		f.Add("from", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD")
 	}
-	to, err := time.ParseInLocation(time.DateOnly, p.To, shanghai)
+	to, err := time.ParseInLocation(time.DateOnly, p.To, calendar.Shanghai)
 	if err != nil {
 		f.Add("to", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD")
 	}
@@ -104,7 +106,7 @@ type assessRow struct {
 
 // assessment computes the table and names its rows; asOf is when the
 // figures were computed.
-func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p assessParams, q appealdb.AssessmentQuery) (_ []assessRow, asOf time.Time, _ error) {
+func (s *Handlers) assessment(ctx context.Context, a access.Actor, lang string, p assessParams, q appealdb.AssessmentQuery) (_ []assessRow, asOf time.Time, _ error) {
 	rows, asOf, err := s.appeals.AssessmentAsOf(ctx, a, q)
 	if err != nil {
 		return nil, asOf, err
@@ -144,7 +146,7 @@ func (s *Server) assessment(ctx context.Context, a access.Actor, lang string, p 
 }
 
 // keyNames names the keys of a dimension: departments or regions.
-func (s *Server) keyNames(ctx context.Context, a access.Actor, lang string, dim rates.Dimension, keys []string) (map[string]string, error) {
+func (s *Handlers) keyNames(ctx context.Context, a access.Actor, lang string, dim rates.Dimension, keys []string) (map[string]string, error) {
 	m := map[string]string{}
 	switch dim {
 	case rates.Department:
@@ -156,7 +158,7 @@ func (s *Server) keyNames(ctx context.Context, a access.Actor, lang string, dim 
 			return nil, err
 		}
 		for _, d := range list {
-			m[itoa(d.ID)] = pickLang(lang, d.Name, d.NameEn)
+			m[strconv.FormatInt(d.ID, 10)] = pickLang(lang, d.Name, d.NameEn)
 		}
 	case rates.Handler:
 	default:
@@ -168,9 +170,9 @@ func (s *Server) keyNames(ctx context.Context, a access.Actor, lang string, dim 
 	return m, nil
 }
 
-// assessmentRowJSON is one row of the assessment figures in the API; the
+// AssessmentRowJSON is one row of the assessment figures in the API; the
 // formulas are those of package rates.
-type assessmentRowJSON struct {
+type AssessmentRowJSON struct {
 	Key              string  `json:"key"`
 	Name             string  `json:"name"`
 	Rank             int     `json:"rank,omitempty"`
@@ -199,19 +201,19 @@ type assessmentRowJSON struct {
 	AvgHandlingHours float64 `json:"avg_handling_hours"`
 }
 
-func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiAssessment(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	p, q, err := assessQuery(r)
 	if err != nil {
 		return err
 	}
-	rows, asOf, err := s.assessment(r.Context(), a, langOf(r), p, q)
+	rows, asOf, err := s.assessment(r.Context(), a, core.LangOf(r), p, q)
 	if err != nil {
 		return err
 	}
-	items := make([]assessmentRowJSON, 0, len(rows))
+	items := make([]AssessmentRowJSON, 0, len(rows))
 	for _, x := range rows {
-		items = append(items, assessmentRowJSON{Key: x.Key, Name: x.Name, Rank: x.Rank, Appeals: x.Appeals,
+		items = append(items, AssessmentRowJSON{Key: x.Key, Name: x.Name, Rank: x.Rank, Appeals: x.Appeals,
 			ResponseDue: x.ResponseDue, ResponseInTime: x.ResponseInTime, ResponseRate: x.ResponseRate,
 			Resolved: x.Resolved, Replied: x.Replied, ResolutionRate: x.ResolutionRate,
 			Satisfied: x.Satisfied, Basic: x.Basic, Unsatisfied: x.Unsatisfied, NotRated: x.NotRated, Rated: x.Rated,
@@ -219,19 +221,19 @@ func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 			Dispatches: x.Dispatches, Returns: x.Returns, ReturnRate: x.ReturnRate, Redone: x.Redone, RedoRate: x.RedoRate,
 			Overdue: x.Overdue, AvgHandlingHours: x.AvgHandlingHours})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"dimension": p.Dimension, "from": p.From, "to": p.To,
+	core.WriteJSON(w, http.StatusOK, map[string]any{"dimension": p.Dimension, "from": p.From, "to": p.To,
 		"rank_by": p.RankBy, "as_of": asOf.UTC(), "items": items})
 	return nil
 }
 
 // assessmentPageData is the table of the three rates with rankings.
 type assessmentPageData struct {
-	base
+	core.Base
 	Params     assessParams
 	Rows       []assessRow
 	Dimensions []rates.Dimension
 	Measures   []rates.Measure
-	Regions    regionFilter
+	Regions    core.RegionFilter
 	ExportURL  string
 	AsOf       string // when the figures were computed, in Shanghai
 }
@@ -256,9 +258,9 @@ func (p *assessmentPageData) url(d rates.Dimension, m rates.Measure) string {
 	return "/assessment?" + v.Encode()
 }
 
-func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	lang := langOf(r)
+func (s *Handlers) assessmentPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	lang := core.LangOf(r)
 	p := &assessmentPageData{Dimensions: assessDimensions, Measures: assessMeasures}
 	params, q, err := assessQuery(r)
 	p.Params = params
@@ -267,7 +269,7 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	code := http.StatusOK
 	if err != nil {
-		m, err := formErrors(err, lang)
+		m, err := core.FormErrors(err, lang)
 		if err != nil {
 			return err
 		}
@@ -277,21 +279,21 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 		if p.Rows, asOf, err = s.assessment(r.Context(), a, lang, p.Params, q); err != nil {
 			return err
 		}
-		p.AsOf = asOf.In(shanghai).Format("2006-01-02 15:04:05")
+		p.AsOf = asOf.In(calendar.Shanghai).Format("2006-01-02 15:04:05")
 	}
-	if p.Regions, err = s.regionFilter(r, a, p.Params.Region, place.Community); err != nil {
+	if p.Regions, err = s.RegionFilter(r, a, p.Params.Region, place.Community); err != nil {
 		return err
 	}
 	p.ExportURL = "/assessment/export.xlsx?" + r.URL.RawQuery
-	p.Title = translate(lang, "as.title")
-	s.render(w, r, code, "assessment", p)
+	p.Title = s.T(lang, "as.title")
+	s.Render(w, r, code, "assessment", p)
 	return nil
 }
 
 // exportAssessment answers the assessment table as an Excel workbook.
-func (s *Server) exportAssessment(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	lang := langOf(r)
+func (s *Handlers) exportAssessment(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	lang := core.LangOf(r)
 	p, q, err := assessQuery(r)
 	if err != nil {
 		return err
@@ -304,19 +306,19 @@ func (s *Server) exportAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writeAssessment(&buf, lang, p, rows); err != nil {
+	if err := s.writeAssessment(&buf, lang, p, rows); err != nil {
 		return fmt.Errorf("write assessment: %w", err)
 	}
-	sendXLSX(w, translate(lang, "as.title")+"_"+p.From+"_"+p.To+".xlsx", buf.Bytes())
+	core.SendXLSX(w, s.T(lang, "as.title")+"_"+p.From+"_"+p.To+".xlsx", buf.Bytes())
 	return nil
 }
 
 // writeAssessment writes the table as a one-sheet workbook; rates are
 // numbers formatted as percentages, so that Excel can sort and sum them.
-func writeAssessment(w *bytes.Buffer, lang string, p assessParams, rows []assessRow) error {
+func (s *Handlers) writeAssessment(w *bytes.Buffer, lang string, p assessParams, rows []assessRow) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := translate(lang, "as.title")
+	sheet := s.T(lang, "as.title")
 	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
 		return err
 	}
@@ -324,7 +326,7 @@ func writeAssessment(w *bytes.Buffer, lang string, p assessParams, rows []assess
 		"as.satisfaction", "as.rated", "as.ontime", "as.return", "as.redo", "as.overdue", "as.avghours"}
 	header := make([]any, len(keys))
 	for i, k := range keys {
-		header[i] = translate(lang, k)
+		header[i] = s.T(lang, k)
 	}
 	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
 		return err
@@ -363,7 +365,7 @@ func writeAssessment(w *bytes.Buffer, lang string, p assessParams, rows []assess
 	if err := f.SetColWidth(sheet, "B", "B", 28); err != nil {
 		return err
 	}
-	note := fmt.Sprintf("%s %s – %s", translate(lang, "as.period"), p.From, p.To)
+	note := fmt.Sprintf("%s %s – %s", s.T(lang, "as.period"), p.From, p.To)
 	if err := f.SetCellValue(sheet, "A"+strconv.Itoa(len(rows)+3), note); err != nil {
 		return err
 	}
@@ -386,10 +388,10 @@ type column struct {
 // overviewPageData is a leader's overview: the period's volumes by day and
 // category, the states, what is overdue by department.
 type overviewPageData struct {
-	base
+	core.Base
 	period
 	Region     string
-	Regions    regionFilter
+	Regions    core.RegionFilter
 	O          appealdb.Overview
 	Days       []column
 	ChartW     int
@@ -422,9 +424,9 @@ func bars(counts []appealdb.Count, href func(appealdb.Count) string) []bar {
 	return out
 }
 
-func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	lang := langOf(r)
+func (s *Handlers) overviewPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	lang := core.LangOf(r)
 	per, from, to, err := periodOf(r)
 	if err != nil {
 		return err
@@ -435,8 +437,8 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &overviewPageData{period: per, Region: region, O: o, ChartH: chartHeight,
-		AsOf: o.AsOf.In(shanghai).Format("2006-01-02 15:04:05")}
-	if p.Regions, err = s.regionFilter(r, a, region, place.Community); err != nil {
+		AsOf: o.AsOf.In(calendar.Shanghai).Format("2006-01-02 15:04:05")}
+	if p.Regions, err = s.RegionFilter(r, a, region, place.Community); err != nil {
 		return err
 	}
 	most := 0
@@ -469,33 +471,33 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) error {
 		return appealsURL("queue", "all", "state", c.Key, "region", region, "from", per.From, "to", per.To)
 	})
 	for i := range p.States {
-		p.States[i].Label = word(lang, "state", p.States[i].Key)
+		p.States[i].Label = s.Word(lang, "state", p.States[i].Key)
 	}
 	p.Overdue = bars(o.OverdueByDepartment, func(c appealdb.Count) string {
 		return appealsURL("queue", "overdue", "region", region, "department", c.Key)
 	})
-	p.Title = translate(lang, "ov.title")
-	s.render(w, r, http.StatusOK, "overview", p)
+	p.Title = s.T(lang, "ov.title")
+	s.Render(w, r, http.StatusOK, "overview", p)
 	return nil
 }
 
-// countJSON is one bar of the overview in the API.
-type countJSON struct {
+// CountJSON is one bar of the overview in the API.
+type CountJSON struct {
 	Key   string `json:"key"`
 	Label string `json:"label,omitempty"`
 	N     int    `json:"n"`
 }
 
-func countsJSON(cs []appealdb.Count) []countJSON {
-	out := make([]countJSON, 0, len(cs))
+func countsJSON(cs []appealdb.Count) []CountJSON {
+	out := make([]CountJSON, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, countJSON{Key: c.Key, Label: c.Label, N: c.N})
+		out = append(out, CountJSON{Key: c.Key, Label: c.Label, N: c.N})
 	}
 	return out
 }
 
-func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiOverview(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	per, from, to, err := periodOf(r)
 	if err != nil {
 		return err
@@ -504,7 +506,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": per.From, "to": per.To, "as_of": o.AsOf.UTC(), "received": o.Received, "open": o.Open,
+	core.WriteJSON(w, http.StatusOK, map[string]any{"from": per.From, "to": per.To, "as_of": o.AsOf.UTC(), "received": o.Received, "open": o.Open,
 		"overdue": o.Overdue, "closed": o.Closed, "by_day": countsJSON(o.ByDay), "by_category": countsJSON(o.ByCategory),
 		"by_state": countsJSON(o.ByState), "overdue_by_department": countsJSON(o.OverdueByDepartment)})
 	return nil

@@ -1,8 +1,9 @@
-package web
+package appealweb
 
 import (
 	"encoding/json"
 	"net/http"
+	"qifu/internal/web/core"
 	"strconv"
 	"strings"
 	"time"
@@ -10,11 +11,12 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
 )
 
-// appealRowJSON is one line of an appeal list in the API.
-type appealRowJSON struct {
+// AppealRowJSON is one line of an appeal list in the API.
+type AppealRowJSON struct {
 	ID         int64          `json:"id"`
 	Number     string         `json:"number"`
 	Title      string         `json:"title"`
@@ -31,14 +33,14 @@ type appealRowJSON struct {
 	Version    int64          `json:"version"`
 }
 
-func toAppealRowJSON(r appealdb.AppealRow) appealRowJSON {
-	return appealRowJSON{ID: r.ID, Number: r.Number, Title: r.Title, Type: r.Type, Category: r.Category, Urgency: r.Urgency,
+func toAppealRowJSON(r appealdb.AppealRow) AppealRowJSON {
+	return AppealRowJSON{ID: r.ID, Number: r.Number, Title: r.Title, Type: r.Type, Category: r.Category, Urgency: r.Urgency,
 		State: r.State, Enterprise: r.Enterprise, Lead: r.Lead, CreatedAt: r.CreatedAt.UTC(), Due: utcOrZero(r.Due),
 		Colour: r.Colour, UrgeCount: r.UrgeCount, Version: r.Version}
 }
 
-// appealJSON is an appeal in the API.
-type appealJSON struct {
+// AppealJSON is an appeal in the API.
+type AppealJSON struct {
 	ID           int64          `json:"id"`
 	Number       string         `json:"number"`
 	Channel      appeal.Channel `json:"channel"`
@@ -70,8 +72,8 @@ type appealJSON struct {
 	Version      int64          `json:"version"`
 }
 
-func toAppealJSON(a appeal.Appeal) appealJSON {
-	return appealJSON{ID: a.ID, Number: a.Number, Channel: a.Channel, Type: a.Type, Category: a.Category,
+func toAppealJSON(a appeal.Appeal) AppealJSON {
+	return AppealJSON{ID: a.ID, Number: a.Number, Channel: a.Channel, Type: a.Type, Category: a.Category,
 		StandardCode: a.StandardCode, Title: a.Title, Content: a.Content, Urgency: a.Urgency, EnterpriseID: a.EnterpriseID,
 		CreditCode: a.CreditCode, Enterprise: a.Enterprise, Contact: a.Contact, Phone: a.Phone, Confidential: a.Confidential,
 		GridCode: a.GridCode, State: a.State, CaseID: a.CaseID, LeadID: a.LeadID, Result: a.Result, Reply: a.Reply,
@@ -79,22 +81,22 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 		CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), ClosedAt: utcOrZero(a.ClosedAt), Version: a.Version}
 }
 
-// appealViewJSON is one appeal with what its page shows: the departments'
+// AppealViewJSON is one appeal with what its page shows: the departments'
 // parts, the clocks, the timeline and the actions the caller may take now.
-type appealViewJSON struct {
-	appealJSON
+type AppealViewJSON struct {
+	AppealJSON
 	Lead        string           `json:"lead,omitempty"`
 	Parties     []appeal.Party   `json:"parties"`
 	Actions     []appeal.Action  `json:"actions"`
-	Dispatches  []dispatchJSON   `json:"dispatches"`
-	Steps       []stepJSON       `json:"steps"`
-	Timeline    []eventJSON      `json:"timeline"`
-	Extensions  []extensionJSON  `json:"extensions"`
-	Merged      []appealJSON     `json:"merged"`
-	Attachments []attachmentJSON `json:"attachments"`
+	Dispatches  []DispatchJSON   `json:"dispatches"`
+	Steps       []StepJSON       `json:"steps"`
+	Timeline    []EventJSON      `json:"timeline"`
+	Extensions  []ExtensionJSON  `json:"extensions"`
+	Merged      []AppealJSON     `json:"merged"`
+	Attachments []AttachmentJSON `json:"attachments"`
 }
 
-type dispatchJSON struct {
+type DispatchJSON struct {
 	ID           int64                 `json:"id"`
 	DepartmentID int64                 `json:"department_id"`
 	Department   string                `json:"department"`
@@ -109,7 +111,7 @@ type dispatchJSON struct {
 	Active       bool                  `json:"active"`
 }
 
-type stepJSON struct {
+type StepJSON struct {
 	ID           int64         `json:"id"`
 	Step         appeal.Step   `json:"step"`
 	DepartmentID int64         `json:"department_id,omitempty"`
@@ -122,7 +124,7 @@ type stepJSON struct {
 	Used         float64       `json:"used"` // share of the limit used
 }
 
-type eventJSON struct {
+type EventJSON struct {
 	ID           int64           `json:"id"`
 	At           time.Time       `json:"at"`
 	ActorID      int64           `json:"actor_id,omitempty"`
@@ -138,7 +140,7 @@ type eventJSON struct {
 	Public       bool            `json:"public"`
 }
 
-type extensionJSON struct {
+type ExtensionJSON struct {
 	ID          int64                  `json:"id"`
 	DispatchID  int64                  `json:"dispatch_id"`
 	RequestedAt time.Time              `json:"requested_at"`
@@ -151,21 +153,21 @@ type extensionJSON struct {
 
 // toAppealViewJSON writes a view as the store gave it to the caller (an
 // enterprise's is already without what the administration writes to itself).
-func toAppealViewJSON(v appealdb.AppealView) appealViewJSON {
-	out := appealViewJSON{appealJSON: toAppealJSON(v.Appeal), Lead: v.Lead, Parties: orEmpty(v.Parties),
-		Actions: orEmpty(v.Actions), Dispatches: []dispatchJSON{}, Steps: []stepJSON{}, Timeline: []eventJSON{},
-		Extensions: []extensionJSON{}, Merged: []appealJSON{}, Attachments: []attachmentJSON{}}
+func toAppealViewJSON(v appealdb.AppealView) AppealViewJSON {
+	out := AppealViewJSON{AppealJSON: toAppealJSON(v.Appeal), Lead: v.Lead, Parties: orEmpty(v.Parties),
+		Actions: orEmpty(v.Actions), Dispatches: []DispatchJSON{}, Steps: []StepJSON{}, Timeline: []EventJSON{},
+		Extensions: []ExtensionJSON{}, Merged: []AppealJSON{}, Attachments: []AttachmentJSON{}}
 	for _, d := range v.Dispatches {
-		out.Dispatches = append(out.Dispatches, dispatchJSON{ID: d.ID, DepartmentID: d.DepartmentID, Department: d.Department,
+		out.Dispatches = append(out.Dispatches, DispatchJSON{ID: d.ID, DepartmentID: d.DepartmentID, Department: d.Department,
 			Role: d.Role, Status: d.Status, Instruction: d.Instruction, Due: utcOrZero(d.Due), SignedAt: utcOrZero(d.SignedAt),
 			Answer: d.Answer, AnsweredAt: utcOrZero(d.AnsweredAt), Reason: d.Reason, Active: d.Active})
 	}
 	for _, c := range v.Steps {
-		out.Steps = append(out.Steps, stepJSON{ID: c.ID, Step: c.Step, DepartmentID: c.DepartmentID, Department: c.Department,
+		out.Steps = append(out.Steps, StepJSON{ID: c.ID, Step: c.Step, DepartmentID: c.DepartmentID, Department: c.Department,
 			Started: c.Started.UTC(), Due: c.Due.UTC(), Done: utcOrZero(c.Done), Paused: c.Paused, Colour: c.Colour, Used: c.Used})
 	}
 	for _, e := range v.Events {
-		ev := eventJSON{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName, Role: e.Role, Action: e.Action,
+		ev := EventJSON{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, ActorName: e.ActorName, Role: e.Role, Action: e.Action,
 			From: e.From, To: e.To, DepartmentID: e.DepartmentID, Department: e.Department, Note: e.Note, Public: e.Public}
 		if json.Valid([]byte(e.Detail)) {
 			ev.Detail = json.RawMessage(e.Detail)
@@ -173,7 +175,7 @@ func toAppealViewJSON(v appealdb.AppealView) appealViewJSON {
 		out.Timeline = append(out.Timeline, ev)
 	}
 	for _, x := range v.Extensions {
-		out.Extensions = append(out.Extensions, extensionJSON{ID: x.ID, DispatchID: x.DispatchID, RequestedAt: x.RequestedAt.UTC(),
+		out.Extensions = append(out.Extensions, ExtensionJSON{ID: x.ID, DispatchID: x.DispatchID, RequestedAt: x.RequestedAt.UTC(),
 			Reason: x.Reason, ProposedDue: x.ProposedDue.UTC(), Status: x.Status, DecidedAt: utcOrZero(x.DecidedAt), Note: x.Note})
 	}
 	for _, m := range v.Merged {
@@ -218,7 +220,7 @@ func appealQuery(r *http.Request) (appealdb.AppealQuery, error) {
 		f.Add("queue", "未知的列表", "unknown queue")
 	}
 	aq := appealdb.AppealQuery{Queue: queue, State: appeal.State(q.Get("state")), Category: q.Get("category"),
-		Region: q.Get("region"), Text: strings.TrimSpace(q.Get("q")), Page: pageOf(r)}
+		Region: q.Get("region"), Text: strings.TrimSpace(q.Get("q")), Page: core.PageOf(r)}
 	if d := q.Get("department"); d != "" {
 		id, err := strconv.ParseInt(d, 10, 64)
 		if err != nil || id <= 0 {
@@ -254,7 +256,7 @@ func parseDay(s string, end bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, shanghai); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, s, calendar.Shanghai); err == nil {
 		if end {
 			t = t.AddDate(0, 0, 1)
 		}
@@ -263,8 +265,8 @@ func parseDay(s string, end bool) (time.Time, error) {
 	return time.Parse(time.RFC3339, s)
 }
 
-func (s *Server) apiAppeals(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiAppeals(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	q, err := appealQuery(r)
 	if err != nil {
 		return err
@@ -273,38 +275,38 @@ func (s *Server) apiAppeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON[appealRowJSON]{Items: []appealRowJSON{}, Total: total, Page: q.Page.Number, Size: pageSize(q.Page)}
+	out := core.List[AppealRowJSON]{Items: []AppealRowJSON{}, Total: total, Page: q.Page.Number, Size: core.PageSize(q.Page)}
 	for _, row := range list {
 		out.Items = append(out.Items, toAppealRowJSON(row))
 	}
-	writeJSON(w, http.StatusOK, out)
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 // apiCreateAppeal raises an appeal. An Idempotency-Key header makes a retry
 // safe: the retry answers 200 with the appeal the first call created.
-func (s *Server) apiCreateAppeal(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiCreateAppeal(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	var in appeal.Input
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	created, replayed, err := s.appeals.CreateAppeal(r.Context(), a, in, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/appeals/"+itoa(created.ID))
+	w.Header().Set("Location", "/api/v1/appeals/"+strconv.FormatInt(created.ID, 10))
 	code := http.StatusCreated
 	if replayed {
 		code = http.StatusOK
 	}
-	writeJSON(w, code, toAppealJSON(created))
+	core.WriteJSON(w, code, toAppealJSON(created))
 	return nil
 }
 
-func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) apiAppeal(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -312,13 +314,13 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppealViewJSON(v))
+	core.WriteJSON(w, http.StatusOK, toAppealViewJSON(v))
 	return nil
 }
 
-// actionInput is the body of a step on an appeal; each action reads the
+// ActionInput is the body of a step on an appeal; each action reads the
 // fields it needs (see appeal.Command).
-type actionInput struct {
+type ActionInput struct {
 	Version     int64         `json:"version"`
 	Note        string        `json:"note"`
 	Public      bool          `json:"public"`
@@ -334,7 +336,7 @@ type actionInput struct {
 	Departments []int64       `json:"departments"`
 }
 
-func (in actionInput) command(action appeal.Action) (appeal.Command, error) {
+func (in ActionInput) command(action appeal.Action) (appeal.Command, error) {
 	c := appeal.Command{Action: action, Version: in.Version, Note: in.Note, Public: in.Public, Lead: in.Lead,
 		Assists: in.Assists, Result: in.Result, Rating: in.Rating, Via: in.Via, CaseID: in.CaseID,
 		ExtensionID: in.ExtensionID, Approve: in.Approve, Departments: in.Departments}
@@ -350,14 +352,14 @@ func (in actionInput) command(action appeal.Action) (appeal.Command, error) {
 
 // apiAct takes one step on an appeal and answers with the appeal as the
 // caller now sees it: 409 when the version is stale or the state has moved.
-func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in actionInput
-	if err := decode(r, &in); err != nil {
+	var in ActionInput
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	c, err := in.command(appeal.Action(r.PathValue("action")))
@@ -371,33 +373,33 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.appeals.Appeal(r.Context(), a, id)
 	if fault.Is(err, fault.NotFound) {
 		// The step took the appeal out of the caller's sight: its new state is all there is to say.
-		writeJSON(w, http.StatusOK, appealViewJSON{appealJSON: toAppealJSON(after), Parties: []appeal.Party{},
-			Actions: []appeal.Action{}, Dispatches: []dispatchJSON{}, Steps: []stepJSON{}, Timeline: []eventJSON{},
-			Extensions: []extensionJSON{}, Merged: []appealJSON{}, Attachments: []attachmentJSON{}})
+		core.WriteJSON(w, http.StatusOK, AppealViewJSON{AppealJSON: toAppealJSON(after), Parties: []appeal.Party{},
+			Actions: []appeal.Action{}, Dispatches: []DispatchJSON{}, Steps: []StepJSON{}, Timeline: []EventJSON{},
+			Extensions: []ExtensionJSON{}, Merged: []AppealJSON{}, Attachments: []AttachmentJSON{}})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAppealViewJSON(v))
+	core.WriteJSON(w, http.StatusOK, toAppealViewJSON(v))
 	return nil
 }
 
-func (s *Server) apiAppealCategories(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) apiAppealCategories(w http.ResponseWriter, r *http.Request) error {
 	cats, err := s.appeals.Categories(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": orEmpty(cats)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": orEmpty(cats)})
 	return nil
 }
 
 // apiServiceStandards lists the catalogue of service standards.
-func (s *Server) apiServiceStandards(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) apiServiceStandards(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.appeals.Standards(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": orEmpty(list)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": orEmpty(list)})
 	return nil
 }

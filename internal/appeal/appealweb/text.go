@@ -1,189 +1,9 @@
-package web
+package appealweb
 
-import (
-	"net/http"
-	"strings"
-)
+import "qifu/internal/web/core"
 
-// langCookie keeps the chosen language; Chinese is the default.
-const langCookie = "qifu_lang"
-
-// langOf returns "en" or "zh" for a request: the cookie, else the API's
-// Accept-Language, else Chinese.
-func langOf(r *http.Request) string {
-	if c, err := r.Cookie(langCookie); err == nil {
-		if c.Value == "en" {
-			return "en"
-		}
-		return "zh"
-	}
-	if isAPI(r) && strings.HasPrefix(r.Header.Get("Accept-Language"), "en") {
-		return "en"
-	}
-	return "zh"
-}
-
-// text is the catalog of the UI's words: key → {Chinese, English}.
-var text = map[string][2]string{
-	"app.name":                    {"企服", "qifu"},
-	"app.slogan":                  {"企业呼叫 · 社区吹哨 · 部门报到", "Enterprises call · communities whistle · departments report in"},
-	"nav.home":                    {"首页", "Home"},
-	"nav.enterprises":             {"企业", "Enterprises"},
-	"nav.places":                  {"区划与网格", "Regions & grids"},
-	"nav.departments":             {"部门", "Departments"},
-	"nav.users":                   {"用户", "Users"},
-	"nav.audit":                   {"审计日志", "Audit log"},
-	"nav.account":                 {"我的账号", "My account"},
-	"nav.logout":                  {"退出", "Sign out"},
-	"lang.switch":                 {"English", "中文"},
-	"login.title":                 {"登录", "Sign in"},
-	"login.username":              {"用户名", "Username"},
-	"login.password":              {"密码", "Password"},
-	"login.submit":                {"登录", "Sign in"},
-	"login.demo":                  {"演示账号（密码均为 Qifu@2026）", "Demo accounts (password Qifu@2026)"},
-	"home.welcome":                {"欢迎", "Welcome"},
-	"home.scope":                  {"管辖范围", "Scope"},
-	"home.enterprises":            {"企业数", "Enterprises"},
-	"home.grids":                  {"网格数", "Grids"},
-	"home.outside":                {"超出 20–50 家标准的网格", "Grids outside the 20–50 norm"},
-	"home.outside_all":            {"查看全部 %d 个", "All %d of them"},
-	"home.unconfirmed":            {"信用代码待确认的企业", "Enterprises with unconfirmed codes"},
-	"home.noworker":               {"未指定网格员的网格", "Grids without a worker"},
-	"home.departments":            {"联盟部门", "Alliance departments"},
-	"home.users":                  {"启用的账号", "Active accounts"},
-	"home.nothing":                {"您的角色在本模块暂无可办事项。", "Your role has nothing to do in this module yet."},
-	"home.myenterprise":           {"我的企业", "My enterprise"},
-	"home.assigned":               {"我联系的企业", "My enterprises"},
-	"home.quick":                  {"常用操作", "Quick actions"},
-	"ent.list":                    {"企业名录", "Enterprise list"},
-	"ent.search":                  {"名称或信用代码", "Name or credit code"},
-	"ent.filter":                  {"筛选", "Filter"},
-	"ent.reset":                   {"重置", "Reset"},
-	"colon":                       {"：", ": "},
-	"ent.all":                     {"全部", "All"},
-	"ent.region":                  {"区域", "Region"},
-	"region.bounded":              {"区划较多：只列出所选区划的上级和下级，选定后点“筛选”可展开下一级", "Many regions: only those around the chosen one are listed; choose one and filter to list those below it"},
-	"ent.industry":                {"行业", "Industry"},
-	"ent.size":                    {"规模", "Size"},
-	"ent.tag":                     {"标签", "Tag"},
-	"ent.key":                     {"重点企业", "Key enterprise"},
-	"ent.key.any":                 {"所有重点企业", "Any key level"},
-	"ent.foreign":                 {"外贸", "Foreign trade"},
-	"ent.yes":                     {"是", "Yes"},
-	"ent.no":                      {"否", "No"},
-	"ent.unconfirmed":             {"仅看代码待确认", "Only unconfirmed codes"},
-	"ent.total":                   {"共 %d 家", "%d in all"},
-	"ent.code":                    {"统一社会信用代码", "Credit code"},
-	"ent.name":                    {"企业名称", "Name"},
-	"ent.legal":                   {"法定代表人", "Legal representative"},
-	"ent.contact":                 {"联系人", "Contact"},
-	"ent.phone":                   {"联系电话", "Phone"},
-	"ent.address":                 {"地址", "Address"},
-	"ent.grid":                    {"网格", "Grid"},
-	"ent.grid_typed":              {"网格较多，请输入 15 位网格代码（可在“区划与网格”页查到）", "Many grids: type the grid's 15-digit code (listed on the regions page)"},
-	"ent.employees":               {"从业人员", "Employees"},
-	"ent.revenue":                 {"营业收入（万元）", "Revenue (10k yuan)"},
-	"ent.party":                   {"党组织", "Party branch"},
-	"ent.tags":                    {"标签（用顿号分隔）", "Tags (separated by 、)"},
-	"ent.version":                 {"版本", "Version"},
-	"ent.updated":                 {"更新时间", "Updated"},
-	"ent.new":                     {"登记企业", "Register an enterprise"},
-	"ent.edit":                    {"编辑", "Edit"},
-	"ent.save":                    {"保存", "Save"},
-	"ent.cancel":                  {"取消", "Cancel"},
-	"ent.reveal":                  {"查看完整联系方式", "Show full contact details"},
-	"ent.revealed":                {"完整联系方式（已记录查看）", "Full contact details (this view is audited)"},
-	"ent.import":                  {"导入", "Import"},
-	"ent.export":                  {"导出 Excel", "Export to Excel"},
-	"ent.template":                {"下载导入模板", "Download the template"},
-	"ent.codeflag":                {"代码校验位未通过，待核实", "Check character failed; awaiting confirmation"},
-	"ent.notfound":                {"没有符合条件的企业", "No enterprise matches"},
-	"ent.saved":                   {"已保存", "Saved"},
-	"imp.title":                   {"导入企业名录", "Import an enterprise list"},
-	"imp.file":                    {"Excel 文件（.xlsx）", "Excel workbook (.xlsx)"},
-	"imp.strict":                  {"严格模式：有任何错误行则全部不导入", "Strict: import nothing if any row is bad"},
-	"imp.submit":                  {"开始导入", "Import"},
-	"imp.help":                    {"按统一社会信用代码更新或新增；同一文件重复导入不会重复登记。", "Rows are matched by credit code; importing the same file again changes nothing."},
-	"imp.result":                  {"导入结果", "Import result"},
-	"imp.created":                 {"新增", "Created"},
-	"imp.updated":                 {"更新", "Updated"},
-	"imp.unchanged":               {"未变化", "Unchanged"},
-	"imp.rejected":                {"未导入的行", "Rejected rows"},
-	"imp.notapplied":              {"严格模式下发现错误行，未导入任何数据。", "Strict mode found bad rows: nothing was imported."},
-	"imp.report":                  {"下载错误报告", "Download the error report"},
-	"imp.line":                    {"行号", "Line"},
-	"imp.problems":                {"错误原因", "Problems"},
-	"places.title":                {"区划与网格", "Regions and grids"},
-	"places.bounded":              {"区划较多：只展开所选区划的上级和下级，点“展开”查看下一级", "Many regions: only those around the chosen one are opened; choose “open” to see the level below"},
-	"places.open":                 {"展开", "open"},
-	"places.code":                 {"代码", "Code"},
-	"places.name":                 {"名称", "Name"},
-	"places.level":                {"层级", "Level"},
-	"places.worker":               {"网格员", "Grid worker"},
-	"places.load":                 {"企业数", "Enterprises"},
-	"places.outside":              {"超出标准", "Outside the norm"},
-	"places.industrial":           {"产业社区", "Industrial community"},
-	"places.norm":                 {"网格包片制：每个网格 20–50 家企业，一名网格员。", "Each grid holds 20–50 enterprises and has one grid worker."},
-	"places.setworker":            {"指定网格员", "Set worker"},
-	"places.none":                 {"未指定", "None"},
-	"dept.title":                  {"锋领企服联盟成员部门", "Departments of the service alliance"},
-	"dept.code":                   {"代码", "Code"},
-	"dept.name":                   {"部门", "Department"},
-	"dept.phone":                  {"电话", "Phone"},
-	"dept.staff":                  {"人员账号", "Staff accounts"},
-	"users.title":                 {"用户管理", "Users"},
-	"users.username":              {"用户名", "Username"},
-	"users.name":                  {"姓名", "Name"},
-	"users.role":                  {"角色", "Role"},
-	"users.scope":                 {"范围", "Scope"},
-	"users.phone":                 {"手机", "Mobile"},
-	"users.status":                {"状态", "Status"},
-	"users.active":                {"启用", "Active"},
-	"users.disabled":              {"已停用", "Disabled"},
-	"users.locked":                {"已锁定", "Locked"},
-	"users.new":                   {"新增用户", "New user"},
-	"users.region":                {"区划代码", "Region code"},
-	"users.department":            {"部门", "Department"},
-	"users.enterprise":            {"企业 ID", "Enterprise ID"},
-	"users.password":              {"初始密码", "Initial password"},
-	"users.reset":                 {"重置密码", "Reset password"},
-	"users.disable":               {"停用", "Disable"},
-	"users.enable":                {"启用", "Enable"},
-	"users.newpassword":           {"新密码", "New password"},
-	"audit.title":                 {"审计日志", "Audit log"},
-	"audit.at":                    {"时间", "Time"},
-	"audit.actor":                 {"操作人", "Actor"},
-	"audit.role":                  {"角色", "Role"},
-	"audit.action":                {"操作", "Action"},
-	"audit.target":                {"对象", "Target"},
-	"audit.result":                {"结果", "Result"},
-	"audit.addr":                  {"来源地址", "Client"},
-	"audit.detail":                {"详情", "Detail"},
-	"audit.verify":                {"校验哈希链", "Verify the chain"},
-	"audit.ok":                    {"哈希链完整，共校验 %d 条。", "The chain holds: %d entries checked."},
-	"audit.broken":                {"哈希链被破坏：%s", "The chain is broken: %s"},
-	"audit.export":                {"导出 CSV", "Export CSV"},
-	"acct.title":                  {"我的账号", "My account"},
-	"acct.password":               {"修改密码", "Change password"},
-	"acct.current":                {"当前密码", "Current password"},
-	"acct.new":                    {"新密码", "New password"},
-	"acct.tokens":                 {"API 令牌", "API tokens"},
-	"acct.tokenname":              {"令牌名称", "Token name"},
-	"acct.create":                 {"创建令牌", "Create token"},
-	"acct.revoke":                 {"吊销", "Revoke"},
-	"acct.revoked":                {"已吊销", "Revoked"},
-	"acct.mustchange":             {"您的密码由他人设置或已公开，请先修改密码，之后才能使用其他功能。", "Your password was set by someone else or is publicly known: change it before doing anything else."},
-	"acct.secret":                 {"请立即复制令牌，它只显示这一次：", "Copy the token now; it is shown only once:"},
-	"acct.changed":                {"密码已修改，请重新登录。", "Password changed; please sign in again."},
-	"nav.appeals":                 {"诉求", "Appeals"},
-	"nav.myappeals":               {"我的诉求", "My appeals"},
-	"nav.overview":                {"总览", "Overview"},
-	"nav.inbox":                   {"消息", "Inbox"},
-	"nav.calendar":                {"工作日历", "Calendar"},
-	"inbox.unread":                {"%d 条未读", "%d unread"},
-	"inbox.readall":               {"全部标为已读", "Mark all read"},
-	"inbox.read":                  {"标为已读", "Mark read"},
-	"inbox.empty":                 {"暂无消息", "No messages"},
+// Text is the catalog of the appeal workflow's words: key → {Chinese, English}.
+var Text = core.Catalog{
 	"queue.triage":                {"待受理研判", "To triage"},
 	"queue.to_sign":               {"待签收", "To sign"},
 	"queue.in_hand":               {"办理中", "In hand"},
@@ -367,18 +187,6 @@ var text = map[string][2]string{
 	"set.add":                     {"添加", "Add"},
 	"format.wecom":                {"企业微信", "WeCom"},
 	"format.dingtalk":             {"钉钉", "DingTalk"},
-	"nav.settings":                {"诉求设置", "Appeal settings"},
-	"cal.nextyear":                {"尚未录入 %d 年的法定节假日安排：跨年的办理期限会把元旦等节假日算作工作日。国务院办公厅的通知发布后，请在工作日历中录入。", "The public holidays of %d are not entered yet: deadlines that cross into the new year count its holidays as working days. Enter them in the working-day calendar once the State Council's notice is out."},
-	"cal.title":                   {"工作日历", "Working-day calendar"},
-	"cal.help":                    {"时限按工作日历计算：周一至周五上班，法定节假日休息，调休日上班。官方日历随系统发布；新一年的安排公布后请在此录入。", "Time limits count working days: Monday to Friday, except public holidays, plus make-up working days. The official calendars ship with qifu; enter a new year's arrangement here once announced."},
-	"cal.admin":                   {"管理员录入的日期", "Days entered by administrators"},
-	"cal.date":                    {"日期", "Date"},
-	"cal.kind":                    {"类型", "Kind"},
-	"cal.name":                    {"名称", "Name"},
-	"cal.add":                     {"保存", "Save"},
-	"cal.delete":                  {"删除", "Delete"},
-	"cal.none":                    {"尚无录入的日期", "None yet"},
-	"cal.official":                {"官方节假日安排", "Official holidays and make-up days"},
 	"state.submitted":             {"待受理", "Submitted"},
 	"state.accepted":              {"已受理", "Accepted"},
 	"state.awaiting_info":         {"待补充材料", "Awaiting information"},
@@ -445,9 +253,6 @@ var text = map[string][2]string{
 	"step.assist":                 {"协办答复", "Assisting answer"},
 	"step.rate":                   {"评价", "Rating"},
 	"step.joint":                  {"组团破难", "Joint part"},
-	"colour.green":                {"绿灯 正常", "Green: on time"},
-	"colour.yellow":               {"黄灯 即将超期", "Yellow: due soon"},
-	"colour.red":                  {"红灯 已超期", "Red: overdue"},
 	"party.lead":                  {"主办", "Lead"},
 	"party.assist":                {"协办", "Assisting"},
 	"party.joint":                 {"组团", "Joint"},
@@ -478,8 +283,6 @@ var text = map[string][2]string{
 	"kind.overdue":                {"已超期", "Overdue"},
 	"kind.escalate_street":        {"升级至街道", "Escalated"},
 	"kind.escalate_district":      {"升级至区", "Escalated"},
-	"day.holiday":                 {"休息日", "Day off"},
-	"day.workday":                 {"调休上班", "Working day"},
 	"dim.department":              {"按部门", "Departments"},
 	"dim.community":               {"按社区", "Communities"},
 	"dim.street":                  {"按街道", "Streets"},
@@ -489,37 +292,4 @@ var text = map[string][2]string{
 	"measure.response":            {"响应率", "Response rate"},
 	"measure.resolution":          {"解决率", "Resolution rate"},
 	"measure.satisfaction":        {"满意率", "Satisfaction rate"},
-	"page.prev":                   {"上一页", "Previous"},
-	"page.next":                   {"下一页", "Next"},
-	"page.of":                     {"第 %d / %d 页", "Page %d of %d"},
-	"err.title":                   {"出错了", "Something went wrong"},
-	"err.back":                    {"返回首页", "Back to the home page"},
-	"common.actions":              {"操作", "Actions"},
-	"common.none":                 {"无", "none"},
-}
-
-// translate returns the text of key in lang, or the key itself when the
-// catalog lacks it (a test checks every key the templates use).
-func translate(lang, key string) string {
-	t, ok := text[key]
-	if !ok {
-		return key
-	}
-	if lang == "en" {
-		return t[1]
-	}
-	return t[0]
-}
-
-// switchLang answers POST /lang: it sets the language cookie and returns
-// to the page the switch was pressed on.
-func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) error {
-	lang := r.FormValue("lang")
-	if lang != "en" {
-		lang = "zh"
-	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, HttpOnly: true})
-	http.Redirect(w, r, safeNext(r.FormValue("back")), http.StatusSeeOther)
-	return nil
 }

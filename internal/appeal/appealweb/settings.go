@@ -1,7 +1,8 @@
-package web
+package appealweb
 
 import (
 	"net/http"
+	"qifu/internal/web/core"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 
 // settingsPageData is the settings page with its three forms.
 type settingsPageData struct {
-	base
+	core.Base
 	Categories  appeal.Categories
 	Rules       []appeal.LimitRule
 	Defaults    []appeal.LimitRule
@@ -61,8 +62,8 @@ func (p *settingsPageData) SpanText(s appeal.Span) string {
 	return p.Tf("set.hours", s.N)
 }
 
-func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p *settingsPageData, code int) error {
-	a, _ := actorOf(r)
+func (s *Handlers) renderSettings(w http.ResponseWriter, r *http.Request, p *settingsPageData, code int) error {
+	a, _ := core.ActorOf(r)
 	ctx := r.Context()
 	var err error
 	if p.Categories, err = s.appeals.Categories(ctx); err != nil {
@@ -89,25 +90,25 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, p *setti
 	if p.Hook.ScopeKind == "" {
 		p.Hook.ScopeKind = "region"
 	}
-	p.Title = translate(langOf(r), "set.title")
-	s.render(w, r, code, "settings", p)
+	p.Title = s.T(core.LangOf(r), "set.title")
+	s.Render(w, r, code, "settings", p)
 	return nil
 }
 
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderSettings(w, r, &settingsPageData{}, http.StatusOK)
 }
 
 // settingsRefused re-renders the settings page with a form's messages, or
 // returns the error when it is not about the input.
-func (s *Server) settingsRefused(w http.ResponseWriter, r *http.Request, p *settingsPageData, err error) error {
+func (s *Handlers) settingsRefused(w http.ResponseWriter, r *http.Request, p *settingsPageData, err error) error {
 	fe := fault.As(err)
 	if fe == nil || fe.Kind != fault.Invalid {
 		return err
 	}
-	p.Errors = map[string]string{"form": fe.Message.In(langOf(r))}
+	p.Errors = map[string]string{"form": fe.Message.In(core.LangOf(r))}
 	if len(fe.Fields) > 0 {
-		p.Errors = mergeFields(fe.Fields, langOf(r))
+		p.Errors = core.FieldErrors(fe.Fields, core.LangOf(r))
 	}
 	return s.renderSettings(w, r, p, http.StatusUnprocessableEntity)
 }
@@ -123,8 +124,8 @@ func categoryFromForm(r *http.Request) appeal.Category {
 	return c
 }
 
-func (s *Server) saveCategoryPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) saveCategoryPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -148,8 +149,8 @@ func ruleFromForm(r *http.Request) (appeal.LimitRule, error) {
 	return rule, nil
 }
 
-func (s *Server) setLimitPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) setLimitPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	rule, err := ruleFromForm(r)
 	if err == nil {
 		err = s.appeals.SetLimitRule(r.Context(), a, rule)
@@ -161,8 +162,8 @@ func (s *Server) setLimitPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) addWebhookPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) addWebhookPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	h := store.Webhook{ScopeKind: r.FormValue("scope_kind"), Scope: strings.TrimSpace(r.FormValue("scope")),
 		Hook: notify.Hook{Format: notify.Format(r.FormValue("format")), URL: strings.TrimSpace(r.FormValue("url")),
 			Secret: strings.TrimSpace(r.FormValue("secret"))}}
@@ -177,9 +178,9 @@ func (s *Server) addWebhookPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) deleteWebhookPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) deleteWebhookPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -192,7 +193,7 @@ func (s *Server) deleteWebhookPage(w http.ResponseWriter, r *http.Request) error
 
 // The API of the settings.
 
-type limitRuleJSON struct {
+type LimitRuleJSON struct {
 	Category string         `json:"category,omitempty"`
 	Type     appeal.Type    `json:"type,omitempty"`
 	Urgency  appeal.Urgency `json:"urgency,omitempty"`
@@ -201,52 +202,52 @@ type limitRuleJSON struct {
 	Days     bool           `json:"days"`
 }
 
-func (s *Server) apiLimitRules(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) apiLimitRules(w http.ResponseWriter, r *http.Request) error {
 	rules, err := s.appeals.LimitRules(r.Context())
 	if err != nil {
 		return err
 	}
-	out := func(list []appeal.LimitRule) []limitRuleJSON {
-		js := make([]limitRuleJSON, 0, len(list))
+	out := func(list []appeal.LimitRule) []LimitRuleJSON {
+		js := make([]LimitRuleJSON, 0, len(list))
 		for _, x := range list {
-			js = append(js, limitRuleJSON{Category: x.Category, Type: x.Type, Urgency: x.Urgency, Step: x.Step, N: x.Span.N, Days: x.Span.Days})
+			js = append(js, LimitRuleJSON{Category: x.Category, Type: x.Type, Urgency: x.Urgency, Step: x.Step, N: x.Span.N, Days: x.Span.Days})
 		}
 		return js
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rules": out(rules), "defaults": out(appeal.DefaultRules)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"rules": out(rules), "defaults": out(appeal.DefaultRules)})
 	return nil
 }
 
 // apiSetLimitRule adds or replaces a rule; n = 0 removes it.
-func (s *Server) apiSetLimitRule(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	var in limitRuleJSON
-	if err := decode(r, &in); err != nil {
+func (s *Handlers) apiSetLimitRule(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	var in LimitRuleJSON
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	rule := appeal.LimitRule{Category: in.Category, Type: in.Type, Urgency: in.Urgency, Step: in.Step, Span: appeal.Span{N: in.N, Days: in.Days}}
 	if err := s.appeals.SetLimitRule(r.Context(), a, rule); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, in)
+	core.WriteJSON(w, http.StatusOK, in)
 	return nil
 }
 
-func (s *Server) apiSaveCategory(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiSaveCategory(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	var c appeal.Category
-	if err := decode(r, &c); err != nil {
+	if err := core.Decode(r, &c); err != nil {
 		return err
 	}
 	c.Code = r.PathValue("code")
 	if err := s.appeals.SaveCategory(r.Context(), a, c); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	core.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
-type webhookJSON struct {
+type WebhookJSON struct {
 	ID        int64         `json:"id,omitempty"`
 	ScopeKind string        `json:"scope_kind"`
 	Scope     string        `json:"scope"`
@@ -257,25 +258,25 @@ type webhookJSON struct {
 	Failing   string        `json:"last_error,omitempty"`
 }
 
-func (s *Server) apiWebhooks(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiWebhooks(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	list, err := s.store.Webhooks(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	out := make([]webhookJSON, 0, len(list))
+	out := make([]WebhookJSON, 0, len(list))
 	for _, h := range list {
-		out = append(out, webhookJSON{ID: h.ID, ScopeKind: h.ScopeKind, Scope: h.Scope, Format: h.Format, URL: h.URL,
+		out = append(out, WebhookJSON{ID: h.ID, ScopeKind: h.ScopeKind, Scope: h.Scope, Format: h.Format, URL: h.URL,
 			Pending: h.Pending, Failing: h.Failing})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
-func (s *Server) apiAddWebhook(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	var in webhookJSON
-	if err := decode(r, &in); err != nil {
+func (s *Handlers) apiAddWebhook(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	var in WebhookJSON
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	h, err := s.store.AddWebhook(r.Context(), a, store.Webhook{ScopeKind: in.ScopeKind, Scope: in.Scope,
@@ -284,13 +285,13 @@ func (s *Server) apiAddWebhook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.ID, in.Secret = h.ID, ""
-	writeJSON(w, http.StatusCreated, in)
+	core.WriteJSON(w, http.StatusCreated, in)
 	return nil
 }
 
-func (s *Server) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	id, err := pathID(r, "id")
+func (s *Handlers) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -301,8 +302,8 @@ func (s *Server) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	n, err := strconv.Atoi(strings.TrimSpace(r.FormValue("max_redo")))
 	if err != nil {
 		err = fault.Fields{"max_redo": {Zh: "重办次数应为 0 至 5", En: "0 to 5 redos"}}.Err()
@@ -317,22 +318,22 @@ func (s *Server) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiAppealSettings answers the workflow's settings.
-func (s *Server) apiAppealSettings(w http.ResponseWriter, r *http.Request) error {
+func (s *Handlers) apiAppealSettings(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.appeals.MaxRedo(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"max_redo": n})
+	core.WriteJSON(w, http.StatusOK, map[string]int{"max_redo": n})
 	return nil
 }
 
 // apiSetAppealSettings changes them: {"max_redo": n}.
-func (s *Server) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	var in struct {
 		MaxRedo *int `json:"max_redo"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	// A missing field is not a zero: the setting is the one this request
@@ -343,6 +344,6 @@ func (s *Server) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) er
 	if err := s.appeals.SetMaxRedo(r.Context(), a, *in.MaxRedo); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"max_redo": *in.MaxRedo})
+	core.WriteJSON(w, http.StatusOK, map[string]int{"max_redo": *in.MaxRedo})
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package appealweb
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"qifu/internal/access"
@@ -14,6 +15,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/place"
+	"qifu/internal/web/core"
 )
 
 // queuesOf lists the queues a role works from, its default first: the
@@ -33,34 +35,34 @@ func queuesOf(role access.Role) []string {
 	return []string{"all", "overdue", "triage"}
 }
 
-// queueTab is one tab of the appeal list: a queue and how many it holds.
-type queueTab struct {
+// QueueTab is one tab of the appeal list: a queue and how many it holds.
+type QueueTab struct {
 	Queue  string // as in the URL
 	Label  string
 	Count  int
 	Active bool
 }
 
-// queueTabs counts the role's queues.
-func (s *Server) queueTabs(ctx context.Context, a access.Actor, lang, active string) ([]queueTab, error) {
-	var tabs []queueTab
+// QueueTabs counts the role's queues.
+func (s *Handlers) QueueTabs(ctx context.Context, a access.Actor, lang, active string) ([]QueueTab, error) {
+	var tabs []QueueTab
 	for _, q := range queuesOf(a.Role) {
 		n, err := s.appeals.CountAppeals(ctx, a, appealdb.AppealQuery{Queue: queueNames[q]})
 		if err != nil {
 			return nil, err
 		}
-		tabs = append(tabs, queueTab{Queue: q, Label: queueLabel(lang, a.Role, q), Count: n, Active: q == active})
+		tabs = append(tabs, QueueTab{Queue: q, Label: s.queueLabel(lang, a.Role, q), Count: n, Active: q == active})
 	}
 	return tabs, nil
 }
 
 // queueLabel names a queue; the enterprise's open appeals are "in progress"
 // to it, a community's are the ones it is following.
-func queueLabel(lang string, role access.Role, q string) string {
+func (s *Handlers) queueLabel(lang string, role access.Role, q string) string {
 	if q == "tracking" && role != access.RoleEnterprise && role != access.RoleCadre {
-		return translate(lang, "queue.open")
+		return s.T(lang, "queue.open")
 	}
-	return word(lang, "queue", q)
+	return s.Word(lang, "queue", q)
 }
 
 // appealItem is one line of the appeal list with its time left in words.
@@ -72,25 +74,25 @@ type appealItem struct {
 // appealsPageData is an appeal list: the role's queues as tabs, filters and
 // the appeals with their traffic lights.
 type appealsPageData struct {
-	base
+	core.Base
 	Query      appealdb.AppealQuery
 	Queue      string
-	Tabs       []queueTab
+	Tabs       []QueueTab
 	Items      []appealItem
-	Pager      pager
+	Pager      core.Pager
 	Categories appeal.Categories
 	CatNames   map[string]string
 	States     []appeal.State
-	Regions    regionFilter
+	Regions    core.RegionFilter
 	From, To   string
 	CanRaise   bool
 	Mine       bool   // the enterprise's own list (我的诉求)
 	ExportURL  string // the same list as a workbook
 }
 
-func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
-	ctx, lang := r.Context(), langOf(r)
+func (s *Handlers) appealsPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	ctx, lang := r.Context(), core.LangOf(r)
 	queue := r.URL.Query().Get("queue")
 	if queue == "" {
 		queue = queuesOf(a.Role)[0]
@@ -110,7 +112,7 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &appealsPageData{Query: q, Queue: queue, Pager: newPager(r, q.Page, total), States: appeal.States,
+	p := &appealsPageData{Query: q, Queue: queue, Pager: core.NewPager(r, q.Page, total), States: appeal.States,
 		CanRaise: access.May(a.Role, access.AppealCreate), Mine: a.Role == access.RoleEnterprise,
 		From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
 	eq := r.URL.Query()
@@ -118,23 +120,23 @@ func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	p.ExportURL = "/appeals/export.xlsx?" + eq.Encode()
 	now := time.Now()
 	for _, row := range list {
-		p.Items = append(p.Items, appealItem{AppealRow: row, Left: leftText(lang, cal, now, row.Due)})
+		p.Items = append(p.Items, appealItem{AppealRow: row, Left: s.leftText(lang, cal, now, row.Due)})
 	}
-	if p.Tabs, err = s.queueTabs(ctx, a, lang, queue); err != nil {
+	if p.Tabs, err = s.QueueTabs(ctx, a, lang, queue); err != nil {
 		return err
 	}
 	if p.Categories, err = s.appeals.Categories(ctx); err != nil {
 		return err
 	}
 	p.CatNames = categoryNames(p.Categories, lang)
-	if p.Regions, err = s.regionFilter(r, a, q.Region, place.Grid); err != nil {
+	if p.Regions, err = s.RegionFilter(r, a, q.Region, place.Grid); err != nil {
 		return err
 	}
-	p.Title = translate(lang, "nav.appeals")
+	p.Title = s.T(lang, "nav.appeals")
 	if p.Mine {
-		p.Title = translate(lang, "nav.myappeals")
+		p.Title = s.T(lang, "nav.myappeals")
 	}
-	s.render(w, r, http.StatusOK, "appeals", p)
+	s.Render(w, r, http.StatusOK, "appeals", p)
 	return nil
 }
 
@@ -158,27 +160,27 @@ func categoryNames(cats appeal.Categories, lang string) map[string]string {
 
 // leftText says how much working time an open step has left, or by how
 // much it is overdue.
-func leftText(lang string, cal *calendar.Calendar, now, due time.Time) string {
+func (s *Handlers) leftText(lang string, cal *calendar.Calendar, now, due time.Time) string {
 	if due.IsZero() {
 		return ""
 	}
 	if !now.Before(due) {
-		return fmt.Sprintf(translate(lang, "ap.overdueby"), workText(lang, cal, cal.Between(due, now)))
+		return fmt.Sprintf(s.T(lang, "ap.overdueby"), s.workText(lang, cal, cal.Between(due, now)))
 	}
-	return fmt.Sprintf(translate(lang, "ap.left"), workText(lang, cal, cal.Between(now, due)))
+	return fmt.Sprintf(s.T(lang, "ap.left"), s.workText(lang, cal, cal.Between(now, due)))
 }
 
-func workText(lang string, cal *calendar.Calendar, d time.Duration) string {
+func (s *Handlers) workText(lang string, cal *calendar.Calendar, d time.Duration) string {
 	if day := cal.WorkdayLength(); day > 0 && d >= day {
-		return fmt.Sprintf(translate(lang, "ap.workdays"), float64(d)/float64(day))
+		return fmt.Sprintf(s.T(lang, "ap.workdays"), float64(d)/float64(day))
 	}
-	return fmt.Sprintf(translate(lang, "ap.workhours"), d.Hours())
+	return fmt.Sprintf(s.T(lang, "ap.workhours"), d.Hours())
 }
 
 // appealFormData is the form to raise an appeal: an enterprise's own, or
 // one a grid worker, community or cadre enters for an enterprise.
 type appealFormData struct {
-	base
+	core.Base
 	In            appeal.Input
 	Key           string // the idempotency key: a second submit of this form creates nothing
 	Categories    appeal.Categories
@@ -191,8 +193,8 @@ type appealFormData struct {
 	Channels      []appeal.Channel
 }
 
-func (s *Server) newAppealPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) newAppealPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	p := &appealFormData{In: appeal.Input{Type: appeal.TypeHelp, Urgency: appeal.Normal, Channel: appeal.ChannelVisit,
 		CreditCode: r.URL.Query().Get("credit_code")}}
 	if a.Role == access.RoleEnterprise {
@@ -205,7 +207,7 @@ func (s *Server) newAppealPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderAppealForm(w, r, a, p, http.StatusOK)
 }
 
-func (s *Server) renderAppealForm(w http.ResponseWriter, r *http.Request, a access.Actor, p *appealFormData, code int) error {
+func (s *Handlers) renderAppealForm(w http.ResponseWriter, r *http.Request, a access.Actor, p *appealFormData, code int) error {
 	if p.Key == "" {
 		p.Key = rand.Text()
 	}
@@ -227,8 +229,8 @@ func (s *Server) renderAppealForm(w http.ResponseWriter, r *http.Request, a acce
 	}
 	p.Types, p.Urgencies = appeal.Types, appeal.Urgencies
 	p.Channels = []appeal.Channel{appeal.ChannelVisit, appeal.ChannelHotline, appeal.ChannelWalkIn}
-	p.Title = translate(langOf(r), "ap.raise")
-	s.render(w, r, code, "appeal_form", p)
+	p.Title = s.T(core.LangOf(r), "ap.raise")
+	s.Render(w, r, code, "appeal_form", p)
 	return nil
 }
 
@@ -241,8 +243,8 @@ func appealInputFromForm(r *http.Request) appeal.Input {
 
 // createAppealPage raises an appeal from the form. The form's key makes a
 // double submit (or a reload of the answer) land on the same appeal.
-func (s *Server) createAppealPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := actorOf(r)
+func (s *Handlers) createAppealPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
 	in := appealInputFromForm(r)
 	if a.Role == access.RoleEnterprise {
 		// An enterprise raises its own appeals only, from the web.
@@ -261,13 +263,13 @@ func (s *Server) createAppealPage(w http.ResponseWriter, r *http.Request) error 
 		}
 		p := &appealFormData{In: in, Key: key}
 		if len(fe.Fields) > 0 {
-			p.Errors = mergeFields(fe.Fields, langOf(r))
+			p.Errors = core.FieldErrors(fe.Fields, core.LangOf(r))
 		} else {
-			p.Message, p.Key = fe.Message.In(langOf(r)), "" // a key used for another appeal: a fresh one
+			p.Message, p.Key = fe.Message.In(core.LangOf(r)), "" // a key used for another appeal: a fresh one
 		}
-		return s.renderAppealForm(w, r, a, p, status(fe.Kind))
+		return s.renderAppealForm(w, r, a, p, core.Status(fe.Kind))
 	}
-	http.Redirect(w, r, "/appeals/"+itoa(created.ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/appeals/"+strconv.FormatInt(created.ID, 10), http.StatusSeeOther)
 	return nil
 }
 

@@ -1,0 +1,56 @@
+package appealweb
+
+import (
+	"qifu/internal/access"
+	"qifu/internal/web/core"
+)
+
+// Routes lists the module's routes, pages first, then the API. The site
+// registers them with every other module's (web.Server.routes).
+func (s *Handlers) Routes() []core.Route {
+	const (
+		signedIn = core.SignedIn
+		gated    = core.Gated
+	)
+	route := core.NewRoute
+	return []core.Route{
+		// Pages.
+		route("GET", "/appeals", gated, access.AppealRead, "appeal lists: the role's queues", s.appealsPage),
+		route("GET", "/appeals/new", gated, access.AppealCreate, "raise an appeal form", s.newAppealPage),
+		route("POST", "/appeals", signedIn, access.AppealCreate, "raise an appeal", s.createAppealPage),
+		route("GET", "/appeals/{id}", signedIn, access.AppealRead, "appeal with its timeline and the steps the user may take", s.appealPage),
+		route("POST", "/appeals/{id}/actions/{action}", signedIn, access.AppealRead, "take a step on an appeal (the lifecycle table decides who may)", s.actAppealPage),
+		route("POST", "/appeals/{id}/attachments", signedIn, access.AppealRead, "attach a file to an appeal", s.attachPage),
+		route("GET", "/attachments/{id}", signedIn, access.AppealRead, "download an attachment", s.attachmentFile),
+		route("GET", "/overview", gated, access.AppealAssess, "leaders' overview with charts", s.overviewPage),
+		route("GET", "/assessment", gated, access.AppealAssess, "the three rates with rankings", s.assessmentPage),
+		route("GET", "/assessment/export.xlsx", gated, access.AppealAssess, "export the assessment table", s.exportAssessment),
+		route("GET", "/appeals/export.xlsx", gated, access.AppealRead, "export an appeal list", s.exportAppeals),
+		route("GET", "/settings", gated, access.AppealConfigure, "appeal settings: categories, time limits, group robots", s.settingsPage),
+		route("POST", "/settings/categories", gated, access.AppealConfigure, "add or change a category", s.saveCategoryPage),
+		route("POST", "/settings/limits", gated, access.AppealConfigure, "set a time-limit rule", s.setLimitPage),
+		route("POST", "/settings/redo", gated, access.AppealConfigure, "set the number of redos", s.setMaxRedoPage),
+		route("POST", "/settings/webhooks", gated, access.AppealConfigure, "add a group robot", s.addWebhookPage),
+		route("POST", "/settings/webhooks/{id}/delete", gated, access.AppealConfigure, "remove a group robot", s.deleteWebhookPage),
+
+		// API.
+		route("GET", "/api/v1/appeals", signedIn, access.AppealRead, "list appeals (queue, state, category, region, q, from, to)", s.apiAppeals),
+		route("POST", "/api/v1/appeals", signedIn, access.AppealCreate, "raise an appeal (Idempotency-Key header: a retry answers 200 with the same appeal)", s.apiCreateAppeal),
+		route("GET", "/api/v1/appeals/{id}", signedIn, access.AppealRead, "one appeal with timeline, dispatches, clocks and the caller's actions", s.apiAppeal),
+		route("POST", "/api/v1/appeals/{id}/actions/{action}", signedIn, access.AppealRead, "take a step on an appeal (needs version; 409 when stale)", s.apiAct),
+		route("POST", "/api/v1/appeals/{id}/attachments", signedIn, access.AppealRead, "attach a file (multipart field file): images, PDF, Office documents", s.apiAttach),
+		route("GET", "/api/v1/attachments/{id}", signedIn, access.AppealRead, "download an attachment", s.attachmentFile),
+		route("GET", "/api/v1/appeal-categories", gated, access.AppealRead, "the category tree", s.apiAppealCategories),
+		route("GET", "/api/v1/service-standards", gated, access.AppealRead, "the catalogue of service standards", s.apiServiceStandards),
+		route("GET", "/api/v1/assessment", signedIn, access.AppealAssess, "the three rates (dimension, region, from, to: dates, both included; basic_weight, rank_by)", s.apiAssessment),
+		route("GET", "/api/v1/overview", signedIn, access.AppealAssess, "volumes, states and overdue counts (region, from, to: dates, both included)", s.apiOverview),
+		route("PUT", "/api/v1/appeal-categories/{code}", signedIn, access.AppealConfigure, "add or change a category", s.apiSaveCategory),
+		route("GET", "/api/v1/appeal-limits", gated, access.AppealConfigure, "time-limit rules and the defaults", s.apiLimitRules),
+		route("PUT", "/api/v1/appeal-limits", signedIn, access.AppealConfigure, "set a time-limit rule (n = 0 removes it)", s.apiSetLimitRule),
+		route("GET", "/api/v1/appeal-settings", gated, access.AppealConfigure, "the workflow's settings (max_redo)", s.apiAppealSettings),
+		route("PUT", "/api/v1/appeal-settings", signedIn, access.AppealConfigure, "change the workflow's settings", s.apiSetAppealSettings),
+		route("GET", "/api/v1/webhooks", signedIn, access.AppealConfigure, "group robots", s.apiWebhooks),
+		route("POST", "/api/v1/webhooks", signedIn, access.AppealConfigure, "add a group robot", s.apiAddWebhook),
+		route("DELETE", "/api/v1/webhooks/{id}", signedIn, access.AppealConfigure, "remove a group robot", s.apiDeleteWebhook),
+	}
+}
