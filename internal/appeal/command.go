@@ -104,6 +104,14 @@ func (c Command) Check(now time.Time) error {
 		noteAtMost("催办说明不超过 1000 字", "at most 1,000 characters")
 	case RequestExtension:
 		note(MaxNote, "请说明延期理由", "give the reason for the extension")
+		if c.Due.IsZero() {
+			f.Add("due", "请填写延期后的期限", "give the proposed deadline")
+		}
+		future("延期后的期限须晚于现在")
+	case DecideExtension:
+		if c.ExtensionID == 0 {
+			f.Add("extension_id", "请选择要审批的延期申请", "choose the extension request to decide")
+		}
 	case AssistReply:
 		note(MaxContent, "请填写协办意见", "write the assisting department's answer")
 	case Rate, ReturnVisit:

@@ -41,15 +41,18 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range list {
 		out = append(out, toTokenJSON(t))
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, core.Items[tokenJSON]{Items: out})
 	return nil
+}
+
+// tokenInput names a new API token.
+type tokenInput struct {
+	Name string `json:"name"`
 }
 
 func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
-	var in struct {
-		Name string `json:"name"`
-	}
+	var in tokenInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}

@@ -60,18 +60,33 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// verifyJSON is the verdict on the audit chain: how many entries were
+// checked, and where and why it is broken when it is.
+type verifyJSON struct {
+	OK      bool       `json:"ok"`
+	Checked int64      `json:"checked"`
+	Break   *breakJSON `json:"break,omitempty"`
+	Reason  string     `json:"reason,omitempty"`
+}
+
+// breakJSON is the first broken entry: its chain and position.
+type breakJSON struct {
+	Chain int   `json:"chain"`
+	Entry int64 `json:"entry"`
+}
+
 func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.store.VerifyAudit(r.Context())
 	var b audit.Break
 	if errors.As(err, &b) {
-		core.WriteJSON(w, http.StatusOK, map[string]any{"ok": false, "checked": n,
-			"break": map[string]any{"chain": b.Chain, "entry": b.Pos}, "reason": b.Reason})
+		res := verifyJSON{Checked: n, Break: &breakJSON{Chain: b.Chain, Entry: b.Pos}, Reason: b.Reason}
+		core.WriteJSON(w, http.StatusOK, res)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "checked": n})
+	core.WriteJSON(w, http.StatusOK, verifyJSON{OK: true, Checked: n})
 	return nil
 }
 

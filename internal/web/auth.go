@@ -83,13 +83,16 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// loginInput is the body of a sign-in.
+type loginInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
 // apiLogin signs in with JSON {"username","password"} and sets the session
 // cookie; programs should prefer API tokens.
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
+	var in loginInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}

@@ -20,6 +20,19 @@ type dayJSON struct {
 	Name string        `json:"name"`
 }
 
+// calendarJSON is the calendar in the API: the official days qifu ships
+// and the administrators' days on top of them.
+type calendarJSON struct {
+	Official []dayJSON `json:"official"`
+	Days     []dayJSON `json:"days"`
+}
+
+// dayInput is an administrator's day; its date is in the path.
+type dayInput struct {
+	Kind calendar.Kind `json:"kind"`
+	Name string        `json:"name"`
+}
+
 func daysJSON(days []calendar.Day) []dayJSON {
 	out := make([]dayJSON, 0, len(days))
 	for _, d := range days {
@@ -33,17 +46,14 @@ func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"official": daysJSON(calendar.Official()), "days": daysJSON(days)})
+	core.WriteJSON(w, http.StatusOK, calendarJSON{Official: daysJSON(calendar.Official()), Days: daysJSON(days)})
 	return nil
 }
 
 // apiSetCalendarDay records an administrator's day: {"kind", "name"}.
 func (s *Server) apiSetCalendarDay(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
-	var in struct {
-		Kind calendar.Kind `json:"kind"`
-		Name string        `json:"name"`
-	}
+	var in dayInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}

@@ -411,7 +411,13 @@ func (s *site) call(t testing.TB, method, path string, cookie *http.Cookie, b *b
 	if err != nil {
 		t.Fatalf("%s %s: read: %v", method, path, err)
 	}
-	return result{code: res.StatusCode, header: res.Header, body: data, res: res}
+	out := result{code: res.StatusCode, header: res.Header, body: data, res: res}
+	var sent []byte
+	if b != nil {
+		sent = b.data
+	}
+	checkExchange(t, method, path, req.Header, sent, out)
+	return out
 }
 
 // as sends a request as the signed-in user username.

@@ -43,12 +43,15 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// markReadInput names the notice to mark read; 0 or none: all.
+type markReadInput struct {
+	ID int64 `json:"id"`
+}
+
 // apiMarkRead marks one notice read ({"id": n}), or all ({} or id 0).
 func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
-	var in struct {
-		ID int64 `json:"id"`
-	}
+	var in markReadInput
 	if r.ContentLength != 0 { // no body: all
 		if err := core.Decode(r, &in); err != nil {
 			return err

@@ -2,81 +2,58 @@ package web
 
 import (
 	"net/http"
+	"reflect"
+
+	"qifu/internal/access"
+	"qifu/internal/appeal/appealweb"
+	"qifu/internal/calendar"
+	"qifu/internal/enterprise"
+	"qifu/internal/notify"
 	"qifu/internal/web/core"
-	"regexp"
-	"strings"
 )
 
-var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
-
 // openAPIDoc builds the OpenAPI 3 document from the route table, so the
-// document and the routes cannot drift apart.
+// document and the routes cannot drift apart: each API route's request and
+// answer schemas come from the Go types it declares (Takes, Gives).
 func (s *Server) openAPIDoc() map[string]any {
-	errorSchema := map[string]any{"$ref": "#/components/schemas/Error"}
-	paths := map[string]map[string]any{}
-	for _, rt := range s.routes() {
-		if !strings.HasPrefix(rt.Path, "/api/v1/") {
-			continue
-		}
-		op := map[string]any{
-			"summary":     rt.Summary,
-			"operationId": strings.ToLower(rt.Method) + strings.NewReplacer("/", "_", "{", "", "}", "").Replace(strings.TrimPrefix(rt.Path, "/api/v1")),
-			"responses": map[string]any{
-				"200":     map[string]any{"description": "OK"},
-				"default": map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": errorSchema}}},
-			},
-		}
-		if rt.Action != "" {
-			op["x-qifu-action"] = string(rt.Action)
-		}
-		if rt.Auth != core.Public {
-			op["security"] = []map[string][]string{{"bearer": {}}, {"session": {}}}
-		} else {
-			op["security"] = []map[string][]string{}
-		}
-		var params []map[string]any
-		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
-		}
-		if rt.Method == "GET" && strings.HasSuffix(rt.Path, "s") {
-			for _, q := range []string{"page", "size"} {
-				params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]string{"type": "integer"}})
-			}
-		}
-		if len(params) > 0 {
-			op["parameters"] = params
-		}
-		if rt.Method == "POST" || rt.Method == "PUT" {
-			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]string{"type": "object"}}}}
-		}
-		if paths[rt.Path] == nil {
-			paths[rt.Path] = map[string]any{}
-		}
-		paths[rt.Path][strings.ToLower(rt.Method)] = op
+	enums := map[reflect.Type][]string{
+		reflect.TypeFor[access.Role]():         core.Strings(access.Roles),
+		reflect.TypeFor[calendar.Kind]():       {string(calendar.Holiday), string(calendar.Workday)},
+		reflect.TypeFor[notify.Format]():       {string(notify.DingTalk), string(notify.WeCom)},
+		reflect.TypeFor[enterprise.KeyLevel](): {string(enterprise.KeyNone), string(enterprise.KeyDistrict), string(enterprise.KeyCity)},
+		reflect.TypeFor[enterprise.SizeClass](): {"", string(enterprise.SizeLarge), string(enterprise.SizeMedium),
+			string(enterprise.SizeSmall), string(enterprise.SizeMicro)},
 	}
-	return map[string]any{
-		"openapi": "3.0.3",
-		"info":    map[string]any{"title": "qifu API", "version": "1", "description": "企服 — enterprise service platform API. Errors are {\"error\":{\"code\",\"message\",\"fields\"}}."},
-		"servers": []map[string]string{{"url": "/"}},
-		"paths":   paths,
-		"components": map[string]any{
-			"securitySchemes": map[string]any{
-				"bearer":  map[string]string{"type": "http", "scheme": "bearer"},
-				"session": map[string]string{"type": "apiKey", "in": "cookie", "name": core.SessionCookie},
-			},
-			"schemas": map[string]any{
-				"Error": map[string]any{"type": "object", "properties": map[string]any{
-					"error": map[string]any{"type": "object", "properties": map[string]any{
-						"code": map[string]string{"type": "string"}, "message": map[string]string{"type": "string"},
-						"fields": map[string]any{"type": "object", "additionalProperties": map[string]string{"type": "string"}},
-					}},
-				}},
-			},
-		},
+	for t, values := range appealweb.Enums() {
+		enums[t] = values
 	}
+	spec := core.Spec{Title: "qifu API", Enums: enums,
+		Description: "企服 — enterprise service platform API. Sign in with a bearer API token (POST /api/v1/tokens from a " +
+			"session) or the session cookie of POST /api/v1/login. Every error is {\"error\":{\"code\",\"message\",\"fields\"}}; " +
+			"a record outside the caller's scope answers 404. Changes take the record's version and answer 409 when it is stale."}
+	return spec.Document(s.routes())
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	core.WriteJSON(w, http.StatusOK, s.openAPIDoc())
 	return nil
 }
+
+// The API document's examples and filters of the shared routes.
+var (
+	exampleEnterprise = enterpriseInput{CreditCode: "91330206MA2AAAAA1X", Name: "宁波示例精密机械有限公司", LegalRep: "李明",
+		Contact: "王经理", Phone: "13800001234", Address: "宁波市北仑区新碶街道明州路 1 号", GridCode: "330206001001001",
+		Industry: "C3484", Employees: 45, Revenue: 12_000_000, Tags: []string{"外贸"}}
+	exampleUser = userInput{Username: "grid_zhang", Name: "张网格", Phone: "13800005678", Role: access.RoleGridWorker,
+		RegionCode: "330206001001001", Password: "a long new passphrase"}
+	enterpriseFilters = []core.Param{
+		{Name: "q", Description: "words of the name or the credit code"}, {Name: "region", Description: "a region code"},
+		{Name: "industry", Description: "a GB/T 4754 code"}, {Name: "class", Enum: []string{"large", "medium", "small", "micro"}},
+		{Name: "key", Description: "key enterprises: city, district or any"}, {Name: "foreign", Enum: []string{"yes", "no"}},
+		{Name: "tag"}, {Name: "unconfirmed", Description: "1: only those whose credit code is unconfirmed"},
+	}
+	userFilters = []core.Param{{Name: "role", Enum: core.Strings(access.Roles)}, {Name: "q"},
+		{Name: "disabled", Enum: []string{"yes", "no"}}}
+	auditFilters = []core.Param{{Name: "actor"}, {Name: "action"}, {Name: "target"},
+		{Name: "from", Description: "YYYY-MM-DD"}, {Name: "to", Description: "YYYY-MM-DD, included"}}
+)

@@ -59,8 +59,28 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) error {
 	for _, reg := range list {
 		out = append(out, toRegionJSON(reg))
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, core.Items[regionJSON]{Items: out})
 	return nil
+}
+
+// gridsJSON are grids with their loads and the norm of a grid's load.
+type gridsJSON struct {
+	Items []gridJSON `json:"items"`
+	Norm  struct {
+		Min int `json:"min"`
+		Max int `json:"max"`
+	} `json:"norm"`
+}
+
+// workerInput names a grid's worker.
+type workerInput struct {
+	UserID int64 `json:"user_id"`
+}
+
+// gridWorkerJSON is a grid and its worker.
+type gridWorkerJSON struct {
+	Grid     string `json:"grid"`
+	WorkerID int64  `json:"worker_id"`
 }
 
 func (s *Server) apiGrids(w http.ResponseWriter, r *http.Request) error {
@@ -77,22 +97,22 @@ func (s *Server) apiGrids(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, gridJSON{regionJSON: toRegionJSON(g.Region), Enterprises: g.Enterprises,
 			WorkerName: g.WorkerName, OutsideNorm: g.OutsideNorm})
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out, "norm": map[string]int{"min": place.GridNormMin, "max": place.GridNormMax}})
+	res := gridsJSON{Items: out}
+	res.Norm.Min, res.Norm.Max = place.GridNormMin, place.GridNormMax
+	core.WriteJSON(w, http.StatusOK, res)
 	return nil
 }
 
 func (s *Server) apiSetGridWorker(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
-	var in struct {
-		UserID int64 `json:"user_id"`
-	}
+	var in workerInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
 	if err := s.store.SetGridWorker(r.Context(), a, r.PathValue("code"), in.UserID); err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"grid": r.PathValue("code"), "worker_id": in.UserID})
+	core.WriteJSON(w, http.StatusOK, gridWorkerJSON{Grid: r.PathValue("code"), WorkerID: in.UserID})
 	return nil
 }
 
@@ -227,7 +247,7 @@ func (s *Server) apiDepartments(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, departmentJSON{ID: d.ID, Code: d.Code, Name: d.Name, NameEn: d.NameEn, RegionCode: d.RegionCode,
 			Phone: d.Phone, Staff: staff[d.ID]})
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, core.Items[departmentJSON]{Items: out})
 	return nil
 }
 

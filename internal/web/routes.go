@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"qifu/internal/access"
+	"qifu/internal/calendar"
 	"qifu/internal/web/core"
 )
 
@@ -66,37 +67,52 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/account/tokens/{id}/revoke", signedIn, "", "revoke an API token", s.revokeTokenPage),
 
 		// API.
-		route("GET", "/api/v1/openapi.json", public, "", "this document", s.openAPI),
-		route("POST", "/api/v1/login", public, "", "sign in; sets the session cookie", s.apiLogin),
-		route("GET", "/api/v1/me", signedIn, "", "the caller", s.apiMe),
-		route("GET", "/api/v1/enterprises", signedIn, access.EnterpriseRead, "list enterprises", s.apiEnterprises),
-		route("POST", "/api/v1/enterprises", signedIn, access.EnterpriseCreate, "register an enterprise", s.apiCreateEnterprise),
-		route("GET", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseRead, "one enterprise", s.apiEnterprise),
-		route("PUT", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseUpdate, "update an enterprise (needs version)", s.apiUpdateEnterprise),
-		route("POST", "/api/v1/enterprises/{id}/reveal", signedIn, access.PersonalView, "one enterprise with full contact details (audited)", s.apiRevealEnterprise),
-		route("GET", "/api/v1/enterprises/export", signedIn, access.EnterpriseExport, "export enterprises as .xlsx", s.exportEnterprises),
-		route("POST", "/api/v1/enterprises/import", gated, access.EnterpriseImport, "import enterprises from .xlsx", s.apiImportEnterprises),
-		route("GET", "/api/v1/regions", signedIn, access.RegionRead, "the region tree, or ?under= a region's subtree, ?depth= down to a level (1 city … 5 grid)", s.apiRegions),
-		route("GET", "/api/v1/grids", signedIn, access.RegionRead, "grids with their loads", s.apiGrids),
-		route("PUT", "/api/v1/grids/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.apiSetGridWorker),
-		route("GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments", s.apiDepartments),
-		route("GET", "/api/v1/users", signedIn, access.UserRead, "list users", s.apiUsers),
-		route("POST", "/api/v1/users", signedIn, access.UserManage, "create a user", s.apiCreateUser),
-		route("GET", "/api/v1/users/{id}", signedIn, access.UserRead, "one user", s.apiUser),
-		route("PUT", "/api/v1/users/{id}", signedIn, access.UserManage, "update a user (needs version)", s.apiUpdateUser),
-		route("POST", "/api/v1/users/{id}/password", gated, access.UserManage, "reset a password", s.apiResetPassword),
-		route("POST", "/api/v1/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.apiDisableUser),
-		route("POST", "/api/v1/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.apiEnableUser),
-		route("GET", "/api/v1/audit", signedIn, access.AuditRead, "audit entries", s.apiAudit),
-		route("GET", "/api/v1/audit/verify", gated, access.AuditRead, "verify the audit chain", s.apiVerifyAudit),
-		route("GET", "/api/v1/inbox", signedIn, "", "my notifications and the unread count", s.apiInbox),
-		route("POST", "/api/v1/inbox/read", signedIn, "", "mark one notification (id) or all read", s.apiMarkRead),
-		route("GET", "/api/v1/calendar", gated, access.AppealConfigure, "the working-day calendar: official and administrators' days", s.apiCalendar),
-		route("PUT", "/api/v1/calendar/days/{date}", signedIn, access.AppealConfigure, "add or change a calendar day", s.apiSetCalendarDay),
-		route("DELETE", "/api/v1/calendar/days/{date}", signedIn, access.AppealConfigure, "remove a calendar day", s.apiDeleteCalendarDay),
-		route("GET", "/api/v1/tokens", signedIn, "", "my API tokens", s.apiTokens),
-		route("POST", "/api/v1/tokens", signedIn, "", "create an API token", s.apiCreateToken),
-		route("DELETE", "/api/v1/tokens/{id}", signedIn, "", "revoke an API token", s.apiRevokeToken),
+		route("GET", "/api/v1/openapi.json", public, "", "this document", s.openAPI).Gives(200, map[string]any{}),
+		route("POST", "/api/v1/login", public, "", "sign in; sets the session cookie", s.apiLogin).
+			Takes(loginInput{Username: "grid", Password: "your password"}).Gives(200, userJSON{}),
+		route("GET", "/api/v1/me", signedIn, "", "the caller", s.apiMe).Gives(200, meJSON{}),
+		route("GET", "/api/v1/enterprises", signedIn, access.EnterpriseRead, "list enterprises", s.apiEnterprises).
+			Gives(200, core.List[enterpriseJSON]{}).Queries(enterpriseFilters...).Queries(core.Paging...),
+		route("POST", "/api/v1/enterprises", signedIn, access.EnterpriseCreate, "register an enterprise", s.apiCreateEnterprise).
+			Takes(exampleEnterprise).Gives(201, enterpriseJSON{}),
+		route("GET", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseRead, "one enterprise", s.apiEnterprise).Gives(200, enterpriseJSON{}),
+		route("PUT", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseUpdate, "update an enterprise (needs version)", s.apiUpdateEnterprise).
+			Takes(exampleEnterprise).Gives(200, enterpriseJSON{}),
+		route("POST", "/api/v1/enterprises/{id}/reveal", signedIn, access.PersonalView, "one enterprise with full contact details (audited)", s.apiRevealEnterprise).
+			Gives(200, enterpriseJSON{}),
+		route("GET", "/api/v1/enterprises/export", signedIn, access.EnterpriseExport, "export enterprises as .xlsx", s.exportEnterprises).
+			Sends(core.XLSX).Queries(enterpriseFilters...),
+		route("POST", "/api/v1/enterprises/import", gated, access.EnterpriseImport, "import enterprises from .xlsx", s.apiImportEnterprises).
+			Uploads("file").Gives(200, importResult{}).Fails(422, importResult{}).Queries(core.Param{Name: "strict", Type: "boolean", Description: "all rows or none"}),
+		route("GET", "/api/v1/regions", signedIn, access.RegionRead, "the region tree, or ?under= a region's subtree, ?depth= down to a level (1 city … 5 grid)", s.apiRegions).
+			Gives(200, core.Items[regionJSON]{}).Queries(core.Param{Name: "under"}, core.Param{Name: "depth", Type: "integer"}),
+		route("GET", "/api/v1/grids", signedIn, access.RegionRead, "grids with their loads", s.apiGrids).
+			Gives(200, gridsJSON{}).Queries(core.Param{Name: "under"}, core.Param{Name: "outside_norm", Type: "boolean"}),
+		route("PUT", "/api/v1/grids/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.apiSetGridWorker).
+			Takes(workerInput{UserID: 5}).Gives(200, gridWorkerJSON{}),
+		route("GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments", s.apiDepartments).Gives(200, core.Items[departmentJSON]{}),
+		route("GET", "/api/v1/users", signedIn, access.UserRead, "list users", s.apiUsers).
+			Gives(200, core.List[userJSON]{}).Queries(userFilters...).Queries(core.Paging...),
+		route("POST", "/api/v1/users", signedIn, access.UserManage, "create a user", s.apiCreateUser).Takes(exampleUser).Gives(201, userJSON{}),
+		route("GET", "/api/v1/users/{id}", signedIn, access.UserRead, "one user", s.apiUser).Gives(200, userJSON{}),
+		route("PUT", "/api/v1/users/{id}", signedIn, access.UserManage, "update a user (needs version)", s.apiUpdateUser).Takes(exampleUser).Gives(200, userJSON{}),
+		route("POST", "/api/v1/users/{id}/password", gated, access.UserManage, "reset a password", s.apiResetPassword).
+			Takes(passwordInput{Password: "a long new passphrase"}).Gives(204, nil),
+		route("POST", "/api/v1/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.apiDisableUser).Gives(204, nil),
+		route("POST", "/api/v1/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.apiEnableUser).Gives(204, nil),
+		route("GET", "/api/v1/audit", signedIn, access.AuditRead, "audit entries", s.apiAudit).
+			Gives(200, core.List[auditJSON]{}).Queries(auditFilters...).Queries(core.Paging...),
+		route("GET", "/api/v1/audit/verify", gated, access.AuditRead, "verify the audit chain", s.apiVerifyAudit).Gives(200, verifyJSON{}),
+		route("GET", "/api/v1/inbox", signedIn, "", "my notifications and the unread count", s.apiInbox).Gives(200, inboxJSON{}).Queries(core.Paging...),
+		route("POST", "/api/v1/inbox/read", signedIn, "", "mark one notification (id) or all read", s.apiMarkRead).Takes(markReadInput{ID: 1}).Gives(204, nil),
+		route("GET", "/api/v1/calendar", gated, access.AppealConfigure, "the working-day calendar: official and administrators' days", s.apiCalendar).
+			Gives(200, calendarJSON{}),
+		route("PUT", "/api/v1/calendar/days/{date}", signedIn, access.AppealConfigure, "add or change a calendar day", s.apiSetCalendarDay).
+			Takes(dayInput{Kind: calendar.Holiday, Name: "元旦"}).Gives(200, dayJSON{}),
+		route("DELETE", "/api/v1/calendar/days/{date}", signedIn, access.AppealConfigure, "remove a calendar day", s.apiDeleteCalendarDay).Gives(204, nil),
+		route("GET", "/api/v1/tokens", signedIn, "", "my API tokens", s.apiTokens).Gives(200, core.Items[tokenJSON]{}),
+		route("POST", "/api/v1/tokens", signedIn, "", "create an API token", s.apiCreateToken).Takes(tokenInput{Name: "12345 hotline"}).Gives(201, tokenJSON{}),
+		route("DELETE", "/api/v1/tokens/{id}", signedIn, "", "revoke an API token", s.apiRevokeToken).Gives(204, nil),
 	}
 	return slices.Concat(shared, s.appeals.Routes())
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -186,15 +187,23 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 		var documented []string
 		for path, ops := range doc.Paths {
+			// The actions are one operation each: /actions/accept is the
+			// route /actions/{action}.
+			route, spread := path, false
+			if i := strings.Index(path, "/actions/"); i >= 0 {
+				route, spread = path[:i]+"/actions/{action}", true
+			}
 			for method, op := range ops {
-				key := strings.ToUpper(method) + " " + path
-				documented = append(documented, key)
+				key := strings.ToUpper(method) + " " + route
+				if !slices.Contains(documented, key) {
+					documented = append(documented, key)
+				}
 				rt, ok := routes[key]
 				if !ok {
-					t.Errorf("the document has %s, the routes do not", key)
+					t.Errorf("the document has %s %s, the routes do not", method, path)
 					continue
 				}
-				if op.Summary != rt.Summary {
+				if op.Summary != rt.Summary && !spread {
 					t.Errorf("%s: summary %q, want %q", key, op.Summary, rt.Summary)
 				}
 				if op.Security == nil {
@@ -216,7 +225,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 						params = append(params, "{"+p.Name+"}")
 					}
 				}
-				for _, m := range pathParam.FindAllString(path, -1) {
+				for _, m := range regexp.MustCompile(`\{([a-z]+)\}`).FindAllString(path, -1) {
 					if !slices.Contains(params, m) {
 						t.Errorf("%s: path parameter %s is not declared", key, m)
 					}

@@ -126,15 +126,18 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// passwordInput is a new password set by an administrator.
+type passwordInput struct {
+	Password string `json:"password"`
+}
+
 func (s *Server) apiResetPassword(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Password string `json:"password"`
-	}
+	var in passwordInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}

@@ -319,21 +319,21 @@ func (s *Handlers) apiAppeal(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ActionInput is the body of a step on an appeal; each action reads the
-// fields it needs (see appeal.Command).
+// fields it needs (appeal.Bodies; the API document gives each its own).
 type ActionInput struct {
 	Version     int64         `json:"version"`
-	Note        string        `json:"note"`
-	Public      bool          `json:"public"`
-	Lead        int64         `json:"lead"`
-	Assists     []int64       `json:"assists"`
-	Due         string        `json:"due"` // RFC 3339
-	Result      appeal.Result `json:"result"`
-	Rating      appeal.Rating `json:"rating"`
-	Via         string        `json:"via"`
-	CaseID      int64         `json:"case_id"`
-	ExtensionID int64         `json:"extension_id"`
-	Approve     bool          `json:"approve"`
-	Departments []int64       `json:"departments"`
+	Note        string        `json:"note,omitempty"`
+	Public      bool          `json:"public,omitempty"`
+	Lead        int64         `json:"lead,omitempty"`
+	Assists     []int64       `json:"assists,omitempty"`
+	Due         string        `json:"due,omitempty"` // RFC 3339
+	Result      appeal.Result `json:"result,omitempty"`
+	Rating      appeal.Rating `json:"rating,omitempty"`
+	Via         string        `json:"via,omitempty"`
+	CaseID      int64         `json:"case_id,omitempty"`
+	ExtensionID int64         `json:"extension_id,omitempty"`
+	Approve     bool          `json:"approve,omitempty"`
+	Departments []int64       `json:"departments,omitempty"`
 }
 
 func (in ActionInput) command(action appeal.Action) (appeal.Command, error) {
@@ -390,7 +390,7 @@ func (s *Handlers) apiAppealCategories(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": orEmpty(cats)})
+	core.WriteJSON(w, http.StatusOK, core.Items[appeal.Category]{Items: orEmpty(cats)})
 	return nil
 }
 
@@ -400,6 +400,6 @@ func (s *Handlers) apiServiceStandards(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": orEmpty(list)})
+	core.WriteJSON(w, http.StatusOK, core.Items[appeal.Standard]{Items: orEmpty(list)})
 	return nil
 }

@@ -201,6 +201,17 @@ type AssessmentRowJSON struct {
 	AvgHandlingHours float64 `json:"avg_handling_hours"`
 }
 
+// AssessmentJSON is the assessment table in the API: the rows of a
+// dimension over the period [from, to], both days included, ranked.
+type AssessmentJSON struct {
+	Dimension rates.Dimension     `json:"dimension"`
+	From      string              `json:"from"`
+	To        string              `json:"to"`
+	RankBy    rates.Measure       `json:"rank_by"`
+	AsOf      time.Time           `json:"as_of"`
+	Items     []AssessmentRowJSON `json:"items"`
+}
+
 func (s *Handlers) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	p, q, err := assessQuery(r)
@@ -221,8 +232,8 @@ func (s *Handlers) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 			Dispatches: x.Dispatches, Returns: x.Returns, ReturnRate: x.ReturnRate, Redone: x.Redone, RedoRate: x.RedoRate,
 			Overdue: x.Overdue, AvgHandlingHours: x.AvgHandlingHours})
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"dimension": p.Dimension, "from": p.From, "to": p.To,
-		"rank_by": p.RankBy, "as_of": asOf.UTC(), "items": items})
+	core.WriteJSON(w, http.StatusOK, AssessmentJSON{Dimension: p.Dimension, From: p.From, To: p.To,
+		RankBy: p.RankBy, AsOf: asOf.UTC(), Items: items})
 	return nil
 }
 
@@ -496,6 +507,22 @@ func countsJSON(cs []appealdb.Count) []CountJSON {
 	return out
 }
 
+// OverviewJSON is the leaders' overview in the API: the appeals received
+// in the period and their states, and the steps overdue now.
+type OverviewJSON struct {
+	From                string      `json:"from"`
+	To                  string      `json:"to"`
+	AsOf                time.Time   `json:"as_of"`
+	Received            int         `json:"received"`
+	Open                int         `json:"open"`
+	Overdue             int         `json:"overdue"`
+	Closed              int         `json:"closed"`
+	ByDay               []CountJSON `json:"by_day"`
+	ByCategory          []CountJSON `json:"by_category"`
+	ByState             []CountJSON `json:"by_state"`
+	OverdueByDepartment []CountJSON `json:"overdue_by_department"`
+}
+
 func (s *Handlers) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	per, from, to, err := periodOf(r)
@@ -506,9 +533,9 @@ func (s *Handlers) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"from": per.From, "to": per.To, "as_of": o.AsOf.UTC(), "received": o.Received, "open": o.Open,
-		"overdue": o.Overdue, "closed": o.Closed, "by_day": countsJSON(o.ByDay), "by_category": countsJSON(o.ByCategory),
-		"by_state": countsJSON(o.ByState), "overdue_by_department": countsJSON(o.OverdueByDepartment)})
+	core.WriteJSON(w, http.StatusOK, OverviewJSON{From: per.From, To: per.To, AsOf: o.AsOf.UTC(), Received: o.Received, Open: o.Open,
+		Overdue: o.Overdue, Closed: o.Closed, ByDay: countsJSON(o.ByDay), ByCategory: countsJSON(o.ByCategory),
+		ByState: countsJSON(o.ByState), OverdueByDepartment: countsJSON(o.OverdueByDepartment)})
 	return nil
 }
 

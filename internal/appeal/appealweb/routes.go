@@ -2,6 +2,8 @@ package appealweb
 
 import (
 	"qifu/internal/access"
+	"qifu/internal/appeal"
+	"qifu/internal/notify"
 	"qifu/internal/web/core"
 )
 
@@ -34,23 +36,36 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/settings/webhooks/{id}/delete", gated, access.AppealConfigure, "remove a group robot", s.deleteWebhookPage),
 
 		// API.
-		route("GET", "/api/v1/appeals", signedIn, access.AppealRead, "list appeals (queue, state, category, region, q, from, to)", s.apiAppeals),
-		route("POST", "/api/v1/appeals", signedIn, access.AppealCreate, "raise an appeal (Idempotency-Key header: a retry answers 200 with the same appeal)", s.apiCreateAppeal),
-		route("GET", "/api/v1/appeals/{id}", signedIn, access.AppealRead, "one appeal with timeline, dispatches, clocks and the caller's actions", s.apiAppeal),
-		route("POST", "/api/v1/appeals/{id}/actions/{action}", signedIn, access.AppealRead, "take a step on an appeal (needs version; 409 when stale)", s.apiAct),
-		route("POST", "/api/v1/appeals/{id}/attachments", signedIn, access.AppealRead, "attach a file (multipart field file): images, PDF, Office documents", s.apiAttach),
-		route("GET", "/api/v1/attachments/{id}", signedIn, access.AppealRead, "download an attachment", s.attachmentFile),
-		route("GET", "/api/v1/appeal-categories", gated, access.AppealRead, "the category tree", s.apiAppealCategories),
-		route("GET", "/api/v1/service-standards", gated, access.AppealRead, "the catalogue of service standards", s.apiServiceStandards),
-		route("GET", "/api/v1/assessment", signedIn, access.AppealAssess, "the three rates (dimension, region, from, to: dates, both included; basic_weight, rank_by)", s.apiAssessment),
-		route("GET", "/api/v1/overview", signedIn, access.AppealAssess, "volumes, states and overdue counts (region, from, to: dates, both included)", s.apiOverview),
-		route("PUT", "/api/v1/appeal-categories/{code}", signedIn, access.AppealConfigure, "add or change a category", s.apiSaveCategory),
-		route("GET", "/api/v1/appeal-limits", gated, access.AppealConfigure, "time-limit rules and the defaults", s.apiLimitRules),
-		route("PUT", "/api/v1/appeal-limits", signedIn, access.AppealConfigure, "set a time-limit rule (n = 0 removes it)", s.apiSetLimitRule),
-		route("GET", "/api/v1/appeal-settings", gated, access.AppealConfigure, "the workflow's settings (max_redo)", s.apiAppealSettings),
-		route("PUT", "/api/v1/appeal-settings", signedIn, access.AppealConfigure, "change the workflow's settings", s.apiSetAppealSettings),
-		route("GET", "/api/v1/webhooks", signedIn, access.AppealConfigure, "group robots", s.apiWebhooks),
-		route("POST", "/api/v1/webhooks", signedIn, access.AppealConfigure, "add a group robot", s.apiAddWebhook),
-		route("DELETE", "/api/v1/webhooks/{id}", signedIn, access.AppealConfigure, "remove a group robot", s.apiDeleteWebhook),
+		route("GET", "/api/v1/appeals", signedIn, access.AppealRead, "list appeals (queue, state, category, region, q, from, to)", s.apiAppeals).
+			Gives(200, core.List[AppealRowJSON]{}).Queries(listFilters()...).Queries(core.Paging...),
+		route("POST", "/api/v1/appeals", signedIn, access.AppealCreate, "raise an appeal (Idempotency-Key header: a retry answers 200 with the same appeal)", s.apiCreateAppeal).
+			Takes(exampleInput).Gives(201, AppealJSON{}).Or(200),
+		route("GET", "/api/v1/appeals/{id}", signedIn, access.AppealRead, "one appeal with timeline, dispatches, clocks and the caller's actions", s.apiAppeal).
+			Gives(200, AppealViewJSON{}),
+		route("POST", "/api/v1/appeals/{id}/actions/{action}", signedIn, access.AppealRead, "take a step on an appeal (needs version; 409 when stale)", s.apiAct).
+			Takes(ActionInput{}).Gives(200, AppealViewJSON{}).Spread(actionVariants()),
+		route("POST", "/api/v1/appeals/{id}/attachments", signedIn, access.AppealRead, "attach a file (multipart field file): images, PDF, Office documents", s.apiAttach).
+			Uploads("file").Gives(201, AttachmentJSON{}),
+		route("GET", "/api/v1/attachments/{id}", signedIn, access.AppealRead, "download an attachment", s.attachmentFile).Sends("application/octet-stream"),
+		route("GET", "/api/v1/appeal-categories", gated, access.AppealRead, "the category tree", s.apiAppealCategories).Gives(200, core.Items[appeal.Category]{}),
+		route("GET", "/api/v1/service-standards", gated, access.AppealRead, "the catalogue of service standards", s.apiServiceStandards).
+			Gives(200, core.Items[appeal.Standard]{}),
+		route("GET", "/api/v1/assessment", signedIn, access.AppealAssess, "the three rates (dimension, region, from, to: dates, both included; basic_weight, rank_by)", s.apiAssessment).
+			Gives(200, AssessmentJSON{}).Queries(assessFilters()...),
+		route("GET", "/api/v1/overview", signedIn, access.AppealAssess, "volumes, states and overdue counts (region, from, to: dates, both included)", s.apiOverview).
+			Gives(200, OverviewJSON{}).Queries(periodFilters...),
+		route("PUT", "/api/v1/appeal-categories/{code}", signedIn, access.AppealConfigure, "add or change a category", s.apiSaveCategory).
+			Takes(appeal.Category{Parent: "labour", Name: "技能培训", NameEn: "Skills training", Departments: []string{"hrss"}}).Gives(200, appeal.Category{}),
+		route("GET", "/api/v1/appeal-limits", gated, access.AppealConfigure, "time-limit rules and the defaults", s.apiLimitRules).Gives(200, LimitRulesJSON{}),
+		route("PUT", "/api/v1/appeal-limits", signedIn, access.AppealConfigure, "set a time-limit rule (n = 0 removes it)", s.apiSetLimitRule).
+			Takes(LimitRuleJSON{Category: "labour", Step: appeal.StepHandle, N: 3, Days: true}).Gives(200, LimitRuleJSON{}),
+		route("GET", "/api/v1/appeal-settings", gated, access.AppealConfigure, "the workflow's settings (max_redo)", s.apiAppealSettings).Gives(200, SettingsJSON{}),
+		route("PUT", "/api/v1/appeal-settings", signedIn, access.AppealConfigure, "change the workflow's settings", s.apiSetAppealSettings).
+			Takes(SettingsInput{MaxRedo: new(1)}).Gives(200, SettingsJSON{}),
+		route("GET", "/api/v1/webhooks", signedIn, access.AppealConfigure, "group robots", s.apiWebhooks).Gives(200, core.Items[WebhookJSON]{}),
+		route("POST", "/api/v1/webhooks", signedIn, access.AppealConfigure, "add a group robot", s.apiAddWebhook).
+			Takes(WebhookJSON{ScopeKind: "region", Scope: "330206001001", Format: notify.WeCom, URL: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"}).
+			Gives(201, WebhookJSON{}),
+		route("DELETE", "/api/v1/webhooks/{id}", signedIn, access.AppealConfigure, "remove a group robot", s.apiDeleteWebhook).Gives(204, nil),
 	}
 }

@@ -202,6 +202,13 @@ type LimitRuleJSON struct {
 	Days     bool           `json:"days"`
 }
 
+// LimitRulesJSON are the administrators' time-limit rules and the defaults
+// under them.
+type LimitRulesJSON struct {
+	Rules    []LimitRuleJSON `json:"rules"`
+	Defaults []LimitRuleJSON `json:"defaults"`
+}
+
 func (s *Handlers) apiLimitRules(w http.ResponseWriter, r *http.Request) error {
 	rules, err := s.appeals.LimitRules(r.Context())
 	if err != nil {
@@ -214,7 +221,7 @@ func (s *Handlers) apiLimitRules(w http.ResponseWriter, r *http.Request) error {
 		}
 		return js
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"rules": out(rules), "defaults": out(appeal.DefaultRules)})
+	core.WriteJSON(w, http.StatusOK, LimitRulesJSON{Rules: out(rules), Defaults: out(appeal.DefaultRules)})
 	return nil
 }
 
@@ -269,7 +276,7 @@ func (s *Handlers) apiWebhooks(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, WebhookJSON{ID: h.ID, ScopeKind: h.ScopeKind, Scope: h.Scope, Format: h.Format, URL: h.URL,
 			Pending: h.Pending, Failing: h.Failing})
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	core.WriteJSON(w, http.StatusOK, core.Items[WebhookJSON]{Items: out})
 	return nil
 }
 
@@ -317,22 +324,30 @@ func (s *Handlers) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// SettingsJSON are the workflow's settings.
+type SettingsJSON struct {
+	MaxRedo int `json:"max_redo"` // how many times an unsatisfied enterprise may have its appeal redone
+}
+
+// SettingsInput changes them; max_redo is required.
+type SettingsInput struct {
+	MaxRedo *int `json:"max_redo"`
+}
+
 // apiAppealSettings answers the workflow's settings.
 func (s *Handlers) apiAppealSettings(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.appeals.MaxRedo(r.Context())
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]int{"max_redo": n})
+	core.WriteJSON(w, http.StatusOK, SettingsJSON{MaxRedo: n})
 	return nil
 }
 
 // apiSetAppealSettings changes them: {"max_redo": n}.
 func (s *Handlers) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
-	var in struct {
-		MaxRedo *int `json:"max_redo"`
-	}
+	var in SettingsInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
@@ -344,6 +359,6 @@ func (s *Handlers) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) 
 	if err := s.appeals.SetMaxRedo(r.Context(), a, *in.MaxRedo); err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]int{"max_redo": *in.MaxRedo})
+	core.WriteJSON(w, http.StatusOK, SettingsJSON{MaxRedo: *in.MaxRedo})
 	return nil
 }

@@ -163,13 +163,13 @@ func TestWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	words := map[string][]string{
-		"channel": strs(appeal.Channels), "type": strs(appeal.Types), "urgency": strs(appeal.Urgencies),
-		"state": strs(appeal.States), "result": strs(appeal.Results), "rating": append(strs(appeal.Ratings), string(appeal.NotRated)),
-		"step": strs(appeal.Steps), "colour": {string(appeal.Green), string(appeal.Yellow), string(appeal.Red)},
+		"channel": core.Strings(appeal.Channels), "type": core.Strings(appeal.Types), "urgency": core.Strings(appeal.Urgencies),
+		"state": core.Strings(appeal.States), "result": core.Strings(appeal.Results), "rating": append(core.Strings(appeal.Ratings), string(appeal.NotRated)),
+		"step": core.Strings(appeal.Steps), "colour": {string(appeal.Green), string(appeal.Yellow), string(appeal.Red)},
 		"party":   {string(appeal.PartyLead), string(appeal.PartyAssist), string(appeal.PartyJoint)},
 		"act":     {"create", "merged_in", "attach", "alert.warning", "alert.overdue", "alert.escalate_street", "alert.escalate_district"},
 		"dstatus": {"pending", "signed", "returned", "answered", "checked_in", "done"}, "xstatus": {"pending", "approved", "refused"},
-		"via": {"phone", "visit", "sms"}, "dim": strs(assessDimensions), "measure": strs(assessMeasures),
+		"via": {"phone", "visit", "sms"}, "dim": core.Strings(assessDimensions), "measure": core.Strings(assessMeasures),
 		"queue": {"open"},
 	}
 	for _, tr := range appeal.Lifecycle {
@@ -185,12 +185,4 @@ func TestWords(t *testing.T) {
 			}
 		}
 	}
-}
-
-func strs[T ~string](list []T) []string {
-	out := make([]string, len(list))
-	for i, v := range list {
-		out[i] = string(v)
-	}
-	return out
 }

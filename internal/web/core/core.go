@@ -54,6 +54,7 @@ type Route struct {
 	Action       access.Action
 	Summary      string // one line, for the OpenAPI document
 	H            Handler
+	Doc          *API // what an API route takes and gives (Takes, Gives …); nil: nothing documented
 }
 
 // NewRoute returns a route; the route tables list one per line.

@@ -64,6 +64,11 @@ func NewPager(r *http.Request, p store.Page, total int) Pager {
 	return pg
 }
 
+// Items is the shape of an API list that is not paged.
+type Items[T any] struct {
+	Items []T `json:"items"`
+}
+
 // List is the shape of every paged API list.
 type List[T any] struct {
 	Items []T `json:"items"`
@@ -76,8 +81,17 @@ var ErrVersionRequired = fault.Fields{"version": {Zh: "缺少版本号：请先�
 
 // SendXLSX answers with a workbook to download as name.
 func SendXLSX(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Type", XLSX)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b)
+}
+
+// Strings are the values of a string type as strings.
+func Strings[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
 }
