@@ -103,7 +103,8 @@ type Appeal struct {
 	Enterprise   string // enterprise name
 	Contact      string
 	Phone        string
-	Confidential bool // the enterprise asks that its identity not be passed on
+	Confidential bool  // the enterprise asks that its identity not be passed on
+	About        int64 // a complaint's: the department it is about (complaint.go); 0 if none
 	GridCode     string
 	State        State
 	CaseID       int64 // the appeal this one was merged into, 0 if none
@@ -134,6 +135,9 @@ type Input struct {
 	Contact      string  `json:"contact"`
 	Phone        string  `json:"phone"`
 	Confidential bool    `json:"confidential"`
+	// About is, for a complaint, the department it is about (its id): that
+	// department never handles it (CheckParties).
+	About int64 `json:"about_department,omitempty"`
 }
 
 // Limits on the text of an appeal.
@@ -188,6 +192,7 @@ func (in Input) Validate(categories Categories) error {
 	if !enterprise.ValidMobile(in.Phone) {
 		f.Add("phone", "请填写正确的手机号码（11 位）", "enter a valid 11-digit mobile number")
 	}
+	in.checkAbout(f)
 	return f.Err()
 }
 

@@ -122,6 +122,15 @@ type Row struct {
 	Satisfied, Basic, Unsatisfied, NotRated, Rated int
 	SatisfactionRate                               float64
 
+	// 首次满意率 FirstSatisfactionRate = (FirstSatisfied + w × FirstBasic) ÷
+	// Rated: the same appeals by the rating they were given first. A redone
+	// appeal was first rated 不满意 (a redo follows only that), whatever its
+	// final rating; the others' first rating is their final one. Satisfaction
+	// counts an appeal redone until the enterprise was content as content;
+	// this counts it as the discontent it first was.
+	FirstSatisfied, FirstBasic, FirstUnsatisfied int
+	FirstSatisfactionRate                        float64
+
 	// 按时办结率 OnTimeRate = OnTimeReplies ÷ Handled, where Handled = handle
 	// steps done in P and OnTimeReplies = those done by Due (or without a Due).
 	OnTimeReplies, Handled int

@@ -38,6 +38,8 @@ var dept12 = Row{Key: "12",
 	OnTimeReplies:    2, Handled: 3, OnTimeRate: 2.0 / 3, // A3s6, the redo, late
 	Dispatches: 5, Returns: 1, ReturnRate: 1.0 / 5, // 5 signs started in March, A2s3 returned
 	Redone: 1, RedoRate: 1.0 / 1, // A3
+	// A3, redone, was first rated 不满意: its basic is no part of the first rating.
+	FirstUnsatisfied: 1, FirstSatisfactionRate: 0,
 	Overdue:          1,                    // A3s6
 	AvgHandlingHours: (40 + 32 + 56) / 3.0, // 42.67
 }
@@ -52,6 +54,7 @@ var commARow = Row{Key: commA,
 	OnTimeReplies:    4, Handled: 5, OnTimeRate: 4.0 / 5, // A1s4 A2s5 A3s5 A3s6 A7s3; A3s6 late
 	Dispatches: 6, Returns: 2, ReturnRate: 2.0 / 6, // A2s3 A9s3 returned
 	Redone: 1, RedoRate: 1.0 / 4, // A3
+	FirstSatisfied: 1, FirstBasic: 1, FirstUnsatisfied: 2, FirstSatisfactionRate: (1 + 0.8*1) / 4.0, // A3 first unsatisfied
 	Overdue:          5,                              // A2s1 A2s4 A3s4 A3s6 A9s3
 	AvgHandlingHours: (40 + 48 + 40 + 32 + 24) / 5.0, // 36.8
 }
@@ -92,6 +95,7 @@ var gridA2Row = Row{Key: gridA2,
 	OnTimeReplies: 1, Handled: 2, OnTimeRate: 1.0 / 2, // A3s5 in time, A3s6 late
 	Dispatches: 3, Returns: 1, ReturnRate: 1.0 / 3, // A3s3 A9s3 A9s4
 	Redone: 1, RedoRate: 1,
+	FirstUnsatisfied: 1, FirstSatisfactionRate: 0, // A3 first unsatisfied
 	Overdue:          3,               // A3s4 A3s6 A9s3
 	AvgHandlingHours: (40 + 32) / 2.0, // 36
 }
@@ -106,6 +110,7 @@ var districtRow = Row{Key: district,
 	OnTimeReplies:    5, Handled: 6, OnTimeRate: 5.0 / 6,
 	Dispatches: 10, Returns: 2, ReturnRate: 2.0 / 10,
 	Redone: 1, RedoRate: 1.0 / 5,
+	FirstSatisfied: 2, FirstBasic: 1, FirstUnsatisfied: 2, FirstSatisfactionRate: (2 + 0.8*1) / 5.0, // A3 first unsatisfied
 	Overdue:          6,                // 5 + 1
 	AvgHandlingHours: (184 + 56) / 6.0, // 40
 }
@@ -361,6 +366,12 @@ func checkRows(t *testing.T, got, want []Row) {
 	}
 	for i := range got {
 		g, w := got[i], want[i]
+		// A row that names no first ratings has none redone: the first
+		// rating of each of its appeals is its final one.
+		if w.Redone == 0 && w.FirstSatisfied+w.FirstBasic+w.FirstUnsatisfied == 0 {
+			w.FirstSatisfied, w.FirstBasic, w.FirstUnsatisfied = w.Satisfied, w.Basic, w.Unsatisfied
+			w.FirstSatisfactionRate = w.SatisfactionRate
+		}
 		for _, f := range []struct {
 			name string
 			g, w *float64
@@ -368,6 +379,7 @@ func checkRows(t *testing.T, got, want []Row) {
 			{"ResponseRate", &g.ResponseRate, &w.ResponseRate},
 			{"ResolutionRate", &g.ResolutionRate, &w.ResolutionRate},
 			{"SatisfactionRate", &g.SatisfactionRate, &w.SatisfactionRate},
+			{"FirstSatisfactionRate", &g.FirstSatisfactionRate, &w.FirstSatisfactionRate},
 			{"OnTimeRate", &g.OnTimeRate, &w.OnTimeRate},
 			{"ReturnRate", &g.ReturnRate, &w.ReturnRate},
 			{"RedoRate", &g.RedoRate, &w.RedoRate},

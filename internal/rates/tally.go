@@ -20,6 +20,10 @@ type Counts struct {
 	Redone                                  int
 	Overdue                                 int
 	Handling                                time.Duration // Σ WorkingTime of the handle steps counted in Handled
+	// RedoneSatisfied and RedoneBasic are the redone appeals counted in
+	// Satisfied and Basic: rated 不满意 first, since a redo follows only
+	// that (appeal.AfterRating). Row's first-rating figures come of them.
+	RedoneSatisfied, RedoneBasic int
 }
 
 // Add adds o to c.
@@ -41,6 +45,8 @@ func (c *Counts) Add(o Counts) {
 	c.Redone += o.Redone
 	c.Overdue += o.Overdue
 	c.Handling += o.Handling
+	c.RedoneSatisfied += o.RedoneSatisfied
+	c.RedoneBasic += o.RedoneBasic
 }
 
 // Neg returns -c, which Add takes away.
@@ -49,7 +55,8 @@ func (c Counts) Neg() Counts {
 		Resolved: -c.Resolved, Replied: -c.Replied, Satisfied: -c.Satisfied, Basic: -c.Basic,
 		Unsatisfied: -c.Unsatisfied, NotRated: -c.NotRated, Rated: -c.Rated,
 		OnTimeReplies: -c.OnTimeReplies, Handled: -c.Handled, Dispatches: -c.Dispatches, Returns: -c.Returns,
-		Redone: -c.Redone, Overdue: -c.Overdue, Handling: -c.Handling}
+		Redone: -c.Redone, Overdue: -c.Overdue, Handling: -c.Handling,
+		RedoneSatisfied: -c.RedoneSatisfied, RedoneBasic: -c.RedoneBasic}
 }
 
 // period is a half-open period [from, to).
@@ -89,6 +96,8 @@ const (
 	fReturn
 	fRedone
 	fOverdue
+	fRedoneSatisfied
+	fRedoneBasic
 )
 
 // add adds one to each count f names, and handling to Handling.
@@ -140,6 +149,12 @@ func (c *Counts) add(f flags, handling time.Duration) {
 	}
 	if f&fOverdue != 0 {
 		c.Overdue++
+	}
+	if f&fRedoneSatisfied != 0 {
+		c.RedoneSatisfied++
+	}
+	if f&fRedoneBasic != 0 {
+		c.RedoneBasic++
 	}
 	c.Handling += handling
 }
@@ -226,6 +241,12 @@ func appendFacts[K comparable](buf []fact[K], a *Appeal,
 				f |= fRated
 				if a.Redone {
 					f |= fRedone
+					switch a.Rating {
+					case RatingSatisfied:
+						f |= fRedoneSatisfied
+					case RatingBasic:
+						f |= fRedoneBasic
+					}
 				}
 			}
 			buf = append(buf, fact[K]{key: k, at: a.Replied, flags: f})
@@ -310,6 +331,10 @@ func rows(counts map[string]*Counts, w float64) []Row {
 		r.OnTimeRate = ratio(float64(r.OnTimeReplies), r.Handled)
 		r.ReturnRate = ratio(float64(r.Returns), r.Dispatches)
 		r.RedoRate = ratio(float64(r.Redone), r.Rated)
+		r.FirstSatisfied = c.Satisfied - c.RedoneSatisfied
+		r.FirstBasic = c.Basic - c.RedoneBasic
+		r.FirstUnsatisfied = c.Unsatisfied + c.RedoneSatisfied + c.RedoneBasic
+		r.FirstSatisfactionRate = ratio(float64(r.FirstSatisfied)+w*float64(r.FirstBasic), r.Rated)
 		r.AvgHandlingHours = ratio(c.Handling.Hours(), r.Handled)
 		out = append(out, r)
 	}
@@ -317,7 +342,8 @@ func rows(counts map[string]*Counts, w float64) []Row {
 	return out
 }
 
-// ratio returns num ÷ den, or 0 when den is 0.
+// ratio returns num ÷ den, or 0 when den is 0 (a rate of no data: the
+// pages, the API and the export say so, by the denominator).
 func ratio(num float64, den int) float64 {
 	if den == 0 {
 		return 0

@@ -111,7 +111,7 @@ func TestAppealsFirstFact(t *testing.T) {
 func TestCountsNeg(t *testing.T) {
 	c := Counts{Appeals: 1, ResponseDue: 2, ResponseInTime: 3, Resolved: 4, Replied: 5, Satisfied: 6, Basic: 7,
 		Unsatisfied: 8, NotRated: 9, Rated: 10, OnTimeReplies: 11, Handled: 12, Dispatches: 13, Returns: 14,
-		Redone: 15, Overdue: 16, Handling: 17}
+		Redone: 15, Overdue: 16, Handling: 17, RedoneSatisfied: 18, RedoneBasic: 19}
 	d := c
 	d.Add(c.Neg())
 	if d != (Counts{}) {

@@ -409,6 +409,9 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{"/settings/limits", formBody(url.Values{"category": {"labour"}, "step": {"accept"}, "n": {"2"}, "unit": {"hours"}}),
 				may(u, access.AppealConfigure, 303)}
 		},
+		"POST /settings/supervisor": func(u demo.User, _ scope) probe {
+			return probe{"/settings/supervisor", formBody(url.Values{"complaint_supervisor": {"0"}}), may(u, access.AppealConfigure, 303)}
+		},
 		"POST /settings/redo": func(u demo.User, _ scope) probe {
 			return probe{"/settings/redo", formBody(url.Values{"max_redo": {"1"}}), may(u, access.AppealConfigure, 303)}
 		},

@@ -245,3 +245,38 @@ func TestIntegratorWalk(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentExamplesAccepted sends the document's example bodies of the
+// shared records as they are, on a store of their own (they would change the
+// shared one's lists): each is accepted.
+func TestDocumentExamplesAccepted(t *testing.T) {
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		for _, ex := range []struct{ method, path, want string }{
+			{"POST", "/api/v1/enterprises", "201"},
+			{"POST", "/api/v1/users", "201"},
+			{"PUT", "/api/v1/appeal-limits", "200"},
+			{"PUT", "/api/v1/appeal-settings", "200"},
+			{"PUT", "/api/v1/calendar/days/2027-10-08", "200"},
+			{"POST", "/api/v1/tokens", "201"},
+		} {
+			doc, _, err := documentRouter()
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := strings.Replace(ex.path, "2027-10-08", "{date}", 1)
+			op := doc.Paths.Find(path).GetOperation(ex.method)
+			mt := op.RequestBody.Value.Content.Get("application/json")
+			if mt == nil || mt.Example == nil {
+				t.Errorf("%s %s: no example", ex.method, path)
+				continue
+			}
+			data, err := json.Marshal(mt.Example)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := s.as(t, "admin", ex.method, ex.path, &body{data: data, ctype: "application/json"}); strconv.Itoa(res.code) != ex.want {
+				t.Errorf("%s %s with the document's example: %d %s", ex.method, ex.path, res.code, res.body)
+			}
+		}
+	})
+}

@@ -41,11 +41,11 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 
 // The API document's examples and filters of the shared routes.
 var (
-	exampleEnterprise = enterpriseInput{CreditCode: "91330206MA2AAAAA1X", Name: "宁波示例精密机械有限公司", LegalRep: "李明",
+	exampleEnterprise = enterpriseInput{CreditCode: "91330206MA2AAAAA1A", Name: "宁波示例精密机械有限公司", LegalRep: "李明",
 		Contact: "王经理", Phone: "13800001234", Address: "宁波市北仑区新碶街道明州路 1 号", GridCode: "330206001001001",
-		Industry: "C3484", Employees: 45, Revenue: 12_000_000, Tags: []string{"外贸"}}
+		Industry: "C34", Employees: 45, Revenue: 12_000_000, Tags: []string{"外贸"}}
 	exampleUser = userInput{Username: "grid_zhang", Name: "张网格", Phone: "13800005678", Role: access.RoleGridWorker,
-		RegionCode: "330206001001001", Password: "a long new passphrase"}
+		RegionCode: "330206001001001", Password: "Grid-Worker-2026!"}
 	enterpriseFilters = []core.Param{
 		{Name: "q", Description: "words of the name or the credit code"}, {Name: "region", Description: "a region code"},
 		{Name: "industry", Description: "a GB/T 4754 code"}, {Name: "class", Enum: []string{"large", "medium", "small", "micro"}},

@@ -97,7 +97,7 @@ func (s *Server) routes() []core.Route {
 		route("GET", "/api/v1/users/{id}", signedIn, access.UserRead, "one user", s.apiUser).Gives(200, userJSON{}),
 		route("PUT", "/api/v1/users/{id}", signedIn, access.UserManage, "update a user (needs version)", s.apiUpdateUser).Takes(exampleUser).Gives(200, userJSON{}),
 		route("POST", "/api/v1/users/{id}/password", gated, access.UserManage, "reset a password", s.apiResetPassword).
-			Takes(passwordInput{Password: "a long new passphrase"}).Gives(204, nil),
+			Takes(passwordInput{Password: "Reset-Passphrase-2026"}).Gives(204, nil),
 		route("POST", "/api/v1/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.apiDisableUser).Gives(204, nil),
 		route("POST", "/api/v1/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.apiEnableUser).Gives(204, nil),
 		route("GET", "/api/v1/audit", signedIn, access.AuditRead, "audit entries", s.apiAudit).

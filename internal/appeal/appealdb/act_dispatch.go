@@ -100,6 +100,12 @@ func (s *step) inDistrict(ctx context.Context, deptID int64) (string, error) {
 // dispatch blows the whistle (吹哨): one lead department and any assisting ones.
 func (s *step) dispatch(ctx context.Context) error {
 	now := s.clk.now
+	if err := appeal.CheckParties(s.a, "lead", s.c.Lead); err != nil {
+		return err
+	}
+	if err := appeal.CheckParties(s.a, "assists", s.c.Assists...); err != nil {
+		return err
+	}
 	for _, d := range append([]int64{s.c.Lead}, s.c.Assists...) {
 		if _, err := s.inDistrict(ctx, d); fault.Is(err, fault.NotFound) {
 			field := "assists"

@@ -95,6 +95,9 @@ func (s *step) raiseJoint(ctx context.Context) error {
 	if due.IsZero() {
 		due = s.clk.due(appeal.StepJoint, now)
 	}
+	if err := appeal.CheckParties(s.a, "departments", s.c.Departments...); err != nil {
+		return err
+	}
 	seen := map[int64]bool{}
 	for _, d := range s.c.Departments {
 		if seen[d] {

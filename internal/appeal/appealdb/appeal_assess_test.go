@@ -263,3 +263,70 @@ func TestAssessmentCache(t *testing.T) {
 		}
 	})
 }
+
+// TestAssessmentRedo counts by hand five rated appeals of one community,
+// one of them rated 不满意, redone and then rated 满意: satisfaction at the
+// final rating counts it as 满意, at the first rating as 不满意, and the
+// redo rate counts it.
+func TestAssessmentRedo(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		dept := s.deptIDs(t)
+		from := start.Add(-24 * time.Hour)
+		resolved := func(r appeal.Rating) {
+			a := s.raise(t, "enterprise", "")
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+			s.act(t, "community", a.ID, appeal.Command{Action: appeal.Resolve, Result: appeal.Solved, Note: "已现场解决"})
+			s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: r})
+		}
+		resolved(appeal.Satisfied)
+		resolved(appeal.Satisfied)
+		resolved(appeal.Basic)
+		resolved(appeal.Basic)
+		// The redone one: tax replies, the enterprise is not content, tax replies again, the enterprise is.
+		a := s.raise(t, "enterprise", "")
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Accept})
+		s.act(t, "community", a.ID, appeal.Command{Action: appeal.Dispatch, Lead: dept["tax"]})
+		s.act(t, "dept_tax", a.ID, appeal.Command{Action: appeal.Sign})
+		s.act(t, "dept_tax", a.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Explained, Note: "已说明政策"})
+		if got := s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Unsatisfied,
+			Note: "没有解决实际问题"}); got.State != appeal.Handling {
+			t.Fatalf("rated unsatisfied: %s, want handling (a redo)", got.State)
+		}
+		s.act(t, "dept_tax", a.ID, appeal.Command{Action: appeal.Reply, Result: appeal.Solved, Note: "已协调办理退税"})
+		s.act(t, "enterprise", a.ID, appeal.Command{Action: appeal.Rate, Rating: appeal.Satisfied})
+		s.Clock.Advance(time.Minute) // the period ends after the last reply
+
+		rows, err := s.Assessment(ctx, s.As(t, "district_leader"), appealdb.AssessmentQuery{
+			Dimension: rates.Community, From: from, To: s.Clock.Now()})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("community rows %+v, %v", rows, err)
+		}
+		c := rows[0]
+		near := func(x, y float64) bool { return x-y < 1e-9 && y-x < 1e-9 }
+		// Final: 满意 3 (the redone one too), 基本满意 2 → (3 + 0.8×2) ÷ 5 = 92%.
+		if c.Rated != 5 || c.Satisfied != 3 || c.Basic != 2 || c.Unsatisfied != 0 || !near(c.SatisfactionRate, 0.92) {
+			t.Errorf("final ratings: rated %d, %d/%d/%d, %.4f; want 5, 3/2/0, 0.92", c.Rated, c.Satisfied, c.Basic, c.Unsatisfied, c.SatisfactionRate)
+		}
+		// First: 满意 2, 基本满意 2, 不满意 1 → (2 + 0.8×2) ÷ 5 = 72%.
+		if c.FirstSatisfied != 2 || c.FirstBasic != 2 || c.FirstUnsatisfied != 1 || !near(c.FirstSatisfactionRate, 0.72) {
+			t.Errorf("first ratings: %d/%d/%d, %.4f; want 2/2/1, 0.72", c.FirstSatisfied, c.FirstBasic, c.FirstUnsatisfied, c.FirstSatisfactionRate)
+		}
+		// Redo: 1 of 5 rated → 20%; resolution: 5 replied, all solved in the end.
+		if c.Redone != 1 || !near(c.RedoRate, 0.2) || c.Replied != 5 || c.Resolved != 5 {
+			t.Errorf("redone %d (%.4f), replied %d, resolved %d; want 1 (0.2), 5, 5", c.Redone, c.RedoRate, c.Replied, c.Resolved)
+		}
+		// The department's row has the redone appeal alone.
+		drows, err := s.Assessment(ctx, s.As(t, "district_leader"), appealdb.AssessmentQuery{
+			Dimension: rates.Department, From: from, To: s.Clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range drows {
+			if r.Key == strconv.FormatInt(dept["tax"], 10) && (r.Redone != 1 || r.Rated != 1 || r.FirstUnsatisfied != 1 || r.Satisfied != 1) {
+				t.Errorf("tax: %+v", r)
+			}
+		}
+	})
+}

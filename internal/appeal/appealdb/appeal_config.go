@@ -115,6 +115,15 @@ func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id i
 		}
 		c = cat.Parent
 	}
+	// A complaint about a department goes to the supervising body, never to
+	// the department itself (appeal.CheckParties).
+	var supervisor int64
+	complaint := v.Type == appeal.TypeComplaint && v.About != 0
+	if complaint {
+		if supervisor, err = h.complaintSupervisor(ctx); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := h.Query(ctx, `SELECT d.id, d.code, d.name,
 		(SELECT COUNT(*) FROM appeals p WHERE p.lead_department = d.id AND p.category = ? AND p.district_code = a.district_code
 			AND p.created_at >= ?)
@@ -131,7 +140,13 @@ func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id i
 		if err := rows.Scan(&sg.DepartmentID, &sg.Code, &sg.Name, &sg.Past); err != nil {
 			return nil, err
 		}
+		if complaint && sg.DepartmentID == v.About {
+			continue
+		}
 		_, sg.ByCategory = named[sg.Code]
+		if complaint && sg.DepartmentID == supervisor {
+			named[sg.Code], sg.ByCategory = -2, true
+		}
 		out = append(out, sg)
 	}
 	if err := rows.Err(); err != nil {
@@ -355,6 +370,81 @@ func (s *Store) SetMaxRedo(ctx context.Context, actor access.Actor, n int) error
 			return fmt.Errorf("set max redo: %w", err)
 		}
 		return tx.Record(ctx, actor, "setting.set", "setting/"+settingMaxRedo, "ok", map[string]int{"value": n})
+	})
+}
+
+// Department is a department as a complaint may name it.
+type Department struct {
+	ID           int64
+	Name, NameEn string
+}
+
+// ComplaintDepartments lists the departments a complaint may be about: their names
+// are public, and the store checks on raising that the one named serves
+// the enterprise's district.
+func (s *Store) ComplaintDepartments(ctx context.Context, actor access.Actor) ([]Department, error) {
+	if !access.May(actor.Role, access.AppealCreate) {
+		return nil, access.ErrForbidden
+	}
+	return store.Collect(ctx, s.reader().DB, func(sc store.Scanner) (Department, error) {
+		var d Department
+		err := sc.Scan(&d.ID, &d.Name, &d.NameEn)
+		return d, err
+	}, "SELECT id, name, name_en FROM departments ORDER BY id")
+}
+
+// settingComplaintSupervisor is the key of the department that handles
+// complaints about departments (the id; none when unset).
+const settingComplaintSupervisor = "appeal.complaint_supervisor"
+
+// ComplaintSupervisor returns the department that complaints about a
+// department go to, 0 when none is set.
+func (s *Store) ComplaintSupervisor(ctx context.Context) (int64, error) {
+	return s.reader().complaintSupervisor(ctx)
+}
+
+func (h db) complaintSupervisor(ctx context.Context) (int64, error) {
+	var v string
+	err := store.Scan(h.Row(ctx, "SELECT value FROM settings WHERE key = ?", settingComplaintSupervisor), &v)
+	if fault.Is(err, fault.NotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read setting: %w", err)
+	}
+	id, _ := strconv.ParseInt(v, 10, 64)
+	return id, nil
+}
+
+// SetComplaintSupervisor sets the department complaints about departments
+// go to (the dispatch form suggests it for them); 0 unsets it.
+func (s *Store) SetComplaintSupervisor(ctx context.Context, actor access.Actor, id int64) error {
+	if !access.May(actor.Role, access.AppealConfigure) {
+		return access.ErrForbidden
+	}
+	bad := fault.Fields{"complaint_supervisor": {Zh: "请选择一个部门", En: "choose a department"}}.Err()
+	if id < 0 {
+		return bad
+	}
+	return s.WithTx(ctx, func(tx *Tx) error {
+		h := tx.db()
+		if id == 0 {
+			if _, err := h.Exec(ctx, "DELETE FROM settings WHERE key = ?", settingComplaintSupervisor); err != nil {
+				return fmt.Errorf("unset complaint supervisor: %w", err)
+			}
+		} else {
+			var one int
+			if err := store.Scan(h.Row(ctx, "SELECT 1 FROM departments WHERE id = ?", id), &one); fault.Is(err, fault.NotFound) {
+				return bad
+			} else if err != nil {
+				return err
+			}
+			if _, err := h.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingComplaintSupervisor, strconv.FormatInt(id, 10)); err != nil {
+				return fmt.Errorf("set complaint supervisor: %w", err)
+			}
+		}
+		return tx.Record(ctx, actor, "setting.set", "setting/"+settingComplaintSupervisor, "ok", map[string]int64{"value": id})
 	})
 }
 

@@ -104,18 +104,29 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 				return err
 			}
 		}
+		if in.About != 0 {
+			// The department complained about serves the enterprise's place.
+			var one int
+			err := store.Scan(h.Row(ctx, `SELECT 1 FROM departments WHERE id = ? AND region_code IN (?, ?, ?)`,
+				in.About, e.CityCode, e.DistrictCode, e.StreetCode), &one)
+			if fault.Is(err, fault.NotFound) {
+				return fault.Fields{"about_department": {Zh: "该部门不属于本辖区的服务联盟", En: "this department does not serve the enterprise's district"}}.Err()
+			} else if err != nil {
+				return err
+			}
+		}
 		a = appeal.Appeal{Number: number, Channel: in.Channel, Type: in.Type, Category: in.Category, StandardCode: in.StandardCode,
 			Title: in.Title, Content: in.Content, Urgency: in.Urgency, EnterpriseID: e.ID, CreditCode: in.CreditCode,
-			Enterprise: e.Name, Contact: in.Contact, Phone: in.Phone, Confidential: in.Confidential, GridCode: e.GridCode,
-			State: appeal.Submitted, RaisedBy: actor.UserID, CreatedAt: time.UnixMilli(now.UnixMilli()), Version: 1}
+			Enterprise: e.Name, Contact: in.Contact, Phone: in.Phone, Confidential: in.Confidential, About: in.About,
+			GridCode: e.GridCode, State: appeal.Submitted, RaisedBy: actor.UserID, CreatedAt: time.UnixMilli(now.UnixMilli()), Version: 1}
 		a.UpdatedAt = a.CreatedAt
 		if err := store.Scan(h.Row(ctx, `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
 			enterprise_id, contact, phone, confidential, grid_code, community_code, street_code, district_code, city_code,
-			state, raised_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			state, raised_by, created_at, updated_at, about_department)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.Number, string(a.Channel), string(a.Type), a.Category, a.StandardCode, a.Title, a.Content, string(a.Urgency),
 			e.ID, a.Contact, a.Phone, a.Confidential, e.GridCode, e.CommunityCode, e.StreetCode, e.DistrictCode, e.CityCode,
-			string(a.State), actor.UserID, now.UnixMilli(), now.UnixMilli()), &a.ID); err != nil {
+			string(a.State), actor.UserID, now.UnixMilli(), now.UnixMilli(), store.NullInt(a.About)), &a.ID); err != nil {
 			return fmt.Errorf("insert appeal: %w", err)
 		}
 		if key != "" {

@@ -47,7 +47,7 @@ func actions() []string {
 // exampleInput is the example of raising an appeal.
 var exampleInput = appeal.Input{Channel: appeal.ChannelWeb, Type: appeal.TypeHelp, Category: "labour.recruit",
 	Title: "招工难：急需数控操作工 5 名", Content: "订单增加，急需数控车床操作工 5 名，请协助对接招聘渠道。",
-	Urgency: appeal.Urgent, CreditCode: "91330206MA2AAAAA1X", Contact: "王经理", Phone: "13800001234"}
+	Urgency: appeal.Urgent, CreditCode: "91330206MA2AAAAA1A", Contact: "王经理", Phone: "13800001234"}
 
 // periodFilters are the period of the figures: dates, both days included.
 var periodFilters = []core.Param{

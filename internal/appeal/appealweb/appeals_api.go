@@ -56,6 +56,7 @@ type AppealJSON struct {
 	Contact      string         `json:"contact"`
 	Phone        string         `json:"phone"`
 	Confidential bool           `json:"confidential"`
+	About        int64          `json:"about_department,omitempty"` // a complaint's: the department it is about
 	GridCode     string         `json:"grid_code"`
 	State        appeal.State   `json:"state"`
 	CaseID       int64          `json:"case_id,omitempty"`
@@ -76,7 +77,7 @@ func toAppealJSON(a appeal.Appeal) AppealJSON {
 	return AppealJSON{ID: a.ID, Number: a.Number, Channel: a.Channel, Type: a.Type, Category: a.Category,
 		StandardCode: a.StandardCode, Title: a.Title, Content: a.Content, Urgency: a.Urgency, EnterpriseID: a.EnterpriseID,
 		CreditCode: a.CreditCode, Enterprise: a.Enterprise, Contact: a.Contact, Phone: a.Phone, Confidential: a.Confidential,
-		GridCode: a.GridCode, State: a.State, CaseID: a.CaseID, LeadID: a.LeadID, Result: a.Result, Reply: a.Reply,
+		About: a.About, GridCode: a.GridCode, State: a.State, CaseID: a.CaseID, LeadID: a.LeadID, Result: a.Result, Reply: a.Reply,
 		Rating: a.Rating, RatingNote: a.RatingNote, RedoCount: a.RedoCount, UrgeCount: a.UrgeCount,
 		CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), ClosedAt: utcOrZero(a.ClosedAt), Version: a.Version}
 }

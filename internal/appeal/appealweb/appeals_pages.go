@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -191,6 +192,7 @@ type appealFormData struct {
 	Types         []appeal.Type
 	Urgencies     []appeal.Urgency
 	Channels      []appeal.Channel
+	Departments   []appealdb.Department // those a complaint may be about
 }
 
 func (s *Handlers) newAppealPage(w http.ResponseWriter, r *http.Request) error {
@@ -227,6 +229,9 @@ func (s *Handlers) renderAppealForm(w http.ResponseWriter, r *http.Request, a ac
 	} else {
 		p.ForEnterprise = true
 	}
+	if p.Departments, err = s.appeals.ComplaintDepartments(r.Context(), a); err != nil {
+		return err
+	}
 	p.Types, p.Urgencies = appeal.Types, appeal.Urgencies
 	p.Channels = []appeal.Channel{appeal.ChannelVisit, appeal.ChannelHotline, appeal.ChannelWalkIn}
 	p.Title = s.T(core.LangOf(r), "ap.raise")
@@ -238,7 +243,19 @@ func appealInputFromForm(r *http.Request) appeal.Input {
 	return appeal.Input{Channel: appeal.Channel(r.FormValue("channel")), Type: appeal.Type(r.FormValue("type")),
 		Category: r.FormValue("category"), StandardCode: r.FormValue("standard_code"), Title: r.FormValue("title"), Content: r.FormValue("content"),
 		Urgency: appeal.Urgency(r.FormValue("urgency")), CreditCode: r.FormValue("credit_code"),
-		Contact: r.FormValue("contact"), Phone: r.FormValue("phone"), Confidential: r.FormValue("confidential") == "1"}
+		Contact: r.FormValue("contact"), Phone: r.FormValue("phone"), Confidential: r.FormValue("confidential") == "1",
+		About: formID(r.FormValue("about_department"))}
+}
+
+// formID reads an id a form's select sends: "" is none, and so is a
+// malformed one — the select offers only ids, so only a forged form sends
+// another, and the store refuses an id that names no department.
+func formID(v string) int64 {
+	id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
 }
 
 // createAppealPage raises an appeal from the form. The form's key makes a

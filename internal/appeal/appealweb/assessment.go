@@ -173,32 +173,46 @@ func (s *Handlers) keyNames(ctx context.Context, a access.Actor, lang string, di
 // AssessmentRowJSON is one row of the assessment figures in the API; the
 // formulas are those of package rates.
 type AssessmentRowJSON struct {
-	Key              string  `json:"key"`
-	Name             string  `json:"name"`
-	Rank             int     `json:"rank,omitempty"`
-	Appeals          int     `json:"appeals"`
-	ResponseDue      int     `json:"response_due"`
-	ResponseInTime   int     `json:"response_in_time"`
-	ResponseRate     float64 `json:"response_rate"`
-	Resolved         int     `json:"resolved"`
-	Replied          int     `json:"replied"`
-	ResolutionRate   float64 `json:"resolution_rate"`
-	Satisfied        int     `json:"satisfied"`
-	Basic            int     `json:"basic"`
-	Unsatisfied      int     `json:"unsatisfied"`
-	NotRated         int     `json:"not_rated"`
-	Rated            int     `json:"rated"`
-	SatisfactionRate float64 `json:"satisfaction_rate"`
-	OnTimeReplies    int     `json:"on_time_replies"`
-	Handled          int     `json:"handled"`
-	OnTimeRate       float64 `json:"on_time_rate"`
-	Dispatches       int     `json:"dispatches"`
-	Returns          int     `json:"returns"`
-	ReturnRate       float64 `json:"return_rate"`
-	Redone           int     `json:"redone"`
-	RedoRate         float64 `json:"redo_rate"`
-	Overdue          int     `json:"overdue"`
-	AvgHandlingHours float64 `json:"avg_handling_hours"`
+	Key              string   `json:"key"`
+	Name             string   `json:"name"`
+	Rank             int      `json:"rank,omitempty"`
+	Appeals          int      `json:"appeals"`
+	ResponseDue      int      `json:"response_due"`
+	ResponseInTime   int      `json:"response_in_time"`
+	ResponseRate     *float64 `json:"response_rate"` // null: no data (nothing came due)
+	Resolved         int      `json:"resolved"`
+	Replied          int      `json:"replied"`
+	ResolutionRate   *float64 `json:"resolution_rate"`
+	Satisfied        int      `json:"satisfied"`
+	Basic            int      `json:"basic"`
+	Unsatisfied      int      `json:"unsatisfied"`
+	NotRated         int      `json:"not_rated"`
+	Rated            int      `json:"rated"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"` // by the final rating
+	// The same rated appeals by their first rating: a redone appeal was
+	// first rated unsatisfied.
+	FirstSatisfied        int      `json:"first_satisfied"`
+	FirstBasic            int      `json:"first_basic"`
+	FirstUnsatisfied      int      `json:"first_unsatisfied"`
+	FirstSatisfactionRate *float64 `json:"first_satisfaction_rate"`
+	OnTimeReplies         int      `json:"on_time_replies"`
+	Handled               int      `json:"handled"`
+	OnTimeRate            *float64 `json:"on_time_rate"`
+	Dispatches            int      `json:"dispatches"`
+	Returns               int      `json:"returns"`
+	ReturnRate            *float64 `json:"return_rate"`
+	Redone                int      `json:"redone"`
+	RedoRate              *float64 `json:"redo_rate"`
+	Overdue               int      `json:"overdue"`
+	AvgHandlingHours      *float64 `json:"avg_handling_hours"`
+}
+
+// rate is a rate of the API: null when its denominator is 0 (no data).
+func rate(r float64, den int) *float64 {
+	if den == 0 {
+		return nil
+	}
+	return &r
 }
 
 // AssessmentJSON is the assessment table in the API: the rows of a
@@ -225,12 +239,15 @@ func (s *Handlers) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 	items := make([]AssessmentRowJSON, 0, len(rows))
 	for _, x := range rows {
 		items = append(items, AssessmentRowJSON{Key: x.Key, Name: x.Name, Rank: x.Rank, Appeals: x.Appeals,
-			ResponseDue: x.ResponseDue, ResponseInTime: x.ResponseInTime, ResponseRate: x.ResponseRate,
-			Resolved: x.Resolved, Replied: x.Replied, ResolutionRate: x.ResolutionRate,
+			ResponseDue: x.ResponseDue, ResponseInTime: x.ResponseInTime, ResponseRate: rate(x.ResponseRate, x.ResponseDue),
+			Resolved: x.Resolved, Replied: x.Replied, ResolutionRate: rate(x.ResolutionRate, x.Replied),
 			Satisfied: x.Satisfied, Basic: x.Basic, Unsatisfied: x.Unsatisfied, NotRated: x.NotRated, Rated: x.Rated,
-			SatisfactionRate: x.SatisfactionRate, OnTimeReplies: x.OnTimeReplies, Handled: x.Handled, OnTimeRate: x.OnTimeRate,
-			Dispatches: x.Dispatches, Returns: x.Returns, ReturnRate: x.ReturnRate, Redone: x.Redone, RedoRate: x.RedoRate,
-			Overdue: x.Overdue, AvgHandlingHours: x.AvgHandlingHours})
+			SatisfactionRate: rate(x.SatisfactionRate, x.Rated), FirstSatisfied: x.FirstSatisfied, FirstBasic: x.FirstBasic,
+			FirstUnsatisfied: x.FirstUnsatisfied, FirstSatisfactionRate: rate(x.FirstSatisfactionRate, x.Rated),
+			OnTimeReplies: x.OnTimeReplies, Handled: x.Handled, OnTimeRate: rate(x.OnTimeRate, x.Handled),
+			Dispatches: x.Dispatches, Returns: x.Returns, ReturnRate: rate(x.ReturnRate, x.Dispatches),
+			Redone: x.Redone, RedoRate: rate(x.RedoRate, x.Rated),
+			Overdue: x.Overdue, AvgHandlingHours: rate(x.AvgHandlingHours, x.Handled)})
 	}
 	core.WriteJSON(w, http.StatusOK, AssessmentJSON{Dimension: p.Dimension, From: p.From, To: p.To,
 		RankBy: p.RankBy, AsOf: asOf.UTC(), Items: items})
@@ -334,7 +351,7 @@ func (s *Handlers) writeAssessment(w *bytes.Buffer, lang string, p assessParams,
 		return err
 	}
 	keys := []string{"as.rank", "as.name", "as.appeals", "as.response", "as.responsedue", "as.resolution", "as.replied",
-		"as.satisfaction", "as.rated", "as.ontime", "as.return", "as.redo", "as.overdue", "as.avghours"}
+		"as.satisfaction", "as.rated", "as.firstsat", "as.ontime", "as.return", "as.redo", "as.overdue", "as.avghours"}
 	header := make([]any, len(keys))
 	for i, k := range keys {
 		header[i] = s.T(lang, k)
@@ -358,16 +375,25 @@ func (s *Handlers) writeAssessment(w *bytes.Buffer, lang string, p assessParams,
 		if x.Rank > 0 {
 			rank = x.Rank
 		}
-		vals := []any{rank, x.Name, x.Appeals, x.ResponseRate, x.ResponseDue, x.ResolutionRate, x.Replied,
-			x.SatisfactionRate, x.Rated, x.OnTimeRate, x.ReturnRate, x.RedoRate, x.Overdue, x.AvgHandlingHours}
-		cell := "A" + strconv.Itoa(i+2)
-		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
+		// A rate of no data is said in words, as on the page.
+		nodata := s.T(lang, "as.nodata")
+		cell := func(r float64, den int) any {
+			if den == 0 {
+				return nodata
+			}
+			return r
+		}
+		vals := []any{rank, x.Name, x.Appeals, cell(x.ResponseRate, x.ResponseDue), x.ResponseDue,
+			cell(x.ResolutionRate, x.Replied), x.Replied, cell(x.SatisfactionRate, x.Rated), x.Rated,
+			cell(x.FirstSatisfactionRate, x.Rated), cell(x.OnTimeRate, x.Handled), cell(x.ReturnRate, x.Dispatches),
+			cell(x.RedoRate, x.Rated), x.Overdue, cell(x.AvgHandlingHours, x.Handled)}
+		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &vals); err != nil {
 			return err
 		}
 	}
 	if len(rows) > 0 {
 		last := strconv.Itoa(len(rows) + 1)
-		for _, col := range []string{"D", "F", "H", "J", "K", "L"} {
+		for _, col := range []string{"D", "F", "H", "J", "K", "L", "M"} {
 			if err := f.SetCellStyle(sheet, col+"2", col+last, pct); err != nil {
 				return err
 			}

@@ -32,6 +32,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/settings/categories", gated, access.AppealConfigure, "add or change a category", s.saveCategoryPage),
 		route("POST", "/settings/limits", gated, access.AppealConfigure, "set a time-limit rule", s.setLimitPage),
 		route("POST", "/settings/redo", gated, access.AppealConfigure, "set the number of redos", s.setMaxRedoPage),
+		route("POST", "/settings/supervisor", gated, access.AppealConfigure, "set where complaints about a department go", s.setSupervisorPage),
 		route("POST", "/settings/webhooks", gated, access.AppealConfigure, "add a group robot", s.addWebhookPage),
 		route("POST", "/settings/webhooks/{id}/delete", gated, access.AppealConfigure, "remove a group robot", s.deleteWebhookPage),
 
@@ -59,7 +60,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/api/v1/appeal-limits", gated, access.AppealConfigure, "time-limit rules and the defaults", s.apiLimitRules).Gives(200, LimitRulesJSON{}),
 		route("PUT", "/api/v1/appeal-limits", signedIn, access.AppealConfigure, "set a time-limit rule (n = 0 removes it)", s.apiSetLimitRule).
 			Takes(LimitRuleJSON{Category: "labour", Step: appeal.StepHandle, N: 3, Days: true}).Gives(200, LimitRuleJSON{}),
-		route("GET", "/api/v1/appeal-settings", gated, access.AppealConfigure, "the workflow's settings (max_redo)", s.apiAppealSettings).Gives(200, SettingsJSON{}),
+		route("GET", "/api/v1/appeal-settings", gated, access.AppealConfigure, "the workflow's settings (max_redo, complaint_supervisor)", s.apiAppealSettings).Gives(200, SettingsJSON{}),
 		route("PUT", "/api/v1/appeal-settings", signedIn, access.AppealConfigure, "change the workflow's settings", s.apiSetAppealSettings).
 			Takes(SettingsInput{MaxRedo: new(1)}).Gives(200, SettingsJSON{}),
 		route("GET", "/api/v1/webhooks", signedIn, access.AppealConfigure, "group robots", s.apiWebhooks).Gives(200, core.Items[WebhookJSON]{}),

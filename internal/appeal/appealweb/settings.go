@@ -1,6 +1,7 @@
 package appealweb
 
 import (
+	"context"
 	"net/http"
 	"qifu/internal/web/core"
 	"strconv"
@@ -28,7 +29,8 @@ type settingsPageData struct {
 	Steps       []appeal.Step
 	Types       []appeal.Type
 	Urgencies   []appeal.Urgency
-	MaxRedo     int // redos an unsatisfied rating gives before joint handling
+	MaxRedo     int   // redos an unsatisfied rating gives before joint handling
+	Supervisor  int64 // the department complaints about departments go to; 0: none
 	// The forms' values after a refused submission, and which form it was.
 	Category appeal.Category
 	Rule     appeal.LimitRule
@@ -80,6 +82,11 @@ func (s *Handlers) renderSettings(w http.ResponseWriter, r *http.Request, p *set
 	}
 	if p.Form != "redo" {
 		if p.MaxRedo, err = s.appeals.MaxRedo(ctx); err != nil {
+			return err
+		}
+	}
+	if p.Form != "supervisor" {
+		if p.Supervisor, err = s.appeals.ComplaintSupervisor(ctx); err != nil {
 			return err
 		}
 	}
@@ -324,41 +331,76 @@ func (s *Handlers) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+func (s *Handlers) setSupervisorPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id := formID(r.FormValue("complaint_supervisor"))
+	if err := s.appeals.SetComplaintSupervisor(r.Context(), a, id); err != nil {
+		return s.settingsRefused(w, r, &settingsPageData{Supervisor: id, Form: "supervisor"}, err)
+	}
+	http.Redirect(w, r, "/settings#supervisor", http.StatusSeeOther)
+	return nil
+}
+
 // SettingsJSON are the workflow's settings.
 type SettingsJSON struct {
 	MaxRedo int `json:"max_redo"` // how many times an unsatisfied enterprise may have its appeal redone
+	// ComplaintSupervisor is the department complaints about a department
+	// are suggested to go to (its id); 0: none set.
+	ComplaintSupervisor int64 `json:"complaint_supervisor"`
 }
 
-// SettingsInput changes them; max_redo is required.
+// SettingsInput changes them: each field given is set, a field left out
+// is left as it is (never taken for zero); at least one must be given.
 type SettingsInput struct {
-	MaxRedo *int `json:"max_redo"`
+	MaxRedo             *int   `json:"max_redo,omitempty"`
+	ComplaintSupervisor *int64 `json:"complaint_supervisor,omitempty"` // 0 unsets it
+}
+
+// settings reads the workflow's settings.
+func (s *Handlers) settings(ctx context.Context) (SettingsJSON, error) {
+	var out SettingsJSON
+	var err error
+	if out.MaxRedo, err = s.appeals.MaxRedo(ctx); err != nil {
+		return out, err
+	}
+	out.ComplaintSupervisor, err = s.appeals.ComplaintSupervisor(ctx)
+	return out, err
 }
 
 // apiAppealSettings answers the workflow's settings.
 func (s *Handlers) apiAppealSettings(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.appeals.MaxRedo(r.Context())
+	out, err := s.settings(r.Context())
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, SettingsJSON{MaxRedo: n})
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// apiSetAppealSettings changes them: {"max_redo": n}.
+// apiSetAppealSettings changes them.
 func (s *Handlers) apiSetAppealSettings(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	var in SettingsInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
-	// A missing field is not a zero: the setting is the one this request
-	// is for, so it must be there.
-	if in.MaxRedo == nil {
-		return fault.Fields{"max_redo": {Zh: "请填写重办次数（0–5）", En: "max_redo (0–5) is required"}}.Err()
+	if in.MaxRedo == nil && in.ComplaintSupervisor == nil {
+		return fault.Fields{"max_redo": {Zh: "请填写要修改的设置：重办次数（0–5）或投诉交由的部门", En: "give a setting to change: max_redo (0–5) or complaint_supervisor"}}.Err()
 	}
-	if err := s.appeals.SetMaxRedo(r.Context(), a, *in.MaxRedo); err != nil {
+	if in.MaxRedo != nil {
+		if err := s.appeals.SetMaxRedo(r.Context(), a, *in.MaxRedo); err != nil {
+			return err
+		}
+	}
+	if in.ComplaintSupervisor != nil {
+		if err := s.appeals.SetComplaintSupervisor(r.Context(), a, *in.ComplaintSupervisor); err != nil {
+			return err
+		}
+	}
+	out, err := s.settings(r.Context())
+	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, SettingsJSON{MaxRedo: *in.MaxRedo})
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

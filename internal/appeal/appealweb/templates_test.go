@@ -34,7 +34,7 @@ func appealExamples() map[string][]core.Page {
 	for _, t := range appeal.Lifecycle {
 		all = append(all, t.Action)
 	}
-	v := appealdb.AppealView{Appeal: a, Lead: "人力社保局", Actions: all,
+	v := appealdb.AppealView{Appeal: a, Lead: "人力社保局", AboutName: "税务局", Actions: all,
 		Dispatches: []appealdb.Dispatch{{ID: 1, DepartmentID: 2, Department: "人力社保局", Role: appeal.PartyLead, Status: "signed",
 			Instruction: "请牵头", Due: now, SignedAt: now, Active: true},
 			{ID: 2, DepartmentID: 3, Department: "税务局", Role: appeal.PartyAssist, Status: "answered", Answer: "可减免", Active: true},
@@ -76,8 +76,9 @@ func appealExamples() map[string][]core.Page {
 			&appealsPageData{Items: []appealItem{{AppealRow: row}}, Mine: true, CanRaise: true}},
 		"appeal": {&appealPageData{}, full, public},
 		"appeal_form": {&appealFormData{}, &appealFormData{In: appeal.Input{Channel: appeal.ChannelVisit, Type: appeal.TypeHelp,
-			Category: "labour", Title: "x", Urgency: appeal.Urgent, Confidential: true}, Key: "k", Categories: cats, ForEnterprise: true,
-			Message: "该幂等键已用于另一份不同的诉求", Types: appeal.Types, Urgencies: appeal.Urgencies,
+			Category: "labour", Title: "x", Urgency: appeal.Urgent, Confidential: true, About: 3}, Key: "k", Categories: cats, ForEnterprise: true,
+			Departments: []appealdb.Department{{ID: 3, Name: "税务局", NameEn: "Taxation Bureau"}},
+			Message:     "该幂等键已用于另一份不同的诉求", Types: appeal.Types, Urgencies: appeal.Urgencies,
 			Channels: []appeal.Channel{appeal.ChannelVisit, appeal.ChannelHotline}, Base: core.Base{Errors: map[string]string{"title": "请填写", "category": "请选择", "content": "太短"}}},
 			&appealFormData{Enterprise: "宁波测试有限公司", Categories: cats, Types: appeal.Types, Urgencies: appeal.Urgencies}},
 		"overview": {&overviewPageData{}, &overviewPageData{period: period{From: "2026-03-01", To: "2026-03-30"}, Region: "330206001001",
@@ -95,7 +96,7 @@ func appealExamples() map[string][]core.Page {
 			Webhooks: []store.Webhook{{ID: 1, ScopeKind: "region", Scope: "330206001001", Hook: notify.Hook{Format: notify.WeCom, URL: "https://qyapi.weixin.qq.com/x"}, Pending: 2, Failing: "errcode 93000"},
 				{ID: 2, ScopeKind: "department", Scope: "3", Hook: notify.Hook{Format: notify.DingTalk, URL: "https://oapi.dingtalk.com/y"}}},
 			Departments: []department.Department{{ID: 3, Code: "tax", Name: "税务局", NameEn: "Taxation Bureau"}},
-			Category:    appeal.Category{Code: "Bad", Name: ""}, Form: "category", Hook: store.Webhook{ScopeKind: "region"},
+			Category:    appeal.Category{Code: "Bad", Name: ""}, Form: "category", Hook: store.Webhook{ScopeKind: "region"}, Supervisor: 3,
 			Base: core.Base{Errors: map[string]string{"code": "代码不正确", "name": "请填写", "form": "出错了"}}}},
 	}
 }

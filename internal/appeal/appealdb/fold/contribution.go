@@ -112,10 +112,11 @@ func contributionOf(a *rates.Appeal, category, state string) (contribution, erro
 // CountsColumns are the columns of assess_months that hold rates.Counts, in
 // the order of vector.
 const CountsColumns = `appeals, response_due, response_in_time, resolved, replied, satisfied, basic, unsatisfied,
-	not_rated, rated, on_time_replies, handled, dispatches, returns, redone, overdue, handling_ms`
+	not_rated, rated, on_time_replies, handled, dispatches, returns, redone, overdue, handling_ms,
+	redone_satisfied, redone_basic`
 
 // NCounts is the number of CountsColumns.
-const NCounts = 17
+const NCounts = 19
 
 // countsColumnNames are CountsColumns one by one.
 var countsColumnNames = strings.Split(strings.Join(strings.Fields(CountsColumns), ""), ",")
@@ -125,7 +126,7 @@ func vector(c rates.Counts) [NCounts]int64 {
 	return [NCounts]int64{int64(c.Appeals), int64(c.ResponseDue), int64(c.ResponseInTime), int64(c.Resolved),
 		int64(c.Replied), int64(c.Satisfied), int64(c.Basic), int64(c.Unsatisfied), int64(c.NotRated),
 		int64(c.Rated), int64(c.OnTimeReplies), int64(c.Handled), int64(c.Dispatches), int64(c.Returns),
-		int64(c.Redone), int64(c.Overdue), c.Handling.Milliseconds()}
+		int64(c.Redone), int64(c.Overdue), c.Handling.Milliseconds(), int64(c.RedoneSatisfied), int64(c.RedoneBasic)}
 }
 
 // countsOf is the inverse of vector.
@@ -133,7 +134,8 @@ func countsOf(v [NCounts]int64) rates.Counts {
 	return rates.Counts{Appeals: int(v[0]), ResponseDue: int(v[1]), ResponseInTime: int(v[2]), Resolved: int(v[3]),
 		Replied: int(v[4]), Satisfied: int(v[5]), Basic: int(v[6]), Unsatisfied: int(v[7]), NotRated: int(v[8]),
 		Rated: int(v[9]), OnTimeReplies: int(v[10]), Handled: int(v[11]), Dispatches: int(v[12]), Returns: int(v[13]),
-		Redone: int(v[14]), Overdue: int(v[15]), Handling: time.Duration(v[16]) * time.Millisecond}
+		Redone: int(v[14]), Overdue: int(v[15]), Handling: time.Duration(v[16]) * time.Millisecond,
+		RedoneSatisfied: int(v[17]), RedoneBasic: int(v[18])}
 }
 
 // contributionVersion is the first byte of an encoded contribution.

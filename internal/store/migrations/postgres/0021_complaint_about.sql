@@ -1,0 +1,3 @@
+-- A complaint may name the department it is about: that department never
+-- handles it (appeal.CheckParties); NULL for every other appeal.
+ALTER TABLE appeals ADD COLUMN about_department BIGINT REFERENCES departments (id);
