@@ -67,7 +67,7 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 	if !empty {
 		return errors.New("the store is not empty; demo data is loaded only into an empty store")
 	}
-	_, err = demoIfEmpty(ctx, st, c, stdout, log)
+	_, err = demoIfEmpty(ctx, st, c, stdout, log, func(int) {})
 	return err
 }
 

@@ -83,23 +83,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
-	var demoAccounts []web.DemoAccount
-	if c.Demo {
-		d, err := demoIfEmpty(ctx, st, c, stdout, log)
-		if err != nil {
-			return err
-		}
-		for _, u := range d.Accounts() {
-			demoAccounts = append(demoAccounts, web.DemoAccount{Username: u.Username, Role: u.Role})
-		}
-	}
 	files, err := attach.Open(c.filesDir())
-	if err != nil {
-		return err
-	}
-	h, err := web.New(st.Store, st.appeals, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
-		SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts, DenialBudget: c.DenialBudget,
-		SignInBudget: c.SignInBudget})
 	if err != nil {
 		return err
 	}
@@ -107,8 +91,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	// The listener answers at once. Until the site is ready (a fresh demo
+	// store takes seconds to load), every request gets the loading page.
+	front := &loading{}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           front,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -116,8 +103,47 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "qifu %s listening on http://%s (store: %s)\n", version, ln.Addr(), st.Dialect())
-	log.Info("serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	// open builds the site on the loaded store, serves it and starts the jobs.
+	open := func(demoAccounts []web.DemoAccount) error {
+		h, err := web.New(st.Store, st.appeals, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody,
+			MaxUpload: c.MaxUpload, SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts,
+			DenialBudget: c.DenialBudget, SignInBudget: c.SignInBudget})
+		if err != nil {
+			return err
+		}
+		front.open(h)
+		fmt.Fprintf(stdout, "qifu %s listening on http://%s (store: %s)\n", version, ln.Addr(), st.Dialect())
+		log.Info("serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
+		go sweep(jobs, st.Store, log)
+		go alerts(jobs, st.appeals, log)
+		go deliver(jobs, st.Store, c.OutboxEvery, log)
+		go foldAssessment(jobs, st.appeals, log)
+		go sweepFiles(jobs, st.Store, files, log)
+		return nil
+	}
+	ready := make(chan error, 1)
+	if c.Demo {
+		fmt.Fprintf(stdout, "qifu %s is loading the demo; watch it at http://%s\n", version, ln.Addr())
+		go func() {
+			d, err := demoIfEmpty(ctx, st, c, stdout, log, front.progress)
+			if err != nil {
+				ready <- err
+				return
+			}
+			var accounts []web.DemoAccount
+			for _, u := range d.Accounts() {
+				accounts = append(accounts, web.DemoAccount{Username: u.Username, Role: u.Role})
+			}
+			ready <- open(accounts)
+		}()
+	} else {
+		ready <- open(nil)
+	}
 
 	if c.Pprof != "" {
 		if err := servePprof(ctx, c.Pprof, stdout, log); err != nil {
@@ -125,16 +151,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopJobs()
-	go sweep(jobs, st.Store, log)
-	go alerts(jobs, st.appeals, log)
-	go deliver(jobs, st.Store, c.OutboxEvery, log)
-	go foldAssessment(jobs, st.appeals, log)
-	go sweepFiles(jobs, st.Store, files, log)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-ready:
+		if err != nil {
+			srv.Close()
+			return err
+		}
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -283,7 +309,7 @@ func sweepFiles(ctx context.Context, st *store.Store, files *attach.Dir, log *sl
 
 // demoIfEmpty loads the demo dataset, and a history of appeals replayed
 // through the workflow, into an empty store, and prints the demo accounts.
-func demoIfEmpty(ctx context.Context, st stores, c *config, stdout io.Writer, log *slog.Logger) (demo.Dataset, error) {
+func demoIfEmpty(ctx context.Context, st stores, c *config, stdout io.Writer, log *slog.Logger, progress func(percent int)) (demo.Dataset, error) {
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return demo.Dataset{}, err
@@ -295,8 +321,9 @@ func demoIfEmpty(ctx context.Context, st stores, c *config, stdout io.Writer, lo
 			return d, fmt.Errorf("load demo: %w", err)
 		}
 		log.Info("demo data loaded", "enterprises", len(d.Enterprises), "users", len(d.Users), "took", time.Since(start).Round(time.Millisecond))
+		progress(10)
 		if c.DemoAppeals > 0 {
-			if err := demoHistory(ctx, c, d, stdout, log); err != nil {
+			if err := demoHistory(ctx, c, d, stdout, log, progress); err != nil {
 				return d, err
 			}
 		}
@@ -307,7 +334,7 @@ func demoIfEmpty(ctx context.Context, st stores, c *config, stdout io.Writer, lo
 
 // demoHistory replays the demo's appeals of the last four months through a
 // second handle on the store whose clock the replay moves.
-func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Writer, log *slog.Logger) error {
+func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Writer, log *slog.Logger, progress func(percent int)) error {
 	start := time.Now()
 	fmt.Fprintf(stdout, "replaying %d demo appeals of the last four months…\n", c.DemoAppeals)
 	var mu sync.Mutex
@@ -324,10 +351,14 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 	defer rs.Close()
 	replay := appealdb.New(rs, appealdb.Options{})
 	plans, moves := demo.History(d, 1, start.In(calendar.Shanghai), c.DemoAppeals)
+	// The replay's clock walks the four months up to now: how far it has
+	// come is the loading's progress, from 10 % (the records) to 99 %.
+	first := start.AddDate(0, -4, 0)
 	rep, err := replay.ReplayHistory(ctx, plans, moves, func(t time.Time) {
 		mu.Lock()
 		at = t
 		mu.Unlock()
+		progress(10 + int(89*t.Sub(first)/start.Sub(first)))
 	})
 	if err != nil {
 		return fmt.Errorf("demo history: %w", err)

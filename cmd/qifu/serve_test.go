@@ -39,6 +39,10 @@ func TestServe(t *testing.T) {
 		if i := strings.Index(out, "  grid "); i < 0 || i > strings.Index(out, "listening on") {
 			t.Errorf("stdout does not list the demo accounts before the listening line:\n%s", out)
 		}
+		// The listener answered from the start: the loading line came first.
+		if i := strings.Index(out, "is loading the demo; watch it at http://"); i < 0 || i > strings.Index(out, "  grid ") {
+			t.Errorf("stdout does not say the demo is loading, with the address, before anything else:\n%s", out)
+		}
 
 		t.Run("readyz", func(t *testing.T) {
 			var got struct{ Status, Store string }
