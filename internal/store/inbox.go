@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/fault"
 )
 
 // The in-app inbox: every notification of a module lands here, written in
@@ -60,6 +61,25 @@ func (s *Store) MarkRead(ctx context.Context, actor access.Actor, id int64) erro
 	}
 	if _, err := s.write.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
 		return fmt.Errorf("mark read: %w", translate(err))
+	}
+	return nil
+}
+
+// MarkAppealRead marks read the actor's unread notices about one appeal:
+// opening the appeal is reading them. It writes only when there are any.
+func (s *Store) MarkAppealRead(ctx context.Context, actor access.Actor, appealID int64) error {
+	var one int
+	err := Scan(s.Reader().Row(ctx, "SELECT 1 FROM inbox WHERE appeal_id = ? AND read_at = 0 AND user_id = ? LIMIT 1",
+		appealID, actor.UserID), &one)
+	if fault.Is(err, fault.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("unread notices of an appeal: %w", err)
+	}
+	q := "UPDATE inbox SET read_at = ? WHERE appeal_id = ? AND user_id = ? AND read_at = 0"
+	if _, err := s.write.ExecContext(ctx, s.d.rebind(q), s.now().UnixMilli(), appealID, actor.UserID); err != nil {
+		return fmt.Errorf("mark an appeal's notices read: %w", translate(err))
 	}
 	return nil
 }

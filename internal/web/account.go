@@ -157,6 +157,6 @@ func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.RevokeToken(r.Context(), a, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	s.Done(w, r, "/account", "flash.deleted", "")
 	return nil
 }

@@ -117,7 +117,7 @@ func (s *Server) setCalendarDayPage(w http.ResponseWriter, r *http.Request) erro
 		Name: strings.TrimSpace(r.FormValue("name"))}
 	err := s.store.SetCalendarDay(r.Context(), a, d)
 	if err == nil {
-		http.Redirect(w, r, "/calendar", http.StatusSeeOther)
+		s.Done(w, r, "/calendar", "flash.saved", "")
 		return nil
 	}
 	fe := fault.As(err)
@@ -142,6 +142,6 @@ func (s *Server) deleteCalendarDayPage(w http.ResponseWriter, r *http.Request) e
 	if err := s.store.DeleteCalendarDay(r.Context(), a, r.PathValue("date")); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/calendar", http.StatusSeeOther)
+	s.Done(w, r, "/calendar", "flash.deleted", "")
 	return nil
 }

@@ -278,7 +278,7 @@ func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request) error 
 		p.Errors = m
 		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
 	}
-	http.Redirect(w, r, "/enterprises/"+itoa(created.ID), http.StatusSeeOther)
+	s.Done(w, r, "/enterprises/"+itoa(created.ID), "flash.created", "")
 	return nil
 }
 
@@ -310,7 +310,7 @@ func (s *Server) updateEnterprise(w http.ResponseWriter, r *http.Request) error 
 		p.Errors = m
 		return s.renderEnterpriseForm(w, r, a, p, http.StatusUnprocessableEntity)
 	}
-	http.Redirect(w, r, "/enterprises/"+itoa(id), http.StatusSeeOther)
+	s.Done(w, r, "/enterprises/"+itoa(id), "flash.saved", "")
 	return nil
 }
 

@@ -104,6 +104,6 @@ func (s *Server) markReadPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.MarkRead(r.Context(), a, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	s.Done(w, r, "/inbox", "inbox.marked", "")
 	return nil
 }

@@ -212,7 +212,7 @@ func (s *Server) setGridWorkerPage(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.SetGridWorker(r.Context(), a, r.PathValue("code"), id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/places#"+r.PathValue("code"), http.StatusSeeOther)
+	s.Done(w, r, "/places#"+r.PathValue("code"), "flash.saved", "")
 	return nil
 }
 

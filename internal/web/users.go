@@ -177,6 +177,15 @@ type usersPageData struct {
 	Roles     []access.Role
 	CanManage bool
 	Now       time.Time
+	Regions   map[string]string // the names of the users' regions
+}
+
+// Region names a user's region, or gives its code when it has no name.
+func (p *usersPageData) Region(code string) string {
+	if n, ok := p.Regions[code]; ok {
+		return n
+	}
+	return code
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
@@ -188,6 +197,17 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &usersPageData{Query: q, Items: list, Pager: core.NewPager(r, q.Page, total), Roles: access.Roles,
 		CanManage: access.May(a.Role, access.UserManage), Now: time.Now()}
+	if access.May(a.Role, access.RegionRead) {
+		var codes []string
+		for _, u := range list {
+			if u.RegionCode != "" {
+				codes = append(codes, u.RegionCode)
+			}
+		}
+		if p.Regions, err = s.store.RegionNames(r.Context(), a, codes); err != nil {
+			return err
+		}
+	}
 	p.Title = s.T(core.LangOf(r), "users.title")
 	s.Render(w, r, http.StatusOK, "users", p)
 	return nil
@@ -269,7 +289,7 @@ func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) error {
 		s.Render(w, r, http.StatusUnprocessableEntity, "user", p)
 		return nil
 	}
-	http.Redirect(w, r, "/users/"+itoa(created.ID), http.StatusSeeOther)
+	s.Done(w, r, "/users/"+itoa(created.ID), "flash.created", "")
 	return nil
 }
 
@@ -298,7 +318,7 @@ func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) error {
 		s.Render(w, r, http.StatusUnprocessableEntity, "user", p)
 		return nil
 	}
-	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
+	s.Done(w, r, "/users/"+itoa(id), "flash.saved", "")
 	return nil
 }
 
@@ -311,7 +331,7 @@ func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.SetPassword(r.Context(), a, id, r.FormValue("password")); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
+	s.Done(w, r, "/users/"+itoa(id), "flash.saved", "")
 	return nil
 }
 
@@ -331,6 +351,6 @@ func (s *Server) setDisabledPage(w http.ResponseWriter, r *http.Request, disable
 	if err := s.store.SetDisabled(r.Context(), a, id, disabled); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/users/"+itoa(id), http.StatusSeeOther)
+	s.Done(w, r, "/users/"+itoa(id), "flash.saved", "")
 	return nil
 }

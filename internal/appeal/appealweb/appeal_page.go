@@ -179,6 +179,12 @@ func (s *Handlers) showAppeal(w http.ResponseWriter, r *http.Request, p *appealP
 	p.CanAttach = s.opts.Files != nil && v.State.Open() &&
 		slices.ContainsFunc(v.Parties, func(x appeal.Party) bool { return x != appeal.PartyLeader })
 	p.Title = v.Title
+	// Opening the appeal reads its notices: the inbox shows them read.
+	if r.Method == http.MethodGet {
+		if err := s.store.MarkAppealRead(ctx, a, v.ID); err != nil {
+			s.log.Warn("mark an appeal's notices read", "err", err)
+		}
+	}
 	s.Render(w, r, code, "appeal", p)
 	return nil
 }
@@ -285,7 +291,7 @@ func (s *Handlers) actAppealPage(w http.ResponseWriter, r *http.Request) error {
 	err = f.Err()
 	if err == nil {
 		if _, err = s.appeals.Act(r.Context(), a, id, c); err == nil {
-			http.Redirect(w, r, "/appeals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			s.Done(w, r, "/appeals/"+strconv.FormatInt(id, 10), "flash.step", "act."+string(action))
 			return nil
 		}
 	}

@@ -286,7 +286,7 @@ func (s *Handlers) createAppealPage(w http.ResponseWriter, r *http.Request) erro
 		}
 		return s.renderAppealForm(w, r, a, p, core.Status(fe.Kind))
 	}
-	http.Redirect(w, r, "/appeals/"+strconv.FormatInt(created.ID, 10), http.StatusSeeOther)
+	s.Done(w, r, "/appeals/"+strconv.FormatInt(created.ID, 10), "ap.raised", "")
 	return nil
 }
 

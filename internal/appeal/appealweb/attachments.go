@@ -160,7 +160,7 @@ func (s *Handlers) attachPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.showAppeal(w, r, p, core.Status(fe.Kind))
 	}
-	http.Redirect(w, r, "/appeals/"+strconv.FormatInt(id, 10)+"#attachments", http.StatusSeeOther)
+	s.Done(w, r, "/appeals/"+strconv.FormatInt(id, 10)+"#attachments", "ap.attached", "")
 	return nil
 }
 

@@ -140,7 +140,7 @@ func (s *Handlers) saveCategoryPage(w http.ResponseWriter, r *http.Request) erro
 	if err := s.appeals.SaveCategory(r.Context(), a, c); err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{Category: c, Form: "category"}, err)
 	}
-	http.Redirect(w, r, "/settings#categories", http.StatusSeeOther)
+	s.Done(w, r, "/settings#categories", "flash.saved", "")
 	return nil
 }
 
@@ -165,7 +165,7 @@ func (s *Handlers) setLimitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{Rule: rule, Form: "rule"}, err)
 	}
-	http.Redirect(w, r, "/settings#limits", http.StatusSeeOther)
+	s.Done(w, r, "/settings#limits", "flash.saved", "")
 	return nil
 }
 
@@ -181,7 +181,7 @@ func (s *Handlers) addWebhookPage(w http.ResponseWriter, r *http.Request) error 
 		h.Secret = ""
 		return s.settingsRefused(w, r, &settingsPageData{Hook: h, Form: "webhook"}, err)
 	}
-	http.Redirect(w, r, "/settings#webhooks", http.StatusSeeOther)
+	s.Done(w, r, "/settings#webhooks", "flash.created", "")
 	return nil
 }
 
@@ -194,7 +194,7 @@ func (s *Handlers) deleteWebhookPage(w http.ResponseWriter, r *http.Request) err
 	if err := s.store.DeleteWebhook(r.Context(), a, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/settings#webhooks", http.StatusSeeOther)
+	s.Done(w, r, "/settings#webhooks", "flash.deleted", "")
 	return nil
 }
 
@@ -327,7 +327,7 @@ func (s *Handlers) setMaxRedoPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{MaxRedo: n, Form: "redo"}, err)
 	}
-	http.Redirect(w, r, "/settings#redo", http.StatusSeeOther)
+	s.Done(w, r, "/settings#redo", "flash.saved", "")
 	return nil
 }
 
@@ -337,7 +337,7 @@ func (s *Handlers) setSupervisorPage(w http.ResponseWriter, r *http.Request) err
 	if err := s.appeals.SetComplaintSupervisor(r.Context(), a, id); err != nil {
 		return s.settingsRefused(w, r, &settingsPageData{Supervisor: id, Form: "supervisor"}, err)
 	}
-	http.Redirect(w, r, "/settings#supervisor", http.StatusSeeOther)
+	s.Done(w, r, "/settings#supervisor", "flash.saved", "")
 	return nil
 }
 

@@ -134,6 +134,10 @@ func UsedKeys(fsys fs.FS, dir string) (map[string]string, error) {
 
 // Text is the core's catalog: the layout, the menu, errors and pagers.
 var Text = Catalog{
+	"flash.saved":     {"已保存", "Saved"},
+	"flash.created":   {"已创建", "Created"},
+	"flash.deleted":   {"已删除", "Deleted"},
+	"flash.step":      {"已完成：%s", "Done: %s"},
 	"common.filter":   {"筛选", "Filter"},
 	"common.reset":    {"重置", "Reset"},
 	"colon":           {"：", ": "},

@@ -170,7 +170,13 @@ func (c *Core) Render(w http.ResponseWriter, r *http.Request, code int, name str
 	b := p.common()
 	b.text = c.opts.Text
 	b.Lang = LangOf(r)
-	b.Path = r.URL.RequestURI()
+	b.Path = backOf(r)
+	if msg, had := c.flash(r, b.Lang); had {
+		ClearCookie(w, flashCookie, c.opts.SecureCookies)
+		if b.Flash == "" {
+			b.Flash = msg
+		}
+	}
 	if a, ok := ActorOf(r); ok {
 		b.Actor = &a
 		b.Nav = c.navFor(a, r.URL.Path, b.Lang)

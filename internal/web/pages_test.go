@@ -1,0 +1,94 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"qifu/internal/appeal"
+	"qifu/internal/appeal/appealweb"
+	"qifu/internal/web/core"
+)
+
+// TestPagesPeopleTouch walks what people met on the pages: a confirmation
+// after a change (shown once), the language switch of a page that answers
+// a refused POST returning to the page the form was on, notices read when
+// their appeal is opened, the users list counting people and naming
+// regions, and a landing page for the lawyer's role.
+func TestPagesPeopleTouch(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		a := s.raise(t, "页面确认")
+		page := fmt.Sprintf("/appeals/%d", a.ID)
+		community := s.login(t, "community")
+
+		// A step taken on the page: the next page says it was done, once.
+		v := s.appealView(t, "community", a.ID)
+		res := s.call(t, "POST", page+"/actions/accept", community, formBody(url.Values{"version": {fmt.Sprint(v.Version)}}))
+		flash := res.cookie("qifu_flash")
+		if res.code != http.StatusSeeOther || flash == nil {
+			t.Fatalf("accept on the page: %d, confirmation cookie %v", res.code, flash)
+		}
+		both := core.SessionCookie + "=" + community.Value + "; " + flash.Name + "=" + flash.Value
+		shown := s.call(t, "GET", res.header.Get("Location"), nil, nil, "Cookie", both)
+		done := "已完成：" + translate("zh", "act.accept")
+		if !bytes.Contains(shown.body, []byte(`<p class="flash">`+done)) {
+			t.Errorf("the page after accepting does not confirm it (%q)", done)
+		}
+		if c := shown.cookie("qifu_flash"); c == nil || c.MaxAge >= 0 {
+			t.Errorf("the confirmation's cookie is not cleared when shown: %v", c)
+		}
+		if again := s.call(t, "GET", page, community, nil); bytes.Contains(again.body, []byte(`class="flash"`)) {
+			t.Errorf("the confirmation is shown a second time")
+		}
+
+		// A refused step: the page answers the POST; its language switch returns to the appeal, not to the POST's address.
+		refused := s.call(t, "POST", page+"/actions/request_info", community, formBody(url.Values{"version": {"999"}}),
+			"Referer", s.url+page)
+		if refused.code < 400 || !bytes.Contains(refused.body, []byte(`name="back" value="`+page+`"`)) {
+			t.Errorf("a refused step: %d, the language switch does not return to %s", refused.code, page)
+		}
+
+		// Opening the appeal reads its notices.
+		s.step(t, "community", a.ID, appeal.Dispatch, appealweb.ActionInput{Lead: s.deptIDs(t)["hrss"]}, appeal.Dispatched)
+		unread := func() int {
+			var in struct {
+				Items []struct {
+					AppealID int64 `json:"appeal_id"`
+					Read     bool  `json:"read"`
+				} `json:"items"`
+			}
+			s.as(t, "dept_hrss", "GET", "/api/v1/inbox?size=200", nil).json(t, &in)
+			n := 0
+			for _, x := range in.Items {
+				if x.AppealID == a.ID && !x.Read {
+					n++
+				}
+			}
+			return n
+		}
+		if unread() == 0 {
+			t.Fatal("the dispatch left the department no notice")
+		}
+		s.as(t, "dept_hrss", "GET", page, nil)
+		if n := unread(); n != 0 {
+			t.Errorf("%d notices of the appeal unread after opening it", n)
+		}
+
+		// The users list counts people and names regions.
+		users := string(s.as(t, "admin", "GET", "/users?q=grid", nil).body)
+		if !strings.Contains(users, "人</p>") || strings.Contains(users, `<td data-label="`+translate("zh", "users.scope")+`">`+showGrid+`</td>`) {
+			t.Errorf("the users list counts in 家 or shows a raw region code")
+		}
+
+		// The lawyer's and the financier's home pages say what their work is.
+		for _, who := range []string{"lawyer", "finance"} {
+			home := s.as(t, who, "GET", "/", nil)
+			if !bytes.Contains(home.body, []byte(`id="home-role"`)) || !bytes.Contains(home.body, []byte(translate("zh", "home.role_"+who))) {
+				t.Errorf("%s's home page says nothing of the role's work", who)
+			}
+		}
+	})
+}
