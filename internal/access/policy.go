@@ -82,6 +82,7 @@ var table = map[Role][17]Reach{
 	RoleFinance:        {n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
 	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A},
 	RoleAuditor:        {n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n}, // reads the appeals it raised
 }
 
 // ReachOf returns how far role may take action.

@@ -22,14 +22,23 @@ const (
 	RoleFinance        Role = "finance"         // 金融机构人员
 	RoleAdmin          Role = "admin"           // 管理员
 	RoleAuditor        Role = "auditor"         // 审计员, reads the audit log
+	// RoleService is another system's account (对接系统: a city's 12345
+	// hotline, an enterprise-code platform): API tokens only, no password
+	// sign-in; it raises appeals for the enterprises of its region and reads
+	// those it raised, to synchronise their answers back.
+	RoleService Role = "service"
 )
 
 // Roles lists every role in display order.
 var Roles = []Role{
 	RoleEnterprise, RoleGridWorker, RoleCommunityStaff, RoleStreetLeader,
 	RoleDistrictLeader, RoleCityLeader, RoleDepartment, RoleCadre,
-	RoleLawyer, RoleFinance, RoleAdmin, RoleAuditor,
+	RoleLawyer, RoleFinance, RoleAdmin, RoleAuditor, RoleService,
 }
+
+// SignsIn reports whether users of role sign in with a password: all but
+// a connected system's, which signs its requests with API tokens.
+func SignsIn(r Role) bool { return r != RoleService }
 
 // Actor is the user on whose behalf something is done, with the scope the
 // user was given. It is built from the store on every request, so a change of

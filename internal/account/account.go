@@ -176,6 +176,7 @@ var roleNames = map[access.Role][2]string{
 	access.RoleFinance:        {"金融机构人员", "Financial institution"},
 	access.RoleAdmin:          {"管理员", "Administrator"},
 	access.RoleAuditor:        {"审计员", "Auditor"},
+	access.RoleService:        {"对接系统", "Connected system"},
 }
 
 // ValidRole reports whether r is a known role.

@@ -21,7 +21,7 @@ func RegionLevel(r access.Role) place.Level { return regionLevel[r] }
 
 // Normalize clears the scope fields the user's role does not use.
 func (u *User) Normalize() {
-	if RegionLevel(u.Role) == 0 {
+	if RegionLevel(u.Role) == 0 && u.Role != access.RoleService {
 		u.RegionCode = ""
 	}
 	if u.Role != access.RoleDepartment {
@@ -54,6 +54,9 @@ func (u *User) Validate() fault.Fields {
 	}
 	if l := RegionLevel(u.Role); l != 0 && place.LevelOf(u.RegionCode) != l {
 		f.Add("region_code", "该角色需要指定一个"+l.Zh()+"级区划", "this role needs a region of level "+l.En())
+	}
+	if u.Role == access.RoleService && place.LevelOf(u.RegionCode) == 0 {
+		f.Add("region_code", "对接系统需要指定它服务的区划（市、区县、街道或社区）", "a connected system serves a region: name it")
 	}
 	if u.Role == access.RoleDepartment && u.DepartmentID == 0 {
 		f.Add("department_id", "部门人员需要指定所属部门", "department staff need a department")

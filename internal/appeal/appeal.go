@@ -103,8 +103,9 @@ type Appeal struct {
 	Enterprise   string // enterprise name
 	Contact      string
 	Phone        string
-	Confidential bool  // the enterprise asks that its identity not be passed on
-	About        int64 // a complaint's: the department it is about (complaint.go); 0 if none
+	Confidential bool   // the enterprise asks that its identity not be passed on
+	About        int64  // a complaint's: the department it is about (complaint.go); 0 if none
+	SourceRef    string // a connected system's reference of the appeal; "" if none
 	GridCode     string
 	State        State
 	CaseID       int64 // the appeal this one was merged into, 0 if none
@@ -135,6 +136,10 @@ type Input struct {
 	Contact      string  `json:"contact"`
 	Phone        string  `json:"phone"`
 	Confidential bool    `json:"confidential"`
+	// SourceRef is what the connected system that raises the appeal calls
+	// it (a hotline's work-order number): only such a system gives one
+	// (CheckSourceRef), and lists find the appeal by it.
+	SourceRef string `json:"source_ref,omitempty"`
 	// About is, for a complaint, the department it is about (its id): that
 	// department never handles it (CheckParties).
 	About int64 `json:"about_department,omitempty"`

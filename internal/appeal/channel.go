@@ -3,6 +3,8 @@ package appeal
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"qifu/internal/access"
 	"qifu/internal/fault"
@@ -20,6 +22,28 @@ var ChannelsOf = map[access.Role][]Channel{
 	// An administrator records what reached the platform otherwise, above
 	// all what a higher level passed down (上级转办).
 	access.RoleAdmin: {ChannelReferral, ChannelHotline, ChannelVisit, ChannelWalkIn, ChannelWeb, ChannelAPI},
+	// A connected system records what reached it: a hotline's calls, a
+	// platform's submissions, what a higher level passed down.
+	access.RoleService: {ChannelAPI, ChannelHotline, ChannelReferral},
+}
+
+// MaxSourceRef is the longest reference a connected system gives an appeal.
+const MaxSourceRef = 64
+
+// CheckSourceRef checks the reference an appeal is raised with: only a
+// connected system (role service) gives one — what it calls the appeal, to
+// find it again —, printable and at most MaxSourceRef characters.
+func CheckSourceRef(role access.Role, ref string) error {
+	if ref == "" {
+		return nil
+	}
+	if role != access.RoleService {
+		return fault.Fields{"source_ref": {Zh: "只有对接系统可以填写来源编号", En: "only a connected system gives a source reference"}}.Err()
+	}
+	if utf8.RuneCountInString(ref) > MaxSourceRef || strings.ContainsFunc(ref, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return fault.Fields{"source_ref": {Zh: "来源编号至多 64 个可见字符", En: "a source reference has at most 64 printable characters"}}.Err()
+	}
+	return nil
 }
 
 // ChannelFor is the channel an appeal raised by role with channel asked is

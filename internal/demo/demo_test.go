@@ -325,7 +325,7 @@ func TestUsers(t *testing.T) {
 		}
 	}
 	for _, r := range access.Roles {
-		if !roles[r] {
+		if !roles[r] && access.SignsIn(r) { // a connected system's account is an administrator's to make
 			t.Errorf("no user with role %s", r)
 		}
 	}
@@ -388,7 +388,7 @@ func TestAccounts(t *testing.T) {
 		t.Errorf("Accounts() = %v, want %v", names, showcase)
 	}
 	for _, r := range access.Roles {
-		if !roles[r] {
+		if !roles[r] && access.SignsIn(r) {
 			t.Errorf("no showcase account with role %s", r)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -201,13 +202,18 @@ func (s *Store) checkPassword(ctx context.Context, username, password, addr stri
 	var id int64
 	var disabled bool
 	var lockedUntil int64
-	err := Scan(s.Reader().Row(ctx, "SELECT id, password_hash, disabled, locked_until FROM users WHERE username = ?", username),
-		&id, &hash, &disabled, &lockedUntil)
+	var role string
+	err := Scan(s.Reader().Row(ctx, "SELECT id, password_hash, disabled, locked_until, role FROM users WHERE username = ?", username),
+		&id, &hash, &disabled, &lockedUntil, &role)
 	if fault.Is(err, fault.NotFound) {
 		return 0, s.unknownLogin(ctx, anon, username, password)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("login: %w", err)
+	}
+	if access.Role(role) == access.RoleService {
+		s.RecordOrLog(ctx, anon, "login", "user/"+username, "denied", map[string]string{"reason": "connected system"})
+		return 0, errServiceLogin
 	}
 	now := s.now()
 	if lockedUntil > now.UnixMilli() {
@@ -318,6 +324,51 @@ type Token struct {
 
 // CreateToken issues an API token for the actor and returns its secret.
 func (s *Store) CreateToken(ctx context.Context, actor access.Actor, name string) (string, Token, error) {
+	return s.createToken(ctx, actor, actor.UserID, "", name)
+}
+
+// CreateServiceToken creates an API token for a connected system's account
+// (role service), which cannot sign in to make one: an administrator does,
+// in a session, and hands the secret to the system's operators.
+func (s *Store) CreateServiceToken(ctx context.Context, actor access.Actor, userID int64, name string) (string, Token, error) {
+	u, err := s.serviceAccount(ctx, actor, userID)
+	if err != nil {
+		return "", Token{}, err
+	}
+	if u.Disabled {
+		return "", Token{}, fault.New(fault.Conflict, "user_disabled", "该账号已停用，请先启用", "the account is disabled; enable it first")
+	}
+	return s.createToken(ctx, actor, u.ID, u.Username, name)
+}
+
+// ServiceTokens lists the API tokens of a connected system's account.
+func (s *Store) ServiceTokens(ctx context.Context, actor access.Actor, userID int64) ([]Token, error) {
+	if _, err := s.serviceAccount(ctx, actor, userID); err != nil {
+		return nil, err
+	}
+	return s.Tokens(ctx, access.Actor{UserID: userID})
+}
+
+// serviceAccount reads the connected system's account an administrator
+// manages: another role's account is not one (404).
+func (s *Store) serviceAccount(ctx context.Context, actor access.Actor, userID int64) (account.User, error) {
+	if !access.May(actor.Role, access.UserManage) {
+		return account.User{}, access.ErrForbidden
+	}
+	u, err := s.User(ctx, actor, userID)
+	if err != nil {
+		return u, err
+	}
+	if u.Role != access.RoleService {
+		return u, fault.ErrNotFound
+	}
+	return u, nil
+}
+
+// createToken makes a token of the user owner; for names it in the audit
+// entry when it is another's than the actor's.
+func (s *Store) createToken(ctx context.Context, actor access.Actor, owner int64, forUser, name string) (string, Token, error) {
+	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 50 {
 		return "", Token{}, fault.Fields{"name": {Zh: "请填写令牌名称（不超过 50 字）", En: "a token name of up to 50 characters is required"}}.Err()
 	}
@@ -328,10 +379,14 @@ func (s *Store) CreateToken(ctx context.Context, actor access.Actor, name string
 	t := Token{Name: name, CreatedAt: time.UnixMilli(s.now().UnixMilli())}
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		if err := Scan(tx.DB().Row(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			actor.UserID, name, key, t.CreatedAt.UnixMilli()), &t.ID); err != nil {
+			owner, name, key, t.CreatedAt.UnixMilli()), &t.ID); err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return tx.Record(ctx, actor, "token.create", fmt.Sprintf("token/%d", t.ID), "ok", map[string]string{"name": name})
+		detail := map[string]string{"name": name}
+		if forUser != "" {
+			detail["for"] = forUser
+		}
+		return tx.Record(ctx, actor, "token.create", fmt.Sprintf("token/%d", t.ID), "ok", detail)
 	})
 	return secret, t, err
 }
@@ -399,6 +454,12 @@ func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Act
 	a.Addr, a.ByToken = addr, true
 	return a, nil
 }
+
+// errServiceLogin refuses a password sign-in to a connected system's
+// account: it has no password anyone knows, and signs its requests with API
+// tokens an administrator creates for it.
+var errServiceLogin = fault.New(fault.Unauthorized, "service_account", "对接系统的账号不能用密码登录，请使用管理员为其创建的 API 令牌",
+	"a connected system's account does not sign in with a password; use an API token an administrator created for it")
 
 // ErrTokenByToken refuses a token to a request signed with a token: a
 // leaked token must not be able to mint others that outlive its revocation.

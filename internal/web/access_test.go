@@ -574,6 +574,13 @@ func checkRoutes(t *testing.T, s *site) {
 		"POST /users/{id}/disable": func(u demo.User, _ scope) probe {
 			return probe{peerPath + "/disable", nil, may(u, access.UserManage, 303)}
 		},
+		// The peer is no connected system: its tokens are no administrator's to make (404).
+		"POST /users/{id}/tokens": func(u demo.User, _ scope) probe {
+			return probe{peerPath + "/tokens", formBody(url.Values{"name": {"x"}}), notService(u)}
+		},
+		"POST /users/{id}/tokens/{token}/revoke": func(u demo.User, _ scope) probe {
+			return probe{peerPath + "/tokens/1/revoke", nil, notService(u)}
+		},
 		"POST /users/{id}/enable": func(u demo.User, _ scope) probe {
 			return probe{peerPath + "/enable", nil, may(u, access.UserManage, 303)}
 		},
@@ -651,6 +658,12 @@ func checkRoutes(t *testing.T, s *site) {
 		},
 		"POST /api/v1/users/{id}/disable": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1" + peerPath + "/disable", nil, may(u, access.UserManage, 204)}
+		},
+		"GET /api/v1/users/{id}/tokens": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1" + peerPath + "/tokens", nil, notService(u)}
+		},
+		"POST /api/v1/users/{id}/tokens": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1" + peerPath + "/tokens", jsonBody(map[string]string{"name": "x"}), notService(u)}
 		},
 		"POST /api/v1/users/{id}/enable": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1" + peerPath + "/enable", nil, may(u, access.UserManage, 204)}

@@ -64,12 +64,42 @@ func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// inboxPageData is the user's inbox.
+// inboxPageData is the user's inbox, a page of notices grouped by appeal.
 type inboxPageData struct {
 	core.Base
-	Items  []store.Notice
+	Groups []noticeGroup
 	Unread int
 	Pager  core.Pager
+}
+
+// noticeGroup is the notices of one appeal on a page, newest first (a
+// notice of no appeal is a group of its own): the newest is shown, the
+// others folded under it. Opening the appeal reads them all.
+type noticeGroup struct {
+	Latest store.Notice
+	Older  []store.Notice
+	Unread int
+}
+
+// groupNotices groups a page of notices by appeal, in the order of each
+// appeal's newest notice.
+func groupNotices(list []store.Notice) []noticeGroup {
+	var out []noticeGroup
+	at := map[int64]int{} // appeal → index in out
+	for _, n := range list {
+		i, ok := at[n.AppealID]
+		if !ok || n.AppealID == 0 {
+			at[n.AppealID] = len(out)
+			out = append(out, noticeGroup{Latest: n})
+			i = len(out) - 1
+		} else {
+			out[i].Older = append(out[i].Older, n)
+		}
+		if !n.Read {
+			out[i].Unread++
+		}
+	}
+	return out
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
@@ -84,7 +114,7 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 	if len(list) == core.PageSize(page) {
 		known++
 	}
-	p := &inboxPageData{Items: list, Unread: unread, Pager: core.NewPager(r, page, known)}
+	p := &inboxPageData{Groups: groupNotices(list), Unread: unread, Pager: core.NewPager(r, page, known)}
 	p.Title = s.T(core.LangOf(r), "nav.inbox")
 	s.Render(w, r, http.StatusOK, "inbox", p)
 	return nil

@@ -247,3 +247,13 @@ func may(u demo.User, action access.Action, ok int) int {
 	}
 	return http.StatusForbidden
 }
+
+// notService is the answer to a connected system's route on another
+// role's account: 404 to those who manage users, refused at the door
+// otherwise.
+func notService(u demo.User) int {
+	if access.May(u.Role, access.UserManage) {
+		return http.StatusNotFound
+	}
+	return http.StatusForbidden
+}

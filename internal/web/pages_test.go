@@ -10,6 +10,7 @@ import (
 
 	"qifu/internal/appeal"
 	"qifu/internal/appeal/appealweb"
+	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
 
@@ -91,4 +92,15 @@ func TestPagesPeopleTouch(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestGroupNotices groups a page of notices by appeal, newest first.
+func TestGroupNotices(t *testing.T) {
+	list := []store.Notice{{ID: 5, AppealID: 9}, {ID: 4, AppealID: 7, Read: true}, {ID: 3, AppealID: 9, Read: true},
+		{ID: 2}, {ID: 1}}
+	g := groupNotices(list)
+	if len(g) != 4 || g[0].Latest.ID != 5 || len(g[0].Older) != 1 || g[0].Older[0].ID != 3 || g[0].Unread != 1 ||
+		g[1].Latest.ID != 4 || g[1].Unread != 0 || g[2].Latest.ID != 2 || g[3].Latest.ID != 1 {
+		t.Errorf("groups %+v", g)
+	}
 }

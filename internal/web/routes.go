@@ -54,6 +54,8 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/users/{id}/password", gated, access.UserManage, "reset a password", s.resetPasswordPage),
 		route("POST", "/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.disableUserPage),
 		route("POST", "/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.enableUserPage),
+		route("POST", "/users/{id}/tokens", gated, access.UserManage, "create an API token for a connected system", s.createServiceTokenPage),
+		route("POST", "/users/{id}/tokens/{token}/revoke", gated, access.UserManage, "revoke a connected system's API token", s.revokeServiceTokenPage),
 		route("GET", "/audit", signedIn, access.AuditRead, "audit log", s.auditPage),
 		route("GET", "/audit/export.csv", signedIn, access.AuditRead, "export the audit log", s.exportAudit),
 		route("GET", "/inbox", signedIn, "", "my notifications", s.inboxPage),
@@ -100,6 +102,10 @@ func (s *Server) routes() []core.Route {
 			Takes(passwordInput{Password: "Reset-Passphrase-2026"}).Gives(204, nil),
 		route("POST", "/api/v1/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.apiDisableUser).Gives(204, nil),
 		route("POST", "/api/v1/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.apiEnableUser).Gives(204, nil),
+		route("GET", "/api/v1/users/{id}/tokens", gated, access.UserManage, "a connected system's API tokens", s.apiServiceTokens).
+			Gives(200, core.Items[tokenJSON]{}),
+		route("POST", "/api/v1/users/{id}/tokens", gated, access.UserManage, "create an API token for a connected system (role service), which cannot sign in to make one; the secret is in this answer only", s.apiCreateServiceToken).
+			Takes(tokenInput{Name: "12345 热线对接"}).Gives(201, tokenJSON{}),
 		route("GET", "/api/v1/audit", signedIn, access.AuditRead, "audit entries", s.apiAudit).
 			Gives(200, core.List[auditJSON]{}).Queries(auditFilters...).Queries(core.Paging...),
 		route("GET", "/api/v1/audit/verify", gated, access.AuditRead, "verify the audit chain", s.apiVerifyAudit).Gives(200, verifyJSON{}),

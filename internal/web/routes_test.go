@@ -101,6 +101,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		id := s.entID(t, dataset.Enterprises[0].CreditCode)
 		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{$}", "")
 		appealID := s.raise(t, "路由检查").ID
+		service := s.serviceAccount(t, fmt.Sprintf("sys%d", codeSeq.Add(1)))
 		fileID := s.attachFile(t, "enterprise", appealID).ID
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
@@ -111,6 +112,8 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 			switch {
 			case strings.HasPrefix(rt.Path, "/imports/"):
 				path = imp.ReportURL
+			case strings.HasSuffix(rt.Path, "/tokens"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(service), 1)
 			case strings.HasPrefix(rt.Path, "/users/{id}"), strings.HasPrefix(rt.Path, "/api/v1/users/{id}"):
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(s.userID(t, "grid")), 1)
 			case strings.HasPrefix(rt.Path, "/appeals/{id}"), strings.HasPrefix(rt.Path, "/api/v1/appeals/{id}"):

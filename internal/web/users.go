@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/department"
+	"qifu/internal/fault"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
@@ -223,6 +225,10 @@ type userFormData struct {
 	Departments []department.Department
 	CanManage   bool
 	Now         time.Time
+	// A connected system's account: its API tokens, and the secret of one
+	// just created (shown once).
+	Tokens []store.Token
+	Secret string
 }
 
 func (s *Server) userForm(r *http.Request, p *userFormData) error {
@@ -255,12 +261,109 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &userFormData{U: u, Action: "/users/" + itoa(id)}
+	return s.renderUser(w, r, a, &userFormData{U: u, Action: "/users/" + itoa(id)})
+}
+
+// renderUser shows a user's page; a connected system's lists its tokens.
+func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, a access.Actor, p *userFormData) error {
 	if err := s.userForm(r, p); err != nil {
 		return err
 	}
-	p.Title = u.Name
+	if p.U.Role == access.RoleService && p.CanManage {
+		var err error
+		if p.Tokens, err = s.store.ServiceTokens(r.Context(), a, p.U.ID); err != nil {
+			return err
+		}
+	}
+	p.Title = p.U.Name
 	s.Render(w, r, http.StatusOK, "user", p)
+	return nil
+}
+
+// createServiceTokenPage creates an API token for a connected system and
+// shows its secret once, on the account's page.
+func (s *Server) createServiceTokenPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	secret, _, err := s.store.CreateServiceToken(r.Context(), a, id, r.FormValue("name"))
+	u, uerr := s.store.User(r.Context(), a, id)
+	if uerr != nil {
+		return uerr
+	}
+	p := &userFormData{U: u, Action: "/users/" + itoa(id), Secret: secret}
+	if err != nil {
+		m, err := core.FormErrors(err, core.LangOf(r))
+		if err != nil {
+			return err
+		}
+		p.Errors = m
+	}
+	return s.renderUser(w, r, a, p)
+}
+
+// revokeServiceTokenPage revokes a connected system's token.
+func (s *Server) revokeServiceTokenPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	tid, err := core.PathID(r, "token")
+	if err != nil {
+		return err
+	}
+	tokens, err := s.store.ServiceTokens(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(tokens, func(t store.Token) bool { return t.ID == tid }) {
+		return fault.ErrNotFound
+	}
+	if err := s.store.RevokeToken(r.Context(), a, tid); err != nil {
+		return err
+	}
+	s.Done(w, r, "/users/"+itoa(id)+"#tokens", "flash.deleted", "")
+	return nil
+}
+
+func (s *Server) apiServiceTokens(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := s.store.ServiceTokens(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	out := make([]tokenJSON, 0, len(list))
+	for _, t := range list {
+		out = append(out, toTokenJSON(t))
+	}
+	core.WriteJSON(w, http.StatusOK, core.Items[tokenJSON]{Items: out})
+	return nil
+}
+
+func (s *Server) apiCreateServiceToken(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in tokenInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	secret, t, err := s.store.CreateServiceToken(r.Context(), a, id, in.Name)
+	if err != nil {
+		return err
+	}
+	out := toTokenJSON(t)
+	out.Secret = secret
+	core.WriteJSON(w, http.StatusCreated, out)
 	return nil
 }
 

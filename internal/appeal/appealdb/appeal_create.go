@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	}
 	in.Normalize()
 	if in.Channel, err = appeal.ChannelFor(actor.Role, in.Channel); err != nil {
+		return a, false, err
+	}
+	in.SourceRef = strings.TrimSpace(in.SourceRef)
+	if err := appeal.CheckSourceRef(actor.Role, in.SourceRef); err != nil {
 		return a, false, err
 	}
 	if len(key) > 100 {
@@ -104,6 +109,16 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 				return err
 			}
 		}
+		if in.SourceRef != "" {
+			// A system's reference names one appeal: a second with it is the same work order sent twice.
+			var number string
+			err := store.Scan(h.Row(ctx, "SELECT number FROM appeals WHERE raised_by = ? AND source_ref = ?", actor.UserID, in.SourceRef), &number)
+			if err == nil {
+				return fault.Fields{"source_ref": {Zh: "该来源编号已登记为诉求 " + number, En: "this source reference was raised as appeal " + number}}.Err()
+			} else if !fault.Is(err, fault.NotFound) {
+				return err
+			}
+		}
 		if in.About != 0 {
 			// The department complained about serves the enterprise's place.
 			var one int
@@ -117,16 +132,16 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 		}
 		a = appeal.Appeal{Number: number, Channel: in.Channel, Type: in.Type, Category: in.Category, StandardCode: in.StandardCode,
 			Title: in.Title, Content: in.Content, Urgency: in.Urgency, EnterpriseID: e.ID, CreditCode: in.CreditCode,
-			Enterprise: e.Name, Contact: in.Contact, Phone: in.Phone, Confidential: in.Confidential, About: in.About,
+			Enterprise: e.Name, Contact: in.Contact, Phone: in.Phone, Confidential: in.Confidential, About: in.About, SourceRef: in.SourceRef,
 			GridCode: e.GridCode, State: appeal.Submitted, RaisedBy: actor.UserID, CreatedAt: time.UnixMilli(now.UnixMilli()), Version: 1}
 		a.UpdatedAt = a.CreatedAt
 		if err := store.Scan(h.Row(ctx, `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
 			enterprise_id, contact, phone, confidential, grid_code, community_code, street_code, district_code, city_code,
-			state, raised_by, created_at, updated_at, about_department)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			state, raised_by, created_at, updated_at, about_department, source_ref)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.Number, string(a.Channel), string(a.Type), a.Category, a.StandardCode, a.Title, a.Content, string(a.Urgency),
 			e.ID, a.Contact, a.Phone, a.Confidential, e.GridCode, e.CommunityCode, e.StreetCode, e.DistrictCode, e.CityCode,
-			string(a.State), actor.UserID, now.UnixMilli(), now.UnixMilli(), store.NullInt(a.About)), &a.ID); err != nil {
+			string(a.State), actor.UserID, now.UnixMilli(), now.UnixMilli(), store.NullInt(a.About), a.SourceRef), &a.ID); err != nil {
 			return fmt.Errorf("insert appeal: %w", err)
 		}
 		if key != "" {

@@ -33,6 +33,7 @@ type AppealQuery struct {
 	Region     string // any region code
 	Department int64  // appeals ever dispatched to this department
 	Text       string // part of the title or the number, or the enterprise's name
+	SourceRef  string // the reference a connected system raised it with
 	From, To   time.Time
 	store.Page
 }
@@ -156,6 +157,10 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 	if q.Category != "" {
 		w = append(w, "(a.category = ? OR a.category LIKE ?)")
 		args = append(args, q.Category, store.EscapeLike(q.Category)+".%")
+	}
+	if q.SourceRef != "" {
+		w = append(w, "a.source_ref = ?")
+		args = append(args, q.SourceRef)
 	}
 	if q.Department != 0 {
 		w = append(w, "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)")

@@ -72,6 +72,7 @@ func listFilters() []core.Param {
 		{Name: "region", Description: "a region code within the caller's scope"},
 		{Name: "department", Type: "integer", Description: "a department's id"},
 		{Name: "q", Description: "words of the title, the enterprise's name or the appeal's number"},
+		{Name: "source_ref", Description: "the reference a connected system raised the appeal with"},
 		{Name: "from", Description: "raised on or after: YYYY-MM-DD or an RFC 3339 instant"},
 		{Name: "to", Description: "raised on or before: YYYY-MM-DD (the whole day) or an RFC 3339 instant"},
 	}

@@ -57,6 +57,7 @@ type AppealJSON struct {
 	Phone        string         `json:"phone"`
 	Confidential bool           `json:"confidential"`
 	About        int64          `json:"about_department,omitempty"` // a complaint's: the department it is about
+	SourceRef    string         `json:"source_ref,omitempty"`       // a connected system's reference of it
 	GridCode     string         `json:"grid_code"`
 	State        appeal.State   `json:"state"`
 	CaseID       int64          `json:"case_id,omitempty"`
@@ -77,7 +78,7 @@ func toAppealJSON(a appeal.Appeal) AppealJSON {
 	return AppealJSON{ID: a.ID, Number: a.Number, Channel: a.Channel, Type: a.Type, Category: a.Category,
 		StandardCode: a.StandardCode, Title: a.Title, Content: a.Content, Urgency: a.Urgency, EnterpriseID: a.EnterpriseID,
 		CreditCode: a.CreditCode, Enterprise: a.Enterprise, Contact: a.Contact, Phone: a.Phone, Confidential: a.Confidential,
-		About: a.About, GridCode: a.GridCode, State: a.State, CaseID: a.CaseID, LeadID: a.LeadID, Result: a.Result, Reply: a.Reply,
+		About: a.About, SourceRef: a.SourceRef, GridCode: a.GridCode, State: a.State, CaseID: a.CaseID, LeadID: a.LeadID, Result: a.Result, Reply: a.Reply,
 		Rating: a.Rating, RatingNote: a.RatingNote, RedoCount: a.RedoCount, UrgeCount: a.UrgeCount,
 		CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), ClosedAt: utcOrZero(a.ClosedAt), Version: a.Version}
 }
@@ -221,7 +222,7 @@ func appealQuery(r *http.Request) (appealdb.AppealQuery, error) {
 		f.Add("queue", "未知的列表", "unknown queue")
 	}
 	aq := appealdb.AppealQuery{Queue: queue, State: appeal.State(q.Get("state")), Category: q.Get("category"),
-		Region: q.Get("region"), Text: strings.TrimSpace(q.Get("q")), Page: core.PageOf(r)}
+		Region: q.Get("region"), Text: strings.TrimSpace(q.Get("q")), SourceRef: strings.TrimSpace(q.Get("source_ref")), Page: core.PageOf(r)}
 	if d := q.Get("department"); d != "" {
 		id, err := strconv.ParseInt(d, 10, 64)
 		if err != nil || id <= 0 {
