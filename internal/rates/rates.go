@@ -248,7 +248,7 @@ func weight(basic *float64) (float64, error) {
 		return w, nil
 	}
 	return 0, fault.New(fault.Invalid, "rates_basic_weight",
-		"基本满意的权重须在 0 到 1 之间", "the weight of 基本满意 must be between 0 and 1")
+		"基本满意的权重须在 0 到 1 之间", "the weight of \"basically satisfied\" must be between 0 and 1")
 }
 
 func errDimension(dim Dimension) error {

@@ -83,7 +83,7 @@ func assessFilters() []core.Param {
 	return append(slices.Clone(periodFilters),
 		core.Param{Name: "dimension", Enum: core.Strings(assessDimensions)},
 		core.Param{Name: "rank_by", Enum: core.Strings(assessMeasures)},
-		core.Param{Name: "basic_weight", Type: "number", Description: "the weight of 基本满意 in the satisfaction rate, 0 to 1"})
+		core.Param{Name: "basic_weight", Type: "number", Description: "the weight of basically satisfied (基本满意) in the satisfaction rate, 0 to 1"})
 }
 
 // actionVariants are the operations of the actions: one per action a

@@ -85,7 +85,7 @@ func assessQuery(r *http.Request) (assessParams, appealdb.AssessmentQuery, error
 	if p.Weight != "" {
 		w, err := strconv.ParseFloat(p.Weight, 64)
 		if err != nil || !(w >= 0 && w <= 1) {
-			f.Add("basic_weight", "基本满意的权重须在 0 到 1 之间", "the weight of 基本满意 must be between 0 and 1")
+			f.Add("basic_weight", "基本满意的权重须在 0 到 1 之间", "the weight of \"basically satisfied\" must be between 0 and 1")
 		}
 		sq.BasicWeight = &w
 	}

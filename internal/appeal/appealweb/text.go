@@ -124,7 +124,7 @@ var Text = core.Catalog{
 	"ov.nooverdue":                {"当前没有超期环节", "Nothing is overdue"},
 	"as.title":                    {"考核评价", "Assessment"},
 	"as.dimension":                {"统计维度", "Grouped by"},
-	"as.weight":                   {"基本满意权重", "Weight of 基本满意"},
+	"as.weight":                   {"基本满意权重", "Weight of \"basically satisfied\""},
 	"as.asof":                     {"数据截至 %s", "Figures as of %s"},
 	"as.help":                     {"响应率 = 按时受理、签收的环节 ÷ 期内到期的受理、签收环节；解决率 = 已解决 ÷ 已答复；满意率 = (满意 + 权重 × 基本满意) ÷ 已评价（满意/基本满意/不满意），未评价不计入；首次满意率按首次评价计（重办过的诉求首次评价为不满意）；重办率 = 重办过的已评价诉求 ÷ 已评价；新到诉求 = 本期首次到达该部门、经办人或区域的诉求（一件诉求只计入一期，各期相加即总数）；“无数据”表示本期没有可计的数（分母为 0）。", "Response = accept and sign steps done in time ÷ those due; resolution = solved ÷ replied; satisfaction = (satisfied + weight × basic) ÷ rated (satisfied/basic/unsatisfied); unrated appeals count in neither; satisfied at first counts each appeal by its first rating (a redone appeal was first rated unsatisfied); redone = rated appeals redone ÷ rated; new appeals = those that first reached the department, handler or region in the period (each in one period only, so periods add up); “no data” means nothing to count (a denominator of 0)."},
 	"as.rank":                     {"排名", "Rank"},
