@@ -3,19 +3,32 @@ package main
 import (
 	"context"
 	"fmt"
+	"qifu/internal/demo"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
+// firstAppeal stands in the tour for the first appeal of the user's list.
+const firstAppeal = "first appeal"
+
+// The appeal the tour's enterprise raises.
+const (
+	tourTitle   = "招工难：急需焊工"
+	tourContent = "订单增加，急需焊工 5 名，请协助对接。"
+)
+
 // TestBrowserTour opens the pages people use most, as the users who use
 // them, on a phone (390 px) and at a desk (1280 px), in Chinese and in
 // English: no page scrolls sideways, and each is saved to artifacts/
-// (tour-<user>-<page>-<lang>-<width>.png) for a person to look at.
+// (tour-<user>-<page>-<lang>-<width>.png) for a person to look at; in
+// English, nothing is said in Chinese but the records' own words.
 func TestBrowserTour(t *testing.T) {
 	t.Parallel()
 	browser := newBrowser(t, 4*time.Minute)
@@ -28,8 +41,8 @@ func TestBrowserTour(t *testing.T) {
 	ent.do("fill in the form",
 		chromedp.SetValue(chromedp.CSS(`#raise-form select[name=type]`), "help"),
 		chromedp.SetValue(chromedp.CSS(`#raise-form select[name=category]`), "labour.recruit"),
-		chromedp.SendKeys(chromedp.CSS(`#raise-form [name=title]`), "招工难：急需焊工"),
-		chromedp.SendKeys(chromedp.CSS(`#raise-form [name=content]`), "订单增加，急需焊工 5 名，请协助对接。"))
+		chromedp.SendKeys(chromedp.CSS(`#raise-form [name=title]`), tourTitle),
+		chromedp.SendKeys(chromedp.CSS(`#raise-form [name=content]`), tourContent))
 	ent.submit("submit the appeal", "#raise-form", `button[type=submit]`)
 	href := ent.path()
 	if !regexp.MustCompile(`^/appeals/\d+$`).MatchString(href) {
@@ -41,7 +54,7 @@ func TestBrowserTour(t *testing.T) {
 	}{
 		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account"}},
 		{"community", []string{"/", "/appeals?queue=triage", href, "/enterprises", "/places", "/inbox"}},
-		{"dept_tax", []string{"/", "/appeals"}},
+		{"dept_tax", []string{"/", "/appeals", firstAppeal}},
 		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments"}},
 		{"auditor", []string{"/audit"}},
@@ -50,9 +63,16 @@ func TestBrowserTour(t *testing.T) {
 	for _, stop := range tour {
 		t.Run(stop.user, func(t *testing.T) {
 			u := users.as(t, stop.user, desktop, stop.pages[0])
+			pages := slices.Clone(stop.pages)
+			for i, p := range pages {
+				if p == firstAppeal { // the first of the user's list: one with departments and a timeline
+					u.follow("open the list", chromedp.Navigate(srv.URL+"/appeals?queue=all"))
+					pages[i] = eval[string](t, u.tab, `document.querySelector('#appeal-list a[href^="/appeals/"]').getAttribute('href')`)
+				}
+			}
 			for _, lang := range []string{"zh", "en"} {
 				eval[string](t, u.tab, `document.cookie = "qifu_lang=`+lang+`; path=/"`)
-				for _, p := range stop.pages {
+				for _, p := range pages {
 					for _, vp := range []viewport{phone, desktop} {
 						u.follow(fmt.Sprintf("open %s at %d px in %s", p, vp.w, lang),
 							chromedp.EmulateViewport(vp.w, vp.h), chromedp.Navigate(srv.URL+p))
@@ -62,6 +82,9 @@ func TestBrowserTour(t *testing.T) {
 						checkFits(t, u.tab, int(vp.w))
 						if vp == phone {
 							checkNothingClipped(t, u.tab, int(vp.w))
+						}
+						if lang == "en" && vp == desktop {
+							checkEnglish(t, u.tab, p)
 						}
 						name := fmt.Sprintf("tour-%s-%s-%s-%d.png", stop.user, strings.Trim(slug.ReplaceAllString(strings.ToLower(p), "-"), "-"), lang, vp.w)
 						checkNotBlank(t, name, saveScreenshot(t, u.tab, artifacts, name))
@@ -83,5 +106,61 @@ func checkNothingClipped(t *testing.T, ctx context.Context, width int) {
 			' (' + Math.round(e.getBoundingClientRect().right) + ' px)')`)
 	if len(wide) > 0 {
 		t.Errorf("at %d px these reach past the right edge: %v", width, wide)
+	}
+}
+
+// userData are the Chinese words of the store's records — names of people,
+// enterprises and places, enterprise tags, the appeals' own words — which
+// an English page shows as they are; every other word of it must be English.
+var userData = sync.OnceValue(func() []string {
+	d := demoData()
+	var words []string
+	for _, r := range d.Regions {
+		words = append(words, r.Name)
+	}
+	for _, e := range d.Enterprises {
+		words = append(words, e.Name, e.Contact, e.LegalRep, e.Address, e.PartyBranch)
+		words = append(words, e.Tags...)
+	}
+	for _, u := range d.Users {
+		words = append(words, u.Name)
+	}
+	plans, moves := demo.History(d, 1, time.Now(), 1500)
+	for _, p := range plans {
+		words = append(words, p.Input.Title, p.Input.Content, p.Input.Contact)
+	}
+	for _, m := range moves {
+		words = append(words, m.Note)
+	}
+	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
+	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
+	return slices.Compact(words)
+})
+
+var han = regexp.MustCompile(`[\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]+`) // Chinese characters and full-width punctuation
+
+// checkEnglish checks that an English page says nothing in Chinese but the
+// records' own words (userData).
+func checkEnglish(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	texts := eval[[]string](t, ctx, `(() => { const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		while (w.nextNode()) { const s = w.currentNode.textContent.trim(); if (s) out.push(s); }
+		return out; })()`)
+	var chinese []string
+	for _, s := range texts {
+		rest := s
+		if han.MatchString(rest) {
+			for _, w := range userData() {
+				if w != "" && strings.Contains(rest, w) {
+					rest = strings.ReplaceAll(rest, w, "")
+				}
+			}
+		}
+		if han.MatchString(rest) {
+			chinese = append(chinese, s)
+		}
+	}
+	if len(chinese) > 0 {
+		t.Errorf("%s in English says in Chinese: %q", page, chinese[:min(len(chinese), 12)])
 	}
 }

@@ -21,8 +21,11 @@ type Notice struct {
 	At       time.Time
 	AppealID int64
 	Kind     string
-	Title    string
+	Title    string // in Chinese, as written with the change
 	Read     bool
+	// The appeal's number and title, for saying the notice in another
+	// language: its kind's words, then the appeal.
+	AppealNumber, AppealTitle string
 }
 
 // Inbox returns the actor's newest notices and how many are unread.
@@ -33,8 +36,10 @@ func (s *Store) Inbox(ctx context.Context, actor access.Actor, page Page) ([]Not
 		return nil, 0, fmt.Errorf("count inbox: %w", err)
 	}
 	limit, offset := page.Bounds()
-	rows, err := h.Query(ctx, `SELECT id, at, COALESCE(appeal_id, 0), kind, title, read_at FROM inbox WHERE user_id = ?
-		ORDER BY id DESC LIMIT ? OFFSET ?`, actor.UserID, limit, offset)
+	rows, err := h.Query(ctx, `SELECT n.id, n.at, COALESCE(n.appeal_id, 0), n.kind, n.title, n.read_at,
+		COALESCE(a.number, ''), COALESCE(a.title, '')
+		FROM inbox n LEFT JOIN appeals a ON a.id = n.appeal_id
+		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?`, actor.UserID, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read inbox: %w", err)
 	}
@@ -43,7 +48,7 @@ func (s *Store) Inbox(ctx context.Context, actor access.Actor, page Page) ([]Not
 	for rows.Next() {
 		var n Notice
 		var at, read int64
-		if err := rows.Scan(&n.ID, &at, &n.AppealID, &n.Kind, &n.Title, &read); err != nil {
+		if err := rows.Scan(&n.ID, &at, &n.AppealID, &n.Kind, &n.Title, &read, &n.AppealNumber, &n.AppealTitle); err != nil {
 			return nil, 0, err
 		}
 		n.At, n.Read = time.UnixMilli(at), read != 0

@@ -72,6 +72,15 @@ type inboxPageData struct {
 	Pager  core.Pager
 }
 
+// Say is a notice in the page's language: as written in Chinese, or in
+// English the words of its kind and the appeal it is about.
+func (p *inboxPageData) Say(n store.Notice) string {
+	if p.Lang != "en" || n.AppealNumber == "" {
+		return n.Title
+	}
+	return p.Word("kind", n.Kind) + ": " + n.AppealTitle + " (" + n.AppealNumber + ")"
+}
+
 // noticeGroup is the notices of one appeal on a page, newest first (a
 // notice of no appeal is a group of its own): the newest is shown, the
 // others folded under it. Opening the appeal reads them all.

@@ -197,7 +197,7 @@ func (s *Server) placesPage(w http.ResponseWriter, r *http.Request) error {
 		users, _, err := s.store.Users(r.Context(), a, store.UserQuery{Role: access.RoleGridWorker, Page: store.Page{Size: store.MaxPageSize}})
 		if err == nil {
 			for _, u := range users {
-				p.Workers = append(p.Workers, workerOption{ID: u.ID, Name: u.Name + "（" + u.Username + "）"})
+				p.Workers = append(p.Workers, workerOption{ID: u.ID, Name: u.Name + " (" + u.Username + ")"})
 			}
 		}
 	}

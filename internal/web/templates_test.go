@@ -165,6 +165,12 @@ func TestTemplates(t *testing.T) {
 			}
 		}
 	}
+	// The official holidays have their names in English.
+	for _, d := range calendar.Official() {
+		if _, ok := text["holiday."+d.Name]; !ok {
+			t.Errorf("the catalog has no English name of the holiday %q", d.Name)
+		}
+	}
 	// The calendar page names its kinds of day by the catalog's "day.kind".
 	for _, k := range []calendar.Kind{calendar.Holiday, calendar.Workday} {
 		if _, ok := text["day."+string(k)]; !ok {

@@ -393,6 +393,26 @@ func (s *Store) ComplaintDepartments(ctx context.Context, actor access.Actor) ([
 	}, "SELECT id, name, name_en FROM departments ORDER BY id")
 }
 
+// DepartmentNamesEn maps the departments' names to their English names,
+// for pages shown in English (the names are public).
+func (s *Store) DepartmentNamesEn(ctx context.Context) (map[string]string, error) {
+	list, err := store.Collect(ctx, s.reader().DB, func(sc store.Scanner) (Department, error) {
+		var d Department
+		err := sc.Scan(&d.Name, &d.NameEn)
+		return d, err
+	}, "SELECT name, name_en FROM departments")
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(list))
+	for _, d := range list {
+		if d.NameEn != "" {
+			m[d.Name] = d.NameEn
+		}
+	}
+	return m, nil
+}
+
 // settingComplaintSupervisor is the key of the department that handles
 // complaints about departments (the id; none when unset).
 const settingComplaintSupervisor = "appeal.complaint_supervisor"

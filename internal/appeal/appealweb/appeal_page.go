@@ -36,6 +36,15 @@ type appealPageData struct {
 	Results      []appeal.Result
 	Ratings      []appeal.Rating
 	Vias         []string
+	deptEn       map[string]string // departments' English names by their names
+}
+
+// Dept names a department in the page's language.
+func (p *appealPageData) Dept(name string) string {
+	if en, ok := p.deptEn[name]; ok && p.Lang == "en" {
+		return en
+	}
+	return name
 }
 
 // deptOption is a department a form offers.
@@ -106,6 +115,7 @@ func (p *appealPageData) Area(action, name, labelKey string) core.Field {
 // them: a department's staff by their department; others by their role,
 // with the department the step went to.
 func (p *appealPageData) Who(e appealdb.Event) string {
+	e.Department = p.Dept(e.Department)
 	system := e.ActorID == 0 || strings.HasPrefix(e.ActorName, "system:")
 	var parts []string
 	if e.ActorName != "" && !system {
@@ -143,6 +153,11 @@ func (s *Handlers) showAppeal(w http.ResponseWriter, r *http.Request, p *appealP
 		return err
 	}
 	p.Public = isPublic(a)
+	if core.LangOf(r) == "en" {
+		if p.deptEn, err = s.appeals.DepartmentNamesEn(ctx); err != nil {
+			return err
+		}
+	}
 	p.V, p.Results, p.Ratings, p.Vias = v, appeal.Results, appeal.Ratings, []string{"phone", "visit", "sms"}
 	cats, err := s.appeals.Categories(ctx)
 	if err != nil {

@@ -89,6 +89,15 @@ type appealsPageData struct {
 	CanRaise   bool
 	Mine       bool   // the enterprise's own list (我的诉求)
 	ExportURL  string // the same list as a workbook
+	deptEn     map[string]string
+}
+
+// Dept names a department in the page's language.
+func (p *appealsPageData) Dept(name string) string {
+	if en, ok := p.deptEn[name]; ok && p.Lang == "en" {
+		return en
+	}
+	return name
 }
 
 func (s *Handlers) appealsPage(w http.ResponseWriter, r *http.Request) error {
@@ -136,6 +145,12 @@ func (s *Handlers) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	p.Title = s.T(lang, "nav.appeals")
 	if p.Mine {
 		p.Title = s.T(lang, "nav.myappeals")
+	}
+	if lang == "en" {
+		var err error
+		if p.deptEn, err = s.appeals.DepartmentNamesEn(r.Context()); err != nil {
+			return err
+		}
 	}
 	s.Render(w, r, http.StatusOK, "appeals", p)
 	return nil

@@ -134,6 +134,8 @@ func UsedKeys(fsys fs.FS, dir string) (map[string]string, error) {
 
 // Text is the core's catalog: the layout, the menu, errors and pagers.
 var Text = Catalog{
+	"paren":           {"（%s）", " (%s)"},
+	"listsep":         {"、", ", "},
 	"flash.saved":     {"已保存", "Saved"},
 	"flash.created":   {"已创建", "Created"},
 	"flash.deleted":   {"已删除", "Deleted"},
