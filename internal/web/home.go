@@ -35,6 +35,7 @@ type homePageData struct {
 	Queues      []appealweb.QueueTab
 	CanRaise    bool
 	CanOverview bool
+	Unread int // the user's unread notices
 	// MissingYear warns an administrator of the next year's holidays not
 	// yet entered (calendar.NextYearMissing), else 0.
 	MissingYear int
@@ -50,6 +51,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := &homePageData{CanImport: access.May(a.Role, access.EnterpriseImport), CanCreate: access.May(a.Role, access.EnterpriseCreate),
 		CanUsers: access.May(a.Role, access.UserManage), CanAudit: access.May(a.Role, access.AuditRead)}
 	lang := core.LangOf(r)
+	p.Unread = core.UnreadOf(r)
 	if access.May(a.Role, access.AppealRead) {
 		tabs, err := s.appeals.QueueTabs(ctx, a, lang, "")
 		if err != nil {

@@ -104,3 +104,21 @@ func TestGroupNotices(t *testing.T) {
 		t.Errorf("groups %+v", g)
 	}
 }
+
+// TestEnterpriseHome checks the enterprise's home page on a phone: its
+// services with what waits in each, and the tab bar; staff have no tab bar.
+func TestEnterpriseHome(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		s.raise(t, "首页服务")
+		home := s.as(t, "enterprise", "GET", "/", nil)
+		for _, id := range []string{`id="services"`, `id="svc-raise"`, `id="svc-tracking"`, `id="svc-to_rate"`, `id="svc-inbox"`,
+			`id="svc-profile"`, `class="tabbar"`, `class="has-tabs"`} {
+			if !bytes.Contains(home.body, []byte(id)) {
+				t.Errorf("the enterprise's home page lacks %s", id)
+			}
+		}
+		if staff := s.as(t, "community", "GET", "/", nil); bytes.Contains(staff.body, []byte(`class="tabbar"`)) {
+			t.Errorf("a community's page has the enterprise's tab bar")
+		}
+	})
+}

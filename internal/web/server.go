@@ -102,6 +102,23 @@ func mayShow(action access.Action, key string) func(access.Role) string {
 	}
 }
 
+// tabs are the enterprise's tab bar on a phone.
+var tabs = []core.NavEntry{
+	{Href: "/", Label: enterpriseOnly("nav.home")},
+	{Href: "/appeals", Label: enterpriseOnly("nav.myappeals")},
+	{Href: "/inbox", Label: enterpriseOnly("nav.inbox")},
+	{Href: "/account", Label: enterpriseOnly("tab.me")},
+}
+
+func enterpriseOnly(key string) func(access.Role) string {
+	return func(r access.Role) string {
+		if r == access.RoleEnterprise {
+			return key
+		}
+		return ""
+	}
+}
+
 // whileMustChange are what a user who must change the password may still do.
 var whileMustChange = []string{"GET /account", "POST /account/password", "POST /logout", "GET /api/v1/me"}
 
@@ -130,7 +147,7 @@ func newServer(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg C
 	}
 	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
 		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
-		Templates: []fs.FS{templates, appealweb.Templates}, Nav: nav, WhileMustChange: whileMustChange})
+		Templates: []fs.FS{templates, appealweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,8 @@ var text = core.Catalog{
 	"holiday.中秋节":        {"中秋节", "Mid-Autumn Festival"},
 	"holiday.国庆节":        {"国庆节", "National Day"},
 	"holiday.国庆节、中秋节":    {"国庆节、中秋节", "National Day and Mid-Autumn Festival"},
+	"tab.me":             {"我的", "Me"},
+	"home.services":      {"企业服务", "Services"},
 	"home.welcome":       {"欢迎，%s", "Welcome, %s"},
 	"home.scope":         {"管辖范围", "Scope"},
 	"home.enterprises":   {"企业数", "Enterprises"},

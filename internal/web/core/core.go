@@ -78,6 +78,9 @@ type Options struct {
 	Templates []fs.FS
 	// Nav is the menu, in its order.
 	Nav []NavEntry
+	// Tabs are the tab bar a phone shows at the bottom in place of the
+	// menu, for the roles they give labels to (the enterprise's).
+	Tabs []NavEntry
 	// WhileMustChange are the routes ("GET /account") a user who must
 	// change the password may still call.
 	WhileMustChange []string

@@ -82,13 +82,13 @@ func Merge(cats ...Catalog) (Catalog, error) {
 
 // keyPatterns find the catalog keys used in templates and Go files.
 var keyPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`\.Tf? "([^"]+)"`),                               // {{.T "key"}}, {{$.Tf "key" …}}
-	regexp.MustCompile(`fieldOf \S+ "[^"]*" "([^"]+)"`),                 // {{template "field" (fieldOf . "name" "key" …)}}
-	regexp.MustCompile(`\.T\((?:[^()]|\([^()]*\))*?,\s*"([^"]+)"`),      // s.T(lang, "key")
-	regexp.MustCompile(`\.Tf?\("([^"]+)"`),                              // b.T("key") in Go
-	regexp.MustCompile(`\.Area "[^"]*" "[^"]*" "([^"]+)"`),              // {{template "area" (.Area "action" "field" "key")}}
-	regexp.MustCompile(`(?:always|mayShow)\((?:[^,()]+, )?"([^"]+)"\)`), // the menu's table
-	regexp.MustCompile(`return "(nav\.[^"]+)"`),                         // a menu label chosen by role
+	regexp.MustCompile(`\.Tf? "([^"]+)"`),                                              // {{.T "key"}}, {{$.Tf "key" …}}
+	regexp.MustCompile(`fieldOf \S+ "[^"]*" "([^"]+)"`),                                // {{template "field" (fieldOf . "name" "key" …)}}
+	regexp.MustCompile(`\.T\((?:[^()]|\([^()]*\))*?,\s*"([^"]+)"`),                     // s.T(lang, "key")
+	regexp.MustCompile(`\.Tf?\("([^"]+)"`),                                             // b.T("key") in Go
+	regexp.MustCompile(`\.Area "[^"]*" "[^"]*" "([^"]+)"`),                             // {{template "area" (.Area "action" "field" "key")}}
+	regexp.MustCompile(`(?:always|mayShow|enterpriseOnly)\((?:[^,()]+, )?"([^"]+)"\)`), // the menu's table
+	regexp.MustCompile(`return "(nav\.[^"]+)"`),                                        // a menu label chosen by role
 }
 
 // UsedKeys returns the catalog keys a package uses, each with one place it

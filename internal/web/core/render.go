@@ -25,6 +25,7 @@ type Base struct {
 	Actor  *access.Actor
 	Flash  string
 	Nav    []NavItem
+	TabBar []NavItem         // the phone's tab bar, for the roles that have one
 	Errors map[string]string // form messages by field
 	text   Catalog
 }
@@ -179,10 +180,13 @@ func (c *Core) Render(w http.ResponseWriter, r *http.Request, code int, name str
 	}
 	if a, ok := ActorOf(r); ok {
 		b.Actor = &a
-		b.Nav = c.navFor(a, r.URL.Path, b.Lang)
-		for i := range b.Nav {
-			if b.Nav[i].Href == "/inbox" {
-				b.Nav[i].Badge = UnreadOf(r)
+		b.Nav = c.navFor(c.opts.Nav, a, r.URL.Path, b.Lang)
+		b.TabBar = c.navFor(c.opts.Tabs, a, r.URL.Path, b.Lang)
+		for _, items := range [][]NavItem{b.Nav, b.TabBar} {
+			for i := range items {
+				if items[i].Href == "/inbox" {
+					items[i].Badge = UnreadOf(r)
+				}
 			}
 		}
 	}
@@ -207,10 +211,10 @@ func (c *Core) Render(w http.ResponseWriter, r *http.Request, code int, name str
 	w.Write(buf.Bytes())
 }
 
-// navFor returns the menu of an actor: only what the role may use.
-func (c *Core) navFor(a access.Actor, path, lang string) []NavItem {
+// navFor returns the items of a menu an actor sees: only what the role may use.
+func (c *Core) navFor(entries []NavEntry, a access.Actor, path, lang string) []NavItem {
 	var nav []NavItem
-	for _, it := range c.opts.Nav {
+	for _, it := range entries {
 		key := it.Label(a.Role)
 		if key == "" {
 			continue
