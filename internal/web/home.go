@@ -35,7 +35,7 @@ type homePageData struct {
 	Queues      []appealweb.QueueTab
 	CanRaise    bool
 	CanOverview bool
-	Unread int // the user's unread notices
+	Unread      int // the user's unread notices
 	// MissingYear warns an administrator of the next year's holidays not
 	// yet entered (calendar.NextYearMissing), else 0.
 	MissingYear int
