@@ -281,7 +281,7 @@ func TestUserCommands(t *testing.T) {
 		t.Helper()
 		return mustQifu(t, stdin, append(append([]string{"user"}, args...), "--db", srv.DB)...)
 	}
-	const first, second = "Zhang@2026a", "Zhang@2026b"
+	const first, second = "Maple-Ferry-Quiet-61", "Maple-Ferry-Quiet-62"
 
 	out := user(first+"\n", "add", "--username", "zhangsan", "--name", "张三", "--role", "community_staff",
 		"--region", demoUserRegion(t, "community"))

@@ -167,7 +167,7 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 		// A connected system signs in with tokens only: its password is one
 		// nobody knows, whatever was typed.
 		password = rand.Text() + "Aa1!"
-	} else if err := account.CheckPassword(password); err != nil {
+	} else if err := s.checkNewPassword(ctx, password, u.Username, u.Name); err != nil {
 		return u, err
 	}
 	hash, err := s.hashPassword(ctx, password)
@@ -256,7 +256,11 @@ func (s *Store) SetPassword(ctx context.Context, actor access.Actor, id int64, p
 	if id != actor.UserID && !access.May(actor.Role, access.UserManage) {
 		return fault.ErrNotFound
 	}
-	if err := account.CheckPassword(password); err != nil {
+	var who account.User
+	if err := Scan(s.Reader().Row(ctx, "SELECT username, name FROM users WHERE id = ?", id), &who.Username, &who.Name); err != nil {
+		return err
+	}
+	if err := s.checkNewPassword(ctx, password, who.Username, who.Name); err != nil {
 		return err
 	}
 	hash, err := s.hashPassword(ctx, password)

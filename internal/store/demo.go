@@ -36,6 +36,11 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 	}
 	actor := access.System("demo")
 	return s.WithTx(ctx, func(tx *Tx) error {
+		// The store is the demo's: its published password stays usable.
+		if _, err := tx.DB().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')
+			ON CONFLICT (key) DO NOTHING`, settingDemo); err != nil {
+			return fmt.Errorf("mark the demo: %w", err)
+		}
 		var n int
 		if err := Scan(tx.DB().Row(ctx, "SELECT COUNT(*) FROM regions"), &n); err != nil {
 			return err

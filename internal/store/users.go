@@ -115,11 +115,25 @@ func (s *Store) Login(ctx context.Context, username, password, addr string, staf
 		return Session{}, err
 	}
 	now := s.now()
+	profile, err := s.PasswordProfile(ctx)
+	if err != nil {
+		return Session{}, err
+	}
 	secret, key := account.NewToken("qs_")
 	var sess Session
 	err = s.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.DB().Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", id); err != nil {
 			return err
+		}
+		// Under 等保三级 a password older than its age must be changed now.
+		var changed int64
+		if err := Scan(tx.DB().Row(ctx, "SELECT password_changed_at FROM users WHERE id = ?", id), &changed); err != nil {
+			return err
+		}
+		if profile.Expired(time.UnixMilli(changed), now) {
+			if _, err := tx.DB().Exec(ctx, "UPDATE users SET must_change = TRUE WHERE id = ?", id); err != nil {
+				return err
+			}
 		}
 		row := tx.DB().Row(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id)
 		u, err := scanUser(row)

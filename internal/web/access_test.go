@@ -569,10 +569,13 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{peerPath, formBody(f), may(u, access.UserManage, 303)}
 		},
 		"POST /users/{id}/password": func(u demo.User, _ scope) probe {
-			return probe{peerPath + "/password", formBody(url.Values{"password": {"Qifu@2027x"}}), may(u, access.UserManage, 303)}
+			return probe{peerPath + "/password", formBody(url.Values{"password": {"Lantern-Harbour-73"}}), may(u, access.UserManage, 303)}
 		},
 		"POST /users/{id}/disable": func(u demo.User, _ scope) probe {
 			return probe{peerPath + "/disable", nil, may(u, access.UserManage, 303)}
+		},
+		"POST /users/password-profile": func(u demo.User, _ scope) probe {
+			return probe{"/users/password-profile", formBody(url.Values{"profile": {"asvs"}}), may(u, access.UserManage, 303)}
 		},
 		// The peer is no connected system: its tokens are no administrator's to make (404).
 		"POST /users/{id}/tokens": func(u demo.User, _ scope) probe {
@@ -654,10 +657,16 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{"/api/v1" + peerPath, jsonBody(in), may(u, access.UserManage, 200)}
 		},
 		"POST /api/v1/users/{id}/password": func(u demo.User, _ scope) probe {
-			return probe{"/api/v1" + peerPath + "/password", jsonBody(map[string]string{"password": "Qifu@2027y"}), may(u, access.UserManage, 204)}
+			return probe{"/api/v1" + peerPath + "/password", jsonBody(map[string]string{"password": "Lantern-Harbour-74"}), may(u, access.UserManage, 204)}
 		},
 		"POST /api/v1/users/{id}/disable": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1" + peerPath + "/disable", nil, may(u, access.UserManage, 204)}
+		},
+		"GET /api/v1/password-profile": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/password-profile", nil, may(u, access.UserManage, 200)}
+		},
+		"PUT /api/v1/password-profile": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/password-profile", jsonBody(profileInput{Profile: "asvs"}), may(u, access.UserManage, 200)}
 		},
 		"GET /api/v1/users/{id}/tokens": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1" + peerPath + "/tokens", nil, notService(u)}

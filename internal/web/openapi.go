@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"qifu/internal/access"
+	"qifu/internal/account"
 	"qifu/internal/appeal/appealweb"
 	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
@@ -19,6 +20,7 @@ func (s *Server) openAPIDoc() map[string]any {
 	enums := map[reflect.Type][]string{
 		reflect.TypeFor[access.Role]():         core.Strings(access.Roles),
 		reflect.TypeFor[calendar.Kind]():       {string(calendar.Holiday), string(calendar.Workday)},
+		reflect.TypeFor[account.Profile]():     core.Strings(account.Profiles),
 		reflect.TypeFor[notify.Format]():       {string(notify.DingTalk), string(notify.WeCom)},
 		reflect.TypeFor[enterprise.KeyLevel](): {string(enterprise.KeyNone), string(enterprise.KeyDistrict), string(enterprise.KeyCity)},
 		reflect.TypeFor[enterprise.SizeClass](): {"", string(enterprise.SizeLarge), string(enterprise.SizeMedium),

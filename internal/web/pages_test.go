@@ -122,3 +122,28 @@ func TestEnterpriseHome(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordProfileHTTP chooses the password rules on the users page's
+// card and through the API (on a store of its own: the rules apply to
+// every user).
+func TestPasswordProfileHTTP(t *testing.T) {
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		page := s.as(t, "admin", "GET", "/users", nil)
+		if !bytes.Contains(page.body, []byte(`id="password-profile"`)) {
+			t.Errorf("the users page has no card of the password rules")
+		}
+		if res := s.as(t, "community", "GET", "/users", nil); bytes.Contains(res.body, []byte(`id="password-profile"`)) {
+			t.Errorf("a community sees the card of the password rules")
+		}
+		res := s.as(t, "admin", "PUT", "/api/v1/password-profile", jsonBody(profileInput{Profile: "djcp3"}))
+		if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(`"profile":"djcp3"`)) {
+			t.Fatalf("choose 等保三级: %d %s", res.code, res.body)
+		}
+		id := s.userID(t, "grid")
+		if res := s.as(t, "admin", "POST", fmt.Sprintf("/api/v1/users/%d/password", id), jsonBody(passwordInput{Password: "Tq7#vLm2"})); res.code != http.StatusNoContent {
+			t.Errorf("an 8-character password of four classes under 等保三级: %d %s", res.code, res.body)
+		}
+		wantError(t, "an unknown profile", s.as(t, "admin", "PUT", "/api/v1/password-profile", jsonBody(profileInput{Profile: "weak"})),
+			http.StatusUnprocessableEntity, "")
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"qifu/internal/access"
+	"qifu/internal/account"
 	"qifu/internal/calendar"
 	"qifu/internal/web/core"
 )
@@ -54,6 +55,7 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/users/{id}/password", gated, access.UserManage, "reset a password", s.resetPasswordPage),
 		route("POST", "/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.disableUserPage),
 		route("POST", "/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.enableUserPage),
+		route("POST", "/users/password-profile", gated, access.UserManage, "choose the password rules", s.setPasswordProfilePage),
 		route("POST", "/users/{id}/tokens", gated, access.UserManage, "create an API token for a connected system", s.createServiceTokenPage),
 		route("POST", "/users/{id}/tokens/{token}/revoke", gated, access.UserManage, "revoke a connected system's API token", s.revokeServiceTokenPage),
 		route("GET", "/audit", signedIn, access.AuditRead, "audit log", s.auditPage),
@@ -102,6 +104,10 @@ func (s *Server) routes() []core.Route {
 			Takes(passwordInput{Password: "Reset-Passphrase-2026"}).Gives(204, nil),
 		route("POST", "/api/v1/users/{id}/disable", signedIn, access.UserManage, "disable a user", s.apiDisableUser).Gives(204, nil),
 		route("POST", "/api/v1/users/{id}/enable", signedIn, access.UserManage, "enable a user", s.apiEnableUser).Gives(204, nil),
+		route("GET", "/api/v1/password-profile", gated, access.UserManage, "the password rules in force: asvs (OWASP ASVS level 2, the default) or djcp3 (graded protection level 3)", s.apiPasswordProfile).
+			Gives(200, profileJSON{}),
+		route("PUT", "/api/v1/password-profile", gated, access.UserManage, "choose the password rules", s.apiSetPasswordProfile).
+			Takes(profileInput{Profile: account.ProfileDJCP3}).Gives(200, profileJSON{}),
 		route("GET", "/api/v1/users/{id}/tokens", gated, access.UserManage, "a connected system's API tokens", s.apiServiceTokens).
 			Gives(200, core.Items[tokenJSON]{}),
 		route("POST", "/api/v1/users/{id}/tokens", gated, access.UserManage, "create an API token for a connected system (role service), which cannot sign in to make one; the secret is in this answer only", s.apiCreateServiceToken).

@@ -180,6 +180,8 @@ type usersPageData struct {
 	CanManage bool
 	Now       time.Time
 	Regions   map[string]string // the names of the users' regions
+	Profile   account.Profile   // the password profile in force (shown to those who manage users)
+	Profiles  []account.Profile
 }
 
 // Region names a user's region, or gives its code when it has no name.
@@ -199,6 +201,12 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &usersPageData{Query: q, Items: list, Pager: core.NewPager(r, q.Page, total), Roles: access.Roles,
 		CanManage: access.May(a.Role, access.UserManage), Now: time.Now()}
+	if p.CanManage {
+		if p.Profile, err = s.store.PasswordProfile(r.Context()); err != nil {
+			return err
+		}
+		p.Profiles = account.Profiles
+	}
 	if access.May(a.Role, access.RegionRead) {
 		var codes []string
 		for _, u := range list {
@@ -456,4 +464,46 @@ func (s *Server) setDisabledPage(w http.ResponseWriter, r *http.Request, disable
 	}
 	s.Done(w, r, "/users/"+itoa(id), "flash.saved", "")
 	return nil
+}
+
+// setPasswordProfilePage chooses the password profile from the users page.
+func (s *Server) setPasswordProfilePage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	if err := s.store.SetPasswordProfile(r.Context(), a, account.Profile(r.FormValue("profile"))); err != nil {
+		return err
+	}
+	s.Done(w, r, "/users#password-profile", "flash.saved", "")
+	return nil
+}
+
+// profileJSON is the password profile in force and the ones there are.
+type profileJSON struct {
+	Profile  account.Profile   `json:"profile"`
+	Profiles []account.Profile `json:"profiles"`
+}
+
+// profileInput chooses a password profile.
+type profileInput struct {
+	Profile account.Profile `json:"profile"`
+}
+
+func (s *Server) apiPasswordProfile(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.store.PasswordProfile(r.Context())
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, profileJSON{Profile: p, Profiles: account.Profiles})
+	return nil
+}
+
+func (s *Server) apiSetPasswordProfile(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	var in profileInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.store.SetPasswordProfile(r.Context(), a, in.Profile); err != nil {
+		return err
+	}
+	return s.apiPasswordProfile(w, r)
 }
