@@ -62,6 +62,12 @@ type Actor struct {
 	// ByToken is set when the request was signed with an API token rather
 	// than a session: a token may not mint tokens.
 	ByToken bool
+	// SecondFactorDue is set while a session of a user with an
+	// authenticator has not given its code: it may do nothing but give it.
+	SecondFactorDue bool
+	// MustEnrol is set while a user whose role signs in with a second
+	// factor has none: it may do nothing but enrol one.
+	MustEnrol bool
 }
 
 // System is the actor of work qifu does by itself (demo loading, jobs, the command line).

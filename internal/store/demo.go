@@ -35,6 +35,7 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 		}
 	}
 	actor := access.System("demo")
+	defer s.demo.v.Store(0) // read again: the demo's mark may have been written
 	return s.WithTx(ctx, func(tx *Tx) error {
 		// The store is the demo's: its published password stays usable.
 		if _, err := tx.DB().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')

@@ -37,6 +37,7 @@ type Store struct {
 	log   *slog.Logger
 	path  string // SQLite file, for backups
 	cal   calendarCache
+	demo  demoFlag // whether the store is the demo's (second_factor.go)
 	// modules are the callbacks of the modules built on the store (Register).
 	modules []Module
 	// hashing bounds the password hashes computed at once: each takes 64 MiB

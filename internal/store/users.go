@@ -36,10 +36,12 @@ func (h DB) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
 	var a access.Actor
 	var disabled bool
 	var deptRegion string
+	var secret string
 	err := Scan(h.Row(ctx, `SELECT u.id, u.name, u.role, COALESCE(u.region_code, ''), COALESCE(u.department_id, 0),
-		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, ''), u.must_change
+		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, ''), u.must_change, u.totp_secret
 		FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = ?`, userID),
-		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion, &a.MustChangePassword)
+		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion, &a.MustChangePassword,
+		&secret)
 	if err != nil {
 		return access.Actor{}, err
 	}
@@ -50,6 +52,7 @@ func (h DB) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
 		a.RegionCode = deptRegion
 	}
 	a.RegionLevel = place.LevelOf(a.RegionCode)
+	a.SecondFactorDue = secret != "" // until the session says it was given
 	return a, nil
 }
 
@@ -289,8 +292,9 @@ const touchEvery = time.Minute
 func (s *Store) SessionActor(ctx context.Context, secret, addr string) (access.Actor, error) {
 	key := account.HashToken(secret)
 	var userID, lastSeen, idle, expires int64
-	err := Scan(s.Reader().Row(ctx, "SELECT user_id, last_seen, idle_ms, expires_at FROM sessions WHERE id = ?", key),
-		&userID, &lastSeen, &idle, &expires)
+	var given bool
+	err := Scan(s.Reader().Row(ctx, "SELECT user_id, last_seen, idle_ms, expires_at, second_factor FROM sessions WHERE id = ?", key),
+		&userID, &lastSeen, &idle, &expires, &given)
 	if fault.Is(err, fault.NotFound) {
 		return access.Actor{}, errSignedOut
 	}
@@ -307,6 +311,15 @@ func (s *Store) SessionActor(ctx context.Context, secret, addr string) (access.A
 	a, err := s.Reader().actorOf(ctx, userID)
 	if err != nil {
 		return access.Actor{}, err
+	}
+	if given {
+		a.SecondFactorDue = false
+	} else if !a.SecondFactorDue && account.NeedsSecondFactor(a.Role) {
+		demo, err := s.isDemo(ctx)
+		if err != nil {
+			return access.Actor{}, err
+		}
+		a.MustEnrol = !demo
 	}
 	if now-lastSeen > touchEvery.Milliseconds() {
 		if _, err := s.write.ExecContext(ctx, s.d.rebind("UPDATE sessions SET last_seen = ? WHERE id = ?"), now, key); err != nil {
@@ -466,6 +479,7 @@ func (s *Store) TokenActor(ctx context.Context, secret, addr string) (access.Act
 		}
 	}
 	a.Addr, a.ByToken = addr, true
+	a.SecondFactorDue = false // a token is made in a session that gave it
 	return a, nil
 }
 

@@ -592,6 +592,21 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{"/audit/export.csv", nil, may(u, access.AuditRead, 200)}
 		},
 		"GET /account": func(demo.User, scope) probe { return probe{"/account", nil, 200} },
+		// No demo account has an authenticator: nothing to give, one to set up.
+		"GET /login/code": func(demo.User, scope) probe { return probe{"/login/code", nil, 303} },
+		"POST /login/code": func(demo.User, scope) probe {
+			return probe{"/login/code", formBody(url.Values{"code": {"123456"}}), 409}
+		},
+		"GET /account/second-factor": func(demo.User, scope) probe { return probe{"/account/second-factor", nil, 200} },
+		"POST /account/second-factor": func(demo.User, scope) probe {
+			return probe{"/account/second-factor", formBody(url.Values{"secret": {"JBSWY3DPEHPK3PXP"}, "code": {"000000"}}), 422}
+		},
+		"POST /api/v1/login/code": func(demo.User, scope) probe {
+			return probe{"/api/v1/login/code", jsonBody(codeInput{Code: "123456"}), 409}
+		},
+		"POST /api/v1/users/{id}/second-factor/reset": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1" + peerPath + "/second-factor/reset", nil, may(u, access.UserManage, 204)}
+		},
 		"POST /account/password": func(demo.User, scope) probe {
 			return probe{"/account/password", formBody(url.Values{"current": {"wrong"}, "password": {"Qifu@2027x"}}), 422}
 		},

@@ -87,6 +87,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 type loginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// Code is the authenticator's code, for a user with two-step sign-in;
+	// without it such a session may only give it (POST /api/v1/login/code).
+	Code string `json:"code,omitempty"`
 }
 
 // apiLogin signs in with JSON {"username","password"} and sets the session
@@ -102,6 +105,12 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.knownPassword(r, sess, in.Password); err != nil {
 		return err
+	}
+	if in.Code != "" {
+		a := access.Actor{UserID: sess.User.ID, Name: sess.User.Name, Role: sess.User.Role, Addr: core.ClientAddr(r)}
+		if err := s.store.GiveSecondFactor(r.Context(), a, sess.Secret, in.Code); err != nil {
+			return err
+		}
 	}
 	core.SetCookie(w, core.SessionCookie, sess.Secret, s.cfg.SecureCookies, 0)
 	core.WriteJSON(w, http.StatusOK, toUserJSON(sess.User))

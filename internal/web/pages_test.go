@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"qifu/internal/account"
 	"qifu/internal/appeal"
 	"qifu/internal/appeal/appealweb"
+	"qifu/internal/demo"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
@@ -145,5 +149,42 @@ func TestPasswordProfileHTTP(t *testing.T) {
 		}
 		wantError(t, "an unknown profile", s.as(t, "admin", "PUT", "/api/v1/password-profile", jsonBody(profileInput{Profile: "weak"})),
 			http.StatusUnprocessableEntity, "")
+	})
+}
+
+// TestSecondFactorHTTP: a community staff member turns on two-step sign-in
+// from the QR page; a new session is then sent to the code page for every
+// page and refused on the API until it gives the next code.
+func TestSecondFactorHTTP(t *testing.T) {
+	eachFreshStore(t, func(t *testing.T, s *site) {
+		page := s.as(t, "community", "GET", "/account/second-factor", nil)
+		m := regexp.MustCompile(`id="secret">([A-Z2-7]+)<`).FindSubmatch(page.body)
+		if page.code != http.StatusOK || m == nil || !bytes.Contains(page.body, []byte(`src="data:image/png;base64,`)) {
+			t.Fatalf("the set-up page: %d, no secret or QR code", page.code)
+		}
+		secret := string(m[1])
+		step := account.TOTPStepOf(time.Now())
+		code := func(n int64) string { c, _ := account.TOTPCode(secret, n); return c }
+		if res := s.as(t, "community", "POST", "/account/second-factor", formBody(url.Values{"secret": {secret}, "code": {code(step)}})); res.code != http.StatusSeeOther {
+			t.Fatalf("turn it on: %d %.300s", res.code, res.body)
+		}
+		fresh := s.freshLogin(t, "community", demo.Password)
+		if res := s.call(t, "GET", "/appeals", fresh, nil); res.code != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login/code") {
+			t.Errorf("a page before the code: %d to %q, want the code page", res.code, res.header.Get("Location"))
+		}
+		wantError(t, "the API before the code", s.call(t, "GET", "/api/v1/appeals", fresh, nil), http.StatusUnauthorized, "second_factor_required")
+		if res := s.call(t, "POST", "/login/code", fresh, formBody(url.Values{"code": {"000000"}})); res.code != http.StatusUnprocessableEntity {
+			t.Errorf("a wrong code: %d", res.code)
+		}
+		if res := s.call(t, "POST", "/login/code", fresh, formBody(url.Values{"code": {code(step + 1)}, "next": {"/appeals"}})); res.code != http.StatusSeeOther ||
+			res.header.Get("Location") != "/appeals" {
+			t.Errorf("the right code: %d to %q", res.code, res.header.Get("Location"))
+		}
+		if res := s.call(t, "GET", "/appeals", fresh, nil); res.code != http.StatusOK {
+			t.Errorf("a page after the code: %d", res.code)
+		}
+		if res := s.as(t, "admin", "POST", fmt.Sprintf("/api/v1/users/%d/second-factor/reset", s.userID(t, "community")), nil); res.code != http.StatusNoContent {
+			t.Errorf("reset it: %d", res.code)
+		}
 	})
 }

@@ -30,6 +30,10 @@ func (s *Server) routes() []core.Route {
 		route("GET", "/login", public, "", "sign-in page", s.loginPage),
 		route("POST", "/login", public, "", "sign in", s.login),
 		route("POST", "/logout", signedIn, "", "sign out", s.logout),
+		route("GET", "/login/code", signedIn, "", "the second step of signing in: the authenticator's code", s.codePage),
+		route("POST", "/login/code", signedIn, "", "give the authenticator's code", s.giveCode),
+		route("GET", "/account/second-factor", signedIn, "", "set up an authenticator", s.enrolPage),
+		route("POST", "/account/second-factor", signedIn, "", "turn on two-step sign-in", s.enrol),
 		route("POST", "/lang", public, "", "switch language", s.switchLang),
 		route("GET", "/{$}", signedIn, "", "home page of the role", s.home),
 		route("GET", "/enterprises", signedIn, access.EnterpriseRead, "enterprise list", s.enterprisesPage),
@@ -75,6 +79,8 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/api/v1/login", public, "", "sign in; sets the session cookie", s.apiLogin).
 			Takes(loginInput{Username: "grid", Password: "your password"}).Gives(200, userJSON{}),
 		route("GET", "/api/v1/me", signedIn, "", "the caller", s.apiMe).Gives(200, meJSON{}),
+		route("POST", "/api/v1/login/code", signedIn, "", "give the authenticator's code of a session that owes it (two-step sign-in)", s.apiGiveCode).
+			Takes(codeInput{Code: "123456"}).Gives(204, nil),
 		route("GET", "/api/v1/enterprises", signedIn, access.EnterpriseRead, "list enterprises", s.apiEnterprises).
 			Gives(200, core.List[enterpriseJSON]{}).Queries(enterpriseFilters...).Queries(core.Paging...),
 		route("POST", "/api/v1/enterprises", signedIn, access.EnterpriseCreate, "register an enterprise", s.apiCreateEnterprise).
@@ -108,6 +114,8 @@ func (s *Server) routes() []core.Route {
 			Gives(200, profileJSON{}),
 		route("PUT", "/api/v1/password-profile", gated, access.UserManage, "choose the password rules", s.apiSetPasswordProfile).
 			Takes(profileInput{Profile: account.ProfileDJCP3}).Gives(200, profileJSON{}),
+		route("POST", "/api/v1/users/{id}/second-factor/reset", gated, access.UserManage, "remove a user's authenticator (a lost phone): a new one is set up at the next sign-in", s.apiResetSecondFactor).
+			Gives(204, nil),
 		route("GET", "/api/v1/users/{id}/tokens", gated, access.UserManage, "a connected system's API tokens", s.apiServiceTokens).
 			Gives(200, core.Items[tokenJSON]{}),
 		route("POST", "/api/v1/users/{id}/tokens", gated, access.UserManage, "create an API token for a connected system (role service), which cannot sign in to make one; the secret is in this answer only", s.apiCreateServiceToken).

@@ -102,6 +102,13 @@ func mayShow(action access.Action, key string) func(access.Role) string {
 	}
 }
 
+// whileSecondFactor are what a session that owes its second factor may do;
+// whileEnrol what a user who must enrol one may.
+var (
+	whileSecondFactor = []string{"GET /login/code", "POST /login/code", "POST /api/v1/login/code", "POST /logout", "GET /api/v1/me"}
+	whileEnrol        = []string{"GET /account/second-factor", "POST /account/second-factor", "POST /logout", "GET /api/v1/me"}
+)
+
 // tabs are the enterprise's tab bar on a phone.
 var tabs = []core.NavEntry{
 	{Href: "/", Label: enterpriseOnly("nav.home")},
@@ -147,7 +154,8 @@ func newServer(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg C
 	}
 	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
 		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
-		Templates: []fs.FS{templates, appealweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange})
+		Templates: []fs.FS{templates, appealweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
+		WhileSecondFactor: whileSecondFactor, WhileEnrol: whileEnrol})
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,9 @@ func examplePages() map[string][]core.Page {
 		"inbox": {&inboxPageData{}, &inboxPageData{Groups: groupNotices([]store.Notice{{ID: 3, At: now, AppealID: 9, Kind: "urge", Title: "催办"},
 			{ID: 1, At: now, AppealID: 9, Kind: "dispatch", Title: "新派单"}, {ID: 2, At: now, Kind: "unknown", Title: "旧消息", Read: true}}),
 			Unread: 2, Pager: pg}},
+		"login_code": {&codePageData{}, &codePageData{Next: "/users", Base: core.Base{Errors: map[string]string{"code": "验证码不正确"}}}},
+		"second_factor": {&enrolPageData{}, &enrolPageData{Secret: "JBSWY3DPEHPK3PXP", QR: "data:image/png;base64,AAAA", Required: true,
+			Base: core.Base{Errors: map[string]string{"code": "验证码不正确"}}}},
 		"calendar": {&calendarPageData{}, &calendarPageData{MissingYear: 2027, Official: calendar.Official()[:3],
 			Days: []calendar.Day{{Date: "2027-01-01", Kind: calendar.Holiday, Name: "元旦"}}, Form: calendar.Day{Date: "x", Kind: calendar.Workday},
 			Base: core.Base{Errors: map[string]string{"date": "日期无效", "kind": "类型无效"}}}},
@@ -190,7 +193,8 @@ func TestTemplates(t *testing.T) {
 		appealID := s.raise(t, "页面检查").ID
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" || strings.HasPrefix(rt.Path, "/api/") || strings.Contains(rt.Path, ".") || strings.HasPrefix(rt.Path, "/attachments/") ||
-				strings.HasPrefix(rt.Path, "/healthz") || strings.HasPrefix(rt.Path, "/readyz") || strings.HasPrefix(rt.Path, "/metrics") {
+				strings.HasPrefix(rt.Path, "/healthz") || strings.HasPrefix(rt.Path, "/readyz") || strings.HasPrefix(rt.Path, "/metrics") ||
+				rt.Path == "/login/code" { // shown only to a session that owes a code (TestSecondFactor)
 				continue
 			}
 			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{$}", "").Replace(rt.Path)

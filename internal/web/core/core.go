@@ -84,6 +84,9 @@ type Options struct {
 	// WhileMustChange are the routes ("GET /account") a user who must
 	// change the password may still call.
 	WhileMustChange []string
+	// WhileSecondFactor are the routes a session that owes its second
+	// factor may call; WhileEnrol those of a user who must enrol one.
+	WhileSecondFactor, WhileEnrol []string
 }
 
 // NavEntry is one item of the menu. Label gives the catalog key of its
@@ -95,13 +98,14 @@ type NavEntry struct {
 
 // Core holds what the handlers of every module share.
 type Core struct {
-	store           *store.Store
-	log             *slog.Logger
-	opts            Options
-	pages           map[string]*template.Template
-	metrics         *metrics
-	denials         *denials
-	whileMustChange map[string]bool
+	store                         *store.Store
+	log                           *slog.Logger
+	opts                          Options
+	pages                         map[string]*template.Template
+	metrics                       *metrics
+	denials                       *denials
+	whileMustChange               map[string]bool
+	whileSecondFactor, whileEnrol map[string]bool
 }
 
 // New returns the core of a site on a store.
@@ -126,6 +130,13 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Core, error) {
 		denials: newDenials(opts.DenialBudget, time.Now), whileMustChange: map[string]bool{}}
 	for _, rt := range opts.WhileMustChange {
 		c.whileMustChange[rt] = true
+	}
+	c.whileSecondFactor, c.whileEnrol = map[string]bool{}, map[string]bool{}
+	for _, rt := range opts.WhileSecondFactor {
+		c.whileSecondFactor[rt] = true
+	}
+	for _, rt := range opts.WhileEnrol {
+		c.whileEnrol[rt] = true
 	}
 	return c, nil
 }

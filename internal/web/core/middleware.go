@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -35,6 +36,25 @@ func (c *Core) adapt(rt Route) http.Handler {
 				c.Fail(w, WithActor(r, a), errMustChange)
 				return
 			}
+			key := rt.Method + " " + rt.Path
+			// A session owes its second factor, or its user must enrol one:
+			// only that, and signing out, until it is done.
+			if a.SecondFactorDue && !c.whileSecondFactor[key] {
+				if !IsAPI(r) && r.Method == http.MethodGet {
+					http.Redirect(w, r, "/login/code?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+					return
+				}
+				c.Fail(w, WithActor(r, a), errSecondFactorDue)
+				return
+			}
+			if a.MustEnrol && !c.whileEnrol[key] {
+				if !IsAPI(r) && r.Method == http.MethodGet {
+					http.Redirect(w, r, "/account/second-factor", http.StatusSeeOther)
+					return
+				}
+				c.Fail(w, WithActor(r, a), errMustEnrol)
+				return
+			}
 			if rt.Auth == Gated && !access.May(a.Role, rt.Action) {
 				c.Fail(w, WithActor(r, a), access.ErrForbidden)
 				return
@@ -62,6 +82,15 @@ const SessionCookie = "qifu_session"
 // password was set by someone else or is publicly known.
 var errMustChange = fault.New(fault.Forbidden, "password_change_required", "请先修改密码后再继续使用",
 	"change your password before going on")
+
+// errSecondFactorDue and errMustEnrol refuse everything but the second
+// factor to a session that owes it, or to a user who must enrol one.
+var (
+	errSecondFactorDue = fault.New(fault.Unauthorized, "second_factor_required", "请输入身份验证器上的 6 位验证码",
+		"enter the six-digit code of your authenticator")
+	errMustEnrol = fault.New(fault.Forbidden, "second_factor_enrolment_required", "管理员和审计员须先设置身份验证器（两步验证）",
+		"administrators and auditors must enrol an authenticator (two-step sign-in) first")
+)
 
 var errNotSignedIn = fault.New(fault.Unauthorized, "signed_out", "请先登录", "please sign in")
 
