@@ -188,3 +188,24 @@ func TestSecondFactorHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusedStepNearItsForm: a refused step on the appeal page is said in
+// its own form, beside the field, which takes the focus (the page opens
+// there), and the message at the top links to it.
+func TestRefusedStepNearItsForm(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		a := s.raise(t, "拒绝提示")
+		s.step(t, "community", a.ID, appeal.Accept, appealweb.ActionInput{}, appeal.Accepted)
+		v := s.appealView(t, "community", a.ID)
+		res := s.as(t, "community", "POST", fmt.Sprintf("/appeals/%d/actions/request_info", a.ID),
+			formBody(url.Values{"version": {fmt.Sprint(v.Version)}}))
+		body := string(res.body)
+		form := body[max(0, strings.Index(body, `id="act-request_info"`)):]
+		form = form[:max(0, strings.Index(form, "</form>"))]
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(form, `class="error"`) || !strings.Contains(form, "autofocus") ||
+			!strings.Contains(body, `href="#act-request_info"`) {
+			t.Errorf("a refused step: %d, its form says it %v, takes the focus %v, the top links to it %v", res.code,
+				strings.Contains(form, `class="error"`), strings.Contains(form, "autofocus"), strings.Contains(body, `href="#act-request_info"`))
+		}
+	})
+}

@@ -39,6 +39,15 @@ type appealPageData struct {
 	deptEn       map[string]string // departments' English names by their names
 }
 
+// FailMsg is the message of the refused step when it was action's: shown
+// in its form, beside the fields, as well as at the top.
+func (p *appealPageData) FailMsg(action string) string {
+	if string(p.Failed) == action {
+		return p.Message
+	}
+	return ""
+}
+
 // Dept names a department in the page's language.
 func (p *appealPageData) Dept(name string) string {
 	if en, ok := p.deptEn[name]; ok && p.Lang == "en" {

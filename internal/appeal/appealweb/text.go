@@ -142,6 +142,7 @@ var Text = core.Catalog{
 	"as.firstsat":                 {"首次满意率", "Satisfied at first"},
 	"ap.raised":                   {"诉求已提交，社区将尽快受理", "Appeal submitted; the community will take it up shortly"},
 	"ap.attached":                 {"附件已上传", "File attached"},
+	"ap.toform":                   {"查看表单", "go to the form"},
 	"ap.about":                    {"被投诉部门", "Department complained about"},
 	"ap.about_none":               {"（不涉及）", "(none)"},
 	"ap.about_help":               {"仅投诉类诉求填写；被投诉的部门不会承办此诉求，社区将交由监督部门办理。", "For complaints only: the department complained about never handles it; the community sends it to the supervising body."},
