@@ -203,12 +203,18 @@ func finish(ctx context.Context, db *sql.DB, dsn string, fold bool, rep *Report,
 		(SELECT COUNT(*) FROM appeals)`).Scan(&covered, &appeals); err != nil {
 		return fmt.Errorf("count the queue: %w", err)
 	}
+	// Each copied appeal's nearest open deadline, as the step clocks keep it.
+	if _, err := db.ExecContext(ctx, `UPDATE appeals SET next_due = COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st
+		WHERE st.appeal_id = appeals.id AND st.done_at = 0 AND st.paused_at = 0), 4611686018427387904)`); err != nil {
+		return fmt.Errorf("next deadlines: %w", err)
+	}
 	if covered < appeals || !fold {
 		queries := []string{"DELETE FROM assess_months", "DELETE FROM assess_days", "DELETE FROM assess_appeal_days", "DELETE FROM assess_overview",
 			"DELETE FROM assess_folded", "DELETE FROM assess_pending"}
 		if fold {
 			queries = append(queries, "INSERT INTO assess_pending (appeal_id) SELECT id FROM appeals")
 		}
+
 		for _, q := range queries {
 			if _, err := db.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("queue for folding: %w", err)

@@ -82,6 +82,9 @@ func (s *step) decideExtension(ctx context.Context) error {
 			proposed, warn.UnixMilli(), alert.UnixMilli(), level, stepID); err != nil {
 			return err
 		}
+		if err := s.tx.syncNextDue(ctx, s.a.ID); err != nil {
+			return err
+		}
 	}
 	title := "延期申请未获批准：" + s.a.Title
 	if s.c.Approve {

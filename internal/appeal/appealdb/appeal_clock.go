@@ -74,7 +74,17 @@ func (t *Tx) openStep(ctx context.Context, c clock, appealID int64, step appeal.
 	if err != nil {
 		return due, fmt.Errorf("open step %s: %w", step, err)
 	}
-	return due, nil
+	return due, t.syncNextDue(ctx, appealID)
+}
+
+// syncNextDue keeps an appeal's nearest open deadline (appeals.next_due,
+// what the triage queue sorts by) after its clocks changed.
+func (t *Tx) syncNextDue(ctx context.Context, appealID int64) error {
+	if _, err := t.db().Exec(ctx, `UPDATE appeals SET next_due = COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st
+		WHERE st.appeal_id = ? AND st.done_at = 0 AND st.paused_at = 0), ?) WHERE id = ?`, appealID, noDeadline, appealID); err != nil {
+		return fmt.Errorf("next deadline: %w", err)
+	}
+	return nil
 }
 
 // closeSteps stops the open clocks of an appeal's steps of the given kinds,
@@ -91,7 +101,7 @@ func (t *Tx) closeSteps(ctx context.Context, c clock, appealID, dispatchID, by i
 			return fmt.Errorf("close step %s: %w", st, err)
 		}
 	}
-	return nil
+	return t.syncNextDue(ctx, appealID)
 }
 
 // pauseSteps stops the clocks of an appeal's open steps while it waits for
@@ -111,7 +121,7 @@ func (t *Tx) pauseSteps(ctx context.Context, c clock, appealID int64) error {
 			return fmt.Errorf("pause step: %w", err)
 		}
 	}
-	return nil
+	return t.syncNextDue(ctx, appealID)
 }
 
 // resumeSteps restarts paused clocks: each deadline moves by the working time
@@ -140,7 +150,7 @@ func (t *Tx) resumeSteps(ctx context.Context, c clock, appealID int64) error {
 			return fmt.Errorf("resume step: %w", err)
 		}
 	}
-	return nil
+	return t.syncNextDue(ctx, appealID)
 }
 
 // StepClock is the clock of one step as lists and pages show it.

@@ -98,7 +98,10 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		// from its open appeals (appeals_open_*) instead of every one of the
 		// store's in these states (appeals_state), then each one's region.
 		w = append(w, "a.state NOT IN ('closed', 'merged')", "a.state IN ('submitted', 'accepted', 'awaiting_info')")
-		order = "next_due, a.id"
+		// The kept deadline (appeals.next_due): a community's or a grid's
+		// page is read from its own index in order, not its whole backlog
+		// sorted.
+		order = "a.next_due, a.id"
 	case QueueToSign, QueueInHand:
 		if actor.Role != access.RoleDepartment || dept == 0 {
 			return appealSelection{empty: true}, nil

@@ -1,0 +1,128 @@
+package appealdb_test
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"qifu/internal/appeal/appealdb"
+	"qifu/internal/pgtest"
+	"qifu/internal/store"
+)
+
+var backlog = flag.Int("backlog", 100_000, "open appeals in the community's triage queue of BenchmarkTriageBacklog")
+
+// BenchmarkTriageBacklog measures the first page of a community's triage
+// queue when -backlog appeals (100,000 by default) wait in it, on both
+// stores: the page costs what it shows (the kept deadlines' index, read in
+// order), not the backlog. The appeals are written in bulk, each with its
+// accept step, their deadlines spread over the month ahead.
+//
+//	go test -run '^$' -bench BenchmarkTriageBacklog -benchtime 200x ./internal/appeal/appealdb
+func BenchmarkTriageBacklog(b *testing.B) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		b.Run(kind, func(b *testing.B) {
+			ctx := context.Background()
+			dsn := filepath.Join(b.TempDir(), "qifu.db")
+			if kind == "postgres" {
+				dsn = pgtest.DSN(b)
+			}
+			st, err := store.Open(ctx, store.Options{DSN: dsn, Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			appeals := appealdb.New(st, appealdb.Options{})
+			if err := st.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if err := st.LoadDemo(ctx, dataset); err != nil {
+				b.Fatal(err)
+			}
+			var community, user string
+			var ent, userID int64
+			for _, u := range dataset.Users {
+				if u.Username == "community" {
+					community, user = u.RegionCode, u.Username
+				}
+			}
+			h := st.Writer()
+			if err := store.Scan(h.Row(ctx, "SELECT id FROM users WHERE username = ?", user), &userID); err != nil {
+				b.Fatal(err)
+			}
+			if err := store.Scan(h.Row(ctx, "SELECT id FROM enterprises WHERE community_code = ? ORDER BY id LIMIT 1", community), &ent); err != nil {
+				b.Fatal(err)
+			}
+			now := time.Now().UnixMilli()
+			start := time.Now()
+			// Appeals n of the enterprise, accepted (the triage state), each with an open accept step due within a month.
+			series := "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i FROM n"
+			if kind == "postgres" {
+				series = "SELECT generate_series(1, ?::int) AS i"
+			}
+			q := `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency, enterprise_id, contact, phone,
+				confidential, grid_code, community_code, street_code, district_code, city_code, state, raised_by, created_at, updated_at, next_due)
+				SELECT 'BL' || i, 'web', 'help', 'labour.recruit', '', '积压诉求 ' || i, '测试积压的诉求内容', 'normal', e.id, '王经理', '13800001234',
+					FALSE, e.grid_code, e.community_code, e.street_code, e.district_code, e.city_code, 'accepted', ?, ?, ?, ? + (i * 7919) % 2592000000
+				FROM (` + series + `) s, enterprises e WHERE e.id = ?`
+			if _, err := h.Exec(ctx, q, userID, now, now, now, *backlog, ent); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := h.Exec(ctx, `INSERT INTO appeal_steps (appeal_id, step, started_at, due_at, warn_at, alert_at)
+				SELECT id, 'accept', created_at, next_due, next_due, next_due FROM appeals WHERE number LIKE 'BL%'`); err != nil {
+				b.Fatal(err)
+			}
+			if kind == "sqlite" {
+				if _, err := h.Exec(ctx, "ANALYZE"); err != nil {
+					b.Fatal(err)
+				}
+			} else if _, err := h.Exec(ctx, "ANALYZE appeals"); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%d open appeals written in %v", *backlog, time.Since(start).Round(time.Millisecond))
+			actor, err := st.Actor(ctx, userID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			check := func() []appealdb.AppealRow {
+				rows, total, err := appeals.Appeals(ctx, actor, appealdb.AppealQuery{Queue: appealdb.QueueTriage})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if total < *backlog || len(rows) == 0 {
+					b.Fatalf("the triage queue holds %d of %d, a page of %d", total, *backlog, len(rows))
+				}
+				return rows
+			}
+			rows := check()
+			for i := 1; i < len(rows); i++ {
+				if rows[i].Due.Before(rows[i-1].Due) {
+					b.Fatalf("out of deadline order at %d", i)
+				}
+			}
+			var lat []time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				t0 := time.Now()
+				check()
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(percentile(lat, 95).Microseconds())/1000, "p95-ms")
+		})
+	}
+}
+
+// percentile returns the p-th percentile of d.
+func percentile(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[(len(s)-1)*p/100]
+}
