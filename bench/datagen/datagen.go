@@ -204,8 +204,8 @@ func finish(ctx context.Context, db *sql.DB, dsn string, fold bool, rep *Report,
 		return fmt.Errorf("count the queue: %w", err)
 	}
 	// Each copied appeal's nearest open deadline, as the step clocks keep it.
-	if _, err := db.ExecContext(ctx, `UPDATE appeals SET next_due = COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st
-		WHERE st.appeal_id = appeals.id AND st.done_at = 0 AND st.paused_at = 0), 4611686018427387904)`); err != nil {
+	if _, err := db.ExecContext(ctx, store.Rebind(dsn, `UPDATE appeals SET next_due = COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st
+		WHERE st.appeal_id = appeals.id AND st.done_at = 0 AND st.paused_at = 0), ?)`), appealdb.NoDeadline); err != nil {
 		return fmt.Errorf("next deadlines: %w", err)
 	}
 	if covered < appeals || !fold {

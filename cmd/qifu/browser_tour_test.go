@@ -56,7 +56,7 @@ func TestBrowserTour(t *testing.T) {
 		{"community", []string{"/", "/appeals?queue=triage", href, "/enterprises", "/places", "/inbox"}},
 		{"dept_tax", []string{"/", "/appeals", firstAppeal}},
 		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
-		{"admin", []string{"/settings", "/calendar", "/users", "/departments"}},
+		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},
 		{"auditor", []string{"/audit"}},
 	}
 	slug := regexp.MustCompile(`[^a-z0-9]+`)

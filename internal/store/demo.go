@@ -38,9 +38,8 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 	defer s.demo.v.Store(0) // read again: the demo's mark may have been written
 	return s.WithTx(ctx, func(tx *Tx) error {
 		// The store is the demo's: its published password stays usable.
-		if _, err := tx.DB().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')
-			ON CONFLICT (key) DO NOTHING`, settingDemo); err != nil {
-			return fmt.Errorf("mark the demo: %w", err)
+		if err := tx.DB().SetSetting(ctx, settingDemo, "1"); err != nil {
+			return err
 		}
 		var n int
 		if err := Scan(tx.DB().Row(ctx, "SELECT COUNT(*) FROM regions"), &n); err != nil {

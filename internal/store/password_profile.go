@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"qifu/internal/access"
 	"qifu/internal/account"
@@ -16,13 +15,9 @@ const settingPasswordProfile = "account.password_profile"
 
 // PasswordProfile returns the password profile in force.
 func (s *Store) PasswordProfile(ctx context.Context) (account.Profile, error) {
-	var v string
-	err := Scan(s.Reader().Row(ctx, "SELECT value FROM settings WHERE key = ?", settingPasswordProfile), &v)
-	if fault.Is(err, fault.NotFound) {
-		return account.ProfileASVS, nil
-	}
+	v, _, err := s.Reader().Setting(ctx, settingPasswordProfile)
 	if err != nil {
-		return "", fmt.Errorf("read the password profile: %w", err)
+		return "", err
 	}
 	if p := account.Profile(v); p.Valid() {
 		return p, nil
@@ -41,9 +36,8 @@ func (s *Store) SetPasswordProfile(ctx context.Context, actor access.Actor, p ac
 		return fault.Fields{"profile": {Zh: "请选择密码规则：asvs 或 djcp3", En: "choose a profile: asvs or djcp3"}}.Err()
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.DB().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingPasswordProfile, string(p)); err != nil {
-			return fmt.Errorf("set the password profile: %w", err)
+		if err := tx.DB().SetSetting(ctx, settingPasswordProfile, string(p)); err != nil {
+			return err
 		}
 		return tx.Record(ctx, actor, "setting.set", "setting/"+settingPasswordProfile, "ok", map[string]string{"value": string(p)})
 	})
@@ -57,12 +51,7 @@ const settingDemo = "demo.loaded"
 // README, is a new password nowhere but in the demo's own store.
 func (s *Store) checkNewPassword(ctx context.Context, pw string, inputs ...string) error {
 	if pw == demo.Password {
-		var v string
-		err := Scan(s.Reader().Row(ctx, "SELECT value FROM settings WHERE key = ?", settingDemo), &v)
-		if err == nil {
-			return nil
-		}
-		if !fault.Is(err, fault.NotFound) {
+		if isDemo, err := s.isDemo(ctx); err != nil || isDemo {
 			return err
 		}
 		msg := fault.Msg{Zh: "这是演示账号的公开密码，不能使用", En: "this is the demo accounts' published password"}

@@ -33,12 +33,10 @@ func (s *Store) isDemo(ctx context.Context) (bool, error) {
 	case 2:
 		return false, nil
 	}
-	var v string
-	err := Scan(s.Reader().Row(ctx, "SELECT value FROM settings WHERE key = ?", settingDemo), &v)
-	if err != nil && !fault.Is(err, fault.NotFound) {
+	_, demo, err := s.Reader().Setting(ctx, settingDemo)
+	if err != nil {
 		return false, err
 	}
-	demo := err == nil
 	if demo {
 		s.demo.v.Store(1)
 	} else {

@@ -86,7 +86,7 @@ type enrolPageData struct {
 	core.Base
 	Secret   string
 	QR       template.URL // a data: URL of the QR code's PNG
-	Required bool         // the role must enrol
+	Required bool         // the user must enrol before anything else (its role, outside the demo)
 	Enrolled bool         // already enrolled: a new one replaces it
 }
 
@@ -105,7 +105,7 @@ func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, secret stri
 		return fmt.Errorf("qr code: %w", err)
 	}
 	p := &enrolPageData{Secret: secret, QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
-		Required: account.NeedsSecondFactor(a.Role)}
+		Required: a.MustEnrol}
 	if code != http.StatusOK {
 		p.Errors = map[string]string{"code": s.T(core.LangOf(r), "mfa.badcode")}
 	}

@@ -81,7 +81,7 @@ func (t *Tx) openStep(ctx context.Context, c clock, appealID int64, step appeal.
 // what the triage queue sorts by) after its clocks changed.
 func (t *Tx) syncNextDue(ctx context.Context, appealID int64) error {
 	if _, err := t.db().Exec(ctx, `UPDATE appeals SET next_due = COALESCE((SELECT MIN(st.due_at) FROM appeal_steps st
-		WHERE st.appeal_id = ? AND st.done_at = 0 AND st.paused_at = 0), ?) WHERE id = ?`, appealID, noDeadline, appealID); err != nil {
+		WHERE st.appeal_id = ? AND st.done_at = 0 AND st.paused_at = 0), ?) WHERE id = ?`, appealID, NoDeadline, appealID); err != nil {
 		return fmt.Errorf("next deadline: %w", err)
 	}
 	return nil

@@ -341,16 +341,12 @@ const settingMaxRedo = "appeal.max_redo"
 func (s *Store) MaxRedo(ctx context.Context) (int, error) { return s.reader().maxRedo(ctx) }
 
 func (h db) maxRedo(ctx context.Context) (int, error) {
-	var v string
-	err := store.Scan(h.Row(ctx, "SELECT value FROM settings WHERE key = ?", settingMaxRedo), &v)
-	if fault.Is(err, fault.NotFound) {
-		return appeal.DefaultMaxRedo, nil
-	}
+	v, set, err := h.Setting(ctx, settingMaxRedo)
 	if err != nil {
-		return 0, fmt.Errorf("read setting: %w", err)
+		return 0, err
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
+	if !set || err != nil {
 		return appeal.DefaultMaxRedo, nil
 	}
 	return n, nil
@@ -365,9 +361,8 @@ func (s *Store) SetMaxRedo(ctx context.Context, actor access.Actor, n int) error
 		return fault.Fields{"max_redo": {Zh: "重办次数应为 0 至 5", En: "0 to 5 redos"}}.Err()
 	}
 	return s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingMaxRedo, strconv.Itoa(n)); err != nil {
-			return fmt.Errorf("set max redo: %w", err)
+		if err := tx.db().SetSetting(ctx, settingMaxRedo, strconv.Itoa(n)); err != nil {
+			return err
 		}
 		return tx.Record(ctx, actor, "setting.set", "setting/"+settingMaxRedo, "ok", map[string]int{"value": n})
 	})
@@ -424,15 +419,11 @@ func (s *Store) ComplaintSupervisor(ctx context.Context) (int64, error) {
 }
 
 func (h db) complaintSupervisor(ctx context.Context) (int64, error) {
-	var v string
-	err := store.Scan(h.Row(ctx, "SELECT value FROM settings WHERE key = ?", settingComplaintSupervisor), &v)
-	if fault.Is(err, fault.NotFound) {
-		return 0, nil
-	}
+	v, _, err := h.Setting(ctx, settingComplaintSupervisor)
 	if err != nil {
-		return 0, fmt.Errorf("read setting: %w", err)
+		return 0, err
 	}
-	id, _ := strconv.ParseInt(v, 10, 64)
+	id, _ := strconv.ParseInt(v, 10, 64) // unset: 0
 	return id, nil
 }
 
@@ -449,8 +440,8 @@ func (s *Store) SetComplaintSupervisor(ctx context.Context, actor access.Actor, 
 	return s.WithTx(ctx, func(tx *Tx) error {
 		h := tx.db()
 		if id == 0 {
-			if _, err := h.Exec(ctx, "DELETE FROM settings WHERE key = ?", settingComplaintSupervisor); err != nil {
-				return fmt.Errorf("unset complaint supervisor: %w", err)
+			if err := h.UnsetSetting(ctx, settingComplaintSupervisor); err != nil {
+				return err
 			}
 		} else {
 			var one int
@@ -459,9 +450,8 @@ func (s *Store) SetComplaintSupervisor(ctx context.Context, actor access.Actor, 
 			} else if err != nil {
 				return err
 			}
-			if _, err := h.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingComplaintSupervisor, strconv.FormatInt(id, 10)); err != nil {
-				return fmt.Errorf("set complaint supervisor: %w", err)
+			if err := h.SetSetting(ctx, settingComplaintSupervisor, strconv.FormatInt(id, 10)); err != nil {
+				return err
 			}
 		}
 		return tx.Record(ctx, actor, "setting.set", "setting/"+settingComplaintSupervisor, "ok", map[string]int64{"value": id})

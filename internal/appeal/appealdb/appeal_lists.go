@@ -248,8 +248,9 @@ func (s *Store) ExportAppeals(ctx context.Context, actor access.Actor, q AppealQ
 	return nil
 }
 
-// noDeadline stands for the deadline of a row with no open step.
-const noDeadline = 1 << 62
+// NoDeadline stands for "no open deadline" where one is sorted by: after
+// every real one (the appeals.next_due of an appeal without an open step).
+const NoDeadline = 1 << 62
 
 // rowsSQL is the statement of a page of the selection's rows, with its
 // arguments: each row's nearest open deadline and its warning time come from
@@ -273,9 +274,9 @@ func (sel appealSelection) rowsSQL(limit, offset int) (string, []any) {
 	}
 	var all []any
 	all = append(all, sel.stepArgs...)
-	all = append(all, noDeadline)
+	all = append(all, NoDeadline)
 	all = append(all, sel.stepArgs...)
-	all = append(all, noDeadline)
+	all = append(all, NoDeadline)
 	all = append(all, sel.args...)
 	all = append(all, limit, offset)
 	return query, all
@@ -297,7 +298,7 @@ func (s *Store) eachAppealRow(ctx context.Context, sel appealSelection, now int6
 			return err
 		}
 		r.CreatedAt = time.UnixMilli(created)
-		if due != noDeadline {
+		if due != NoDeadline {
 			r.Due = time.UnixMilli(due)
 			r.Colour = colourOf(time.UnixMilli(now), time.UnixMilli(warn), r.Due)
 		}

@@ -43,7 +43,7 @@ func TestNextDueKept(t *testing.T) {
 
 		var wrong int
 		if err := store.Scan(s.engine.Reader().Row(ctx, `SELECT COUNT(*) FROM appeals a WHERE a.next_due <> COALESCE((SELECT MIN(st.due_at)
-			FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0), ?)`, int64(1)<<62), &wrong); err != nil {
+			FROM appeal_steps st WHERE st.appeal_id = a.id AND st.done_at = 0 AND st.paused_at = 0), ?)`, appealdb.NoDeadline), &wrong); err != nil {
 			t.Fatal(err)
 		}
 		if wrong != 0 {

@@ -36,7 +36,7 @@ type appealPageData struct {
 	Results      []appeal.Result
 	Ratings      []appeal.Rating
 	Vias         []string
-	deptEn       map[string]string // departments' English names by their names
+	deptEn       deptNames
 }
 
 // FailMsg is the message of the refused step when it was action's: shown
@@ -49,11 +49,26 @@ func (p *appealPageData) FailMsg(action string) string {
 }
 
 // Dept names a department in the page's language.
-func (p *appealPageData) Dept(name string) string {
-	if en, ok := p.deptEn[name]; ok && p.Lang == "en" {
+func (p *appealPageData) Dept(name string) string { return p.deptEn.in(p.Lang, name) }
+
+// deptNames are the departments' English names by their names; nil on a
+// page in Chinese.
+type deptNames map[string]string
+
+// in names the department name in lang.
+func (d deptNames) in(lang, name string) string {
+	if en, ok := d[name]; ok && lang == "en" {
 		return en
 	}
 	return name
+}
+
+// deptNamesFor reads the departments' English names for a page in English.
+func (s *Handlers) deptNamesFor(r *http.Request) (deptNames, error) {
+	if core.LangOf(r) != "en" {
+		return nil, nil
+	}
+	return s.appeals.DepartmentNamesEn(r.Context())
 }
 
 // deptOption is a department a form offers.
@@ -162,10 +177,8 @@ func (s *Handlers) showAppeal(w http.ResponseWriter, r *http.Request, p *appealP
 		return err
 	}
 	p.Public = isPublic(a)
-	if core.LangOf(r) == "en" {
-		if p.deptEn, err = s.appeals.DepartmentNamesEn(ctx); err != nil {
-			return err
-		}
+	if p.deptEn, err = s.deptNamesFor(r); err != nil {
+		return err
 	}
 	p.V, p.Results, p.Ratings, p.Vias = v, appeal.Results, appeal.Ratings, []string{"phone", "visit", "sms"}
 	cats, err := s.appeals.Categories(ctx)

@@ -89,16 +89,11 @@ type appealsPageData struct {
 	CanRaise   bool
 	Mine       bool   // the enterprise's own list (我的诉求)
 	ExportURL  string // the same list as a workbook
-	deptEn     map[string]string
+	deptEn     deptNames
 }
 
 // Dept names a department in the page's language.
-func (p *appealsPageData) Dept(name string) string {
-	if en, ok := p.deptEn[name]; ok && p.Lang == "en" {
-		return en
-	}
-	return name
-}
+func (p *appealsPageData) Dept(name string) string { return p.deptEn.in(p.Lang, name) }
 
 func (s *Handlers) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
@@ -146,11 +141,8 @@ func (s *Handlers) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Mine {
 		p.Title = s.T(lang, "nav.myappeals")
 	}
-	if lang == "en" {
-		var err error
-		if p.deptEn, err = s.appeals.DepartmentNamesEn(r.Context()); err != nil {
-			return err
-		}
+	if p.deptEn, err = s.deptNamesFor(r); err != nil {
+		return err
 	}
 	s.Render(w, r, http.StatusOK, "appeals", p)
 	return nil
