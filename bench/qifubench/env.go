@@ -327,8 +327,8 @@ func storeSize(ctx context.Context, kind, dsn string) (int64, error) {
 
 // historyFlags are the flags of a scenario that reads a generated history.
 type historyFlags struct {
-	kind, reuse     *string
-	appeals, blocks *int
+	kind, reuse              *string
+	appeals, blocks, backlog *int
 }
 
 func historyFlagsOf(fs *flag.FlagSet) historyFlags {
@@ -337,6 +337,7 @@ func historyFlagsOf(fs *flag.FlagSet) historyFlags {
 		appeals: fs.Int("appeals", 1_000_000, "appeals to generate"),
 		blocks:  fs.Int("blocks", 60, "copies of the demo district's layout (60: a city of 120,000 enterprises; 522, the most: a province of 1 M)"),
 		reuse:   fs.String("reuse", "", "a store generated before by `qifubench gen` (an SQLite file, or a postgres:// URL with --store postgres), used as it is"),
+		backlog: fs.Int("backlog", 0, "open appeals left waiting in the showcase community's triage queue before qifu starts (a crisis's backlog; 100000 for the queue's goal); a reused store keeps them for the next run"),
 	}
 }
 
@@ -363,6 +364,14 @@ func (h historyFlags) serve(ctx context.Context, name string) (e *env, srv *serv
 		}
 		fmt.Printf("store: %s, generated in %s: %d enterprises, %d appeals over %.1f years, %d events, %d dispatches, %d steps\n\n",
 			e.kind, time.Since(began).Round(time.Second), rep.Enterprises, rep.Appeals, rep.Span.Hours()/24/365, rep.Events, rep.Dispatches, rep.Steps)
+	}
+	if *h.backlog > 0 {
+		began := time.Now()
+		n, err := datagen.Backlog(ctx, db, "community", *h.backlog)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Printf("backlog: %d open appeals waiting in the showcase community's triage queue (%s)\n\n", n, time.Since(began).Round(time.Millisecond))
 	}
 	if srv, err = e.start(ctx, db, "--demo"); err != nil {
 		return fail(err)

@@ -76,12 +76,22 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			return "", fetch(ctx, users[who], p)
 		}
 	}
+	triage := "community triage queue (`queue=triage`)"
+	if *h.backlog > 0 {
+		var queue struct {
+			Total int `json:"total"`
+		}
+		if _, err := users["community"].call(ctx, "GET", "/api/v1/appeals?queue=triage&size=1", nil, &queue); err != nil {
+			return err
+		}
+		triage = fmt.Sprintf("community triage queue (`queue=triage`), %d open appeals waiting in it", queue.Total)
+	}
 	paths := []struct {
 		name, who, path, goal string
 		clients               int
 		quantile              float64
 	}{
-		{"community triage queue (`queue=triage`)", "community", "/api/v1/appeals?queue=triage", "p95 < 50 ms", *clients, 0.95},
+		{triage, "community", "/api/v1/appeals?queue=triage", "p95 < 50 ms", *clients, 0.95},
 		{"community, all its appeals, newest first", "community", "/api/v1/appeals", "p95 < 50 ms", *clients, 0.95},
 		{"department inbox: to sign", "dept_tax", "/api/v1/appeals?queue=to_sign", "p95 < 50 ms", *clients, 0.95},
 		{"department inbox: in hand", "dept_tax", "/api/v1/appeals?queue=in_hand", "p95 < 50 ms", *clients, 0.95},

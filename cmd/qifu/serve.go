@@ -20,6 +20,7 @@ import (
 	"qifu/internal/attach"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
+	"qifu/internal/platform"
 	"qifu/internal/store"
 	"qifu/internal/web"
 )
@@ -41,7 +42,7 @@ func (c *config) filesDir() string {
 // stores are the store's engine and the modules built on it.
 type stores struct {
 	*store.Store
-	appeals *appealdb.Store
+	*platform.Modules
 }
 
 // openStore opens the configured store, builds the modules on it and
@@ -51,7 +52,7 @@ func openStore(ctx context.Context, c *config, log *slog.Logger) (stores, error)
 	if err != nil {
 		return stores{}, err
 	}
-	all := stores{Store: st, appeals: appealdb.New(st, appealdb.Options{FiguresTTL: c.FiguresTTL})}
+	all := stores{Store: st, Modules: platform.Build(st, platform.Options{FiguresTTL: c.FiguresTTL})}
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
 		return stores{}, err
@@ -110,7 +111,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopJobs()
 	// open builds the site on the loaded store, serves it and starts the jobs.
 	open := func(demoAccounts []web.DemoAccount) error {
-		h, err := web.New(st.Store, st.appeals, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody,
+		h, err := web.New(st.Modules, log, web.Config{Files: files, StaffIdle: c.StaffIdle, MaxBody: c.MaxBody,
 			MaxUpload: c.MaxUpload, SecureCookies: c.SecureCookies, Version: version, DemoAccounts: demoAccounts,
 			DenialBudget: c.DenialBudget, SignInBudget: c.SignInBudget})
 		if err != nil {
@@ -120,9 +121,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stdout, "qifu %s listening on http://%s (store: %s)\n", version, ln.Addr(), st.Dialect())
 		log.Info("serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
 		go sweep(jobs, st.Store, log)
-		go alerts(jobs, st.appeals, log)
+		go alerts(jobs, st.Appeals, log)
 		go deliver(jobs, st.Store, c.OutboxEvery, log)
-		go foldAssessment(jobs, st.appeals, log)
+		go foldAssessment(jobs, st.Appeals, log)
 		go sweepFiles(jobs, st.Store, files, log)
 		return nil
 	}
@@ -349,7 +350,7 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return err
 	}
 	defer rs.Close()
-	replay := appealdb.New(rs, appealdb.Options{})
+	replay := platform.Build(rs, platform.Options{}).Appeals
 	plans, moves := demo.History(d, 1, start.In(calendar.Shanghai), c.DemoAppeals)
 	// The replay's clock walks the four months up to now: how far it has
 	// come is the loading's progress, from 10 % (the records) to 99 %.

@@ -17,6 +17,9 @@ const (
 	EnterpriseExport Action = "enterprise.export"
 	// PersonalView is seeing personal data (phones, ID numbers) unmasked.
 	PersonalView Action = "enterprise.personal"
+	// FactRecord is recording a fact of an enterprise's file (一企一档), with
+	// the source the role gives it (dossier.SourceOf).
+	FactRecord Action = "enterprise.fact"
 
 	RegionRead   Action = "region.read"
 	RegionManage Action = "region.manage" // name grid workers, edit regions
@@ -52,7 +55,7 @@ const (
 
 // Actions lists the actions in the order of the permission table.
 var Actions = []Action{
-	EnterpriseRead, EnterpriseCreate, EnterpriseUpdate, EnterpriseImport, EnterpriseExport, PersonalView,
+	EnterpriseRead, EnterpriseCreate, EnterpriseUpdate, EnterpriseImport, EnterpriseExport, PersonalView, FactRecord,
 	RegionRead, RegionManage, DepartmentRead, DepartmentManage, UserRead, UserManage, AuditRead,
 	AppealRead, AppealCreate, AppealAssess, AppealConfigure,
 }
@@ -68,21 +71,21 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][17]Reach{
-	//                  ent.read create update import export personal  reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure
-	RoleEnterprise:     {o, n, o, n, n, o, n, n, A, n, n, n, n, o, o, n, n},
-	RoleGridWorker:     {r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n},
-	RoleStreetLeader:   {r, n, n, n, r, n, A, n, A, n, r, n, n, r, n, r, n},
-	RoleDistrictLeader: {r, n, n, n, r, n, A, n, A, n, r, n, n, r, n, r, n},
-	RoleCityLeader:     {r, n, n, n, r, n, A, n, A, n, r, n, n, r, n, r, n},
-	RoleDepartment:     {r, n, n, n, n, n, A, n, A, n, n, n, n, d, n, d, n},
-	RoleCadre:          {a, n, a, n, a, a, A, n, A, n, n, n, n, a, a, n, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A},
-	RoleAuditor:        {n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n}, // reads the appeals it raised
+var table = map[Role][18]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n}, // reads the appeals it raised
 }
 
 // ReachOf returns how far role may take action.

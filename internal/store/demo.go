@@ -62,7 +62,7 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 		}
 		ents := make(map[string]int64, len(d.Enterprises))
 		for _, e := range d.Enterprises {
-			if err := tx.insertEnterprise(ctx, &e); err != nil {
+			if err := tx.insertEnterprise(ctx, actor, &e); err != nil {
 				return fmt.Errorf("demo enterprise %s: %w", e.CreditCode, err)
 			}
 			ents[e.CreditCode] = e.ID

@@ -256,6 +256,12 @@ func (s *Store) ExportEnterprises(ctx context.Context, actor access.Actor, q Ent
 // mask hides the personal data of an enterprise record.
 func mask(e *enterprise.Enterprise) { e.Phone = access.MaskPhone(e.Phone) }
 
+// EnterpriseByID reads one enterprise by ID, whatever the scope, unmasked:
+// for a module's use case, which checks the actor against it (TargetOf).
+func (h DB) EnterpriseByID(ctx context.Context, id int64) (enterprise.Enterprise, error) {
+	return h.enterprise(ctx, id)
+}
+
 // enterprise reads one enterprise by ID, whatever the scope.
 func (h DB) enterprise(ctx context.Context, id int64) (enterprise.Enterprise, error) {
 	return scanEnterpriseRow(h.Row(ctx, "SELECT "+enterpriseColumns+" FROM enterprises e WHERE e.id = ?", id))
@@ -368,7 +374,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, actor access.Actor, e ente
 		if err := access.Check(actor, access.EnterpriseCreate, access.EnterpriseCreate, access.Target{Place: ancestryOf(e)}); err != nil {
 			return fault.Fields{"grid_code": {Zh: "该网格不在您的管辖范围内", En: "the grid is outside your scope"}}.Err()
 		}
-		if err := tx.insertEnterprise(ctx, &e); err != nil {
+		if err := tx.insertEnterprise(ctx, actor, &e); err != nil {
 			return err
 		}
 		return tx.Record(ctx, actor, "enterprise.create", fmt.Sprintf("enterprise/%d", e.ID), "ok",
@@ -377,8 +383,8 @@ func (s *Store) CreateEnterprise(ctx context.Context, actor access.Actor, e ente
 	return e, err
 }
 
-func (t *Tx) insertEnterprise(ctx context.Context, e *enterprise.Enterprise) error {
-	return t.insertEnterprises(ctx, []*enterprise.Enterprise{e})
+func (t *Tx) insertEnterprise(ctx context.Context, by access.Actor, e *enterprise.Enterprise) error {
+	return t.insertEnterprises(ctx, by, []*enterprise.Enterprise{e})
 }
 
 // insertRows bounds the enterprises of one INSERT (23 parameters each).
@@ -386,7 +392,7 @@ const insertRows = 500
 
 // insertEnterprises inserts new enterprises and their tags, a few hundred
 // to a statement, and sets their IDs, times and versions.
-func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterprise) error {
+func (t *Tx) insertEnterprises(ctx context.Context, by access.Actor, list []*enterprise.Enterprise) error {
 	now := t.s.now().UnixMilli()
 	for batch := range slices.Chunk(list, insertRows) {
 		args := make([]any, 0, 22*len(batch))
@@ -427,6 +433,9 @@ func (t *Tx) insertEnterprises(ctx context.Context, list []*enterprise.Enterpris
 		}
 		if err := t.addTags(ctx, batch); err != nil {
 			return err
+		}
+		for _, e := range batch {
+			t.writes = append(t.writes, EnterpriseWrite{By: by, After: *e})
 		}
 	}
 	return nil
@@ -514,7 +523,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor access.Actor, id, ve
 			e = old
 			return nil
 		}
-		if err := tx.updateEnterprise(ctx, &e, version); err != nil {
+		if err := tx.updateEnterprise(ctx, actor, old, &e); err != nil {
 			return err
 		}
 		return tx.Record(ctx, actor, "enterprise.update", fmt.Sprintf("enterprise/%d", id), "ok", changes)
@@ -522,7 +531,9 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor access.Actor, id, ve
 	return e, err
 }
 
-func (t *Tx) updateEnterprise(ctx context.Context, e *enterprise.Enterprise, version int64) error {
+// updateEnterprise writes e over old, if old is still its version.
+func (t *Tx) updateEnterprise(ctx context.Context, by access.Actor, old enterprise.Enterprise, e *enterprise.Enterprise) error {
+	version := old.Version
 	now := t.s.now().UnixMilli()
 	res, err := t.DB().Exec(ctx, `UPDATE enterprises SET credit_code = ?, code_unconfirmed = ?, name = ?, legal_rep = ?,
 		contact = ?, phone = ?, address = ?, grid_code = ?, community_code = ?, street_code = ?, district_code = ?,
@@ -542,6 +553,7 @@ func (t *Tx) updateEnterprise(ctx context.Context, e *enterprise.Enterprise, ver
 		return fault.ErrConflict
 	}
 	e.Version, e.UpdatedAt = version+1, time.UnixMilli(now)
+	t.writes = append(t.writes, EnterpriseWrite{By: by, Before: old, After: *e})
 	return t.setTags(ctx, e.ID, e.Tags)
 }
 

@@ -49,7 +49,7 @@ func (s *Store) ImportEnterprises(ctx context.Context, actor access.Actor, rows 
 			// the later row updates it.
 			var pending []*enterprise.Enterprise
 			flush := func() error {
-				if err := tx.insertEnterprises(ctx, pending); err != nil {
+				if err := tx.insertEnterprises(ctx, actor, pending); err != nil {
 					return err
 				}
 				for _, e := range pending {
@@ -185,7 +185,7 @@ func (t *Tx) update(ctx context.Context, actor access.Actor, e enterprise.Enterp
 	if len(diff(old, e)) == 0 && e.CodeUnconfirmed == old.CodeUnconfirmed {
 		return unchanged, nil
 	}
-	if err := t.updateEnterprise(ctx, &e, old.Version); err != nil {
+	if err := t.updateEnterprise(ctx, actor, old, &e); err != nil {
 		return unchanged, err
 	}
 	return updated, nil

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"qifu/internal/access"
+	"qifu/internal/enterprise"
 )
 
 // A Module is what the engine calls back in a module's SQL package: the data
@@ -19,6 +22,32 @@ type Module struct {
 	// CalendarChanged runs in the transaction that changes the working-day
 	// calendar on date (YYYY-MM-DD), for what the module computed from it.
 	CalendarChanged func(ctx context.Context, tx *Tx, date string) error
+	// EnterprisesWritten runs at the end of a transaction that registered
+	// or changed enterprises (a form, an import, the demo), with what was
+	// written, for what the module keeps of them (the dossier's facts).
+	EnterprisesWritten func(ctx context.Context, tx *Tx, writes []EnterpriseWrite) error
+}
+
+// EnterpriseWrite is an enterprise a transaction registered or changed.
+type EnterpriseWrite struct {
+	By     access.Actor          // who wrote it
+	Before enterprise.Enterprise // as it was; ID 0 for a new one
+	After  enterprise.Enterprise
+}
+
+// enterprisesWritten tells the modules what the transaction wrote of enterprises.
+func (t *Tx) enterprisesWritten(ctx context.Context) error {
+	writes := t.writes
+	t.writes = nil
+	for _, m := range t.s.modules {
+		if m.EnterprisesWritten == nil || len(writes) == 0 {
+			continue
+		}
+		if err := m.EnterprisesWritten(ctx, t, writes); err != nil {
+			return fmt.Errorf("%s: enterprises written: %w", m.Name, err)
+		}
+	}
+	return nil
 }
 
 // Register adds a module's callbacks. It is called while the program is

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"qifu/internal/audit"
 	"qifu/internal/fault"
@@ -28,11 +29,17 @@ type Tx struct {
 	places map[string]placed
 	// audits are the audit entries recorded, written at the end (flushAudit).
 	audits []audit.Entry
+	// writes are the enterprises registered or changed, told to the modules
+	// at the end (enterprisesWritten).
+	writes []EnterpriseWrite
 }
 
 // run runs fn in the transaction, then writes its audit entries.
 func (t *Tx) run(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.enterprisesWritten(ctx); err != nil {
 		return err
 	}
 	return t.flushAudit(ctx)
@@ -132,6 +139,9 @@ func (s *Store) Reader() DB { return DB{q: s.read, d: s.d, stmts: s.readStmts} }
 // Writer returns a handle on the write pool outside any transaction, for a
 // statement that must commit on its own at once (PostgreSQL's sequences).
 func (s *Store) Writer() DB { return DB{q: s.write, d: s.d} }
+
+// Now is the store's clock, for a module's transaction.
+func (t *Tx) Now() time.Time { return t.s.now() }
 
 // DB returns the handle of the transaction.
 func (t *Tx) DB() DB { return DB{q: t.tx, d: t.d, stmts: t.s.writeStmts, tx: t} }

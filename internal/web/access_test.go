@@ -522,6 +522,38 @@ func checkRoutes(t *testing.T, s *site) {
 			e, id := target(sc)
 			return probe{fmt.Sprintf("/enterprises/%d/reveal", id), nil, sc.want(access.PersonalView, e, 200)}
 		},
+		"POST /enterprises/{id}/facts": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/enterprises/%d/facts", id), formBody(url.Values{"kind": {"employees"}, "period": {"2026-01-31"},
+				"value": {"42"}}), sc.want(access.FactRecord, e, 303)}
+		},
+		"GET /enterprises/{id}/qr.png": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/enterprises/%d/qr.png", id), nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
+		"GET /e/{credit}": func(_ demo.User, sc scope) probe {
+			e, _ := target(sc)
+			return probe{"/e/" + e.CreditCode, nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
+		"GET /todo":         func(demo.User, scope) probe { return probe{"/todo", nil, 200} },
+		"GET /api/v1/todos": func(demo.User, scope) probe { return probe{"/api/v1/todos", nil, 200} },
+		"GET /api/v1/enterprises/{id}/facts": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d/facts", id), nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
+		"POST /api/v1/enterprises/{id}/facts": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d/facts", id), jsonBody(factInput{Kind: "tax_paid", Period: "2025", Num: 120000}),
+				sc.want(access.FactRecord, e, 201)}
+		},
+		"GET /api/v1/enterprises/{id}/timeline": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d/timeline", id), nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
+		"GET /api/v1/enterprises/{id}/people": func(_ demo.User, sc scope) probe {
+			e, id := target(sc)
+			return probe{fmt.Sprintf("/api/v1/enterprises/%d/people", id), nil, sc.want(access.EnterpriseRead, e, 200)}
+		},
 		"GET /enterprises/export.xlsx": func(u demo.User, _ scope) probe {
 			return probe{"/enterprises/export.xlsx", nil, may(u, access.EnterpriseExport, 200)}
 		},
@@ -778,7 +810,7 @@ func checkSignedOut(t *testing.T, s *site) {
 		if rt.Auth == core.Public {
 			continue
 		}
-		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{$}", "", "{action}", "note", "{date}", "2027-01-01").Replace(rt.Path)
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01").Replace(rt.Path)
 		var b *body
 		if rt.Method != "GET" {
 			b = formBody(url.Values{"name": {"x"}})

@@ -88,6 +88,8 @@ type enterprisePageData struct {
 	CanRaise   bool // staff may raise an appeal on the enterprise's behalf
 	GridName   string
 	PlaceNames []string
+	File       dossierData // the enterprise's file (一企一档)
+	Scanned    bool        // opened from its QR code
 }
 
 func (s *Server) enterprisePage(w http.ResponseWriter, r *http.Request) error {
@@ -99,12 +101,19 @@ func (s *Server) revealEnterprisePage(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal bool) error {
-	a, _ := core.ActorOf(r)
 	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
+	return s.showEnterpriseWith(w, r, id, reveal, nil, http.StatusOK)
+}
+
+// showEnterpriseWith renders the enterprise page, changed by edit (a
+// refused form's messages) and answered with code.
+func (s *Server) showEnterpriseWith(w http.ResponseWriter, r *http.Request, id int64, reveal bool, edit func(*enterprisePageData), code int) error {
+	a, _ := core.ActorOf(r)
 	var e enterprise.Enterprise
+	var err error
 	if reveal {
 		e, err = s.store.RevealEnterprise(r.Context(), a, id)
 	} else {
@@ -124,8 +133,14 @@ func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, reveal b
 	if names, err := s.placeNames(r, a, e); err == nil {
 		p.PlaceNames = names
 	}
+	if p.File, err = s.fileOf(r, a, id); err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(p)
+	}
 	p.Title = e.Name
-	s.Render(w, r, http.StatusOK, "enterprise", p)
+	s.Render(w, r, code, "enterprise", p)
 	return nil
 }
 

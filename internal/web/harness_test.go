@@ -22,6 +22,7 @@ import (
 	"qifu/internal/attach"
 	"qifu/internal/demo"
 	"qifu/internal/pgtest"
+	"qifu/internal/platform"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
@@ -36,6 +37,7 @@ func TestMain(m *testing.M) {
 type site struct {
 	st      *store.Store
 	appeals *appealdb.Store
+	mods    *platform.Modules
 	srv     *httptest.Server
 	url     string
 	client  *http.Client
@@ -150,7 +152,8 @@ func newSite(t *testing.T, dsn string) *site {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	appeals := appealdb.New(st, appealdb.Options{})
+	mods := platform.Build(st, platform.Options{})
+	appeals := mods.Appeals
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
 		t.Fatalf("migrate: %v", err)
@@ -176,13 +179,13 @@ func newSite(t *testing.T, dsn string) *site {
 	for _, u := range dataset.Accounts() {
 		demoAccounts = append(demoAccounts, DemoAccount{Username: u.Username, Role: u.Role})
 	}
-	h, err := New(st, appeals, log, Config{Files: files, DemoAccounts: demoAccounts, DenialBudget: 1 << 30})
+	h, err := New(mods, log, Config{Files: files, DemoAccounts: demoAccounts, DenialBudget: 1 << 30})
 	if err != nil {
 		st.Close()
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := httptest.NewServer(h)
-	s := &site{st: st, appeals: appeals, srv: srv, url: srv.URL, files: files, filesDir: filesDir, ents: map[string]int64{}, users: map[string]int64{},
+	s := &site{st: st, mods: mods, appeals: appeals, srv: srv, url: srv.URL, files: files, filesDir: filesDir, ents: map[string]int64{}, users: map[string]int64{},
 		logins: &logins{cookies: map[string]*http.Cookie{}},
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 
@@ -233,7 +236,7 @@ func (s *site) with(t *testing.T, cfg Config) *site {
 	if cfg.Files == nil {
 		cfg.Files = s.files
 	}
-	h, err := New(s.st, s.appeals, slog.New(slog.DiscardHandler), cfg)
+	h, err := New(s.mods, slog.New(slog.DiscardHandler), cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -36,6 +36,9 @@ type homePageData struct {
 	CanRaise    bool
 	CanOverview bool
 	Unread      int // the user's unread notices
+	// Todo is the person's to-do list, its first items (the enterprise's
+	// own first, before its services).
+	Todo todoData
 	// MissingYear warns an administrator of the next year's holidays not
 	// yet entered (calendar.NextYearMissing), else 0.
 	MissingYear int
@@ -59,6 +62,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Queues = tabs
 	}
+	todo, err := s.todoOf(r, a, "", store.Page{Size: todoHomeShown})
+	if err != nil {
+		return err
+	}
+	p.Todo = todo
 	p.CanRaise, p.CanOverview = access.May(a.Role, access.AppealCreate), access.May(a.Role, access.AppealAssess)
 	if access.May(a.Role, access.AppealConfigure) {
 		days, err := s.store.CalendarDays(ctx)

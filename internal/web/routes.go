@@ -43,6 +43,10 @@ func (s *Server) routes() []core.Route {
 		route("GET", "/enterprises/{id}/edit", signedIn, access.EnterpriseUpdate, "edit enterprise form", s.editEnterprisePage),
 		route("POST", "/enterprises/{id}", signedIn, access.EnterpriseUpdate, "update an enterprise", s.updateEnterprise),
 		route("POST", "/enterprises/{id}/reveal", signedIn, access.PersonalView, "show full contact details", s.revealEnterprisePage),
+		route("POST", "/enterprises/{id}/facts", signedIn, access.FactRecord, "record a fact of the enterprise's file", s.recordFactPage),
+		route("GET", "/enterprises/{id}/qr.png", signedIn, access.EnterpriseRead, "the enterprise's QR code, for its door", s.enterpriseQR).Sends("image/png"),
+		route("GET", "/e/{credit}", signedIn, access.EnterpriseRead, "where a scanned QR code lands: the enterprise's page", s.openByCode),
+		route("GET", "/todo", signedIn, "", "my to-do list", s.todoPage),
 		route("GET", "/enterprises/export.xlsx", signedIn, access.EnterpriseExport, "export enterprises", s.exportEnterprises),
 		route("GET", "/enterprises/template.xlsx", gated, access.EnterpriseImport, "import template", s.importTemplate),
 		route("GET", "/enterprises/import", gated, access.EnterpriseImport, "import form", s.importPage),
@@ -88,6 +92,16 @@ func (s *Server) routes() []core.Route {
 		route("GET", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseRead, "one enterprise", s.apiEnterprise).Gives(200, enterpriseJSON{}),
 		route("PUT", "/api/v1/enterprises/{id}", signedIn, access.EnterpriseUpdate, "update an enterprise (needs version)", s.apiUpdateEnterprise).
 			Takes(exampleEnterprise).Gives(200, enterpriseJSON{}),
+		route("GET", "/api/v1/enterprises/{id}/facts", signedIn, access.EnterpriseRead, "the enterprise's facts (一企一档): each kind and period's current value (the most authoritative source, then the newest) and every value recorded", s.apiFacts).
+			Gives(200, factsJSON{}),
+		route("POST", "/api/v1/enterprises/{id}/facts", signedIn, access.FactRecord, "record a fact; its source is the caller's role's (an enterprise declares, a department brings its data, other staff record)", s.apiRecordFact).
+			Takes(exampleFact).Gives(201, factJSON{}),
+		route("GET", "/api/v1/enterprises/{id}/timeline", signedIn, access.EnterpriseRead, "the enterprise's timeline across the modules, newest first", s.apiTimeline).
+			Gives(200, core.Items[entryJSON]{}),
+		route("GET", "/api/v1/enterprises/{id}/people", signedIn, access.EnterpriseRead, "who answers for the enterprise: its grid worker, stationed cadres, its accounts", s.apiPeople).
+			Gives(200, core.Items[personJSON]{}),
+		route("GET", "/api/v1/todos", signedIn, "", "my to-do list: every open piece of work, by time left, of every module or of ?module=", s.apiTodos).
+			Gives(200, todosJSON{}).Queries(core.Param{Name: "module"}).Queries(core.Paging...),
 		route("POST", "/api/v1/enterprises/{id}/reveal", signedIn, access.PersonalView, "one enterprise with full contact details (audited)", s.apiRevealEnterprise).
 			Gives(200, enterpriseJSON{}),
 		route("GET", "/api/v1/enterprises/export", signedIn, access.EnterpriseExport, "export enterprises as .xlsx", s.exportEnterprises).

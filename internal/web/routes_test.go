@@ -99,7 +99,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		s.login(t, "auditor")
 
 		id := s.entID(t, dataset.Enterprises[0].CreditCode)
-		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{$}", "")
+		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "")
 		appealID := s.raise(t, "路由检查").ID
 		service := s.serviceAccount(t, fmt.Sprintf("sys%d", codeSeq.Add(1)))
 		fileID := s.attachFile(t, "enterprise", appealID).ID
@@ -147,7 +147,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 // ownThings reports whether a path is about the caller's own session,
 // account, tokens or inbox, or the home page, where no domain action applies.
 func ownThings(path string) bool {
-	for _, p := range []string{"/logout", "/{$}", "/account", "/api/v1/me", "/api/v1/tokens", "/inbox", "/api/v1/inbox",
+	for _, p := range []string{"/logout", "/{$}", "/account", "/api/v1/me", "/api/v1/tokens", "/inbox", "/api/v1/inbox", "/todo", "/api/v1/todos",
 		"/login/code", "/api/v1/login/code"} {
 		if path == p || strings.HasPrefix(path, p+"/") {
 			return true

@@ -294,7 +294,7 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 
 		// Behind TLS with secure cookies: Secure, and HSTS.
-		h, err := New(s.st, s.appeals, slog.New(slog.DiscardHandler), Config{SecureCookies: true})
+		h, err := New(s.mods, slog.New(slog.DiscardHandler), Config{SecureCookies: true})
 		if err != nil {
 			t.Fatal(err)
 		}

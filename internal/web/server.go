@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"qifu/internal/access"
-	"qifu/internal/appeal/appealdb"
 	"qifu/internal/appeal/appealweb"
 	"qifu/internal/attach"
+	"qifu/internal/platform"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
@@ -60,6 +60,7 @@ type Server struct {
 	log     *slog.Logger
 	cfg     Config
 	signIns *signIns
+	mods    *platform.Modules
 	appeals *appealweb.Handlers
 }
 
@@ -70,6 +71,12 @@ func catalog() (core.Catalog, error) { return core.Merge(core.Text, text, appeal
 // nav is the menu: each item with the action a role needs to see it.
 var nav = []core.NavEntry{
 	{Href: "/", Label: always("nav.home")},
+	{Href: "/todo", Label: func(r access.Role) string {
+		if r == access.RoleEnterprise {
+			return "" // its to-dos are first on its home
+		}
+		return "nav.todo"
+	}},
 	{Href: "/appeals", Label: func(r access.Role) string {
 		switch {
 		case !access.May(r, access.AppealRead):
@@ -130,15 +137,21 @@ func enterpriseOnly(key string) func(access.Role) string {
 var whileMustChange = []string{"GET /account", "POST /account/password", "POST /logout", "GET /api/v1/me"}
 
 // New returns the qifu HTTP handler.
-func New(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config) (http.Handler, error) {
-	s, err := newServer(st, appeals, log, cfg)
+func New(mods *platform.Modules, log *slog.Logger, cfg Config) (http.Handler, error) {
+	s, err := newServer(mods, log, cfg)
 	if err != nil {
 		return nil, err
 	}
 	return s.Handler(s.routes()), nil
 }
 
-func newServer(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg Config) (*Server, error) {
+func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, error) {
+	var st *store.Store
+	if mods != nil {
+		st = mods.Engine
+	} else {
+		mods = &platform.Modules{}
+	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 32 << 20
 	}
@@ -160,5 +173,6 @@ func newServer(st *store.Store, appeals *appealdb.Store, log *slog.Logger, cfg C
 		return nil, err
 	}
 	return &Server{Core: c, store: st, log: log, cfg: cfg, signIns: newSignIns(cfg.SignInBudget, time.Now),
-		appeals: appealweb.New(c, st, appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
+		mods:    mods,
+		appeals: appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
 }

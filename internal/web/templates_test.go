@@ -16,10 +16,12 @@ import (
 	"qifu/internal/audit"
 	"qifu/internal/calendar"
 	"qifu/internal/department"
+	"qifu/internal/dossier/dossierdb"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/todo"
 	"qifu/internal/web/core"
 )
 
@@ -53,14 +55,28 @@ func examplePages() map[string][]core.Page {
 		"error": {&core.ErrorPage{}, &core.ErrorPage{Status: 404, Message: "记录不存在或无权访问"}},
 		"home": {&homePageData{}, &homePageData{MissingYear: 2027, ScopeName: "大港社区", Enterprises: 162, Unconfirmed: 2, Grids: 5, Outside: 1,
 			NoWorker: 1, Departments: 23, Users: 80, Mine: []enterprise.Enterprise{e}, ShowFigures: true, CanImport: true,
-			CanCreate: true, CanUsers: true, CanAudit: true, OutsideGrids: []store.GridLoad{{Region: grid, Enterprises: 58}}}},
+			CanCreate: true, CanUsers: true, CanAudit: true, OutsideGrids: []store.GridLoad{{Region: grid, Enterprises: 58}},
+			Todo: todoData{Total: 9, Kinds: []todoKind{{Kind: "appeal.triage", Name: "待受理/分派", Count: 9}},
+				Items: []todoItem{{Item: todo.Item{Kind: "appeal.triage", Ref: "NB20260101-0001", Title: "招工难", Href: "/appeals/9", Due: now, Colour: "yellow"}, KindName: "待受理/分派"}}}}},
 		"enterprises": {&enterprisesPageData{}, &enterprisesPageData{Query: store.EnterpriseQuery{Region: showGrid, Industry: "C",
 			Size: enterprise.SizeSmall, KeyLevel: "any", ForeignTrade: "yes", Tag: "外贸", Text: "宁波", Unconfirmed: true},
 			Items: []enterprise.Enterprise{e}, Pager: pg, Sections: enterprise.AllSections(), Regions: core.RegionFilter{Choices: choices, Bounded: true},
 			Tags: commonTags, ExportURL: "/enterprises/export.xlsx?", CanCreate: true, CanImport: true, CanExport: true,
 			GridNames: map[string]string{showGrid: grid.Name}, Industries: map[string]string{e.Industry: "制造"}}},
 		"enterprise": {&enterprisePageData{}, &enterprisePageData{E: e, Industry: enterprise.AllDivisions()[0], Revealed: true,
-			CanEdit: true, CanReveal: true, CanRaise: true, GridName: grid.Name, PlaceNames: []string{"新碶街道", "大港社区", grid.Name}}},
+			CanEdit: true, CanReveal: true, CanRaise: true, GridName: grid.Name, PlaceNames: []string{"新碶街道", "大港社区", grid.Name},
+			Scanned: true, Base: core.Base{Errors: map[string]string{"period": "日期不能晚于今天"}}, File: dossierData{
+				Current: []factView{{Kind: "营业收入", Period: "2025", Value: "1250 万元", Source: "部门数据", Age: "3 天前", Authoritative: true, By: "税务局"}},
+				History: []factView{{Kind: "营业收入", Period: "2025", Value: "1200 万元", Source: "企业自报", Age: "5 个月前", By: "王经理", Ref: "来自企业登记信息", Note: "年报"}},
+				Kinds:   kindViews("zh"), CanRecord: true, RecordAs: "工作人员核实",
+				People: []dossierdb.Person{{Name: "张网格", Phone: "138****1111", Role: access.RoleGridWorker, As: "grid_worker"}},
+				Timeline: []entryView{{At: now, What: "tl.appeal", Status: "state.closed", Ref: "NB20260101-0001", Title: "招工难", Href: "/appeals/9", Module: "appeal"},
+					{At: now, What: "tl.registered", Title: e.Name}}}}},
+		"todo": {&todoPageData{}, &todoPageData{Module: "appeal", Pager: pg, todoData: todoData{Total: 2,
+			Items: []todoItem{{Item: todo.Item{Kind: "appeal.sign", Ref: "NB20260101-0001", Title: "招工难", Enterprise: e.Name, Href: "/appeals/9",
+				Due: now, Colour: "red"}, KindName: "待签收"}},
+			Modules: []todoModule{{Module: "appeal", Name: "诉求", Count: 2, Active: true}},
+			Kinds:   []todoKind{{Kind: "appeal.sign", Name: "待签收", Count: 1}, {Kind: "appeal.handle", Name: "待办理", Count: 1}}}}},
 		"enterprise_form": {&enterpriseFormData{}, &enterpriseFormData{E: e, Revenue: "125.5", Action: "/enterprises/7",
 			Divisions: enterprise.AllDivisions(), Grids: []place.Region{grid}, Base: core.Base{Errors: errs}},
 			&enterpriseFormData{New: true, Action: "/enterprises"}, &enterpriseFormData{New: true, GridTyped: true, Action: "/enterprises"}},
@@ -105,7 +121,7 @@ func examplePages() map[string][]core.Page {
 // the site's catalog and that every menu label is; and fetches every page
 // of the whole site (every module's) of each store in both languages.
 func TestTemplates(t *testing.T) {
-	s, err := newServer(nil, nil, slog.New(slog.DiscardHandler), Config{})
+	s, err := newServer(nil, slog.New(slog.DiscardHandler), Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +213,7 @@ func TestTemplates(t *testing.T) {
 				rt.Path == "/login/code" { // shown only to a session that owes a code (TestSecondFactor)
 				continue
 			}
-			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{$}", "").Replace(rt.Path)
+			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "").Replace(rt.Path)
 			if strings.HasPrefix(rt.Path, "/users/{id}") {
 				path = fmt.Sprintf("/users/%d", s.userID(t, "grid"))
 			}

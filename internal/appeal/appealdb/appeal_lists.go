@@ -3,12 +3,14 @@ package appealdb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/appeal/appealdb/fold"
+	"qifu/internal/dossier"
 	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/store"
@@ -32,6 +34,7 @@ type AppealQuery struct {
 	Category   string
 	Region     string // any region code
 	Department int64  // appeals ever dispatched to this department
+	Enterprise int64  // the appeals of this enterprise
 	Text       string // part of the title or the number, or the enterprise's name
 	SourceRef  string // the reference a connected system raised it with
 	From, To   time.Time
@@ -165,6 +168,10 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		w = append(w, "a.source_ref = ?")
 		args = append(args, q.SourceRef)
 	}
+	if q.Enterprise != 0 {
+		w = append(w, "a.enterprise_id = ?")
+		args = append(args, q.Enterprise)
+	}
 	if q.Department != 0 {
 		w = append(w, "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ?)")
 		args = append(args, q.Department)
@@ -194,31 +201,42 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		byName: strings.TrimSpace(q.Text) != ""}, nil
 }
 
-// CountAppeals counts the appeals in the actor's scope that q selects.
+// CountAppeals counts the appeals in the actor's scope that q selects, up
+// to CountCap+1 ("more than CountCap").
 func (s *Store) CountAppeals(ctx context.Context, actor access.Actor, q AppealQuery) (int, error) {
 	sel, err := q.selection(actor, s.now().UnixMilli())
 	if err != nil || sel.empty {
 		return 0, err
 	}
+	return sel.count(ctx, s.reader().DB)
+}
+
+// CountCap is where a list's count stops: a count past it is CountCap+1,
+// "more than CountCap" (the pages say 10,000+). A queue with a crisis's
+// backlog costs its page, not a count of the whole backlog.
+const CountCap = 10_000
+
+// count counts the selection's appeals up to CountCap+1.
+func (sel appealSelection) count(ctx context.Context, h store.DB) (int, error) {
 	var total int
-	if err := store.Scan(s.reader().Row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+sel.where, sel.args...), &total); err != nil {
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM (SELECT 1"+sel.countFrom()+" WHERE "+sel.where+" LIMIT ?) c",
+		append(slices.Clip(sel.args), CountCap+1)...), &total); err != nil {
 		return 0, fmt.Errorf("count appeals: %w", err)
 	}
 	return total, nil
 }
 
-// Appeals lists the appeals in the actor's scope that q selects, and how many there are.
+// Appeals lists the appeals in the actor's scope that q selects, and how
+// many there are, up to CountCap+1 ("more than CountCap").
 func (s *Store) Appeals(ctx context.Context, actor access.Actor, q AppealQuery) ([]AppealRow, int, error) {
 	now := s.now().UnixMilli()
 	sel, err := q.selection(actor, now)
 	if err != nil || sel.empty {
 		return nil, 0, err
 	}
-	where, args := sel.where, sel.args
-	h := s.reader()
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+sel.countFrom()+" WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count appeals: %w", err)
+	total, err := sel.count(ctx, s.reader().DB)
+	if err != nil {
+		return nil, 0, err
 	}
 	limit, offset := q.Page.Bounds()
 	var out []AppealRow
@@ -317,4 +335,23 @@ func quoted(list ...appeal.DispatchStatus) string {
 		q[i] = "'" + string(st) + "'"
 	}
 	return strings.Join(q, ", ")
+}
+
+// Timeline is the appeal workflow's part of an enterprise's timeline (一企一档):
+// its newest appeals the actor may read, each on the day it was raised,
+// with its state now.
+func (s *Store) Timeline(ctx context.Context, actor access.Actor, enterpriseID int64, limit int) ([]dossier.Entry, error) {
+	if !access.May(actor.Role, access.AppealRead) {
+		return nil, nil
+	}
+	rows, _, err := s.Appeals(ctx, actor, AppealQuery{Enterprise: enterpriseID, Page: store.Page{Size: limit}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dossier.Entry, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, dossier.Entry{At: r.CreatedAt, Module: "appeal", What: "tl.appeal", Status: "state." + string(r.State),
+			Ref: r.Number, Title: r.Title, Href: fmt.Sprintf("/appeals/%d", r.ID)})
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"qifu/bench/datagen"
 	"qifu/internal/appeal/appealdb"
 	"qifu/internal/pgtest"
 	"qifu/internal/store"
@@ -21,8 +22,9 @@ var backlog = flag.Int("backlog", 100_000, "open appeals in the community's tria
 // stores: the page costs what it shows (the kept deadlines' index, read in
 // order), not the backlog ("kept"); "computed" is the page's ordering as it
 // was, each row's nearest deadline computed, its 20 ids alone. The appeals
-// are written in bulk, each with its accept step, their deadlines spread
-// over the month ahead.
+// are written in bulk by datagen.Backlog (as `qifubench reads --backlog`
+// writes them), each with its accept step, their deadlines spread over the
+// month ahead.
 //
 //	go test -run '^$' -bench BenchmarkTriageBacklog -benchtime 200x ./internal/appeal/appealdb
 func BenchmarkTriageBacklog(b *testing.B) {
@@ -45,44 +47,18 @@ func BenchmarkTriageBacklog(b *testing.B) {
 			if err := st.LoadDemo(ctx, dataset); err != nil {
 				b.Fatal(err)
 			}
-			var community, user string
-			var ent, userID int64
+			var community string
+			var userID int64
 			for _, u := range dataset.Users {
 				if u.Username == "community" {
-					community, user = u.RegionCode, u.Username
+					community = u.RegionCode
 				}
 			}
-			h := st.Writer()
-			if err := store.Scan(h.Row(ctx, "SELECT id FROM users WHERE username = ?", user), &userID); err != nil {
+			if err := store.Scan(st.Reader().Row(ctx, "SELECT id FROM users WHERE username = 'community'"), &userID); err != nil {
 				b.Fatal(err)
 			}
-			if err := store.Scan(h.Row(ctx, "SELECT id FROM enterprises WHERE community_code = ? ORDER BY id LIMIT 1", community), &ent); err != nil {
-				b.Fatal(err)
-			}
-			now := time.Now().UnixMilli()
 			start := time.Now()
-			// Appeals n of the enterprise, accepted (the triage state), each with an open accept step due within a month.
-			series := "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT i FROM n"
-			if kind == "postgres" {
-				series = "SELECT generate_series(1, ?::int) AS i"
-			}
-			q := `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency, enterprise_id, contact, phone,
-				confidential, grid_code, community_code, street_code, district_code, city_code, state, raised_by, created_at, updated_at, next_due)
-				SELECT 'BL' || i, 'web', 'help', 'labour.recruit', '', '积压诉求 ' || i, '测试积压的诉求内容', 'normal', e.id, '王经理', '13800001234',
-					FALSE, e.grid_code, e.community_code, e.street_code, e.district_code, e.city_code, 'accepted', ?, ?, ?, ? + (i * 7919) % 2592000000
-				FROM (` + series + `) s, enterprises e WHERE e.id = ?`
-			if _, err := h.Exec(ctx, q, userID, now, now, now, *backlog, ent); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := h.Exec(ctx, `INSERT INTO appeal_steps (appeal_id, step, started_at, due_at, warn_at, alert_at)
-				SELECT id, 'accept', created_at, next_due, next_due, next_due FROM appeals WHERE number LIKE 'BL%'`); err != nil {
-				b.Fatal(err)
-			}
-			if kind == "sqlite" {
-				if _, err := h.Exec(ctx, "ANALYZE"); err != nil {
-					b.Fatal(err)
-				}
-			} else if _, err := h.Exec(ctx, "ANALYZE appeals"); err != nil {
+			if _, err := datagen.Backlog(ctx, dsn, "community", *backlog); err != nil {
 				b.Fatal(err)
 			}
 			b.Logf("%d open appeals written in %v", *backlog, time.Since(start).Round(time.Millisecond))
@@ -117,6 +93,11 @@ func BenchmarkTriageBacklog(b *testing.B) {
 				page func()
 			}{
 				{"kept", func() { check() }},
+				{"count", func() {
+					if n, err := appeals.CountAppeals(ctx, actor, appealdb.AppealQuery{Queue: appealdb.QueueTriage}); err != nil || n < *backlog {
+						b.Fatalf("count %d, %v", n, err)
+					}
+				}},
 				{"computed", func() {
 					ids, err := store.Collect(ctx, st.Reader(), func(sc store.Scanner) (id int64, err error) {
 						return id, sc.Scan(&id)

@@ -277,7 +277,8 @@ func (s *Handlers) apiAppeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := core.List[AppealRowJSON]{Items: []AppealRowJSON{}, Total: total, Page: q.Page.Number, Size: core.PageSize(q.Page)}
+	out := core.List[AppealRowJSON]{Items: []AppealRowJSON{}, Total: min(total, appealdb.CountCap), More: total > appealdb.CountCap,
+		Page: q.Page.Number, Size: core.PageSize(q.Page)}
 	for _, row := range list {
 		out.Items = append(out.Items, toAppealRowJSON(row))
 	}

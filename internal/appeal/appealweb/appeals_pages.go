@@ -40,8 +40,17 @@ func queuesOf(role access.Role) []string {
 type QueueTab struct {
 	Queue  string // as in the URL
 	Label  string
-	Count  int
+	Count  int    // up to appealdb.CountCap+1
+	Shown  string // the count as the page shows it: "10,000+" past the cap
 	Active bool
+}
+
+// CountText writes a count as a page shows it: "10,000+" past the cap.
+func CountText(n int) string {
+	if n > appealdb.CountCap {
+		return fmt.Sprintf("%d,%03d+", appealdb.CountCap/1000, appealdb.CountCap%1000)
+	}
+	return strconv.Itoa(n)
 }
 
 // QueueTabs counts the role's queues.
@@ -52,7 +61,7 @@ func (s *Handlers) QueueTabs(ctx context.Context, a access.Actor, lang, active s
 		if err != nil {
 			return nil, err
 		}
-		tabs = append(tabs, QueueTab{Queue: q, Label: s.queueLabel(lang, a.Role, q), Count: n, Active: q == active})
+		tabs = append(tabs, QueueTab{Queue: q, Label: s.queueLabel(lang, a.Role, q), Count: n, Shown: CountText(n), Active: q == active})
 	}
 	return tabs, nil
 }
@@ -81,6 +90,7 @@ type appealsPageData struct {
 	Tabs       []QueueTab
 	Items      []appealItem
 	Pager      core.Pager
+	TotalText  string // "10,000+" past the count's cap
 	Categories appeal.Categories
 	CatNames   map[string]string
 	States     []appeal.State
@@ -117,7 +127,8 @@ func (s *Handlers) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &appealsPageData{Query: q, Queue: queue, Pager: core.NewPager(r, q.Page, total), States: appeal.States,
+	p := &appealsPageData{Query: q, Queue: queue, Pager: core.NewPager(r, q.Page, min(total, appealdb.CountCap)),
+		TotalText: CountText(total), States: appeal.States,
 		CanRaise: access.May(a.Role, access.AppealCreate), Mine: a.Role == access.RoleEnterprise,
 		From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
 	eq := r.URL.Query()

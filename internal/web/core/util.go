@@ -73,8 +73,11 @@ type Items[T any] struct {
 type List[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
-	Page  int `json:"page"`
-	Size  int `json:"size"`
+	// More is set when the list holds more than Total: a work queue's count
+	// stops at 10,000, so that a crisis's backlog costs its page, not a count.
+	More bool `json:"more,omitempty"`
+	Page int  `json:"page"`
+	Size int  `json:"size"`
 }
 
 var ErrVersionRequired = fault.Fields{"version": {Zh: "缺少版本号：请先读取记录，再带上其版本号提交修改", En: "version is required: read the record and send its version with the change"}}.Err()

@@ -1,0 +1,43 @@
+// Package platform builds every module's store on the store's engine, in
+// one place, so that the program, the site and the tests serve the same
+// set of modules; and it joins what the modules share: each module's part of
+// an enterprise's timeline (dossier.TimelineSource) and of a person's
+// to-do list (todo.Source).
+package platform
+
+import (
+	"time"
+
+	"qifu/internal/appeal/appealdb"
+	"qifu/internal/dossier"
+	"qifu/internal/dossier/dossierdb"
+	"qifu/internal/store"
+	"qifu/internal/todo"
+)
+
+// Options configure the modules.
+type Options struct {
+	// FiguresTTL is how long the appeal module answers a leader's figures again.
+	FiguresTTL time.Duration
+}
+
+// Modules are the modules' stores on one engine.
+type Modules struct {
+	Engine  *store.Store
+	Appeals *appealdb.Store
+	Dossier *dossierdb.Store
+	// Timeline are the modules' parts of an enterprise's timeline.
+	Timeline []dossier.TimelineSource
+	// Todo is every person's to-do list, joined from the modules' open work.
+	Todo *todo.List
+}
+
+// Build builds the modules on engine, registering their callbacks there;
+// call it before engine.Migrate.
+func Build(engine *store.Store, opts Options) *Modules {
+	m := &Modules{Engine: engine, Appeals: appealdb.New(engine, appealdb.Options{FiguresTTL: opts.FiguresTTL}),
+		Dossier: dossierdb.New(engine)}
+	m.Timeline = []dossier.TimelineSource{m.Appeals}
+	m.Todo = todo.NewList(m.Appeals)
+	return m
+}
