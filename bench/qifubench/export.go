@@ -18,23 +18,29 @@ import (
 
 // exportOf chooses the export of the read paths: the demo district's
 // appeals of the last months, as many months back as hold 10,000 of them.
-// It returns the export's path and how many appeals it holds.
-func exportOf(ctx context.Context, leader *client, now time.Time) (string, int, error) {
+// It returns the export's path and how many appeals it holds, in words
+// (a list's count stops at 10,000: "more than 10000").
+func exportOf(ctx context.Context, leader *client, now time.Time) (string, string, error) {
 	var list struct {
-		Total int `json:"total"`
+		Total int  `json:"total"`
+		More  bool `json:"more"`
 	}
 	from := now
 	for months := 1; months <= 60; months++ {
 		from = now.AddDate(0, -months, 0)
 		q := url.Values{"region": {"330206"}, "from": {from.Format(time.DateOnly)}, "size": {"1"}}
 		if _, err := leader.call(ctx, "GET", "/api/v1/appeals?"+q.Encode(), nil, &list); err != nil {
-			return "", 0, err
+			return "", "", err
 		}
 		if list.Total >= 10_000 {
 			break
 		}
 	}
-	return "/appeals/export.xlsx?" + url.Values{"region": {"330206"}, "from": {from.Format(time.DateOnly)}}.Encode(), list.Total, nil
+	rows := fmt.Sprint(list.Total)
+	if list.More {
+		rows = fmt.Sprintf("more than %d", list.Total)
+	}
+	return "/appeals/export.xlsx?" + url.Values{"region": {"330206"}, "from": {from.Format(time.DateOnly)}}.Encode(), rows, nil
 }
 
 // exportCmd times the read paths' export alone, one request at a time, with
@@ -64,7 +70,7 @@ func exportCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	// A SQLite store's file is the DSN without its options.
 	file, _, _ := strings.Cut(strings.TrimPrefix(db, "file:"), "?")
-	fmt.Printf("export of %d appeals of the district (%s), one request at a time, %d runs each\n\n", rows, path, *runs)
+	fmt.Printf("export of %s appeals of the district (%s), one request at a time, %d runs each\n\n", rows, path, *runs)
 	fmt.Println("| cache | time (median, min–max) | read from the disk a request (median) |")
 	fmt.Println("|---|---|---|")
 	for _, cold := range []bool{false, true} {

@@ -79,12 +79,17 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	triage := "community triage queue (`queue=triage`)"
 	if *h.backlog > 0 {
 		var queue struct {
-			Total int `json:"total"`
+			Total int  `json:"total"`
+			More  bool `json:"more"`
 		}
 		if _, err := users["community"].call(ctx, "GET", "/api/v1/appeals?queue=triage&size=1", nil, &queue); err != nil {
 			return err
 		}
-		triage = fmt.Sprintf("community triage queue (`queue=triage`), %d open appeals waiting in it", queue.Total)
+		count := fmt.Sprint(queue.Total)
+		if queue.More {
+			count = fmt.Sprintf("more than %d, as its count says", queue.Total)
+		}
+		triage = fmt.Sprintf("community triage queue (`queue=triage`), --backlog %d: %s waiting in it", *h.backlog, count)
 	}
 	paths := []struct {
 		name, who, path, goal string
@@ -103,7 +108,7 @@ func readsCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		{"administrator: three rates by district, the whole store, last year, each computed anew", "admin", "/api/v1/assessment?dimension=district&from=" + yearAgo + "&to=" + today + "&basic_weight={weight}", "— (a district's: p95 < 100 ms)", *clients, 0.95},
 		{"administrator: overview, the whole store, last year, each computed anew", "admin", "/api/v1/overview?from=" + yearAgo + "&to={later}", "— (a district's: p95 < 100 ms)", *clients, 0.95},
 		{"one appeal with its timeline", "community", "", "p95 < 20 ms", *clients, 0.95},
-		{fmt.Sprintf("Excel export of %d appeals (one client)", exportRows), "district_leader", exportPath, "< 3 s", 1, 1},
+		{fmt.Sprintf("Excel export of %s appeals (one client)", exportRows), "district_leader", exportPath, "< 3 s", 1, 1},
 	}
 	fmt.Printf("scenario 3, read paths, %s, %d clients per path (the export: 1), %d runs of %s; latency is the p95 (the export: the slowest)\n\n",
 		*h.kind, *clients, *runs, *duration)

@@ -18,6 +18,10 @@ import (
 // firstAppeal stands in the tour for the first appeal of the user's list.
 const firstAppeal = "first appeal"
 
+// theEnterprise stands for the page of the user's enterprise, or of the
+// first of its list.
+const theEnterprise = "the enterprise"
+
 // The appeal the tour's enterprise raises.
 const (
 	tourTitle   = "招工难：急需焊工"
@@ -52,9 +56,9 @@ func TestBrowserTour(t *testing.T) {
 		user  string
 		pages []string
 	}{
-		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account"}},
-		{"community", []string{"/", "/appeals?queue=triage", href, "/enterprises", "/places", "/inbox"}},
-		{"dept_tax", []string{"/", "/appeals", firstAppeal}},
+		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise}},
+		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox"}},
+		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal}},
 		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},
 		{"auditor", []string{"/audit"}},
@@ -68,6 +72,14 @@ func TestBrowserTour(t *testing.T) {
 				if p == firstAppeal { // the first of the user's list: one with departments and a timeline
 					u.follow("open the list", chromedp.Navigate(srv.URL+"/appeals?queue=all"))
 					pages[i] = eval[string](t, u.tab, `document.querySelector('#appeal-list a[href^="/appeals/"]').getAttribute('href')`)
+				}
+				if p == theEnterprise { // the showcase enterprise's file, as its own user or its community sees it
+					u.follow("open the enterprises", chromedp.Navigate(srv.URL+"/"))
+					pages[i] = eval[string](t, u.tab, `document.querySelector('#svc-profile') ? document.querySelector('#svc-profile').getAttribute('href') : ''`)
+					if pages[i] == "" {
+						u.follow("open the enterprises", chromedp.Navigate(srv.URL+"/enterprises"))
+						pages[i] = eval[string](t, u.tab, `Array.from(document.querySelectorAll('a[href^="/enterprises/"]')).map(a => a.getAttribute('href')).find(h => /^\/enterprises\/\d+$/.test(h))`)
+					}
 				}
 			}
 			for _, lang := range []string{"zh", "en"} {

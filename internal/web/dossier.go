@@ -66,6 +66,9 @@ func (s *Server) factViews(lang string, now time.Time, facts []dossier.Fact) []f
 		if f.Ref == "registry" {
 			v.Ref = s.T(lang, "doss.fromregistry")
 		}
+		if strings.HasPrefix(f.RecordedName, "system:") {
+			v.By = s.T(lang, "doss.bysystem")
+		}
 		out = append(out, v)
 	}
 	return out
@@ -122,7 +125,7 @@ func (s *Server) fileOf(r *http.Request, a access.Actor, id int64) (dossierData,
 	for _, f := range history {
 		k, _ := dossier.KindOf(f.Kind)
 		facts = append(facts, dossier.Entry{At: f.RecordedAt, Module: "fact", What: "tl.fact",
-			Title: pickLang(lang, k.Zh, k.En) + " " + f.Period + "：" + f.Format(lang), Href: "#facts"})
+			Title: pickLang(lang, k.Zh, k.En) + " " + f.Period + pickLang(lang, "：", ": ") + f.Format(lang), Href: "#facts"})
 	}
 	for _, e := range dossier.Merge(timelineShown, entries, facts) {
 		d.Timeline = append(d.Timeline, entryView{At: e.At, What: e.What, Status: e.Status, Ref: e.Ref, Title: e.Title,

@@ -43,6 +43,7 @@ var text = core.Catalog{
 	"doss.recordas":       {"您记录的数据来源为：%s", "What you record is marked: %s"},
 	"doss.save":           {"保存", "Save"},
 	"doss.history":        {"全部记录（%d 条，含被更正的）", "Every value recorded (%d, corrections included)"},
+	"doss.bysystem":       {"系统", "qifu"},
 	"doss.fromregistry":   {"来自企业登记信息", "from the registry"},
 	"doss.timeline":       {"企业动态", "Timeline"},
 	"doss.qr":             {"企业二维码", "The enterprise's QR code"},
