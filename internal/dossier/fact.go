@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 )
 
@@ -64,14 +65,14 @@ func (s Source) Authoritative() bool { return s.Rank() >= 3 }
 // Valid reports whether s is one of the sources.
 func (s Source) Valid() bool { return slices.Contains(Sources, s) }
 
-// Zh and En name the source.
-func (s Source) Zh() string {
-	return map[Source]string{Declared: "企业自报", Staff: "工作人员核实", Department: "部门数据", Computed: "系统计算"}[s]
-}
+// Name names the source.
+func (s Source) Name() fault.Msg { return sourceNames[s] }
 
-// En names the source in English.
-func (s Source) En() string {
-	return map[Source]string{Declared: "declared by the enterprise", Staff: "recorded by staff", Department: "department data", Computed: "computed by qifu"}[s]
+var sourceNames = map[Source]fault.Msg{
+	Declared:   {Zh: "企业自报", En: "declared by the enterprise"},
+	Staff:      {Zh: "工作人员核实", En: "recorded by staff"},
+	Department: {Zh: "部门数据", En: "department data"},
+	Computed:   {Zh: "系统计算", En: "computed by qifu"},
 }
 
 // SourceOf is the source of what an actor records: an enterprise declares,
@@ -131,6 +132,22 @@ var Kinds = []Kind{
 	{Key: "export_share", Zh: "外贸占比", En: "foreign-trade share", Type: Percent, Period: Year, Max: 10000},
 	{Key: "rd_spend", Zh: "研发投入", En: "R&D spending", Type: Yuan, Period: Year},
 	{Key: "certification", Zh: "资质认定", En: "certification", Type: Text, Period: Date},
+}
+
+// Name names the kind.
+func (k Kind) Name() fault.Msg { return fault.Msg{Zh: k.Zh, En: k.En} }
+
+// Unit is what a kind's values are typed in.
+func (k Kind) Unit() fault.Msg {
+	switch k.Type {
+	case Count:
+		return fault.Msg{Zh: "人", En: "people"}
+	case Yuan:
+		return fault.Msg{Zh: "万元", En: "10k yuan"}
+	case Percent:
+		return fault.Msg{Zh: "%", En: "%"}
+	}
+	return fault.Msg{}
 }
 
 // KindOf returns the kind with key.
@@ -235,13 +252,13 @@ func ParseValue(k Kind, s string) (int64, string, error) {
 		}
 		return n, "", nil
 	case Yuan:
-		n, ok := decimal(s, 4)
+		n, ok := enterprise.ParseHundredths(s)
 		if !ok {
 			return 0, "", bad("请填写金额（万元，最多两位小数）", "an amount in 10k yuan, at most two decimals")
 		}
-		return n, "", nil
+		return n * 100, "", nil
 	case Percent:
-		n, ok := decimal(s, 2)
+		n, ok := enterprise.ParseHundredths(s)
 		if !ok || n > 10000 {
 			return 0, "", bad("请填写 0–100 之间的百分数（最多两位小数）", "a per cent from 0 to 100, at most two decimals")
 		}
@@ -250,26 +267,18 @@ func ParseValue(k Kind, s string) (int64, string, error) {
 	return 0, "", bad("未知的类型", "unknown type")
 }
 
-// decimal reads a number ≥ 0 with at most two decimals, times 10^shift.
-func decimal(s string, shift int) (int64, bool) {
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || len(whole) > 12 {
-		return 0, false
+// Input is the value as typed for the kind (what ParseValue reads).
+func (f Fact) Input() string {
+	k, _ := KindOf(f.Kind)
+	switch k.Type {
+	case Text:
+		return f.Text
+	case Yuan:
+		return enterprise.FormatWan(f.Num)
+	case Percent:
+		return enterprise.FormatHundredths(f.Num)
 	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w < 0 {
-		return 0, false
-	}
-	frac += strings.Repeat("0", 2-len(frac))
-	fv, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil || fv < 0 {
-		return 0, false
-	}
-	p := int64(1)
-	for range shift {
-		p *= 10
-	}
-	return w*p + fv*(p/100), true
+	return strconv.FormatInt(f.Num, 10)
 }
 
 // Format writes a fact's value as a person reads it, with its unit.
@@ -278,42 +287,14 @@ func (f Fact) Format(lang string) string {
 	switch k.Type {
 	case Text:
 		return f.Text
-	case Count:
-		if lang == "en" {
-			return strconv.FormatInt(f.Num, 10)
-		}
-		return strconv.FormatInt(f.Num, 10) + " 人"
-	case Yuan:
-		s := trimZeros(strconv.FormatFloat(float64(f.Num)/10000, 'f', 2, 64))
-		if lang == "en" {
-			return s + " × 10k yuan"
-		}
-		return s + " 万元"
 	case Percent:
-		return trimZeros(strconv.FormatFloat(float64(f.Num)/100, 'f', 2, 64)) + "%"
-	}
-	return ""
-}
-
-// Input is the value as typed for the kind (the inverse of ParseValue).
-func (f Fact) Input() string {
-	k, _ := KindOf(f.Kind)
-	switch k.Type {
-	case Text:
-		return f.Text
+		return f.Input() + "%"
 	case Yuan:
-		return trimZeros(strconv.FormatFloat(float64(f.Num)/10000, 'f', 2, 64))
-	case Percent:
-		return trimZeros(strconv.FormatFloat(float64(f.Num)/100, 'f', 2, 64))
+		if lang == "en" {
+			return f.Input() + " × 10k yuan"
+		}
 	}
-	return strconv.FormatInt(f.Num, 10)
-}
-
-func trimZeros(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
+	return f.Input() + " " + k.Unit().In(lang)
 }
 
 // Wins reports whether a is the current value of its kind and period over
@@ -365,20 +346,16 @@ func Latest(current []Fact, kind string) (Fact, bool) {
 func Age(recorded, now time.Time, lang string) string {
 	d := now.Sub(recorded)
 	days := int(d.Hours() / 24)
+	var m fault.Msg
 	switch {
 	case days < 1:
-		return pick(lang, "今天", "today")
+		m = fault.Msg{Zh: "今天", En: "today"}
 	case days < 60:
-		return pick(lang, fmt.Sprintf("%d 天前", days), fmt.Sprintf("%d days ago", days))
+		m = fault.Msg{Zh: fmt.Sprintf("%d 天前", days), En: fmt.Sprintf("%d days ago", days)}
 	case days < 730:
-		return pick(lang, fmt.Sprintf("%d 个月前", days/30), fmt.Sprintf("%d months ago", days/30))
+		m = fault.Msg{Zh: fmt.Sprintf("%d 个月前", days/30), En: fmt.Sprintf("%d months ago", days/30)}
+	default:
+		m = fault.Msg{Zh: fmt.Sprintf("%d 年前", days/365), En: fmt.Sprintf("%d years ago", days/365)}
 	}
-	return pick(lang, fmt.Sprintf("%d 年前", days/365), fmt.Sprintf("%d years ago", days/365))
-}
-
-func pick(lang, zh, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return zh
+	return m.In(lang)
 }

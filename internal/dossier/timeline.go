@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/fault"
 )
 
 // Entry is one line of an enterprise's timeline: something a module knows
@@ -16,10 +17,13 @@ type Entry struct {
 	// What happened and the record's state now, as keys of the site's
 	// catalog of words ("tl.appeal", "state.closed"; Status may be "").
 	What, Status string
-	// Ref is the record's number, Title its own words (an appeal's title, a
-	// fact's value): user data, shown as it is in both languages.
+	// Ref is the record's number, Title its own words (an appeal's title):
+	// user data, shown as it is in both languages.
 	Ref, Title string
-	Href       string // the record's page; "" when it has none of its own
+	// Said is what the module says of the record in both languages when it
+	// has no words of its own (a fact: its kind, period and value).
+	Said fault.Msg
+	Href string // the record's page; "" when it has none of its own
 }
 
 // A TimelineSource is a module's part of the enterprises' timelines: the

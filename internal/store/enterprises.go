@@ -557,6 +557,36 @@ func (t *Tx) updateEnterprise(ctx context.Context, by access.Actor, old enterpri
 	return t.setTags(ctx, e.ID, e.Tags)
 }
 
+// SetFigures gives an enterprise, as read by the caller in the
+// transaction, the employees and annual revenue a module has learnt (the
+// dossier's current facts), with the size class they make, if they differ;
+// the change is audited as the enterprise's, with why. It is not an
+// EnterpriseWrite: the modules already know the figures.
+func (t *Tx) SetFigures(ctx context.Context, by access.Actor, e enterprise.Enterprise, employees int, revenue int64, because string) error {
+	if e.Employees == employees && e.Revenue == revenue {
+		return nil
+	}
+	size := enterprise.Classify(e.Industry, employees, revenue)
+	res, err := t.DB().Exec(ctx, `UPDATE enterprises SET employees = ?, revenue = ?, size = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, employees, revenue, string(size), t.s.now().UnixMilli(), e.ID, e.Version)
+	if err != nil {
+		return fmt.Errorf("set figures: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fault.ErrConflict
+	}
+	after := e
+	after.Employees, after.Revenue, after.Size = employees, revenue, size
+	changes := map[string]any{"because": because}
+	for field, d := range diff(e, after) {
+		changes[field] = d
+	}
+	if e.Size != size {
+		changes["size"] = [2]string{string(e.Size), string(size)}
+	}
+	return t.Record(ctx, by, "enterprise.update", fmt.Sprintf("enterprise/%d", e.ID), "ok", changes)
+}
+
 // diff returns the fields that differ between two versions of an
 // enterprise, as field → [old, new], with phones masked for the audit log.
 func diff(a, b enterprise.Enterprise) map[string][2]any {

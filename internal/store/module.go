@@ -39,8 +39,11 @@ type EnterpriseWrite struct {
 func (t *Tx) enterprisesWritten(ctx context.Context) error {
 	writes := t.writes
 	t.writes = nil
+	if len(writes) == 0 {
+		return nil
+	}
 	for _, m := range t.s.modules {
-		if m.EnterprisesWritten == nil || len(writes) == 0 {
+		if m.EnterprisesWritten == nil {
 			continue
 		}
 		if err := m.EnterprisesWritten(ctx, t, writes); err != nil {

@@ -11,6 +11,7 @@ package todo
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -44,12 +45,8 @@ func NewList(sources ...Source) *List { return &List{sources: sources} }
 
 // Module is the module of a kind ("appeal" of "appeal.triage").
 func Module(kind string) string {
-	for i := range len(kind) {
-		if kind[i] == '.' {
-			return kind[:i]
-		}
-	}
-	return kind
+	m, _, _ := strings.Cut(kind, ".")
+	return m
 }
 
 // Kinds are the kinds of work of a role, the modules' in order.

@@ -60,10 +60,10 @@ func (s *Server) factViews(lang string, now time.Time, facts []dossier.Fact) []f
 	out := make([]factView, 0, len(facts))
 	for _, f := range facts {
 		k, _ := dossier.KindOf(f.Kind)
-		v := factView{ID: f.ID, Kind: pickLang(lang, k.Zh, k.En), Period: f.Period, Value: f.Format(lang),
-			Source: pickLang(lang, f.Source.Zh(), f.Source.En()), Age: dossier.Age(f.RecordedAt, now, lang),
+		v := factView{ID: f.ID, Kind: k.Name().In(lang), Period: f.Period, Value: f.Format(lang),
+			Source: f.Source.Name().In(lang), Age: dossier.Age(f.RecordedAt, now, lang),
 			Authoritative: f.Source.Authoritative(), By: f.RecordedName, Ref: f.Ref, Note: f.Note}
-		if f.Ref == "registry" {
+		if f.Ref == dossierdb.RegistryRef {
 			v.Ref = s.T(lang, "doss.fromregistry")
 		}
 		if strings.HasPrefix(f.RecordedName, "system:") {
@@ -74,27 +74,11 @@ func (s *Server) factViews(lang string, now time.Time, facts []dossier.Fact) []f
 	return out
 }
 
-func pickLang(lang, zh, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return zh
-}
-
 // kindViews are the kinds of facts, for the form.
 func kindViews(lang string) []kindView {
 	var out []kindView
 	for _, k := range dossier.Kinds {
-		v := kindView{Key: k.Key, Name: pickLang(lang, k.Zh, k.En)}
-		switch k.Type {
-		case dossier.Count:
-			v.Unit = pickLang(lang, "人", "people")
-		case dossier.Yuan:
-			v.Unit = pickLang(lang, "万元", "10k yuan")
-		case dossier.Percent:
-			v.Unit = "%"
-		}
-		v.PeriodHint = "2025"
+		v := kindView{Key: k.Key, Name: k.Name().In(lang), Unit: k.Unit().In(lang), PeriodHint: "2025"}
 		if k.Period == dossier.Date {
 			v.PeriodHint = "2025-06-30"
 		}
@@ -103,38 +87,34 @@ func kindViews(lang string) []kindView {
 	return out
 }
 
+// entryViews are timeline entries in a language: a module's own words, or
+// the record's.
+func entryViews(lang string, entries []dossier.Entry) []entryView {
+	out := make([]entryView, 0, len(entries))
+	for _, e := range entries {
+		title := e.Title
+		if title == "" {
+			title = e.Said.In(lang)
+		}
+		out = append(out, entryView{At: e.At, What: e.What, Status: e.Status, Ref: e.Ref, Title: title, Href: e.Href, Module: e.Module})
+	}
+	return out
+}
+
 // fileOf reads the enterprise's file for its page.
 func (s *Server) fileOf(r *http.Request, a access.Actor, id int64) (dossierData, error) {
-	ctx, lang := r.Context(), core.LangOf(r)
+	lang := core.LangOf(r)
 	var d dossierData
-	current, history, err := s.mods.Dossier.Facts(ctx, a, id)
+	f, err := s.mods.Dossier.File(r.Context(), a, id, timelineShown, s.mods.Timeline)
 	if err != nil {
 		return d, err
 	}
 	now := s.store.Now()
-	d.Current, d.History = s.factViews(lang, now, current), s.factViews(lang, now, history)
-	if d.People, err = s.mods.Dossier.People(ctx, a, id); err != nil {
-		return d, err
-	}
-	entries, err := s.mods.Dossier.Timeline(ctx, a, id, timelineShown, s.mods.Timeline)
-	if err != nil {
-		return d, err
-	}
-	// The facts recorded are on the timeline too, from the history read above.
-	var facts []dossier.Entry
-	for _, f := range history {
-		k, _ := dossier.KindOf(f.Kind)
-		facts = append(facts, dossier.Entry{At: f.RecordedAt, Module: "fact", What: "tl.fact",
-			Title: pickLang(lang, k.Zh, k.En) + " " + f.Period + pickLang(lang, "：", ": ") + f.Format(lang), Href: "#facts"})
-	}
-	for _, e := range dossier.Merge(timelineShown, entries, facts) {
-		d.Timeline = append(d.Timeline, entryView{At: e.At, What: e.What, Status: e.Status, Ref: e.Ref, Title: e.Title,
-			Href: e.Href, Module: e.Module})
-	}
+	d.Current, d.History, d.People = s.factViews(lang, now, f.Current), s.factViews(lang, now, f.History), f.People
+	d.Timeline = entryViews(lang, f.Timeline)
 	d.CanRecord = access.May(a.Role, access.FactRecord)
 	if d.CanRecord {
-		src := dossier.SourceOf(a.Role)
-		d.RecordAs = pickLang(lang, src.Zh(), src.En())
+		d.RecordAs = dossier.SourceOf(a.Role).Name().In(lang)
 		d.Kinds = kindViews(lang)
 	}
 	return d, nil
@@ -325,13 +305,13 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.fileOf(r, a, id)
+	entries, err := s.mods.Dossier.Timeline(r.Context(), a, id, timelineShown, s.mods.Timeline)
 	if err != nil {
 		return err
 	}
 	lang := core.LangOf(r)
 	out := core.Items[entryJSON]{Items: []entryJSON{}}
-	for _, e := range d.Timeline {
+	for _, e := range entryViews(lang, entries) {
 		j := entryJSON{At: e.At, Module: e.Module, What: s.T(lang, e.What), Ref: e.Ref, Title: e.Title, Href: e.Href}
 		if e.Status != "" {
 			j.Status = s.T(lang, e.Status)

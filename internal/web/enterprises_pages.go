@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -189,7 +188,7 @@ func (s *Server) editEnterprisePage(w http.ResponseWriter, r *http.Request) erro
 	} else if !may.Update {
 		return access.ErrForbidden
 	}
-	return s.renderEnterpriseForm(w, r, a, &enterpriseFormData{E: e, Revenue: formatWan(e.Revenue),
+	return s.renderEnterpriseForm(w, r, a, &enterpriseFormData{E: e, Revenue: enterprise.FormatWan(e.Revenue),
 		Action: "/enterprises/" + itoa(id)}, http.StatusOK)
 }
 
@@ -232,7 +231,7 @@ func enterpriseFromForm(r *http.Request) (enterprise.Enterprise, string, fault.F
 		f.Add("employees", "从业人员应为整数", "employees must be a whole number")
 	}
 	revenueText := strings.TrimSpace(r.FormValue("revenue"))
-	revenue, ok := parseWan(revenueText)
+	revenue, ok := enterprise.ParseWan(revenueText)
 	if !ok {
 		f.Add("revenue", "营业收入应为不小于 0 的数字（万元，最多两位小数）", "revenue must be a number ≥ 0 in 10k yuan, at most 2 decimals")
 	}
@@ -245,34 +244,6 @@ func enterpriseFromForm(r *http.Request) (enterprise.Enterprise, string, fault.F
 		Employees: employees, Revenue: revenue, ForeignTrade: r.FormValue("foreign_trade") == "1",
 		KeyLevel: enterprise.KeyLevel(r.FormValue("key_level")), PartyBranch: r.FormValue("party_branch"), Tags: tags}
 	return e, revenueText, f
-}
-
-// parseWan reads an amount in 万元 with up to two decimals as yuan.
-func parseWan(s string) (int64, bool) {
-	if s == "" {
-		return 0, true
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 {
-		return 0, false
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w < 0 || w > math.MaxInt64/10000-1 {
-		return 0, false
-	}
-	frac += strings.Repeat("0", 2-len(frac))
-	fv, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil || fv < 0 {
-		return 0, false
-	}
-	return w*10000 + fv*100, true
-}
-
-// formatWan writes yuan as 万元 without trailing zeros.
-func formatWan(yuan int64) string {
-	s := strconv.FormatFloat(float64(yuan)/10000, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s
 }
 
 func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request) error {

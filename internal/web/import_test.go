@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"qifu/internal/access"
+	"qifu/internal/enterprise"
 	"qifu/internal/sheet"
 )
 
@@ -43,7 +44,7 @@ func fillTemplate(t *testing.T, template []byte, rows ...enterpriseInput) []byte
 			foreign = "是"
 		}
 		row := []any{in.CreditCode, in.Name, in.LegalRep, in.Contact, in.Phone, in.Address, in.GridCode, in.Industry,
-			in.Employees, formatWan(in.Revenue), foreign, "", in.PartyBranch, strings.Join(in.Tags, "、")}
+			in.Employees, enterprise.FormatWan(in.Revenue), foreign, "", in.PartyBranch, strings.Join(in.Tags, "、")}
 		if err := f.SetSheetRow(name, fmt.Sprintf("A%d", i+2), &row); err != nil {
 			t.Fatal(err)
 		}

@@ -112,7 +112,7 @@ func inputOf(e enterpriseJSON) enterpriseInput {
 func formOf(in enterpriseInput) url.Values {
 	v := url.Values{"credit_code": {in.CreditCode}, "name": {in.Name}, "legal_rep": {in.LegalRep}, "contact": {in.Contact},
 		"phone": {in.Phone}, "address": {in.Address}, "grid_code": {in.GridCode}, "industry": {in.Industry},
-		"employees": {fmt.Sprint(in.Employees)}, "revenue": {formatWan(in.Revenue)}, "key_level": {string(in.KeyLevel)},
+		"employees": {fmt.Sprint(in.Employees)}, "revenue": {enterprise.FormatWan(in.Revenue)}, "key_level": {string(in.KeyLevel)},
 		"party_branch": {in.PartyBranch}, "tags": {strings.Join(in.Tags, "、")}}
 	if in.ForeignTrade {
 		v.Set("foreign_trade", "1")

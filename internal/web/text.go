@@ -21,6 +21,7 @@ var text = core.Catalog{
 	"nav.todo":            {"待办", "To do"},
 	"todo.all":            {"全部", "All"},
 	"todo.none":           {"没有待办事项。新的工作（待受理的诉求、待签收的派单、待评价的答复……）到来时会出现在这里。", "Nothing to do. New work — appeals to accept, dispatches to sign, answers to rate — appears here as it arrives."},
+	"todo.none_ent":       {"没有需要您处理的事项。需要您补充材料或评价答复时，会出现在这里。", "Nothing waits for you. When an answer is to rate or more information is asked of you, it appears here."},
 	"todo.due":            {"期限", "due"},
 	"todo.total":          {"共 %d 项", "%d in all"},
 	"todo.more":           {"查看全部待办", "See the whole list"},

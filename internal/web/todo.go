@@ -87,7 +87,6 @@ func (s *Server) todoPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	module := r.URL.Query().Get("module")
 	page := core.PageOf(r)
-	page.Number = max(page.Number, 1)
 	d, err := s.todoOf(r, a, module, page)
 	if err != nil {
 		return err
@@ -134,7 +133,7 @@ func (s *Server) apiTodos(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := todosJSON{Items: []todoJSON{}, Total: p.Total, Page: max(page.Number, 1), Size: limit, Counts: []todoCountJSON{}}
+	out := todosJSON{Items: []todoJSON{}, Total: p.Total, Page: page.Number, Size: limit, Counts: []todoCountJSON{}}
 	for _, it := range p.Items {
 		j := todoJSON{Kind: it.Kind, Module: todo.Module(it.Kind), Ref: it.Ref, Title: it.Title, Enterprise: it.Enterprise,
 			Href: it.Href, Colour: it.Colour}

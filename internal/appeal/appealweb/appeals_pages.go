@@ -40,10 +40,12 @@ func queuesOf(role access.Role) []string {
 type QueueTab struct {
 	Queue  string // as in the URL
 	Label  string
-	Count  int    // up to appealdb.CountCap+1
-	Shown  string // the count as the page shows it: "10,000+" past the cap
+	Count  int // up to appealdb.CountCap+1
 	Active bool
 }
+
+// Shown is the count as the page shows it: "10,000+" past the cap.
+func (t QueueTab) Shown() string { return CountText(t.Count) }
 
 // CountText writes a count as a page shows it: "10,000+" past the cap.
 func CountText(n int) string {
@@ -61,7 +63,7 @@ func (s *Handlers) QueueTabs(ctx context.Context, a access.Actor, lang, active s
 		if err != nil {
 			return nil, err
 		}
-		tabs = append(tabs, QueueTab{Queue: q, Label: s.queueLabel(lang, a.Role, q), Count: n, Shown: CountText(n), Active: q == active})
+		tabs = append(tabs, QueueTab{Queue: q, Label: s.queueLabel(lang, a.Role, q), Count: n, Active: q == active})
 	}
 	return tabs, nil
 }

@@ -7,13 +7,16 @@ package dossierdb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/calendar"
 	"qifu/internal/dossier"
 	"qifu/internal/enterprise"
+	"qifu/internal/fault"
 	"qifu/internal/store"
 )
 
@@ -64,25 +67,23 @@ func enterpriseFor(ctx context.Context, h store.DB, actor access.Actor, id int64
 }
 
 // Facts returns an enterprise's current facts (one per kind and period,
-// the latest period first) and its history (every value, newest first, up
-// to MaxHistory), for an actor who may read the enterprise.
+// by kind, the latest period first) and its history (every value, newest
+// first, up to MaxHistory), for an actor who may read the enterprise.
 func (s *Store) Facts(ctx context.Context, actor access.Actor, enterpriseID int64) (current, history []dossier.Fact, err error) {
 	h := s.engine.Reader()
 	if _, err := enterpriseFor(ctx, h, actor, enterpriseID, access.EnterpriseRead); err != nil {
 		return nil, nil, err
 	}
-	history, err = store.Collect(ctx, h, scanFact, "SELECT "+factColumns+` FROM enterprise_facts f
-		WHERE f.enterprise_id = ? ORDER BY f.recorded_at DESC, f.id DESC LIMIT ?`, enterpriseID, MaxHistory)
+	all, err := readFacts(ctx, h, enterpriseID, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("facts: %w", err)
+		return nil, nil, err
 	}
-	current, err = currentFacts(ctx, h, enterpriseID, nil)
-	return current, history, err
+	return currentOf(all), all[:min(len(all), MaxHistory)], nil
 }
 
-// currentFacts reads the current fact of each kind and period of an
-// enterprise (of kinds, if any), the latest period first.
-func currentFacts(ctx context.Context, h store.DB, enterpriseID int64, kinds []string) ([]dossier.Fact, error) {
+// readFacts reads every fact of an enterprise (of kinds, if any), newest
+// first: an enterprise's file holds tens of them, a few hundred in years.
+func readFacts(ctx context.Context, h store.DB, enterpriseID int64, kinds []string) ([]dossier.Fact, error) {
 	args := []any{enterpriseID}
 	cond := ""
 	if len(kinds) > 0 {
@@ -91,14 +92,25 @@ func currentFacts(ctx context.Context, h store.DB, enterpriseID int64, kinds []s
 			args = append(args, k)
 		}
 	}
-	list, err := store.Collect(ctx, h, scanFact, "SELECT "+factColumns+` FROM (
-		SELECT f.*, ROW_NUMBER() OVER (PARTITION BY f.kind, f.period ORDER BY f.rank DESC, f.recorded_at DESC, f.id DESC) AS n
-		FROM enterprise_facts f WHERE f.enterprise_id = ?`+cond+`) f
-		WHERE f.n = 1 ORDER BY f.kind, f.period DESC`, args...)
+	list, err := store.Collect(ctx, h, scanFact, "SELECT "+factColumns+` FROM enterprise_facts f
+		WHERE f.enterprise_id = ?`+cond+` ORDER BY f.recorded_at DESC, f.id DESC`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("current facts: %w", err)
+		return nil, fmt.Errorf("facts: %w", err)
 	}
 	return list, nil
+}
+
+// currentOf is the current fact of each kind and period (dossier.Current),
+// by kind, the latest period first.
+func currentOf(facts []dossier.Fact) []dossier.Fact {
+	out := dossier.Current(facts)
+	slices.SortFunc(out, func(a, b dossier.Fact) int {
+		if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+			return c
+		}
+		return strings.Compare(b.Period, a.Period)
+	})
+	return out
 }
 
 // Known returns the latest current fact of each of kinds of an enterprise
@@ -108,13 +120,14 @@ func (s *Store) Known(ctx context.Context, actor access.Actor, enterpriseID int6
 	if _, err := enterpriseFor(ctx, h, actor, enterpriseID, access.EnterpriseRead); err != nil {
 		return nil, err
 	}
-	current, err := currentFacts(ctx, h, enterpriseID, kinds)
+	facts, err := readFacts(ctx, h, enterpriseID, kinds)
 	if err != nil {
 		return nil, err
 	}
+	cur := dossier.Current(facts)
 	out := map[string]dossier.Fact{}
 	for _, k := range kinds {
-		if f, ok := dossier.Latest(current, k); ok {
+		if f, ok := dossier.Latest(cur, k); ok {
 			out[k] = f
 		}
 	}
@@ -179,69 +192,68 @@ func RecordTx(ctx context.Context, tx *store.Tx, actor access.Actor, facts []dos
 	return facts, nil
 }
 
-// followFacts sets an enterprise's registry employees and revenue (and its
-// size class) to their newest current facts, when they differ.
+// followFacts gives an enterprise's registry the newest current values of
+// its employees and revenue, with the size class they make (store.Tx.SetFigures).
 func followFacts(ctx context.Context, tx *store.Tx, actor access.Actor, id int64) error {
 	h := tx.DB()
 	e, err := h.EnterpriseByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	current, err := currentFacts(ctx, h, id, []string{"employees", "revenue"})
+	facts, err := readFacts(ctx, h, id, []string{"employees", "revenue"})
 	if err != nil {
 		return err
 	}
-	employees, revenue := int64(e.Employees), e.Revenue
-	if f, ok := dossier.Latest(current, "employees"); ok {
-		employees = f.Num
+	cur := dossier.Current(facts)
+	employees, revenue := e.Employees, e.Revenue
+	if f, ok := dossier.Latest(cur, "employees"); ok {
+		employees = int(f.Num)
 	}
-	if f, ok := dossier.Latest(current, "revenue"); ok {
+	if f, ok := dossier.Latest(cur, "revenue"); ok {
 		revenue = f.Num
 	}
-	if employees == int64(e.Employees) && revenue == e.Revenue {
-		return nil
-	}
-	size := enterprise.Classify(e.Industry, int(employees), revenue)
-	if _, err := h.Exec(ctx, `UPDATE enterprises SET employees = ?, revenue = ?, size = ?, updated_at = ?, version = version + 1
-		WHERE id = ?`, employees, revenue, string(size), tx.Now().UnixMilli(), id); err != nil {
-		return fmt.Errorf("registry follows the facts: %w", err)
-	}
-	return tx.Record(ctx, actor, "enterprise.update", fmt.Sprintf("enterprise/%d", id), "ok", map[string]any{
-		"employees": [2]int64{int64(e.Employees), employees}, "revenue": [2]int64{e.Revenue, revenue},
-		"size": [2]string{string(e.Size), string(size)}, "because": "facts"})
+	return tx.SetFigures(ctx, actor, e, employees, revenue, "facts")
 }
 
 // registryWritten records, as facts, the employees and revenue an
 // enterprise's record was given (a form, an import, the demo): employees
-// on the day, revenue of the year before (the registry's "annual revenue").
+// on the day, revenue of the year before (the registry's "annual revenue"),
+// each with the source of whoever wrote it. They are written in few
+// statements and not audited one by one: the registry's write is audited
+// already, with the values. A changed enterprise then follows its facts, in
+// case a more authoritative value of the same period stands.
 func (s *Store) registryWritten(ctx context.Context, tx *store.Tx, writes []store.EnterpriseWrite) error {
 	today := tx.Now().In(calendar.Shanghai)
 	day, lastYear := today.Format(time.DateOnly), strconv.Itoa(today.Year()-1)
-	byActor := map[access.Actor][]dossier.Fact{}
-	var order []access.Actor
+	type row struct {
+		by access.Actor
+		f  dossier.Fact
+	}
+	var rows []row
 	var changed []store.EnterpriseWrite
 	for _, w := range writes {
-		var facts []dossier.Fact
+		n := len(rows)
 		if w.After.Employees != w.Before.Employees && (w.Before.ID != 0 || w.After.Employees > 0) {
-			facts = append(facts, dossier.Fact{EnterpriseID: w.After.ID, Kind: "employees", Period: day, Num: int64(w.After.Employees), Ref: "registry"})
+			rows = append(rows, row{w.By, dossier.Fact{EnterpriseID: w.After.ID, Kind: "employees", Period: day, Num: int64(w.After.Employees)}})
 		}
 		if w.After.Revenue != w.Before.Revenue && (w.Before.ID != 0 || w.After.Revenue > 0) {
-			facts = append(facts, dossier.Fact{EnterpriseID: w.After.ID, Kind: "revenue", Period: lastYear, Num: w.After.Revenue, Ref: "registry"})
+			rows = append(rows, row{w.By, dossier.Fact{EnterpriseID: w.After.ID, Kind: "revenue", Period: lastYear, Num: w.After.Revenue}})
 		}
-		if len(facts) == 0 {
-			continue
-		}
-		if w.Before.ID != 0 {
+		if len(rows) > n && w.Before.ID != 0 {
 			changed = append(changed, w)
 		}
-		if _, ok := byActor[w.By]; !ok {
-			order = append(order, w.By)
-		}
-		byActor[w.By] = append(byActor[w.By], facts...)
 	}
-	for _, actor := range order {
-		if err := insertQuiet(ctx, tx, actor, byActor[actor]); err != nil {
-			return err
+	now := tx.Now().UnixMilli()
+	for batch := range slices.Chunk(rows, 500) {
+		args := make([]any, 0, len(batch)*10)
+		for _, r := range batch {
+			src := dossier.SourceOf(r.by.Role)
+			args = append(args, r.f.EnterpriseID, r.f.Kind, r.f.Period, r.f.Num, string(src), src.Rank(), RegistryRef,
+				r.by.UserID, r.by.Name, now)
+		}
+		if _, err := tx.DB().Exec(ctx, `INSERT INTO enterprise_facts (enterprise_id, kind, period, num, source, rank, ref,
+			recorded_by, recorded_name, recorded_at) VALUES `+store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
+			return fmt.Errorf("registry facts: %w", err)
 		}
 	}
 	for _, w := range changed {
@@ -252,28 +264,8 @@ func (s *Store) registryWritten(ctx context.Context, tx *store.Tx, writes []stor
 	return nil
 }
 
-// insertQuiet writes the facts the registry was given, in few statements:
-// the registry's own write is audited already, and the registry holds the
-// value. An enterprise changed (not new) follows its facts afterwards, in
-// case a more authoritative value of the same period stands.
-func insertQuiet(ctx context.Context, tx *store.Tx, actor access.Actor, facts []dossier.Fact) error {
-	now := tx.Now()
-	source := dossier.SourceOf(actor.Role)
-	const perStatement = 500
-	for start := 0; start < len(facts); start += perStatement {
-		batch := facts[start:min(start+perStatement, len(facts))]
-		args := make([]any, 0, len(batch)*11)
-		for _, f := range batch {
-			args = append(args, f.EnterpriseID, f.Kind, f.Period, f.Num, string(source), source.Rank(), f.Ref,
-				actor.UserID, actor.Name, now.UnixMilli())
-		}
-		if _, err := tx.DB().Exec(ctx, `INSERT INTO enterprise_facts (enterprise_id, kind, period, num, source, rank, ref,
-			recorded_by, recorded_name, recorded_at) VALUES `+store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch)), args...); err != nil {
-			return fmt.Errorf("registry facts: %w", err)
-		}
-	}
-	return nil
-}
+// RegistryRef is the Ref of the facts the registry's own writes record.
+const RegistryRef = "registry"
 
 // Person is someone who answers for an enterprise, or speaks for it.
 type Person struct {
@@ -296,39 +288,92 @@ func (s *Store) People(ctx context.Context, actor access.Actor, enterpriseID int
 	if err != nil {
 		return nil, err
 	}
+	return people(ctx, h, e)
+}
+
+// people reads the people of an enterprise read in scope: its grid worker,
+// then its cadres, then its accounts, each by name.
+func people(ctx context.Context, h store.DB, e enterprise.Enterprise) ([]Person, error) {
 	scan := func(sc store.Scanner) (Person, error) {
 		var p Person
 		var role string
-		err := sc.Scan(&p.UserID, &p.Name, &p.Phone, &role, &p.As)
+		var order int
+		err := sc.Scan(&p.UserID, &p.Name, &p.Phone, &role, &p.As, &order)
 		p.Role, p.Phone = access.Role(role), access.MaskPhone(p.Phone)
 		return p, err
 	}
-	return store.Collect(ctx, h, scan, `SELECT u.id, u.name, u.phone, u.role, 'grid_worker' FROM regions g JOIN users u ON u.id = g.worker_id
-			WHERE g.code = ? AND u.disabled = FALSE
-		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'cadre' FROM assignments s JOIN users u ON u.id = s.user_id
+	return store.Collect(ctx, h, scan, `SELECT u.id, u.name, u.phone, u.role, 'grid_worker', 1 AS n FROM regions g
+			JOIN users u ON u.id = g.worker_id WHERE g.code = ? AND u.disabled = FALSE
+		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'cadre', 2 FROM assignments s JOIN users u ON u.id = s.user_id
 			WHERE s.enterprise_id = ? AND u.disabled = FALSE
-		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'account' FROM users u
-			WHERE u.enterprise_id = ? AND u.disabled = FALSE
-		ORDER BY 5 DESC, 2`, e.GridCode, enterpriseID, enterpriseID)
+		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'account', 3 FROM users u WHERE u.enterprise_id = ? AND u.disabled = FALSE
+		ORDER BY n, name`, e.GridCode, e.ID, e.ID)
 }
 
-// Timeline joins an enterprise's timeline from the modules' parts, newest
-// first, at most limit entries, for an actor who may read the enterprise.
+// Timeline joins an enterprise's timeline, newest first, at most limit
+// entries, for an actor who may read the enterprise: its registration, the
+// facts recorded and the modules' parts (sources).
 func (s *Store) Timeline(ctx context.Context, actor access.Actor, enterpriseID int64, limit int, sources []dossier.TimelineSource) ([]dossier.Entry, error) {
-	e, err := enterpriseFor(ctx, s.engine.Reader(), actor, enterpriseID, access.EnterpriseRead)
+	h := s.engine.Reader()
+	e, err := enterpriseFor(ctx, h, actor, enterpriseID, access.EnterpriseRead)
 	if err != nil {
 		return nil, err
 	}
-	lists := [][]dossier.Entry{{{At: e.CreatedAt, Module: "enterprise", What: "tl.registered", Title: e.Name,
-		Href: fmt.Sprintf("/enterprises/%d", e.ID)}}}
+	facts, err := readFacts(ctx, h, enterpriseID, nil)
+	if err != nil {
+		return nil, err
+	}
+	return timeline(ctx, actor, e, facts, limit, sources)
+}
+
+// timeline joins the timeline of an enterprise read in scope, with its facts.
+func timeline(ctx context.Context, actor access.Actor, e enterprise.Enterprise, facts []dossier.Fact, limit int, sources []dossier.TimelineSource) ([]dossier.Entry, error) {
+	var own []dossier.Entry
+	for _, f := range facts[:min(len(facts), limit)] {
+		k, _ := dossier.KindOf(f.Kind)
+		own = append(own, dossier.Entry{At: f.RecordedAt, Module: "fact", What: "tl.fact", Href: "#facts",
+			Said: fault.Msg{Zh: k.Zh + " " + f.Period + "：" + f.Format("zh"), En: k.En + " " + f.Period + ": " + f.Format("en")}})
+	}
+	// The registration last: the registry's first facts bear its time.
+	own = append(own, dossier.Entry{At: e.CreatedAt, Module: "enterprise", What: "tl.registered", Title: e.Name,
+		Href: fmt.Sprintf("/enterprises/%d", e.ID)})
+	lists := [][]dossier.Entry{own}
 	for _, src := range sources {
-		l, err := src.Timeline(ctx, actor, enterpriseID, limit)
+		l, err := src.Timeline(ctx, actor, e.ID, limit)
 		if err != nil {
 			return nil, err
 		}
 		lists = append(lists, l)
 	}
 	return dossier.Merge(limit, lists...), nil
+}
+
+// File is an enterprise's file as its page shows it.
+type File struct {
+	Current, History []dossier.Fact // as Facts gives them
+	People           []Person
+	Timeline         []dossier.Entry // the newest entries, at most the limit asked for
+}
+
+// File reads an enterprise's whole file for an actor who may read it, the
+// enterprise and its facts read once.
+func (s *Store) File(ctx context.Context, actor access.Actor, enterpriseID int64, limit int, sources []dossier.TimelineSource) (File, error) {
+	var f File
+	h := s.engine.Reader()
+	e, err := enterpriseFor(ctx, h, actor, enterpriseID, access.EnterpriseRead)
+	if err != nil {
+		return f, err
+	}
+	all, err := readFacts(ctx, h, enterpriseID, nil)
+	if err != nil {
+		return f, err
+	}
+	f.Current, f.History = currentOf(all), all[:min(len(all), MaxHistory)]
+	if f.People, err = people(ctx, h, e); err != nil {
+		return f, err
+	}
+	f.Timeline, err = timeline(ctx, actor, e, all, limit, sources)
+	return f, err
 }
 
 // ByCreditCode finds the enterprise of a credit code (a QR code's) that the

@@ -137,11 +137,9 @@ func TestFacts(t *testing.T) {
 		}
 		edit := cur
 		edit.Employees = 80
-		edited, err := s.UpdateEnterprise(ctx, s.As(t, "community"), id, cur.Version, edit)
-		if err != nil {
+		if _, err := s.UpdateEnterprise(ctx, s.As(t, "community"), id, cur.Version, edit); err != nil {
 			t.Fatal(err)
 		}
-		_ = edited
 		cur, _ = s.Enterprise(ctx, access.System("test"), id)
 		if cur.Employees != 77 {
 			t.Errorf("registry employees after a staff edit of the same day: %d, want the bureau's 77", cur.Employees)
@@ -394,3 +392,62 @@ func oracle(t *testing.T, db *sql.DB, dsn string, a access.Actor) map[string]boo
 }
 
 func rebind(dsn, q string) string { return store.Rebind(dsn, q) }
+
+// TestFactsScope holds every showcase account to the permission table over
+// the facts of every demo enterprise of two grids and one other district's:
+// it reads them where it may read the enterprise (else not found), and
+// records one where it may record facts (else forbidden where it reads, not
+// found where it does not), the outcome worked out from access.Allows on
+// each enterprise's target.
+func TestFactsScope(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, true, open, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		ids := s.IDs(t)
+		var sample []enterprise.Enterprise
+		grids := map[string]int{}
+		for _, e := range storetest.Dataset().Enterprises {
+			// The first two of every grid: in and out of every account's scope.
+			if grids[e.GridCode] < 2 {
+				grids[e.GridCode]++
+				sample = append(sample, e)
+			}
+		}
+		period := strconv.Itoa(storetest.Start.Year() - 1)
+		for _, u := range storetest.Dataset().Accounts() {
+			a := s.As(t, u.Username)
+			reads, records := 0, 0
+			for _, e := range sample {
+				e.ID = ids[e.CreditCode]
+				target, err := s.Reader().TargetOf(ctx, a, e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mayRead, mayRecord := access.Allows(a, access.EnterpriseRead, target), access.Allows(a, access.FactRecord, target)
+				_, _, err = s.Dossier.Facts(ctx, a, e.ID)
+				switch {
+				case mayRead && err != nil:
+					t.Errorf("%s reads %s's facts: %v", u.Username, e.CreditCode, err)
+				case !mayRead && !fault.Is(err, fault.NotFound):
+					t.Errorf("%s reads %s's facts out of scope: %v, want not found", u.Username, e.CreditCode, err)
+				}
+				_, err = s.Dossier.Record(ctx, a, dossier.Fact{EnterpriseID: e.ID, Kind: "tax_paid", Period: period, Num: 1000})
+				switch {
+				case mayRecord && err != nil:
+					t.Errorf("%s records a fact of %s: %v", u.Username, e.CreditCode, err)
+				case !mayRecord && mayRead && !fault.Is(err, fault.Forbidden):
+					t.Errorf("%s records a fact of %s it only reads: %v, want forbidden", u.Username, e.CreditCode, err)
+				case !mayRecord && !mayRead && !fault.Is(err, fault.NotFound):
+					t.Errorf("%s records a fact of %s out of scope: %v, want not found", u.Username, e.CreditCode, err)
+				}
+				if mayRead {
+					reads++
+				}
+				if mayRecord {
+					records++
+				}
+			}
+			t.Logf("%s: reads %d, records %d of %d", u.Username, reads, records, len(sample))
+		}
+	})
+}
