@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"qifu/internal/demo"
+	formdef "qifu/internal/form"
+	"qifu/internal/form/formdb"
 	"regexp"
 	"slices"
 	"strconv"
@@ -20,7 +22,11 @@ const firstAppeal = "first appeal"
 
 // theEnterprise stands for the page of the user's enterprise, or of the
 // first of its list.
-const theEnterprise = "the enterprise"
+const (
+	theEnterprise = "the enterprise"
+	theSurvey     = "the survey"   // the first of the enterprise's forms
+	theCampaign   = "the campaign" // the first running campaign the user follows
+)
 
 // The appeal the tour's enterprise raises.
 const (
@@ -56,8 +62,10 @@ func TestBrowserTour(t *testing.T) {
 		user  string
 		pages []string
 	}{
-		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise}},
-		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox"}},
+		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey}},
+		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
+			"/campaigns", theCampaign, "/forms", "/forms/new"}},
+		{"grid", []string{"/todo", theCampaign}},
 		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal}},
 		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},
@@ -72,6 +80,11 @@ func TestBrowserTour(t *testing.T) {
 				if p == firstAppeal { // the first of the user's list: one with departments and a timeline
 					u.follow("open the list", chromedp.Navigate(srv.URL+"/appeals?queue=all"))
 					pages[i] = eval[string](t, u.tab, `document.querySelector('#appeal-list a[href^="/appeals/"]').getAttribute('href')`)
+				}
+				if p == theSurvey || p == theCampaign { // the demo's running survey, as its enterprise or its staff sees it
+					list := map[string]string{theSurvey: "/surveys", theCampaign: "/campaigns?state=running"}[p]
+					u.follow("open "+list, chromedp.Navigate(srv.URL+list))
+					pages[i] = eval[string](t, u.tab, `(document.querySelector('#surveys a, #campaigns a') || {getAttribute: () => '/'}).getAttribute('href')`)
 				}
 				if p == theEnterprise { // the showcase enterprise's file, as its own user or its community sees it
 					u.follow("open the enterprises", chromedp.Navigate(srv.URL+"/"))
@@ -144,6 +157,17 @@ var userData = sync.OnceValue(func() []string {
 	for _, m := range moves {
 		words = append(words, m.Note)
 	}
+	// The demo's forms and campaigns, and the survey walk's.
+	for _, def := range []formdef.Definition{formdb.LabourSurvey, formdb.StatusReport(time.Now().Year() - 1)} {
+		words = append(words, def.Zh, def.IntroZh)
+		for _, q := range def.Questions() {
+			words = append(words, q.Zh, q.HelpZh, q.Unit)
+			for _, o := range q.Options {
+				words = append(words, o.Zh)
+			}
+		}
+	}
+	words = append(words, "一季度企业用工需求排摸", "重点企业季度运行监测", "应急用工排摸", "是否缺工", "缺工人数")
 	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
 	return slices.Compact(words)

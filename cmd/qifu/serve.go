@@ -20,6 +20,7 @@ import (
 	"qifu/internal/attach"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
+	"qifu/internal/form/formdb"
 	"qifu/internal/platform"
 	"qifu/internal/store"
 	"qifu/internal/web"
@@ -350,7 +351,8 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return err
 	}
 	defer rs.Close()
-	replay := platform.Build(rs, platform.Options{}).Appeals
+	mods := platform.Build(rs, platform.Options{})
+	replay := mods.Appeals
 	plans, moves := demo.History(d, 1, start.In(calendar.Shanghai), c.DemoAppeals)
 	// The replay's clock walks the four months up to now: how far it has
 	// come is the loading's progress, from 10 % (the records) to 99 %.
@@ -366,6 +368,15 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 	}
 	log.Info("demo history replayed", "appeals", rep.Appeals, "moves", rep.Moves, "skipped", rep.Skipped,
 		"alerts", rep.Alerts, "took", time.Since(start).Round(time.Millisecond))
+	forms, err := formdb.Demo(ctx, rs, mods.Forms, mods.Campaigns, time.Now(), func(t time.Time) {
+		mu.Lock()
+		at = t
+		mu.Unlock()
+	})
+	if err != nil {
+		return fmt.Errorf("demo forms: %w", err)
+	}
+	log.Info("demo forms played", "facts", forms.Facts, "campaigns", forms.Campaigns, "answers", forms.Answers)
 	return nil
 }
 

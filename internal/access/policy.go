@@ -38,6 +38,15 @@ const (
 	AppealAssess Action = "appeal.assess"
 	// AppealConfigure is keeping the category tree, time limits and calendar.
 	AppealConfigure Action = "appeal.configure"
+
+	// CampaignRun is building forms and sending them to an audience:
+	// starting a campaign, changing its members, reminding, closing it.
+	CampaignRun Action = "campaign.run"
+	// CampaignRead is following a campaign: its members, progress and answers.
+	CampaignRead Action = "campaign.read"
+	// FormFill is filling a campaign's form for an enterprise: its own
+	// account, or staff on its behalf (the channel is recorded).
+	FormFill Action = "form.fill"
 )
 
 // Reach is how far an actor's permission for an action extends.
@@ -58,6 +67,7 @@ var Actions = []Action{
 	EnterpriseRead, EnterpriseCreate, EnterpriseUpdate, EnterpriseImport, EnterpriseExport, PersonalView, FactRecord,
 	RegionRead, RegionManage, DepartmentRead, DepartmentManage, UserRead, UserManage, AuditRead,
 	AppealRead, AppealCreate, AppealAssess, AppealConfigure,
+	CampaignRun, CampaignRead, FormFill,
 }
 
 const (
@@ -71,21 +81,21 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][18]Reach{
-	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure
-	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n},
-	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n},
-	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n},
-	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n},
-	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n},
-	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n},
-	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A},
-	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n}, // reads the appeals it raised
+var table = map[Role][21]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n}, // reads the appeals it raised
 }
 
 // ReachOf returns how far role may take action.

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/audience/audiencedb"
 	"qifu/internal/dossier"
 	"qifu/internal/dossier/dossierdb"
+	"qifu/internal/form/formdb"
 	"qifu/internal/store"
 	"qifu/internal/todo"
 )
@@ -26,6 +28,10 @@ type Modules struct {
 	Engine  *store.Store
 	Appeals *appealdb.Store
 	Dossier *dossierdb.Store
+	// Forms are the form engine's forms and submissions; Campaigns the
+	// forms sent to audiences, with their members and progress.
+	Forms     *formdb.Store
+	Campaigns *audiencedb.Store
 	// Timeline are the modules' parts of an enterprise's timeline.
 	Timeline []dossier.TimelineSource
 	// Todo is every person's to-do list, joined from the modules' open work.
@@ -36,8 +42,8 @@ type Modules struct {
 // call it before engine.Migrate.
 func Build(engine *store.Store, opts Options) *Modules {
 	m := &Modules{Engine: engine, Appeals: appealdb.New(engine, appealdb.Options{FiguresTTL: opts.FiguresTTL}),
-		Dossier: dossierdb.New(engine)}
-	m.Timeline = []dossier.TimelineSource{m.Appeals}
-	m.Todo = todo.NewList(m.Appeals)
+		Dossier: dossierdb.New(engine), Forms: formdb.New(engine), Campaigns: audiencedb.New(engine)}
+	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns}
+	m.Todo = todo.NewList(m.Appeals, m.Campaigns)
 	return m
 }

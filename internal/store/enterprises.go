@@ -92,6 +92,12 @@ func scopeSQL(f access.Filter) (string, []any) {
 	return "1 = 0", nil
 }
 
+// EnterpriseScope is the condition on enterprises e that the actor may
+// take action on, for a module's query over them.
+func EnterpriseScope(actor access.Actor, action access.Action) (string, []any) {
+	return scopeSQL(access.FilterFor(actor, action))
+}
+
 // EnterpriseQuery selects enterprises in a list, a count or an export.
 type EnterpriseQuery struct {
 	Region       string // any region code: the enterprises under it

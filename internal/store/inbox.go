@@ -26,6 +26,8 @@ type Notice struct {
 	// The appeal's number and title, for saying the notice in another
 	// language: its kind's words, then the appeal.
 	AppealNumber, AppealTitle string
+	// Href is where a notice of another module leads ("/surveys/3").
+	Href string
 }
 
 // Inbox returns the actor's newest notices and how many are unread.
@@ -37,7 +39,7 @@ func (s *Store) Inbox(ctx context.Context, actor access.Actor, page Page) ([]Not
 	}
 	limit, offset := page.Bounds()
 	rows, err := h.Query(ctx, `SELECT n.id, n.at, COALESCE(n.appeal_id, 0), n.kind, n.title, n.read_at,
-		COALESCE(a.number, ''), COALESCE(a.title, '')
+		COALESCE(a.number, ''), COALESCE(a.title, ''), n.href
 		FROM inbox n LEFT JOIN appeals a ON a.id = n.appeal_id
 		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?`, actor.UserID, limit, offset)
 	if err != nil {
@@ -48,7 +50,7 @@ func (s *Store) Inbox(ctx context.Context, actor access.Actor, page Page) ([]Not
 	for rows.Next() {
 		var n Notice
 		var at, read int64
-		if err := rows.Scan(&n.ID, &at, &n.AppealID, &n.Kind, &n.Title, &read, &n.AppealNumber, &n.AppealTitle); err != nil {
+		if err := rows.Scan(&n.ID, &at, &n.AppealID, &n.Kind, &n.Title, &read, &n.AppealNumber, &n.AppealTitle, &n.Href); err != nil {
 			return nil, 0, err
 		}
 		n.At, n.Read = time.UnixMilli(at), read != 0

@@ -358,6 +358,15 @@ func checkRoutes(t *testing.T, s *site) {
 		return hooks[len(hooks)-1].ID
 	}
 
+	// A form and a campaign of the showcase community sent to the showcase
+	// grid: the probes of forms, campaigns and filling that change nothing
+	// are called on them; those that change a campaign or answer it send a
+	// fresh one each (surveys_matrix_test.go).
+	sv := newSurveyMatrix(t, s)
+	formPage, formAPI := sv.formPath(""), sv.formPath("/api/v1")
+	readPage, readAPI := campaignPath("", sv.campaignID), campaignPath("/api/v1", sv.campaignID)
+	leaving := members()[0] // a member taken off a fresh campaign's list
+
 	cases := map[string]func(u demo.User, sc scope) probe{
 		"GET /appeals": func(u demo.User, _ scope) probe { return probe{"/appeals", nil, may(u, access.AppealRead, 200)} },
 		"GET /appeals/new": func(u demo.User, _ scope) probe {
@@ -738,6 +747,119 @@ func checkRoutes(t *testing.T, s *site) {
 				want = 204
 			}
 			return probe{fmt.Sprintf("/api/v1/tokens/%d", tok.ID), nil, want}
+		},
+
+		// Forms: sending them needs CampaignRun; a form is used by its owner,
+		// an administrator, the regional senders of its region and above, and
+		// a department's staff for their department's own.
+		"GET /forms":     func(u demo.User, _ scope) probe { return probe{"/forms", nil, may(u, access.CampaignRun, 200)} },
+		"GET /forms/new": func(u demo.User, _ scope) probe { return probe{"/forms/new", nil, may(u, access.CampaignRun, 200)} },
+		"POST /forms/build": func(u demo.User, _ scope) probe {
+			return probe{"/forms/build", buildStep(), may(u, access.CampaignRun, 200)}
+		},
+		"GET /forms/{id}": func(u demo.User, sc scope) probe {
+			return probe{formPage, nil, may(u, access.CampaignRun, formWant(sc, 200))}
+		},
+		"GET /forms/{id}/send": func(u demo.User, sc scope) probe {
+			return probe{formPage + "/send", nil, may(u, access.CampaignRun, formWant(sc, 200))}
+		},
+		"POST /forms/{id}/send": func(_ demo.User, sc scope) probe {
+			return probe{formPage + "/send", sv.sendForm(), formWant(sc, 303)}
+		},
+		"GET /api/v1/forms": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/forms", nil, may(u, access.CampaignRun, 200)}
+		},
+		"POST /api/v1/forms": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/forms", jsonBody(surveyForm), may(u, access.CampaignRun, 201)}
+		},
+		"GET /api/v1/forms/{id}": func(_ demo.User, sc scope) probe { return probe{formAPI, nil, formWant(sc, 200)} },
+		"PUT /api/v1/forms/{id}": func(u demo.User, sc scope) probe {
+			return probe{formAPI, sv.saveForm(u), formWant(sc, 200)}
+		},
+		"POST /api/v1/forms/{id}/campaigns": func(_ demo.User, sc scope) probe {
+			return probe{formAPI + "/campaigns", sv.sendJSON(), formWant(sc, 201)}
+		},
+		"POST /api/v1/audiences/preview": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/audiences/preview", jsonBody(map[string]any{"regions": []string{showGrid}}), may(u, access.CampaignRun, 200)}
+		},
+
+		// Campaigns: read by those with a member in their reach (a department:
+		// its own), run by their sender and those over it.
+		"GET /campaigns": func(u demo.User, _ scope) probe { return probe{"/campaigns", nil, may(u, access.CampaignRead, 200)} },
+		"GET /campaigns/{id}": func(u demo.User, sc scope) probe {
+			return probe{readPage, nil, may(u, access.CampaignRead, readWant(sc, 200))}
+		},
+		"GET /campaigns/{id}/export.xlsx": func(u demo.User, sc scope) probe {
+			return probe{readPage + "/export.xlsx", nil, may(u, access.CampaignRead, readWant(sc, 200))}
+		},
+		"POST /campaigns/{id}/remind": func(_ demo.User, sc scope) probe {
+			return probe{campaignPath("", sv.fresh()) + "/remind", nil, runWant(sc, 303)}
+		},
+		"POST /campaigns/{id}/close": func(_ demo.User, sc scope) probe {
+			id := sv.fresh()
+			return probe{campaignPath("", id) + "/close", formBody(url.Values{"version": {fmt.Sprint(sv.campaignVersion(id))}}), runWant(sc, 303)}
+		},
+		"POST /campaigns/{id}/members": func(_ demo.User, sc scope) probe {
+			return probe{campaignPath("", sv.fresh()) + "/members", formBody(url.Values{"credit_code": {newcomer(sc).CreditCode}, "reason": {"新迁入辖区"}}),
+				runWant(sc, 303)}
+		},
+		"POST /campaigns/{id}/members/{enterprise}/remove": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("%s/members/%d/remove", campaignPath("", sv.fresh()), s.entID(t, leaving.CreditCode)),
+				formBody(url.Values{"reason": {"企业已注销"}}), runWant(sc, 303)}
+		},
+		// A role without the action is not refused at the door of a signed-in
+		// route: the store lists what it may see (nothing) and does not find
+		// a campaign it may not see.
+		"GET /api/v1/campaigns":      func(demo.User, scope) probe { return probe{"/api/v1/campaigns", nil, 200} },
+		"GET /api/v1/campaigns/{id}": func(_ demo.User, sc scope) probe { return probe{readAPI, nil, readWant(sc, 200)} },
+		"GET /api/v1/campaigns/{id}/progress": func(_ demo.User, sc scope) probe {
+			return probe{readAPI + "/progress", nil, readWant(sc, 200)}
+		},
+		"GET /api/v1/campaigns/{id}/members": func(_ demo.User, sc scope) probe {
+			return probe{readAPI + "/members", nil, readWant(sc, 200)}
+		},
+		"GET /api/v1/campaigns/{id}/export": func(_ demo.User, sc scope) probe {
+			return probe{readAPI + "/export", nil, readWant(sc, 200)}
+		},
+		"POST /api/v1/campaigns/{id}/members": func(_ demo.User, sc scope) probe {
+			return probe{campaignPath("/api/v1", sv.fresh()) + "/members", jsonBody(map[string]string{"credit_code": newcomer(sc).CreditCode,
+				"reason": "新迁入辖区"}), runWant(sc, 204)}
+		},
+		"POST /api/v1/campaigns/{id}/members/{enterprise}/remove": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("%s/members/%d/remove", campaignPath("/api/v1", sv.fresh()), s.entID(t, leaving.CreditCode)),
+				jsonBody(map[string]string{"reason": "企业已注销"}), runWant(sc, 204)}
+		},
+		"POST /api/v1/campaigns/{id}/remind": func(_ demo.User, sc scope) probe {
+			return probe{campaignPath("/api/v1", sv.fresh()) + "/remind", nil, runWant(sc, 200)}
+		},
+		"POST /api/v1/campaigns/{id}/close": func(_ demo.User, sc scope) probe {
+			id := sv.fresh()
+			return probe{campaignPath("/api/v1", id) + "/close", jsonBody(map[string]int64{"version": sv.campaignVersion(id)}), runWant(sc, 200)}
+		},
+
+		// Filling: an enterprise for itself, staff for an enterprise they
+		// may fill for (403 when they only read it, 404 when they do not);
+		// then the enterprise must be on the campaign's list.
+		"GET /surveys": func(u demo.User, sc scope) probe {
+			return probe{"/surveys" + sv.fillQuery(sc), nil, may(u, access.FormFill, surveysWant(sc, 200))}
+		},
+		"GET /surveys/{id}": func(u demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/surveys/%d%s", sv.campaignID, sv.fillQuery(sc)), nil, may(u, access.FormFill, fillWant(sc, 200))}
+		},
+		"POST /surveys/{id}": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/surveys/%d", sv.fresh()), sv.fillForm(sc), fillWant(sc, 303)}
+		},
+		"GET /api/v1/surveys": func(_ demo.User, sc scope) probe {
+			return probe{"/api/v1/surveys" + sv.fillQuery(sc), nil, surveysWant(sc, 200)}
+		},
+		"GET /api/v1/surveys/{id}": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/api/v1/surveys/%d%s", sv.campaignID, sv.fillQuery(sc)), nil, fillWant(sc, 200)}
+		},
+		"PUT /api/v1/surveys/{id}/draft": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/api/v1/surveys/%d/draft", sv.fresh()), sv.answersJSON(sc), fillWant(sc, 200)}
+		},
+		"POST /api/v1/surveys/{id}/submit": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/api/v1/surveys/%d/submit", sv.fresh()), sv.answersJSON(sc), fillWant(sc, 201)}
 		},
 	}
 

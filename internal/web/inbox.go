@@ -18,6 +18,7 @@ type noticeJSON struct {
 	Kind     string    `json:"kind"`
 	Title    string    `json:"title"`
 	Read     bool      `json:"read"`
+	Href     string    `json:"href,omitempty"`
 }
 
 // inboxJSON is a page of the inbox, newest first, and how many are unread.
@@ -37,7 +38,7 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := inboxJSON{Items: []noticeJSON{}, Unread: unread, Page: page.Number, Size: core.PageSize(page)}
 	for _, n := range list {
-		out.Items = append(out.Items, noticeJSON{ID: n.ID, At: n.At.UTC(), AppealID: n.AppealID, Kind: n.Kind, Title: n.Title, Read: n.Read})
+		out.Items = append(out.Items, noticeJSON{ID: n.ID, At: n.At.UTC(), AppealID: n.AppealID, Kind: n.Kind, Title: n.Title, Read: n.Read, Href: n.Href})
 	}
 	core.WriteJSON(w, http.StatusOK, out)
 	return nil

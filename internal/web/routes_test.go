@@ -26,11 +26,13 @@ var publicRoutes = map[string]bool{
 // auditedReads are the GET routes that write to the audit log: an export
 // hands out many records at once, so each is recorded (one entry).
 var auditedReads = map[string]bool{
-	"GET /enterprises/export.xlsx":   true,
-	"GET /api/v1/enterprises/export": true,
-	"GET /appeals/export.xlsx":       true,
-	"GET /users/{id}":                true, // an administrator sees the full phone
-	"GET /api/v1/users/{id}":         true,
+	"GET /enterprises/export.xlsx":      true,
+	"GET /api/v1/enterprises/export":    true,
+	"GET /appeals/export.xlsx":          true,
+	"GET /campaigns/{id}/export.xlsx":   true,
+	"GET /api/v1/campaigns/{id}/export": true,
+	"GET /users/{id}":                   true, // an administrator sees the full phone
+	"GET /api/v1/users/{id}":            true,
 }
 
 // TestRoutesDeclarePolicy checks the route table: every route is
@@ -103,6 +105,8 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		appealID := s.raise(t, "路由检查").ID
 		service := s.serviceAccount(t, fmt.Sprintf("sys%d", codeSeq.Add(1)))
 		fileID := s.attachFile(t, "enterprise", appealID).ID
+		formID, campaignID := s.sendSurvey(t)
+		showEntID := s.entID(t, demoAccount("enterprise").EnterpriseCode)
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
 				continue
@@ -120,6 +124,12 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(appealID), 1)
 			case strings.HasPrefix(rt.Path, "/attachments/{id}"), strings.HasPrefix(rt.Path, "/api/v1/attachments/{id}"):
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(fileID), 1)
+			case strings.HasPrefix(rt.Path, "/forms/{id}"), strings.HasPrefix(rt.Path, "/api/v1/forms/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(formID), 1)
+			case strings.HasPrefix(rt.Path, "/campaigns/{id}"), strings.HasPrefix(rt.Path, "/api/v1/campaigns/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1)
+			case strings.HasPrefix(rt.Path, "/surveys"), strings.HasPrefix(rt.Path, "/api/v1/surveys"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1) + fmt.Sprintf("?enterprise=%d", showEntID)
 			}
 			who := "admin" // may do everything but read the audit log
 			if rt.Action == access.AuditRead {

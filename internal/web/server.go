@@ -14,6 +14,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealweb"
 	"qifu/internal/attach"
+	"qifu/internal/form/formweb"
 	"qifu/internal/platform"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
@@ -62,11 +63,14 @@ type Server struct {
 	signIns *signIns
 	mods    *platform.Modules
 	appeals *appealweb.Handlers
+	forms   *formweb.Handlers
 }
 
 // catalog is the site's catalog of UI words: the core's, the shared
 // pages', every module's.
-func catalog() (core.Catalog, error) { return core.Merge(core.Text, text, appealweb.Text) }
+func catalog() (core.Catalog, error) {
+	return core.Merge(core.Text, text, appealweb.Text, formweb.Text)
+}
 
 // nav is the menu: each item with the action a role needs to see it.
 var nav = []core.NavEntry{
@@ -85,6 +89,13 @@ var nav = []core.NavEntry{
 			return "nav.myappeals"
 		}
 		return "nav.appeals"
+	}},
+	{Href: "/surveys", Label: enterpriseOnly("nav.surveys")},
+	{Href: "/campaigns", Label: func(r access.Role) string {
+		if r == access.RoleEnterprise {
+			return "" // its forms are under /surveys
+		}
+		return mayShow(access.CampaignRead, "nav.forms")(r)
 	}},
 	{Href: "/overview", Label: mayShow(access.AppealAssess, "nav.overview")},
 	{Href: "/inbox", Label: always("nav.inbox")},
@@ -120,6 +131,7 @@ var (
 var tabs = []core.NavEntry{
 	{Href: "/", Label: enterpriseOnly("nav.home")},
 	{Href: "/appeals", Label: enterpriseOnly("nav.myappeals")},
+	{Href: "/surveys", Label: enterpriseOnly("tab.surveys")},
 	{Href: "/inbox", Label: enterpriseOnly("nav.inbox")},
 	{Href: "/account", Label: enterpriseOnly("tab.me")},
 }
@@ -167,12 +179,13 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 	}
 	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
 		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
-		Templates: []fs.FS{templates, appealweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
+		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
 		WhileSecondFactor: whileSecondFactor, WhileEnrol: whileEnrol})
 	if err != nil {
 		return nil, err
 	}
 	return &Server{Core: c, store: st, log: log, cfg: cfg, signIns: newSignIns(cfg.SignInBudget, time.Now),
 		mods:    mods,
-		appeals: appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
+		appeals: appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
+		forms:   formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log)}, nil
 }

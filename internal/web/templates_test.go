@@ -207,6 +207,8 @@ func TestTemplates(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *site) {
 		id := s.entID(t, dataset.Enterprises[0].CreditCode)
 		appealID := s.raise(t, "页面检查").ID
+		formID, campaignID := s.sendSurvey(t)
+		showEntID := s.entID(t, demoAccount("enterprise").EnterpriseCode)
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" || strings.HasPrefix(rt.Path, "/api/") || strings.Contains(rt.Path, ".") || strings.HasPrefix(rt.Path, "/attachments/") ||
 				strings.HasPrefix(rt.Path, "/healthz") || strings.HasPrefix(rt.Path, "/readyz") || strings.HasPrefix(rt.Path, "/metrics") ||
@@ -219,6 +221,15 @@ func TestTemplates(t *testing.T) {
 			}
 			if strings.HasPrefix(rt.Path, "/appeals/{id}") {
 				path = fmt.Sprintf("/appeals/%d", appealID)
+			}
+			if strings.HasPrefix(rt.Path, "/forms/{id}") {
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(formID), 1)
+			}
+			if strings.HasPrefix(rt.Path, "/campaigns/{id}") {
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1)
+			}
+			if strings.HasPrefix(rt.Path, "/surveys") {
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1) + fmt.Sprintf("?enterprise=%d", showEntID)
 			}
 			who := "admin"
 			if rt.Action == access.AuditRead {

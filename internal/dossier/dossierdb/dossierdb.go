@@ -113,6 +113,16 @@ func currentOf(facts []dossier.Fact) []dossier.Fact {
 	return out
 }
 
+// CurrentOf reads the current facts of kinds of an enterprise, for a
+// module's use case that has checked the actor against the enterprise.
+func CurrentOf(ctx context.Context, h store.DB, enterpriseID int64, kinds []string) ([]dossier.Fact, error) {
+	facts, err := readFacts(ctx, h, enterpriseID, kinds)
+	if err != nil {
+		return nil, err
+	}
+	return currentOf(facts), nil
+}
+
 // Known returns the latest current fact of each of kinds of an enterprise
 // the actor may read: what a form prefills ("report once", 最多报一次).
 func (s *Store) Known(ctx context.Context, actor access.Actor, enterpriseID int64, kinds []string) (map[string]dossier.Fact, error) {

@@ -12,11 +12,15 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
+	"qifu/internal/audience"
+	"qifu/internal/audience/audiencedb"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/dossier"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
+	"qifu/internal/form"
+	"qifu/internal/form/formdb"
 	"qifu/internal/pgtest"
 	"qifu/internal/platform"
 	"qifu/internal/store"
@@ -249,6 +253,37 @@ func TestTimelineAndTodo(t *testing.T) {
 			}
 		}
 
+		// A survey of the showcase grid's enterprises, one answered by
+		// its grid worker: to fill for the others, to chase for the worker.
+		grid := s.As(t, "grid")
+		f, err := s.Forms.Create(ctx, community, form.Definition{Zh: "排摸", Sections: []form.Section{{Questions: []form.Question{
+			{Key: "ok", Type: form.YesNo, Zh: "是否正常生产", Required: true}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := cal.AddDays(s.Clock.Now(), 3).In(calendar.Shanghai).Format("2006-01-02")
+		c, err := s.Forms.Send(ctx, community, f.ID, audiencedb.Campaign{Due: due, Audience: audience.Definition{Regions: []string{grid.RegionCode}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, _, err := s.Campaigns.Members(ctx, community, c.ID, audiencedb.MemberQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range members {
+			if m.CreditCode != e.CreditCode {
+				if _, _, err := s.Forms.Submit(ctx, grid, formdb.Input{CampaignID: c.ID, EnterpriseID: m.EnterpriseID,
+					Answers: form.Answers{"ok": {Values: []string{"yes"}}}}); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+
 		// The timeline of the showcase enterprise: its appeals, newest first.
 		_, id := showcase(t, s)
 		entries, err := s.Dossier.Timeline(ctx, s.As(t, "enterprise"), id, 500, s.Timeline)
@@ -275,7 +310,7 @@ func TestTimelineAndTodo(t *testing.T) {
 		kinds := map[string]int{}
 		defer func() {
 			// The history gives every kind of work to someone.
-			for _, k := range []string{"appeal.triage", "appeal.sign", "appeal.handle", "appeal.info"} {
+			for _, k := range []string{"appeal.triage", "appeal.sign", "appeal.handle", "appeal.info", "survey.fill", "survey.chase"} {
 				if kinds[k] == 0 {
 					t.Errorf("no account has work of kind %s: the test proves nothing of it", k)
 				}
@@ -344,7 +379,13 @@ func TestTimelineAndTodo(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if filtered.Total != page.Total || !slices.Equal(filtered.Counts, page.Counts) {
+				appeals := 0
+				for _, c := range page.Counts {
+					if todo.Module(c.Kind) == "appeal" {
+						appeals += c.Count
+					}
+				}
+				if filtered.Total != appeals || len(filtered.Items) != appeals || !slices.Equal(filtered.Counts, page.Counts) {
 					t.Errorf("the appeal filter: total %d counts %v; all: %d %v", filtered.Total, filtered.Counts, page.Total, page.Counts)
 				}
 				if none, err := s.Todo.Page(ctx, a, "nothing", 10, 0); err != nil || none.Total != 0 || len(none.Items) != 0 {
@@ -377,6 +418,8 @@ func oracle(t *testing.T, db *sql.DB, dsn string, a access.Actor) map[string]boo
 	switch a.Role {
 	case access.RoleGridWorker:
 		add("appeal.triage", "SELECT number FROM appeals WHERE grid_code = ? AND "+triage, a.RegionCode)
+		add("survey.chase", `SELECT DISTINCT 'C' || CAST(c.id AS TEXT) FROM campaigns c JOIN campaign_members m ON m.campaign_id = c.id
+			WHERE m.grid_code = ? AND m.removed_at = 0 AND m.answered_at = 0 AND c.state = 'running'`, a.RegionCode)
 	case access.RoleCommunityStaff:
 		add("appeal.triage", "SELECT number FROM appeals WHERE community_code = ? AND "+triage, a.RegionCode)
 	case access.RoleDepartment:
@@ -385,6 +428,8 @@ func oracle(t *testing.T, db *sql.DB, dsn string, a access.Actor) map[string]boo
 		add("appeal.sign", fmt.Sprintf(q, "'pending'"), a.DepartmentID)
 		add("appeal.handle", fmt.Sprintf(q, "'signed', 'checked_in'"), a.DepartmentID)
 	case access.RoleEnterprise:
+		add("survey.fill", `SELECT 'C' || CAST(c.id AS TEXT) FROM campaigns c JOIN campaign_members m ON m.campaign_id = c.id
+			WHERE m.enterprise_id = ? AND m.removed_at = 0 AND m.answered_at = 0 AND c.state = 'running'`, a.EnterpriseID)
 		add("appeal.rate", "SELECT number FROM appeals WHERE enterprise_id = ? AND state = 'replied'", a.EnterpriseID)
 		add("appeal.info", "SELECT number FROM appeals WHERE enterprise_id = ? AND state = 'awaiting_info'", a.EnterpriseID)
 	}

@@ -285,6 +285,10 @@ func (sp *Spec) restrict(t reflect.Type, v Variant) map[string]any {
 // struct becomes a component (its answers' schema requires every field
 // without omitempty; a request body's requires none, the handler says
 // what is missing); other types are inline.
+// A Schemer is a type whose JSON is not its fields (a form's answer: a
+// string, a list or rows); it gives its own schema.
+type Schemer interface{ OpenAPISchema() map[string]any }
+
 func (sp *Spec) schema(t reflect.Type, request bool) map[string]any {
 	if t.Kind() == reflect.Pointer {
 		s := sp.schema(t.Elem(), request)
@@ -299,6 +303,9 @@ func (sp *Spec) schema(t reflect.Type, request bool) map[string]any {
 	}
 	if t == reflect.TypeFor[time.Time]() {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	if t.Implements(reflect.TypeFor[Schemer]()) {
+		return reflect.Zero(t).Interface().(Schemer).OpenAPISchema()
 	}
 	if values, ok := sp.Enums[t]; ok {
 		if request && !slices.Contains(values, "") {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -140,7 +141,22 @@ func parsePages(modules []fs.FS) (map[string]*template.Template, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A module's partials (templates/*.part.html) are parsed into each of
+		// its pages, for what several of them show alike.
+		var partials []string
 		for _, n := range names {
+			if strings.HasSuffix(n, ".part.html") {
+				body, err := fs.ReadFile(fsys, n)
+				if err != nil {
+					return nil, err
+				}
+				partials = append(partials, string(body))
+			}
+		}
+		for _, n := range names {
+			if strings.HasSuffix(n, ".part.html") {
+				continue
+			}
 			name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 			if name == "layout" && fsys == fs.FS(assets) {
 				continue
@@ -158,6 +174,11 @@ func parsePages(modules []fs.FS) (map[string]*template.Template, error) {
 			}
 			if _, err := t.New(name).Parse(string(body)); err != nil {
 				return nil, fmt.Errorf("parse %s: %w", n, err)
+			}
+			for i, part := range partials {
+				if _, err := t.New(fmt.Sprintf("partial%d", i)).Parse(part); err != nil {
+					return nil, fmt.Errorf("parse the partials with %s: %w", n, err)
+				}
 			}
 			pages[name] = t
 		}
@@ -209,6 +230,19 @@ func (c *Core) Render(w http.ResponseWriter, r *http.Request, code int, name str
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	w.Write(buf.Bytes())
+}
+
+// Renders reports whether page name renders p in lang, without writing it
+// anywhere: a module checks that what it is about to save (a form's
+// definition) can be shown.
+func (c *Core) Renders(name string, p Page, lang string) error {
+	b := p.common()
+	b.text, b.Lang = c.opts.Text, lang
+	t, ok := c.pages[name]
+	if !ok {
+		return fmt.Errorf("no such page %s", name)
+	}
+	return t.ExecuteTemplate(io.Discard, "layout", p)
 }
 
 // navFor returns the items of a menu an actor sees: only what the role may use.

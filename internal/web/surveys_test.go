@@ -1,0 +1,60 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"qifu/internal/calendar"
+)
+
+// surveyForm is the form the site's tests send: a fact, a yes/no and a
+// number asked when it is yes.
+var surveyForm = map[string]any{"definition": map[string]any{"zh": "用工需求排摸", "en": "Labour needs", "sections": []any{
+	map[string]any{"zh": "用工", "questions": []any{
+		map[string]any{"key": "employees", "type": "fact", "fact": "employees", "zh": "从业人员", "required": true},
+		map[string]any{"key": "short", "type": "yesno", "zh": "是否缺工", "en": "Short of workers?", "required": true},
+		map[string]any{"key": "gap", "type": "number", "zh": "缺工人数", "unit": "人", "min": 1, "required": true,
+			"when": map[string]any{"key": "short", "equals": "yes"}},
+	}}}}}
+
+// dueAhead is a due day n working days from the site's today.
+func (s *site) dueAhead(t testing.TB, n int) string {
+	t.Helper()
+	cal, err := s.st.Calendar(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal.AddDays(s.st.Now(), n).In(calendar.Shanghai).Format(time.DateOnly)
+}
+
+// sendSurvey builds the survey form as the showcase community's staff and
+// sends it to the showcase grid's enterprises: the form's ID and the
+// campaign's.
+func (s *site) sendSurvey(t testing.TB) (formID, campaignID int64) {
+	t.Helper()
+	res := s.as(t, "community", "POST", "/api/v1/forms", jsonBody(surveyForm))
+	if res.code != http.StatusCreated {
+		t.Fatalf("create a form: %d %s", res.code, res.body)
+	}
+	var f struct {
+		ID int64 `json:"id"`
+	}
+	res.json(t, &f)
+	res = s.as(t, "community", "POST", fmt.Sprintf("/api/v1/forms/%d/campaigns", f.ID), jsonBody(map[string]any{
+		"title": "用工需求排摸", "due": s.dueAhead(t, 5), "audience": map[string]any{"regions": []string{showGrid}}}))
+	if res.code != http.StatusCreated {
+		t.Fatalf("send the form: %d %s", res.code, res.body)
+	}
+	var c struct {
+		ID      int64 `json:"id"`
+		Members int   `json:"members"`
+	}
+	res.json(t, &c)
+	if c.Members == 0 {
+		t.Fatal("the campaign has no members")
+	}
+	return f.ID, c.ID
+}
