@@ -22,6 +22,7 @@ const usage = `usage: go run ./bench/qifubench <scenario> [flags]
   finish      fold and analyse a store whose gen was stopped after (or during) its history (--db)
   pg          run a PostgreSQL cluster with the benchmarks' settings until interrupted; prints a database's URL
   intake      scenario 1: appeal intake against the bare limit, 16 and 64 clients
+  survey      a form submission burst: a district's answers against the bare limit of a submission
   lifecycle   scenario 2: whole lifecycles driven as the roles would
   reads       scenarios 3 and 6: read paths on a generated city, then the server's memory
   export      the read paths' export alone, warm and with the page cache dropped (root), and the disk's cold reads
@@ -45,6 +46,7 @@ func main() {
 		"finish":     finishCmd,
 		"pg":         pgCmd,
 		"intake":     intakeCmd,
+		"survey":     surveyCmd,
 		"lifecycle":  lifecycleCmd,
 		"reads":      readsCmd,
 		"export":     exportCmd,

@@ -566,6 +566,20 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /enterprises/export.xlsx": func(u demo.User, _ scope) probe {
 			return probe{"/enterprises/export.xlsx", nil, may(u, access.EnterpriseExport, 200)}
 		},
+		"GET /facts/import": func(u demo.User, _ scope) probe {
+			return probe{"/facts/import", nil, may(u, access.FactRecord, 200)}
+		},
+		"GET /facts/template.xlsx": func(u demo.User, _ scope) probe {
+			return probe{"/facts/template.xlsx", nil, may(u, access.FactRecord, 200)}
+		},
+		"POST /facts/import": func(u demo.User, sc scope) probe {
+			e, _ := target(sc)
+			return probe{"/facts/import", multipartBody(factsWorkbook(t, e.CreditCode), nil), may(u, access.FactRecord, 200)}
+		},
+		"POST /api/v1/facts/import": func(u demo.User, sc scope) probe {
+			e, _ := target(sc)
+			return probe{"/api/v1/facts/import", multipartBody(factsWorkbook(t, e.CreditCode), nil), may(u, access.FactRecord, 200)}
+		},
 		"GET /enterprises/template.xlsx": func(u demo.User, _ scope) probe {
 			return probe{"/enterprises/template.xlsx", nil, may(u, access.EnterpriseImport, 200)}
 		},

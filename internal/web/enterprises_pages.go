@@ -20,18 +20,20 @@ import (
 // enterprisesPageData is the enterprise list with its filters.
 type enterprisesPageData struct {
 	core.Base
-	Query      store.EnterpriseQuery
-	Items      []enterprise.Enterprise
-	Pager      core.Pager
-	Sections   []enterprise.Section
-	Regions    core.RegionFilter // the regions the actor may filter by
-	Tags       []string
-	ExportURL  string
-	CanCreate  bool
-	CanImport  bool
-	CanExport  bool
-	GridNames  map[string]string
-	Industries map[string]string
+	Query     store.EnterpriseQuery
+	Items     []enterprise.Enterprise
+	Pager     core.Pager
+	Sections  []enterprise.Section
+	Regions   core.RegionFilter // the regions the actor may filter by
+	Tags      []string
+	ExportURL string
+	CanCreate bool
+	CanImport bool
+	// CanImportFacts offers a department's data as facts (staff who record facts; not an enterprise).
+	CanImportFacts bool
+	CanExport      bool
+	GridNames      map[string]string
+	Industries     map[string]string
 }
 
 // commonTags are offered in the tag filter.
@@ -50,7 +52,8 @@ func (s *Server) enterprisesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &enterprisesPageData{Query: q, Items: list, Pager: core.NewPager(r, q.Page, total), Sections: enterprise.AllSections(),
 		Regions: regions, Tags: commonTags, CanCreate: access.May(a.Role, access.EnterpriseCreate),
-		CanImport: access.May(a.Role, access.EnterpriseImport), CanExport: access.May(a.Role, access.EnterpriseExport),
+		CanImport:      access.May(a.Role, access.EnterpriseImport),
+		CanImportFacts: access.May(a.Role, access.FactRecord) && a.Role != access.RoleEnterprise, CanExport: access.May(a.Role, access.EnterpriseExport),
 		GridNames: map[string]string{}, Industries: map[string]string{}}
 	rq := r.URL.Query()
 	rq.Del("page")

@@ -47,6 +47,9 @@ func (s *Server) routes() []core.Route {
 		route("GET", "/enterprises/{id}/qr.png", signedIn, access.EnterpriseRead, "the enterprise's QR code, for its door", s.enterpriseQR).Sends("image/png"),
 		route("GET", "/e/{credit}", signedIn, access.EnterpriseRead, "where a scanned QR code lands: the enterprise's page", s.openByCode),
 		route("GET", "/todo", signedIn, "", "my to-do list", s.todoPage),
+		route("GET", "/facts/import", gated, access.FactRecord, "import a department's data as facts of the enterprises' files", s.factsImportPage),
+		route("POST", "/facts/import", gated, access.FactRecord, "import facts from .xlsx: all or none, with a report of the rows' problems", s.importFactsPage),
+		route("GET", "/facts/template.xlsx", gated, access.FactRecord, "the facts import template", s.factsTemplate),
 		route("GET", "/enterprises/export.xlsx", signedIn, access.EnterpriseExport, "export enterprises", s.exportEnterprises),
 		route("GET", "/enterprises/template.xlsx", gated, access.EnterpriseImport, "import template", s.importTemplate),
 		route("GET", "/enterprises/import", gated, access.EnterpriseImport, "import form", s.importPage),
@@ -100,6 +103,8 @@ func (s *Server) routes() []core.Route {
 			Gives(200, core.Items[entryJSON]{}),
 		route("GET", "/api/v1/enterprises/{id}/people", signedIn, access.EnterpriseRead, "who answers for the enterprise: its grid worker, stationed cadres, its accounts", s.apiPeople).
 			Gives(200, core.Items[personJSON]{}),
+		route("POST", "/api/v1/facts/import", signedIn, access.FactRecord, "import facts from .xlsx (multipart field file), recorded with the caller's source: all or none (422 with every row's problems and a report)", s.apiImportFacts).
+			Uploads("file").Gives(200, factsImportResult{}).Fails(422, factsImportResult{}),
 		route("GET", "/api/v1/todos", signedIn, "", "my to-do list: every open piece of work, by time left, of every module or of ?module=", s.apiTodos).
 			Gives(200, todosJSON{}).Queries(core.Param{Name: "module"}).Queries(core.Paging...),
 		route("POST", "/api/v1/enterprises/{id}/reveal", signedIn, access.PersonalView, "one enterprise with full contact details (audited)", s.apiRevealEnterprise).

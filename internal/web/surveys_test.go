@@ -1,13 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
 	"qifu/internal/calendar"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // surveyForm is the form the site's tests send: a fact, a yes/no and a
@@ -57,4 +61,24 @@ func (s *site) sendSurvey(t testing.TB) (formID, campaignID int64) {
 		t.Fatal("the campaign has no members")
 	}
 	return f.ID, c.ID
+}
+
+// factsWorkbook is a department's workbook of one fact of the enterprise
+// of credit code: its revenue of last year.
+func factsWorkbook(t testing.TB, credit string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sheetName := f.GetSheetName(0)
+	year := strconv.Itoa(time.Now().In(calendar.Shanghai).Year() - 1)
+	for i, row := range [][]any{{"统一社会信用代码", "事实类别", "期间", "数值", "备注"}, {credit, "营业收入", year, "1250.5", "纳税申报"}} {
+		if err := f.SetSheetRow(sheetName, "A"+strconv.Itoa(i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -399,3 +399,93 @@ func (s *Store) ByCreditCode(ctx context.Context, actor access.Actor, code strin
 	}
 	return id, nil
 }
+
+// ImportRow is a fact of an enterprise named by its credit code, from a
+// row of a department's workbook.
+type ImportRow struct {
+	Line       int
+	CreditCode string
+	Fact       dossier.Fact
+}
+
+// MaxImport bounds the rows of one import of facts.
+const MaxImport = 200_000
+
+// Import records a department's data as facts, all or none: every row's
+// enterprise must exist and be one the actor may record facts of (else the
+// row's problem is returned, keyed by line, and nothing is recorded); then
+// every fact is recorded with the actor's source and ref (an import's name)
+// in one transaction, each audited, the registry following.
+func (s *Store) Import(ctx context.Context, actor access.Actor, ref string, rows []ImportRow) (map[int]fault.Msg, error) {
+	if !access.May(actor.Role, access.FactRecord) {
+		return nil, access.ErrForbidden
+	}
+	if len(rows) > MaxImport {
+		return nil, fault.New(fault.Invalid, "too_many_rows", fmt.Sprintf("一次最多导入 %d 行", MaxImport), fmt.Sprintf("at most %d rows at once", MaxImport))
+	}
+	problems := map[int]fault.Msg{}
+	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		h := tx.DB()
+		ids, err := idsInScope(ctx, h, actor, rows)
+		if err != nil {
+			return err
+		}
+		facts := make([]dossier.Fact, 0, len(rows))
+		for _, r := range rows {
+			id, ok := ids[r.CreditCode]
+			if !ok {
+				problems[r.Line] = fault.Msg{Zh: "辖区内没有这个信用代码的企业", En: "no enterprise of this credit code in your scope"}
+				continue
+			}
+			f := r.Fact
+			f.EnterpriseID, f.Source, f.Ref = id, "", ref
+			facts = append(facts, f)
+		}
+		if len(problems) > 0 {
+			return nil
+		}
+		_, err = RecordTx(ctx, tx, actor, facts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return problems, nil
+}
+
+// idsInScope maps the rows' credit codes to the IDs of the enterprises the
+// actor may record facts of.
+func idsInScope(ctx context.Context, h store.DB, actor access.Actor, rows []ImportRow) (map[string]int64, error) {
+	codes := map[string]bool{}
+	for _, r := range rows {
+		codes[r.CreditCode] = true
+	}
+	list := make([]string, 0, len(codes))
+	for c := range codes {
+		list = append(list, c)
+	}
+	slices.Sort(list)
+	out := map[string]int64{}
+	cond, cargs := store.EnterpriseScope(actor, access.FactRecord)
+	for batch := range slices.Chunk(list, 500) {
+		args := make([]any, 0, len(batch)+len(cargs))
+		for _, c := range batch {
+			args = append(args, c)
+		}
+		found, err := store.Collect(ctx, h, func(sc store.Scanner) ([2]string, error) {
+			var id int64
+			var code string
+			err := sc.Scan(&id, &code)
+			return [2]string{code, strconv.FormatInt(id, 10)}, err
+		}, "SELECT e.id, e.credit_code FROM enterprises e WHERE e.credit_code IN ("+store.Placeholders(len(batch))+") AND "+cond,
+			append(args, cargs...)...)
+		if err != nil {
+			return nil, fmt.Errorf("import facts: %w", err)
+		}
+		for _, f := range found {
+			id, _ := strconv.ParseInt(f[1], 10, 64)
+			out[f[0]] = id
+		}
+	}
+	return out, nil
+}

@@ -17,6 +17,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/dossier"
+	"qifu/internal/dossier/dossierdb"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/form"
@@ -493,6 +494,65 @@ func TestFactsScope(t *testing.T) {
 				}
 			}
 			t.Logf("%s: reads %d, records %d of %d", u.Username, reads, records, len(sample))
+		}
+	})
+}
+
+// TestImportFacts imports a department's data on both stores, all or
+// none: a row naming an enterprise outside the bureau's reach records
+// nothing and is the problem of its line; without it every fact is
+// recorded with the department's source and the import's ref, each
+// audited, and stands over the enterprise's own declaration.
+func TestImportFacts(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, true, open, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		tax, ent := s.As(t, "dept_tax"), s.As(t, "enterprise")
+		e, id := showcase(t, s)
+		// The demo is one district: an enterprise qifu does not hold is as
+		// out of the bureau's reach as another district's.
+		c, ok := enterprise.CheckChar("91330299MA2BBBBB9")
+		if !ok {
+			t.Fatal("bad credit code prefix")
+		}
+		other := enterprise.Enterprise{CreditCode: "91330299MA2BBBBB9" + string(c)}
+		period := strconv.Itoa(storetest.Start.Year() - 1)
+		if _, err := s.Dossier.Record(ctx, ent, dossier.Fact{EnterpriseID: id, Kind: "tax_paid", Period: period, Num: 100_000}); err != nil {
+			t.Fatal(err)
+		}
+		rows := []dossierdb.ImportRow{
+			{Line: 2, CreditCode: e.CreditCode, Fact: dossier.Fact{Kind: "tax_paid", Period: period, Num: 180_000}},
+			{Line: 3, CreditCode: e.CreditCode, Fact: dossier.Fact{Kind: "revenue", Period: period, Num: 9_000_000}},
+			{Line: 4, CreditCode: other.CreditCode, Fact: dossier.Fact{Kind: "revenue", Period: period, Num: 1_000_000}},
+		}
+		audits := s.AuditCount(t, store.AuditQuery{Action: "enterprise.fact"})
+		problems, err := s.Dossier.Import(ctx, tax, "import:test", rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(problems) != 1 || problems[4].Zh == "" {
+			t.Fatalf("problems %v; want line 4's", problems)
+		}
+		if n := s.AuditCount(t, store.AuditQuery{Action: "enterprise.fact"}); n != audits {
+			t.Errorf("a refused import recorded %d facts", n-audits)
+		}
+		problems, err = s.Dossier.Import(ctx, tax, "import:test", rows[:2])
+		if err != nil || len(problems) != 0 {
+			t.Fatalf("the import: %v %v", problems, err)
+		}
+		if n := s.AuditCount(t, store.AuditQuery{Action: "enterprise.fact"}); n != audits+2 {
+			t.Errorf("the import audited %d facts; want 2", n-audits)
+		}
+		known, err := s.Dossier.Known(ctx, ent, id, []string{"tax_paid", "revenue"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := known["tax_paid"]; f.Num != 180_000 || f.Source != dossier.Department || f.Ref != "import:test" {
+			t.Errorf("tax paid after the import: %+v", f)
+		}
+		// Only those who record facts import them.
+		if _, err := s.Dossier.Import(ctx, s.As(t, "street_leader"), "import:test", rows[:1]); err != access.ErrForbidden {
+			t.Errorf("a street leader imports facts: %v", err)
 		}
 	})
 }

@@ -143,9 +143,7 @@ func audienceFromForm(r *http.Request) (audience.Definition, *sendData, error) {
 	}
 	d.ForeignTrade = r.FormValue("foreign_trade")
 	p.TagsText = r.FormValue("tags")
-	for _, t := range strings.FieldsFunc(p.TagsText, func(c rune) bool { return c == ',' || c == '，' || c == '、' || c == ' ' }) {
-		d.Tags = append(d.Tags, t)
-	}
+	d.Tags = strings.FieldsFunc(p.TagsText, func(c rune) bool { return c == ',' || c == '，' || c == '、' || c == ' ' })
 	d.ListName = strings.TrimSpace(r.FormValue("list_name"))
 	p.ListText, p.ExcludeText = r.FormValue("list"), r.FormValue("exclude")
 	d.List, d.Exclude = codesOf(p.ListText), codesOf(p.ExcludeText)
