@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,6 +126,19 @@ func (Answer) OpenAPISchema() map[string]any {
 	return map[string]any{"nullable": true, "anyOf": []any{str, map[string]any{"type": "number"}, map[string]any{"type": "boolean"},
 		map[string]any{"type": "array", "items": str},
 		map[string]any{"type": "array", "items": map[string]any{"type": "array", "items": str}}}}
+}
+
+// fileRE is a file question's answer: the uploaded file's reference.
+var fileRE = regexp.MustCompile(`^file:[1-9][0-9]{0,17}$`)
+
+// FileID is the ID of the uploaded file an answer of a file question names, or 0.
+func FileID(a Answer) int64 {
+	v := a.Value()
+	if !fileRE.MatchString(v) {
+		return 0
+	}
+	id, _ := strconv.ParseInt(v[len("file:"):], 10, 64)
+	return id
 }
 
 // Answers are a submission's answers by question key.
@@ -259,6 +273,11 @@ func cleanValue(q Question, v string, now time.Time) (string, *fault.Msg) {
 	case Choice:
 		if !slices.ContainsFunc(q.Options, func(o Option) bool { return o.Value == v }) {
 			return "", &msgChoice
+		}
+		return v, nil
+	case File:
+		if !fileRE.MatchString(v) {
+			return "", &fault.Msg{Zh: "请上传文件", En: "upload a file"}
 		}
 		return v, nil
 	case Date:

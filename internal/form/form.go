@@ -33,15 +33,17 @@ const (
 	YesNo  Type = "yesno"  // yes or no
 	Table  Type = "table"  // rows of columns (text, number, date, yes/no)
 	Fact   Type = "fact"   // a fact of the enterprise's file, prefilled when known
+	File   Type = "file"   // a photo or a document, uploaded (its answer: "file:<id>")
 )
 
 // Types are the question types in the order the builder offers them.
-var Types = []Type{Text, Number, Choice, Multi, Date, YesNo, Table, Fact}
+var Types = []Type{Text, Number, Choice, Multi, Date, YesNo, Table, Fact, File}
 
 var typeNames = map[Type]fault.Msg{
 	Text: {Zh: "文字", En: "text"}, Number: {Zh: "数字", En: "number"}, Choice: {Zh: "单选", En: "single choice"},
 	Multi: {Zh: "多选", En: "multiple choice"}, Date: {Zh: "日期", En: "date"}, YesNo: {Zh: "是/否", En: "yes / no"},
 	Table: {Zh: "表格", En: "table"}, Fact: {Zh: "企业事实（一企一档）", En: "a fact of the enterprise's file"},
+	File: {Zh: "照片或文件", En: "photo or file"},
 }
 
 // Name names the type.

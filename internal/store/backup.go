@@ -75,10 +75,11 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
-// AttachmentHashes lists the SHA-256 of every attachment the store records,
-// for copying the files that go with a backup.
+// AttachmentHashes lists the SHA-256 of every attachment the store records
+// (the appeals' and the modules' files), for copying the files that go
+// with a backup.
 func (s *Store) AttachmentHashes(ctx context.Context) ([]string, error) {
-	rows, err := s.Reader().Query(ctx, "SELECT DISTINCT sha256 FROM attachments")
+	rows, err := s.Reader().Query(ctx, "SELECT sha256 FROM attachments"+s.moduleFiles("UNION SELECT sha256 FROM %s"))
 	if err != nil {
 		return nil, fmt.Errorf("attachment hashes: %w", err)
 	}
@@ -94,11 +95,38 @@ func (s *Store) AttachmentHashes(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// HasAttachment reports whether any attachment row names the file of a hash.
+// HasAttachment reports whether any attachment row, or any module's file,
+// names the file of a hash.
 func (s *Store) HasAttachment(ctx context.Context, sha string) (bool, error) {
 	var n int
-	if err := Scan(s.Reader().Row(ctx, "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sha), &n); err != nil {
+	q := "SELECT COUNT(*) FROM (SELECT sha256 FROM attachments WHERE sha256 = ?" + s.moduleFiles("UNION ALL SELECT sha256 FROM %s WHERE sha256 = ?") + ") f"
+	args := []any{sha}
+	for range s.fileTables() {
+		args = append(args, sha)
+	}
+	if err := Scan(s.Reader().Row(ctx, q, args...), &n); err != nil {
 		return false, fmt.Errorf("attachment %s: %w", sha, err)
 	}
 	return n > 0, nil
+}
+
+// fileTables are the modules' tables of files (Module.Files).
+func (s *Store) fileTables() []string {
+	var out []string
+	for _, m := range s.modules {
+		if m.Files != "" {
+			out = append(out, m.Files)
+		}
+	}
+	return out
+}
+
+// moduleFiles is format applied to each module's table of files, joined
+// with spaces, each after a space.
+func (s *Store) moduleFiles(format string) string {
+	out := ""
+	for _, t := range s.fileTables() {
+		out += " " + fmt.Sprintf(format, t)
+	}
+	return out
 }

@@ -26,6 +26,10 @@ type Module struct {
 	// or changed enterprises (a form, an import, the demo), with what was
 	// written, for what the module keeps of them (the dossier's facts).
 	EnterprisesWritten func(ctx context.Context, tx *Tx, writes []EnterpriseWrite) error
+	// Files names the module's table whose sha256 column names files it
+	// keeps in the attachment folder, so that backups copy them and the
+	// sweep of unreferenced files leaves them.
+	Files string
 }
 
 // EnterpriseWrite is an enterprise a transaction registered or changed.

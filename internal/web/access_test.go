@@ -869,6 +869,15 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /api/v1/surveys/{id}": func(_ demo.User, sc scope) probe {
 			return probe{fmt.Sprintf("/api/v1/surveys/%d%s", sv.campaignID, sv.fillQuery(sc)), nil, fillWant(sc, 200)}
 		},
+		"POST /api/v1/surveys/{id}/files": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/api/v1/surveys/%d/files%s", sv.campaignID, sv.fillQuery(sc)), fileBody("车间照片.png", pngBytes), fillWant(sc, 201)}
+		},
+		"GET /surveys/{id}/files/{file}": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/surveys/%d/files/%d", sv.campaignID, sv.fileID), nil, fileWant(sc, 200)}
+		},
+		"GET /api/v1/surveys/{id}/files/{file}": func(_ demo.User, sc scope) probe {
+			return probe{fmt.Sprintf("/api/v1/surveys/%d/files/%d", sv.campaignID, sv.fileID), nil, fileWant(sc, 200)}
+		},
 		"PUT /api/v1/surveys/{id}/draft": func(_ demo.User, sc scope) probe {
 			return probe{fmt.Sprintf("/api/v1/surveys/%d/draft", sv.fresh()), sv.answersJSON(sc), fillWant(sc, 200)}
 		},
@@ -946,7 +955,7 @@ func checkSignedOut(t *testing.T, s *site) {
 		if rt.Auth == core.Public {
 			continue
 		}
-		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01").Replace(rt.Path)
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1").Replace(rt.Path)
 		var b *body
 		if rt.Method != "GET" {
 			b = formBody(url.Values{"name": {"x"}})

@@ -107,6 +107,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		fileID := s.attachFile(t, "enterprise", appealID).ID
 		formID, campaignID := s.sendSurvey(t)
 		showEntID := s.entID(t, demoAccount("enterprise").EnterpriseCode)
+		fileID2 := s.uploadSurveyFile(t, campaignID, showEntID)
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
 				continue
@@ -129,7 +130,8 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 			case strings.HasPrefix(rt.Path, "/campaigns/{id}"), strings.HasPrefix(rt.Path, "/api/v1/campaigns/{id}"):
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1)
 			case strings.HasPrefix(rt.Path, "/surveys"), strings.HasPrefix(rt.Path, "/api/v1/surveys"):
-				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1) + fmt.Sprintf("?enterprise=%d", showEntID)
+				path = strings.NewReplacer("{id}", fmt.Sprint(campaignID), "{file}", fmt.Sprint(fileID2)).Replace(rt.Path) +
+					fmt.Sprintf("?enterprise=%d", showEntID)
 			}
 			who := "admin" // may do everything but read the audit log
 			if rt.Action == access.AuditRead {

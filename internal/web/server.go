@@ -187,5 +187,5 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 	return &Server{Core: c, store: st, log: log, cfg: cfg, signIns: newSignIns(cfg.SignInBudget, time.Now),
 		mods:    mods,
 		appeals: appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
-		forms:   formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log)}, nil
+		forms:   formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log, formweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
 }

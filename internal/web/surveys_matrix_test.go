@@ -27,12 +27,14 @@ type surveyMatrix struct {
 	s          *site
 	formID     int64
 	campaignID int64
+	fileID     int64 // a photo of the showcase enterprise on the campaign
 }
 
 func newSurveyMatrix(t *testing.T, s *site) *surveyMatrix {
 	t.Helper()
 	m := &surveyMatrix{t: t, s: s}
 	m.formID, m.campaignID = s.sendSurvey(t)
+	m.fileID = s.uploadSurveyFile(t, m.campaignID, s.entID(t, demoAccount("enterprise").EnterpriseCode))
 	return m
 }
 
@@ -287,4 +289,18 @@ func (m *surveyMatrix) answersJSON(sc scope) *body {
 		in["enterprise_id"] = m.s.entID(m.t, fillsFor(sc).CreditCode)
 	}
 	return jsonBody(in)
+}
+
+// fileWant is the status of downloading the photo of the showcase
+// enterprise on sendSurvey's campaign: whoever may fill for it, or follows
+// the campaign with the enterprise in reach; no one else sees it.
+func fileWant(sc scope, ok int) int {
+	showE := byCode[demoAccount("enterprise").EnterpriseCode]
+	if sc.allows(access.FormFill, showE) {
+		return ok
+	}
+	if followsSent(sc) && (access.ReachOf(sc.user.Role, access.CampaignRead) == access.All || sc.allows(access.CampaignRead, showE)) {
+		return ok
+	}
+	return http.StatusNotFound
 }

@@ -22,6 +22,7 @@ var surveyForm = map[string]any{"definition": map[string]any{"zh": "用工需求
 		map[string]any{"key": "short", "type": "yesno", "zh": "是否缺工", "en": "Short of workers?", "required": true},
 		map[string]any{"key": "gap", "type": "number", "zh": "缺工人数", "unit": "人", "min": 1, "required": true,
 			"when": map[string]any{"key": "short", "equals": "yes"}},
+		map[string]any{"key": "photo", "type": "file", "zh": "车间照片"},
 	}}}}}
 
 // dueAhead is a due day n working days from the site's today.
@@ -81,4 +82,23 @@ func factsWorkbook(t testing.TB, credit string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// uploadSurveyFile uploads a photo for the enterprise of id on a campaign
+// as the showcase community's staff: the file's ID.
+func (s *site) uploadSurveyFile(t testing.TB, campaignID, enterpriseID int64) int64 {
+	t.Helper()
+	res := s.as(t, "community", "POST", fmt.Sprintf("/api/v1/surveys/%d/files?enterprise=%d", campaignID, enterpriseID), fileBody("车间照片.png", pngBytes))
+	if res.code != http.StatusCreated {
+		t.Fatalf("upload a photo: %d %s", res.code, res.body)
+	}
+	var f struct {
+		ID  int64  `json:"id"`
+		Ref string `json:"ref"`
+	}
+	res.json(t, &f)
+	if f.Ref != fmt.Sprintf("file:%d", f.ID) {
+		t.Fatalf("the file's ref: %q", f.Ref)
+	}
+	return f.ID
 }

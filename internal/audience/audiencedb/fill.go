@@ -90,6 +90,24 @@ func (s *Store) OfEnterprise(ctx context.Context, actor access.Actor, enterprise
 	return list, nil
 }
 
+// Follows reports whether actor follows an enterprise on a campaign's
+// list: the campaign is one it reads, and the enterprise in its reach.
+func Follows(ctx context.Context, h store.DB, actor access.Actor, campaignID, enterpriseID int64, now time.Time) (bool, error) {
+	if _, err := campaign(ctx, h, actor, campaignID, now); err != nil {
+		if fault.Is(err, fault.NotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	cond, args := memberScope(actor, access.CampaignRead)
+	var n int
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM campaign_members m WHERE m.campaign_id = ? AND m.enterprise_id = ? AND "+cond,
+		append([]any{campaignID, enterpriseID}, args...)...), &n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
 // Seen records that the enterprise itself opened its page of a campaign
 // (staff opening it on its behalf is not the enterprise seeing it).
 func (s *Store) Seen(ctx context.Context, actor access.Actor, campaignID, enterpriseID int64) error {

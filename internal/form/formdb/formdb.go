@@ -29,8 +29,12 @@ type Store struct {
 	engine *store.Store
 }
 
-// New builds the form engine's store on the engine.
-func New(engine *store.Store) *Store { return &Store{engine: engine} }
+// New builds the form engine's store on the engine, its uploaded files
+// registered with the engine's backups and sweep.
+func New(engine *store.Store) *Store {
+	engine.Register(store.Module{Name: "forms", Files: "form_files"})
+	return &Store{engine: engine}
+}
 
 // Form is a form with its latest version's definition.
 type Form struct {

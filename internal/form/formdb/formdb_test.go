@@ -406,3 +406,60 @@ func TestSubmitRace(t *testing.T) {
 		}
 	})
 }
+
+// TestFiles uploads a photo for one enterprise of a campaign on both
+// stores: its answer names it; another enterprise's answer may not; those
+// who fill for the enterprise or follow it read it, others do not; the
+// engine counts the file as kept (backups, the sweep).
+func TestFiles(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, true, open, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		community, grid, ent := s.As(t, "community"), s.As(t, "grid"), s.As(t, "enterprise")
+		eid := s.IDs(t)[storetest.DemoUser(t, "enterprise").EnterpriseCode]
+		def := survey
+		def.Sections = []form.Section{{Zh: "照片", Questions: []form.Question{{Key: "photo", Type: form.File, Zh: "车间照片", Required: true}}}}
+		f, err := s.Forms.Create(ctx, community, def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.Forms.Send(ctx, community, f.ID, audiencedb.Campaign{Due: "2026-03-09",
+			Audience: audience.Definition{Regions: []string{grid.RegionCode}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+		file, err := s.Forms.AddFile(ctx, ent, c.ID, eid, formdb.FileInput{SHA256: sha, Name: "车间.png", MIME: "image/png", Size: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept, err := s.HasAttachment(ctx, sha); err != nil || !kept {
+			t.Errorf("the engine does not keep the form's file: %v %v", kept, err)
+		}
+		members, _, err := s.Campaigns.Members(ctx, community, c.ID, audiencedb.MemberQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var other int64
+		for _, m := range members {
+			if m.EnterpriseID != eid {
+				other = m.EnterpriseID
+				break
+			}
+		}
+		// Another enterprise's answer may not name it.
+		_, _, err = s.Forms.Submit(ctx, grid, formdb.Input{CampaignID: c.ID, EnterpriseID: other, Answers: form.Answers{"photo": {Values: []string{file.Ref()}}}})
+		if fe := fault.As(err); fe == nil || fe.Fields["photo"].Zh == "" {
+			t.Errorf("another enterprise's answer names the file: %v", err)
+		}
+		if _, _, err := s.Forms.Submit(ctx, ent, formdb.Input{CampaignID: c.ID, EnterpriseID: eid, Answers: form.Answers{"photo": {Values: []string{file.Ref()}}}}); err != nil {
+			t.Fatal(err)
+		}
+		for who, want := range map[string]bool{"enterprise": true, "grid": true, "community": true, "street_leader": true, "dept_tax": false, "lawyer": false} {
+			_, err := s.Forms.File(ctx, s.As(t, who), c.ID, file.ID)
+			if got := err == nil; got != want {
+				t.Errorf("%s reads the file: %v; want %v", who, err, want)
+			}
+		}
+	})
+}

@@ -107,6 +107,7 @@ type Fill struct {
 	CorrectUntil   time.Time // zero when it may not be corrected (any more)
 	History        []Entry
 	EnterpriseName string
+	Files          map[int64]FileInfo // uploaded for this member
 }
 
 // Open reads what filling a campaign's form for an enterprise needs, for
@@ -124,6 +125,9 @@ func (s *Store) Open(ctx context.Context, actor access.Actor, campaignID, enterp
 		return f, err
 	}
 	if f.Submission, f.Has, err = submission(ctx, h, campaignID, enterpriseID); err != nil {
+		return f, err
+	}
+	if f.Files, err = filesOf(ctx, h, campaignID, enterpriseID); err != nil {
 		return f, err
 	}
 	if kinds := f.Definition.FactKinds(); len(kinds) > 0 {
@@ -219,6 +223,9 @@ func (s *Store) SaveDraft(ctx context.Context, actor access.Actor, in Input) (Su
 		}
 		now := tx.Now()
 		clean, err := form.Clean(def, in.Answers, now.In(calendar.Shanghai), false)
+		if err == nil {
+			err = checkFiles(ctx, tx.DB(), in.CampaignID, in.EnterpriseID, def, clean)
+		}
 		if err != nil {
 			return err
 		}
@@ -320,6 +327,9 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in Input) (
 		}
 	}
 	clean, err := form.Clean(def, in.Answers, local, true)
+	if err == nil {
+		err = checkFiles(ctx, h, in.CampaignID, in.EnterpriseID, def, clean)
+	}
 	if err != nil {
 		return sub, false, err
 	}
@@ -403,7 +413,8 @@ func recordFacts(ctx context.Context, tx *store.Tx, actor access.Actor, def form
 // Answer is a member with its submission, for an export.
 type Answer struct {
 	Member     audiencedb.Member
-	Submission *Submission // nil when it has not answered
+	Submission *Submission        // nil when it has not answered
+	Files      map[int64]FileInfo // the campaign's files, by ID
 }
 
 // EachAnswer calls fn for every member of a campaign in the actor's reach,
@@ -429,7 +440,11 @@ func (s *Store) EachAnswer(ctx context.Context, members *audiencedb.Store, actor
 	if err != nil {
 		return err
 	}
+	files, err := filesOf(ctx, s.engine.Reader(), campaignID, 0)
+	if err != nil {
+		return err
+	}
 	return members.EachMember(ctx, actor, campaignID, func(m audiencedb.Member) error {
-		return fn(Answer{Member: m, Submission: subs[m.EnterpriseID]})
+		return fn(Answer{Member: m, Submission: subs[m.EnterpriseID], Files: files})
 	})
 }

@@ -298,7 +298,7 @@ func (s *Handlers) exportAnswers(w http.ResponseWriter, r *http.Request) error {
 		}
 		cells = append(cells, state, at, ch)
 		for _, q := range questions {
-			cells = append(cells, form.Display(q, answers[q.Key], lang))
+			cells = append(cells, displayAnswer(q, answers[q.Key], lang, x.Files))
 		}
 		return sw.SetRow("A"+strconv.Itoa(row), cells)
 	})

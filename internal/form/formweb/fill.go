@@ -2,6 +2,7 @@ package formweb
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -109,8 +110,8 @@ type fillData struct {
 	Message      string
 }
 
-// answerView is one submitted answer in words.
-type answerView struct{ Label, Value string }
+// answerView is one submitted answer in words (a file with its link).
+type answerView struct{ Label, Value, Href string }
 
 // fillPage shows a campaign's form for an enterprise: to fill (prefilled
 // from the facts its file holds), or its submitted answers with the
@@ -158,12 +159,17 @@ func (s *Handlers) showFill(w http.ResponseWriter, r *http.Request, typed form.A
 		errs = map[string]string{}
 	}
 	p.Form = viewOf(f.Definition, lang, answers, errs, f.Known, now)
+	withFiles(&p.Form, f.Files, cid, eid)
 	p.Title = p.Form.Title
 	p.Errors = errs
 	if f.Has && f.Submission.State == formdb.Submitted {
 		for _, q := range f.Definition.Questions() {
 			if ans, ok := f.Submission.Answers[q.Key]; ok {
-				p.Answers = append(p.Answers, answerView{Label: q.Label().In(lang), Value: form.Display(q, ans, lang)})
+				v := answerView{Label: q.Label().In(lang), Value: displayAnswer(q, ans, lang, f.Files)}
+				if id := form.FileID(ans); q.Type == form.File && id != 0 {
+					v.Href = fileHref(cid, eid, id)
+				}
+				p.Answers = append(p.Answers, v)
 			}
 		}
 		for _, h := range f.History {
@@ -184,8 +190,8 @@ func (s *Handlers) fillPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return fault.New(fault.Invalid, "form", "无法读取提交的内容", "the form could not be read")
+	if err := r.ParseMultipartForm(s.opts.MaxUpload); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return core.BadUpload(err)
 	}
 	eid, err := enterpriseOf(r, a)
 	if err != nil {
@@ -198,6 +204,27 @@ func (s *Handlers) fillPost(w http.ResponseWriter, r *http.Request) error {
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	in := formdb.Input{CampaignID: cid, EnterpriseID: eid, Answers: answersFromForm(r, f.Definition), Medium: "web",
 		Key: r.PostFormValue("key"), Version: version}
+	// A file chosen for a file question is stored and named by its answer.
+	if r.MultipartForm != nil {
+		for _, q := range f.Definition.Questions() {
+			hs := r.MultipartForm.File[q.Key]
+			if q.Type != form.File || len(hs) == 0 || hs[0].Filename == "" {
+				continue
+			}
+			info, err := s.receive(r, a, cid, eid, hs[0])
+			if err != nil {
+				msgs, err := core.FormErrors(err, core.LangOf(r))
+				if err != nil {
+					return err
+				}
+				if m, ok := msgs["file"]; ok {
+					msgs = map[string]string{q.Key: m}
+				}
+				return s.showFill(w, r, in.Answers, msgs, http.StatusUnprocessableEntity)
+			}
+			in.Answers[q.Key] = form.Answer{Values: []string{info.Ref()}}
+		}
+	}
 	back := fmt.Sprintf("/surveys/%d", cid)
 	if a.Role != access.RoleEnterprise {
 		back += fmt.Sprintf("?enterprise=%d", eid)

@@ -14,6 +14,7 @@ import (
 	"embed"
 	"log/slog"
 
+	"qifu/internal/attach"
 	"qifu/internal/audience/audiencedb"
 	"qifu/internal/dossier/dossierdb"
 	"qifu/internal/form/formdb"
@@ -26,6 +27,13 @@ import (
 //go:embed templates
 var Templates embed.FS
 
+// Options is what the module needs to know of the deployment.
+type Options struct {
+	// Files is the folder of uploaded files (photo and file questions); nil: uploads are refused.
+	Files     *attach.Dir
+	MaxUpload int64 // largest upload, bytes
+}
+
 // Handlers serves the module's routes.
 type Handlers struct {
 	*core.Core
@@ -34,9 +42,13 @@ type Handlers struct {
 	campaigns *audiencedb.Store
 	dossier   *dossierdb.Store
 	log       *slog.Logger
+	opts      Options
 }
 
 // New returns the module's handlers on the site's core.
-func New(c *core.Core, st *store.Store, forms *formdb.Store, campaigns *audiencedb.Store, dossier *dossierdb.Store, log *slog.Logger) *Handlers {
-	return &Handlers{Core: c, store: st, forms: forms, campaigns: campaigns, dossier: dossier, log: log}
+func New(c *core.Core, st *store.Store, forms *formdb.Store, campaigns *audiencedb.Store, dossier *dossierdb.Store, log *slog.Logger, opts Options) *Handlers {
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = 32 << 20
+	}
+	return &Handlers{Core: c, store: st, forms: forms, campaigns: campaigns, dossier: dossier, log: log, opts: opts}
 }

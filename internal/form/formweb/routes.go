@@ -33,7 +33,8 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/campaigns/{id}/members/{enterprise}/remove", signedIn, access.CampaignRun, "take an enterprise off a campaign's list, with the reason", s.removeMemberPage),
 		route("GET", "/surveys", gated, access.FormFill, "the forms sent to an enterprise", s.surveysPage),
 		route("GET", "/surveys/{id}", gated, access.FormFill, "fill a campaign's form for an enterprise, prefilled from its file", s.fillPage),
-		route("POST", "/surveys/{id}", signedIn, access.FormFill, "save a draft or submit the answers", s.fillPost),
+		route("POST", "/surveys/{id}", signedIn, access.FormFill, "save a draft or submit the answers (multipart: a photo or file question's file)", s.fillPost),
+		route("GET", "/surveys/{id}/files/{file}", signedIn, access.CampaignRead, "download a file answering a photo or file question", s.fileDownload),
 
 		// API.
 		route("GET", "/api/v1/forms", signedIn, access.CampaignRun, "forms the caller may send, with their latest definitions", s.apiForms).
@@ -67,6 +68,10 @@ func (s *Handlers) Routes() []core.Route {
 			Gives(200, core.Items[sentJSON]{}).Queries(enterprise),
 		route("GET", "/api/v1/surveys/{id}", signedIn, access.FormFill, "a campaign's form for an enterprise: its definition, the facts on file to prefill, its answers", s.apiSurvey).
 			Gives(200, surveyJSON{}).Queries(enterprise),
+		route("POST", "/api/v1/surveys/{id}/files", signedIn, access.FormFill, "upload a photo or file (multipart field file; ?enterprise= for staff): its ref is the answer of a file question", s.apiUpload).
+			Uploads("file").Gives(201, fileJSON{}).Queries(enterprise),
+		route("GET", "/api/v1/surveys/{id}/files/{file}", signedIn, access.CampaignRead, "download an uploaded file", s.fileDownload).
+			Sends("application/octet-stream"),
 		route("PUT", "/api/v1/surveys/{id}/draft", signedIn, access.FormFill, "save answers as a draft (wrong values refused, missing ones not)", s.apiDraft).
 			Takes(exampleAnswers).Gives(200, surveyJSON{}),
 		route("POST", "/api/v1/surveys/{id}/submit", signedIn, access.FormFill, "submit the answers, or correct them within the window (needs version); Idempotency-Key header: a retry answers 200 with the same submission", s.apiSubmit).

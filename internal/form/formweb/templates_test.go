@@ -32,6 +32,7 @@ var exampleDef = form.Definition{Zh: "用工需求排摸", En: "Labour needs", I
 		{Key: "needs", Type: form.Multi, Zh: "需要的服务", Options: []form.Option{{Value: "a", Zh: "招聘"}, {Value: "b", Zh: "培训"}}},
 		{Key: "from", Type: form.Date, Zh: "开始日期"},
 		{Key: "note", Type: form.Text, Long: true, Zh: "其他"},
+		{Key: "photo", Type: form.File, Zh: "车间照片"},
 		{Key: "orders", Type: form.Table, Zh: "订单", Columns: []form.Question{{Key: "c1", Type: form.Text, Zh: "客户", Required: true},
 			{Key: "c2", Type: form.Date, Zh: "交期"}, {Key: "c3", Type: form.YesNo, Zh: "加急"}}},
 	}}}}
@@ -42,7 +43,9 @@ func examples() map[string][]core.Page {
 	answers := form.Answers{"employees": {Values: []string{"64"}}, "short": {Values: []string{"yes"}}, "gap": {Values: []string{"12"}},
 		"needs": {Values: []string{"a", "b"}}, "orders": {Rows: [][]string{{"甲", "2026-04-01", "yes"}}}}
 	known := []dossier.Fact{{Kind: "employees", Period: "2026-03-01", Num: 60, Source: dossier.Staff, RecordedAt: now}}
+	answers["photo"] = form.Answer{Values: []string{"file:3"}}
 	view := viewOf(exampleDef, "zh", answers, map[string]string{"gap": "不能大于 999", "orders.1.1": "此项必填"}, known, now)
+	withFiles(&view, map[int64]formdb.FileInfo{3: {ID: 3, Name: "车间.jpg"}}, 3, 1)
 	blank := viewOf(exampleDef, "zh", nil, nil, known, now)
 	c := audiencedb.Campaign{ID: 3, Title: "一季度排摸", Due: "2026-03-31", State: audiencedb.Running, Members: 40, Answered: 12,
 		OwnerName: "李社区", StartedAt: now, RemindedAt: now, Audience: audience.Definition{Regions: []string{"330206001001"}}}
@@ -80,7 +83,7 @@ func examples() map[string][]core.Page {
 			&fillData{CampaignID: 3, EnterpriseID: 1, Enterprise: "甲", OnBehalf: true, Form: view, Due: "2026-03-31", State: "draft", Version: 2,
 				Key: "k", Base: core.Base{Errors: map[string]string{"gap": "不能大于 999"}}},
 			&fillData{CampaignID: 3, EnterpriseID: 1, Form: formView{Title: "排摸"}, State: "submitted", Correctable: true, CorrectUntil: now,
-				Answers: []answerView{{Label: "是否缺工", Value: "是"}}, History: []historyView{{N: 1, At: now, By: "王", Channel: "企业自填"}}},
+				Answers: []answerView{{Label: "是否缺工", Value: "是"}, {Label: "车间照片", Value: "车间.jpg", Href: "/surveys/3/files/3?enterprise=1"}}, History: []historyView{{N: 1, At: now, By: "王", Channel: "企业自填"}}},
 			&fillData{CampaignID: 3, Form: formView{Title: "排摸"}, Closed: true},
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	"qifu/internal/dossier"
 	"qifu/internal/fault"
 	"qifu/internal/form"
+	"qifu/internal/form/formdb"
 )
 
 // A form as a page shows it: every question with its words in the page's
@@ -37,6 +38,8 @@ type questionView struct {
 	Condition        string // when it is asked, in words
 	Known            string // the value the enterprise's file holds, with its source and age
 	KnownIsPrefilled bool
+	// FileName and FileHref are a file question's uploaded file.
+	FileName, FileHref string
 }
 
 // rowView is a table's row; cellView one of its inputs.
@@ -235,4 +238,35 @@ func kindLabel(k dossier.Kind, lang string) string {
 		return k.Name().In(lang) + " (" + u + ")"
 	}
 	return k.Name().In(lang) + "（" + u + "）"
+}
+
+// withFiles names the uploaded files a form's file questions answer, with
+// the address they are downloaded from.
+func withFiles(v *formView, files map[int64]formdb.FileInfo, campaignID, enterpriseID int64) {
+	for si := range v.Sections {
+		for qi := range v.Sections[si].Questions {
+			q := &v.Sections[si].Questions[qi]
+			if q.Type != string(form.File) {
+				continue
+			}
+			if f, ok := files[form.FileID(form.Answer{Values: []string{q.Value}})]; ok {
+				q.FileName, q.FileHref = f.Name, fileHref(campaignID, enterpriseID, f.ID)
+			}
+		}
+	}
+}
+
+// fileHref is where an uploaded file is downloaded.
+func fileHref(campaignID, enterpriseID, fileID int64) string {
+	return fmt.Sprintf("/surveys/%d/files/%d?enterprise=%d", campaignID, fileID, enterpriseID)
+}
+
+// displayAnswer is an answer in words, a file by its name.
+func displayAnswer(q form.Question, a form.Answer, lang string, files map[int64]formdb.FileInfo) string {
+	if q.Type == form.File {
+		if f, ok := files[form.FileID(a)]; ok {
+			return f.Name
+		}
+	}
+	return form.Display(q, a, lang)
 }

@@ -103,5 +103,22 @@ CREATE TABLE form_submission_history (
     PRIMARY KEY (submission_id, n)
 );
 
+-- The files answering a form's photo or file questions, kept in the
+-- attachment folder by their hash, for the campaign and the enterprise
+-- they were uploaded for; an answer names one ("file:<id>").
+CREATE TABLE form_files (
+    id            INTEGER PRIMARY KEY,
+    campaign_id   BIGINT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
+    sha256        TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    mime          TEXT NOT NULL,
+    size          BIGINT NOT NULL,
+    uploaded_by   BIGINT NOT NULL,
+    created_at    BIGINT NOT NULL
+);
+CREATE INDEX form_files_member ON form_files (campaign_id, enterprise_id);
+CREATE INDEX form_files_sha ON form_files (sha256);
+
 -- A notice of a module other than the appeals links to its record.
 ALTER TABLE inbox ADD COLUMN href TEXT NOT NULL DEFAULT '';
