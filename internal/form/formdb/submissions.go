@@ -47,6 +47,8 @@ type Submission struct {
 	SubmittedAt time.Time
 	Corrections int
 	Version     int64
+	// CorrectUntil is when corrections end, as Submit leaves it (zero: none).
+	CorrectUntil time.Time
 }
 
 // CorrectableUntil is when corrections of s to campaign c end (zero: none).
@@ -372,6 +374,7 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in Input) (
 	if err := recordFacts(ctx, tx, actor, def, clean, sub); err != nil {
 		return sub, false, err
 	}
+	sub.CorrectUntil = CorrectableUntil(sent.Campaign, sub)
 	action := "form.submit"
 	if correcting {
 		action = "form.correct"

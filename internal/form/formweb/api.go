@@ -477,9 +477,8 @@ func (s *Handlers) surveyOut(r *http.Request, cid, eid int64) (surveyJSON, error
 			Authoritative: k.Source.Authoritative(), RecordedAt: k.RecordedAt})
 	}
 	if f.Has {
-		sub := f.Submission
-		out.Submission = &submissionJSON{ID: sub.ID, State: sub.State, Answers: sub.Answers, Channel: sub.Channel, By: sub.ByName,
-			SubmittedAt: when(sub.SubmittedAt), Corrections: sub.Corrections, Version: sub.Version, CorrectUntil: when(f.CorrectUntil)}
+		j := toSubmissionJSON(f.Submission, f.CorrectUntil)
+		out.Submission = &j
 	}
 	return out, nil
 }
@@ -536,23 +535,25 @@ func (s *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request, submit bool
 	}
 	input := formdb.Input{CampaignID: cid, EnterpriseID: eid, Answers: in.Answers, Medium: "api", Key: r.Header.Get("Idempotency-Key"), Version: in.Version}
 	code := http.StatusOK
+	var sub formdb.Submission
 	if submit {
 		var replayed bool
-		if _, replayed, err = s.forms.Submit(r.Context(), a, input); err == nil && !replayed {
+		if sub, replayed, err = s.forms.Submit(r.Context(), a, input); err == nil && !replayed {
 			code = http.StatusCreated
 		}
 	} else {
-		_, err = s.forms.SaveDraft(r.Context(), a, input)
+		sub, err = s.forms.SaveDraft(r.Context(), a, input)
 	}
 	if err != nil {
 		return err
 	}
-	out, err := s.surveyOut(r, cid, eid)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, code, out)
+	core.WriteJSON(w, code, toSubmissionJSON(sub, sub.CorrectUntil))
 	return nil
+}
+
+func toSubmissionJSON(sub formdb.Submission, correctUntil time.Time) submissionJSON {
+	return submissionJSON{ID: sub.ID, State: sub.State, Answers: sub.Answers, Channel: sub.Channel, By: sub.ByName,
+		SubmittedAt: when(sub.SubmittedAt), Corrections: sub.Corrections, Version: sub.Version, CorrectUntil: when(correctUntil)}
 }
 
 func (s *Handlers) apiDraft(w http.ResponseWriter, r *http.Request) error {

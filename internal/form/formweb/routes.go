@@ -73,8 +73,8 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/api/v1/surveys/{id}/files/{file}", signedIn, access.CampaignRead, "download an uploaded file", s.fileDownload).
 			Sends("application/octet-stream"),
 		route("PUT", "/api/v1/surveys/{id}/draft", signedIn, access.FormFill, "save answers as a draft (wrong values refused, missing ones not)", s.apiDraft).
-			Takes(exampleAnswers).Gives(200, surveyJSON{}),
+			Takes(exampleAnswers).Gives(200, submissionJSON{}),
 		route("POST", "/api/v1/surveys/{id}/submit", signedIn, access.FormFill, "submit the answers, or correct them within the window (needs version); Idempotency-Key header: a retry answers 200 with the same submission", s.apiSubmit).
-			Takes(exampleAnswers).Gives(201, surveyJSON{}).Or(http.StatusOK),
+			Takes(exampleAnswers).Gives(201, submissionJSON{}).Or(http.StatusOK),
 	}
 }
