@@ -148,7 +148,10 @@ var userData = sync.OnceValue(func() []string {
 		words = append(words, e.Tags...)
 	}
 	for _, u := range d.Users {
-		words = append(words, u.Name)
+		words = append(words, u.Name, u.HomeUnit)
+	}
+	for _, o := range d.Offices {
+		words = append(words, o.Name)
 	}
 	plans, moves := demo.History(d, 1, time.Now(), 1500)
 	for _, p := range plans {

@@ -52,6 +52,9 @@ type Actor struct {
 	RegionCode   string
 	RegionLevel  place.Level
 	DepartmentID int64 // for department staff
+	// OfficeID is the department's office the member belongs to (0: the
+	// department as a whole): its dispatches come to the office's staff.
+	OfficeID     int64
 	EnterpriseID int64 // for enterprise users
 	// Addr is the client address of the request, for the audit log.
 	Addr string

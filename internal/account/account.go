@@ -38,6 +38,12 @@ type User struct {
 	Version        int64
 	DepartmentName string // for display
 	EnterpriseName string // for display
+	// OfficeID is a department staff member's office (分局, 所), 0 when
+	// the member works for the department as a whole.
+	OfficeID   int64
+	OfficeName string // for display
+	// HomeUnit is a cadre's home unit (派出单位): the unit that sent it.
+	HomeUnit string
 }
 
 // The lock-out and session rules.

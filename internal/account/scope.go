@@ -25,7 +25,10 @@ func (u *User) Normalize() {
 		u.RegionCode = ""
 	}
 	if u.Role != access.RoleDepartment {
-		u.DepartmentID = 0
+		u.DepartmentID, u.OfficeID = 0, 0
+	}
+	if u.Role != access.RoleCadre {
+		u.HomeUnit = ""
 	}
 	if u.Role != access.RoleEnterprise {
 		u.EnterpriseID = 0
@@ -60,6 +63,9 @@ func (u *User) Validate() fault.Fields {
 	}
 	if u.Role == access.RoleDepartment && u.DepartmentID == 0 {
 		f.Add("department_id", "部门人员需要指定所属部门", "department staff need a department")
+	}
+	if len([]rune(u.HomeUnit)) > 60 {
+		f.Add("home_unit", "派出单位不超过 60 字", "a home unit has at most 60 characters")
 	}
 	if u.Role == access.RoleEnterprise && u.EnterpriseID == 0 {
 		f.Add("enterprise_id", "企业用户需要绑定一家企业", "enterprise users are bound to one enterprise")

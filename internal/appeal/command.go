@@ -17,8 +17,12 @@ type Command struct {
 	Note   string // the note, reply, reason, instruction or supplied information
 	Public bool   // a progress note the enterprise may see
 
-	Lead    int64     // dispatch: the lead department
-	Assists []int64   // dispatch: assisting departments
+	Lead    int64   // dispatch: the lead department
+	Assists []int64 // dispatch: assisting departments
+	// Offices are, for a dispatch, the local offices (分局, 所) it goes
+	// straight to: at most one of the lead's and of each assisting
+	// department's; a department without one takes it as a whole.
+	Offices []int64
 	Due     time.Time // dispatch, raise joint: the deadline (zero: from the limits); extension: the proposed deadline
 
 	Result Result // reply, resolve
@@ -93,6 +97,13 @@ func (c Command) Check(now time.Time) error {
 		}
 		if len(c.Assists) > MaxAssists {
 			f.Add("assists", "协办部门不超过 10 个", "at most 10 assisting departments")
+		}
+		offices := map[int64]bool{}
+		for _, o := range c.Offices {
+			if o <= 0 || offices[o] || len(c.Offices) > len(c.Assists)+1 {
+				f.Add("offices", "分支机构有误：每个部门至多指定一个，不能重复", "offices: at most one of each department, none twice")
+			}
+			offices[o] = true
 		}
 		future("办理期限须晚于现在")
 		noteAtMost("派单说明不超过 1000 字", "the instruction is at most 1,000 characters")

@@ -7,6 +7,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 
 	"qifu/internal/access"
 	"qifu/internal/department"
@@ -22,7 +23,17 @@ type Dataset struct {
 	Regions     []place.Region          // parents before children: city, district, streets, communities, grids
 	Departments []department.Department // RegionCode = the district
 	Enterprises []enterprise.Enterprise // ID zero; all region codes filled
-	Users       []User
+	// Offices are the tax bureau's branches and market supervision's
+	// stations, one per street (DepartmentID zero: the department is
+	// DepartmentCode's).
+	Offices []Office
+	Users   []User
+}
+
+// Office is a department's office of the demo.
+type Office struct {
+	DepartmentCode string
+	department.Office
 }
 
 // User is a demo account.
@@ -34,6 +45,8 @@ type User struct {
 	// district or city.
 	RegionCode     string
 	DepartmentCode string   // department staff
+	OfficeCode     string   // department staff of an office: its code
+	HomeUnit       string   // cadres: the unit that sent them (派出单位)
 	EnterpriseCode string   // enterprise users: the credit code of their enterprise
 	Assigned       []string // cadres: credit codes of the enterprises they are stationed at or liaise with
 	GridCodes      []string // grid workers: the grids they are responsible for (exactly one worker per grid)
@@ -67,6 +80,16 @@ func Generate(seed uint64) Dataset {
 		}
 	}
 
+	for _, r := range d.Regions {
+		if r.Level != place.Street {
+			continue
+		}
+		short := strings.TrimSuffix(strings.TrimSuffix(r.Name, "街道"), "镇")
+		code := "s" + r.Code[6:]
+		d.Offices = append(d.Offices,
+			Office{"tax", department.Office{Code: code, Name: short + "税务分局", NameEn: "Taxation branch " + r.Code[6:], RegionCode: r.Code}},
+			Office{"market", department.Office{Code: code, Name: short + "市场监管所", NameEn: "Market supervision station " + r.Code[6:], RegionCode: r.Code}})
+	}
 	d.Users = g.users(d, grids)
 	return d
 }

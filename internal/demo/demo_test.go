@@ -306,7 +306,11 @@ func TestUsers(t *testing.T) {
 		case access.RoleCommunityStaff:
 			staffed[u.RegionCode] = true
 		case access.RoleDepartment:
-			if !departments[u.DepartmentCode] || u.Username != "dept_"+u.DepartmentCode {
+			want := "dept_" + u.DepartmentCode
+			if u.OfficeCode != "" {
+				want += "_" + u.OfficeCode // an office's staff
+			}
+			if !departments[u.DepartmentCode] || u.Username != want {
 				t.Errorf("%s: department %q", u.Username, u.DepartmentCode)
 			}
 		case access.RoleEnterprise:

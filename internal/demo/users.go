@@ -50,6 +50,7 @@ func (g *gen) users(d Dataset, grids []gridSpec) []User {
 
 	cadre := account("cadre", access.RoleCadre)
 	cadre.Assigned = cadreEnterprises(d.Enterprises, show.Community)
+	cadre.HomeUnit = "区经信局"
 	us = append(us, cadre)
 
 	ent := showcaseEnterprise(d.Enterprises, show.Grid)
@@ -79,6 +80,11 @@ func (g *gen) users(d Dataset, grids []gridSpec) []User {
 			us = append(us, depts[dep.Code])
 		}
 	}
+	// The tax branch of the showcase street: its staff sign for what is
+	// dispatched straight to it, and for the bureau's as a whole.
+	branch := account("dept_tax_s"+show.Street[6:], access.RoleDepartment)
+	branch.DepartmentCode, branch.OfficeCode = "tax", "s"+show.Street[6:]
+	us = append(us, branch)
 	us = append(us, g.streetCadres(d, cadre.Assigned)...)
 	return us
 }
@@ -146,7 +152,10 @@ func (g *gen) streetCadres(d Dataset, taken []string) []User {
 			continue
 		}
 		us = append(us, User{Username: "cadre_" + r.Code, Password: Password, Name: g.person(),
-			Phone: g.mobile(), Role: access.RoleCadre, Assigned: byStreet[r.Code]})
+			Phone: g.mobile(), Role: access.RoleCadre, Assigned: byStreet[r.Code], HomeUnit: homeUnits[len(us)%len(homeUnits)]})
 	}
 	return us
 }
+
+// homeUnits are the units the demo's street liaison cadres come from.
+var homeUnits = []string{"区发改局", "区商务局", "区科技局", "区财政局", "区人力社保局", "区住建局", "区交通运输局"}

@@ -150,6 +150,12 @@ func (t *Tx) checkUser(ctx context.Context, u *account.User) error {
 			f.Add("department_id", "部门不存在", "no such department")
 		}
 	}
+	if u.OfficeID != 0 {
+		var n int
+		if err := Scan(t.DB().Row(ctx, "SELECT COUNT(*) FROM department_offices WHERE id = ? AND department_id = ?", u.OfficeID, u.DepartmentID), &n); err != nil || n == 0 {
+			f.Add("office_id", "该部门没有这个分支机构", "the department has no such office")
+		}
+	}
 	if u.EnterpriseID != 0 {
 		if _, err := t.DB().enterprise(ctx, u.EnterpriseID); err != nil {
 			f.Add("enterprise_id", "企业不存在", "no such enterprise")
@@ -198,9 +204,10 @@ func (s *Store) CreateUser(ctx context.Context, actor access.Actor, u account.Us
 func (t *Tx) insertUser(ctx context.Context, u *account.User, hash string) error {
 	now := t.s.now().UnixMilli()
 	err := Scan(t.DB().Row(ctx, `INSERT INTO users (username, name, phone, role, region_code, department_id, enterprise_id,
-		password_hash, password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		office_id, home_unit, password_hash, password_changed_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		u.Username, u.Name, u.Phone, string(u.Role), NullString(u.RegionCode), NullInt(u.DepartmentID),
-		NullInt(u.EnterpriseID), hash, now, now, now), &u.ID)
+		NullInt(u.EnterpriseID), u.OfficeID, u.HomeUnit, hash, now, now, now), &u.ID)
 	if fault.Is(err, fault.Conflict) {
 		return fault.Fields{"username": {Zh: "用户名已被使用", En: "the username is taken"}}.Err()
 	}
@@ -227,9 +234,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor access.Actor, id, version 
 			return err
 		}
 		res, err := tx.DB().Exec(ctx, `UPDATE users SET name = ?, phone = ?, role = ?, region_code = ?, department_id = ?,
-			enterprise_id = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			enterprise_id = ?, office_id = ?, home_unit = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			u.Name, u.Phone, string(u.Role), NullString(u.RegionCode), NullInt(u.DepartmentID), NullInt(u.EnterpriseID),
-			s.now().UnixMilli(), id, version)
+			u.OfficeID, u.HomeUnit, s.now().UnixMilli(), id, version)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
@@ -244,7 +251,8 @@ func (s *Store) UpdateUser(ctx context.Context, actor access.Actor, id, version 
 		u.ID, u.Version = id, version+1
 		return tx.Record(ctx, actor, "user.update", "user/"+old.Username, "ok", map[string]any{
 			"role": [2]any{old.Role, u.Role}, "region": [2]any{old.RegionCode, u.RegionCode},
-			"department": [2]any{old.DepartmentID, u.DepartmentID}, "enterprise": [2]any{old.EnterpriseID, u.EnterpriseID}})
+			"department": [2]any{old.DepartmentID, u.DepartmentID}, "enterprise": [2]any{old.EnterpriseID, u.EnterpriseID},
+			"office": [2]any{old.OfficeID, u.OfficeID}, "home_unit": [2]any{old.HomeUnit, u.HomeUnit}})
 	})
 	return u, err
 }

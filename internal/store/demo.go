@@ -9,6 +9,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/demo"
+	"qifu/internal/department"
 	"qifu/internal/fault"
 )
 
@@ -60,6 +61,18 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 		for _, dep := range inserted {
 			depts[dep.Code] = dep.ID
 		}
+		offices := make([]department.Office, len(d.Offices))
+		for i, o := range d.Offices {
+			offices[i] = o.Office
+			offices[i].DepartmentID = depts[o.DepartmentCode]
+		}
+		if err := tx.InsertOffices(ctx, offices); err != nil {
+			return err
+		}
+		officeIDs := map[[2]string]int64{}
+		for i, o := range d.Offices {
+			officeIDs[[2]string{o.DepartmentCode, o.Code}] = offices[i].ID
+		}
 		ents := make(map[string]int64, len(d.Enterprises))
 		for _, e := range d.Enterprises {
 			if err := tx.insertEnterprise(ctx, actor, &e); err != nil {
@@ -69,7 +82,8 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 		}
 		for _, du := range d.Users {
 			u := account.User{Username: du.Username, Name: du.Name, Phone: du.Phone, Role: du.Role,
-				RegionCode: du.RegionCode, DepartmentID: depts[du.DepartmentCode], EnterpriseID: ents[du.EnterpriseCode]}
+				RegionCode: du.RegionCode, DepartmentID: depts[du.DepartmentCode], EnterpriseID: ents[du.EnterpriseCode],
+				OfficeID: officeIDs[[2]string{du.DepartmentCode, du.OfficeCode}], HomeUnit: du.HomeUnit}
 			if err := tx.insertUser(ctx, &u, hashes[du.Password]); err != nil {
 				return fmt.Errorf("demo user %s: %w", du.Username, err)
 			}

@@ -498,3 +498,63 @@ func (s *Store) DepartmentStaffCounts(ctx context.Context) (map[int64]int, error
 	}
 	return m, rows.Err()
 }
+
+// OfficeColumns are an office's columns, for scanOffice.
+const officeColumns = "o.id, o.department_id, o.code, o.name, o.name_en, o.region_code"
+
+func scanOffice(sc Scanner) (department.Office, error) {
+	var o department.Office
+	err := sc.Scan(&o.ID, &o.DepartmentID, &o.Code, &o.Name, &o.NameEn, &o.RegionCode)
+	return o, err
+}
+
+// Offices lists the departments' local offices, by department and code.
+func (s *Store) Offices(ctx context.Context) ([]department.Office, error) {
+	return Collect(ctx, s.Reader(), scanOffice, "SELECT "+officeColumns+" FROM department_offices o ORDER BY o.department_id, o.code")
+}
+
+// InsertOffices adds offices and fills in their IDs (the demo's).
+func (t *Tx) InsertOffices(ctx context.Context, list []department.Office) error {
+	for i := range list {
+		o := &list[i]
+		if err := Scan(t.DB().Row(ctx, `INSERT INTO department_offices (department_id, code, name, name_en, region_code)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, o.DepartmentID, o.Code, o.Name, o.NameEn, o.RegionCode), &o.ID); err != nil {
+			return fmt.Errorf("insert office %s: %w", o.Code, err)
+		}
+	}
+	return nil
+}
+
+// CreateOffice adds a department's office, for an actor who manages
+// departments, audited.
+func (s *Store) CreateOffice(ctx context.Context, actor access.Actor, o department.Office) (department.Office, error) {
+	if !access.May(actor.Role, access.DepartmentManage) {
+		return o, access.ErrForbidden
+	}
+	if err := o.Check(); err != nil {
+		return o, err
+	}
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := Scan(tx.DB().Row(ctx, "SELECT COUNT(*) FROM departments WHERE id = ?", o.DepartmentID), &n); err != nil || n == 0 {
+			return fault.Fields{"department_id": {Zh: "部门不存在", En: "no such department"}}.Err()
+		}
+		if o.RegionCode != "" {
+			if _, err := tx.DB().region(ctx, o.RegionCode); err != nil {
+				return fault.Fields{"region_code": {Zh: "区划不存在", En: "no such region"}}.Err()
+			}
+		}
+		list := []department.Office{o}
+		err := tx.InsertOffices(ctx, list)
+		if fault.Is(err, fault.Conflict) {
+			return fault.Fields{"code": {Zh: "该部门已有此代码的分支机构", En: "the department has an office of this code"}}.Err()
+		}
+		if err != nil {
+			return err
+		}
+		o = list[0]
+		return tx.Record(ctx, actor, "department.office", fmt.Sprintf("department/%d", o.DepartmentID), "ok",
+			map[string]any{"office": o.ID, "code": o.Code, "name": o.Name, "region": o.RegionCode})
+	})
+	return o, err
+}

@@ -15,17 +15,20 @@ import (
 
 const userColumns = `u.id, u.username, u.name, u.phone, u.role, COALESCE(u.region_code, ''),
 	COALESCE(u.department_id, 0), COALESCE(u.enterprise_id, 0), u.disabled, u.failed_logins, u.locked_until,
-	u.created_at, u.updated_at, u.version, COALESCE(d.name, ''), COALESCE(e.name, '')`
+	u.created_at, u.updated_at, u.version, COALESCE(d.name, ''), COALESCE(e.name, ''),
+	u.office_id, u.home_unit, COALESCE(o.name, '')`
 
 const userFrom = ` FROM users u
 	LEFT JOIN departments d ON d.id = u.department_id
-	LEFT JOIN enterprises e ON e.id = u.enterprise_id`
+	LEFT JOIN enterprises e ON e.id = u.enterprise_id
+	LEFT JOIN department_offices o ON o.id = u.office_id`
 
 func scanUser(sc interface{ Scan(...any) error }) (account.User, error) {
 	var u account.User
 	var locked, created, updated int64
 	err := sc.Scan(&u.ID, &u.Username, &u.Name, &u.Phone, &u.Role, &u.RegionCode, &u.DepartmentID, &u.EnterpriseID,
-		&u.Disabled, &u.FailedLogins, &locked, &created, &updated, &u.Version, &u.DepartmentName, &u.EnterpriseName)
+		&u.Disabled, &u.FailedLogins, &locked, &created, &updated, &u.Version, &u.DepartmentName, &u.EnterpriseName,
+		&u.OfficeID, &u.HomeUnit, &u.OfficeName)
 	u.LockedUntil, u.CreatedAt, u.UpdatedAt = Millis(locked), time.UnixMilli(created), time.UnixMilli(updated)
 	return u, err
 }
@@ -38,10 +41,10 @@ func (h DB) actorOf(ctx context.Context, userID int64) (access.Actor, error) {
 	var deptRegion string
 	var secret string
 	err := Scan(h.Row(ctx, `SELECT u.id, u.name, u.role, COALESCE(u.region_code, ''), COALESCE(u.department_id, 0),
-		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, ''), u.must_change, u.totp_secret
+		COALESCE(u.enterprise_id, 0), u.disabled, COALESCE(d.region_code, ''), u.must_change, u.totp_secret, u.office_id
 		FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = ?`, userID),
 		&a.UserID, &a.Name, &a.Role, &a.RegionCode, &a.DepartmentID, &a.EnterpriseID, &disabled, &deptRegion, &a.MustChangePassword,
-		&secret)
+		&secret, &a.OfficeID)
 	if err != nil {
 		return access.Actor{}, err
 	}

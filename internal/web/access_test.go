@@ -566,6 +566,14 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /enterprises/export.xlsx": func(u demo.User, _ scope) probe {
 			return probe{"/enterprises/export.xlsx", nil, may(u, access.EnterpriseExport, 200)}
 		},
+		"POST /departments/{id}/offices": func(u demo.User, _ scope) probe {
+			return probe{fmt.Sprintf("/departments/%d/offices", s.deptIDs(t)["tax"]), formBody(url.Values{"code": {fmt.Sprintf("m%d", codeSeq.Add(1))},
+				"name": {"矩阵分局"}}), may(u, access.DepartmentManage, 303)}
+		},
+		"POST /api/v1/departments/{id}/offices": func(u demo.User, _ scope) probe {
+			return probe{fmt.Sprintf("/api/v1/departments/%d/offices", s.deptIDs(t)["tax"]), jsonBody(officeInput{Code: fmt.Sprintf("m%d", codeSeq.Add(1)),
+				Name: "矩阵分局"}), may(u, access.DepartmentManage, 201)}
+		},
 		"GET /facts/import": func(u demo.User, _ scope) probe {
 			return probe{"/facts/import", nil, may(u, access.FactRecord, 200)}
 		},

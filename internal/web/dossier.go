@@ -328,6 +328,8 @@ type personJSON struct {
 	Phone string `json:"phone"`
 	Role  string `json:"role"`
 	As    string `json:"as"`
+	// HomeUnit is a cadre's home unit (派出单位).
+	HomeUnit string `json:"home_unit,omitempty"`
 }
 
 func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) error {
@@ -342,7 +344,7 @@ func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := core.Items[personJSON]{Items: []personJSON{}}
 	for _, p := range people {
-		out.Items = append(out.Items, personJSON{Name: p.Name, Phone: p.Phone, Role: string(p.Role), As: p.As})
+		out.Items = append(out.Items, personJSON{Name: p.Name, Phone: p.Phone, Role: string(p.Role), As: p.As, HomeUnit: p.HomeUnit})
 	}
 	core.WriteJSON(w, http.StatusOK, out)
 	return nil

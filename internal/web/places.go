@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"qifu/internal/access"
 	"qifu/internal/department"
@@ -225,6 +226,90 @@ type departmentJSON struct {
 	RegionCode string `json:"region_code"`
 	Phone      string `json:"phone"`
 	Staff      int    `json:"staff"`
+	// Offices are its local offices (分局, 所).
+	Offices []officeJSON `json:"offices"`
+}
+
+// officeJSON is a department's office.
+type officeJSON struct {
+	ID         int64  `json:"id"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	NameEn     string `json:"name_en,omitempty"`
+	RegionCode string `json:"region_code,omitempty"`
+}
+
+// officeInput is an office to add to a department.
+type officeInput struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	NameEn     string `json:"name_en,omitempty"`
+	RegionCode string `json:"region_code,omitempty"`
+}
+
+func toOfficeJSON(o department.Office) officeJSON {
+	return officeJSON{ID: o.ID, Code: o.Code, Name: o.Name, NameEn: o.NameEn, RegionCode: o.RegionCode}
+}
+
+// officesOf groups the offices by department.
+func (s *Server) officesOf(r *http.Request) (map[int64][]department.Office, error) {
+	list, err := s.store.Offices(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]department.Office{}
+	for _, o := range list {
+		out[o.DepartmentID] = append(out[o.DepartmentID], o)
+	}
+	return out, nil
+}
+
+func (s *Server) apiCreateOffice(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in officeInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	o, err := s.store.CreateOffice(r.Context(), a, department.Office{DepartmentID: id, Code: in.Code, Name: in.Name, NameEn: in.NameEn, RegionCode: in.RegionCode})
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusCreated, toOfficeJSON(o))
+	return nil
+}
+
+func (s *Server) createOfficePage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.store.CreateOffice(r.Context(), a, department.Office{DepartmentID: id, Code: r.FormValue("code"), Name: r.FormValue("name"),
+		NameEn: r.FormValue("name_en"), RegionCode: strings.TrimSpace(r.FormValue("region_code"))})
+	if err != nil {
+		msgs, err := core.FormErrors(err, core.LangOf(r))
+		if err != nil {
+			return err
+		}
+		list, staff, err := s.departments(r)
+		if err != nil {
+			return err
+		}
+		offices, err := s.officesOf(r)
+		if err != nil {
+			return err
+		}
+		p := &departmentsPageData{Items: list, Staff: staff, Offices: offices, CanManage: true, Failed: id}
+		p.Title, p.Errors = s.T(core.LangOf(r), "dept.title"), msgs
+		s.Render(w, r, http.StatusUnprocessableEntity, "departments", p)
+		return nil
+	}
+	s.Done(w, r, "/departments", "flash.saved", "")
+	return nil
 }
 
 func (s *Server) departments(r *http.Request) ([]department.Department, map[int64]int, error) {
@@ -242,10 +327,18 @@ func (s *Server) apiDepartments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	offices, err := s.officesOf(r)
+	if err != nil {
+		return err
+	}
 	out := make([]departmentJSON, 0, len(list))
 	for _, d := range list {
-		out = append(out, departmentJSON{ID: d.ID, Code: d.Code, Name: d.Name, NameEn: d.NameEn, RegionCode: d.RegionCode,
-			Phone: d.Phone, Staff: staff[d.ID]})
+		j := departmentJSON{ID: d.ID, Code: d.Code, Name: d.Name, NameEn: d.NameEn, RegionCode: d.RegionCode,
+			Phone: d.Phone, Staff: staff[d.ID], Offices: []officeJSON{}}
+		for _, o := range offices[d.ID] {
+			j.Offices = append(j.Offices, toOfficeJSON(o))
+		}
+		out = append(out, j)
 	}
 	core.WriteJSON(w, http.StatusOK, core.Items[departmentJSON]{Items: out})
 	return nil
@@ -254,8 +347,11 @@ func (s *Server) apiDepartments(w http.ResponseWriter, r *http.Request) error {
 // departmentsPageData lists the alliance's departments.
 type departmentsPageData struct {
 	core.Base
-	Items []department.Department
-	Staff map[int64]int
+	Items     []department.Department
+	Staff     map[int64]int
+	Offices   map[int64][]department.Office
+	CanManage bool  // may add offices
+	Failed    int64 // the department whose office form was refused
 }
 
 func (s *Server) departmentsPage(w http.ResponseWriter, r *http.Request) error {
@@ -263,7 +359,12 @@ func (s *Server) departmentsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &departmentsPageData{Items: list, Staff: staff}
+	a, _ := core.ActorOf(r)
+	offices, err := s.officesOf(r)
+	if err != nil {
+		return err
+	}
+	p := &departmentsPageData{Items: list, Staff: staff, Offices: offices, CanManage: access.May(a.Role, access.DepartmentManage)}
 	p.Title = s.T(core.LangOf(r), "dept.title")
 	s.Render(w, r, http.StatusOK, "departments", p)
 	return nil

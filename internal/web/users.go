@@ -25,6 +25,8 @@ type userJSON struct {
 	RegionCode   string      `json:"region_code,omitempty"`
 	DepartmentID int64       `json:"department_id,omitempty"`
 	EnterpriseID int64       `json:"enterprise_id,omitempty"`
+	OfficeID     int64       `json:"office_id,omitempty"`
+	HomeUnit     string      `json:"home_unit,omitempty"`
 	Disabled     bool        `json:"disabled"`
 	Locked       bool        `json:"locked"`
 	Version      int64       `json:"version"`
@@ -33,7 +35,7 @@ type userJSON struct {
 
 func toUserJSON(u account.User) userJSON {
 	return userJSON{ID: u.ID, Username: u.Username, Name: u.Name, Phone: u.Phone, Role: u.Role, RegionCode: u.RegionCode,
-		DepartmentID: u.DepartmentID, EnterpriseID: u.EnterpriseID, Disabled: u.Disabled,
+		DepartmentID: u.DepartmentID, EnterpriseID: u.EnterpriseID, OfficeID: u.OfficeID, HomeUnit: u.HomeUnit, Disabled: u.Disabled,
 		Locked: u.LockedUntil.After(time.Now()), Version: u.Version, UpdatedAt: u.UpdatedAt.UTC()}
 }
 
@@ -46,13 +48,15 @@ type userInput struct {
 	RegionCode   string      `json:"region_code"`
 	DepartmentID int64       `json:"department_id"`
 	EnterpriseID int64       `json:"enterprise_id"`
-	Password     string      `json:"password,omitempty"` // on create only
-	Version      int64       `json:"version,omitempty"`  // on update only
+	OfficeID     int64       `json:"office_id,omitempty"` // department staff of an office
+	HomeUnit     string      `json:"home_unit,omitempty"` // cadres: the unit that sent them (派出单位)
+	Password     string      `json:"password,omitempty"`  // on create only
+	Version      int64       `json:"version,omitempty"`   // on update only
 }
 
 func (in userInput) user() account.User {
 	return account.User{Username: in.Username, Name: in.Name, Phone: in.Phone, Role: in.Role, RegionCode: in.RegionCode,
-		DepartmentID: in.DepartmentID, EnterpriseID: in.EnterpriseID}
+		DepartmentID: in.DepartmentID, EnterpriseID: in.EnterpriseID, OfficeID: in.OfficeID, HomeUnit: in.HomeUnit}
 }
 
 func userQuery(r *http.Request) store.UserQuery {
@@ -231,6 +235,7 @@ type userFormData struct {
 	Action      string
 	Roles       []access.Role
 	Departments []department.Department
+	Offices     []department.Office
 	CanManage   bool
 	Now         time.Time
 	// A connected system's account: its API tokens, and the secret of one
@@ -246,6 +251,9 @@ func (s *Server) userForm(r *http.Request, p *userFormData) error {
 		return err
 	}
 	p.Departments, p.Roles, p.CanManage, p.Now = depts, access.Roles, access.May(a.Role, access.UserManage), time.Now()
+	if p.Offices, err = s.store.Offices(r.Context()); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -378,9 +386,11 @@ func (s *Server) apiCreateServiceToken(w http.ResponseWriter, r *http.Request) e
 func userFromForm(r *http.Request) account.User {
 	dept, _ := strconv.ParseInt(r.FormValue("department_id"), 10, 64)
 	ent, _ := strconv.ParseInt(r.FormValue("enterprise_id"), 10, 64)
+	office, _ := strconv.ParseInt(r.FormValue("office_id"), 10, 64)
 	return account.User{Username: r.FormValue("username"), Name: strings.TrimSpace(r.FormValue("name")),
 		Phone: strings.TrimSpace(r.FormValue("phone")), Role: access.Role(r.FormValue("role")),
-		RegionCode: strings.TrimSpace(r.FormValue("region_code")), DepartmentID: dept, EnterpriseID: ent}
+		RegionCode: strings.TrimSpace(r.FormValue("region_code")), DepartmentID: dept, EnterpriseID: ent,
+		OfficeID: office, HomeUnit: strings.TrimSpace(r.FormValue("home_unit"))}
 }
 
 func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) error {

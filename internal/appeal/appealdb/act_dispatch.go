@@ -133,12 +133,16 @@ func (s *step) dispatch(ctx context.Context) error {
 	if err := s.exec(ctx, "UPDATE appeals SET lead_department = ? WHERE id = ?", s.c.Lead, s.a.ID); err != nil {
 		return err
 	}
+	offices, err := s.officesOf(ctx)
+	if err != nil {
+		return err
+	}
 	for i, d := range append([]int64{s.c.Lead}, s.c.Assists...) {
 		role, dd := appeal.PartyLead, due
 		if i > 0 {
 			role, dd = appeal.PartyAssist, assistDue
 		}
-		did, err := s.insertDispatch(ctx, d, role, dd)
+		did, err := s.insertDispatch(ctx, d, role, dd, offices[d])
 		if err != nil {
 			return err
 		}
@@ -149,22 +153,58 @@ func (s *step) dispatch(ctx context.Context) error {
 		if i > 0 {
 			kind = "协办"
 		}
-		if err := s.tx.notifyDepartment(ctx, now, s.a.ID, d, "dispatch", "新派单（"+kind+"）待签收："+s.a.Title); err != nil {
+		if err := s.tx.notifyOffice(ctx, now, s.a.ID, d, offices[d], "dispatch", "新派单（"+kind+"）待签收："+s.a.Title); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// insertDispatch gives a department its part of the appeal, with the
-// step's instruction, waiting for it to sign or report in by due.
-func (s *step) insertDispatch(ctx context.Context, dept int64, role appeal.Party, due time.Time) (int64, error) {
+// officesOf reads the offices a dispatch goes to, by department: each must
+// be of the lead or of an assisting department, one of each at most.
+func (s *step) officesOf(ctx context.Context) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(s.c.Offices) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(s.c.Offices))
+	for i, o := range s.c.Offices {
+		args[i] = o
+	}
+	type row struct{ id, dept int64 }
+	rows, err := store.Collect(ctx, s.tx.db().DB, func(sc store.Scanner) (row, error) {
+		var r row
+		return r, sc.Scan(&r.id, &r.dept)
+	}, "SELECT id, department_id FROM department_offices WHERE id IN ("+store.Placeholders(len(args))+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("dispatch offices: %w", err)
+	}
+	named := map[int64]bool{s.c.Lead: true}
+	for _, d := range s.c.Assists {
+		named[d] = true
+	}
+	for _, r := range rows {
+		if !named[r.dept] || out[r.dept] != 0 {
+			break
+		}
+		out[r.dept] = r.id
+	}
+	if len(out) != len(s.c.Offices) {
+		return nil, fault.Fields{"offices": {Zh: "分支机构须属于所派的部门，每个部门至多一个", En: "each office is of a department dispatched to, one of each at most"}}.Err()
+	}
+	return out, nil
+}
+
+// insertDispatch gives a department (or one of its offices) its part of
+// the appeal, with the step's instruction, waiting for it to sign or
+// report in by due.
+func (s *step) insertDispatch(ctx context.Context, dept int64, role appeal.Party, due time.Time, office int64) (int64, error) {
 	var id int64
 	err := store.Scan(s.tx.db().Row(ctx, `INSERT INTO appeal_dispatches
-			(appeal_id, department_id, role, status, instruction, due_at, created_at, created_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			(appeal_id, department_id, role, status, instruction, due_at, created_at, created_by, office_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.a.ID, dept, string(role), string(appeal.DispatchPending), s.c.Note,
-		due.UnixMilli(), s.clk.now.UnixMilli(), s.actor.UserID), &id)
+		due.UnixMilli(), s.clk.now.UnixMilli(), s.actor.UserID, office), &id)
 	if err != nil {
 		return 0, fmt.Errorf("insert dispatch: %w", err)
 	}

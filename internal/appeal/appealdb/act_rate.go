@@ -117,7 +117,7 @@ func (s *step) raiseJoint(ctx context.Context) error {
 		if existing > 0 {
 			continue
 		}
-		did, err := s.insertDispatch(ctx, d, appeal.PartyJoint, due)
+		did, err := s.insertDispatch(ctx, d, appeal.PartyJoint, due, 0)
 		if err != nil {
 			return err
 		}

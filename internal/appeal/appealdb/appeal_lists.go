@@ -113,6 +113,12 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		// plans the lookup of the department's index by the values
 		// themselves (a bound pair of the in-hand queue took twice as long
 		// over a city's dispatches).
+		// An office's staff take the dispatches to their office and those
+		// to the department as a whole; the department's own staff, all.
+		officeCond, officeArgs := "", []any(nil)
+		if actor.OfficeID != 0 {
+			officeCond, officeArgs = " AND office_id IN (0, ?)", []any{actor.OfficeID}
+		}
 		status := quoted(appeal.DispatchPending)
 		if q.Queue == QueueInHand {
 			status = quoted(appeal.DispatchSigned, appeal.DispatchCheckedIn)
@@ -122,8 +128,8 @@ func (q AppealQuery) selection(actor access.Actor, now int64) (appealSelection, 
 		// condition replaces the scope's, which would make the store read
 		// all of those first.
 		w[0] = "a.id IN (SELECT appeal_id FROM appeal_dispatches WHERE department_id = ? AND active = TRUE AND status IN (" +
-			status + "))"
-		args = []any{dept}
+			status + ")" + officeCond + ")"
+		args = append([]any{dept}, officeArgs...)
 		stepCond, stepArgs = " AND st.department_id = ?", []any{dept}
 		order = "next_due, a.id"
 	case QueueOverdue:

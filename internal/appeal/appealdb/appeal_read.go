@@ -151,6 +151,9 @@ type Dispatch struct {
 	AnsweredAt   time.Time
 	Reason       string
 	Active       bool
+	// OfficeID and Office are the department's office it went straight to (0, "": the department).
+	OfficeID int64
+	Office   string
 }
 
 // Event is one line of an appeal's timeline.
@@ -316,8 +319,9 @@ func (v AppealView) ForEnterprise() AppealView {
 
 func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) {
 	rows, err := h.Query(ctx, `SELECT p.id, p.department_id, d.name, p.role, p.status, p.instruction, p.due_at, p.signed_at,
-		p.answer, p.answered_at, p.reason, p.active
-		FROM appeal_dispatches p JOIN departments d ON d.id = p.department_id WHERE p.appeal_id = ? ORDER BY p.id`, appealID)
+		p.answer, p.answered_at, p.reason, p.active, p.office_id, COALESCE(o.name, '')
+		FROM appeal_dispatches p JOIN departments d ON d.id = p.department_id
+		LEFT JOIN department_offices o ON o.id = p.office_id WHERE p.appeal_id = ? ORDER BY p.id`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("read dispatches: %w", err)
 	}
@@ -327,7 +331,7 @@ func (h db) dispatches(ctx context.Context, appealID int64) ([]Dispatch, error) 
 		var d Dispatch
 		var due, signed, answered int64
 		if err := rows.Scan(&d.ID, &d.DepartmentID, &d.Department, &d.Role, &d.Status, &d.Instruction, &due, &signed,
-			&d.Answer, &answered, &d.Reason, &d.Active); err != nil {
+			&d.Answer, &answered, &d.Reason, &d.Active, &d.OfficeID, &d.Office); err != nil {
 			return nil, err
 		}
 		d.Due, d.SignedAt, d.AnsweredAt = time.UnixMilli(due), store.Millis(signed), store.Millis(answered)

@@ -80,6 +80,25 @@ func (t *Tx) notifyEnterprise(ctx context.Context, now time.Time, appealID int64
 	return t.notifyAll(ctx, now, toEnterprise, []notice{{appealID: appealID, kind: kind, title: title}})
 }
 
+// notifyOffice notifies the staff of a department's office, and the
+// department's staff who belong to no office (office 0: all its staff),
+// and the department's group robots.
+func (t *Tx) notifyOffice(ctx context.Context, now time.Time, appealID, deptID, office int64, kind, title string) error {
+	if office == 0 {
+		return t.notifyDepartment(ctx, now, appealID, deptID, kind, title)
+	}
+	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, dept: deptID, kind: kind, text: title}}); err != nil {
+		return err
+	}
+	if _, err := t.DB().Exec(ctx, `INSERT INTO inbox (user_id, at, appeal_id, kind, title)
+		SELECT u.id, ?, a.id, ?, ? || '（' || a.number || '）' FROM appeals a JOIN users u ON u.disabled = FALSE
+			AND u.role = '`+string(access.RoleDepartment)+`' AND u.department_id = ? AND (u.office_id = 0 OR u.office_id = ?)
+		WHERE a.id = ?`, now.UnixMilli(), kind, title, deptID, office, appealID); err != nil {
+		return fmt.Errorf("notify office: %w", err)
+	}
+	return nil
+}
+
 // notifyDepartment notifies the staff of a department, and its group robots.
 func (t *Tx) notifyDepartment(ctx context.Context, now time.Time, appealID, deptID int64, kind, title string) error {
 	if err := t.enqueueAll(ctx, now, []robotMessage{{appealID: appealID, dept: deptID, kind: kind, text: title}}); err != nil {

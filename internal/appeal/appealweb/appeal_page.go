@@ -28,7 +28,8 @@ type appealPageData struct {
 	Message      string        // why the last step was refused
 	Failed       appeal.Action // the step whose form is shown again, with what was typed
 	posted       url.Values
-	Departments  []deptOption // for dispatch and joint handling, suggested first
+	Departments  []deptOption   // for dispatch and joint handling, suggested first
+	Offices      []officeOption // the departments' offices a dispatch may go straight to
 	Candidates   []mergeCandidate
 	Pending      []pendingExtension
 	MyDue        time.Time // the deadline of the actor's department's lead part, for an extension
@@ -190,6 +191,9 @@ func (s *Handlers) showAppeal(w http.ResponseWriter, r *http.Request, p *appealP
 		if p.Departments, err = s.departmentOptions(ctx, a, v.ID); err != nil {
 			return err
 		}
+		if p.Offices, err = s.officeOptions(ctx, p.Departments); err != nil {
+			return err
+		}
 	}
 	if p.Can(string(appeal.Merge)) {
 		if p.Candidates, err = s.mergeCandidates(ctx, a, v.ID); err != nil {
@@ -276,6 +280,9 @@ func commandFromForm(r *http.Request, action appeal.Action) (appeal.Command, fau
 	ids := func(field string) []int64 {
 		var out []int64
 		for _, v := range r.PostForm[field] {
+			if v == "" {
+				continue // a select's "none"
+			}
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n <= 0 {
 				f.Add(field, "请重新选择", "choose again")
@@ -285,7 +292,7 @@ func commandFromForm(r *http.Request, action appeal.Action) (appeal.Command, fau
 		}
 		return out
 	}
-	c.Assists, c.Departments = ids("assists"), ids("departments")
+	c.Assists, c.Departments, c.Offices = ids("assists"), ids("departments"), ids("offices")
 	if due := strings.TrimSpace(r.PostFormValue("due")); due != "" {
 		t, err := parseDue(due)
 		if err != nil {
@@ -351,4 +358,29 @@ func (s *Handlers) actAppealPage(w http.ResponseWriter, r *http.Request) error {
 		p.Message = fe.Message.In(lang)
 	}
 	return s.showAppeal(w, r, p, core.Status(fe.Kind))
+}
+
+// officeOption is a department's office offered to a dispatch.
+type officeOption struct {
+	ID   int64
+	Name string // "税务局 · 大碶税务分局"
+}
+
+// officeOptions are the offices of the departments offered, by department.
+func (s *Handlers) officeOptions(ctx context.Context, depts []deptOption) ([]officeOption, error) {
+	offices, err := s.store.Offices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, d := range depts {
+		names[d.ID] = d.Name
+	}
+	var out []officeOption
+	for _, o := range offices {
+		if n, ok := names[o.DepartmentID]; ok {
+			out = append(out, officeOption{ID: o.ID, Name: n + " · " + o.Name})
+		}
+	}
+	return out, nil
 }

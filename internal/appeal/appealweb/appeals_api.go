@@ -110,6 +110,8 @@ type DispatchJSON struct {
 	Answer       string                `json:"answer,omitempty"`
 	AnsweredAt   time.Time             `json:"answered_at,omitzero"`
 	Reason       string                `json:"reason,omitempty"`
+	OfficeID     int64                 `json:"office_id,omitempty"`
+	Office       string                `json:"office,omitempty"`
 	Active       bool                  `json:"active"`
 }
 
@@ -162,7 +164,7 @@ func toAppealViewJSON(v appealdb.AppealView) AppealViewJSON {
 	for _, d := range v.Dispatches {
 		out.Dispatches = append(out.Dispatches, DispatchJSON{ID: d.ID, DepartmentID: d.DepartmentID, Department: d.Department,
 			Role: d.Role, Status: d.Status, Instruction: d.Instruction, Due: utcOrZero(d.Due), SignedAt: utcOrZero(d.SignedAt),
-			Answer: d.Answer, AnsweredAt: utcOrZero(d.AnsweredAt), Reason: d.Reason, Active: d.Active})
+			Answer: d.Answer, AnsweredAt: utcOrZero(d.AnsweredAt), Reason: d.Reason, Active: d.Active, OfficeID: d.OfficeID, Office: d.Office})
 	}
 	for _, c := range v.Steps {
 		out.Steps = append(out.Steps, StepJSON{ID: c.ID, Step: c.Step, DepartmentID: c.DepartmentID, Department: c.Department,
@@ -329,6 +331,7 @@ type ActionInput struct {
 	Public      bool          `json:"public,omitempty"`
 	Lead        int64         `json:"lead,omitempty"`
 	Assists     []int64       `json:"assists,omitempty"`
+	Offices     []int64       `json:"offices,omitempty"`
 	Due         string        `json:"due,omitempty"` // RFC 3339
 	Result      appeal.Result `json:"result,omitempty"`
 	Rating      appeal.Rating `json:"rating,omitempty"`
@@ -341,7 +344,7 @@ type ActionInput struct {
 
 func (in ActionInput) command(action appeal.Action) (appeal.Command, error) {
 	c := appeal.Command{Action: action, Version: in.Version, Note: in.Note, Public: in.Public, Lead: in.Lead,
-		Assists: in.Assists, Result: in.Result, Rating: in.Rating, Via: in.Via, CaseID: in.CaseID,
+		Assists: in.Assists, Offices: in.Offices, Result: in.Result, Rating: in.Rating, Via: in.Via, CaseID: in.CaseID,
 		ExtensionID: in.ExtensionID, Approve: in.Approve, Departments: in.Departments}
 	if in.Due != "" {
 		t, err := time.Parse(time.RFC3339, in.Due)

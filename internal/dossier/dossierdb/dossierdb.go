@@ -286,6 +286,8 @@ type Person struct {
 	// As says how: "grid_worker" (its grid's), "cadre" (stationed with it),
 	// "account" (the enterprise's own user).
 	As string
+	// HomeUnit is a cadre's home unit (派出单位).
+	HomeUnit string
 }
 
 // People returns the grid worker of an enterprise's grid, the cadres
@@ -308,15 +310,15 @@ func people(ctx context.Context, h store.DB, e enterprise.Enterprise) ([]Person,
 		var p Person
 		var role string
 		var order int
-		err := sc.Scan(&p.UserID, &p.Name, &p.Phone, &role, &p.As, &order)
+		err := sc.Scan(&p.UserID, &p.Name, &p.Phone, &role, &p.As, &order, &p.HomeUnit)
 		p.Role, p.Phone = access.Role(role), access.MaskPhone(p.Phone)
 		return p, err
 	}
-	return store.Collect(ctx, h, scan, `SELECT u.id, u.name, u.phone, u.role, 'grid_worker', 1 AS n FROM regions g
+	return store.Collect(ctx, h, scan, `SELECT u.id, u.name, u.phone, u.role, 'grid_worker', 1 AS n, u.home_unit FROM regions g
 			JOIN users u ON u.id = g.worker_id WHERE g.code = ? AND u.disabled = FALSE
-		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'cadre', 2 FROM assignments s JOIN users u ON u.id = s.user_id
+		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'cadre', 2, u.home_unit FROM assignments s JOIN users u ON u.id = s.user_id
 			WHERE s.enterprise_id = ? AND u.disabled = FALSE
-		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'account', 3 FROM users u WHERE u.enterprise_id = ? AND u.disabled = FALSE
+		UNION ALL SELECT u.id, u.name, u.phone, u.role, 'account', 3, u.home_unit FROM users u WHERE u.enterprise_id = ? AND u.disabled = FALSE
 		ORDER BY n, name`, e.GridCode, e.ID, e.ID)
 }
 
