@@ -66,6 +66,7 @@ func TestBrowserTour(t *testing.T) {
 		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
 			"/campaigns", theCampaign, "/forms", "/forms/new"}},
 		{"grid", []string{"/todo", theCampaign}},
+		{"organisation", []string{"/", "/cadres"}},
 		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal}},
 		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},

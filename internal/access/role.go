@@ -27,13 +27,17 @@ const (
 	// sign-in; it raises appeals for the enterprises of its region and reads
 	// those it raised, to synchronise their answers back.
 	RoleService Role = "service"
+	// RoleOrganisation is the organisation department (组织部 / 两新工委),
+	// which runs the cadre programme: it sees the cadres stationed in its
+	// district, their assignments and their figures.
+	RoleOrganisation Role = "organisation"
 )
 
 // Roles lists every role in display order.
 var Roles = []Role{
 	RoleEnterprise, RoleGridWorker, RoleCommunityStaff, RoleStreetLeader,
 	RoleDistrictLeader, RoleCityLeader, RoleDepartment, RoleCadre,
-	RoleLawyer, RoleFinance, RoleAdmin, RoleAuditor, RoleService,
+	RoleLawyer, RoleFinance, RoleAdmin, RoleAuditor, RoleService, RoleOrganisation,
 }
 
 // SignsIn reports whether users of role sign in with a password: all but

@@ -183,6 +183,7 @@ var roleNames = map[access.Role][2]string{
 	access.RoleAdmin:          {"管理员", "Administrator"},
 	access.RoleAuditor:        {"审计员", "Auditor"},
 	access.RoleService:        {"对接系统", "Connected system"},
+	access.RoleOrganisation:   {"组织部（两新工委）", "Organisation department"},
 }
 
 // ValidRole reports whether r is a known role.

@@ -13,6 +13,7 @@ var regionLevel = map[access.Role]place.Level{
 	access.RoleStreetLeader:   place.Street,
 	access.RoleDistrictLeader: place.District,
 	access.RoleCityLeader:     place.City,
+	access.RoleOrganisation:   place.District,
 }
 
 // RegionLevel returns the level of region a role is scoped to, or 0 when the

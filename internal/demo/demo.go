@@ -57,7 +57,7 @@ type User struct {
 var showcase = []string{
 	"admin", "auditor", "city_leader", "district_leader", "street_leader",
 	"community", "grid", "dept_tax", "dept_market", "cadre", "enterprise",
-	"lawyer", "finance",
+	"lawyer", "finance", "organisation",
 }
 
 // Generate returns the demo dataset for seed.

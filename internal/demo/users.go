@@ -57,7 +57,8 @@ func (g *gen) users(d Dataset, grids []gridSpec) []User {
 	us = append(us, User{Username: "enterprise", Password: Password, Name: ent.Contact, Phone: ent.Phone,
 		Role: access.RoleEnterprise, EnterpriseCode: ent.CreditCode})
 
-	us = append(us, account("lawyer", access.RoleLawyer), account("finance", access.RoleFinance))
+	us = append(us, account("lawyer", access.RoleLawyer), account("finance", access.RoleFinance),
+		regional("organisation", access.RoleOrganisation, DistrictCode))
 
 	// Everyone else, in region order.
 	for _, s := range d.Regions {

@@ -60,6 +60,8 @@ var scopeCases = []scopeCase{
 	{"enterprise", func(u demo.User, e enterprise.Enterprise) bool { return e.CreditCode == u.EnterpriseCode }, false, true, true},
 	{"lawyer", nothing, false, false, false},
 	{"finance", nothing, false, false, false},
+	// The organisation department reads its district's enterprises, to follow its cadres.
+	{"organisation", func(u demo.User, e enterprise.Enterprise) bool { return e.DistrictCode == u.RegionCode }, false, false, false},
 }
 
 // TestScopeCasesCoverShowcase keeps the oracle complete: every showcase

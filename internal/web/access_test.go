@@ -574,6 +574,10 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{fmt.Sprintf("/api/v1/departments/%d/offices", s.deptIDs(t)["tax"]), jsonBody(officeInput{Code: fmt.Sprintf("m%d", codeSeq.Add(1)),
 				Name: "矩阵分局"}), may(u, access.DepartmentManage, 201)}
 		},
+		"GET /cadres": func(u demo.User, _ scope) probe { return probe{"/cadres", nil, may(u, access.CadreRead, 200)} },
+		"GET /api/v1/cadres": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/cadres", nil, may(u, access.CadreRead, 200)}
+		},
 		"GET /facts/import": func(u demo.User, _ scope) probe {
 			return probe{"/facts/import", nil, may(u, access.FactRecord, 200)}
 		},

@@ -102,6 +102,7 @@ var nav = []core.NavEntry{
 	{Href: "/enterprises", Label: mayShow(access.EnterpriseRead, "nav.enterprises")},
 	{Href: "/places", Label: mayShow(access.RegionRead, "nav.places")},
 	{Href: "/departments", Label: mayShow(access.DepartmentRead, "nav.departments")},
+	{Href: "/cadres", Label: mayShow(access.CadreRead, "nav.cadres")},
 	{Href: "/users", Label: mayShow(access.UserRead, "nav.users")},
 	{Href: "/audit", Label: mayShow(access.AuditRead, "nav.audit")},
 	{Href: "/calendar", Label: mayShow(access.AppealConfigure, "nav.calendar")},

@@ -82,6 +82,8 @@ func examplePages() map[string][]core.Page {
 			&enterpriseFormData{New: true, Action: "/enterprises"}, &enterpriseFormData{New: true, GridTyped: true, Action: "/enterprises"}},
 		"import": {&importPageData{}, &importPageData{Result: result, Strict: true, Base: core.Base{Errors: errs}},
 			&importPageData{Result: &importResult{Applied: true, Created: 2, Rejected: []rejectedRow{}}}},
+		"cadres": {&cadresPageData{}, &cadresPageData{Items: []store.Cadre{{UserID: 3, Name: "王干部", Phone: "138****1234", HomeUnit: "区经信局",
+			Enterprises: 12, KeyEnterprises: 3}, {Name: "李", Disabled: true}}, Coverage: store.Coverage{Cadres: 2, KeyEnterprises: 40, KeyCovered: 38}}},
 		"facts_import": {&factsImportData{Kinds: kindViews("zh")}, &factsImportData{Result: &factsImportResult{ReportURL: "/imports/3/problems.xlsx",
 			Rejected: []rejectedFact{{Line: 3, CreditCode: e.CreditCode, Problems: "数值：数值无效"}}}, Base: core.Base{Errors: errs}},
 			&factsImportData{Result: &factsImportResult{Applied: true, Recorded: 120, Rejected: []rejectedFact{}}}},
