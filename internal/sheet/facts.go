@@ -176,6 +176,22 @@ func parseFact(row *FactRow, now time.Time) {
 			period = strconv.Itoa(int(n)) // a year typed as a number
 		}
 	}
+	if kind.Period == dossier.Date {
+		// A date cell is read as Excel's day number.
+		if n, err := strconv.ParseFloat(period, 64); err == nil && n > 0 && n < 2958466 {
+			if t, err := excelize.ExcelDateToTime(n, false); err == nil {
+				period = t.Format(time.DateOnly)
+			}
+		}
+	}
+	if kind.Type == dossier.Percent {
+		// A cell formatted as a percentage holds a fraction (30 % is 0.3):
+		// taken as typed it would be a hundred times too small.
+		if v, err := strconv.ParseFloat(row.Cells[3], 64); err == nil && v > 0 && v < 1 && strings.Contains(row.Cells[3], ".") {
+			row.Problems.Add("value", "请以百分数填写（如 30 或 30%），不要使用百分比格式的单元格", "write the per cent as a number (30 or 30%), not a percentage-formatted cell")
+			return
+		}
+	}
 	num, text, err := dossier.ParseValue(kind, row.Cells[3])
 	if err != nil {
 		row.Problems.Add("value", "数值无效", "not a valid value")

@@ -91,6 +91,20 @@ func TestReadFacts(t *testing.T) {
 		t.Errorf("the problems report read back: %d rows, %v", len(again), err)
 	}
 
+	// A date cell comes as Excel's day number; a percentage-formatted
+	// cell as a fraction, which is refused rather than read 100 times small.
+	cells := factsBook(t, FactHeaders, []any{a, "insured", 46081, "48", ""}, []any{a, "外贸占比", "2025", 0.3, ""})
+	got, err := ReadFacts(bytes.NewReader(cells), 100, now)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("a workbook of typed cells: %d rows, %v", len(got), err)
+	}
+	if got[0].Fact.Period != "2026-02-28" || !got[0].Valid() {
+		t.Errorf("a date cell's period: %q %v", got[0].Fact.Period, got[0].Problems)
+	}
+	if got[1].Valid() || got[1].Problems["value"].Zh == "" {
+		t.Errorf("a fraction for a per cent: %+v", got[1])
+	}
+
 	// A workbook without the columns, and one over the limit, are refused whole.
 	if _, err := ReadFacts(bytes.NewReader(factsBook(t, []string{"企业", "数值"}, []any{a, 1})), 100, now); err == nil {
 		t.Error("a workbook without the facts' columns is read")

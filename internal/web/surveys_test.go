@@ -102,3 +102,27 @@ func (s *site) uploadSurveyFile(t testing.TB, campaignID, enterpriseID int64) in
 	}
 	return f.ID
 }
+
+// TestSurveyAPI holds what the campaigns' API gives out: the audience's
+// definition (its named list) only to those who may run the campaign, its
+// words to every reader; and a phone's photo of a few megabytes taken as
+// an appeal's attachment would be.
+func TestSurveyAPI(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		_, cid := s.sendSurvey(t)
+		for who, full := range map[string]bool{"community": true, "enterprise": false, "grid": false} {
+			res := s.as(t, who, "GET", fmt.Sprintf("/api/v1/campaigns/%d", cid), nil)
+			var c map[string]any
+			res.json(t, &c)
+			if _, has := c["audience"]; has != full || c["audience_said"] == nil {
+				t.Errorf("%s reads the campaign's audience: %v (want %v), said %v", who, has, full, c["audience_said"])
+			}
+		}
+		photo := append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 2<<20)...)
+		res := s.as(t, "community", "POST", fmt.Sprintf("/api/v1/surveys/%d/files?enterprise=%d", cid, s.entID(t, demoAccount("enterprise").EnterpriseCode)),
+			fileBody("车间照片.png", photo))
+		if res.code != http.StatusCreated {
+			t.Errorf("a 2 MiB photo: %d %.200s", res.code, res.body)
+		}
+	})
+}

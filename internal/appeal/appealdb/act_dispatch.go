@@ -126,7 +126,7 @@ func (s *step) dispatch(ctx context.Context) error {
 		assistDue = due
 	}
 	s.dept = s.c.Lead
-	s.detail = map[string]any{"lead": s.c.Lead, "assists": s.c.Assists, "due": due.UnixMilli()}
+	s.detail = map[string]any{"lead": s.c.Lead, "assists": s.c.Assists, "offices": s.c.Offices, "due": due.UnixMilli()}
 	if err := s.tx.closeSteps(ctx, s.clk, s.a.ID, 0, s.actor.UserID, appeal.StepTriage); err != nil {
 		return err
 	}

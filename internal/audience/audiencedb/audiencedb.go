@@ -73,8 +73,15 @@ func (c Campaign) DueEnd() time.Time {
 	return d.AddDate(0, 0, 1)
 }
 
-// Overdue reports whether the campaign's members not answered are late at now.
-func (c Campaign) Late(now time.Time) bool { return c.State == Running && !now.Before(c.DueEnd()) }
+// Late reports whether the campaign's members not answered are late at
+// now: after the due day, and for a closed campaign when it was closed
+// after it (its figures stand as they were).
+func (c Campaign) Late(now time.Time) bool {
+	if c.State == Closed {
+		now = c.ClosedAt
+	}
+	return !now.Before(c.DueEnd())
+}
 
 const campaignColumns = `c.id, c.module, c.title, c.form_id, c.form_version, c.audience, c.owner_id, c.owner_name,
 	c.region_code, c.department_id, c.due, c.state, c.started_at, c.closed_at, c.reminded_at, c.version`

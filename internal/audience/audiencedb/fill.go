@@ -219,11 +219,20 @@ func (s *Store) Timeline(ctx context.Context, actor access.Actor, enterpriseID i
 		title           string
 		added, answered int64
 	}
+	// The campaigns the actor follows, or fills for the enterprise.
+	if !access.May(actor.Role, access.CampaignRead) && !access.May(actor.Role, access.FormFill) {
+		return nil, nil
+	}
+	scope, args := campaignScope(actor)
+	if fill := MayFill(ctx, s.engine.Reader(), actor, enterpriseID); fill == nil {
+		scope, args = "1 = 1", nil
+	}
 	rows, err := store.Collect(ctx, s.engine.Reader(), func(sc store.Scanner) (row, error) {
 		var r row
 		return r, sc.Scan(&r.id, &r.title, &r.added, &r.answered)
 	}, `SELECT c.id, c.title, m.added_at, m.answered_at FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
-		WHERE m.enterprise_id = ? AND m.removed_at = 0 ORDER BY m.added_at DESC LIMIT ?`, enterpriseID, limit)
+		WHERE m.enterprise_id = ? AND m.removed_at = 0 AND `+scope+` ORDER BY m.added_at DESC LIMIT ?`,
+		append(append([]any{enterpriseID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("survey timeline: %w", err)
 	}

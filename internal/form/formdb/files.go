@@ -30,6 +30,10 @@ type FileInfo struct {
 // Ref is the answer that names the file.
 func (f FileInfo) Ref() string { return fmt.Sprintf("file:%d", f.ID) }
 
+// FilesPerQuestion bounds the files a member may upload for each file
+// question of the form (tries and replacements included).
+const FilesPerQuestion = 10
+
 // FileInput is a file stored in the folder, to record for a member.
 type FileInput struct {
 	SHA256, Name, MIME string
@@ -58,6 +62,27 @@ func (s *Store) AddFile(ctx context.Context, actor access.Actor, campaignID, ent
 		}
 		if sent.State != audiencedb.Running {
 			return fault.New(fault.Conflict, "campaign_closed", "该次填报已结束，不能再上传", "the campaign is closed; nothing more is uploaded")
+		}
+		def, err := Definition(ctx, tx.DB(), sent.FormID, sent.FormVersion)
+		if err != nil {
+			return err
+		}
+		questions := 0
+		for _, q := range def.Questions() {
+			if q.Type == form.File {
+				questions++
+			}
+		}
+		if questions == 0 {
+			return fault.New(fault.Invalid, "no_file_question", "此表单没有照片或文件题", "the form asks for no photo or file")
+		}
+		var n int
+		if err := store.Scan(tx.DB().Row(ctx, "SELECT COUNT(*) FROM form_files WHERE campaign_id = ? AND enterprise_id = ?",
+			campaignID, enterpriseID), &n); err != nil {
+			return err
+		}
+		if n >= questions*FilesPerQuestion {
+			return fault.New(fault.Invalid, "too_many_files", "上传的文件已达上限，请在已上传的文件中选择", "the upload limit of this form is reached")
 		}
 		now := tx.Now()
 		out = FileInfo{SHA256: in.SHA256, Name: in.Name, MIME: in.MIME, Size: in.Size, CreatedAt: time.UnixMilli(now.UnixMilli())}
@@ -136,10 +161,18 @@ func (s *Store) File(ctx context.Context, actor access.Actor, campaignID, fileID
 	if len(list) == 0 {
 		return FileInfo{}, fault.ErrNotFound
 	}
-	if _, err := audiencedb.MemberOf(ctx, h, actor, campaignID, enterpriseID); err == nil {
+	_, err = audiencedb.MemberOf(ctx, h, actor, campaignID, enterpriseID)
+	switch {
+	case err == nil:
 		return list[0], nil
+	case !fault.Is(err, fault.NotFound) && !fault.Is(err, fault.Forbidden):
+		return FileInfo{}, err
 	}
-	if ok, err := audiencedb.Follows(ctx, h, actor, campaignID, enterpriseID, s.engine.Now()); err != nil || !ok {
+	ok, err := audiencedb.Follows(ctx, h, actor, campaignID, enterpriseID, s.engine.Now())
+	if err != nil {
+		return FileInfo{}, err
+	}
+	if !ok {
 		return FileInfo{}, fault.ErrNotFound
 	}
 	return list[0], nil

@@ -13,11 +13,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/audience/audiencedb"
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/form"
 	"qifu/internal/place"
@@ -100,18 +102,30 @@ func (s *Store) Forms(ctx context.Context, actor access.Actor) ([]Form, error) {
 	if !access.May(actor.Role, access.CampaignRun) {
 		return nil, access.ErrForbidden
 	}
+	cond, args := formScope(actor)
 	all, err := store.Collect(ctx, s.engine.Reader(), scanForm, "SELECT "+formColumns+` FROM forms f
-		JOIN form_versions v ON v.form_id = f.id AND v.n = f.latest ORDER BY f.updated_at DESC, f.id DESC LIMIT 1000`)
+		JOIN form_versions v ON v.form_id = f.id AND v.n = f.latest WHERE `+cond+` ORDER BY f.updated_at DESC, f.id DESC LIMIT 1000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("forms: %w", err)
 	}
-	out := all[:0]
-	for _, f := range all {
-		if mayUse(actor, f) {
-			out = append(out, f)
+	return all, nil
+}
+
+// formScope is mayUse as a condition on forms f, for a list.
+func formScope(actor access.Actor) (string, []any) {
+	switch access.ReachOf(actor.Role, access.CampaignRun) {
+	case access.All:
+		return "1 = 1", nil
+	case access.Dispatched:
+		return "(f.owner_id = ? OR (f.department_id <> 0 AND f.department_id = ?))", []any{actor.UserID, actor.DepartmentID}
+	case access.Region:
+		if actor.RegionCode == "" {
+			return "f.owner_id = ?", []any{actor.UserID}
 		}
+		return `(f.owner_id = ? OR (f.department_id = 0 AND f.region_code LIKE ? ESCAPE '\'))`,
+			[]any{actor.UserID, store.EscapeLike(place.Prefix(actor.RegionCode)) + "%"}
 	}
-	return out, nil
+	return "f.owner_id = ?", []any{actor.UserID}
 }
 
 // form reads a form the actor may use; one it may not is not found.
@@ -250,6 +264,18 @@ func (s *Store) Send(ctx context.Context, actor access.Actor, formID int64, c au
 		if err != nil {
 			return err
 		}
+		if err := sendable(f.Definition, tx.Now()); err != nil {
+			return err
+		}
+		// The form moves on with its sending: a save racing it, which would
+		// change in place the version being sent, finds itself stale.
+		res, err := tx.DB().Exec(ctx, "UPDATE forms SET version = version + 1 WHERE id = ? AND version = ?", f.ID, f.Version)
+		if err != nil {
+			return fmt.Errorf("send form: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fault.ErrConflict
+		}
 		c.FormID, c.FormVersion = f.ID, f.Latest
 		if c.Title == "" {
 			c.Title = f.Title
@@ -264,4 +290,17 @@ func (s *Store) Send(ctx context.Context, actor access.Actor, formID int64, c au
 // campaign (as read through audiencedb.Store.Campaign).
 func (s *Store) VersionOf(ctx context.Context, c audiencedb.Campaign) (form.Definition, error) {
 	return Definition(ctx, s.engine.Reader(), c.FormID, c.FormVersion)
+}
+
+// sendable refuses a form that could not be answered at now: a yearly fact
+// asked of a year still ahead, which every answer would fail.
+func sendable(def form.Definition, now time.Time) error {
+	year := strconv.Itoa(now.In(calendar.Shanghai).Year())
+	f := fault.Fields{}
+	for _, q := range def.Questions() {
+		if q.Type == form.Fact && q.Period > year {
+			f.Add(q.Key, "「"+q.Zh+"」问的是 "+q.Period+" 年，尚未到来，无法作答", "“"+q.Label().In("en")+"” asks of "+q.Period+", a year still ahead")
+		}
+	}
+	return f.Err()
 }

@@ -122,11 +122,22 @@ func TestSurvey(t *testing.T) {
 		if c.Members != want || c.FormVersion != 1 || c.Title != survey.Zh {
 			t.Errorf("campaign: %d members (want %d), version %d, title %q", c.Members, want, c.FormVersion, c.Title)
 		}
-		// Editing the sent form saves version 2; the campaign keeps 1.
+		// Editing the sent form saves version 2; the campaign keeps 1. The
+		// sending moved the form on: an edit made on what was seen before it is stale.
 		edited := survey
 		edited.Zh = "企业用工需求排摸（二）"
+		if _, err := s.Forms.Save(ctx, community, f.ID, f.Version, edited); err != fault.ErrConflict {
+			t.Errorf("an edit on the form as it was before sending: %v", err)
+		}
+		f, _, err = s.Forms.Form(ctx, community, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if f, err = s.Forms.Save(ctx, community, f.ID, f.Version, edited); err != nil || f.Latest != 2 {
 			t.Errorf("save after sending: version %d, %v", f.Latest, err)
+		}
+		if def, err := s.Forms.VersionOf(ctx, c); err != nil || def.Zh != survey.Zh {
+			t.Errorf("the campaign's version after the edit: %q %v", def.Zh, err)
 		}
 
 		// The showcase enterprise is on the list when it has 50 employees.
@@ -325,13 +336,29 @@ func TestSurvey(t *testing.T) {
 			t.Errorf("export: %d rows, %d answered; want %d and 2", n, answered, want)
 		}
 
-		// Closed, nothing more is taken.
+		// The timeline shows the campaign to those who follow it or fill
+		// for the enterprise, and to no one else.
+		for who, want := range map[string]bool{"enterprise": true, "grid": true, "dept_tax": false, "organisation": false} {
+			entries, err := s.Campaigns.Timeline(ctx, s.As(t, who), eid, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(entries) > 0; got != want {
+				t.Errorf("%s sees %d survey entries on the enterprise's timeline; want any: %v", who, len(entries), want)
+			}
+		}
+
+		// Closed, nothing more is taken, and the overdue stand.
+		_, before, _ := s.Campaigns.ProgressBy(ctx, community, c.ID, place.Grid)
 		c, err = s.Campaigns.Campaign(ctx, community, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Campaigns.Close(ctx, community, c.ID, c.Version); err != nil {
 			t.Fatal(err)
+		}
+		if _, after, _ := s.Campaigns.ProgressBy(ctx, community, c.ID, place.Grid); after.Overdue != before.Overdue || after.Overdue == 0 {
+			t.Errorf("overdue after closing: %d; before %d", after.Overdue, before.Overdue)
 		}
 		if _, _, err := s.Forms.Submit(ctx, ent, formdb.Input{CampaignID: c.ID, EnterpriseID: eid, Version: corr.Version, Answers: answers}); !fault.Is(err, fault.Conflict) {
 			t.Errorf("a correction after closing: %v", err)
@@ -398,11 +425,52 @@ func TestSubmitRace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(fill.History) != 1 || fill.Submission.Corrections != 0 {
+		if len(fill.History) != 1 || fill.Submission.Corrections != 0 ||
+			fill.Submission.Answers["employees"].Value() != fill.History[0].Answers["employees"].Value() {
 			t.Errorf("history of %d entries, %d corrections; want one first submission", len(fill.History), fill.Submission.Corrections)
 		}
 		if _, tot, _ := s.Campaigns.ProgressBy(ctx, community, c.ID, place.Grid); tot.Answered != 1 {
 			t.Errorf("answered %d; want 1", tot.Answered)
+		}
+
+		// A draft saved while another submits, on the same version: one of
+		// them wins; a submitted answer never holds the draft's answers.
+		members, _, err := s.Campaigns.Members(ctx, community, c.ID, audiencedb.MemberQuery{State: audiencedb.MembersUnanswered})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range members[:min(len(members), 6)] {
+			draft, err := s.Forms.SaveDraft(ctx, grid, formdb.Input{CampaignID: c.ID, EnterpriseID: m.EnterpriseID,
+				Answers: form.Answers{"short": {Values: []string{"yes"}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 2)
+			go func() {
+				_, err := s.Forms.SaveDraft(ctx, grid, formdb.Input{CampaignID: c.ID, EnterpriseID: m.EnterpriseID, Version: draft.Version,
+					Answers: form.Answers{"short": {Values: []string{"yes"}}, "gap": {Values: []string{"3"}}}})
+				done <- err
+			}()
+			go func() {
+				_, _, err := s.Forms.Submit(ctx, community, formdb.Input{CampaignID: c.ID, EnterpriseID: m.EnterpriseID, Version: draft.Version,
+					Answers: answers})
+				done <- err
+			}()
+			wins := 0
+			for range 2 {
+				if err := <-done; err == nil {
+					wins++
+				} else if !fault.Is(err, fault.Conflict) {
+					t.Errorf("a racer: %v", err)
+				}
+			}
+			f, err := s.Forms.Open(ctx, community, c.ID, m.EnterpriseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wins != 1 || (f.Submission.State == formdb.Submitted && f.Submission.Answers["employees"].Value() != "40") {
+				t.Errorf("draft against submit: %d winners, %s with %v", wins, f.Submission.State, f.Submission.Answers)
+			}
 		}
 	})
 }

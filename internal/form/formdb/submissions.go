@@ -2,6 +2,7 @@ package formdb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -237,8 +238,13 @@ func (s *Store) SaveDraft(ctx context.Context, actor access.Actor, in Input) (Su
 		}
 		ch := channel(actor, in.Medium)
 		if has {
-			_, err = tx.DB().Exec(ctx, `UPDATE form_submissions SET answers = ?, channel = ?, by_id = ?, by_name = ?, updated_at = ?,
-				version = version + 1 WHERE id = ?`, js, ch, actor.UserID, actor.Name, now.UnixMilli(), sub.ID)
+			var res sql.Result
+			res, err = tx.DB().Exec(ctx, `UPDATE form_submissions SET answers = ?, channel = ?, by_id = ?, by_name = ?, updated_at = ?,
+				version = version + 1 WHERE id = ? AND version = ? AND state = ?`, js, ch, actor.UserID, actor.Name, now.UnixMilli(),
+				sub.ID, sub.Version, Draft)
+			if err == nil {
+				err = oneRow(res)
+			}
 			sub.Version++
 		} else {
 			sub = Submission{CampaignID: in.CampaignID, EnterpriseID: in.EnterpriseID, FormID: sent.FormID, FormVersion: sent.FormVersion,
@@ -289,6 +295,9 @@ func (s *Store) Submit(ctx context.Context, actor access.Actor, in Input) (sub S
 		// Two retries of one submit raced: the loser answers the winner's.
 		if got, has, rerr := submission(ctx, s.engine.Reader(), in.CampaignID, in.EnterpriseID); rerr == nil && has &&
 			got.State == Submitted && lastKey(ctx, s.engine.Reader(), got.ID) == in.Key {
+			if sent, err := audiencedb.MemberOf(ctx, s.engine.Reader(), actor, in.CampaignID, in.EnterpriseID); err == nil {
+				got.CorrectUntil = CorrectableUntil(sent.Campaign, got)
+			}
 			return got, true, nil
 		}
 	}
@@ -311,6 +320,7 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in Input) (
 	}
 	h := tx.DB()
 	if has && sub.State == Submitted && in.Key != "" && lastKey(ctx, h, sub.ID) == in.Key {
+		sub.CorrectUntil = CorrectableUntil(sent.Campaign, sub)
 		return sub, true, nil
 	}
 	now := tx.Now()
@@ -340,16 +350,17 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in Input) (
 		return sub, false, err
 	}
 	ch := channel(actor, in.Medium)
+	var res sql.Result
 	switch {
 	case correcting:
 		sub.Corrections++
-		_, err = h.Exec(ctx, `UPDATE form_submissions SET answers = ?, channel = ?, by_id = ?, by_name = ?, updated_at = ?,
-			corrections = corrections + 1, idem_key = ?, version = version + 1 WHERE id = ?`,
-			js, ch, actor.UserID, actor.Name, now.UnixMilli(), in.Key, sub.ID)
+		res, err = h.Exec(ctx, `UPDATE form_submissions SET answers = ?, channel = ?, by_id = ?, by_name = ?, updated_at = ?,
+			corrections = corrections + 1, idem_key = ?, version = version + 1 WHERE id = ? AND version = ? AND state = ?`,
+			js, ch, actor.UserID, actor.Name, now.UnixMilli(), in.Key, sub.ID, sub.Version, Submitted)
 	case has:
-		_, err = h.Exec(ctx, `UPDATE form_submissions SET state = ?, answers = ?, channel = ?, by_id = ?, by_name = ?, updated_at = ?,
-			submitted_at = ?, idem_key = ?, version = version + 1 WHERE id = ?`,
-			Submitted, js, ch, actor.UserID, actor.Name, now.UnixMilli(), now.UnixMilli(), in.Key, sub.ID)
+		res, err = h.Exec(ctx, `UPDATE form_submissions SET state = ?, answers = ?, channel = ?, by_id = ?, by_name = ?, updated_at = ?,
+			submitted_at = ?, idem_key = ?, version = version + 1 WHERE id = ? AND version = ? AND state = ?`,
+			Submitted, js, ch, actor.UserID, actor.Name, now.UnixMilli(), now.UnixMilli(), in.Key, sub.ID, sub.Version, Draft)
 		sub.SubmittedAt = now
 	default:
 		sub = Submission{CampaignID: in.CampaignID, EnterpriseID: in.EnterpriseID, FormID: sent.FormID, FormVersion: sent.FormVersion,
@@ -359,6 +370,9 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in Input) (
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.CampaignID, in.EnterpriseID, sent.FormID, sent.FormVersion, Submitted, js, ch, actor.UserID, actor.Name,
 			now.UnixMilli(), now.UnixMilli(), now.UnixMilli(), in.Key), &sub.ID)
+	}
+	if err == nil && res != nil {
+		err = oneRow(res)
 	}
 	if err != nil {
 		return sub, false, fmt.Errorf("submit: %w", err)
@@ -450,4 +464,12 @@ func (s *Store) EachAnswer(ctx context.Context, members *audiencedb.Store, actor
 	return members.EachMember(ctx, actor, campaignID, func(m audiencedb.Member) error {
 		return fn(Answer{Member: m, Submission: subs[m.EnterpriseID], Files: files})
 	})
+}
+
+// oneRow refuses an update that changed no row: another change came first.
+func oneRow(res sql.Result) error {
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fault.ErrConflict
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"qifu/internal/access"
 	"qifu/internal/audience"
 	"qifu/internal/audience/audiencedb"
 	"qifu/internal/enterprise"
@@ -124,26 +125,35 @@ var exampleCampaign = campaignInput{Title: "一季度用工需求排摸", Due: "
 
 // campaignJSON is a campaign with its counts in the caller's reach.
 type campaignJSON struct {
-	ID          int64               `json:"id"`
-	Module      string              `json:"module"`
-	Title       string              `json:"title"`
-	FormID      int64               `json:"form_id"`
-	FormVersion int                 `json:"form_version"`
-	Due         string              `json:"due"`
-	State       string              `json:"state"`
-	Owner       string              `json:"owner"`
-	StartedAt   time.Time           `json:"started_at"`
-	Members     int                 `json:"members"`
-	Answered    int                 `json:"answered"`
-	Overdue     int                 `json:"overdue"`
-	Version     int64               `json:"version"`
-	Audience    audience.Definition `json:"audience"`
+	ID          int64     `json:"id"`
+	Module      string    `json:"module"`
+	Title       string    `json:"title"`
+	FormID      int64     `json:"form_id"`
+	FormVersion int       `json:"form_version"`
+	Due         string    `json:"due"`
+	State       string    `json:"state"`
+	Owner       string    `json:"owner"`
+	StartedAt   time.Time `json:"started_at"`
+	Members     int       `json:"members"`
+	Answered    int       `json:"answered"`
+	Overdue     int       `json:"overdue"`
+	Version     int64     `json:"version"`
+	// Audience is the definition, to those who may run the campaign (its
+	// named list and exclusions are theirs); AudienceSaid is it in words,
+	// a list by its name and size, to every reader.
+	Audience     *audience.Definition `json:"audience,omitempty"`
+	AudienceSaid []string             `json:"audience_said"`
 }
 
-func toCampaignJSON(c audiencedb.Campaign) campaignJSON {
-	return campaignJSON{ID: c.ID, Module: c.Module, Title: c.Title, FormID: c.FormID, FormVersion: c.FormVersion, Due: c.Due,
+func toCampaignJSON(a access.Actor, c audiencedb.Campaign, lang string) campaignJSON {
+	j := campaignJSON{ID: c.ID, Module: c.Module, Title: c.Title, FormID: c.FormID, FormVersion: c.FormVersion, Due: c.Due,
 		State: c.State, Owner: c.OwnerName, StartedAt: c.StartedAt, Members: c.Members, Answered: c.Answered, Overdue: c.Overdue,
-		Version: c.Version, Audience: c.Audience}
+		Version: c.Version, AudienceSaid: c.Audience.Describe(lang, nil)}
+	if audiencedb.MayRun(a, c) {
+		def := c.Audience
+		j.Audience = &def
+	}
+	return j
 }
 
 func (s *Handlers) apiSend(w http.ResponseWriter, r *http.Request) error {
@@ -160,7 +170,7 @@ func (s *Handlers) apiSend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusCreated, toCampaignJSON(c))
+	core.WriteJSON(w, http.StatusCreated, toCampaignJSON(a, c, core.LangOf(r)))
 	return nil
 }
 
@@ -195,7 +205,7 @@ func (s *Handlers) apiCampaigns(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := core.List[campaignJSON]{Items: []campaignJSON{}, Total: total, Page: page.Number, Size: core.PageSize(page)}
 	for _, c := range list {
-		out.Items = append(out.Items, toCampaignJSON(c))
+		out.Items = append(out.Items, toCampaignJSON(a, c, core.LangOf(r)))
 	}
 	core.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -211,7 +221,7 @@ func (s *Handlers) apiCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, toCampaignJSON(c))
+	core.WriteJSON(w, http.StatusOK, toCampaignJSON(a, c, core.LangOf(r)))
 	return nil
 }
 
@@ -394,7 +404,7 @@ func (s *Handlers) apiClose(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, toCampaignJSON(c))
+	core.WriteJSON(w, http.StatusOK, toCampaignJSON(a, c, core.LangOf(r)))
 	return nil
 }
 

@@ -147,12 +147,13 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody bounds every request body; imports and attachments get the
-// upload limit.
+// limitBody bounds every request body; imports, attachments and every
+// multipart form (a form's photo, a list's workbook) get the upload limit.
 func (c *Core) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := c.opts.MaxBody
-		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments") {
+		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments") ||
+			strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			limit = c.opts.MaxUpload
 		}
 		if r.ContentLength > limit {
