@@ -51,6 +51,9 @@ const (
 	// CadreRead is following the cadres stationed with the enterprises of
 	// a region: their home units, assignments and figures.
 	CadreRead Action = "cadre.read"
+	// CadreManage is keeping the cadres' roster: replacing a cadre, whose
+	// enterprises pass to the successor at once.
+	CadreManage Action = "cadre.manage"
 )
 
 // Reach is how far an actor's permission for an action extends.
@@ -71,7 +74,7 @@ var Actions = []Action{
 	EnterpriseRead, EnterpriseCreate, EnterpriseUpdate, EnterpriseImport, EnterpriseExport, PersonalView, FactRecord,
 	RegionRead, RegionManage, DepartmentRead, DepartmentManage, UserRead, UserManage, AuditRead,
 	AppealRead, AppealCreate, AppealAssess, AppealConfigure,
-	CampaignRun, CampaignRead, FormFill, CadreRead,
+	CampaignRun, CampaignRead, FormFill, CadreRead, CadreManage,
 }
 
 const (
@@ -85,22 +88,22 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][22]Reach{
-	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre
-	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n},
-	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n},
-	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r},
-	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r},
-	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r},
-	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n},
-	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A},
-	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n}, // reads the appeals it raised
-	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r}, // the cadres of its district
+var table = map[Role][23]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n}, // reads the appeals it raised
+	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r}, // the cadres of its district
 }
 
 // ReachOf returns how far role may take action.

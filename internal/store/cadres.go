@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"qifu/internal/access"
+	"qifu/internal/fault"
 )
 
 // The cadres stationed with or liaising with enterprises (驻企/联企干部), as
@@ -58,4 +62,86 @@ func (s *Store) Cadres(ctx context.Context, actor access.Actor) ([]Cadre, Covera
 		return nil, cov, fmt.Errorf("cadre coverage: %w", err)
 	}
 	return list, cov, nil
+}
+
+// ReplaceCadre passes a cadre's enterprises in the actor's region to its
+// successor, at once and in one transaction: the old cadre's assignments
+// end (kept in the history with the successor and the reason) and it loses
+// the scope they gave on its next request; the successor takes on those it
+// did not have. Audited. It returns how many enterprises passed.
+func (s *Store) ReplaceCadre(ctx context.Context, actor access.Actor, from, to int64, reason string) (int, error) {
+	if !access.May(actor.Role, access.CadreManage) {
+		return 0, access.ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n < 2 || n > 200 {
+		return 0, fault.Fields{"reason": {Zh: "请写明原因（2 到 200 个字）", En: "give the reason (2 to 200 characters)"}}.Err()
+	}
+	if from == to {
+		return 0, fault.Fields{"successor_id": {Zh: "接任者不能是本人", En: "the successor is someone else"}}.Err()
+	}
+	moved := 0
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		h := tx.DB()
+		cond, args := EnterpriseScope(actor, access.CadreManage)
+		ids, err := Collect(ctx, h, Int64, `SELECT a.enterprise_id FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
+			JOIN users u ON u.id = a.user_id AND u.role = ? WHERE a.user_id = ? AND `+cond+` ORDER BY a.enterprise_id`,
+			append([]any{string(access.RoleCadre), from}, args...)...)
+		if err != nil {
+			return fmt.Errorf("replace cadre: %w", err)
+		}
+		if len(ids) == 0 {
+			return fault.ErrNotFound // no cadre with enterprises in the actor's region
+		}
+		var role string
+		var disabled bool
+		if err := Scan(h.Row(ctx, "SELECT role, disabled FROM users WHERE id = ?", to), &role, &disabled); err != nil ||
+			access.Role(role) != access.RoleCadre || disabled {
+			return fault.Fields{"successor_id": {Zh: "接任者须是在岗的驻企干部账号", En: "the successor is an active cadre's account"}}.Err()
+		}
+		now := tx.Now().UnixMilli()
+		for batch := range slices.Chunk(ids, 500) {
+			in := Placeholders(len(batch))
+			bargs := make([]any, 0, len(batch)+6)
+			bargs = append(bargs, now, actor.UserID, to, reason, from)
+			for _, id := range batch {
+				bargs = append(bargs, id)
+			}
+			if _, err := h.Exec(ctx, `INSERT INTO assignment_history (user_id, enterprise_id, started_at, ended_at, ended_by, successor_id, reason)
+				SELECT user_id, enterprise_id, started_at, ?, ?, ?, ? FROM assignments WHERE user_id = ? AND enterprise_id IN (`+in+`)`, bargs...); err != nil {
+				return fmt.Errorf("replace cadre: %w", err)
+			}
+			if _, err := h.Exec(ctx, "DELETE FROM assignments WHERE user_id = ? AND enterprise_id IN ("+in+")", bargs[4:]...); err != nil {
+				return fmt.Errorf("replace cadre: %w", err)
+			}
+			for _, id := range batch {
+				var n int
+				if err := Scan(h.Row(ctx, "SELECT COUNT(*) FROM assignments WHERE user_id = ? AND enterprise_id = ?", to, id), &n); err != nil {
+					return err
+				}
+				if n > 0 {
+					continue
+				}
+				if _, err := h.Exec(ctx, "INSERT INTO assignments (user_id, enterprise_id, started_at) VALUES (?, ?, ?)", to, id, now); err != nil {
+					return fmt.Errorf("replace cadre: %w", err)
+				}
+			}
+		}
+		moved = len(ids)
+		return tx.Record(ctx, actor, "cadre.replace", fmt.Sprintf("user/%d", from), "ok",
+			map[string]any{"successor": to, "enterprises": moved, "reason": reason})
+	})
+	return moved, err
+}
+
+// CadreAccounts lists the active cadres' accounts (ID, name, home unit),
+// for choosing a successor, to an actor who keeps the roster.
+func (s *Store) CadreAccounts(ctx context.Context, actor access.Actor) ([]Cadre, error) {
+	if !access.May(actor.Role, access.CadreManage) {
+		return nil, access.ErrForbidden
+	}
+	return Collect(ctx, s.Reader(), func(sc Scanner) (Cadre, error) {
+		var c Cadre
+		return c, sc.Scan(&c.UserID, &c.Name, &c.HomeUnit)
+	}, "SELECT id, name, home_unit FROM users WHERE role = ? AND disabled = FALSE ORDER BY home_unit, name, id", string(access.RoleCadre))
 }

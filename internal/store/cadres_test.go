@@ -6,6 +6,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/enterprise"
+	"qifu/internal/store"
 	"qifu/internal/store/storetest"
 )
 
@@ -69,6 +70,81 @@ func TestCadres(t *testing.T) {
 		}
 		if _, _, err := s.Cadres(ctx, s.As(t, "community")); err != access.ErrForbidden {
 			t.Errorf("community staff follow cadres: %v", err)
+		}
+	})
+}
+
+// TestSuccession replaces a cadre and a grid worker on both stores: the
+// old accounts lose the scope at once (their enterprises are not found on
+// the next read) and the successors hold it, with the history kept and
+// the change audited; only the organisation department and an
+// administrator keep the roster, and a successor must be an active cadre.
+func TestSuccession(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		org := s.As(t, "organisation")
+		old, heir := s.As(t, "cadre"), storetest.DemoUser(t, "cadre")
+		var successor access.Actor
+		var successorName string
+		for _, u := range storetest.Dataset().Users {
+			if u.Role == access.RoleCadre && u.Username != "cadre" {
+				successor, successorName = s.As(t, u.Username), u.Username
+				break
+			}
+		}
+		ids := s.IDs(t)
+		first := ids[heir.Assigned[0]]
+		if _, err := s.Enterprise(ctx, old, first); err != nil {
+			t.Fatalf("the cadre reads its enterprise: %v", err)
+		}
+		if _, err := s.ReplaceCadre(ctx, s.As(t, "community"), old.UserID, successor.UserID, "调任"); err != access.ErrForbidden {
+			t.Errorf("community staff replace a cadre: %v", err)
+		}
+		if _, err := s.ReplaceCadre(ctx, org, old.UserID, s.As(t, "grid").UserID, "调任"); err == nil {
+			t.Error("a grid worker succeeds a cadre")
+		}
+		if _, err := s.ReplaceCadre(ctx, org, old.UserID, successor.UserID, ""); err == nil {
+			t.Error("a replacement without its reason")
+		}
+		n, err := s.ReplaceCadre(ctx, org, old.UserID, successor.UserID, "挂职期满，调回原单位")
+		if err != nil || n != len(heir.Assigned) {
+			t.Fatalf("replace: %d passed, %v; want %d", n, err, len(heir.Assigned))
+		}
+		if _, err := s.Enterprise(ctx, s.As(t, "cadre"), first); err == nil {
+			t.Error("the replaced cadre still reads its enterprise")
+		}
+		if _, err := s.Enterprise(ctx, s.As(t, successorName), first); err != nil {
+			t.Errorf("the successor does not read it: %v", err)
+		}
+		var history int
+		if err := s.Raw(t).QueryRow(store.Rebind(s.DSN, "SELECT COUNT(*) FROM assignment_history WHERE user_id = ? AND successor_id = ?"),
+			old.UserID, successor.UserID).Scan(&history); err != nil || history != n {
+			t.Errorf("history: %d rows, %v; want %d", history, err, n)
+		}
+
+		// A grid's worker replaced loses the grid at once.
+		community := s.As(t, "community")
+		grid := storetest.DemoUser(t, "grid").RegionCode
+		var other string
+		for _, u := range storetest.Dataset().Users {
+			if u.Role == access.RoleGridWorker && u.Username != "grid" && u.RegionCode[:12] == grid[:12] {
+				other = u.Username
+				break
+			}
+		}
+		if other == "" {
+			t.Skip("no second grid worker in the showcase community")
+		}
+		before := s.As(t, "grid")
+		if err := s.SetGridWorker(ctx, community, grid, s.As(t, other).UserID); err != nil {
+			t.Fatal(err)
+		}
+		if a := s.As(t, "grid"); a.RegionCode != "" || before.RegionCode != grid {
+			t.Errorf("the replaced worker's region: %q", a.RegionCode)
+		}
+		if a := s.As(t, other); a.RegionCode != grid {
+			t.Errorf("the successor's region: %q; want %s", a.RegionCode, grid)
 		}
 	})
 }

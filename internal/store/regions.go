@@ -437,6 +437,14 @@ func (s *Store) SetGridWorker(ctx context.Context, actor access.Actor, grid stri
 		if _, err := tx.DB().Exec(ctx, "UPDATE regions SET worker_id = ? WHERE code = ?", userID, grid); err != nil {
 			return fmt.Errorf("set grid worker: %w", err)
 		}
+		// The worker replaced loses the grid's scope at once (its next
+		// request); the grid's open work is the grid's, and the successor's now.
+		if g.WorkerID != 0 && g.WorkerID != userID {
+			if _, err := tx.DB().Exec(ctx, `UPDATE users SET region_code = NULL, updated_at = ?, version = version + 1
+				WHERE id = ? AND role = ? AND region_code = ?`, s.now().UnixMilli(), g.WorkerID, string(access.RoleGridWorker), grid); err != nil {
+				return fmt.Errorf("clear the replaced worker: %w", err)
+			}
+		}
 		if _, err := tx.DB().Exec(ctx, "UPDATE users SET region_code = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			grid, s.now().UnixMilli(), userID); err != nil {
 			return fmt.Errorf("set worker region: %w", err)

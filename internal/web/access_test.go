@@ -575,6 +575,16 @@ func checkRoutes(t *testing.T, s *site) {
 				Name: "矩阵分局"}), may(u, access.DepartmentManage, 201)}
 		},
 		"GET /cadres": func(u demo.User, _ scope) probe { return probe{"/cadres", nil, may(u, access.CadreRead, 200)} },
+		"POST /cadres/{id}/replace": func(u demo.User, _ scope) probe {
+			from, to := cadreSwap(t, s)
+			return probe{fmt.Sprintf("/cadres/%d/replace", from), formBody(url.Values{"successor_id": {fmt.Sprint(to)}, "reason": {"矩阵交接"}}),
+				may(u, access.CadreManage, 303)}
+		},
+		"POST /api/v1/cadres/{id}/replace": func(u demo.User, _ scope) probe {
+			from, to := cadreSwap(t, s)
+			return probe{fmt.Sprintf("/api/v1/cadres/%d/replace", from), jsonBody(map[string]any{"successor_id": to, "reason": "矩阵交接"}),
+				may(u, access.CadreManage, 200)}
+		},
 		"GET /api/v1/cadres": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/cadres", nil, may(u, access.CadreRead, 200)}
 		},

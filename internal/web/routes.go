@@ -59,6 +59,7 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/places/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.setGridWorkerPage),
 		route("GET", "/departments", signedIn, access.DepartmentRead, "departments", s.departmentsPage),
 		route("GET", "/cadres", gated, access.CadreRead, "the cadres of the region: home units, assignments, key enterprises covered", s.cadresPage),
+		route("POST", "/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre: its enterprises pass to the successor at once", s.replaceCadrePage),
 		route("POST", "/departments/{id}/offices", gated, access.DepartmentManage, "add a department's office (分局, 所)", s.createOfficePage),
 		route("GET", "/users", signedIn, access.UserRead, "user list", s.usersPage),
 		route("GET", "/users/new", gated, access.UserManage, "new user form", s.newUserPage),
@@ -123,6 +124,8 @@ func (s *Server) routes() []core.Route {
 			Takes(workerInput{UserID: 5}).Gives(200, gridWorkerJSON{}),
 		route("GET", "/api/v1/cadres", signedIn, access.CadreRead, "the cadres with enterprises in the caller's region, and how many of its key enterprises have one", s.apiCadres).
 			Gives(200, cadresJSON{}),
+		route("POST", "/api/v1/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre (its user id): its enterprises in the caller's region pass to the successor at once, the old account losing their scope", s.apiReplaceCadre).
+			Takes(replaceInput{SuccessorID: 42, Reason: "挂职期满，调回原单位"}).Gives(200, replacedJSON{}),
 		route("GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments, with their offices", s.apiDepartments).Gives(200, core.Items[departmentJSON]{}),
 		route("POST", "/api/v1/departments/{id}/offices", gated, access.DepartmentManage, "add a department's office (分局, 所): its staff may belong to it and dispatches may go straight to it", s.apiCreateOffice).
 			Takes(officeInput{Code: "dq", Name: "大碶税务分局", NameEn: "Daqi Taxation Branch", RegionCode: "330206003"}).Gives(201, officeJSON{}),

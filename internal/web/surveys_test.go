@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"qifu/internal/calendar"
+	"qifu/internal/store"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -125,4 +126,20 @@ func TestSurveyAPI(t *testing.T) {
 			t.Errorf("a 2 MiB photo: %d %.200s", res.code, res.body)
 		}
 	})
+}
+
+// cadreSwap is a cadre with enterprises and another active cadre to
+// succeed it, as the store holds them now.
+func cadreSwap(t testing.TB, s *site) (from, to int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := store.Scan(s.st.Reader().Row(ctx, `SELECT a.user_id FROM assignments a JOIN users u ON u.id = a.user_id
+		WHERE u.role = 'cadre' ORDER BY a.user_id LIMIT 1`), &from); err != nil {
+		t.Fatalf("a cadre with enterprises: %v", err)
+	}
+	if err := store.Scan(s.st.Reader().Row(ctx, `SELECT id FROM users WHERE role = 'cadre' AND disabled = FALSE AND id <> ?
+		ORDER BY id LIMIT 1`, from), &to); err != nil {
+		t.Fatalf("a successor: %v", err)
+	}
+	return from, to
 }
