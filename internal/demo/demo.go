@@ -28,6 +28,17 @@ type Dataset struct {
 	// DepartmentCode's).
 	Offices []Office
 	Users   []User
+	// Projects are key projects of key enterprises, each with the cadre
+	// (by username) who answers for the enterprise.
+	Projects []Project
+}
+
+// Project is a key project of the demo.
+type Project struct {
+	CreditCode, Name string
+	Stage            enterprise.Stage
+	Investment       int64 // yuan
+	Cadre            string
 }
 
 // Office is a department's office of the demo.
@@ -91,6 +102,7 @@ func Generate(seed uint64) Dataset {
 			Office{"market", department.Office{Code: code, Name: short + "市场监管所", NameEn: "Market supervision station " + r.Code[6:], RegionCode: r.Code}})
 	}
 	d.Users = g.users(d, grids)
+	d.Projects = projects(d)
 	return d
 }
 
@@ -107,4 +119,32 @@ func (d Dataset) Accounts() []User {
 		}
 	}
 	return us
+}
+
+// projects gives one key enterprise of each street's cadres a key project,
+// and the showcase cadre two.
+func projects(d Dataset) []Project {
+	kinds := []string{"智能化技术改造", "新厂房扩建", "数字化车间建设", "研发中心建设", "绿色低碳改造"}
+	var out []Project
+	seen := map[string]bool{}
+	for _, u := range d.Users {
+		if u.Role != access.RoleCadre {
+			continue
+		}
+		n := 1
+		if u.Username == "cadre" {
+			n = 2
+		}
+		for _, code := range u.Assigned {
+			if n == 0 || seen[code] {
+				continue
+			}
+			seen[code] = true
+			n--
+			i := len(out)
+			out = append(out, Project{CreditCode: code, Name: kinds[i%len(kinds)] + "项目", Stage: enterprise.Stages[i%len(enterprise.Stages)],
+				Investment: int64(2000+i*1500) * 10000, Cadre: u.Username})
+		}
+	}
+	return out
 }

@@ -28,9 +28,11 @@ type Cadre struct {
 
 // Coverage is how far a region's key enterprises have a cadre.
 type Coverage struct {
-	Cadres         int
-	KeyEnterprises int
-	KeyCovered     int // with an active cadre
+	Cadres          int
+	KeyEnterprises  int
+	KeyCovered      int // with an active cadre
+	KeyProjects     int
+	ProjectsCovered int // with an active cadre
 }
 
 // Cadres lists the cadres with enterprises in the actor's reach, by home
@@ -60,6 +62,12 @@ func (s *Store) Cadres(ctx context.Context, actor access.Actor) ([]Cadre, Covera
 		FROM enterprises e WHERE e.key_level <> '' AND `+cond, append([]any{string(access.RoleCadre)}, args...)...),
 		&cov.KeyEnterprises, &cov.KeyCovered); err != nil {
 		return nil, cov, fmt.Errorf("cadre coverage: %w", err)
+	}
+	if err := Scan(h.Row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.id IS NOT NULL THEN 1 ELSE 0 END), 0)
+		FROM key_projects p JOIN enterprises e ON e.id = p.enterprise_id
+		LEFT JOIN users u ON u.id = p.cadre_id AND u.disabled = FALSE AND u.role = ? WHERE `+cond,
+		append([]any{string(access.RoleCadre)}, args...)...), &cov.KeyProjects, &cov.ProjectsCovered); err != nil {
+		return nil, cov, fmt.Errorf("project coverage: %w", err)
 	}
 	return list, cov, nil
 }
@@ -127,9 +135,17 @@ func (s *Store) ReplaceCadre(ctx context.Context, actor access.Actor, from, to i
 				}
 			}
 		}
+		// The key projects it answered for in the region pass too.
+		res, err := h.Exec(ctx, `UPDATE key_projects SET cadre_id = ?, updated_at = ?, version = version + 1
+			WHERE cadre_id = ? AND enterprise_id IN (SELECT e.id FROM enterprises e WHERE `+cond+`)`,
+			append([]any{to, now, from}, args...)...)
+		if err != nil {
+			return fmt.Errorf("replace cadre: %w", err)
+		}
+		projects, _ := res.RowsAffected()
 		moved = len(ids)
 		return tx.Record(ctx, actor, "cadre.replace", fmt.Sprintf("user/%d", from), "ok",
-			map[string]any{"successor": to, "enterprises": moved, "reason": reason})
+			map[string]any{"successor": to, "enterprises": moved, "projects": projects, "reason": reason})
 	})
 	return moved, err
 }

@@ -6,6 +6,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/enterprise"
+	"qifu/internal/fault"
 	"qifu/internal/store"
 	"qifu/internal/store/storetest"
 )
@@ -145,6 +146,73 @@ func TestSuccession(t *testing.T) {
 		}
 		if a := s.As(t, other); a.RegionCode != grid {
 			t.Errorf("the successor's region: %q; want %s", a.RegionCode, grid)
+		}
+	})
+}
+
+// TestProjects holds the key projects to the demo on both stores: the
+// organisation department reads them all with their cadres, a street
+// leader its street's; recording and changing one checks the enterprise's
+// region, the stage, the cadre and the version; a replaced cadre's
+// projects pass to its successor.
+func TestProjects(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		org := s.As(t, "organisation")
+		d := storetest.Dataset()
+		list, err := s.Projects(ctx, org)
+		if err != nil || len(list) != len(d.Projects) || len(list) == 0 {
+			t.Fatalf("projects: %d, %v; want %d", len(list), err, len(d.Projects))
+		}
+		_, cov, err := s.Cadres(ctx, org)
+		if err != nil || cov.KeyProjects != len(d.Projects) || cov.ProjectsCovered != len(d.Projects) {
+			t.Errorf("project coverage %+v, %v", cov, err)
+		}
+		if _, err := s.Projects(ctx, s.As(t, "community")); err != access.ErrForbidden {
+			t.Errorf("community staff read key projects: %v", err)
+		}
+		credit := storetest.DemoUser(t, "enterprise").EnterpriseCode
+		p, err := s.SaveProject(ctx, org, credit, enterprise.Project{Name: "新厂房项目", Stage: enterprise.StagePlanned, Investment: 30_000_000})
+		if err != nil || p.ID == 0 || p.Version != 1 {
+			t.Fatalf("record a project: %+v %v", p, err)
+		}
+		for _, bad := range []enterprise.Project{{Name: "x", Stage: enterprise.StagePlanned}, {Name: "项目", Stage: "dreaming"},
+			{Name: "项目", Stage: enterprise.StagePlanned, CadreID: s.As(t, "grid").UserID}} {
+			if _, err := s.SaveProject(ctx, org, credit, bad); !fault.Is(err, fault.Invalid) {
+				t.Errorf("project %+v: %v", bad, err)
+			}
+		}
+		if _, err := s.SaveProject(ctx, org, "91330206MA2AAAAA1X", enterprise.Project{Name: "项目", Stage: enterprise.StagePlanned}); !fault.Is(err, fault.Invalid) {
+			t.Errorf("a project of an enterprise qifu does not hold: %v", err)
+		}
+		p.Stage, p.CadreID = enterprise.StageBuilding, s.As(t, "cadre").UserID
+		if p, err = s.SaveProject(ctx, org, credit, p); err != nil || p.Version != 2 {
+			t.Fatalf("change the project: %+v %v", p, err)
+		}
+		p.Version = 1
+		if _, err := s.SaveProject(ctx, org, credit, p); err != fault.ErrConflict {
+			t.Errorf("a stale change: %v", err)
+		}
+		// The showcase cadre replaced: its projects pass with its enterprises.
+		var successor int64
+		for _, u := range d.Users {
+			if u.Role == access.RoleCadre && u.Username != "cadre" {
+				successor = s.As(t, u.Username).UserID
+				break
+			}
+		}
+		if _, err := s.ReplaceCadre(ctx, org, s.As(t, "cadre").UserID, successor, "岗位调整"); err != nil {
+			t.Fatal(err)
+		}
+		list, err = s.Projects(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range list {
+			if q.CadreID == s.As(t, "cadre").UserID {
+				t.Errorf("project %s still with the replaced cadre", q.Name)
+			}
 		}
 	})
 }

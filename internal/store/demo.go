@@ -98,6 +98,32 @@ func (s *Store) LoadDemo(ctx context.Context, d demo.Dataset) error {
 				}
 			}
 		}
+		userIDs := map[string]int64{}
+		if err := func() error {
+			rows, err := tx.DB().Query(ctx, "SELECT id, username FROM users")
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var name string
+				if err := rows.Scan(&id, &name); err != nil {
+					return err
+				}
+				userIDs[name] = id
+			}
+			return rows.Err()
+		}(); err != nil {
+			return fmt.Errorf("demo users: %w", err)
+		}
+		now := tx.Now().UnixMilli()
+		for _, p := range d.Projects {
+			if _, err := tx.DB().Exec(ctx, `INSERT INTO key_projects (enterprise_id, name, stage, investment, cadre_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, ents[p.CreditCode], p.Name, string(p.Stage), p.Investment, userIDs[p.Cadre], now, now); err != nil {
+				return fmt.Errorf("demo project: %w", err)
+			}
+		}
 		names := make([]string, 0, len(d.Accounts()))
 		for _, u := range d.Accounts() {
 			names = append(names, u.Username)

@@ -575,6 +575,22 @@ func checkRoutes(t *testing.T, s *site) {
 				Name: "矩阵分局"}), may(u, access.DepartmentManage, 201)}
 		},
 		"GET /cadres": func(u demo.User, _ scope) probe { return probe{"/cadres", nil, may(u, access.CadreRead, 200)} },
+		"POST /cadres/projects": func(u demo.User, _ scope) probe {
+			return probe{"/cadres/projects", formBody(url.Values{"credit_code": {showEnt}, "name": {"矩阵技改项目"}, "stage": {"planned"},
+				"investment": {"100"}, "cadre_id": {"0"}}), may(u, access.CadreManage, 303)}
+		},
+		"GET /api/v1/key-projects": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/key-projects", nil, may(u, access.CadreRead, 200)}
+		},
+		"POST /api/v1/key-projects": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/key-projects", jsonBody(map[string]any{"credit_code": showEnt, "name": "矩阵技改项目", "stage": "building",
+				"investment": 1_000_000}), may(u, access.CadreManage, 201)}
+		},
+		"PUT /api/v1/key-projects/{id}": func(u demo.User, _ scope) probe {
+			id, version, credit := firstProject(t, s)
+			return probe{fmt.Sprintf("/api/v1/key-projects/%d", id), jsonBody(map[string]any{"credit_code": credit, "name": "矩阵技改项目",
+				"stage": "producing", "investment": 2_000_000, "version": version}), may(u, access.CadreManage, 200)}
+		},
 		"POST /cadres/{id}/replace": func(u demo.User, _ scope) probe {
 			from, to := cadreSwap(t, s)
 			return probe{fmt.Sprintf("/cadres/%d/replace", from), formBody(url.Values{"successor_id": {fmt.Sprint(to)}, "reason": {"矩阵交接"}}),

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"qifu/internal/access"
+	"qifu/internal/enterprise"
+	"qifu/internal/fault"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
@@ -20,6 +22,11 @@ type cadresPageData struct {
 	// for those who keep the roster; Failed the cadre whose form was refused.
 	Successors []store.Cadre
 	Failed     int64
+	// Projects are the region's key projects; Project the one typed in
+	// the form, when refused.
+	Projects []enterprise.Project
+	Stages   []enterprise.Stage
+	Project  struct{ Credit, Name, Stage, Investment, Cadre string }
 }
 
 func (s *Server) cadresPage(w http.ResponseWriter, r *http.Request) error {
@@ -29,13 +36,121 @@ func (s *Server) cadresPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &cadresPageData{Items: list, Coverage: cov}
+	return s.showCadres(w, r, a, p, http.StatusOK)
+}
+
+func (s *Server) showCadres(w http.ResponseWriter, r *http.Request, a access.Actor, p *cadresPageData, code int) error {
+	var err error
 	if access.May(a.Role, access.CadreManage) {
 		if p.Successors, err = s.store.CadreAccounts(r.Context(), a); err != nil {
 			return err
 		}
 	}
+	if p.Projects, err = s.store.Projects(r.Context(), a); err != nil {
+		return err
+	}
+	p.Stages = enterprise.Stages
 	p.Title = s.T(core.LangOf(r), "cadre.title")
-	s.Render(w, r, http.StatusOK, "cadres", p)
+	s.Render(w, r, code, "cadres", p)
+	return nil
+}
+
+// addProjectPage records a key project from the cadres' page.
+func (s *Server) addProjectPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	cadre, _ := strconv.ParseInt(r.FormValue("cadre_id"), 10, 64)
+	inv, ok := enterprise.ParseWan(r.FormValue("investment"))
+	var err error
+	if !ok {
+		err = fault.Fields{"investment": {Zh: "请以万元填写投资额", En: "give the investment in 10k yuan"}}.Err()
+	} else {
+		_, err = s.store.SaveProject(r.Context(), a, r.FormValue("credit_code"), enterprise.Project{Name: r.FormValue("name"),
+			Stage: enterprise.Stage(r.FormValue("stage")), Investment: inv, CadreID: cadre})
+	}
+	if err != nil {
+		msgs, err := core.FormErrors(err, core.LangOf(r))
+		if err != nil {
+			return err
+		}
+		list, cov, err := s.store.Cadres(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		p := &cadresPageData{Items: list, Coverage: cov}
+		p.Errors = msgs
+		p.Project.Credit, p.Project.Name, p.Project.Stage = r.FormValue("credit_code"), r.FormValue("name"), r.FormValue("stage")
+		p.Project.Investment, p.Project.Cadre = r.FormValue("investment"), r.FormValue("cadre_id")
+		return s.showCadres(w, r, a, p, http.StatusUnprocessableEntity)
+	}
+	s.Done(w, r, "/cadres#projects", "flash.saved", "")
+	return nil
+}
+
+// projectJSON is a key project.
+type projectJSON struct {
+	ID           int64            `json:"id"`
+	EnterpriseID int64            `json:"enterprise_id"`
+	Enterprise   string           `json:"enterprise"`
+	Name         string           `json:"name"`
+	Stage        enterprise.Stage `json:"stage"`
+	Investment   int64            `json:"investment"` // yuan
+	CadreID      int64            `json:"cadre_id,omitempty"`
+	Cadre        string           `json:"cadre,omitempty"`
+	Version      int64            `json:"version"`
+}
+
+func toProjectJSON(p enterprise.Project) projectJSON {
+	return projectJSON{ID: p.ID, EnterpriseID: p.EnterpriseID, Enterprise: p.Enterprise, Name: p.Name, Stage: p.Stage,
+		Investment: p.Investment, CadreID: p.CadreID, Cadre: p.Cadre, Version: p.Version}
+}
+
+// projectInput is a key project to record or change (version to change one).
+type projectInput struct {
+	CreditCode string           `json:"credit_code"`
+	Name       string           `json:"name"`
+	Stage      enterprise.Stage `json:"stage"`
+	Investment int64            `json:"investment"` // yuan
+	CadreID    int64            `json:"cadre_id,omitempty"`
+	Version    int64            `json:"version,omitempty"`
+}
+
+func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	list, err := s.store.Projects(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	out := core.Items[projectJSON]{Items: []projectJSON{}}
+	for _, p := range list {
+		out.Items = append(out.Items, toProjectJSON(p))
+	}
+	core.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = core.PathID(r, "id"); err != nil {
+			return err
+		}
+	}
+	var in projectInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.store.SaveProject(r.Context(), a, in.CreditCode, enterprise.Project{ID: id, Name: in.Name, Stage: in.Stage,
+		Investment: in.Investment, CadreID: in.CadreID, Version: in.Version})
+	if err != nil {
+		return err
+	}
+	code := http.StatusOK
+	if id == 0 {
+		code = http.StatusCreated
+	}
+	core.WriteJSON(w, code, toProjectJSON(p))
 	return nil
 }
 
@@ -57,12 +172,8 @@ func (s *Server) replaceCadrePage(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		p := &cadresPageData{Items: list, Coverage: cov, Failed: id}
-		if p.Successors, err = s.store.CadreAccounts(r.Context(), a); err != nil {
-			return err
-		}
-		p.Title, p.Errors = s.T(core.LangOf(r), "cadre.title"), msgs
-		s.Render(w, r, http.StatusUnprocessableEntity, "cadres", p)
-		return nil
+		p.Errors = msgs
+		return s.showCadres(w, r, a, p, http.StatusUnprocessableEntity)
 	}
 	s.Done(w, r, "/cadres", "cadre.replaced", "")
 	return nil

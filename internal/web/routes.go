@@ -7,6 +7,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/calendar"
+	"qifu/internal/enterprise"
 	"qifu/internal/web/core"
 )
 
@@ -59,6 +60,7 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/places/{code}/worker", signedIn, access.RegionManage, "set a grid's worker", s.setGridWorkerPage),
 		route("GET", "/departments", signedIn, access.DepartmentRead, "departments", s.departmentsPage),
 		route("GET", "/cadres", gated, access.CadreRead, "the cadres of the region: home units, assignments, key enterprises covered", s.cadresPage),
+		route("POST", "/cadres/projects", gated, access.CadreManage, "record a key project (重点项目) with its cadre", s.addProjectPage),
 		route("POST", "/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre: its enterprises pass to the successor at once", s.replaceCadrePage),
 		route("POST", "/departments/{id}/offices", gated, access.DepartmentManage, "add a department's office (分局, 所)", s.createOfficePage),
 		route("GET", "/users", signedIn, access.UserRead, "user list", s.usersPage),
@@ -124,6 +126,12 @@ func (s *Server) routes() []core.Route {
 			Takes(workerInput{UserID: 5}).Gives(200, gridWorkerJSON{}),
 		route("GET", "/api/v1/cadres", signedIn, access.CadreRead, "the cadres with enterprises in the caller's region, and how many of its key enterprises have one", s.apiCadres).
 			Gives(200, cadresJSON{}),
+		route("GET", "/api/v1/key-projects", signedIn, access.CadreRead, "the key projects (重点项目) of the caller's region, with their cadres", s.apiProjects).
+			Gives(200, core.Items[projectJSON]{}),
+		route("POST", "/api/v1/key-projects", gated, access.CadreManage, "record a key project; its cadre an active cadre's account", s.apiSaveProject).
+			Takes(projectInput{CreditCode: "91330206MA2AAAAA1X", Name: "智能化技术改造项目", Stage: enterprise.StageBuilding, Investment: 50_000_000}).Gives(201, projectJSON{}),
+		route("PUT", "/api/v1/key-projects/{id}", gated, access.CadreManage, "change a key project (needs version)", s.apiSaveProject).
+			Takes(projectInput{CreditCode: "91330206MA2AAAAA1X", Name: "智能化技术改造项目", Stage: enterprise.StageProducing, Investment: 50_000_000, Version: 1}).Gives(200, projectJSON{}),
 		route("POST", "/api/v1/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre (its user id): its enterprises in the caller's region pass to the successor at once, the old account losing their scope", s.apiReplaceCadre).
 			Takes(replaceInput{SuccessorID: 42, Reason: "挂职期满，调回原单位"}).Gives(200, replacedJSON{}),
 		route("GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments, with their offices", s.apiDepartments).Gives(200, core.Items[departmentJSON]{}),

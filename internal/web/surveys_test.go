@@ -143,3 +143,14 @@ func cadreSwap(t testing.TB, s *site) (from, to int64) {
 	}
 	return from, to
 }
+
+// firstProject is the first key project as the store holds it now: its
+// id, version and enterprise's credit code.
+func firstProject(t testing.TB, s *site) (id, version int64, credit string) {
+	t.Helper()
+	if err := store.Scan(s.st.Reader().Row(context.Background(), `SELECT p.id, p.version, e.credit_code FROM key_projects p
+		JOIN enterprises e ON e.id = p.enterprise_id ORDER BY p.id LIMIT 1`), &id, &version, &credit); err != nil {
+		t.Fatalf("a key project: %v", err)
+	}
+	return id, version, credit
+}
