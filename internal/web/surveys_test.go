@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -153,4 +155,32 @@ func firstProject(t testing.TB, s *site) (id, version int64, credit string) {
 		t.Fatalf("a key project: %v", err)
 	}
 	return id, version, credit
+}
+
+// TestRaiseFromAnswers turns an enterprise's answers into an appeal in one
+// step: the grid worker who reads them is offered the appeal form with the
+// enterprise, the survey's title and the answers filled in.
+func TestRaiseFromAnswers(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		_, cid := s.sendSurvey(t)
+		eid := s.entID(t, demoAccount("enterprise").EnterpriseCode)
+		res := s.as(t, "grid", "POST", fmt.Sprintf("/api/v1/surveys/%d/submit", cid), jsonBody(map[string]any{"enterprise_id": eid,
+			"answers": map[string]any{"employees": "64", "short": "yes", "gap": 12}}))
+		if res.code != http.StatusCreated {
+			t.Fatalf("submit: %d %s", res.code, res.body)
+		}
+		page := s.as(t, "grid", "GET", fmt.Sprintf("/surveys/%d?enterprise=%d", cid, eid), nil)
+		m := regexp.MustCompile(`href="(/appeals/new\?[^"]+)" id="raise-from-answers"`).FindSubmatch(page.body)
+		if m == nil {
+			t.Fatalf("the answers page offers no appeal: %.300s", page.body)
+		}
+		form := s.as(t, "grid", "GET", html.UnescapeString(string(m[1])), nil)
+		if form.code != http.StatusOK || !bytes.Contains(form.body, []byte("缺工人数：12 人")) || !bytes.Contains(form.body, []byte(demoAccount("enterprise").EnterpriseCode)) {
+			t.Errorf("the appeal form from the answers: %d, prefilled %v", form.code, bytes.Contains(form.body, []byte("缺工人数")))
+		}
+		// The enterprise itself is not offered to raise for itself from here.
+		if own := s.as(t, "enterprise", "GET", fmt.Sprintf("/surveys/%d", cid), nil); bytes.Contains(own.body, []byte("raise-from-answers")) {
+			t.Error("the enterprise is offered to raise from its own answers")
+		}
+	})
 }

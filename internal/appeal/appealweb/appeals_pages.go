@@ -217,8 +217,12 @@ type appealFormData struct {
 
 func (s *Handlers) newAppealPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
+	// A page that raises an appeal from what it shows (a survey's answer)
+	// prefills the enterprise, the title and the content; the person
+	// raising it reads them and may change them.
+	q := r.URL.Query()
 	p := &appealFormData{In: appeal.Input{Type: appeal.TypeHelp, Urgency: appeal.Normal, Channel: appeal.ChannelVisit,
-		CreditCode: r.URL.Query().Get("credit_code")}}
+		CreditCode: q.Get("credit_code"), Title: clip(q.Get("title"), 60), Content: clip(q.Get("content"), 2000)}}
 	if a.Role == access.RoleEnterprise {
 		u, err := s.store.User(r.Context(), a, a.UserID)
 		if err != nil {
@@ -319,4 +323,12 @@ func appealsURL(pairs ...string) string {
 		}
 	}
 	return "/appeals?" + v.Encode()
+}
+
+// clip cuts s to at most n characters.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

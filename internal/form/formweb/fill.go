@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"qifu/internal/access"
@@ -108,6 +110,8 @@ type fillData struct {
 	Answers      []answerView // the submitted answers, read back
 	History      []historyView
 	Message      string
+	// RaiseHref raises an appeal for the enterprise from its answers (一键转诉求), for staff who may.
+	RaiseHref string
 }
 
 // answerView is one submitted answer in words (a file with its link).
@@ -174,6 +178,14 @@ func (s *Handlers) showFill(w http.ResponseWriter, r *http.Request, typed form.A
 		}
 		for _, h := range f.History {
 			p.History = append(p.History, historyView{N: h.N, At: h.At, By: h.ByName, Channel: s.Word(lang, "channel", h.Channel)})
+		}
+		if a.Role != access.RoleEnterprise && access.May(a.Role, access.AppealCreate) {
+			var said []string
+			for _, v := range p.Answers {
+				said = append(said, v.Label+"："+v.Value)
+			}
+			p.RaiseHref = "/appeals/new?" + url.Values{"credit_code": {f.Sent.Member.CreditCode}, "title": {f.Sent.Title},
+				"content": {strings.Join(said, "\n")}}.Encode()
 		}
 	}
 	if typed == nil && f.Has && f.Submission.State == formdb.Submitted && r.URL.Query().Get("correct") != "1" {

@@ -36,6 +36,8 @@ var Text = core.Catalog{
 	"sv.youranswers":  {"已提交的内容", "The answers submitted"},
 	"sv.correct":      {"更正", "Correct them"},
 	"sv.correctuntil": {"更正截止 %s", "corrections until %s"},
+	"sv.raise":        {"据此提诉求", "Raise an appeal from these answers"},
+	"sv.raise_help":   {"以答卷内容为企业代提诉求，提交前可修改", "raised for the enterprise with its answers, which you may edit first"},
 	"sv.history":      {"提交记录（%d）", "Submissions (%d)"},
 
 	"fm.forms":          {"表单", "Forms"},
