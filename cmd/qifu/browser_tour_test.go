@@ -154,6 +154,9 @@ var userData = sync.OnceValue(func() []string {
 	for _, o := range d.Offices {
 		words = append(words, o.Name)
 	}
+	for _, p := range d.Projects {
+		words = append(words, p.Name)
+	}
 	plans, moves := demo.History(d, 1, time.Now(), 1500)
 	for _, p := range plans {
 		words = append(words, p.Input.Title, p.Input.Content, p.Input.Contact)
