@@ -75,13 +75,9 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		}
 		fractions = append(fractions, f)
 	}
-	var clients []int
-	for _, s := range strings.Split(*clientsFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("--clients %q", *clientsFlag)
-		}
-		clients = append(clients, n)
+	clients, err := clientCounts(*clientsFlag)
+	if err != nil {
+		return err
 	}
 
 	e, err := newEnv(*kind)
@@ -148,46 +144,11 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 
 	fmt.Printf("scenario 1, appeal intake, %s, %d runs of %s each (bare and qifu alternating)\n\n", *kind, *runs, *duration)
-	fmt.Println("| clients | bare limit /s | qifu /s | qifu ÷ bare | bare p99 | qifu p50 | qifu p95 | qifu p99 | qifu max | errors | qifu CPU s per 1,000 | qifu peak RSS |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
-	var firstRate float64 // qifu's median rate at the first number of clients
-	for ci, n := range clients {
-		var bareRates, rates, ratios, bareP99, p50, p95, p99, maxs, cpuPer []float64
-		errors := 0
-		var peak int64
-		for run := range *runs {
-			br := load.Closed(ctx, n, *duration, 0, bareOp)
-			before, _ := srv.proc.Read()
-			if *profile != "" && run == 0 {
-				go srv.profile(*profile, fmt.Sprintf("intake-%s-%d", *kind, n), int(duration.Seconds())-2)
-			}
-			qr := load.Closed(ctx, n, *duration, 0, qifuOp)
-			after, _ := srv.proc.Read()
-			bareRates = append(bareRates, br.Rate(""))
-			rates = append(rates, qr.Rate(""))
-			ratios = append(ratios, qr.Rate("")/br.Rate(""))
-			bareP99 = append(bareP99, msOf(br.All.Quantile(0.99)))
-			p50 = append(p50, msOf(qr.All.Quantile(0.50)))
-			p95 = append(p95, msOf(qr.All.Quantile(0.95)))
-			p99 = append(p99, msOf(qr.All.Quantile(0.99)))
-			maxs = append(maxs, msOf(qr.All.Quantile(1)))
-			cpuPer = append(cpuPer, (after.CPU-before.CPU).Seconds()*1000/float64(max(qr.All.N(), 1)))
-			errors += qr.All.Errors + br.All.Errors
-			peak = max(peak, after.PeakRSS)
-			fmt.Fprintf(stderr, "clients %d, run %d: bare %.0f/s (p99 %.1f ms), qifu %.0f/s (p99 %.1f ms)\n%s", n, run+1,
-				br.Rate(""), msOf(br.All.Quantile(0.99)), qr.Rate(""), msOf(qr.All.Quantile(0.99)), qr)
-			if qr.All.First != nil || br.All.First != nil {
-				fmt.Fprintf(stderr, "errors: qifu %v; bare %v\n", qr.All.First, br.All.First)
-			}
-		}
-		if ci == 0 {
-			firstRate = median(rates)
-		}
-		fmt.Printf("| %d | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %d | %s | %.0f MiB |\n", n,
-			spread(bareRates, "%.0f"), spread(rates, "%.0f"), spread(ratios, "%.2f"), spread(bareP99, "%.1f"),
-			spread(p50, "%.1f"), spread(p95, "%.1f"), spread(p99, "%.1f"), spread(maxs, "%.0f"), errors, spread(cpuPer, "%.2f"),
-			float64(peak)/(1<<20))
+	var profileAs string
+	if *profile != "" {
+		profileAs = "intake-" + *kind
 	}
+	firstRate := sideBySide(ctx, srv, clients, *runs, *duration, bareOp, qifuOp, *profile, profileAs)
 	if len(fractions) == 0 {
 		return nil
 	}
@@ -219,6 +180,69 @@ func intakeCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 			spread(p50, "%.1f"), spread(p95, "%.1f"), spread(p99, "%.1f"), spread(maxs, "%.0f"), overruns, errors)
 	}
 	return nil
+}
+
+// sideBySide runs closed loops of the bare limit and of qifu alternately,
+// runs times for each number of clients, and prints their table: rates,
+// their ratio, latencies, errors, qifu's CPU and memory. It returns qifu's
+// median rate at the first number of clients. A profile of qifu's first
+// run at each number is written to profile (if not empty), named after as.
+func sideBySide(ctx context.Context, srv *server, clients []int, runs int, duration time.Duration,
+	bareOp, qifuOp func(ctx context.Context, i, seq int) (string, error), profile, as string) float64 {
+	fmt.Println("| clients | bare limit /s | qifu /s | qifu ÷ bare | bare p99 | qifu p50 | qifu p95 | qifu p99 | qifu max | errors | qifu CPU s per 1,000 | qifu peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	var firstRate float64
+	for ci, n := range clients {
+		var bareRates, rates, ratios, bareP99, p50, p95, p99, maxs, cpuPer []float64
+		errors := 0
+		var peak int64
+		for run := range runs {
+			br := load.Closed(ctx, n, duration, 0, bareOp)
+			before, _ := srv.proc.Read()
+			if profile != "" && run == 0 {
+				go srv.profile(profile, fmt.Sprintf("%s-%d", as, n), int(duration.Seconds())-2)
+			}
+			qr := load.Closed(ctx, n, duration, 0, qifuOp)
+			after, _ := srv.proc.Read()
+			bareRates = append(bareRates, br.Rate(""))
+			rates = append(rates, qr.Rate(""))
+			ratios = append(ratios, qr.Rate("")/br.Rate(""))
+			bareP99 = append(bareP99, msOf(br.All.Quantile(0.99)))
+			p50 = append(p50, msOf(qr.All.Quantile(0.50)))
+			p95 = append(p95, msOf(qr.All.Quantile(0.95)))
+			p99 = append(p99, msOf(qr.All.Quantile(0.99)))
+			maxs = append(maxs, msOf(qr.All.Quantile(1)))
+			cpuPer = append(cpuPer, (after.CPU-before.CPU).Seconds()*1000/float64(max(qr.All.N(), 1)))
+			errors += qr.All.Errors + br.All.Errors
+			peak = max(peak, after.PeakRSS)
+			fmt.Fprintf(stderr, "clients %d, run %d: bare %.0f/s (p99 %.1f ms), qifu %.0f/s (p99 %.1f ms)\n%s", n, run+1,
+				br.Rate(""), msOf(br.All.Quantile(0.99)), qr.Rate(""), msOf(qr.All.Quantile(0.99)), qr)
+			if qr.All.First != nil || br.All.First != nil {
+				fmt.Fprintf(stderr, "errors: qifu %v; bare %v\n", qr.All.First, br.All.First)
+			}
+		}
+		if ci == 0 {
+			firstRate = median(rates)
+		}
+		fmt.Printf("| %d | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %d | %s | %.0f MiB |\n", n,
+			spread(bareRates, "%.0f"), spread(rates, "%.0f"), spread(ratios, "%.2f"), spread(bareP99, "%.1f"),
+			spread(p50, "%.1f"), spread(p95, "%.1f"), spread(p99, "%.1f"), spread(maxs, "%.0f"), errors, spread(cpuPer, "%.2f"),
+			float64(peak)/(1<<20))
+	}
+	return firstRate
+}
+
+// clientCounts reads --clients: numbers of concurrent clients, comma-separated.
+func clientCounts(flag string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(flag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("--clients %q", flag)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // bareTarget reads the first enterprise of the demo and the id of the user

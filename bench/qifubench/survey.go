@@ -7,12 +7,10 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"qifu/bench/bare"
-	"qifu/bench/load"
 	"qifu/internal/access"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
@@ -62,13 +60,9 @@ func surveyCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	runs := fs.Int("runs", 3, "runs of each (bare and qifu alternate)")
 	perSide := fs.Int("campaigns", 60, "campaigns sent to the whole demo district for each side (qifu, bare): enough members to answer every run")
 	fs.Parse(args)
-	var clients []int
-	for _, s := range strings.Split(*clientsFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("--clients %q", *clientsFlag)
-		}
-		clients = append(clients, n)
+	clients, err := clientCounts(*clientsFlag)
+	if err != nil {
+		return err
 	}
 	e, err := newEnv(*kind)
 	if err != nil {
@@ -229,38 +223,6 @@ func surveyCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 
 	fmt.Printf("form submission burst, %s: the district's enterprises' answers submitted by its %d communities' staff, %d runs of %s each (bare and qifu alternating)\n\n",
 		*kind, len(sessions), *runs, *duration)
-	fmt.Println("| clients | bare limit /s | qifu /s | qifu ÷ bare | bare p99 | qifu p50 | qifu p95 | qifu p99 | qifu max | errors | qifu CPU s per 1,000 | qifu peak RSS |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
-	for _, n := range clients {
-		var bareRates, rates, ratios, bareP99, p50, p95, p99, maxs, cpuPer []float64
-		errors := 0
-		var peak int64
-		for run := range *runs {
-			br := load.Closed(ctx, n, *duration, 0, op(1))
-			before, _ := srv.proc.Read()
-			qr := load.Closed(ctx, n, *duration, 0, op(0))
-			after, _ := srv.proc.Read()
-			bareRates = append(bareRates, br.Rate(""))
-			rates = append(rates, qr.Rate(""))
-			ratios = append(ratios, qr.Rate("")/br.Rate(""))
-			bareP99 = append(bareP99, msOf(br.All.Quantile(0.99)))
-			p50 = append(p50, msOf(qr.All.Quantile(0.50)))
-			p95 = append(p95, msOf(qr.All.Quantile(0.95)))
-			p99 = append(p99, msOf(qr.All.Quantile(0.99)))
-			maxs = append(maxs, msOf(qr.All.Quantile(1)))
-			cpuPer = append(cpuPer, (after.CPU-before.CPU).Seconds()*1000/float64(max(qr.All.N(), 1)))
-			errors += qr.All.Errors + br.All.Errors
-			peak = max(peak, after.PeakRSS)
-			fmt.Fprintf(stderr, "clients %d, run %d: bare %.0f/s (p99 %.1f ms), qifu %.0f/s (p99 %.1f ms)\n%s", n, run+1,
-				br.Rate(""), msOf(br.All.Quantile(0.99)), qr.Rate(""), msOf(qr.All.Quantile(0.99)), qr)
-			if qr.All.First != nil || br.All.First != nil {
-				fmt.Fprintf(stderr, "errors: qifu %v; bare %v\n", qr.All.First, br.All.First)
-			}
-		}
-		fmt.Printf("| %d | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %d | %s | %.0f MiB |\n", n,
-			spread(bareRates, "%.0f"), spread(rates, "%.0f"), spread(ratios, "%.2f"), spread(bareP99, "%.1f"),
-			spread(p50, "%.1f"), spread(p95, "%.1f"), spread(p99, "%.1f"), spread(maxs, "%.0f"), errors, spread(cpuPer, "%.2f"),
-			float64(peak)/(1<<20))
-	}
+	sideBySide(ctx, srv, clients, *runs, *duration, op(1), op(0), "", "")
 	return nil
 }

@@ -26,6 +26,8 @@ const (
 	theEnterprise = "the enterprise"
 	theSurvey     = "the survey"   // the first of the enterprise's forms
 	theCampaign   = "the campaign" // the first running campaign the user follows
+	theForm       = "the form"     // the first form the user may send, in the builder
+	theSend       = "the send"     // its sending page, with the audience
 )
 
 // The appeal the tour's enterprise raises.
@@ -64,10 +66,10 @@ func TestBrowserTour(t *testing.T) {
 	}{
 		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey}},
 		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
-			"/campaigns", theCampaign, "/forms", "/forms/new"}},
+			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend}},
 		{"grid", []string{"/todo", theCampaign}},
 		{"organisation", []string{"/", "/cadres"}},
-		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal}},
+		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal, "/facts/import"}},
 		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},
 		{"auditor", []string{"/audit"}},
@@ -81,6 +83,13 @@ func TestBrowserTour(t *testing.T) {
 				if p == firstAppeal { // the first of the user's list: one with departments and a timeline
 					u.follow("open the list", chromedp.Navigate(srv.URL+"/appeals?queue=all"))
 					pages[i] = eval[string](t, u.tab, `document.querySelector('#appeal-list a[href^="/appeals/"]').getAttribute('href')`)
+				}
+				if p == theForm || p == theSend {
+					u.follow("open the forms", chromedp.Navigate(srv.URL+"/forms"))
+					pages[i] = eval[string](t, u.tab, `document.querySelector('#forms a').getAttribute('href')`)
+					if p == theSend {
+						pages[i] += "/send"
+					}
 				}
 				if p == theSurvey || p == theCampaign { // the demo's running survey, as its enterprise or its staff sees it
 					list := map[string]string{theSurvey: "/surveys", theCampaign: "/campaigns?state=running"}[p]
@@ -187,7 +196,8 @@ var han = regexp.MustCompile(`[\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]+`) // 
 func checkEnglish(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
 	texts := eval[[]string](t, ctx, `(() => { const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-		while (w.nextNode()) { const s = w.currentNode.textContent.trim(); if (s) out.push(s); }
+		while (w.nextNode()) { if (w.currentNode.parentElement?.closest('textarea')) continue; // what is typed in a field is the record's
+			const s = w.currentNode.textContent.trim(); if (s) out.push(s); }
 		return out; })()`)
 	var chinese []string
 	for _, s := range texts {

@@ -14,9 +14,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"qifu/internal/fault"
 )
@@ -319,4 +321,43 @@ func (d *Dir) Sweep(before time.Time, keep func(sha string) (bool, error)) (int,
 		return nil
 	})
 	return removed, err
+}
+
+// MaxNameLen is the longest name a stored file is kept under, in characters.
+const MaxNameLen = 100
+
+// contentExts are the file extensions of each type a file may have
+// whose check does not already ask for the extension (the Office formats).
+var contentExts = map[string][]string{
+	"image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}, "image/webp": {".webp"}, "application/pdf": {".pdf"},
+}
+
+// Name is the name a stored file is kept and offered under: the last
+// element of the name sent, without control characters or the invisible
+// marks that reorder text ("invoice\u202egnp.exe" shows as "invoiceexe.png"),
+// ending in an extension of its detected type, so that a PDF sent as
+// "report.bat" is saved as "report.bat.pdf", never run as a script; at most
+// MaxNameLen characters, keeping the extension.
+func Name(sent, mime string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(sent, ""))
+	name = strings.TrimSpace(name[strings.LastIndexAny(name, `/\`)+1:])
+	if strings.Trim(name, ".") == "" {
+		name = "附件"
+	}
+	if exts, ok := contentExts[mime]; ok && !slices.Contains(exts, strings.ToLower(filepath.Ext(name))) {
+		name += exts[0]
+	}
+	if r := []rune(name); len(r) > MaxNameLen {
+		ext := []rune(filepath.Ext(name))
+		if len(ext) > 10 {
+			ext = nil
+		}
+		name = string(r[:MaxNameLen-len(ext)]) + string(ext)
+	}
+	return name
 }

@@ -6,15 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/attach"
 	"qifu/internal/fault"
 	"qifu/internal/web/core"
 )
@@ -26,45 +24,6 @@ var (
 	errNoAttachment = fault.Fields{"file": {Zh: "请选择要上传的文件", En: "choose a file to upload"}}.Err()
 	errNoFiles      = fault.New(fault.Unavailable, "no_attachments", "本系统未配置附件存储", "attachments are not configured")
 )
-
-// maxNameLen is the longest attachment name kept, in characters.
-const maxNameLen = 100
-
-// contentExts are the file extensions of each type an attachment may have
-// whose check does not already ask for the extension (the Office formats).
-var contentExts = map[string][]string{
-	"image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}, "image/webp": {".webp"}, "application/pdf": {".pdf"},
-}
-
-// attachmentName is the name a file is kept and offered under: the last
-// element of the name sent, without control characters or the invisible
-// marks that reorder text ("invoice\u202egnp.exe" shows as "invoiceexe.png"),
-// ending in an extension of its detected type, so that a PDF sent as
-// "report.bat" is saved as "report.bat.pdf", never run as a script; at most
-// maxNameLen characters, keeping the extension.
-func attachmentName(sent, mime string) string {
-	name := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(sent, ""))
-	name = strings.TrimSpace(name[strings.LastIndexAny(name, `/\`)+1:])
-	if strings.Trim(name, ".") == "" {
-		name = "附件"
-	}
-	if exts, ok := contentExts[mime]; ok && !slices.Contains(exts, strings.ToLower(filepath.Ext(name))) {
-		name += exts[0]
-	}
-	if r := []rune(name); len(r) > maxNameLen {
-		ext := []rune(filepath.Ext(name))
-		if len(ext) > 10 {
-			ext = nil
-		}
-		name = string(r[:maxNameLen-len(ext)]) + string(ext)
-	}
-	return name
-}
 
 // AttachmentJSON is an attachment in the API.
 type AttachmentJSON struct {
@@ -119,7 +78,7 @@ func (s *Handlers) receiveAttachment(r *http.Request, a access.Actor, appealID i
 		if err != nil {
 			return appealdb.Attachment{}, err
 		}
-		return s.appeals.AddAttachment(r.Context(), a, appealID, attachmentName(p.FileName(), b.MIME), b)
+		return s.appeals.AddAttachment(r.Context(), a, appealID, attach.Name(p.FileName(), b.MIME), b)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,24 +78,6 @@ func scanForm(sc store.Scanner) (Form, error) {
 	return f, json.Unmarshal([]byte(def), &f.Definition)
 }
 
-// mayUse reports whether actor may send and edit a form: its region's
-// staff and those above them, its department's, an administrator.
-func mayUse(actor access.Actor, f Form) bool {
-	if f.OwnerID == actor.UserID && access.May(actor.Role, access.CampaignRun) {
-		return true
-	}
-	switch access.ReachOf(actor.Role, access.CampaignRun) {
-	case access.All:
-		return true
-	case access.Dispatched:
-		return actor.DepartmentID != 0 && f.DepartmentID == actor.DepartmentID
-	case access.Region:
-		return f.DepartmentID == 0 && actor.RegionCode != "" &&
-			(f.RegionCode == actor.RegionCode || slices.Contains(place.Above(f.RegionCode), actor.RegionCode))
-	}
-	return false
-}
-
 // Forms lists the forms the actor may send, the latest changed first.
 func (s *Store) Forms(ctx context.Context, actor access.Actor) ([]Form, error) {
 	if !access.May(actor.Role, access.CampaignRun) {
@@ -111,7 +92,10 @@ func (s *Store) Forms(ctx context.Context, actor access.Actor) ([]Form, error) {
 	return all, nil
 }
 
-// formScope is mayUse as a condition on forms f, for a list.
+// formScope is the condition on forms f that the actor may send and edit:
+// those it made; its region's and those below it (staff above the sender's
+// region use the forms made under them); its department's; an
+// administrator every one.
 func formScope(actor access.Actor) (string, []any) {
 	switch access.ReachOf(actor.Role, access.CampaignRun) {
 	case access.All:
@@ -128,14 +112,18 @@ func formScope(actor access.Actor) (string, []any) {
 	return "f.owner_id = ?", []any{actor.UserID}
 }
 
-// form reads a form the actor may use; one it may not is not found.
+// readForm reads a form the actor may use (formScope); one it may not is not found.
 func readForm(ctx context.Context, h store.DB, actor access.Actor, id int64) (Form, error) {
+	if !access.May(actor.Role, access.CampaignRun) {
+		return Form{}, fault.ErrNotFound
+	}
+	cond, args := formScope(actor)
 	list, err := store.Collect(ctx, h, scanForm, "SELECT "+formColumns+` FROM forms f
-		JOIN form_versions v ON v.form_id = f.id AND v.n = f.latest WHERE f.id = ?`, id)
+		JOIN form_versions v ON v.form_id = f.id AND v.n = f.latest WHERE f.id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return Form{}, fmt.Errorf("form: %w", err)
 	}
-	if len(list) == 0 || !mayUse(actor, list[0]) {
+	if len(list) == 0 {
 		return Form{}, fault.ErrNotFound
 	}
 	return list[0], nil

@@ -2,7 +2,6 @@ package formweb
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"qifu/internal/access"
@@ -11,7 +10,6 @@ import (
 	"qifu/internal/enterprise"
 	"qifu/internal/form"
 	"qifu/internal/form/formdb"
-	"qifu/internal/place"
 	"qifu/internal/web/core"
 )
 
@@ -252,10 +250,7 @@ func (s *Handlers) apiProgress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	level := defaultLevel(a)
-	if l, err := strconv.Atoi(r.URL.Query().Get("level")); err == nil && l >= int(place.Street) && l <= int(place.Grid) {
-		level = place.Level(l)
-	}
+	level := levelOf(r, a)
 	rows, total, err := s.campaigns.ProgressBy(r.Context(), a, id, level)
 	if err != nil {
 		return err

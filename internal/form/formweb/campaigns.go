@@ -12,6 +12,7 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/audience/audiencedb"
 	"qifu/internal/calendar"
+	"qifu/internal/fault"
 	"qifu/internal/form"
 	"qifu/internal/form/formdb"
 	"qifu/internal/place"
@@ -103,8 +104,12 @@ func (s *Handlers) campaignPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showCampaign(w, r, nil, http.StatusOK)
 }
 
-// defaultLevel is the level a reader's progress is shown by: the one below its own.
-func defaultLevel(a access.Actor) place.Level {
+// levelOf is the level a campaign's progress is shown by: ?level= (3
+// street, 4 community, 5 grid), else the one below the reader's own.
+func levelOf(r *http.Request, a access.Actor) place.Level {
+	if l, err := strconv.Atoi(r.URL.Query().Get("level")); err == nil && l >= int(place.Street) && l <= int(place.Grid) {
+		return place.Level(l)
+	}
 	switch a.RegionLevel {
 	case place.Community, place.Grid:
 		return place.Grid
@@ -125,10 +130,7 @@ func (s *Handlers) showCampaign(w http.ResponseWriter, r *http.Request, errs map
 	if err != nil {
 		return err
 	}
-	level := defaultLevel(a)
-	if l, err := strconv.Atoi(r.URL.Query().Get("level")); err == nil && l >= int(place.Street) && l <= int(place.Grid) {
-		level = place.Level(l)
-	}
+	level := levelOf(r, a)
 	rows, total, err := s.campaigns.ProgressBy(r.Context(), a, id, level)
 	if err != nil {
 		return err
@@ -152,7 +154,7 @@ func (s *Handlers) showCampaign(w http.ResponseWriter, r *http.Request, errs map
 		p.Colour = audiencedb.Colour(c, s.store.Now())
 	}
 	for _, l := range []place.Level{place.Street, place.Community, place.Grid} {
-		p.Levels = append(p.Levels, typeChoice{Value: strconv.Itoa(int(l)), Label: pick(lang, l.Zh(), l.En())})
+		p.Levels = append(p.Levels, typeChoice{Value: strconv.Itoa(int(l)), Label: fault.Msg{Zh: l.Zh(), En: l.En()}.In(lang)})
 	}
 	for _, row := range rows {
 		p.Rows = append(p.Rows, progressRow{Progress: row, Rate: rate(row.Answered, row.Sent)})
@@ -165,13 +167,6 @@ func (s *Handlers) showCampaign(w http.ResponseWriter, r *http.Request, errs map
 	p.Title = c.Title
 	s.Render(w, r, code, "campaign", p)
 	return nil
-}
-
-func pick(lang, zh, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return zh
 }
 
 // remindPage sends the reminders.
@@ -207,34 +202,31 @@ func (s *Handlers) closePage(w http.ResponseWriter, r *http.Request) error {
 
 // addMemberPage adds an enterprise to the list, with the reason.
 func (s *Handlers) addMemberPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.campaigns.AddMember(r.Context(), a, id, r.FormValue("credit_code"), r.FormValue("reason")); err != nil {
-		msgs, err := core.FormErrors(err, core.LangOf(r))
-		if err != nil {
-			return err
-		}
-		return s.showCampaign(w, r, msgs, http.StatusUnprocessableEntity)
-	}
-	s.Done(w, r, fmt.Sprintf("/campaigns/%d", id), "flash.saved", "")
-	return nil
+	return s.changeMembers(w, r, func(a access.Actor, id int64) error {
+		return s.campaigns.AddMember(r.Context(), a, id, r.FormValue("credit_code"), r.FormValue("reason"))
+	})
 }
 
 // removeMemberPage takes an enterprise off the list, with the reason.
 func (s *Handlers) removeMemberPage(w http.ResponseWriter, r *http.Request) error {
+	eid, err := core.PathID(r, "enterprise")
+	if err != nil {
+		return err
+	}
+	return s.changeMembers(w, r, func(a access.Actor, id int64) error {
+		return s.campaigns.RemoveMember(r.Context(), a, id, eid, r.FormValue("reason"))
+	})
+}
+
+// changeMembers makes a change of a campaign's list from its page: back
+// to the page, or the page again with why the change was refused.
+func (s *Handlers) changeMembers(w http.ResponseWriter, r *http.Request, change func(a access.Actor, id int64) error) error {
 	a, _ := core.ActorOf(r)
 	id, err := core.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	eid, err := core.PathID(r, "enterprise")
-	if err != nil {
-		return err
-	}
-	if err := s.campaigns.RemoveMember(r.Context(), a, id, eid, r.FormValue("reason")); err != nil {
+	if err := change(a, id); err != nil {
 		msgs, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err

@@ -7,12 +7,12 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/attach"
 	"qifu/internal/fault"
 	"qifu/internal/form/formdb"
 	"qifu/internal/web/core"
@@ -26,21 +26,6 @@ var (
 	errNoFiles = fault.New(fault.Unavailable, "no_files", "本服务未配置文件存储", "this server keeps no files")
 	errNoFile  = fault.Fields{"file": {Zh: "请选择要上传的文件", En: "choose a file to upload"}}.Err()
 )
-
-// maxNameLen bounds a stored file's name, in characters.
-const maxNameLen = 100
-
-// fileName is the name a file is kept under: its base name, bounded.
-func fileName(name string) string {
-	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, `\`, "/")))
-	if name == "" || name == "." || name == "/" {
-		name = "file"
-	}
-	if r := []rune(name); len(r) > maxNameLen {
-		name = string(r[:maxNameLen])
-	}
-	return name
-}
 
 // receive stores an uploaded file of a form and records it for the member.
 func (s *Handlers) receive(r *http.Request, a access.Actor, campaignID, enterpriseID int64, h *multipart.FileHeader) (formdb.FileInfo, error) {
@@ -68,7 +53,7 @@ func (s *Handlers) store1(r *http.Request, a access.Actor, campaignID, enterpris
 	if err != nil {
 		return formdb.FileInfo{}, err
 	}
-	return s.forms.AddFile(r.Context(), a, campaignID, enterpriseID, formdb.FileInput{SHA256: b.SHA256, Name: fileName(name), MIME: b.MIME, Size: b.Size})
+	return s.forms.AddFile(r.Context(), a, campaignID, enterpriseID, formdb.FileInput{SHA256: b.SHA256, Name: attach.Name(name, b.MIME), MIME: b.MIME, Size: b.Size})
 }
 
 // fileJSON is an uploaded file; its ref is the answer that names it.
