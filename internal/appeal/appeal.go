@@ -95,32 +95,35 @@ type Appeal struct {
 	Type         Type
 	Category     string // code in the category tree
 	StandardCode string // optional service standard (服务标准) it falls under
-	Title        string
-	Content      string
-	Urgency      Urgency
-	EnterpriseID int64
-	CreditCode   string
-	Enterprise   string // enterprise name
-	Contact      string
-	Phone        string
-	Confidential bool   // the enterprise asks that its identity not be passed on
-	About        int64  // a complaint's: the department it is about (complaint.go); 0 if none
-	SourceRef    string // a connected system's reference of the appeal; "" if none
-	GridCode     string
-	State        State
-	CaseID       int64 // the appeal this one was merged into, 0 if none
-	LeadID       int64 // lead department, 0 if not dispatched
-	Result       Result
-	Reply        string
-	Rating       Rating
-	RatingNote   string
-	RedoCount    int
-	UrgeCount    int
-	RaisedBy     int64 // the user who entered it
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	ClosedAt     time.Time
-	Version      int64
+	// StandardVersion is the version of the standard it was raised under,
+	// whose promise it keeps (0: raised before versions were kept).
+	StandardVersion int64
+	Title           string
+	Content         string
+	Urgency         Urgency
+	EnterpriseID    int64
+	CreditCode      string
+	Enterprise      string // enterprise name
+	Contact         string
+	Phone           string
+	Confidential    bool   // the enterprise asks that its identity not be passed on
+	About           int64  // a complaint's: the department it is about (complaint.go); 0 if none
+	SourceRef       string // a connected system's reference of the appeal; "" if none
+	GridCode        string
+	State           State
+	CaseID          int64 // the appeal this one was merged into, 0 if none
+	LeadID          int64 // lead department, 0 if not dispatched
+	Result          Result
+	Reply           string
+	Rating          Rating
+	RatingNote      string
+	RedoCount       int
+	UrgeCount       int
+	RaisedBy        int64 // the user who entered it
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	ClosedAt        time.Time
+	Version         int64
 }
 
 // Input is what a caller supplies to raise an appeal.

@@ -132,6 +132,8 @@ var Kinds = []Kind{
 	{Key: "export_share", Zh: "外贸占比", En: "foreign-trade share", Type: Percent, Period: Year, Max: 10000},
 	{Key: "rd_spend", Zh: "研发投入", En: "R&D spending", Type: Yuan, Period: Year},
 	{Key: "certification", Zh: "资质认定", En: "certification", Type: Text, Period: Date},
+	{Key: "operation", Zh: "经营状况", En: "operating state", Type: Text, Period: Date},
+	{Key: "orders", Zh: "订单情况", En: "orders", Type: Text, Period: Date},
 }
 
 // Name names the kind.

@@ -10,11 +10,13 @@ import (
 
 	"qifu/internal/appeal/appealdb"
 	"qifu/internal/audience/audiencedb"
+	"qifu/internal/catalogue/cataloguedb"
 	"qifu/internal/dossier"
 	"qifu/internal/dossier/dossierdb"
 	"qifu/internal/form/formdb"
 	"qifu/internal/store"
 	"qifu/internal/todo"
+	"qifu/internal/visit/visitdb"
 )
 
 // Options configure the modules.
@@ -32,6 +34,10 @@ type Modules struct {
 	// forms sent to audiences, with their members and progress.
 	Forms     *formdb.Store
 	Campaigns *audiencedb.Store
+	// Catalogue is the catalogue of service standards and the providers.
+	Catalogue *cataloguedb.Store
+	// Visits are the visits to enterprises, their problems and the common problems.
+	Visits *visitdb.Store
 	// Timeline are the modules' parts of an enterprise's timeline.
 	Timeline []dossier.TimelineSource
 	// Todo is every person's to-do list, joined from the modules' open work.
@@ -43,7 +49,9 @@ type Modules struct {
 func Build(engine *store.Store, opts Options) *Modules {
 	m := &Modules{Engine: engine, Appeals: appealdb.New(engine, appealdb.Options{FiguresTTL: opts.FiguresTTL}),
 		Dossier: dossierdb.New(engine), Forms: formdb.New(engine), Campaigns: audiencedb.New(engine)}
-	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns}
-	m.Todo = todo.NewList(m.Appeals, m.Campaigns)
+	m.Catalogue = cataloguedb.New(engine) // after the appeals: its standards name their categories
+	m.Visits = visitdb.New(engine, m.Appeals)
+	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits}
+	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits)
 	return m
 }

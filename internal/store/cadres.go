@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"qifu/internal/access"
@@ -22,8 +23,10 @@ type Cadre struct {
 	Name, Phone    string // the phone masked
 	HomeUnit       string
 	Disabled       bool
-	Enterprises    int // assigned, in the region
-	KeyEnterprises int // of them, key enterprises
+	Enterprises    int    // assigned, in the region
+	KeyEnterprises int    // of them, key enterprises
+	StandingIn     int    // of them, held as a stand-in while their post is empty
+	TermUntil      string // the end of its term (YYYY-MM-DD), "" when none set
 }
 
 // Coverage is how far a region's key enterprises have a cadre.
@@ -46,12 +49,13 @@ func (s *Store) Cadres(ctx context.Context, actor access.Actor) ([]Cadre, Covera
 	h := s.Reader()
 	list, err := Collect(ctx, h, func(sc Scanner) (Cadre, error) {
 		var c Cadre
-		err := sc.Scan(&c.UserID, &c.Name, &c.Phone, &c.HomeUnit, &c.Disabled, &c.Enterprises, &c.KeyEnterprises)
+		err := sc.Scan(&c.UserID, &c.Name, &c.Phone, &c.HomeUnit, &c.Disabled, &c.TermUntil, &c.Enterprises, &c.KeyEnterprises, &c.StandingIn)
 		c.Phone = access.MaskPhone(c.Phone)
 		return c, err
-	}, `SELECT u.id, u.name, u.phone, u.home_unit, u.disabled, COUNT(*), SUM(CASE WHEN e.key_level <> '' THEN 1 ELSE 0 END)
+	}, `SELECT u.id, u.name, u.phone, u.home_unit, u.disabled, u.term_until, COUNT(*), SUM(CASE WHEN e.key_level <> '' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.stand_in THEN 1 ELSE 0 END)
 		FROM users u JOIN assignments a ON a.user_id = u.id JOIN enterprises e ON e.id = a.enterprise_id
-		WHERE u.role = ? AND `+cond+` GROUP BY u.id, u.name, u.phone, u.home_unit, u.disabled ORDER BY u.home_unit, u.name, u.id`,
+		WHERE u.role = ? AND `+cond+` GROUP BY u.id, u.name, u.phone, u.home_unit, u.disabled, u.term_until ORDER BY u.home_unit, u.name, u.id`,
 		append([]any{string(access.RoleCadre)}, args...)...)
 	if err != nil {
 		return nil, cov, fmt.Errorf("cadres: %w", err)
@@ -76,15 +80,44 @@ func (s *Store) Cadres(ctx context.Context, actor access.Actor) ([]Cadre, Covera
 // successor, at once and in one transaction: the old cadre's assignments
 // end (kept in the history with the successor and the reason) and it loses
 // the scope they gave on its next request; the successor takes on those it
-// did not have. Audited. It returns how many enterprises passed.
+// did not have, and the key projects the old cadre answered for there.
+// Audited. It returns how many enterprises passed.
 func (s *Store) ReplaceCadre(ctx context.Context, actor access.Actor, from, to int64, reason string) (int, error) {
+	return s.passCadre(ctx, actor, Handover{From: from, To: to, Reason: reason})
+}
+
+// StandIn passes a cadre's enterprises in the actor's region to a stand-in
+// while its post is empty (代管): as ReplaceCadre, the stand-in's new
+// assignments marked as held for the post. EndStandIn later passes them to
+// the successor.
+func (s *Store) StandIn(ctx context.Context, actor access.Actor, from, standIn int64, reason string) (int, error) {
+	return s.passCadre(ctx, actor, Handover{From: from, To: standIn, Reason: reason, StandIn: true})
+}
+
+// EndStandIn passes the enterprises a stand-in holds for an empty post in
+// the actor's region to the successor named for it; the stand-in keeps its
+// own.
+func (s *Store) EndStandIn(ctx context.Context, actor access.Actor, standIn, successor int64, reason string) (int, error) {
+	return s.passCadre(ctx, actor, Handover{From: standIn, To: successor, Reason: reason, OnlyHeld: true})
+}
+
+// Handover is a cadre's enterprises passing to another cadre.
+type Handover struct {
+	From, To int64
+	Reason   string
+	StandIn  bool // To holds them as a stand-in while the post is empty
+	OnlyHeld bool // only those From holds as a stand-in pass
+}
+
+func (s *Store) passCadre(ctx context.Context, actor access.Actor, ho Handover) (int, error) {
 	if !access.May(actor.Role, access.CadreManage) {
 		return 0, access.ErrForbidden
 	}
-	reason = strings.TrimSpace(reason)
+	reason := strings.TrimSpace(ho.Reason)
 	if n := utf8.RuneCountInString(reason); n < 2 || n > 200 {
 		return 0, fault.Fields{"reason": {Zh: "请写明原因（2 到 200 个字）", En: "give the reason (2 to 200 characters)"}}.Err()
 	}
+	from, to := ho.From, ho.To
 	if from == to {
 		return 0, fault.Fields{"successor_id": {Zh: "接任者不能是本人", En: "the successor is someone else"}}.Err()
 	}
@@ -92,8 +125,12 @@ func (s *Store) ReplaceCadre(ctx context.Context, actor access.Actor, from, to i
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		h := tx.DB()
 		cond, args := EnterpriseScope(actor, access.CadreManage)
+		held := ""
+		if ho.OnlyHeld {
+			held = " AND a.stand_in = TRUE"
+		}
 		ids, err := Collect(ctx, h, Int64, `SELECT a.enterprise_id FROM assignments a JOIN enterprises e ON e.id = a.enterprise_id
-			JOIN users u ON u.id = a.user_id AND u.role = ? WHERE a.user_id = ? AND `+cond+` ORDER BY a.enterprise_id`,
+			JOIN users u ON u.id = a.user_id AND u.role = ? WHERE a.user_id = ?`+held+` AND `+cond+` ORDER BY a.enterprise_id`,
 			append([]any{string(access.RoleCadre), from}, args...)...)
 		if err != nil {
 			return fmt.Errorf("replace cadre: %w", err)
@@ -130,24 +167,62 @@ func (s *Store) ReplaceCadre(ctx context.Context, actor access.Actor, from, to i
 				if n > 0 {
 					continue
 				}
-				if _, err := h.Exec(ctx, "INSERT INTO assignments (user_id, enterprise_id, started_at) VALUES (?, ?, ?)", to, id, now); err != nil {
+				if _, err := h.Exec(ctx, "INSERT INTO assignments (user_id, enterprise_id, started_at, stand_in) VALUES (?, ?, ?, ?)", to, id, now, ho.StandIn); err != nil {
 					return fmt.Errorf("replace cadre: %w", err)
 				}
 			}
 		}
-		// The key projects it answered for in the region pass too.
+		// The key projects it answered for in the region (of the enterprises that passed) pass too.
 		res, err := h.Exec(ctx, `UPDATE key_projects SET cadre_id = ?, updated_at = ?, version = version + 1
-			WHERE cadre_id = ? AND enterprise_id IN (SELECT e.id FROM enterprises e WHERE `+cond+`)`,
-			append([]any{to, now, from}, args...)...)
+			WHERE cadre_id = ? AND enterprise_id IN (SELECT e.id FROM enterprises e WHERE `+cond+`)
+			AND enterprise_id NOT IN (SELECT enterprise_id FROM assignments WHERE user_id = ?)`,
+			append(append([]any{to, now, from}, args...), from)...)
 		if err != nil {
 			return fmt.Errorf("replace cadre: %w", err)
 		}
 		projects, _ := res.RowsAffected()
 		moved = len(ids)
-		return tx.Record(ctx, actor, "cadre.replace", fmt.Sprintf("user/%d", from), "ok",
+		action := "cadre.replace"
+		switch {
+		case ho.StandIn:
+			action = "cadre.stand_in"
+		case ho.OnlyHeld:
+			action = "cadre.stand_in_end"
+		}
+		return tx.Record(ctx, actor, action, fmt.Sprintf("user/%d", from), "ok",
 			map[string]any{"successor": to, "enterprises": moved, "projects": projects, "reason": reason})
 	})
 	return moved, err
+}
+
+// SetTerm records the end of a cadre's term (YYYY-MM-DD; "" clears it),
+// for the organisation department that keeps the roster. Audited.
+func (s *Store) SetTerm(ctx context.Context, actor access.Actor, userID int64, until string) error {
+	if !access.May(actor.Role, access.CadreManage) {
+		return access.ErrForbidden
+	}
+	until = strings.TrimSpace(until)
+	if until != "" {
+		if _, err := time.Parse("2006-01-02", until); err != nil {
+			return fault.Fields{"term_until": {Zh: "任期截止日期须为年-月-日", En: "the end of the term is YYYY-MM-DD"}}.Err()
+		}
+	}
+	return s.WithTx(ctx, func(tx *Tx) error {
+		cond, args := EnterpriseScope(actor, access.CadreManage)
+		var n int
+		if err := Scan(tx.DB().Row(ctx, `SELECT COUNT(*) FROM users u WHERE u.id = ? AND u.role = ? AND EXISTS (SELECT 1 FROM assignments a
+			JOIN enterprises e ON e.id = a.enterprise_id WHERE a.user_id = u.id AND `+cond+`)`,
+			append([]any{userID, string(access.RoleCadre)}, args...)...), &n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fault.ErrNotFound
+		}
+		if _, err := tx.DB().Exec(ctx, "UPDATE users SET term_until = ? WHERE id = ?", until, userID); err != nil {
+			return fmt.Errorf("set term: %w", err)
+		}
+		return tx.Record(ctx, actor, "cadre.term", fmt.Sprintf("user/%d", userID), "ok", map[string]any{"until": until})
+	})
 }
 
 // CadreAccounts lists the active cadres' accounts (ID, name, home unit),

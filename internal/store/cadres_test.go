@@ -216,3 +216,85 @@ func TestProjects(t *testing.T) {
 		}
 	})
 }
+
+// TestStandIn holds a cadre's post left empty to the roster on both
+// stores: its enterprises pass at once to a stand-in (代管), marked so on
+// the roster, and the old account loses them; when the successor is named
+// the stand-in hands over only what it held for the post and keeps its own;
+// a term's end is recorded by the organisation department only.
+func TestStandIn(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, s *testStore) {
+		ctx := context.Background()
+		org := s.As(t, "organisation")
+		old, heir := s.As(t, "cadre"), storetest.DemoUser(t, "cadre")
+		var cadres []string
+		for _, u := range storetest.Dataset().Users {
+			if u.Role == access.RoleCadre && u.Username != "cadre" && len(u.Assigned) > 0 {
+				cadres = append(cadres, u.Username)
+			}
+		}
+		if len(cadres) < 2 {
+			t.Skip("the demo has fewer than three cadres with enterprises")
+		}
+		standIn, successor := s.As(t, cadres[0]), s.As(t, cadres[1])
+		first := s.IDs(t)[heir.Assigned[0]]
+		roster := func() map[int64]store.Cadre {
+			list, _, err := s.Cadres(ctx, org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[int64]store.Cadre{}
+			for _, c := range list {
+				m[c.UserID] = c
+			}
+			return m
+		}
+		own := roster()[standIn.UserID].Enterprises
+		if _, err := s.StandIn(ctx, s.As(t, "community"), old.UserID, standIn.UserID, "病休"); err != access.ErrForbidden {
+			t.Errorf("community staff name a stand-in: %v", err)
+		}
+		n, err := s.StandIn(ctx, org, old.UserID, standIn.UserID, "原驻企干部调离，岗位空缺")
+		if err != nil || n != len(heir.Assigned) {
+			t.Fatalf("stand in: %d, %v; want %d", n, err, len(heir.Assigned))
+		}
+		if _, err := s.Enterprise(ctx, s.As(t, "cadre"), first); !fault.Is(err, fault.NotFound) {
+			t.Errorf("the old cadre still reads its enterprise: %v", err)
+		}
+		if _, err := s.Enterprise(ctx, s.As(t, cadres[0]), first); err != nil {
+			t.Errorf("the stand-in does not read it: %v", err)
+		}
+		if c := roster()[standIn.UserID]; c.StandingIn != n || c.Enterprises != own+n {
+			t.Errorf("the stand-in on the roster: %+v; want %d held of %d", c, n, own+n)
+		}
+		m, err := s.EndStandIn(ctx, org, standIn.UserID, successor.UserID, "新任驻企干部到岗")
+		if err != nil || m != n {
+			t.Fatalf("end the stand-in: %d, %v; want %d", m, err, n)
+		}
+		if c := roster()[standIn.UserID]; c.StandingIn != 0 || c.Enterprises != own {
+			t.Errorf("the stand-in after the handover: %+v; want its own %d", c, own)
+		}
+		if _, err := s.Enterprise(ctx, s.As(t, cadres[1]), first); err != nil {
+			t.Errorf("the successor does not read it: %v", err)
+		}
+		if _, err := s.Enterprise(ctx, s.As(t, cadres[0]), first); !fault.Is(err, fault.NotFound) {
+			t.Errorf("the stand-in still reads it: %v", err)
+		}
+		if _, err := s.EndStandIn(ctx, org, standIn.UserID, successor.UserID, "再次移交"); !fault.Is(err, fault.NotFound) {
+			t.Errorf("a stand-in with nothing held hands over: %v", err)
+		}
+
+		if err := s.SetTerm(ctx, org, successor.UserID, "2027-06-30"); err != nil {
+			t.Fatal(err)
+		}
+		if c := roster()[successor.UserID]; c.TermUntil != "2027-06-30" {
+			t.Errorf("term: %q", c.TermUntil)
+		}
+		if err := s.SetTerm(ctx, org, successor.UserID, "明年"); err == nil {
+			t.Error("a term's end that is no date")
+		}
+		if err := s.SetTerm(ctx, s.As(t, "community"), successor.UserID, ""); err != access.ErrForbidden {
+			t.Errorf("community staff set a term: %v", err)
+		}
+	})
+}

@@ -56,6 +56,7 @@ type EnterpriseMay struct {
 	Update      bool // change its record
 	Reveal      bool // see its contact details in full (audited)
 	RaiseAppeal bool // raise an appeal for it
+	RecordVisit bool // record a visit to it
 }
 
 // MayOnEnterprise works out what actor may do with e (as read through
@@ -68,7 +69,8 @@ func (s *Store) MayOnEnterprise(ctx context.Context, actor access.Actor, e enter
 		return EnterpriseMay{}, err
 	}
 	return EnterpriseMay{Update: access.Allows(actor, access.EnterpriseUpdate, t),
-		Reveal: access.Allows(actor, access.PersonalView, t), RaiseAppeal: access.Allows(actor, access.AppealCreate, t)}, nil
+		Reveal: access.Allows(actor, access.PersonalView, t), RaiseAppeal: access.Allows(actor, access.AppealCreate, t),
+		RecordVisit: access.Allows(actor, access.VisitRecord, t)}, nil
 }
 
 // levelColumn is the enterprises column holding the code of each level.

@@ -99,3 +99,22 @@ func (s *Store) UnreadCount(ctx context.Context, actor access.Actor) (int, error
 	}
 	return n, nil
 }
+
+// Recipients are the users a notice goes to: a query selecting their ids as
+// a column named id, with its arguments.
+type Recipients struct {
+	Query string
+	Args  []any
+}
+
+// Notify writes a notice of a module to every recipient's inbox in the
+// transaction: its kind ("visit.confirm"), where it leads, and its title
+// (in Chinese, as written with the change).
+func (t *Tx) Notify(ctx context.Context, to Recipients, kind, href, title string) error {
+	args := append([]any{t.Now().UnixMilli(), kind, title, href}, to.Args...)
+	if _, err := t.DB().Exec(ctx, `INSERT INTO inbox (user_id, at, kind, title, href)
+		SELECT r.id, ?, ?, ?, ? FROM (`+to.Query+`) r`, args...); err != nil {
+		return fmt.Errorf("notify %s: %w", kind, err)
+	}
+	return nil
+}

@@ -469,9 +469,6 @@ func checkRoutes(t *testing.T, s *site) {
 			v := s.appealView(t, "admin", ap.ID).Version
 			return probe{"/api/v1" + appealPath + "/actions/note", jsonBody(appealweb.ActionInput{Version: v, Note: "矩阵备注"}), noteWant(u, sc, 200)}
 		},
-		"GET /api/v1/service-standards": func(u demo.User, _ scope) probe {
-			return probe{"/api/v1/service-standards", nil, may(u, access.AppealRead, 200)}
-		},
 		"GET /api/v1/appeal-categories": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/appeal-categories", nil, may(u, access.AppealRead, 200)}
 		},
@@ -922,6 +919,91 @@ func checkRoutes(t *testing.T, s *site) {
 		"POST /api/v1/surveys/{id}/submit": func(_ demo.User, sc scope) probe {
 			return probe{fmt.Sprintf("/api/v1/surveys/%d/submit", sv.fresh()), sv.answersJSON(sc), fillWant(sc, 201)}
 		},
+
+		// The catalogue: every role reads it, the administrator keeps it,
+		// those who assess the appeals read its use. A change is made to
+		// the standard's or provider's current version (the administrator
+		// is probed first); withdrawals are from a later day, on standards
+		// no other probe uses.
+		"GET /catalogue": func(u demo.User, _ scope) probe { return probe{"/catalogue", nil, may(u, access.CatalogueRead, 200)} },
+		"GET /catalogue/new": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/new", nil, may(u, access.CatalogueManage, 200)}
+		},
+		"POST /catalogue/new": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/new", formBody(standardForm(newStandard(), 0)), may(u, access.CatalogueManage, 303)}
+		},
+		"GET /catalogue/export.xlsx": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/export.xlsx", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"GET /catalogue/import": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/import", nil, may(u, access.CatalogueManage, 200)}
+		},
+		"POST /catalogue/import": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/import", garbage, may(u, access.CatalogueManage, 422)}
+		},
+		"GET /catalogue/use": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/use", nil, may(u, access.AppealAssess, 200)}
+		},
+		"GET /catalogue/{standard}": func(u demo.User, _ scope) probe {
+			return probe{"/catalogue/S03", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"POST /catalogue/{standard}": func(u demo.User, _ scope) probe {
+			st := s.apiStandard(t, "S03")
+			st.Handle.N = st.Handle.N%10 + 1
+			return probe{"/catalogue/S03", formBody(standardForm(st, st.Version)), may(u, access.CatalogueManage, 303)}
+		},
+		"POST /catalogue/{standard}/withdraw": func(u demo.User, _ scope) probe {
+			v := s.apiStandard(t, "G05").Version
+			return probe{"/catalogue/G05/withdraw", formBody(url.Values{"until": {"2027-06-01"}, "version": {fmt.Sprint(v)}}),
+				may(u, access.CatalogueManage, 303)}
+		},
+		"GET /providers": func(u demo.User, _ scope) probe { return probe{"/providers", nil, may(u, access.CatalogueRead, 200)} },
+		"POST /providers": func(u demo.User, _ scope) probe {
+			return probe{"/providers", formBody(url.Values{"code": {newProviderCode()}, "kind": {"social"}, "name": {"区模具行业协会"},
+				"phone": {"0574-86880200"}}), may(u, access.CatalogueManage, 303)}
+		},
+		"GET /api/v1/service-standards": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"POST /api/v1/service-standards": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards", jsonBody(newStandard()), may(u, access.CatalogueManage, 201)}
+		},
+		"GET /api/v1/service-standards/export": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards/export", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"POST /api/v1/service-standards/import": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards/import", multipartBody(catalogueWorkbook(t, newStandard()), nil), may(u, access.CatalogueManage, 200)}
+		},
+		"GET /api/v1/service-standards/use": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards/use", nil, may(u, access.AppealAssess, 200)}
+		},
+		"GET /api/v1/service-standards/{standard}": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards/S03", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"PUT /api/v1/service-standards/{standard}": func(u demo.User, _ scope) probe {
+			st := s.apiStandard(t, "S03")
+			st.Handle.N = st.Handle.N%10 + 1
+			return probe{"/api/v1/service-standards/S03", jsonBody(st), may(u, access.CatalogueManage, 200)}
+		},
+		"GET /api/v1/service-standards/{standard}/versions": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-standards/S03/versions", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"POST /api/v1/service-standards/{standard}/withdraw": func(u demo.User, _ scope) probe {
+			v := s.apiStandard(t, "G04").Version
+			return probe{"/api/v1/service-standards/G04/withdraw", jsonBody(map[string]any{"until": "2027-06-01", "version": v}),
+				may(u, access.CatalogueManage, 200)}
+		},
+		"GET /api/v1/service-providers": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-providers", nil, may(u, access.CatalogueRead, 200)}
+		},
+		"POST /api/v1/service-providers": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-providers", jsonBody(map[string]string{"code": newProviderCode(), "kind": "social",
+				"name": "区模具行业协会", "phone": "0574-86880200"}), may(u, access.CatalogueManage, 201)}
+		},
+		"PUT /api/v1/service-providers/{provider}": func(u demo.User, _ scope) probe {
+			return probe{"/api/v1/service-providers/union", jsonBody(map[string]any{"kind": "mass", "name": "区总工会",
+				"phone": "0574-86880101", "version": s.providerVersion(t, "union")}), may(u, access.CatalogueManage, 200)}
+		},
 	}
 
 	// The routes that check a password cost an argon2 hash each and answer
@@ -993,7 +1075,7 @@ func checkSignedOut(t *testing.T, s *site) {
 		if rt.Auth == core.Public {
 			continue
 		}
-		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1").Replace(rt.Path)
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1", "{standard}", "S03", "{provider}", "union").Replace(rt.Path)
 		var b *body
 		if rt.Method != "GET" {
 			b = formBody(url.Values{"name": {"x"}})

@@ -162,7 +162,7 @@ func (s *Server) replaceCadrePage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	to, _ := strconv.ParseInt(r.FormValue("successor_id"), 10, 64)
-	if _, err := s.store.ReplaceCadre(r.Context(), a, id, to, r.FormValue("reason")); err != nil {
+	if _, err := s.handOver(r, a, id, to, r.FormValue("mode"), r.FormValue("reason")); err != nil {
 		msgs, err := core.FormErrors(err, core.LangOf(r))
 		if err != nil {
 			return err
@@ -179,10 +179,73 @@ func (s *Server) replaceCadrePage(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// replaceInput is a cadre's replacement: its successor and why.
+// replaceInput is a cadre's replacement: its successor and why; mode
+// "stand_in" names a stand-in while the post is empty (代管), "end_stand_in"
+// passes what a stand-in holds to the successor named since.
 type replaceInput struct {
 	SuccessorID int64  `json:"successor_id"`
 	Reason      string `json:"reason"`
+	Mode        string `json:"mode,omitempty"`
+}
+
+// handOver passes a cadre's enterprises as mode says: replace (the
+// default), stand_in, end_stand_in.
+func (s *Server) handOver(r *http.Request, a access.Actor, from, to int64, mode, reason string) (int, error) {
+	switch mode {
+	case "", "replace":
+		return s.store.ReplaceCadre(r.Context(), a, from, to, reason)
+	case "stand_in":
+		return s.store.StandIn(r.Context(), a, from, to, reason)
+	case "end_stand_in":
+		return s.store.EndStandIn(r.Context(), a, from, to, reason)
+	}
+	return 0, fault.Fields{"mode": {Zh: "交接方式须为接任、代管或代管结束", En: "mode is replace, stand_in or end_stand_in"}}.Err()
+}
+
+// termInput is the end of a cadre's term.
+type termInput struct {
+	TermUntil string `json:"term_until"` // YYYY-MM-DD; "" clears it
+}
+
+// termPage records the end of a cadre's term from the roster.
+func (s *Server) termPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetTerm(r.Context(), a, id, r.FormValue("term_until")); err != nil {
+		msgs, err := core.FormErrors(err, core.LangOf(r))
+		if err != nil {
+			return err
+		}
+		list, cov, err := s.store.Cadres(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		p := &cadresPageData{Items: list, Coverage: cov, Failed: id}
+		p.Errors = msgs
+		return s.showCadres(w, r, a, p, http.StatusUnprocessableEntity)
+	}
+	s.Done(w, r, "/cadres", "flash.saved", "")
+	return nil
+}
+
+func (s *Server) apiTerm(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in termInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.store.SetTerm(r.Context(), a, id, in.TermUntil); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // replacedJSON is how many enterprises passed to the successor.
@@ -200,7 +263,7 @@ func (s *Server) apiReplaceCadre(w http.ResponseWriter, r *http.Request) error {
 	if err := core.Decode(r, &in); err != nil {
 		return err
 	}
-	n, err := s.store.ReplaceCadre(r.Context(), a, id, in.SuccessorID, in.Reason)
+	n, err := s.handOver(r, a, id, in.SuccessorID, in.Mode, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -217,6 +280,8 @@ type cadreJSON struct {
 	Disabled       bool   `json:"disabled"`
 	Enterprises    int    `json:"enterprises"`
 	KeyEnterprises int    `json:"key_enterprises"`
+	StandingIn     int    `json:"standing_in"` // enterprises held as a stand-in while their post is empty
+	TermUntil      string `json:"term_until,omitempty"`
 }
 
 // cadresJSON are the cadres of the caller's region and its key enterprises' coverage.
@@ -235,7 +300,7 @@ func (s *Server) apiCadres(w http.ResponseWriter, r *http.Request) error {
 	out := cadresJSON{Items: []cadreJSON{}, KeyEnterprises: cov.KeyEnterprises, KeyCovered: cov.KeyCovered}
 	for _, c := range list {
 		out.Items = append(out.Items, cadreJSON{UserID: c.UserID, Name: c.Name, Phone: c.Phone, HomeUnit: c.HomeUnit, Disabled: c.Disabled,
-			Enterprises: c.Enterprises, KeyEnterprises: c.KeyEnterprises})
+			Enterprises: c.Enterprises, KeyEnterprises: c.KeyEnterprises, StandingIn: c.StandingIn, TermUntil: c.TermUntil})
 	}
 	core.WriteJSON(w, http.StatusOK, out)
 	return nil

@@ -87,6 +87,7 @@ type enterprisePageData struct {
 	Revealed   bool
 	CanEdit    bool
 	CanReveal  bool
+	CanVisit   bool // record a visit to it (the first thing offered when its QR code is scanned)
 	CanRaise   bool // staff may raise an appeal on the enterprise's behalf
 	GridName   string
 	PlaceNames []string
@@ -132,6 +133,7 @@ func (s *Server) showEnterpriseWith(w http.ResponseWriter, r *http.Request, id i
 	}
 	// An enterprise's own user raises its appeals from its own page.
 	p.CanEdit, p.CanReveal, p.CanRaise = may.Update, !reveal && may.Reveal, a.Role != access.RoleEnterprise && may.RaiseAppeal
+	p.CanVisit = may.RecordVisit
 	if names, err := s.placeNames(r, a, e); err == nil {
 		p.PlaceNames = names
 	}

@@ -106,7 +106,7 @@ func (s *Server) showFactsImport(w http.ResponseWriter, r *http.Request, res *fa
 }
 
 func (s *Server) importFactsPage(w http.ResponseWriter, r *http.Request) error {
-	file, err := importFile(r)
+	file, err := core.ImportFile(r)
 	var res factsImportResult
 	if err == nil {
 		res, err = s.runFactsImport(r, file)
@@ -134,7 +134,7 @@ func (s *Server) importFactsPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiImportFacts(w http.ResponseWriter, r *http.Request) error {
-	file, err := importFile(r)
+	file, err := core.ImportFile(r)
 	if err != nil {
 		return err
 	}

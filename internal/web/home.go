@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealweb"
@@ -9,6 +10,7 @@ import (
 	"qifu/internal/enterprise"
 	"qifu/internal/place"
 	"qifu/internal/store"
+	"qifu/internal/visit/visitdb"
 	"qifu/internal/web/core"
 )
 
@@ -42,6 +44,11 @@ type homePageData struct {
 	// MissingYear warns an administrator of the next year's holidays not
 	// yet entered (calendar.NextYearMissing), else 0.
 	MissingYear int
+	// Visits are a leader's figures of the visits of the last 90 days in
+	// its region, shown beside the three rates; nil for other roles.
+	Visits *visitdb.Figures
+	// Rates are the visits' rates in words.
+	SolvedRate, SatisfiedRate string
 }
 
 // homeOutsideShown is the most grids outside the norm the home page names;
@@ -68,6 +75,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Todo = todo
 	p.CanRaise, p.CanOverview = access.May(a.Role, access.AppealCreate), access.May(a.Role, access.AppealAssess)
+	if p.CanOverview && access.ReachOf(a.Role, access.VisitRead) == access.Region && s.mods.Visits != nil {
+		now := s.store.Now().In(calendar.Shanghai)
+		f, _, err := s.mods.Visits.FiguresOf(ctx, a, "", visitdb.Period{From: now.AddDate(0, 0, -89).Format("2006-01-02"), To: now.Format("2006-01-02")}, visitdb.ByRegion)
+		if err != nil {
+			return err
+		}
+		p.Visits, p.SolvedRate, p.SatisfiedRate = &f, rateText(f.SolvedRate()), rateText(f.SatisfiedRate())
+	}
 	if access.May(a.Role, access.AppealConfigure) {
 		days, err := s.store.CalendarDays(ctx)
 		if err != nil {
@@ -126,4 +141,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p.Title = s.T(lang, "nav.home")
 	s.Render(w, r, http.StatusOK, "home", p)
 	return nil
+}
+
+// rateText is a rate in percent with one decimal, "—" when there is none (-1).
+func rateText(f float64) string {
+	if f < 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64) + "%"
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"sort"
-	"strings"
 
 	"qifu/internal/fault"
 	"qifu/internal/sheet"
@@ -30,62 +29,6 @@ type rejectedRow struct {
 	CreditCode string            `json:"credit_code"`
 	Name       string            `json:"name"`
 	Problems   map[string]string `json:"problems"`
-}
-
-var errNoFile = fault.Fields{"file": {Zh: "请选择要导入的 .xlsx 文件", En: "choose an .xlsx file to import"}}.Err()
-
-// importFile reads the workbook of an import: the multipart field "file",
-// or for the API also a bare .xlsx body. Every part is read, so that a
-// "strict" field after the file counts as well as one before it.
-func importFile(r *http.Request) (io.Reader, error) {
-	ct := r.Header.Get("Content-Type")
-	if strings.HasPrefix(ct, "multipart/form-data") {
-		mr, err := r.MultipartReader()
-		if err != nil {
-			return nil, errNoFile
-		}
-		var file io.Reader
-		for parts := 0; ; parts++ {
-			p, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, core.BadUpload(err)
-			}
-			if parts == core.MaxParts {
-				return nil, core.ErrTooManyParts
-			}
-			switch p.FormName() {
-			case "strict":
-				b, _ := io.ReadAll(io.LimitReader(p, 8))
-				r.Form = map[string][]string{"strict": {string(b)}}
-			case "file":
-				if file, err = readAll(p); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if file == nil {
-			return nil, errNoFile
-		}
-		return file, nil
-	}
-	if r.ContentLength == 0 {
-		return nil, errNoFile
-	}
-	return readAll(r.Body)
-}
-
-func readAll(r io.Reader) (io.Reader, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, core.BadUpload(err)
-	}
-	if len(b) == 0 {
-		return nil, errNoFile
-	}
-	return bytes.NewReader(b), nil
 }
 
 // runImport parses, applies and reports an import.
@@ -150,7 +93,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) importEnterprisesPage(w http.ResponseWriter, r *http.Request) error {
-	file, err := importFile(r)
+	file, err := core.ImportFile(r)
 	p := &importPageData{}
 	p.Title = s.T(core.LangOf(r), "imp.title")
 	if err == nil {
@@ -177,7 +120,7 @@ func (s *Server) importEnterprisesPage(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) apiImportEnterprises(w http.ResponseWriter, r *http.Request) error {
-	file, err := importFile(r)
+	file, err := core.ImportFile(r)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,8 @@ func (s *Server) routes() []core.Route {
 		route("GET", "/departments", signedIn, access.DepartmentRead, "departments", s.departmentsPage),
 		route("GET", "/cadres", gated, access.CadreRead, "the cadres of the region: home units, assignments, key enterprises covered", s.cadresPage),
 		route("POST", "/cadres/projects", gated, access.CadreManage, "record a key project (重点项目) with its cadre", s.addProjectPage),
-		route("POST", "/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre: its enterprises pass to the successor at once", s.replaceCadrePage),
+		route("POST", "/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre: its enterprises pass to the successor at once (mode: replace, stand_in, end_stand_in)", s.replaceCadrePage),
+		route("POST", "/cadres/{id}/term", gated, access.CadreManage, "record the end of a cadre's term", s.termPage),
 		route("POST", "/departments/{id}/offices", gated, access.DepartmentManage, "add a department's office (分局, 所)", s.createOfficePage),
 		route("GET", "/users", signedIn, access.UserRead, "user list", s.usersPage),
 		route("GET", "/users/new", gated, access.UserManage, "new user form", s.newUserPage),
@@ -132,8 +133,10 @@ func (s *Server) routes() []core.Route {
 			Takes(projectInput{CreditCode: "91330206MA2AAAAA1X", Name: "智能化技术改造项目", Stage: enterprise.StageBuilding, Investment: 50_000_000}).Gives(201, projectJSON{}),
 		route("PUT", "/api/v1/key-projects/{id}", gated, access.CadreManage, "change a key project (needs version)", s.apiSaveProject).
 			Takes(projectInput{CreditCode: "91330206MA2AAAAA1X", Name: "智能化技术改造项目", Stage: enterprise.StageProducing, Investment: 50_000_000, Version: 1}).Gives(200, projectJSON{}),
-		route("POST", "/api/v1/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre (its user id): its enterprises in the caller's region pass to the successor at once, the old account losing their scope", s.apiReplaceCadre).
+		route("POST", "/api/v1/cadres/{id}/replace", gated, access.CadreManage, "replace a cadre (its user id): its enterprises in the caller's region pass to the successor at once, the old account losing their scope; mode stand_in names a stand-in while the post is empty (代管), end_stand_in passes what a stand-in holds to the successor", s.apiReplaceCadre).
 			Takes(replaceInput{SuccessorID: 42, Reason: "挂职期满，调回原单位"}).Gives(200, replacedJSON{}),
+		route("PUT", "/api/v1/cadres/{id}/term", gated, access.CadreManage, "record the end of a cadre's term (YYYY-MM-DD; empty clears it)", s.apiTerm).
+			Takes(termInput{TermUntil: "2027-06-30"}).Gives(204, nil),
 		route("GET", "/api/v1/departments", signedIn, access.DepartmentRead, "departments, with their offices", s.apiDepartments).Gives(200, core.Items[departmentJSON]{}),
 		route("POST", "/api/v1/departments/{id}/offices", gated, access.DepartmentManage, "add a department's office (分局, 所): its staff may belong to it and dispatches may go straight to it", s.apiCreateOffice).
 			Takes(officeInput{Code: "dq", Name: "大碶税务分局", NameEn: "Daqi Taxation Branch", RegionCode: "330206003"}).Gives(201, officeJSON{}),
@@ -170,7 +173,7 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/api/v1/tokens", signedIn, "", "create an API token", s.apiCreateToken).Takes(tokenInput{Name: "12345 hotline"}).Gives(201, tokenJSON{}),
 		route("DELETE", "/api/v1/tokens/{id}", signedIn, "", "revoke an API token", s.apiRevokeToken).Gives(204, nil),
 	}
-	return slices.Concat(shared, s.appeals.Routes(), s.forms.Routes())
+	return slices.Concat(shared, s.appeals.Routes(), s.forms.Routes(), s.catalogue.Routes(), s.visits.Routes())
 }
 
 // healthz answers whether the process is up.

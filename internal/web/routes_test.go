@@ -101,7 +101,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		s.login(t, "auditor")
 
 		id := s.entID(t, dataset.Enterprises[0].CreditCode)
-		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "")
+		paths := strings.NewReplacer("{id}", fmt.Sprint(id), "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{standard}", "S03", "{provider}", "union")
 		appealID := s.raise(t, "路由检查").ID
 		service := s.serviceAccount(t, fmt.Sprintf("sys%d", codeSeq.Add(1)))
 		fileID := s.attachFile(t, "enterprise", appealID).ID

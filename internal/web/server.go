@@ -14,9 +14,11 @@ import (
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealweb"
 	"qifu/internal/attach"
+	"qifu/internal/catalogue/catalogueweb"
 	"qifu/internal/form/formweb"
 	"qifu/internal/platform"
 	"qifu/internal/store"
+	"qifu/internal/visit/visitweb"
 	"qifu/internal/web/core"
 )
 
@@ -57,19 +59,21 @@ type DemoAccount struct {
 // core, and every module's HTTP, listed in one route table (routes.go).
 type Server struct {
 	*core.Core
-	store   *store.Store
-	log     *slog.Logger
-	cfg     Config
-	signIns *signIns
-	mods    *platform.Modules
-	appeals *appealweb.Handlers
-	forms   *formweb.Handlers
+	store     *store.Store
+	log       *slog.Logger
+	cfg       Config
+	signIns   *signIns
+	mods      *platform.Modules
+	appeals   *appealweb.Handlers
+	forms     *formweb.Handlers
+	catalogue *catalogueweb.Handlers
+	visits    *visitweb.Handlers
 }
 
 // catalog is the site's catalog of UI words: the core's, the shared
 // pages', every module's.
 func catalog() (core.Catalog, error) {
-	return core.Merge(core.Text, text, appealweb.Text, formweb.Text)
+	return core.Merge(core.Text, text, appealweb.Text, formweb.Text, catalogueweb.Text, visitweb.Text)
 }
 
 // nav is the menu: each item with the action a role needs to see it.
@@ -97,6 +101,8 @@ var nav = []core.NavEntry{
 		}
 		return mayShow(access.CampaignRead, "nav.forms")(r)
 	}},
+	{Href: "/visits", Label: mayShow(access.VisitRead, "nav.visits")},
+	{Href: "/catalogue", Label: mayShow(access.CatalogueRead, "nav.catalogue")},
 	{Href: "/overview", Label: mayShow(access.AppealAssess, "nav.overview")},
 	{Href: "/inbox", Label: always("nav.inbox")},
 	{Href: "/enterprises", Label: mayShow(access.EnterpriseRead, "nav.enterprises")},
@@ -180,13 +186,15 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 	}
 	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
 		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
-		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
+		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates, catalogueweb.Templates, visitweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
 		WhileSecondFactor: whileSecondFactor, WhileEnrol: whileEnrol})
 	if err != nil {
 		return nil, err
 	}
 	return &Server{Core: c, store: st, log: log, cfg: cfg, signIns: newSignIns(cfg.SignInBudget, time.Now),
-		mods:    mods,
-		appeals: appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
-		forms:   formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log, formweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
+		mods:      mods,
+		appeals:   appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
+		forms:     formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log, formweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
+		catalogue: catalogueweb.New(c, st, mods.Catalogue, mods.Appeals),
+		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals)}, nil
 }

@@ -207,7 +207,7 @@ func TestTemplates(t *testing.T) {
 		}
 	}
 	// Error messages in both languages.
-	for _, err := range []error{core.ErrVersionRequired, errNoFile, fault.ErrNotFound, access.ErrForbidden} {
+	for _, err := range []error{core.ErrVersionRequired, core.ErrNoFile, fault.ErrNotFound, access.ErrForbidden} {
 		fe := fault.As(err)
 		if fe.Message.Zh == "" || fe.Message.En == "" {
 			t.Errorf("error %q lacks a language", fe.Code)
@@ -225,7 +225,7 @@ func TestTemplates(t *testing.T) {
 				rt.Path == "/login/code" { // shown only to a session that owes a code (TestSecondFactor)
 				continue
 			}
-			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "").Replace(rt.Path)
+			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{standard}", "S03", "{provider}", "union").Replace(rt.Path)
 			if strings.HasPrefix(rt.Path, "/users/{id}") {
 				path = fmt.Sprintf("/users/%d", s.userID(t, "grid"))
 			}

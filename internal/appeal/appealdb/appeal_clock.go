@@ -33,11 +33,11 @@ func (h db) limitsOf(ctx context.Context, a appeal.Appeal) (appeal.Limits, error
 	if a.StandardCode != "" {
 		// The service standard's promise is the handling limit, unless the
 		// appeal's urgency asks for less.
-		stds, err := h.standards(ctx)
+		st, ok, err := h.standardAt(ctx, a.StandardCode, a.StandardVersion)
 		if err != nil {
 			return nil, err
 		}
-		if st, ok := stds.Find(a.StandardCode); ok && (a.Urgency == appeal.Normal || st.Handle.Duration(8*time.Hour) < limits[appeal.StepHandle].Duration(8*time.Hour)) {
+		if ok && (a.Urgency == appeal.Normal || st.Handle.Duration(8*time.Hour) < limits[appeal.StepHandle].Duration(8*time.Hour)) {
 			limits[appeal.StepHandle] = st.Handle
 		}
 	}

@@ -95,11 +95,11 @@ func (s *Store) SuggestDepartments(ctx context.Context, actor access.Actor, id i
 	}
 	named := map[string]int{}
 	if v.StandardCode != "" {
-		stds, err := h.standards(ctx)
+		st, ok, err := h.standardAt(ctx, v.StandardCode, v.StandardVersion)
 		if err != nil {
 			return nil, err
 		}
-		if st, ok := stds.Find(v.StandardCode); ok {
+		if ok {
 			named[st.Department] = -1 // the standard's department comes first
 		}
 	}
@@ -294,14 +294,16 @@ func (s *Store) SetLimitRule(ctx context.Context, actor access.Actor, r appeal.L
 	})
 }
 
-// Standards returns the catalogue of service standards.
+// Standards returns the current version of every standard of the
+// catalogue of service standards (package cataloguedb keeps it), those
+// withdrawn too: an appeal raised earlier may name one.
 func (s *Store) Standards(ctx context.Context) (appeal.Standards, error) {
 	return s.reader().standards(ctx)
 }
 
 func (h db) standards(ctx context.Context) (appeal.Standards, error) {
-	rows, err := h.Query(ctx, `SELECT code, grp, name, name_en, category, department, handle_n, handle_days
-		FROM service_standards ORDER BY position`)
+	rows, err := h.Query(ctx, `SELECT code, grp, name, name_en, category, department, handle_n, handle_days, version, in_force_from, withdrawn_on
+		FROM service_standards ORDER BY position, code`)
 	if err != nil {
 		return nil, fmt.Errorf("read standards: %w", err)
 	}
@@ -309,7 +311,8 @@ func (h db) standards(ctx context.Context) (appeal.Standards, error) {
 	var out appeal.Standards
 	for rows.Next() {
 		var st appeal.Standard
-		if err := rows.Scan(&st.Code, &st.Group, &st.Name, &st.NameEn, &st.Category, &st.Department, &st.Handle.N, &st.Handle.Days); err != nil {
+		if err := rows.Scan(&st.Code, &st.Group, &st.Name, &st.NameEn, &st.Category, &st.Department, &st.Handle.N, &st.Handle.Days,
+			&st.Version, &st.From, &st.Until); err != nil {
 			return nil, err
 		}
 		out = append(out, st)
@@ -317,20 +320,20 @@ func (h db) standards(ctx context.Context) (appeal.Standards, error) {
 	return out, rows.Err()
 }
 
-// seedStandards writes the default catalogue into an empty table.
-func (t *Tx) seedStandards(ctx context.Context) error {
-	var n int
-	if err := store.Scan(t.db().Row(ctx, "SELECT COUNT(*) FROM service_standards"), &n); err != nil || n > 0 {
-		return err
+// standardAt returns what an appeal raised under version of a standard
+// keeps of it: that version's department and promise (the current one for
+// an appeal raised before versions were kept).
+func (h db) standardAt(ctx context.Context, code string, version int64) (appeal.Standard, bool, error) {
+	st := appeal.Standard{Code: code, Version: version}
+	q, args := `SELECT category, department, handle_n, handle_days FROM service_standard_versions WHERE code = ? AND version = ?`, []any{code, version}
+	if version == 0 {
+		q, args = `SELECT category, department, handle_n, handle_days FROM service_standards WHERE code = ?`, []any{code}
 	}
-	for i, st := range appeal.DefaultStandards() {
-		if _, err := t.db().Exec(ctx, `INSERT INTO service_standards (code, grp, name, name_en, category, department, handle_n, handle_days, position)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
-			st.Code, st.Group, st.Name, st.NameEn, st.Category, st.Department, st.Handle.N, st.Handle.Days, i); err != nil {
-			return fmt.Errorf("seed standards: %w", err)
-		}
+	err := store.Scan(h.Row(ctx, q, args...), &st.Category, &st.Department, &st.Handle.N, &st.Handle.Days)
+	if fault.Is(err, fault.NotFound) {
+		return st, false, nil
 	}
-	return nil
+	return st, err == nil, err
 }
 
 // settingMaxRedo is the key of the number of redos an unsatisfied rating gives.

@@ -57,6 +57,7 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 	if err != nil {
 		return a, false, err
 	}
+	var standardVersion int64
 	if in.StandardCode != "" {
 		// An appeal under a service standard falls under its category unless told otherwise.
 		stds, err := s.Standards(ctx)
@@ -67,6 +68,10 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 		if !ok {
 			return a, false, fault.Fields{"standard_code": {Zh: "服务标准不存在", En: "no such service standard"}}.Err()
 		}
+		if !st.InForce(s.now().In(calendar.Shanghai).Format("2006-01-02")) {
+			return a, false, fault.Fields{"standard_code": {Zh: "该服务标准不在有效期内（已废止或尚未生效）", En: "this service standard is not in force (withdrawn or not yet)"}}.Err()
+		}
+		standardVersion = st.Version
 		if in.Category == "" {
 			in.Category = st.Category
 		}
@@ -131,17 +136,17 @@ func (s *Store) CreateAppeal(ctx context.Context, actor access.Actor, in appeal.
 			}
 		}
 		a = appeal.Appeal{Number: number, Channel: in.Channel, Type: in.Type, Category: in.Category, StandardCode: in.StandardCode,
-			Title: in.Title, Content: in.Content, Urgency: in.Urgency, EnterpriseID: e.ID, CreditCode: in.CreditCode,
+			StandardVersion: standardVersion, Title: in.Title, Content: in.Content, Urgency: in.Urgency, EnterpriseID: e.ID, CreditCode: in.CreditCode,
 			Enterprise: e.Name, Contact: in.Contact, Phone: in.Phone, Confidential: in.Confidential, About: in.About, SourceRef: in.SourceRef,
 			GridCode: e.GridCode, State: appeal.Submitted, RaisedBy: actor.UserID, CreatedAt: time.UnixMilli(now.UnixMilli()), Version: 1}
 		a.UpdatedAt = a.CreatedAt
 		if err := store.Scan(h.Row(ctx, `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
 			enterprise_id, contact, phone, confidential, grid_code, community_code, street_code, district_code, city_code,
-			state, raised_by, created_at, updated_at, about_department, source_ref)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			state, raised_by, created_at, updated_at, about_department, source_ref, standard_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.Number, string(a.Channel), string(a.Type), a.Category, a.StandardCode, a.Title, a.Content, string(a.Urgency),
 			e.ID, a.Contact, a.Phone, a.Confidential, e.GridCode, e.CommunityCode, e.StreetCode, e.DistrictCode, e.CityCode,
-			string(a.State), actor.UserID, now.UnixMilli(), now.UnixMilli(), store.NullInt(a.About), a.SourceRef), &a.ID); err != nil {
+			string(a.State), actor.UserID, now.UnixMilli(), now.UnixMilli(), store.NullInt(a.About), a.SourceRef, a.StandardVersion), &a.ID); err != nil {
 			return fmt.Errorf("insert appeal: %w", err)
 		}
 		if key != "" {

@@ -20,7 +20,7 @@ const appealColumns = `a.id, a.number, a.channel, a.type, a.category, a.standard
 	a.enterprise_id, e.credit_code, e.name, a.contact, a.phone, a.confidential, a.grid_code, a.state,
 	COALESCE(a.case_id, 0), COALESCE(a.lead_department, 0), a.result, a.reply, a.rating, a.rating_note,
 	a.redo_count, a.urge_count, a.raised_by, a.created_at, a.updated_at, a.closed_at, a.version,
-	a.community_code, a.street_code, a.district_code, a.city_code, COALESCE(a.about_department, 0), a.source_ref`
+	a.community_code, a.street_code, a.district_code, a.city_code, COALESCE(a.about_department, 0), a.source_ref, a.standard_version`
 
 const appealFrom = ` FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id`
 
@@ -38,7 +38,7 @@ func scanAppeal(sc interface{ Scan(...any) error }) (appealRow, error) {
 		&a.EnterpriseID, &a.CreditCode, &a.Enterprise, &a.Contact, &a.Phone, &a.Confidential, &a.GridCode, &a.State,
 		&a.CaseID, &a.LeadID, &a.Result, &a.Reply, &a.Rating, &a.RatingNote,
 		&a.RedoCount, &a.UrgeCount, &a.RaisedBy, &created, &updated, &closed, &a.Version,
-		&r.place.Community, &r.place.Street, &r.place.District, &r.place.City, &a.About, &a.SourceRef)
+		&r.place.Community, &r.place.Street, &r.place.District, &r.place.City, &a.About, &a.SourceRef, &a.StandardVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fault.ErrNotFound
 	}

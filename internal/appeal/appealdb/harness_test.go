@@ -2,6 +2,7 @@ package appealdb_test
 
 import (
 	"os"
+	"qifu/internal/catalogue/cataloguedb"
 	"testing"
 
 	"qifu/internal/appeal/appealdb"
@@ -53,6 +54,9 @@ func openStore(t *testing.T, dsn string, c *storetest.Clock) *testStore {
 func openStoreWith(t *testing.T, dsn string, c *storetest.Clock, opts appealdb.Options) *testStore {
 	t.Helper()
 	var s testStore
-	s.engine = storetest.Open(t, dsn, c, store.Options{}, func(st *store.Store) { s.Store = appealdb.New(st, opts) })
+	s.engine = storetest.Open(t, dsn, c, store.Options{}, func(st *store.Store) {
+		s.Store = appealdb.New(st, opts)
+		cataloguedb.New(st) // the standards appeals are raised under
+	})
 	return &s
 }

@@ -52,10 +52,7 @@ func New(engine *store.Store, opts Options) *Store {
 		Name: "appeal",
 		Seed: func(ctx context.Context, t *store.Tx) error {
 			tx := &Tx{Tx: t, s: s}
-			if err := tx.seedCategories(ctx); err != nil {
-				return err
-			}
-			return tx.seedStandards(ctx)
+			return tx.seedCategories(ctx)
 		},
 		CalendarChanged: fold.QueueCalendarDay,
 	})

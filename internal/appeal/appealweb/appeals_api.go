@@ -399,13 +399,3 @@ func (s *Handlers) apiAppealCategories(w http.ResponseWriter, r *http.Request) e
 	core.WriteJSON(w, http.StatusOK, core.Items[appeal.Category]{Items: orEmpty(cats)})
 	return nil
 }
-
-// apiServiceStandards lists the catalogue of service standards.
-func (s *Handlers) apiServiceStandards(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.appeals.Standards(r.Context())
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, core.Items[appeal.Standard]{Items: orEmpty(list)})
-	return nil
-}

@@ -222,7 +222,21 @@ func (s *Handlers) newAppealPage(w http.ResponseWriter, r *http.Request) error {
 	// raising it reads them and may change them.
 	q := r.URL.Query()
 	p := &appealFormData{In: appeal.Input{Type: appeal.TypeHelp, Urgency: appeal.Normal, Channel: appeal.ChannelVisit,
-		CreditCode: q.Get("credit_code"), Title: clip(q.Get("title"), 60), Content: clip(q.Get("content"), 2000)}}
+		CreditCode: q.Get("credit_code"), Title: clip(q.Get("title"), 60), Content: clip(q.Get("content"), 2000),
+		StandardCode: q.Get("standard_code")}}
+	if p.In.StandardCode != "" {
+		// Asked from the catalogue: the standard's category, and its name as the title.
+		stds, err := s.appeals.Standards(r.Context())
+		if err != nil {
+			return err
+		}
+		if st, ok := stds.Find(p.In.StandardCode); ok {
+			p.In.Category = st.Category
+			if p.In.Title == "" {
+				p.In.Title = clip(st.Name, 60)
+			}
+		}
+	}
 	if a.Role == access.RoleEnterprise {
 		u, err := s.store.User(r.Context(), a, a.UserID)
 		if err != nil {
@@ -241,8 +255,16 @@ func (s *Handlers) renderAppealForm(w http.ResponseWriter, r *http.Request, a ac
 	if p.Categories, err = s.appeals.Categories(r.Context()); err != nil {
 		return err
 	}
-	if p.Standards, err = s.appeals.Standards(r.Context()); err != nil {
+	all, err := s.appeals.Standards(r.Context())
+	if err != nil {
 		return err
+	}
+	today := s.store.Now().In(calendar.Shanghai).Format("2006-01-02")
+	p.Standards = nil
+	for _, st := range all {
+		if st.InForce(today) || st.Code == p.In.StandardCode {
+			p.Standards = append(p.Standards, st) // those offered, and the one asked for (refused by name if withdrawn)
+		}
 	}
 	if a.Role == access.RoleEnterprise {
 		e, err := s.store.Enterprise(r.Context(), a, a.EnterpriseID)

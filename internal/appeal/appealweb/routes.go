@@ -49,8 +49,6 @@ func (s *Handlers) Routes() []core.Route {
 			Uploads("file").Gives(201, AttachmentJSON{}),
 		route("GET", "/api/v1/attachments/{id}", signedIn, access.AppealRead, "download an attachment", s.attachmentFile).Sends("application/octet-stream"),
 		route("GET", "/api/v1/appeal-categories", gated, access.AppealRead, "the category tree", s.apiAppealCategories).Gives(200, core.Items[appeal.Category]{}),
-		route("GET", "/api/v1/service-standards", gated, access.AppealRead, "the catalogue of service standards", s.apiServiceStandards).
-			Gives(200, core.Items[appeal.Standard]{}),
 		route("GET", "/api/v1/assessment", signedIn, access.AppealAssess, "the three rates (dimension, region, from, to: dates, both included; basic_weight, rank_by)", s.apiAssessment).
 			Gives(200, AssessmentJSON{}).Queries(assessFilters()...),
 		route("GET", "/api/v1/overview", signedIn, access.AppealAssess, "volumes, states and overdue counts (region, from, to: dates, both included)", s.apiOverview).

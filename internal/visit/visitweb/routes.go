@@ -1,0 +1,58 @@
+package visitweb
+
+import (
+	"qifu/internal/access"
+	"qifu/internal/visit"
+	"qifu/internal/web/core"
+)
+
+// Routes lists the module's routes, pages first, then the API. The site
+// registers them with every other module's (web.Server.routes).
+func (s *Handlers) Routes() []core.Route {
+	const (
+		signedIn = core.SignedIn
+		gated    = core.Gated
+	)
+	route := core.NewRoute
+	period := []core.Param{{Name: "region", Description: "a region code in the caller's reach (default: the caller's region)"},
+		{Name: "from", Description: "first day, YYYY-MM-DD (default: 89 days ago)"}, {Name: "to", Description: "last day, YYYY-MM-DD (default: today)"}}
+	return []core.Route{
+		// Pages.
+		route("GET", "/visits", gated, access.VisitRead, "visits: those the caller recorded or went on; an enterprise's, to it", s.visitsPage),
+		route("GET", "/visits/new", gated, access.VisitRecord, "the phone form of a visit (?enterprise=), or the picker of the enterprise", s.newVisitPage),
+		route("POST", "/visits", signedIn, access.VisitRecord, "record a visit and what became of its problems", s.recordPage),
+		route("GET", "/visits/coverage", gated, access.VisitRead, "a region's coverage, its lists and the figures of its visits", s.coveragePage),
+		route("GET", "/visits/qr/{id}", gated, access.VisitRecord, "an enterprise's QR code for its door", s.qrPage),
+		route("GET", "/visits/qr/{id}/code.png", gated, access.VisitRecord, "the PNG of an enterprise's QR code", s.qrImage),
+		route("GET", "/v/{credit}", gated, access.VisitRecord, "where an enterprise's QR code leads: the form of a visit to it", s.scan),
+		route("GET", "/visits/{id}", gated, access.VisitRead, "a visit; the enterprise confirms and rates it here", s.visitPage),
+		route("POST", "/visits/{id}/confirm", signedIn, access.VisitConfirm, "the enterprise confirms and rates a visit, or says nobody came", s.confirmPage),
+		route("POST", "/visits/{id}/raise", signedIn, access.VisitRecord, "raise the problems of a visit still to become appeals", s.raisePage),
+		route("GET", "/topics", gated, access.VisitRead, "common problems sent up to a street or the district", s.topicsPage),
+		route("GET", "/topics/{id}", gated, access.VisitRead, "a common problem with the enterprises it concerns", s.topicPage),
+		route("POST", "/topics/{id}/answer", signedIn, access.TopicAnswer, "answer a common problem", s.answerPage),
+
+		// API.
+		route("POST", "/api/v1/visits", signedIn, access.VisitRecord, "record a visit (Idempotency-Key header: a retry answers with the visit first recorded); its problems marked appeal become appeals (channel visit)", s.apiRecord).
+			Takes(exampleVisit).Gives(201, visit.Visit{}),
+		route("GET", "/api/v1/visits", signedIn, access.VisitRead, "visits in the caller's reach, newest first (enterprise, region, mine=1)", s.apiVisits).
+			Gives(200, core.List[visit.Visit]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "region"}, core.Param{Name: "mine"}).Queries(core.Paging...),
+		route("GET", "/api/v1/visits/prefill", signedIn, access.VisitRecord, "what a new visit to an enterprise starts from: its situation on file, the caller's last team, the open common problems", s.apiPrefill).
+			Gives(200, prefillJSON{}).Queries(core.Param{Name: "enterprise", Type: "integer"}),
+		route("GET", "/api/v1/visits/coverage", signedIn, access.VisitRead, "a region's coverage in total and one level down: grid workers, cadres of key enterprises and projects, visited in the period, nobody in 90 days, too often", s.apiCoverage).
+			Gives(200, coverageJSON{}).Queries(period...),
+		route("GET", "/api/v1/visits/coverage/{list}", signedIn, access.VisitRead, "a coverage list: unvisited, too_often, key_no_cadre, no_grid_worker", s.apiList).
+			Gives(200, core.List[listedJSON]{}).Queries(core.Param{Name: "region"}).Queries(core.Paging...),
+		route("GET", "/api/v1/visits/figures", signedIn, access.VisitRead, "the figures of visits in a period (by: region, recorder, unit): problems collected and solved, common problems, ratings", s.apiFigures).
+			Gives(200, figuresJSON{}).Queries(append(period, core.Param{Name: "by"})...),
+		route("GET", "/api/v1/visits/{id}", signedIn, access.VisitRead, "a visit with its team and problems", s.apiVisit).Gives(200, visit.Visit{}),
+		route("POST", "/api/v1/visits/{id}/confirm", signedIn, access.VisitConfirm, "the enterprise's answer to a visit (needs version; once)", s.apiConfirm).
+			Takes(confirmInput{Feedback: visit.Satisfied, Version: 1}).Gives(200, visit.Visit{}),
+		route("POST", "/api/v1/visits/{id}/raise", signedIn, access.VisitRecord, "raise the problems still to become appeals", s.apiRaise).Gives(200, visit.Visit{}),
+		route("GET", "/api/v1/topics", signedIn, access.VisitRead, "common problems in the caller's reach (state: open, answered)", s.apiTopics).
+			Gives(200, core.Items[visit.Topic]{}).Queries(core.Param{Name: "state"}),
+		route("GET", "/api/v1/topics/{id}", signedIn, access.VisitRead, "a common problem with the enterprises it concerns", s.apiTopic).Gives(200, topicJSON{}),
+		route("POST", "/api/v1/topics/{id}/answer", signedIn, access.TopicAnswer, "answer a common problem (needs version)", s.apiAnswer).
+			Takes(answerInput{Answer: "已协调公交公司自下月起恢复园区夜班线路。", Version: 1}).Gives(200, visit.Topic{}),
+	}
+}
