@@ -6,6 +6,7 @@ import (
 	"qifu/internal/demo"
 	formdef "qifu/internal/form"
 	"qifu/internal/form/formdb"
+	"qifu/internal/visit"
 	"regexp"
 	"slices"
 	"strconv"
@@ -64,13 +65,13 @@ func TestBrowserTour(t *testing.T) {
 		user  string
 		pages []string
 	}{
-		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey}},
+		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey, "/visits"}},
 		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
 			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend}},
-		{"grid", []string{"/todo", theCampaign}},
+		{"grid", []string{"/todo", theCampaign, "/visits", "/visits/new"}},
 		{"organisation", []string{"/", "/cadres"}},
 		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal, "/facts/import"}},
-		{"district_leader", []string{"/overview", "/assessment?dimension=community"}},
+		{"district_leader", []string{"/overview", "/assessment?dimension=community", "/visits/coverage", "/topics"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},
 		{"auditor", []string{"/audit"}},
 	}
@@ -184,6 +185,12 @@ var userData = sync.OnceValue(func() []string {
 		}
 	}
 	words = append(words, "一季度企业用工需求排摸", "重点企业季度运行监测", "应急用工排摸", "是否缺工", "缺工人数")
+	// The demo's visits and the visit walk's; the situation a visit records
+	// is kept in the enterprise's file as the text of a fact.
+	words = append(words, demo.VisitWords()...)
+	words = append(words, visit.Operations...)
+	words = append(words, visit.OrderStates...)
+	words = append(words, visitSpotText, visitSpotAction, visitRaiseText, visitCommonText, visitTopicTitle)
 	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
 	return slices.Compact(words)

@@ -377,6 +377,17 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return fmt.Errorf("demo forms: %w", err)
 	}
 	log.Info("demo forms played", "facts", forms.Facts, "campaigns", forms.Campaigns, "answers", forms.Answers)
+	began := time.Now()
+	visits, err := demo.PlayVisits(ctx, d, 1, demo.VisitModules{Accounts: rs, Enterprises: mods.Dossier, Visits: mods.Visits, Appeals: mods.Appeals},
+		time.Now(), func(t time.Time) {
+			mu.Lock()
+			at = t
+			mu.Unlock()
+		})
+	if err != nil {
+		return fmt.Errorf("demo visits: %w", err)
+	}
+	log.Info("demo visits played", "report", visits.String(), "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
 

@@ -72,6 +72,11 @@ const (
 	// TopicAnswer is answering a common problem (共性问题) sent up to a
 	// street or the district.
 	TopicAnswer Action = "topic.answer"
+	// ServiceDayRun is holding a department service day (部门服务日) in a
+	// community or street: inviting the departments and providers, answering
+	// the problems enterprises register on the spot or raising them as
+	// appeals dispatched to the department concerned.
+	ServiceDayRun Action = "serviceday.run"
 )
 
 // Reach is how far an actor's permission for an action extends.
@@ -93,7 +98,7 @@ var Actions = []Action{
 	RegionRead, RegionManage, DepartmentRead, DepartmentManage, UserRead, UserManage, AuditRead,
 	AppealRead, AppealCreate, AppealAssess, AppealConfigure,
 	CampaignRun, CampaignRead, FormFill, CadreRead, CadreManage,
-	CatalogueRead, CatalogueManage, VisitRecord, VisitRead, VisitConfirm, TopicAnswer,
+	CatalogueRead, CatalogueManage, VisitRecord, VisitRead, VisitConfirm, TopicAnswer, ServiceDayRun,
 }
 
 const (
@@ -107,22 +112,22 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][29]Reach{
-	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic
-	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n},
-	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, n, n},
-	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r},
-	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r},
-	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n},
-	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n},
-	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A},
-	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n}, // reads the appeals it raised
-	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n}, // the cadres of its district
+var table = map[Role][30]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, n, n, r},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n}, // reads the appeals it raised
+	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n}, // the cadres of its district
 }
 
 // ReachOf returns how far role may take action.

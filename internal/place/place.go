@@ -154,3 +154,24 @@ func Above(code string) []string {
 		up = append(up, code)
 	}
 }
+
+// AncestryOf is the ancestry of a region code as the form of the codes
+// tells it: the region itself and every region above it.
+func AncestryOf(code string) Ancestry {
+	var a Ancestry
+	for _, c := range append([]string{code}, Above(code)...) {
+		switch LevelOf(c) {
+		case Grid:
+			a.Grid = c
+		case Community:
+			a.Community = c
+		case Street:
+			a.Street = c
+		case District:
+			a.District = c
+		case City:
+			a.City = c
+		}
+	}
+	return a
+}

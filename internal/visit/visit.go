@@ -209,9 +209,6 @@ func (v *Visit) Check(today string) error {
 			f.Add("employees", "从业人员数不合理", "not a headcount")
 		}
 	}
-	if len(v.Problems) > MaxProblems {
-		f.Add("problems", "一次走访最多记录 10 个问题", "at most 10 problems per visit")
-	}
 	var problems []Problem
 	for _, p := range v.Problems {
 		p.Text, p.Action, p.TopicTitle = strings.TrimSpace(p.Text), strings.TrimSpace(p.Action), strings.TrimSpace(p.TopicTitle)
@@ -250,6 +247,9 @@ func (v *Visit) Check(today string) error {
 		p.AppealID, p.ID = 0, 0
 		problems = append(problems, p)
 	}
+	if len(problems) > MaxProblems {
+		f.Add("problems", "一次走访最多记录 10 个问题", "at most 10 problems per visit")
+	}
 	v.Problems = problems
 	return f.Err()
 }
@@ -277,11 +277,14 @@ func DueAfter(level enterprise.KeyLevel, last time.Time) time.Time {
 // nobody has visited (in days).
 const Unvisited = 90
 
-// TooOften: an enterprise visited by at least TooOftenUnits different units
-// in TooOftenDays is flagged as disturbed (无事不扰).
+// TooOften: an enterprise visited at least TooOftenVisits times in
+// TooOftenDays, by at least TooOftenUnits different units, is flagged as
+// disturbed (无事不扰): several units coming one after another. A joint
+// visit of several units is one visit — it is the cure, not the ailment.
 const (
-	TooOftenUnits = 3
-	TooOftenDays  = 30
+	TooOftenVisits = 3
+	TooOftenUnits  = 2
+	TooOftenDays   = 30
 )
 
 // Topic states.

@@ -108,13 +108,29 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		formID, campaignID := s.sendSurvey(t)
 		showEntID := s.entID(t, demoAccount("enterprise").EnterpriseCode)
 		fileID2 := s.uploadSurveyFile(t, campaignID, showEntID)
+		vis, topicID := s.topicVisit(t, "grid", showEntID) // a visit with a common problem
+		dayID := s.serviceDay(t).ID
+		s.dayProblem(t, dayID)
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
 				continue
 			}
 			key := rt.Method + " " + rt.Path
+			if goneVisitRoutes[key] {
+				continue // TEMPORARY: about to be removed (fixtures_test.go)
+			}
 			path := paths.Replace(rt.Path)
 			switch {
+			case strings.HasPrefix(rt.Path, "/visits/{id}"), strings.HasPrefix(rt.Path, "/api/v1/visits/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(vis.ID), 1)
+			case strings.HasPrefix(rt.Path, "/topics/{id}"), strings.HasPrefix(rt.Path, "/api/v1/topics/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(topicID), 1)
+			case strings.HasPrefix(rt.Path, "/service-days/{id}"), strings.HasPrefix(rt.Path, "/api/v1/service-days/{id}"):
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(dayID), 1)
+			case rt.Path == "/visits/new", rt.Path == "/api/v1/visits/prefill", rt.Path == "/topics/new":
+				path = fmt.Sprintf("%s?enterprise=%d", rt.Path, showEntID)
+			case rt.Path == "/api/v1/visits/coverage/{list}":
+				path = "/api/v1/visits/coverage/unvisited"
 			case strings.HasPrefix(rt.Path, "/imports/"):
 				path = imp.ReportURL
 			case strings.HasSuffix(rt.Path, "/tokens"):

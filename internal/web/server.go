@@ -102,6 +102,12 @@ var nav = []core.NavEntry{
 		return mayShow(access.CampaignRead, "nav.forms")(r)
 	}},
 	{Href: "/visits", Label: mayShow(access.VisitRead, "nav.visits")},
+	{Href: "/service-days", Label: func(r access.Role) string {
+		if r == access.RoleEnterprise || !access.May(r, access.VisitRead) {
+			return "" // an enterprise's invitations reach its inbox
+		}
+		return "nav.servicedays"
+	}},
 	{Href: "/catalogue", Label: mayShow(access.CatalogueRead, "nav.catalogue")},
 	{Href: "/overview", Label: mayShow(access.AppealAssess, "nav.overview")},
 	{Href: "/inbox", Label: always("nav.inbox")},
@@ -196,5 +202,5 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 		appeals:   appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
 		forms:     formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log, formweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
 		catalogue: catalogueweb.New(c, st, mods.Catalogue, mods.Appeals),
-		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals)}, nil
+		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals, mods.Catalogue)}, nil
 }

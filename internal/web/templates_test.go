@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -219,11 +220,33 @@ func TestTemplates(t *testing.T) {
 		appealID := s.raise(t, "页面检查").ID
 		formID, campaignID := s.sendSurvey(t)
 		showEntID := s.entID(t, demoAccount("enterprise").EnterpriseCode)
+		vis, topicID := s.topicVisit(t, "grid", showEntID) // a visit with a common problem
+		dayID := s.serviceDay(t).ID
+		s.dayProblem(t, dayID)
+		// Pages shown with their query, besides every page of the table: the
+		// pages a query gives other branches.
+		extra := []string{"/visits/new", "/visits/new?q=" + url.QueryEscape(string([]rune(byCode[demoAccount("enterprise").EnterpriseCode].Name)[:2])),
+			"/topics?state=open", "/topics?state=answered", "/visits/coverage?list=too_often&by=unit",
+			"/visits/coverage?list=key_no_cadre&by=recorder", "/visits/coverage?list=no_grid_worker&region=" + showStreet}
+		// fetch gets a page as who in both languages.
+		fetch := func(path, who string) {
+			t.Helper()
+			for _, lang := range []string{"zh", "en"} {
+				res := s.call(t, "GET", path, nil, nil, "Cookie", core.LangCookie+"="+lang+"; "+core.SessionCookie+"="+s.login(t, who).Value)
+				want := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
+				if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(want)) {
+					t.Errorf("GET %s as %s in %s: %d, page in its language %v", path, who, lang, res.code, bytes.Contains(res.body, []byte(want)))
+				}
+			}
+		}
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" || strings.HasPrefix(rt.Path, "/api/") || strings.Contains(rt.Path, ".") || strings.HasPrefix(rt.Path, "/attachments/") ||
 				strings.HasPrefix(rt.Path, "/healthz") || strings.HasPrefix(rt.Path, "/readyz") || strings.HasPrefix(rt.Path, "/metrics") ||
 				rt.Path == "/login/code" { // shown only to a session that owes a code (TestSecondFactor)
 				continue
+			}
+			if goneVisitRoutes[rt.Method+" "+rt.Path] {
+				continue // TEMPORARY: about to be removed (fixtures_test.go)
 			}
 			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{standard}", "S03", "{provider}", "union").Replace(rt.Path)
 			if strings.HasPrefix(rt.Path, "/users/{id}") {
@@ -238,6 +261,18 @@ func TestTemplates(t *testing.T) {
 			if strings.HasPrefix(rt.Path, "/campaigns/{id}") {
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1)
 			}
+			if strings.HasPrefix(rt.Path, "/visits/{id}") {
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(vis.ID), 1)
+			}
+			if strings.HasPrefix(rt.Path, "/topics/{id}") {
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(topicID), 1)
+			}
+			if strings.HasPrefix(rt.Path, "/service-days/{id}") {
+				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(dayID), 1)
+			}
+			if rt.Path == "/visits/new" || rt.Path == "/topics/new" {
+				path = fmt.Sprintf("%s?enterprise=%d", rt.Path, showEntID)
+			}
 			if strings.HasPrefix(rt.Path, "/surveys") {
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(campaignID), 1) + fmt.Sprintf("?enterprise=%d", showEntID)
 				if strings.Contains(rt.Path, "{file}") {
@@ -248,13 +283,10 @@ func TestTemplates(t *testing.T) {
 			if rt.Action == access.AuditRead {
 				who = "auditor"
 			}
-			for _, lang := range []string{"zh", "en"} {
-				res := s.call(t, "GET", path, nil, nil, "Cookie", core.LangCookie+"="+lang+"; "+core.SessionCookie+"="+s.login(t, who).Value)
-				want := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
-				if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(want)) {
-					t.Errorf("GET %s as %s in %s: %d, page in its language %v", path, who, lang, res.code, bytes.Contains(res.body, []byte(want)))
-				}
-			}
+			fetch(path, who)
+		}
+		for _, path := range extra {
+			fetch(path, "admin")
 		}
 		// An error page is titled as one.
 		res := s.as(t, "admin", "GET", "/enterprises/999999999", nil)

@@ -112,6 +112,8 @@ type fillData struct {
 	Message      string
 	// RaiseHref raises an appeal for the enterprise from its answers (一键转诉求), for staff who may.
 	RaiseHref string
+	// CommonHref puts the answers under a common problem (共性问题), for staff who may.
+	CommonHref string
 }
 
 // answerView is one submitted answer in words (a file with its link).
@@ -186,6 +188,14 @@ func (s *Handlers) showFill(w http.ResponseWriter, r *http.Request, typed form.A
 			}
 			p.RaiseHref = "/appeals/new?" + url.Values{"credit_code": {f.Sent.Member.CreditCode}, "title": {f.Sent.Title},
 				"content": {strings.Join(said, "\n")}}.Encode()
+		}
+		if a.Role != access.RoleEnterprise && access.May(a.Role, access.VisitRecord) {
+			var said []string
+			for _, v := range p.Answers {
+				said = append(said, v.Label+"："+v.Value)
+			}
+			p.CommonHref = "/topics/new?" + url.Values{"enterprise": {strconv.FormatInt(f.Sent.Member.EnterpriseID, 10)},
+				"text": {f.Sent.Title + "：" + strings.Join(said, "；")}, "ref": {fmt.Sprintf("campaign:%d", f.Sent.Campaign.ID)}}.Encode()
 		}
 	}
 	if typed == nil && f.Has && f.Submission.State == formdb.Submitted && r.URL.Query().Get("correct") != "1" {

@@ -26,6 +26,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/forms/{id}/send", signedIn, access.CampaignRun, "count an audience or start a campaign", s.sendPost),
 		route("GET", "/campaigns", gated, access.CampaignRead, "campaigns: forms sent to audiences, with their answer rates", s.campaignsPage),
 		route("GET", "/campaigns/{id}", gated, access.CampaignRead, "a campaign's progress per region and its members", s.campaignPage),
+		route("GET", "/campaigns/{id}/results", gated, access.CampaignRead, "a campaign's answers counted: options chosen, numbers summed, as bars", s.resultsPage),
 		route("GET", "/campaigns/{id}/export.xlsx", gated, access.CampaignRead, "export a campaign's answers, one column per question", s.exportAnswers),
 		route("POST", "/campaigns/{id}/remind", signedIn, access.CampaignRun, "remind the members that have not answered, and their grid workers", s.remindPage),
 		route("POST", "/campaigns/{id}/close", signedIn, access.CampaignRun, "close a campaign", s.closePage),
@@ -63,6 +64,8 @@ func (s *Handlers) Routes() []core.Route {
 			Gives(200, remindJSON{}),
 		route("POST", "/api/v1/campaigns/{id}/close", signedIn, access.CampaignRun, "close a campaign (needs version)", s.apiClose).
 			Takes(versionInput{Version: 1}).Gives(200, campaignJSON{}),
+		route("GET", "/api/v1/campaigns/{id}/results", signedIn, access.CampaignRead, "a campaign's answers in the caller's reach counted per question: each option's count and share, a number's sum, mean and spread", s.apiResults).
+			Gives(200, resultsJSON{}),
 		route("GET", "/api/v1/campaigns/{id}/export", signedIn, access.CampaignRead, "a campaign's answers as .xlsx, one column per question", s.exportAnswers).Sends(core.XLSX),
 		route("GET", "/api/v1/surveys", signedIn, access.FormFill, "the forms sent to an enterprise", s.apiSurveys).
 			Gives(200, core.Items[sentJSON]{}).Queries(enterprise),

@@ -31,7 +31,7 @@ type Coverage struct {
 	ProjectsCadre  int // with an active cadre
 	Visited        int // visited in the period
 	Unvisited      int // nobody visited in visit.Unvisited days
-	TooOften       int // visited by visit.TooOftenUnits units or more in visit.TooOftenDays days
+	TooOften       int // visited visit.TooOftenVisits times by visit.TooOftenUnits units or more in visit.TooOftenDays days
 }
 
 // Period is a span of visit days, both ends included (YYYY-MM-DD).
@@ -148,7 +148,7 @@ func (s *Store) CoverageOf(ctx context.Context, actor access.Actor, region strin
 		var x pair
 		return x, sc.Scan(&x.code, &x.n)
 	}, `SELECT `+child+`, COUNT(*) FROM enterprises e WHERE `+where+` AND e.id IN (`+tooOften+`) GROUP BY `+child,
-		append(args, sinceOften, visit.TooOftenUnits)...)
+		append(args, sinceOften, visit.TooOftenVisits, visit.TooOftenUnits)...)
 	if err != nil {
 		return total, nil, fmt.Errorf("visited too often: %w", err)
 	}
@@ -181,10 +181,11 @@ func (s *Store) CoverageOf(ctx context.Context, actor access.Actor, region strin
 	return total, list, nil
 }
 
-// tooOften selects the enterprises visited by at least (second argument)
-// units since (first argument): the enterprises disturbed too often.
+// tooOften selects the enterprises visited since (first argument) at least
+// (second) times by at least (third) units: those disturbed too often.
 const tooOften = `SELECT v.enterprise_id FROM visits v JOIN visit_visitors vv ON vv.visit_id = v.id
-	WHERE v.visited_on >= ? AND v.rating <> 'not_visited' GROUP BY v.enterprise_id HAVING COUNT(DISTINCT vv.unit) >= ?`
+	WHERE v.visited_on >= ? AND v.rating <> 'not_visited' GROUP BY v.enterprise_id
+	HAVING COUNT(DISTINCT v.id) >= ? AND COUNT(DISTINCT vv.unit) >= ?`
 
 func regionNames[T any](ctx context.Context, h store.DB, codes map[string]T) (map[string]string, error) {
 	out := map[string]string{}
@@ -243,7 +244,7 @@ func (s *Store) List(ctx context.Context, actor access.Actor, region, list strin
 		units = `(SELECT COUNT(DISTINCT vv.unit) FROM visits v JOIN visit_visitors vv ON vv.visit_id = v.id
 			WHERE v.enterprise_id = e.id AND v.visited_on >= '` + sinceOften + `' AND v.rating <> 'not_visited')`
 		where += " AND e.id IN (" + tooOften + ")"
-		args = append(args, sinceOften, visit.TooOftenUnits)
+		args = append(args, sinceOften, visit.TooOftenVisits, visit.TooOftenUnits)
 	case ListNoGridWorker:
 		where += " AND NOT EXISTS (SELECT 1 FROM regions g JOIN users w ON w.id = g.worker_id AND w.disabled = FALSE WHERE g.code = e.grid_code)"
 	case ListKeyNoCadre:
@@ -274,7 +275,7 @@ func (s *Store) List(ctx context.Context, actor access.Actor, region, list strin
 // answered. Ratings count the enterprises' answers to the period's visits.
 type Figures struct {
 	Key, Name      string
-	Visits         int
+	Visits         int // made: not those the enterprise says nobody made
 	Enterprises    int // distinct enterprises visited
 	Problems       int // collected
 	SolvedOnSpot   int
@@ -352,7 +353,9 @@ func (s *Store) FiguresOf(ctx context.Context, actor access.Actor, region string
 	// A unit's figures count each visit once however many of its people went.
 	visits := "(SELECT DISTINCT v.*, " + key + " AS k FROM visits v JOIN enterprises e ON e.id = v.enterprise_id" + join + " WHERE " + where + ")"
 	rows := map[string]*Figures{}
-	rs, err := h.Query(ctx, `SELECT x.k, COUNT(*), COUNT(DISTINCT x.enterprise_id),
+	// A visit the enterprise says nobody made counts in NotVisited only.
+	rs, err := h.Query(ctx, `SELECT x.k, SUM(CASE WHEN x.rating <> 'not_visited' THEN 1 ELSE 0 END),
+		COUNT(DISTINCT CASE WHEN x.rating <> 'not_visited' THEN x.enterprise_id END),
 		SUM(CASE WHEN x.confirmed_at > 0 AND x.rating <> 'not_visited' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN x.rating = 'satisfied' THEN 1 ELSE 0 END), SUM(CASE WHEN x.rating = 'basic' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN x.rating = 'unsatisfied' THEN 1 ELSE 0 END), SUM(CASE WHEN x.rating = 'not_visited' THEN 1 ELSE 0 END)
@@ -425,7 +428,8 @@ func (s *Store) FiguresOf(ctx context.Context, actor access.Actor, region string
 	}
 	if by != ByUnit {
 		// Distinct enterprises over the whole region, not summed.
-		if err := store.Scan(h.Row(ctx, "SELECT COUNT(DISTINCT v.enterprise_id) FROM visits v JOIN enterprises e ON e.id = v.enterprise_id WHERE "+where, args...),
+		if err := store.Scan(h.Row(ctx, "SELECT COUNT(DISTINCT v.enterprise_id) FROM visits v JOIN enterprises e ON e.id = v.enterprise_id WHERE "+where+
+			" AND v.rating <> 'not_visited'", args...),
 			&total.Enterprises); err != nil {
 			return total, nil, err
 		}
@@ -461,4 +465,85 @@ func (s *Store) name(ctx context.Context, h store.DB, by string, level place.Lev
 		}
 	}
 	return nil
+}
+
+// DepartmentFigures are a department's part in the problems found under a
+// region in a period: the visits' problems raised as appeals it leads (and
+// of them closed), and the problems registered for it at service days
+// (answered on the spot, raised as appeals).
+type DepartmentFigures struct {
+	Code, Name, NameEn string
+	Raised             int // visit problems raised as appeals it leads
+	RaisedClosed       int
+	DayProblems        int // registered for it at service days
+	DayAnswered        int
+	DayRaised          int
+}
+
+// DepartmentFiguresOf returns the departments' figures under a region in
+// the actor's reach over period p (visit days; service days held in it).
+func (s *Store) DepartmentFiguresOf(ctx context.Context, actor access.Actor, region string, p Period) ([]DepartmentFigures, error) {
+	if !access.May(actor.Role, access.VisitRead) {
+		return nil, access.ErrForbidden
+	}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	code, level, ok := s.under(ctx, actor, region)
+	if !ok {
+		return nil, fault.Fields{"region": {Zh: "请选择区域", En: "choose a region"}}.Err()
+	}
+	cond, args := store.EnterpriseScope(actor, access.VisitRead)
+	h := s.engine.Reader()
+	rows := map[string]*DepartmentFigures{}
+	get := func(c string) *DepartmentFigures {
+		if rows[c] == nil {
+			rows[c] = &DepartmentFigures{Code: c}
+		}
+		return rows[c]
+	}
+	type triple struct {
+		code    string
+		a, b, c int
+	}
+	raised, err := store.Collect(ctx, h, func(sc store.Scanner) (triple, error) {
+		var t triple
+		return t, sc.Scan(&t.code, &t.a, &t.b)
+	}, `SELECT d.code, COUNT(*), SUM(CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END)
+		FROM visit_problems p JOIN visits v ON v.id = p.visit_id JOIN enterprises e ON e.id = v.enterprise_id
+		JOIN appeals a ON a.id = p.appeal_id JOIN departments d ON d.id = a.lead_department
+		WHERE `+cond+` AND `+visitLevelColumn[level]+` = ? AND v.visited_on >= ? AND v.visited_on <= ? AND v.rating <> 'not_visited'
+		GROUP BY d.code`, append(args, code, p.From, p.To)...)
+	if err != nil {
+		return nil, fmt.Errorf("department figures: %w", err)
+	}
+	for _, t := range raised {
+		r := get(t.code)
+		r.Raised, r.RaisedClosed = t.a, t.b
+	}
+	days, err := store.Collect(ctx, h, func(sc store.Scanner) (triple, error) {
+		var t triple
+		return t, sc.Scan(&t.code, &t.a, &t.b, &t.c)
+	}, `SELECT q.department, COUNT(*), SUM(CASE WHEN q.outcome = 'answered' THEN 1 ELSE 0 END), SUM(CASE WHEN q.outcome = 'appeal' THEN 1 ELSE 0 END)
+		FROM service_day_problems q JOIN service_days sd ON sd.id = q.day_id JOIN enterprises e ON e.id = q.enterprise_id
+		WHERE `+cond+` AND `+enterpriseLevelColumn[level]+` = ? AND sd.held_on >= ? AND sd.held_on <= ? GROUP BY q.department`,
+		append(args, code, p.From, p.To)...)
+	if err != nil {
+		return nil, fmt.Errorf("service-day figures: %w", err)
+	}
+	for _, t := range days {
+		r := get(t.code)
+		r.DayProblems, r.DayAnswered, r.DayRaised = t.a, t.b, t.c
+	}
+	var out []DepartmentFigures
+	for c, r := range rows {
+		if err := store.Scan(h.Row(ctx, "SELECT name, name_en FROM departments WHERE code = ? ORDER BY id LIMIT 1", c), &r.Name, &r.NameEn); err != nil && !fault.Is(err, fault.NotFound) {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b DepartmentFigures) int {
+		return (b.Raised + b.DayProblems) - (a.Raised + a.DayProblems)
+	})
+	return out, nil
 }

@@ -35,6 +35,8 @@ func (s *Store) TodoKinds(role access.Role) []string {
 		return []string{"visit.due"}
 	case access.RoleStreetLeader, access.RoleDistrictLeader:
 		return []string{"topic.answer"}
+	case access.RoleCommunityStaff:
+		return []string{"serviceday.pending"}
 	}
 	return nil
 }
@@ -51,6 +53,8 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 		items, err = s.plan(ctx, actor, now)
 	case kind == "topic.answer" && actor.RegionCode != "":
 		items, err = s.toAnswer(ctx, actor, now)
+	case kind == "serviceday.pending" && access.May(actor.Role, access.ServiceDayRun):
+		items, err = s.dayPending(ctx, actor, now)
 	default:
 		return nil, 0, nil
 	}
@@ -180,5 +184,31 @@ func (s *Store) Timeline(ctx context.Context, actor access.Actor, enterpriseID i
 		out = append(out, dossier.Entry{At: at, Module: "visit", What: "tl.visit." + string(v.Kind), Title: title,
 			Href: fmt.Sprintf("/visits/%d", v.ID)})
 	}
+	return out, nil
+}
+
+// dayPending lists the service days held in the actor's region (today or
+// before) with problems neither answered nor raised: each is due the day
+// after the service day.
+func (s *Store) dayPending(ctx context.Context, actor access.Actor, now time.Time) ([]todo.Item, error) {
+	days, err := s.Days(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	var out []todo.Item
+	for _, d := range days {
+		if d.On > today || d.Pending == 0 {
+			continue
+		}
+		day, err := time.ParseInLocation("2006-01-02", d.On, calendar.Shanghai)
+		if err != nil {
+			continue
+		}
+		due := day.AddDate(0, 0, 2)
+		out = append(out, todo.Item{Kind: "serviceday.pending", Ref: fmt.Sprintf("D%d", d.ID), Title: fmt.Sprintf("%s（%d）", d.Title, d.Pending),
+			Href: fmt.Sprintf("/service-days/%d", d.ID), Due: due, Colour: colour(now, due, 24*time.Hour)})
+	}
+	slices.SortFunc(out, func(a, b todo.Item) int { return a.Due.Compare(b.Due) })
 	return out, nil
 }

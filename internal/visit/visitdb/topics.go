@@ -19,7 +19,8 @@ import (
 // street's or district's leaders answer it once for all of them.
 
 const topicColumns = `t.id, t.title, t.detail, t.category, t.region_code, COALESCE(r.name, ''), t.state, t.answer,
-	(SELECT COUNT(DISTINCT p.enterprise_id) FROM visit_problems p WHERE p.topic_id = t.id), t.raised_at, t.answered_at, t.version`
+	(SELECT COUNT(*) FROM (SELECT p.enterprise_id FROM visit_problems p WHERE p.topic_id = t.id
+		UNION SELECT c.enterprise_id FROM common_topic_reports c WHERE c.topic_id = t.id) x), t.raised_at, t.answered_at, t.version`
 
 func scanTopic(sc store.Scanner) (visit.Topic, error) {
 	var t visit.Topic
@@ -43,7 +44,9 @@ func topicScope(actor access.Actor) (string, []any) {
 		return "1 = 0", nil
 	}
 	cond, args := store.EnterpriseScope(actor, access.VisitRead)
-	where := "t.id IN (SELECT p.topic_id FROM visit_problems p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.topic_id <> 0 AND " + cond + ")"
+	where := "(t.id IN (SELECT p.topic_id FROM visit_problems p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.topic_id <> 0 AND " + cond +
+		") OR t.id IN (SELECT c.topic_id FROM common_topic_reports c JOIN enterprises e ON e.id = c.enterprise_id WHERE " + cond + "))"
+	args = append(args, args...)
 	if access.ReachOf(actor.Role, access.VisitRead) == access.Region && actor.RegionCode != "" {
 		where = "(t.region_code = ? OR " + where + ")"
 		args = append([]any{actor.RegionCode}, args...)
@@ -65,11 +68,13 @@ func (s *Store) Topics(ctx context.Context, actor access.Actor, state string) ([
 	return store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+topicColumns+topicFrom+" WHERE "+cond+" ORDER BY t.state DESC, t.id DESC LIMIT 500", args...)
 }
 
-// Concerned is an enterprise a common problem concerns, with its problem.
+// Concerned is an enterprise a common problem concerns, with its problem:
+// found on a visit (VisitID), or reported from another record (Ref).
 type Concerned struct {
 	EnterpriseID int64
 	Enterprise   string
 	VisitID      int64
+	Ref          string
 	Text         string
 	On           string
 }
@@ -95,10 +100,12 @@ func (s *Store) Topic(ctx context.Context, actor access.Actor, id int64) (visit.
 	}
 	concerned, err := store.Collect(ctx, s.engine.Reader(), func(sc store.Scanner) (Concerned, error) {
 		var c Concerned
-		return c, sc.Scan(&c.EnterpriseID, &c.Enterprise, &c.VisitID, &c.Text, &c.On)
-	}, `SELECT e.id, e.name, v.id, p.text, v.visited_on FROM visit_problems p JOIN visits v ON v.id = p.visit_id
-		JOIN enterprises e ON e.id = p.enterprise_id WHERE p.topic_id = ? AND `+econd+` ORDER BY v.visited_on, p.id`,
-		append([]any{id}, eargs...)...)
+		return c, sc.Scan(&c.EnterpriseID, &c.Enterprise, &c.VisitID, &c.Ref, &c.Text, &c.On)
+	}, `SELECT e.id, e.name, v.id, '', p.text, v.visited_on FROM visit_problems p JOIN visits v ON v.id = p.visit_id
+		JOIN enterprises e ON e.id = p.enterprise_id WHERE p.topic_id = ? AND `+econd+`
+		UNION ALL SELECT e.id, e.name, 0, c.ref, c.text, '' FROM common_topic_reports c JOIN enterprises e ON e.id = c.enterprise_id
+		WHERE c.topic_id = ? AND `+econd+` ORDER BY 6, 1`,
+		append(append(append([]any{id}, eargs...), id), eargs...)...)
 	return list[0], concerned, err
 }
 
@@ -110,7 +117,7 @@ func (s *Store) AnswerTopic(ctx context.Context, actor access.Actor, id int64, a
 	if err != nil {
 		return t, err
 	}
-	if !access.Allows(actor, access.TopicAnswer, access.Target{Place: regionAncestry(t.RegionCode)}) {
+	if !access.Allows(actor, access.TopicAnswer, access.Target{Place: place.AncestryOf(t.RegionCode)}) {
 		return t, access.ErrForbidden
 	}
 	answer = strings.TrimSpace(answer)
@@ -131,8 +138,9 @@ func (s *Store) AnswerTopic(ctx context.Context, actor access.Actor, id int64, a
 			return fault.ErrConflict
 		}
 		t.State, t.Answer, t.AnsweredAt, t.Version = visit.TopicAnswered, answer, time.UnixMilli(now), version+1
-		if err := tx.Notify(ctx, store.Recipients{Query: `SELECT DISTINCT u.id FROM users u JOIN visit_problems p ON p.enterprise_id = u.enterprise_id
-			WHERE p.topic_id = ? AND u.disabled = FALSE`, Args: []any{id}}, "topic.answered", fmt.Sprintf("/topics/%d", id),
+		if err := tx.Notify(ctx, store.Recipients{Query: `SELECT u.id FROM users u WHERE u.disabled = FALSE AND u.enterprise_id IN
+			(SELECT enterprise_id FROM visit_problems WHERE topic_id = ? UNION SELECT enterprise_id FROM common_topic_reports WHERE topic_id = ?)`,
+			Args: []any{id, id}}, "topic.answered", fmt.Sprintf("/topics/%d", id),
 			"共性问题已答复："+t.Title); err != nil {
 			return err
 		}
@@ -141,22 +149,70 @@ func (s *Store) AnswerTopic(ctx context.Context, actor access.Actor, id int64, a
 	return t, err
 }
 
-// regionAncestry is the ancestry of a region code, for the policy.
-func regionAncestry(code string) place.Ancestry {
-	var a place.Ancestry
-	for _, c := range append([]string{code}, place.Above(code)...) {
-		switch place.LevelOf(c) {
-		case place.Grid:
-			a.Grid = c
-		case place.Community:
-			a.Community = c
-		case place.Street:
-			a.Street = c
-		case place.District:
-			a.District = c
-		case place.City:
-			a.City = c
-		}
+// Report is an enterprise's problem put under a common problem from a
+// record other than a visit (a survey's answer: Ref "campaign:3").
+type Report struct {
+	EnterpriseID int64
+	TopicID      int64  // an open topic of the enterprise's street or district
+	Title        string // or a new one's title, sent to its street
+	Text         string
+	Category     string
+	Ref          string
+}
+
+// ReportCommon puts an enterprise in the actor's reach (one it may record
+// visits to) under a common problem, as a visit's problem would be. Audited.
+func (s *Store) ReportCommon(ctx context.Context, actor access.Actor, in Report) (visit.Topic, error) {
+	if !access.May(actor.Role, access.VisitRecord) {
+		return visit.Topic{}, access.ErrForbidden
 	}
-	return a
+	p := visit.Problem{Text: in.Text, Category: in.Category, Outcome: visit.Common, TopicID: in.TopicID, TopicTitle: in.Title}
+	check := visit.Visit{Kind: visit.Routine, Visitors: []visit.Visitor{{Name: "-", Unit: "-"}}, Problems: []visit.Problem{p}, NoChange: true}
+	if err := check.Check(s.today()); err != nil {
+		fe := fault.As(err)
+		if fe == nil || fe.Fields == nil {
+			return visit.Topic{}, err
+		}
+		f := fault.Fields{}
+		for k, m := range fe.Fields {
+			f[strings.TrimPrefix(k, "problems.0.")] = m
+		}
+		return visit.Topic{}, f.Err()
+	}
+	p = check.Problems[0]
+	in.Ref = strings.TrimSpace(in.Ref)
+	if len(in.Ref) > 100 {
+		return visit.Topic{}, fault.Fields{"ref": {Zh: "来源过长", En: "the reference is too long"}}.Err()
+	}
+	cats, err := s.appeals.Categories(ctx)
+	if err != nil {
+		return visit.Topic{}, err
+	}
+	if _, ok := cats.Find(p.Category); !ok {
+		return visit.Topic{}, fault.Fields{"category": {Zh: "问题分类不存在", En: "no such category"}}.Err()
+	}
+	e, err := target(ctx, s.engine.Reader(), actor, access.VisitRecord, in.EnterpriseID)
+	if err != nil {
+		return visit.Topic{}, err
+	}
+	var id int64
+	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		if err := s.topicFor(ctx, tx, actor, e, &p); err != nil {
+			if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid && fe.Fields == nil {
+				return fault.Fields{"topic_id": fe.Message}.Err()
+			}
+			return err
+		}
+		id = p.TopicID
+		if _, err := tx.DB().Exec(ctx, `INSERT INTO common_topic_reports (topic_id, enterprise_id, text, ref, raised_by, raised_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, id, e.ID, p.Text, in.Ref, actor.UserID, tx.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("report common problem: %w", err)
+		}
+		return tx.Record(ctx, actor, "topic.report", fmt.Sprintf("topic/%d", id), "ok", map[string]any{"enterprise": e.ID, "ref": in.Ref})
+	})
+	if err != nil {
+		return visit.Topic{}, err
+	}
+	t, _, err := s.Topic(ctx, actor, id)
+	return t, err
 }

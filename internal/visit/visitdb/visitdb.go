@@ -382,7 +382,57 @@ func (s *Store) Visits(ctx context.Context, actor access.Actor, q VisitQuery) ([
 	limit, offset := q.Page.Bounds()
 	list, err := store.Collect(ctx, s.engine.Reader(), scanVisit, "SELECT "+visitColumns+visitFrom+" WHERE "+w+
 		" ORDER BY v.visited_on DESC, v.id DESC LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	return list, total, err
+	if err != nil || len(list) == 0 {
+		return list, total, err
+	}
+	return list, total, s.teamsAndProblems(ctx, list)
+}
+
+// teamsAndProblems fills in the teams and problems of a page of visits,
+// in two queries.
+func (s *Store) teamsAndProblems(ctx context.Context, list []visit.Visit) error {
+	at := map[int64]int{}
+	ids := make([]any, len(list))
+	for i := range list {
+		at[list[i].ID] = i
+		ids[i] = list[i].ID
+		list[i].Visitors, list[i].Problems = []visit.Visitor{}, []visit.Problem{}
+	}
+	in := store.Placeholders(len(ids))
+	h := s.engine.Reader()
+	type member struct {
+		visit int64
+		v     visit.Visitor
+	}
+	team, err := store.Collect(ctx, h, func(sc store.Scanner) (member, error) {
+		var m member
+		return m, sc.Scan(&m.visit, &m.v.UserID, &m.v.Name, &m.v.Unit)
+	}, "SELECT visit_id, user_id, name, unit FROM visit_visitors WHERE visit_id IN ("+in+") ORDER BY visit_id, position", ids...)
+	if err != nil {
+		return fmt.Errorf("visit teams: %w", err)
+	}
+	for _, m := range team {
+		list[at[m.visit]].Visitors = append(list[at[m.visit]].Visitors, m.v)
+	}
+	type found struct {
+		visit int64
+		p     visit.Problem
+	}
+	problems, err := store.Collect(ctx, h, func(sc store.Scanner) (found, error) {
+		var f found
+		var outcome string
+		err := sc.Scan(&f.visit, &f.p.ID, &f.p.Text, &f.p.Category, &outcome, &f.p.Action, &f.p.AppealID, &f.p.TopicID, &f.p.TopicTitle)
+		f.p.Outcome = visit.Outcome(outcome)
+		return f, err
+	}, `SELECT p.visit_id, p.id, p.text, p.category, p.outcome, p.action, p.appeal_id, p.topic_id, COALESCE(t.title, '')
+		FROM visit_problems p LEFT JOIN common_topics t ON t.id = p.topic_id WHERE p.visit_id IN (`+in+`) ORDER BY p.visit_id, p.position`, ids...)
+	if err != nil {
+		return fmt.Errorf("visit problems: %w", err)
+	}
+	for _, f := range problems {
+		list[at[f.visit]].Problems = append(list[at[f.visit]].Problems, f.p)
+	}
+	return nil
 }
 
 // visitLevelColumn is the column of visits v holding each level's code.
@@ -433,7 +483,7 @@ func (s *Store) PrefillFor(ctx context.Context, actor access.Actor, enterpriseID
 	}
 	var last int64
 	var kind string
-	err = store.Scan(h.Row(ctx, "SELECT id, kind FROM visits WHERE recorded_by = ? ORDER BY created_at DESC LIMIT 1", actor.UserID), &last, &kind)
+	err = store.Scan(h.Row(ctx, "SELECT id, kind FROM visits WHERE recorded_by = ? ORDER BY created_at DESC, id DESC LIMIT 1", actor.UserID), &last, &kind)
 	switch {
 	case err == nil:
 		p.Kind = visit.Kind(kind)
@@ -456,7 +506,7 @@ func (s *Store) PrefillFor(ctx context.Context, actor access.Actor, enterpriseID
 	default:
 		return p, err
 	}
-	p.Topics, err = store.Collect(ctx, h, scanTopic, "SELECT "+topicColumns+" FROM common_topics t WHERE t.state = ? AND t.region_code IN (?, ?) ORDER BY t.id DESC LIMIT 50",
+	p.Topics, err = store.Collect(ctx, h, scanTopic, "SELECT "+topicColumns+topicFrom+" WHERE t.state = ? AND t.region_code IN (?, ?) ORDER BY t.id DESC LIMIT 50",
 		visit.TopicOpen, e.StreetCode, e.DistrictCode)
 	return p, err
 }
@@ -499,6 +549,17 @@ func (s *Store) Confirm(ctx context.Context, actor access.Actor, id int64, fb vi
 			return fault.ErrConflict
 		}
 		v.ConfirmedAt, v.Feedback, v.FeedbackNote, v.Version = time.UnixMilli(now), fb, note, version+1
+		if fb == visit.NotVisited {
+			// A visit nobody made is no one's last visit: the plan and the 90-day list count from the one before.
+			if _, err := tx.DB().Exec(ctx, "DELETE FROM visit_last WHERE enterprise_id = ?", v.EnterpriseID); err != nil {
+				return fmt.Errorf("last visit: %w", err)
+			}
+			if _, err := tx.DB().Exec(ctx, `INSERT INTO visit_last (enterprise_id, visit_id, visited_on)
+				SELECT enterprise_id, id, visited_on FROM visits WHERE enterprise_id = ? AND rating <> 'not_visited'
+				ORDER BY visited_on DESC, id DESC LIMIT 1`, v.EnterpriseID); err != nil {
+				return fmt.Errorf("last visit: %w", err)
+			}
+		}
 		if fb == visit.NotVisited || fb == visit.Unsatisfied {
 			if err := tx.Notify(ctx, store.Recipients{Query: "SELECT id FROM users WHERE id = ?", Args: []any{v.RecordedBy}}, "visit.feedback",
 				fmt.Sprintf("/visits/%d", id), "企业对 "+v.On+" 的走访反馈："+note); err != nil {

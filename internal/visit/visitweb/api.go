@@ -20,6 +20,19 @@ var exampleVisit = visit.Visit{EnterpriseID: 1, Kind: visit.Joint, On: "2026-12-
 		{Text: "园区晚间公交停运，夜班员工通勤难", Category: "logistics", Outcome: visit.Common, TopicTitle: "园区夜班公交停运"},
 	}}
 
+// visitOut is a visit as the API gives it: its team and problems are
+// arrays, empty when there are none (a list's visits carry neither: GET
+// /api/v1/visits/{id} has them).
+func visitOut(v visit.Visit) visit.Visit {
+	if v.Visitors == nil {
+		v.Visitors = []visit.Visitor{}
+	}
+	if v.Problems == nil {
+		v.Problems = []visit.Problem{}
+	}
+	return v
+}
+
 func (s *Handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	var in visit.Visit
@@ -31,7 +44,7 @@ func (s *Handlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// Recorded; a problem that could not become an appeal yet shows appeal_id 0 (POST …/raise retries).
-	core.WriteJSON(w, http.StatusCreated, v)
+	core.WriteJSON(w, http.StatusCreated, visitOut(v))
 	return nil
 }
 
@@ -47,6 +60,9 @@ func (s *Handlers) apiVisits(w http.ResponseWriter, r *http.Request) error {
 	if list == nil {
 		list = []visit.Visit{}
 	}
+	for i := range list {
+		list[i] = visitOut(list[i])
+	}
 	core.WriteJSON(w, http.StatusOK, core.List[visit.Visit]{Items: list, Total: total})
 	return nil
 }
@@ -61,7 +77,7 @@ func (s *Handlers) apiVisit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, v)
+	core.WriteJSON(w, http.StatusOK, visitOut(v))
 	return nil
 }
 
@@ -128,7 +144,7 @@ func (s *Handlers) apiConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, v)
+	core.WriteJSON(w, http.StatusOK, visitOut(v))
 	return nil
 }
 
@@ -142,7 +158,7 @@ func (s *Handlers) apiRaise(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, v)
+	core.WriteJSON(w, http.StatusOK, visitOut(v))
 	return nil
 }
 
@@ -344,5 +360,30 @@ func (s *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	core.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// reportInput puts an enterprise's problem under a common problem.
+type reportInput struct {
+	EnterpriseID int64  `json:"enterprise_id"`
+	TopicID      int64  `json:"topic_id,omitempty"` // an open one of its street or district
+	Title        string `json:"title,omitempty"`    // or a new one's
+	Text         string `json:"text"`
+	Category     string `json:"category"`
+	Ref          string `json:"ref,omitempty"` // the record it came from: "campaign:3"
+}
+
+func (s *Handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	var in reportInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	t, err := s.visits.ReportCommon(r.Context(), a, visitdb.Report{EnterpriseID: in.EnterpriseID, TopicID: in.TopicID, Title: in.Title,
+		Text: in.Text, Category: in.Category, Ref: in.Ref})
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusCreated, t)
 	return nil
 }

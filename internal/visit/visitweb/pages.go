@@ -99,7 +99,8 @@ func (s *Handlers) formFor(w http.ResponseWriter, r *http.Request, id int64) err
 	if err != nil {
 		return err
 	}
-	in := visit.Visit{EnterpriseID: id, Kind: pre.Kind, Visitors: pre.Visitors, Situation: pre.Situation, NoChange: pre.LastOn != ""}
+	in := visit.Visit{EnterpriseID: id, Kind: pre.Kind, Visitors: pre.Visitors, Situation: pre.Situation, NoChange: pre.LastOn != "",
+		On: day(s.store.Now())} // today, unless the visitor records an earlier day
 	return s.showForm(w, r, &formData{Prefill: pre, In: in}, http.StatusOK)
 }
 
@@ -123,9 +124,18 @@ func (s *Handlers) showForm(w http.ResponseWriter, r *http.Request, p *formData,
 	}
 	p.Kinds, p.Outcomes, p.Ops, p.Orders = visit.Kinds, visit.Outcomes, visit.Operations, visit.OrderStates
 	lang := core.LangOf(r)
-	for _, f := range p.Prefill.Facts {
+	// The situation on file: of each kind the latest fact, the one prefilled.
+	for _, kind := range []string{"operation", "orders", "employees"} {
+		f, ok := dossier.Latest(p.Prefill.Facts, kind)
+		if !ok {
+			continue
+		}
 		k, _ := dossier.KindOf(f.Kind)
-		p.FactLines = append(p.FactLines, fmt.Sprintf("%s%s%s · %s · %s", k.Name().In(lang), s.T(lang, "colon"), f.Format(lang),
+		value := f.Format(lang)
+		if kind != "employees" {
+			value = s.Word(lang, "vsit", f.Text) // kept in Chinese, named in the page's language
+		}
+		p.FactLines = append(p.FactLines, fmt.Sprintf("%s%s%s · %s · %s", k.Name().In(lang), s.T(lang, "colon"), value,
 			f.Source.Name().In(lang), dossier.Age(f.RecordedAt, s.store.Now(), lang)))
 	}
 	p.Title = s.T(core.LangOf(r), "vi.new")
@@ -343,6 +353,7 @@ type coverageData struct {
 	Figures visitdb.Figures
 	By      string
 	ByRows  []visitdb.Figures
+	Depts   []visitdb.DepartmentFigures
 }
 
 // coveragePage is a region's coverage and figures, a list of its
@@ -362,6 +373,9 @@ func (s *Handlers) coveragePage(w http.ResponseWriter, r *http.Request) error {
 	p.Total, p.Rows, err = s.visits.CoverageOf(r.Context(), a, p.Region, p.Period)
 	if err == nil {
 		p.Figures, p.ByRows, err = s.visits.FiguresOf(r.Context(), a, p.Region, p.Period, p.By)
+	}
+	if err == nil {
+		p.Depts, err = s.visits.DepartmentFiguresOf(r.Context(), a, p.Region, p.Period)
 	}
 	if err == nil {
 		page := core.PageOf(r)
@@ -453,3 +467,61 @@ func (s *Handlers) answerPage(w http.ResponseWriter, r *http.Request) error {
 
 // Pct formats a rate in percent for the page, "—" when there is none.
 func (p *coverageData) Pct(f float64) string { return pct(f) }
+
+type reportData struct {
+	core.Base
+	Prefill  visitdb.Prefill
+	In       visitdb.Report
+	Category appeal.Categories
+}
+
+// newTopicPage is the form that puts an enterprise's problem, found
+// elsewhere than on a visit (a survey's answers), under a common problem.
+func (s *Handlers) newTopicPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	id, _ := strconv.ParseInt(q.Get("enterprise"), 10, 64)
+	in := visitdb.Report{EnterpriseID: id, Text: clipText(q.Get("text"), visit.MaxText), Category: q.Get("category"), Ref: q.Get("ref")}
+	return s.showReport(w, r, &reportData{In: in}, http.StatusOK)
+}
+
+func (s *Handlers) showReport(w http.ResponseWriter, r *http.Request, p *reportData, code int) error {
+	a, _ := core.ActorOf(r)
+	var err error
+	if p.Prefill, err = s.visits.PrefillFor(r.Context(), a, p.In.EnterpriseID); err != nil {
+		return err
+	}
+	if p.Category, err = s.appeals.Categories(r.Context()); err != nil {
+		return err
+	}
+	p.Title = s.T(core.LangOf(r), "vi.report")
+	s.Render(w, r, code, "topic_report", p)
+	return nil
+}
+
+func (s *Handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, _ := strconv.ParseInt(r.FormValue("enterprise"), 10, 64)
+	topic, _ := strconv.ParseInt(r.FormValue("topic_id"), 10, 64)
+	in := visitdb.Report{EnterpriseID: id, TopicID: topic, Title: r.FormValue("title"), Text: r.FormValue("text"),
+		Category: r.FormValue("category"), Ref: r.FormValue("ref")}
+	t, err := s.visits.ReportCommon(r.Context(), a, in)
+	if err != nil {
+		msgs, ferr := core.FormErrors(err, core.LangOf(r))
+		if ferr != nil {
+			return ferr
+		}
+		p := &reportData{In: in}
+		p.Errors = msgs
+		return s.showReport(w, r, p, http.StatusUnprocessableEntity)
+	}
+	s.Done(w, r, fmt.Sprintf("/topics/%d", t.ID), "vi.reported", "")
+	return nil
+}
+
+// clipText cuts a prefilled text to n characters.
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

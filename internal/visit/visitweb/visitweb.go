@@ -17,6 +17,7 @@ import (
 
 	"qifu/internal/appeal/appealdb"
 	"qifu/internal/calendar"
+	"qifu/internal/catalogue/cataloguedb"
 	"qifu/internal/store"
 	"qifu/internal/visit/visitdb"
 	"qifu/internal/web/core"
@@ -30,14 +31,15 @@ var Templates embed.FS
 // Handlers serves the module's routes.
 type Handlers struct {
 	*core.Core
-	store   *store.Store
-	visits  *visitdb.Store
-	appeals *appealdb.Store
+	store     *store.Store
+	visits    *visitdb.Store
+	appeals   *appealdb.Store
+	catalogue *cataloguedb.Store // the providers a service day invites
 }
 
 // New returns the module's handlers on the site's core.
-func New(c *core.Core, st *store.Store, visits *visitdb.Store, appeals *appealdb.Store) *Handlers {
-	return &Handlers{Core: c, store: st, visits: visits, appeals: appeals}
+func New(c *core.Core, st *store.Store, visits *visitdb.Store, appeals *appealdb.Store, cat *cataloguedb.Store) *Handlers {
+	return &Handlers{Core: c, store: st, visits: visits, appeals: appeals, catalogue: cat}
 }
 
 // period reads a period of days from the query: from, to (YYYY-MM-DD), by
