@@ -65,7 +65,9 @@ func TestServiceDay(t *testing.T) {
 		if _, err := s.Visits.Register(ctx, ent, d.ID, visit.DayProblem{Text: "环评手续咨询一下", Category: "environment", Department: "ecology"}); err == nil {
 			t.Error("a problem for a department not invited")
 		}
-		other := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool { return e.CommunityCode != show.CommunityCode && e.StreetCode == show.StreetCode })
+		other := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool {
+			return e.CommunityCode != show.CommunityCode && e.StreetCode == show.StreetCode
+		})
 		if _, err := s.Visits.Register(ctx, community, d.ID, visit.DayProblem{EnterpriseID: s.IDs(t)[other.CreditCode], Text: "另一个社区的企业的问题",
 			Category: "tax", Department: "tax"}); err == nil {
 			t.Error("an enterprise of another community registers")
