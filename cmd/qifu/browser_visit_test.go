@@ -97,7 +97,7 @@ func TestBrowserVisit(t *testing.T) {
 	})
 
 	var team []string // the worker's last visit's team, as its page lists it
-	var qr string
+	var qr, entPage string
 	walk("the grid worker's last visit and the enterprise's QR code", func(t *testing.T) {
 		u := users.as(t, "grid", phone, "/visits")
 		last := eval[string](t, u.tab, `document.querySelector('#visits a[href^="/visits/"]')?.getAttribute('href') ?? ''`)
@@ -115,14 +115,13 @@ func TestBrowserVisit(t *testing.T) {
 		if id == "" {
 			t.Fatalf("the picker finds no enterprise %s", credit)
 		}
-		u.follow("open its QR code", chromedp.Navigate(srv.URL+"/visits/qr/"+id))
-		qr = u.text("#qr-url")
-		if !strings.HasSuffix(qr, "/v/"+credit) {
-			t.Fatalf("the QR page reads %q; want the address /v/%s", qr, credit)
+		entPage = "/enterprises/" + id
+		u.follow("open the enterprise's page with its QR code", chromedp.Navigate(srv.URL+entPage))
+		if n := eval[int](t, u.tab, `document.querySelector('img[src$="/qr.png"]')?.naturalWidth ?? 0`); n == 0 {
+			t.Error("the enterprise's QR code did not load")
 		}
-		if n := eval[int](t, u.tab, `document.querySelector('#visit-qr img')?.naturalWidth ?? 0`); n == 0 {
-			t.Error("the QR code's image did not load")
-		}
+		// The code holds the address /e/<credit code> (TestEnterpriseQR reads it back).
+		qr = srv.URL + "/e/" + credit
 		checkFits(t, u.tab, int(phone.w))
 		checkNotBlank(t, "visit-qr-zh-390.png", saveScreenshot(t, u.tab, artifacts, "visit-qr-zh-390.png"))
 	})
@@ -131,8 +130,13 @@ func TestBrowserVisit(t *testing.T) {
 	walk("the grid worker scans it and records a visit on a phone", func(t *testing.T) {
 		u := users.as(t, "grid", phone, "/visits")
 		u.follow("scan the code", chromedp.Navigate(qr))
-		if got := u.path(); got != "/v/"+credit {
-			t.Fatalf("the scan led to %s", got)
+		if got := u.path(); got != "/e/"+credit || u.count("#scan-visit") != 1 {
+			t.Fatalf("the scan led to %s, offering %d visits to record", got, u.count("#scan-visit"))
+		}
+		u.follow("record a visit from the scanned page", chromedp.Click(chromedp.CSS("#scan-visit")))
+		form := u.path()
+		if form != "/visits/new?enterprise="+strings.TrimPrefix(entPage, "/enterprises/") {
+			t.Fatalf("the scanned page's button led to %s", form)
 		}
 		if got := u.text("#visit-enterprise"); got != name {
 			t.Errorf("the form is of %q; want %q", got, name)
@@ -152,16 +156,18 @@ func TestBrowserVisit(t *testing.T) {
 		}
 		checkFits(t, u.tab, int(phone.w))
 		checkNothingClipped(t, u.tab, int(phone.w))
-		english(t, u, "/v/"+credit, "visit-form-en-390.png")
+		english(t, u, form, "visit-form-en-390.png")
 
 		u.do("describe three problems",
 			chromedp.SendKeys(chromedp.CSS(`#visit-form [name=problem_0]`), visitSpotText),
 			chromedp.SetValue(chromedp.CSS(`#visit-form select[name=category_0]`), "safety"),
 			chromedp.Click(chromedp.CSS(`#visit-form input[name=outcome_0][value=solved]`)),
 			chromedp.SendKeys(chromedp.CSS(`#visit-form [name=action_0]`), visitSpotAction),
+			chromedp.Click(chromedp.CSS(`#more-1 > summary`)),
 			chromedp.SendKeys(chromedp.CSS(`#visit-form [name=problem_1]`), visitRaiseText),
 			chromedp.SetValue(chromedp.CSS(`#visit-form select[name=category_1]`), "labour.recruit"),
 			chromedp.Click(chromedp.CSS(`#visit-form input[name=outcome_1][value=appeal]`)),
+			chromedp.Click(chromedp.CSS(`#more-2 > summary`)),
 			chromedp.SendKeys(chromedp.CSS(`#visit-form [name=problem_2]`), visitCommonText),
 			chromedp.SetValue(chromedp.CSS(`#visit-form select[name=category_2]`), "logistics"),
 			chromedp.Click(chromedp.CSS(`#visit-form input[name=outcome_2][value=common]`)),

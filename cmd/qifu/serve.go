@@ -334,8 +334,9 @@ func demoIfEmpty(ctx context.Context, st stores, c *config, stdout io.Writer, lo
 	return d, nil
 }
 
-// demoHistory replays the demo's appeals of the last four months through a
-// second handle on the store whose clock the replay moves.
+// demoHistory replays the demo's appeals of the last four months, then its
+// forms and its visits, through a second handle on the store whose clock the
+// replay moves.
 func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Writer, log *slog.Logger, progress func(percent int)) error {
 	start := time.Now()
 	fmt.Fprintf(stdout, "replaying %d demo appeals of the last four months…\n", c.DemoAppeals)

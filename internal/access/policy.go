@@ -67,7 +67,9 @@ const (
 	VisitRecord Action = "visit.record"
 	// VisitRead is reading visits, the coverage of a region and its figures.
 	VisitRead Action = "visit.read"
-	// VisitConfirm is the enterprise confirming and rating a visit to it.
+	// VisitConfirm is the enterprise confirming and rating a visit to it —
+	// or the community recording its answer given by phone (回访) for an
+	// enterprise without an account, never for a visit its staff made.
 	VisitConfirm Action = "visit.confirm"
 	// TopicAnswer is answering a common problem (共性问题) sent up to a
 	// street or the district.
@@ -116,7 +118,7 @@ var table = map[Role][30]Reach{
 	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday
 	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n},
 	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, n, n, r},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r},
 	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r},
 	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n},
 	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n},

@@ -548,7 +548,10 @@ func PlayVisits(ctx context.Context, d Dataset, seed uint64, m VisitModules, now
 	defer setNow(now)
 	for _, ev := range events {
 		setNow(ev.at)
-		pv := plan[ev.visit]
+		var pv plannedVisit
+		if ev.what != evAnswer {
+			pv = plan[ev.visit]
+		}
 		switch ev.what {
 		case evRecord:
 			actor, err := actorOf(pv.recorder)
@@ -605,12 +608,20 @@ func PlayVisits(ctx context.Context, d Dataset, seed uint64, m VisitModules, now
 				}
 				actor = a
 			} else {
-				// The enterprise has no account in the demo: its contact
-				// answers as the enterprise.
-				actor = access.Actor{Name: pv.e.Contact, Role: access.RoleEnterprise, EnterpriseID: recorded[ev.visit].EnterpriseID, Addr: "demo"}
+				// The enterprise has no account in the demo: the community's
+				// staff record its answer from their return call (回访),
+				// when the visit was not theirs.
+				a, err := actorOf("community")
+				if err != nil {
+					return rep, err
+				}
+				actor = a
 			}
 			v := recorded[ev.visit]
 			if _, err := m.Visits.Confirm(ctx, actor, v.ID, pv.feedback, pv.note, v.Version); err != nil {
+				if fault.Is(err, fault.Forbidden) || fault.Is(err, fault.NotFound) {
+					continue // outside the community, or its own visit: left unanswered
+				}
 				return rep, fmt.Errorf("demo confirmation of visit %d: %w", v.ID, err)
 			}
 			rep.Confirmed++

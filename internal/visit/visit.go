@@ -131,8 +131,11 @@ type Visit struct {
 	ConfirmedAt  time.Time `json:"confirmed_at,omitzero"`
 	Feedback     Feedback  `json:"feedback,omitempty"`
 	FeedbackNote string    `json:"feedback_note,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	Version      int64     `json:"version"`
+	// FeedbackVia is how the answer came: "" from the enterprise's own
+	// account, "phone" recorded by the community from its return call (回访).
+	FeedbackVia string    `json:"feedback_via,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	Version     int64     `json:"version"`
 }
 
 // Limits of a visit.

@@ -131,17 +131,6 @@ func (s *site) topicVisit(t testing.TB, username string, id int64) (visit.Visit,
 	return v, topic
 }
 
-// goneVisitRoutes are the routes of the visits' QR codes, which the
-// enterprise's own QR code (/e/{credit}, its page offering to record a
-// visit) replaces.
-// TEMPORARY: they are about to be removed from visitweb/routes.go; until
-// then the route sweeps skip them. Delete this map and its uses with them.
-var goneVisitRoutes = map[string]bool{
-	"GET /v/{credit}":              true,
-	"GET /visits/qr/{id}":          true,
-	"GET /visits/qr/{id}/code.png": true,
-}
-
 // serviceDay plans a department service day of the showcase community a
 // week ahead, as its staff, with the human resources and tax bureaus.
 func (s *site) serviceDay(t testing.TB) visit.Day {

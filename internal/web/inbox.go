@@ -76,7 +76,14 @@ type inboxPageData struct {
 // Say is a notice in the page's language: as written in Chinese, or in
 // English the words of its kind and the appeal it is about.
 func (p *inboxPageData) Say(n store.Notice) string {
-	if p.Lang != "en" || n.AppealNumber == "" {
+	if p.Lang != "en" {
+		return n.Title
+	}
+	if n.AppealNumber == "" {
+		// Another module's notice: its kind's words; the notice leads to the record.
+		if w := p.Word("kind", n.Kind); w != n.Kind {
+			return w
+		}
 		return n.Title
 	}
 	return p.Word("kind", n.Kind) + ": " + n.AppealTitle + " (" + n.AppealNumber + ")"

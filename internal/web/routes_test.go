@@ -116,9 +116,6 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 				continue
 			}
 			key := rt.Method + " " + rt.Path
-			if goneVisitRoutes[key] {
-				continue // TEMPORARY: about to be removed (fixtures_test.go)
-			}
 			path := paths.Replace(rt.Path)
 			switch {
 			case strings.HasPrefix(rt.Path, "/visits/{id}"), strings.HasPrefix(rt.Path, "/api/v1/visits/{id}"):

@@ -245,9 +245,6 @@ func TestTemplates(t *testing.T) {
 				rt.Path == "/login/code" { // shown only to a session that owes a code (TestSecondFactor)
 				continue
 			}
-			if goneVisitRoutes[rt.Method+" "+rt.Path] {
-				continue // TEMPORARY: about to be removed (fixtures_test.go)
-			}
 			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{standard}", "S03", "{provider}", "union").Replace(rt.Path)
 			if strings.HasPrefix(rt.Path, "/users/{id}") {
 				path = fmt.Sprintf("/users/%d", s.userID(t, "grid"))

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"qifu/internal/access"
 	"qifu/internal/account"
 	"qifu/internal/calendar"
@@ -438,6 +440,31 @@ func TestVisitPages(t *testing.T) {
 		}
 		if after := s.as(t, "grid", "GET", fmt.Sprintf("/api/v1/visits/%d", vid), nil); !bytes.Contains(after.body, []byte(`"feedback":"basic"`)) {
 			t.Errorf("after the confirmation: %s", after.body)
+		}
+	})
+}
+
+// TestEnterpriseQR holds the enterprise's one QR code to the address it
+// must hold: the PNG served is the code of <site>/e/<credit code>, whose
+// page offers a visitor to record a visit to it.
+func TestEnterpriseQR(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		credit := demoAccount("enterprise").EnterpriseCode
+		id := s.entID(t, credit)
+		res := s.as(t, "grid", "GET", fmt.Sprintf("/enterprises/%d/qr.png", id), nil)
+		want, err := qrcode.Encode(s.url+"/e/"+credit, qrcode.Medium, 320)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.code != http.StatusOK || !bytes.Equal(res.body, want) {
+			t.Fatalf("the QR code served (%d, %d bytes) is not the code of %s/e/%s", res.code, len(res.body), s.url, credit)
+		}
+		page := s.as(t, "grid", "GET", "/e/"+credit, nil)
+		if page.code != http.StatusOK || !bytes.Contains(page.body, []byte(fmt.Sprintf(`href="/visits/new?enterprise=%d" id="scan-visit"`, id))) {
+			t.Errorf("the scanned page does not offer the grid worker a visit: %d", page.code)
+		}
+		if page := s.as(t, "enterprise", "GET", "/e/"+credit, nil); bytes.Contains(page.body, []byte(`id="scan-visit"`)) {
+			t.Error("the enterprise's own account is offered to record a visit to itself")
 		}
 	})
 }

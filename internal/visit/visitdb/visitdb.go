@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -297,7 +298,7 @@ func (s *Store) raisePending(ctx context.Context, actor access.Actor, id int64) 
 
 // visitColumns are a visit's columns, for scanVisit.
 const visitColumns = `v.id, v.enterprise_id, e.name, v.kind, v.visited_on, v.no_change, v.situation, v.note, v.recorded_by,
-	COALESCE(u.name, ''), v.units, v.confirmed_at, v.rating, v.rating_note, v.created_at, v.version`
+	COALESCE(u.name, ''), v.units, v.confirmed_at, v.rating, v.rating_note, v.rating_via, v.created_at, v.version`
 
 const visitFrom = ` FROM visits v JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN users u ON u.id = v.recorded_by`
 
@@ -306,7 +307,7 @@ func scanVisit(sc store.Scanner) (visit.Visit, error) {
 	var situation, feedback string
 	var confirmed, created int64
 	err := sc.Scan(&v.ID, &v.EnterpriseID, &v.Enterprise, &v.Kind, &v.On, &v.NoChange, &situation, &v.Note, &v.RecordedBy,
-		&v.Recorder, &v.Units, &confirmed, &feedback, &v.FeedbackNote, &created, &v.Version)
+		&v.Recorder, &v.Units, &confirmed, &feedback, &v.FeedbackNote, &v.FeedbackVia, &created, &v.Version)
 	if err != nil {
 		return v, err
 	}
@@ -518,8 +519,9 @@ func (s *Store) Confirm(ctx context.Context, actor access.Actor, id int64, fb vi
 	if err != nil {
 		return v, err
 	}
-	if !access.Allows(actor, access.VisitConfirm, access.Target{EnterpriseID: v.EnterpriseID}) {
-		return v, access.ErrForbidden
+	via, err := s.confirmVia(ctx, actor, v)
+	if err != nil {
+		return v, err
 	}
 	note = strings.TrimSpace(note)
 	f := fault.Fields{}
@@ -540,15 +542,15 @@ func (s *Store) Confirm(ctx context.Context, actor access.Actor, id int64, fb vi
 	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		now := tx.Now().UnixMilli()
-		res, err := tx.DB().Exec(ctx, `UPDATE visits SET confirmed_at = ?, rating = ?, rating_note = ?, version = version + 1
-			WHERE id = ? AND version = ? AND confirmed_at = 0`, now, string(fb), note, id, version)
+		res, err := tx.DB().Exec(ctx, `UPDATE visits SET confirmed_at = ?, rating = ?, rating_note = ?, rating_via = ?, version = version + 1
+			WHERE id = ? AND version = ? AND confirmed_at = 0`, now, string(fb), note, via, id, version)
 		if err != nil {
 			return fmt.Errorf("confirm visit: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fault.ErrConflict
 		}
-		v.ConfirmedAt, v.Feedback, v.FeedbackNote, v.Version = time.UnixMilli(now), fb, note, version+1
+		v.ConfirmedAt, v.Feedback, v.FeedbackNote, v.FeedbackVia, v.Version = time.UnixMilli(now), fb, note, via, version+1
 		if fb == visit.NotVisited {
 			// A visit nobody made is no one's last visit: the plan and the 90-day list count from the one before.
 			if _, err := tx.DB().Exec(ctx, "DELETE FROM visit_last WHERE enterprise_id = ?", v.EnterpriseID); err != nil {
@@ -566,9 +568,50 @@ func (s *Store) Confirm(ctx context.Context, actor access.Actor, id int64, fb vi
 				return err
 			}
 		}
-		return tx.Record(ctx, actor, "visit.confirm", fmt.Sprintf("visit/%d", id), "ok", map[string]any{"feedback": fb})
+		return tx.Record(ctx, actor, "visit.confirm", fmt.Sprintf("visit/%d", id), "ok", map[string]any{"feedback": fb, "via": via})
 	})
 	return v, err
+}
+
+// MayAnswer reports whether the actor may answer for the enterprise a
+// visit still waiting for its answer, and how ("" itself, "phone" from a
+// return call).
+func (s *Store) MayAnswer(ctx context.Context, actor access.Actor, v visit.Visit) (string, bool) {
+	if !v.ConfirmedAt.IsZero() {
+		return "", false
+	}
+	via, err := s.confirmVia(ctx, actor, v)
+	return via, err == nil
+}
+
+// confirmVia is how the actor may answer for the enterprise visited: its
+// own account answers itself (""); the community's staff record what the
+// enterprise said on their return call ("phone", 回访) — for an enterprise
+// that has no account, and never for a visit they made or went on.
+func (s *Store) confirmVia(ctx context.Context, actor access.Actor, v visit.Visit) (string, error) {
+	if actor.Role == access.RoleEnterprise {
+		if !access.Allows(actor, access.VisitConfirm, access.Target{EnterpriseID: v.EnterpriseID}) {
+			return "", access.ErrForbidden
+		}
+		return "", nil
+	}
+	if !access.May(actor.Role, access.VisitConfirm) {
+		return "", access.ErrForbidden
+	}
+	if _, err := target(ctx, s.engine.Reader(), actor, access.VisitConfirm, v.EnterpriseID); err != nil {
+		return "", access.ErrForbidden
+	}
+	if v.RecordedBy == actor.UserID || slices.ContainsFunc(v.Visitors, func(p visit.Visitor) bool { return p.UserID == actor.UserID }) {
+		return "", fault.New(fault.Forbidden, "own_visit", "不能为自己参与的走访记录企业评价", "you cannot answer for a visit you made")
+	}
+	var accounts int
+	if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT COUNT(*) FROM users WHERE enterprise_id = ? AND disabled = FALSE", v.EnterpriseID), &accounts); err != nil {
+		return "", err
+	}
+	if accounts > 0 {
+		return "", fault.New(fault.Forbidden, "enterprise_answers", "该企业有自己的账号，请由企业在手机上确认评价", "the enterprise has an account: it answers itself")
+	}
+	return "phone", nil
 }
 
 func contains[T comparable](list []T, v T) bool {

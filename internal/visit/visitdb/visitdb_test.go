@@ -505,16 +505,34 @@ func TestConfirm(t *testing.T) {
 
 		for _, who := range []string{"grid", "community", "street_leader", "district_leader", "admin"} {
 			_, err := s.Visits.Confirm(ctx, s.As(t, who), v.ID, visit.Satisfied, "", v.Version)
-			if !errors.Is(err, access.ErrForbidden) {
+			if !fault.Is(err, fault.Forbidden) {
 				t.Errorf("%s confirms: %v", who, err)
 			}
+		}
+
+		// An enterprise without an account: the community records its answer from a return call,
+		// unless the visit was its own.
+		show := showcase(t)
+		quiet := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool {
+			return e.GridCode == show.GridCode && e.CreditCode != show.CreditCode
+		})
+		qid := s.IDs(t)[quiet.CreditCode]
+		community := s.As(t, "community")
+		own := s.record(t, community, routine(qid, community, "社区"), "")
+		if _, err := s.Visits.Confirm(ctx, community, own.ID, visit.Satisfied, "", own.Version); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("the community answers for its own visit: %v", err)
+		}
+		called := s.record(t, grid, routine(qid, grid, "社区"), "")
+		got, err := s.Visits.Confirm(ctx, community, called.ID, visit.Basic, "", called.Version)
+		if err != nil || got.FeedbackVia != "phone" || got.Feedback != visit.Basic {
+			t.Errorf("the community's return call: %+v, %v", got, err)
 		}
 		neighbour := storetest.DemoEnterprise(t, func(e enterprise.Enterprise) bool {
 			return e.CreditCode != storetest.DemoUser(t, "enterprise").EnterpriseCode
 		})
 		otherID := s.IDs(t)[neighbour.CreditCode]
 		other := access.Actor{UserID: 999999, Name: "别家企业", Role: access.RoleEnterprise, EnterpriseID: otherID}
-		_, err := s.Visits.Confirm(ctx, other, v.ID, visit.Satisfied, "", v.Version)
+		_, err = s.Visits.Confirm(ctx, other, v.ID, visit.Satisfied, "", v.Version)
 		storetest.WantKind(t, err, fault.NotFound)
 		_, err = s.Visits.Visit(ctx, other, v.ID)
 		storetest.WantKind(t, err, fault.NotFound)
@@ -538,7 +556,7 @@ func TestConfirm(t *testing.T) {
 		if _, err := s.Visits.Confirm(ctx, ent, v.ID, visit.Basic, "", v.Version+1); err != fault.ErrConflict {
 			t.Errorf("a stale version: %v", err)
 		}
-		got, err := s.Visits.Confirm(ctx, ent, v.ID, visit.Unsatisfied, "  只来了十分钟  ", v.Version)
+		got, err = s.Visits.Confirm(ctx, ent, v.ID, visit.Unsatisfied, "  只来了十分钟  ", v.Version)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -552,7 +570,7 @@ func TestConfirm(t *testing.T) {
 		}
 		_, err = s.Visits.Confirm(ctx, ent, v.ID, visit.Satisfied, "", got.Version)
 		storetest.WantKind(t, err, fault.Conflict)
-		if n := s.AuditCount(t, store.AuditQuery{Action: "visit.confirm"}); n != 1 {
+		if n := s.AuditCount(t, store.AuditQuery{Action: "visit.confirm"}); n != 2 { // the return call and the enterprise's own
 			t.Errorf("confirmations audited: %d", n)
 		}
 	})

@@ -1,21 +1,16 @@
 package visitweb
 
 import (
-	"bytes"
 	"crypto/rand"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-
-	qrcode "github.com/skip2/go-qrcode"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
 	"qifu/internal/dossier"
 	"qifu/internal/enterprise"
-	"qifu/internal/fault"
 	"qifu/internal/store"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
@@ -204,6 +199,7 @@ type visitData struct {
 	core.Base
 	Visit      visit.Visit
 	MayConfirm bool
+	Via        string // "phone": staff record the enterprise's answer from their return call
 	MayRaise   bool // a problem marked as an appeal is not raised yet
 	Feedbacks  []visit.Feedback
 	Note       string
@@ -225,7 +221,7 @@ func (s *Handlers) showVisit(w http.ResponseWriter, r *http.Request, id int64, p
 		return err
 	}
 	p.Visit, p.Feedbacks = v, visit.Feedbacks
-	p.MayConfirm = v.ConfirmedAt.IsZero() && access.Allows(a, access.VisitConfirm, access.Target{EnterpriseID: v.EnterpriseID})
+	p.Via, p.MayConfirm = s.visits.MayAnswer(r.Context(), a, v)
 	for _, pr := range v.Problems {
 		p.MayRaise = p.MayRaise || pr.Outcome == visit.Raised && pr.AppealID == 0 && access.May(a.Role, access.VisitRecord)
 	}
@@ -267,76 +263,6 @@ func (s *Handlers) raisePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.Done(w, r, fmt.Sprintf("/visits/%d", id), "vi.raised", "")
 	return nil
-}
-
-// scan is where an enterprise's QR code leads: the form of a visit to it.
-func (s *Handlers) scan(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	credit := enterprise.NormalizeCreditCode(r.PathValue("credit"))
-	list, _, err := s.store.Enterprises(r.Context(), a, store.EnterpriseQuery{Text: credit, Page: store.Page{Size: 5}})
-	if err != nil {
-		return err
-	}
-	for _, e := range list {
-		if e.CreditCode == credit {
-			return s.formFor(w, r, e.ID)
-		}
-	}
-	return fault.ErrNotFound
-}
-
-type qrData struct {
-	core.Base
-	Enterprise enterprise.Enterprise
-	URL        string
-}
-
-// scanURL is what an enterprise's QR code holds: this site's scan address.
-func scanURL(r *http.Request, credit string) string {
-	scheme := "https"
-	if r.TLS == nil && r.Header.Get("X-Forwarded-Proto") != "https" {
-		scheme = "http"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: "/v/" + credit}).String()
-}
-
-// qrPage is an enterprise's QR code for its door: a visitor scans it to
-// record a visit.
-func (s *Handlers) qrPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := s.store.Enterprise(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	p := &qrData{Enterprise: e, URL: scanURL(r, e.CreditCode)}
-	p.Title = s.T(core.LangOf(r), "vi.qr")
-	s.Render(w, r, http.StatusOK, "visit_qr", p)
-	return nil
-}
-
-// qrImage is the PNG of an enterprise's QR code.
-func (s *Handlers) qrImage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := s.store.Enterprise(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	png, err := qrcode.Encode(scanURL(r, e.CreditCode), qrcode.Medium, 320)
-	if err != nil {
-		return fmt.Errorf("qr code: %w", err)
-	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	_, err = bytes.NewReader(png).WriteTo(w)
-	return err
 }
 
 type coverageData struct {

@@ -22,6 +22,7 @@ CREATE TABLE visits (
     confirmed_at   BIGINT NOT NULL DEFAULT 0,
     rating         TEXT NOT NULL DEFAULT '',
     rating_note    TEXT NOT NULL DEFAULT '',
+    rating_via     TEXT NOT NULL DEFAULT '',
     created_at     BIGINT NOT NULL,
     idem_key       TEXT NOT NULL DEFAULT '',
     version        BIGINT NOT NULL DEFAULT 1
