@@ -134,7 +134,6 @@ func (s Standard) Asks() bool { return s.Mode != Online }
 
 // Same reports whether two versions say the same (the version aside).
 func (s Standard) Same(o Standard) bool {
-	s.Version, o.Version = 0, 0
 	return s.Code == o.Code && s.Group == o.Group && s.Name == o.Name && s.NameEn == o.NameEn && s.Gets == o.Gets &&
 		s.GetsEn == o.GetsEn && s.Conditions == o.Conditions && slices.Equal(s.Materials, o.Materials) &&
 		s.Department == o.Department && s.Office == o.Office && slices.Equal(s.Providers, o.Providers) &&

@@ -200,7 +200,7 @@ type visitData struct {
 	Visit      visit.Visit
 	MayConfirm bool
 	Via        string // "phone": staff record the enterprise's answer from their return call
-	MayRaise   bool // a problem marked as an appeal is not raised yet
+	MayRaise   bool   // a problem marked as an appeal is not raised yet
 	Feedbacks  []visit.Feedback
 	Note       string
 }
