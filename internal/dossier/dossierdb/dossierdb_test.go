@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
@@ -311,7 +312,7 @@ func TestTimelineAndTodo(t *testing.T) {
 		kinds := map[string]int{}
 		defer func() {
 			// The history gives every kind of work to someone.
-			for _, k := range []string{"appeal.triage", "appeal.sign", "appeal.handle", "appeal.info", "survey.fill", "survey.chase"} {
+			for _, k := range []string{"appeal.triage", "appeal.sign", "appeal.handle", "appeal.info", "survey.fill", "survey.chase", "visit.due"} {
 				if kinds[k] == 0 {
 					t.Errorf("no account has work of kind %s: the test proves nothing of it", k)
 				}
@@ -328,7 +329,7 @@ func TestTimelineAndTodo(t *testing.T) {
 		for _, u := range users {
 			t.Run(u.Username, func(t *testing.T) {
 				a := s.As(t, u.Username)
-				want := oracle(t, db, s.DSN, a)
+				want := oracle(t, db, s.DSN, a, s.Now())
 				for k := range want {
 					kinds[strings.Fields(k)[0]]++
 				}
@@ -398,7 +399,7 @@ func TestTimelineAndTodo(t *testing.T) {
 }
 
 // oracle reads an account's open work from the tables, as "kind number".
-func oracle(t *testing.T, db *sql.DB, dsn string, a access.Actor) map[string]bool {
+func oracle(t *testing.T, db *sql.DB, dsn string, a access.Actor, now time.Time) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
 	add := func(kind, query string, args ...any) {
@@ -423,12 +424,44 @@ func oracle(t *testing.T, db *sql.DB, dsn string, a access.Actor) map[string]boo
 			WHERE m.grid_code = ? AND m.removed_at = 0 AND m.answered_at = 0 AND c.state = 'running'`, a.RegionCode)
 	case access.RoleCommunityStaff:
 		add("appeal.triage", "SELECT number FROM appeals WHERE community_code = ? AND "+triage, a.RegionCode)
+		add("serviceday.pending", `SELECT DISTINCT 'D' || CAST(d.id AS TEXT) FROM service_days d JOIN service_day_problems p ON p.day_id = d.id
+			WHERE p.outcome = '' AND d.held_on <= ? AND (d.region_code = ? OR d.region_code = ?)`,
+			now.In(calendar.Shanghai).Format("2006-01-02"), a.RegionCode, a.RegionCode[:9])
 	case access.RoleDepartment:
 		q := `SELECT DISTINCT a.number FROM appeals a JOIN appeal_dispatches d ON d.appeal_id = a.id
 			WHERE d.department_id = ? AND d.active = TRUE AND d.status IN (%s)`
 		add("appeal.sign", fmt.Sprintf(q, "'pending'"), a.DepartmentID)
 		add("appeal.handle", fmt.Sprintf(q, "'signed', 'checked_in'"), a.DepartmentID)
+	case access.RoleCadre:
+		// The visit plan: an assigned enterprise is due 4 weeks (a city key
+		// enterprise), 8 (a district one) or 13 (another) after its last
+		// visit, or after it was taken on; listed 14 days ahead.
+		rows, err := db.Query(rebind(dsn, `SELECT a.enterprise_id, e.key_level, a.started_at, COALESCE(l.visited_on, '') FROM assignments a
+			JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN visit_last l ON l.enterprise_id = a.enterprise_id WHERE a.user_id = ?`), a.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		weeks := map[string]int{"city": 4, "district": 8, "": 13}
+		for rows.Next() {
+			var id, started int64
+			var level, last string
+			if err := rows.Scan(&id, &level, &started, &last); err != nil {
+				t.Fatal(err)
+			}
+			from := time.UnixMilli(started).In(calendar.Shanghai)
+			if last != "" {
+				from, _ = time.ParseInLocation("2006-01-02", last, calendar.Shanghai)
+			}
+			if !from.AddDate(0, 0, 7*weeks[level]).After(now.Add(14 * 24 * time.Hour)) {
+				out[fmt.Sprintf("visit.due E%d", id)] = true
+			}
+		}
+	case access.RoleStreetLeader, access.RoleDistrictLeader:
+		add("topic.answer", "SELECT 'T' || CAST(id AS TEXT) FROM common_topics WHERE state = 'open' AND region_code = ?", a.RegionCode)
 	case access.RoleEnterprise:
+		add("visit.confirm", "SELECT 'V' || CAST(id AS TEXT) FROM visits WHERE enterprise_id = ? AND confirmed_at = 0 AND created_at >= ?",
+			a.EnterpriseID, now.Add(-28*24*time.Hour).UnixMilli())
 		add("survey.fill", `SELECT 'C' || CAST(c.id AS TEXT) FROM campaigns c JOIN campaign_members m ON m.campaign_id = c.id
 			WHERE m.enterprise_id = ? AND m.removed_at = 0 AND m.answered_at = 0 AND c.state = 'running'`, a.EnterpriseID)
 		add("appeal.rate", "SELECT number FROM appeals WHERE enterprise_id = ? AND state = 'replied'", a.EnterpriseID)

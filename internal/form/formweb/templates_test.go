@@ -76,6 +76,10 @@ func examples() map[string][]core.Page {
 				AddedReason: "新迁入", SeenAt: now}, Href: "/surveys/3?enterprise=1"}, {Member: audiencedb.Member{Name: "乙", RemovedAt: now, RemovedReason: "注销"}}},
 			Base: core.Base{Errors: map[string]string{"reason": "请写明原因"}}},
 			&campaignData{C: audiencedb.Campaign{ID: 4, Title: "已结束", State: audiencedb.Closed}}},
+		"campaign_results": {&resultsData{C: c},
+			&resultsData{C: c, Answered: 2, Members: 3, Tallies: form.Counts(form.Definition{Sections: []form.Section{{Questions: []form.Question{
+				{Key: "short", Type: form.YesNo, Zh: "是否缺工"}, {Key: "need", Type: form.Number, Zh: "缺工人数", Unit: "人"}}}}},
+				[]form.Answers{{"short": {Values: []string{"yes"}}, "need": {Values: []string{"12"}}}, {"short": {Values: []string{"no"}}}})}},
 		"surveys": {&surveysData{}, &surveysData{Enterprise: "甲", Items: []sentView{{ID: 3, Title: "排摸", Due: "2026-03-31", Href: "/surveys/3", Colour: "green"},
 			{ID: 2, Title: "旧", Answered: true, AnsweredAt: now}, {ID: 1, Title: "更旧", Closed: true}}}},
 		"survey_fill": {
@@ -83,7 +87,7 @@ func examples() map[string][]core.Page {
 			&fillData{CampaignID: 3, EnterpriseID: 1, Enterprise: "甲", OnBehalf: true, Form: view, Due: "2026-03-31", State: "draft", Version: 2,
 				Key: "k", Base: core.Base{Errors: map[string]string{"gap": "不能大于 999"}}},
 			&fillData{CampaignID: 3, EnterpriseID: 1, Form: formView{Title: "排摸"}, State: "submitted", Correctable: true, CorrectUntil: now,
-				RaiseHref: "/appeals/new?credit_code=x",
+				RaiseHref: "/appeals/new?credit_code=x", CommonHref: "/topics/new?enterprise=1",
 				Answers:   []answerView{{Label: "是否缺工", Value: "是"}, {Label: "车间照片", Value: "车间.jpg", Href: "/surveys/3/files/3?enterprise=1"}}, History: []historyView{{N: 1, At: now, By: "王", Channel: "企业自填"}}},
 			&fillData{CampaignID: 3, Form: formView{Title: "排摸"}, Closed: true},
 		},

@@ -61,6 +61,7 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 	if err != nil {
 		return nil, 0, err
 	}
+	todo.Sort(items) // ties broken by kind and reference, so that pages agree
 	return items[:min(len(items), limit)], len(items), nil
 }
 
