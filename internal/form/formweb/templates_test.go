@@ -88,7 +88,7 @@ func examples() map[string][]core.Page {
 				Key: "k", Base: core.Base{Errors: map[string]string{"gap": "不能大于 999"}}},
 			&fillData{CampaignID: 3, EnterpriseID: 1, Form: formView{Title: "排摸"}, State: "submitted", Correctable: true, CorrectUntil: now,
 				RaiseHref: "/appeals/new?credit_code=x", CommonHref: "/topics/new?enterprise=1",
-				Answers:   []answerView{{Label: "是否缺工", Value: "是"}, {Label: "车间照片", Value: "车间.jpg", Href: "/surveys/3/files/3?enterprise=1"}}, History: []historyView{{N: 1, At: now, By: "王", Channel: "企业自填"}}},
+				Answers: []answerView{{Label: "是否缺工", Value: "是"}, {Label: "车间照片", Value: "车间.jpg", Href: "/surveys/3/files/3?enterprise=1"}}, History: []historyView{{N: 1, At: now, By: "王", Channel: "企业自填"}}},
 			&fillData{CampaignID: 3, Form: formView{Title: "排摸"}, Closed: true},
 		},
 	}

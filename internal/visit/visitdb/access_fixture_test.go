@@ -3,6 +3,7 @@ package visitdb_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -717,4 +718,79 @@ func foreignFilters(t *testing.T, s *testStore, f storetest.Fixture, actors map[
 		calls += 2
 	}
 	return calls
+}
+
+// todosAgree checks the principal's to-do lists of the visits' kinds
+// against the oracle: visits to confirm (all still open) are the
+// enterprise's own; the common problems to answer are those sent to the
+// principal's street that it may answer; the service days with problems
+// pending are those it runs with a problem pending in its sight; the
+// enterprises due a visit are a cadre's own. It returns the number of calls.
+func todosAgree(t *testing.T, s *testStore, f storetest.Fixture, u demo.User, a access.Actor, ents []storetest.Record,
+	visits []visitRecord, topics map[string]*topicRecord, days []*dayRecord, miss func(string, ...any)) int {
+	t.Helper()
+	ctx := context.Background()
+	refs := func(kind string) map[string]bool {
+		t.Helper()
+		items, n, err := s.Visits.Todo(ctx, a, kind, 1000)
+		if err != nil {
+			t.Fatalf("%s: to-do %s: %v", u.Username, kind, err)
+		}
+		out := map[string]bool{}
+		for _, it := range items {
+			out[it.Ref] = true
+		}
+		if n != len(items) {
+			miss("%s: to-do %s counts %d, lists %d", u.Username, kind, n, len(items))
+		}
+		return out
+	}
+	same := func(kind string, got, want map[string]bool) {
+		if len(got) != len(want) {
+			miss("%s: to-do %s lists %v, want %v", u.Username, kind, slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
+			return
+		}
+		for r := range got {
+			if !want[r] {
+				miss("%s: to-do %s lists %v, want %v", u.Username, kind, slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
+				return
+			}
+		}
+	}
+
+	want := map[string]bool{}
+	if u.Role == access.RoleEnterprise {
+		for _, v := range visits {
+			if visitTable.Want(u.Role, visitRelation(f, u, v), 1) == storetest.Allow {
+				want[visitdb.Ref(v.ID)] = true
+			}
+		}
+	}
+	same("visit.confirm", refs("visit.confirm"), want)
+
+	want = map[string]bool{}
+	for _, tp := range topics {
+		if tp.street == u.RegionCode && topicTable.Want(u.Role, topicRelation(f, u, *tp), 1) == storetest.Allow {
+			want[fmt.Sprintf("T%d", tp.id)] = true
+		}
+	}
+	same("topic.answer", refs("topic.answer"), want)
+
+	want = map[string]bool{}
+	for _, d := range days {
+		if dayTable.Want(u.Role, dayRelation(f, u, *d), 1) == storetest.Allow &&
+			slices.ContainsFunc(d.problems, func(p storetest.Record) bool { return readsVisitsOf(f, u, p) }) {
+			want[fmt.Sprintf("D%d", d.id)] = true
+		}
+	}
+	same("serviceday.pending", refs("serviceday.pending"), want)
+
+	for r := range refs("visit.due") {
+		if !slices.ContainsFunc(ents, func(e storetest.Record) bool {
+			return fmt.Sprintf("E%d", e.ID) == r && f.Relation(u, e) == relAssigned
+		}) {
+			miss("%s: to-do visit.due lists %s, not one of its enterprises", u.Username, r)
+		}
+	}
+	return 4
 }
