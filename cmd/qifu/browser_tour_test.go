@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"qifu/internal/catalogue"
 	"qifu/internal/demo"
+	"qifu/internal/department"
 	formdef "qifu/internal/form"
 	"qifu/internal/form/formdb"
 	"qifu/internal/visit"
+	"qifu/internal/visit/visitdb"
 	"regexp"
 	"slices"
 	"strconv"
@@ -29,6 +32,7 @@ const (
 	theCampaign   = "the campaign" // the first running campaign the user follows
 	theForm       = "the form"     // the first form the user may send, in the builder
 	theSend       = "the send"     // its sending page, with the audience
+	theDay        = "the day"      // the first service day the user sees
 )
 
 // The appeal the tour's enterprise raises.
@@ -65,14 +69,16 @@ func TestBrowserTour(t *testing.T) {
 		user  string
 		pages []string
 	}{
-		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey, "/visits"}},
+		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey, "/visits",
+			"/catalogue", "/catalogue/S03", "/catalogue/S04", theDay}},
 		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
-			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend}},
+			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend, "/service-days", theDay}},
 		{"grid", []string{"/todo", theCampaign, "/visits", "/visits/new"}},
 		{"organisation", []string{"/", "/cadres"}},
 		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal, "/facts/import"}},
-		{"district_leader", []string{"/overview", "/assessment?dimension=community", "/visits/coverage", "/topics"}},
-		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor"}},
+		{"district_leader", []string{"/", "/overview", "/assessment?dimension=community", "/visits/coverage", "/topics", "/catalogue/use"}},
+		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor", "/catalogue", "/catalogue/S03",
+			"/providers", "/catalogue/import"}},
 		{"auditor", []string{"/audit"}},
 	}
 	slug := regexp.MustCompile(`[^a-z0-9]+`)
@@ -96,6 +102,10 @@ func TestBrowserTour(t *testing.T) {
 					list := map[string]string{theSurvey: "/surveys", theCampaign: "/campaigns?state=running"}[p]
 					u.follow("open "+list, chromedp.Navigate(srv.URL+list))
 					pages[i] = eval[string](t, u.tab, `(document.querySelector('#surveys a, #campaigns a') || {getAttribute: () => '/'}).getAttribute('href')`)
+				}
+				if p == theDay { // the demo's service day, as its community or an enterprise of it sees it
+					u.follow("open the service days", chromedp.Navigate(srv.URL+"/service-days"))
+					pages[i] = eval[string](t, u.tab, `(document.querySelector('#service-days a') || {getAttribute: () => '/'}).getAttribute('href')`)
 				}
 				if p == theEnterprise { // the showcase enterprise's file, as its own user or its community sees it
 					u.follow("open the enterprises", chromedp.Navigate(srv.URL+"/"))
@@ -191,6 +201,25 @@ var userData = sync.OnceValue(func() []string {
 	words = append(words, visit.Operations...)
 	words = append(words, visit.OrderStates...)
 	words = append(words, visitSpotText, visitSpotAction, visitRaiseText, visitCommonText, visitTopicTitle)
+	// The demo's service days, and the appeals their problems became.
+	days := demo.ServiceDayWords()
+	words = append(words, days...)
+	for _, w := range days[4:] {
+		for _, title := range []string{days[0], days[2]} {
+			words = append(words, visitdb.DayAppealTitle(title, w))
+		}
+	}
+	for _, dep := range department.Alliance() {
+		words = append(words, visitdb.DispatchNote(dep.Name))
+	}
+	// The example catalogue and its providers: a district's own texts.
+	for _, st := range catalogue.DemoStandards() {
+		words = append(words, st.Name, st.Gets, st.Conditions, st.Schedule)
+		words = append(words, st.Materials...)
+	}
+	for _, p := range catalogue.DemoProviders() {
+		words = append(words, p.Name, p.Contact, p.Address)
+	}
 	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
 	return slices.Compact(words)

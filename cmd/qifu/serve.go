@@ -389,6 +389,16 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return fmt.Errorf("demo visits: %w", err)
 	}
 	log.Info("demo visits played", "report", visits.String(), "took", time.Since(began).Round(time.Millisecond))
+	days, problems, err := demo.PlayServiceDays(ctx, d, demo.VisitModules{Accounts: rs, Enterprises: mods.Dossier}, mods.Visits, time.Now(),
+		func(t time.Time) {
+			mu.Lock()
+			at = t
+			mu.Unlock()
+		})
+	if err != nil {
+		return fmt.Errorf("demo service days: %w", err)
+	}
+	log.Info("demo service days played", "days", days, "problems", problems)
 	return nil
 }
 

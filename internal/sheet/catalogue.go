@@ -85,10 +85,14 @@ func ReadCatalogue(r io.Reader, maxRows int) ([]catalogue.Standard, error) {
 	for i, h := range rows[0] {
 		at[cleanText(h)] = i
 	}
+	var missing []string
 	for _, h := range CatalogueHeaders {
 		if _, ok := at[h]; !ok {
-			return nil, missingHeaders(CatalogueHeaders)
+			missing = append(missing, h)
 		}
+	}
+	if len(missing) > 0 {
+		return nil, missingHeaders(missing)
 	}
 	var out []catalogue.Standard
 	for _, cells := range rows[1:] {
@@ -149,10 +153,13 @@ func splitList(s string) []string {
 }
 
 // dayText is a date cell as YYYY-MM-DD: typed as text, or stored as
-// Excel's serial day number (read raw).
+// Excel's serial day number (read raw), whose fraction, if any, is the
+// time of day.
 func dayText(s string) string {
-	if n, err := strconv.Atoi(s); err == nil && n > 20000 && n < 80000 {
-		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format("2006-01-02")
+	if looksNumeric(s) {
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f > 20000 && f < 80000 {
+			return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f)).Format("2006-01-02")
+		}
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "/", "-"), ".", "-")
 }

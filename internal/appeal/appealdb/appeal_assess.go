@@ -236,6 +236,7 @@ type OverviewQuery struct {
 // Count is one bar of a chart.
 type Count struct {
 	Key, Label string
+	LabelEn    string // the label in English, where the record has one (a department's name)
 	N          int
 }
 
@@ -386,10 +387,10 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 	// The overdue steps of the scope's open appeals: a closed appeal has no
 	// open step, and naming only open ones lets the store start from the
 	// region's open appeals (appeals_open_*) instead of every appeal of it.
-	drows, err := h.Query(ctx, `SELECT st.department_id, d.name, COUNT(*) FROM appeal_steps st
+	drows, err := h.Query(ctx, `SELECT st.department_id, d.name, d.name_en, COUNT(*) FROM appeal_steps st
 		JOIN departments d ON d.id = st.department_id JOIN appeals a ON a.id = st.appeal_id
 		WHERE st.done_at = 0 AND st.paused_at = 0 AND st.due_at < ? AND a.state NOT IN ('closed', 'merged') AND `+where+`
-		GROUP BY st.department_id, d.name ORDER BY COUNT(*) DESC, d.name`, append([]any{now.UnixMilli()}, args...)...)
+		GROUP BY st.department_id, d.name, d.name_en ORDER BY COUNT(*) DESC, d.name`, append([]any{now.UnixMilli()}, args...)...)
 	if err != nil {
 		return o, fmt.Errorf("overview overdue: %w", err)
 	}
@@ -397,7 +398,7 @@ func (s *Store) overview(ctx context.Context, actor access.Actor, q OverviewQuer
 	for drows.Next() {
 		var c Count
 		var id int64
-		if err := drows.Scan(&id, &c.Label, &c.N); err != nil {
+		if err := drows.Scan(&id, &c.Label, &c.LabelEn, &c.N); err != nil {
 			return o, err
 		}
 		c.Key = strconv.FormatInt(id, 10)

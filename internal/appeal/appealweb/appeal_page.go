@@ -20,6 +20,16 @@ import (
 
 // appealPageData is one appeal: its facts, clocks, the departments' parts,
 // the timeline, and a form for each step the actor may take now.
+// EventNote is an event's note as the page says it: an alert's note is the
+// scheduler's Chinese sentence of its rung, step and title, which the
+// action's words already say in English.
+func (p *appealPageData) EventNote(e appealdb.Event) string {
+	if p.Lang == "en" && strings.HasPrefix(e.Action, "alert.") {
+		return ""
+	}
+	return e.Note
+}
+
 type appealPageData struct {
 	core.Base
 	V            appealdb.AppealView

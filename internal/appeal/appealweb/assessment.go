@@ -513,6 +513,11 @@ func (s *Handlers) overviewPage(w http.ResponseWriter, r *http.Request) error {
 	p.Overdue = bars(o.OverdueByDepartment, func(c appealdb.Count) string {
 		return appealsURL("queue", "overdue", "region", region, "department", c.Key)
 	})
+	for i, c := range o.OverdueByDepartment {
+		if lang == "en" && c.LabelEn != "" {
+			p.Overdue[i].Label = c.LabelEn
+		}
+	}
 	p.Title = s.T(lang, "ov.title")
 	s.Render(w, r, http.StatusOK, "overview", p)
 	return nil

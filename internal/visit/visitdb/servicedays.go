@@ -243,9 +243,14 @@ func (s *Store) Register(ctx context.Context, actor access.Actor, dayID int64, p
 	return p, err
 }
 
-// dayProblem reads a problem of a day the actor holds (serviceday.run).
+// dayProblem reads a problem of a day the actor holds (serviceday.run). A
+// role that reads no visit is refused whether the problem exists or not, as
+// Day refuses it.
 func (s *Store) dayProblem(ctx context.Context, actor access.Actor, id int64) (visit.Day, visit.DayProblem, enterprise.Enterprise, error) {
 	var e enterprise.Enterprise
+	if !access.May(actor.Role, access.VisitRead) {
+		return visit.Day{}, visit.DayProblem{}, e, access.ErrForbidden
+	}
 	ps, err := store.Collect(ctx, s.engine.Reader(), scanDayProblem, "SELECT "+dayProblemColumns+
 		" FROM service_day_problems p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ?", id)
 	if err != nil {
@@ -315,15 +320,16 @@ func (s *Store) RaiseDayProblem(ctx context.Context, actor access.Actor, id int6
 		return p, fault.New(fault.Conflict, "answered", "这个问题已现场答复", "this problem was answered on the spot")
 	}
 	var dept int64
-	if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT id FROM departments WHERE code = ? AND region_code IN (?, ?, ?) ORDER BY id LIMIT 1",
-		p.Department, e.DistrictCode, e.CityCode, e.StreetCode), &dept); err != nil {
+	var deptName string
+	if err := store.Scan(s.engine.Reader().Row(ctx, "SELECT id, name FROM departments WHERE code = ? AND region_code IN (?, ?, ?) ORDER BY id LIMIT 1",
+		p.Department, e.DistrictCode, e.CityCode, e.StreetCode), &dept, &deptName); err != nil {
 		if fault.Is(err, fault.NotFound) {
 			return p, fault.Fields{"department": {Zh: "企业所在区没有这个部门", En: "the enterprise's district has no such department"}}.Err()
 		}
 		return p, err
 	}
 	if p.AppealID == 0 {
-		in := appeal.Input{Channel: appeal.ChannelVisit, Type: appeal.TypeHelp, Category: p.Category, Title: clip(d.Title+"："+p.Text, appeal.MaxTitle),
+		in := appeal.Input{Channel: appeal.ChannelVisit, Type: appeal.TypeHelp, Category: p.Category, Title: DayAppealTitle(d.Title, p.Text),
 			Content: p.Text, CreditCode: e.CreditCode, Contact: e.Contact, Phone: e.Phone}
 		a, _, err := s.appeals.CreateAppeal(ctx, actor, in, fmt.Sprintf("serviceday:%d", id))
 		if err != nil {
@@ -355,12 +361,20 @@ func (s *Store) RaiseDayProblem(ctx context.Context, actor access.Actor, id int6
 	}
 	if v.State == appeal.Accepted {
 		if _, err := s.appeals.Act(ctx, actor, p.AppealID, appeal.Command{Action: appeal.Dispatch, Version: v.Version, Lead: dept,
-			Note: "部门服务日登记的问题，请" + p.Department + "办理"}); err != nil {
+			Note: DispatchNote(deptName)}); err != nil {
 			return p, fmt.Errorf("dispatch: %w", err)
 		}
 	}
 	return p, nil
 }
+
+// DispatchNote is the instruction a service-day problem is dispatched with.
+func DispatchNote(department string) string {
+	return "部门服务日登记的问题，请" + department + "办理"
+}
+
+// DayAppealTitle is the title of the appeal a service day's problem becomes.
+func DayAppealTitle(day, problem string) string { return clip(day+"："+problem, appeal.MaxTitle) }
 
 // clip cuts s to n characters.
 func clip(s string, n int) string {

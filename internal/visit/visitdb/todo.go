@@ -10,6 +10,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/dossier"
 	"qifu/internal/enterprise"
+	"qifu/internal/place"
 	"qifu/internal/store"
 	"qifu/internal/todo"
 	"qifu/internal/visit"
@@ -190,7 +191,9 @@ func (s *Store) Timeline(ctx context.Context, actor access.Actor, enterpriseID i
 
 // dayPending lists the service days held in the actor's region (today or
 // before) with problems neither answered nor raised: each is due the day
-// after the service day.
+// after the service day. A day held above the region (a street's, for a
+// community's staff) is seen, not run: its problems are not the actor's to
+// handle.
 func (s *Store) dayPending(ctx context.Context, actor access.Actor, now time.Time) ([]todo.Item, error) {
 	days, err := s.Days(ctx, actor)
 	if err != nil {
@@ -199,7 +202,7 @@ func (s *Store) dayPending(ctx context.Context, actor access.Actor, now time.Tim
 	today := s.today()
 	var out []todo.Item
 	for _, d := range days {
-		if d.On > today || d.Pending == 0 {
+		if d.On > today || d.Pending == 0 || !access.Allows(actor, access.ServiceDayRun, access.Target{Place: place.AncestryOf(d.RegionCode)}) {
 			continue
 		}
 		day, err := time.ParseInLocation("2006-01-02", d.On, calendar.Shanghai)
