@@ -63,44 +63,54 @@ func setRow(f *excelize.File, sheet string, r int, cells []string) error {
 // as typed: the store checks each (catalogue.Standard.Check) and reports
 // the problems by row. A group or mode is its Chinese name or its code; a
 // time unit 工作日 or 工作小时 (days or hours). A file that is not .xlsx,
-// lacks a column or has more than maxRows rows is refused as a whole.
-func ReadCatalogue(r io.Reader, maxRows int) ([]catalogue.Standard, error) {
+// lacks a column or has more than maxRows rows is refused as a whole. The
+// header row is the first of the first rows that holds every column; lines
+// are the sheet's row numbers of the standards read, for the problems.
+func ReadCatalogue(r io.Reader, maxRows int) (list []catalogue.Standard, lines []int, err error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("sheet: read upload: %w", err)
+		return nil, nil, fmt.Errorf("sheet: read upload: %w", err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit})
 	if err != nil {
-		return nil, notWorkbook(err)
+		return nil, nil, notWorkbook(err)
 	}
 	defer f.Close()
 	rows, err := f.GetRows(f.GetSheetName(0), excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, notWorkbook(err)
+		return nil, nil, notWorkbook(err)
 	}
-	if len(rows) == 0 {
-		return nil, missingHeaders(CatalogueHeaders)
-	}
-	at := map[string]int{}
-	for i, h := range rows[0] {
-		at[cleanText(h)] = i
-	}
-	var missing []string
-	for _, h := range CatalogueHeaders {
-		if _, ok := at[h]; !ok {
-			missing = append(missing, h)
+	var at map[string]int
+	header := -1
+	missing := CatalogueHeaders
+	for r := 0; r < len(rows) && r < headerSearchRows && header < 0; r++ {
+		cols := map[string]int{}
+		for i, h := range rows[r] {
+			cols[cleanText(h)] = i
+		}
+		var lack []string
+		for _, h := range CatalogueHeaders {
+			if _, ok := cols[h]; !ok {
+				lack = append(lack, h)
+			}
+		}
+		if len(lack) == 0 {
+			header, at = r, cols
+		} else if len(lack) < len(missing) {
+			missing = lack // the row most like the header says what it lacks
 		}
 	}
-	if len(missing) > 0 {
-		return nil, missingHeaders(missing)
+	if header < 0 {
+		return nil, nil, missingHeaders(missing)
 	}
 	var out []catalogue.Standard
-	for _, cells := range rows[1:] {
+	for r := header + 1; r < len(rows); r++ {
+		cells := rows[r]
 		if blank(cells) {
 			continue
 		}
 		if maxRows > 0 && len(out) >= maxRows {
-			return nil, tooManyRows(maxRows)
+			return nil, nil, tooManyRows(maxRows)
 		}
 		get := func(h string) string {
 			if i := at[h]; i < len(cells) {
@@ -117,8 +127,9 @@ func ReadCatalogue(r io.Reader, maxRows int) ([]catalogue.Standard, error) {
 			st.Handle = appeal.Span{N: n, Days: get("时限单位") != "工作小时" && get("时限单位") != "hours"}
 		}
 		out = append(out, st)
+		lines = append(lines, r+1)
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // groupCode is the group a cell names, by its Chinese or English name or code.
@@ -161,5 +172,9 @@ func dayText(s string) string {
 			return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f)).Format("2006-01-02")
 		}
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "/", "-"), ".", "-")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "/", "-"), ".", "-")
+	if t, err := time.Parse("2006-1-2", s); err == nil {
+		return t.Format("2006-01-02") // 2026/3/1 as typed
+	}
+	return s
 }

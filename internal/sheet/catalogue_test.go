@@ -93,7 +93,7 @@ func TestCatalogueRoundTrip(t *testing.T) {
 	for name, list := range map[string][]catalogue.Standard{"demo": catalogue.DemoStandards(), "filled": roundTripSample()} {
 		t.Run(name, func(t *testing.T) {
 			book := catalogueBook(t, list)
-			got, err := ReadCatalogue(bytes.NewReader(book), 0)
+			got, _, err := ReadCatalogue(bytes.NewReader(book), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,7 +174,7 @@ func TestReadCatalogueRefuses(t *testing.T) {
 		{"too many rows", catalogueCells(t, CatalogueHeaders, [][]string{good, good, good}, nil), 2, "sheet_too_many_rows", "2", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			list, err := ReadCatalogue(bytes.NewReader(tt.file), tt.max)
+			list, _, err := ReadCatalogue(bytes.NewReader(tt.file), tt.max)
 			fe := fault.As(err)
 			if fe == nil || fe.Kind != fault.Invalid || fe.Code != tt.code {
 				t.Fatalf("read %d standards, error %v; want %s", len(list), err, tt.code)
@@ -190,7 +190,7 @@ func TestReadCatalogueRefuses(t *testing.T) {
 
 	// As many rows as allowed are read, blank rows not counted.
 	book := catalogueCells(t, CatalogueHeaders, [][]string{good, nil, good}, nil)
-	if list, err := ReadCatalogue(bytes.NewReader(book), 2); err != nil || len(list) != 2 {
+	if list, _, err := ReadCatalogue(bytes.NewReader(book), 2); err != nil || len(list) != 2 {
 		t.Errorf("two rows and a blank one under a limit of 2: %d standards, %v", len(list), err)
 	}
 }
@@ -233,7 +233,7 @@ func TestReadCatalogueCells(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := ReadCatalogue(bytes.NewReader(catalogueCells(t, CatalogueHeaders, rows, dates)), 10)
+	got, _, err := ReadCatalogue(bytes.NewReader(catalogueCells(t, CatalogueHeaders, rows, dates)), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestReadCatalogueColumnOrder(t *testing.T) {
 		row = append(row, cell)
 	}
 	headers, row = append(headers, "备注"), append(row, "请勿修改编号")
-	got, err := ReadCatalogue(bytes.NewReader(catalogueCells(t, headers, [][]string{row}, nil)), 0)
+	got, _, err := ReadCatalogue(bytes.NewReader(catalogueCells(t, headers, [][]string{row}, nil)), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func FuzzReadCatalogue(f *testing.F) {
 	f.Add([]byte{})
 	const max = 5
 	f.Fuzz(func(t *testing.T, data []byte) {
-		list, err := ReadCatalogue(bytes.NewReader(data), max)
+		list, _, err := ReadCatalogue(bytes.NewReader(data), max)
 		if err != nil {
 			if fe := fault.As(err); fe == nil || fe.Kind != fault.Invalid {
 				t.Fatalf("refused with an error that is not Invalid: %v", err)
@@ -359,4 +359,39 @@ func FuzzReadCatalogue(f *testing.F) {
 			_ = st.Check() // whatever was read, the check takes it
 		}
 	})
+}
+
+// TestCatalogueLines holds the lines ReadCatalogue gives to the sheet's
+// rows: a header below a title row and a blank row between standards.
+func TestCatalogueLines(t *testing.T) {
+	st := catalogue.DemoStandards()[:2]
+	var book bytes.Buffer
+	if err := WriteCatalogue(&book, st); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := f.GetSheetName(0)
+	if err := f.InsertRows(sheet, 1, 1); err != nil { // a title above the header
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr(sheet, "A1", "海定区服务标准清单（2027 年版）"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.InsertRows(sheet, 3, 1); err != nil { // a blank row after the header
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := f.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	list, lines, err := ReadCatalogue(&out, 0)
+	if err != nil || len(list) != 2 || !slices.Equal(lines, []int{4, 5}) {
+		t.Fatalf("read %d standards on lines %v, %v; want 2 on lines 4 and 5", len(list), lines, err)
+	}
+	if d := dayText("2026/3/1"); d != "2026-03-01" {
+		t.Errorf("an unpadded date reads %q", d)
+	}
 }

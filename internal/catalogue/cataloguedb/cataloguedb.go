@@ -338,20 +338,27 @@ type Problem struct {
 // ErrImport is the error of an import with problems: nothing was saved.
 var ErrImport = fault.New(fault.Invalid, "import_rejected", "导入未执行：有行需要修改，见问题清单", "nothing was imported: some rows need changes, see the problems")
 
-// Import saves a whole catalogue (rows in the order given, from row 2 of a
-// workbook) in one transaction: new codes are added, known ones saved as
-// their next version when they changed. Every row is checked first; if any
-// has a problem nothing is saved and the problems are returned with ErrImport.
-func (s *Store) Import(ctx context.Context, actor access.Actor, rows []catalogue.Standard) (added, changed int, problems []Problem, err error) {
+// Import saves a whole catalogue in one transaction: new codes are added,
+// known ones saved as their next version when they changed. Every row is
+// checked first; if any has a problem nothing is saved and the problems are
+// returned with ErrImport, each with the row's line of the workbook (lines;
+// nil: the rows are lines 2, 3, … in order).
+func (s *Store) Import(ctx context.Context, actor access.Actor, rows []catalogue.Standard, lines []int) (added, changed int, problems []Problem, err error) {
 	if !access.May(actor.Role, access.CatalogueManage) {
 		return 0, 0, nil, access.ErrForbidden
 	}
 	if len(rows) == 0 {
 		return 0, 0, nil, fault.Fields{"file": {Zh: "工作簿中没有服务标准", En: "the workbook has no standards"}}.Err()
 	}
+	line := func(i int) int {
+		if i < len(lines) {
+			return lines[i]
+		}
+		return i + 2
+	}
 	seen := map[string]int{}
 	for i := range rows {
-		p := Problem{Row: i + 2, Code: rows[i].Code}
+		p := Problem{Row: line(i), Code: rows[i].Code}
 		if err := rows[i].Check(); err != nil {
 			if fe := fault.As(err); fe != nil && fe.Fields != nil {
 				p.Fields = fe.Fields
@@ -365,7 +372,7 @@ func (s *Store) Import(ctx context.Context, actor access.Actor, rows []catalogue
 			}
 			p.Fields.Add("code", fmt.Sprintf("编号与第 %d 行重复", first), fmt.Sprintf("the same code as row %d", first))
 		}
-		seen[rows[i].Code] = i + 2
+		seen[rows[i].Code] = line(i)
 		if p.Fields != nil {
 			problems = append(problems, p)
 		}
@@ -373,12 +380,12 @@ func (s *Store) Import(ctx context.Context, actor access.Actor, rows []catalogue
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		h := tx.DB()
 		for i, st := range rows {
-			if slices.ContainsFunc(problems, func(p Problem) bool { return p.Row == i+2 }) {
+			if slices.ContainsFunc(problems, func(p Problem) bool { return p.Row == line(i) }) {
 				continue
 			}
 			if err := s.refer(ctx, h, st); err != nil {
 				if fe := fault.As(err); fe != nil && fe.Fields != nil {
-					problems = append(problems, Problem{Row: i + 2, Code: st.Code, Fields: fe.Fields})
+					problems = append(problems, Problem{Row: line(i), Code: st.Code, Fields: fe.Fields})
 					continue
 				}
 				return err

@@ -361,7 +361,7 @@ func TestImport(t *testing.T) {
 		good := fresh("S94")
 		dup := fresh("s94")
 		rows := []catalogue.Standard{s03, badMode, good, badDept, dup}
-		added, changed, problems, err := s.cat.Import(ctx, admin, rows)
+		added, changed, problems, err := s.cat.Import(ctx, admin, rows, nil)
 		if !errors.Is(err, cataloguedb.ErrImport) || added != 0 || changed != 0 {
 			t.Fatalf("a batch with bad rows: %d added, %d changed, %v; want ErrImport", added, changed, err)
 		}
@@ -389,15 +389,15 @@ func TestImport(t *testing.T) {
 		}
 
 		// Not the administrator's, or nothing in it: refused as a whole.
-		if _, _, _, err := s.cat.Import(ctx, s.As(t, "district_leader"), []catalogue.Standard{good}); !errors.Is(err, access.ErrForbidden) {
+		if _, _, _, err := s.cat.Import(ctx, s.As(t, "district_leader"), []catalogue.Standard{good}, nil); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("a leader imports: %v", err)
 		}
-		if _, _, _, err := s.cat.Import(ctx, admin, nil); fault.As(err) == nil || fault.As(err).Fields["file"].Zh == "" {
+		if _, _, _, err := s.cat.Import(ctx, admin, nil, nil); fault.As(err) == nil || fault.As(err).Fields["file"].Zh == "" {
 			t.Errorf("an empty import: %v", err)
 		}
 
 		// A good batch: S03 changed, S94 new, both the district's own now.
-		added, changed, problems, err = s.cat.Import(ctx, admin, []catalogue.Standard{s03, good})
+		added, changed, problems, err = s.cat.Import(ctx, admin, []catalogue.Standard{s03, good}, nil)
 		if err != nil || added != 1 || changed != 1 || problems != nil {
 			t.Fatalf("a good import: %d added, %d changed, %+v, %v; want 1 and 1", added, changed, problems, err)
 		}
@@ -418,7 +418,7 @@ func TestImport(t *testing.T) {
 		// Again with S03 as it is and S94 changed: only S94 gets a version.
 		s94 := fresh("S94")
 		s94.Handle = appeal.Hours(16)
-		added, changed, _, err = s.cat.Import(ctx, admin, []catalogue.Standard{s03, s94})
+		added, changed, _, err = s.cat.Import(ctx, admin, []catalogue.Standard{s03, s94}, nil)
 		if err != nil || added != 0 || changed != 1 {
 			t.Fatalf("a second import: %d added, %d changed, %v; want 0 and 1", added, changed, err)
 		}

@@ -273,11 +273,11 @@ func (s *Handlers) runImport(r *http.Request) (importResult, error) {
 	if err != nil {
 		return importResult{}, err
 	}
-	rows, err := sheet.ReadCatalogue(file, MaxImport)
+	rows, lines, err := sheet.ReadCatalogue(file, MaxImport)
 	if err != nil {
 		return importResult{}, err
 	}
-	added, changed, problems, err := s.catalogue.Import(r.Context(), a, rows)
+	added, changed, problems, err := s.catalogue.Import(r.Context(), a, rows, lines)
 	out := importResult{Applied: err == nil, Added: added, Changed: changed, Rejected: []rejectedRowOut{}}
 	if err == cataloguedb.ErrImport {
 		for _, p := range problems {
