@@ -111,6 +111,18 @@ type Problem struct {
 	AppealID int64 `json:"appeal_id,omitempty"`
 }
 
+// Photo is a photo taken on a visit (optional).
+type Photo struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	MIME   string `json:"mime"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"-"` // its content in the attachment folder
+}
+
+// MaxPhotos is the most photos a visit keeps.
+const MaxPhotos = 3
+
 // Visit is one visit to an enterprise.
 type Visit struct {
 	ID           int64     `json:"id"`
@@ -123,6 +135,7 @@ type Visit struct {
 	Situation    Situation `json:"situation"`
 	Note         string    `json:"note,omitempty"`
 	Problems     []Problem `json:"problems"`
+	Photos       []Photo   `json:"photos,omitempty"`
 	RecordedBy   int64     `json:"recorded_by"`
 	Recorder     string    `json:"recorder,omitempty"`
 	// Units is how many units the team came from (a service team of

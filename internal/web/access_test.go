@@ -377,6 +377,7 @@ func checkRoutes(t *testing.T, s *site) {
 	showID := s.entID(t, showEnt)
 	vis, topicID := s.topicVisit(t, "grid", showID)
 	visitPath, topicPath := fmt.Sprintf("/visits/%d", vis.ID), fmt.Sprintf("/topics/%d", topicID)
+	photoPath := fmt.Sprintf("%s/photos/%d", visitPath, s.visitPhoto(t, "grid", vis.ID))
 	freshVisit := func() visit.Visit { return s.recordVisit(t, "admin", visitOf(showID, s.visitTeam(t, "admin"))) }
 	freshTopic := func() (int64, int64) {
 		_, id := s.topicVisit(t, "admin", showID)
@@ -1165,6 +1166,9 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /visits/{id}": func(u demo.User, sc scope) probe {
 			return probe{visitPath, nil, may(u, access.VisitRead, visitWant(sc, 200))}
 		},
+		"GET /visits/{id}/photos/{photo}": func(u demo.User, sc scope) probe {
+			return probe{photoPath, nil, may(u, access.VisitRead, visitWant(sc, 200))}
+		},
 		"POST /visits/{id}/confirm": func(_ demo.User, sc scope) probe {
 			v := freshVisit()
 			return probe{fmt.Sprintf("/visits/%d/confirm", v.ID), formBody(url.Values{"feedback": {"satisfied"}, "version": {fmt.Sprint(v.Version)}}),
@@ -1265,6 +1269,13 @@ func checkRoutes(t *testing.T, s *site) {
 			return probe{"/api/v1/topics", jsonBody(reportOf(sc)), may(u, access.VisitRecord, 201)}
 		},
 		"GET /api/v1/visits/{id}": func(_ demo.User, sc scope) probe { return probe{"/api/v1" + visitPath, nil, visitWant(sc, 200)} },
+		"POST /api/v1/visits/{id}/photos": func(u demo.User, sc scope) probe {
+			v := freshVisit()
+			return probe{fmt.Sprintf("/api/v1/visits/%d/photos", v.ID), photoBody(t, "file", aPNG(t), nil), may(u, access.VisitRecord, visitWant(sc, 201))}
+		},
+		"GET /api/v1/visits/{id}/photos/{photo}": func(_ demo.User, sc scope) probe {
+			return probe{"/api/v1" + photoPath, nil, visitWant(sc, 200)}
+		},
 		"POST /api/v1/visits/{id}/confirm": func(_ demo.User, sc scope) probe {
 			v := freshVisit()
 			return probe{fmt.Sprintf("/api/v1/visits/%d/confirm", v.ID), jsonBody(map[string]any{"feedback": "satisfied", "version": v.Version}),
@@ -1353,7 +1364,7 @@ func checkSignedOut(t *testing.T, s *site) {
 		if rt.Auth == core.Public {
 			continue
 		}
-		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1", "{standard}", "S03", "{provider}", "union", "{list}", "unvisited").Replace(rt.Path)
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1", "{standard}", "S03", "{provider}", "union", "{list}", "unvisited", "{photo}", "1").Replace(rt.Path)
 		var b *body
 		if rt.Method != "GET" {
 			b = formBody(url.Values{"name": {"x"}})

@@ -163,20 +163,26 @@ func (s *Server) replaceCadrePage(w http.ResponseWriter, r *http.Request) error 
 	}
 	to, _ := strconv.ParseInt(r.FormValue("successor_id"), 10, 64)
 	if _, err := s.handOver(r, a, id, to, r.FormValue("mode"), r.FormValue("reason")); err != nil {
-		msgs, err := core.FormErrors(err, core.LangOf(r))
-		if err != nil {
-			return err
-		}
-		list, cov, err := s.store.Cadres(r.Context(), a)
-		if err != nil {
-			return err
-		}
-		p := &cadresPageData{Items: list, Coverage: cov, Failed: id}
-		p.Errors = msgs
-		return s.showCadres(w, r, a, p, http.StatusUnprocessableEntity)
+		return s.cadreRefused(w, r, a, id, err)
 	}
 	s.Done(w, r, "/cadres", "cadre.replaced", "")
 	return nil
+}
+
+// cadreRefused shows the roster again with the refused form of a cadre's
+// row open and its messages, or answers err when it is no form's.
+func (s *Server) cadreRefused(w http.ResponseWriter, r *http.Request, a access.Actor, id int64, err error) error {
+	msgs, err := core.FormErrors(err, core.LangOf(r))
+	if err != nil {
+		return err
+	}
+	list, cov, err := s.store.Cadres(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p := &cadresPageData{Items: list, Coverage: cov, Failed: id}
+	p.Errors = msgs
+	return s.showCadres(w, r, a, p, http.StatusUnprocessableEntity)
 }
 
 // replaceInput is a cadre's replacement: its successor and why; mode
@@ -215,17 +221,7 @@ func (s *Server) termPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.store.SetTerm(r.Context(), a, id, r.FormValue("term_until")); err != nil {
-		msgs, err := core.FormErrors(err, core.LangOf(r))
-		if err != nil {
-			return err
-		}
-		list, cov, err := s.store.Cadres(r.Context(), a)
-		if err != nil {
-			return err
-		}
-		p := &cadresPageData{Items: list, Coverage: cov, Failed: id}
-		p.Errors = msgs
-		return s.showCadres(w, r, a, p, http.StatusUnprocessableEntity)
+		return s.cadreRefused(w, r, a, id, err)
 	}
 	s.Done(w, r, "/cadres", "flash.saved", "")
 	return nil

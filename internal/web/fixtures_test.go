@@ -169,3 +169,16 @@ func (s *site) dayProblem(t testing.TB, dayID int64) visit.DayProblem {
 func dayProblemOf(id int64) visit.DayProblem {
 	return visit.DayProblem{EnterpriseID: id, Text: "新招员工社保参保登记怎么办理", Category: "labour.recruit", Department: "hrss"}
 }
+
+// visitPhoto adds a photo to a visit through the API as username and
+// returns its id.
+func (s *site) visitPhoto(t testing.TB, username string, visitID int64) int64 {
+	t.Helper()
+	res := s.as(t, username, "POST", fmt.Sprintf("/api/v1/visits/%d/photos", visitID), photoBody(t, "file", aPNG(t), nil))
+	var p visit.Photo
+	res.json(t, &p)
+	if res.code != http.StatusCreated || p.ID == 0 {
+		t.Fatalf("add a photo as %s: %d %s", username, res.code, res.body)
+	}
+	return p.ID
+}

@@ -109,6 +109,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		showEntID := s.entID(t, demoAccount("enterprise").EnterpriseCode)
 		fileID2 := s.uploadSurveyFile(t, campaignID, showEntID)
 		vis, topicID := s.topicVisit(t, "grid", showEntID) // a visit with a common problem
+		photoID := s.visitPhoto(t, "grid", vis.ID)
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
 		for _, rt := range (&Server{}).routes() {
@@ -119,7 +120,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 			path := paths.Replace(rt.Path)
 			switch {
 			case strings.HasPrefix(rt.Path, "/visits/{id}"), strings.HasPrefix(rt.Path, "/api/v1/visits/{id}"):
-				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(vis.ID), 1)
+				path = strings.NewReplacer("{id}", fmt.Sprint(vis.ID), "{photo}", fmt.Sprint(photoID)).Replace(rt.Path)
 			case strings.HasPrefix(rt.Path, "/topics/{id}"), strings.HasPrefix(rt.Path, "/api/v1/topics/{id}"):
 				path = strings.Replace(rt.Path, "{id}", fmt.Sprint(topicID), 1)
 			case strings.HasPrefix(rt.Path, "/service-days/{id}"), strings.HasPrefix(rt.Path, "/api/v1/service-days/{id}"):

@@ -202,5 +202,5 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 		appeals:   appealweb.New(c, st, mods.Appeals, log, appealweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
 		forms:     formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log, formweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
 		catalogue: catalogueweb.New(c, st, mods.Catalogue, mods.Appeals),
-		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals, mods.Catalogue)}, nil
+		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals, mods.Catalogue, visitweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload})}, nil
 }

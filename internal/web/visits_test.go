@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -465,6 +468,90 @@ func TestEnterpriseQR(t *testing.T) {
 		}
 		if page := s.as(t, "enterprise", "GET", "/e/"+credit, nil); bytes.Contains(page.body, []byte(`id="scan-visit"`)) {
 			t.Error("the enterprise's own account is offered to record a visit to itself")
+		}
+	})
+}
+
+// photoBody is a multipart form with fields and an image in field, as a
+// phone sends a photo.
+func photoBody(t testing.TB, field string, image []byte, fields url.Values) *body {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	fw, err := w.CreateFormFile(field, "现场.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(image)
+	w.Close()
+	return &body{w.FormDataContentType(), buf.Bytes()}
+}
+
+// aPNG is a small image.
+func aPNG(t testing.TB) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestVisitPhotos records a visit with a photo from the phone's form,
+// serves it to the enterprise and not to another's, adds one through the
+// API, and refuses what is not an image.
+func TestVisitPhotos(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *site) {
+		showE := byCode[demoAccount("enterprise").EnterpriseCode]
+		id := s.entID(t, showE.CreditCode)
+		pic := aPNG(t)
+		form := visitForm(visitOf(id, s.visitTeam(t, "grid")), fmt.Sprintf("photo-%d", codeSeq.Add(1)))
+		res := s.as(t, "grid", "POST", "/visits", photoBody(t, "photos", pic, form))
+		page := res.header.Get("Location")
+		if res.code != http.StatusSeeOther || !regexp.MustCompile(`^/visits/\d+$`).MatchString(page) {
+			t.Fatalf("the form with a photo: %d → %q %.300s", res.code, page, res.body)
+		}
+		vid, _ := strconv.ParseInt(page[len("/visits/"):], 10, 64)
+		var v visit.Visit
+		s.as(t, "enterprise", "GET", fmt.Sprintf("/api/v1/visits/%d", vid), nil).json(t, &v)
+		if len(v.Photos) != 1 || v.Photos[0].MIME != "image/png" {
+			t.Fatalf("the visit's photos: %+v", v.Photos)
+		}
+		img := s.as(t, "enterprise", "GET", fmt.Sprintf("/visits/%d/photos/%d", vid, v.Photos[0].ID), nil)
+		if img.code != http.StatusOK || !bytes.Equal(img.body, pic) || img.header.Get("Content-Type") != "image/png" {
+			t.Errorf("the enterprise's photo: %d %s, %d bytes", img.code, img.header.Get("Content-Type"), len(img.body))
+		}
+		if page := s.as(t, "enterprise", "GET", page, nil); !bytes.Contains(page.body, []byte(fmt.Sprintf(`/visits/%d/photos/%d`, vid, v.Photos[0].ID))) {
+			t.Error("the visit's page does not show its photo")
+		}
+		res = s.as(t, "grid", "POST", fmt.Sprintf("/api/v1/visits/%d/photos", vid), photoBody(t, "file", pic, nil))
+		if res.code != http.StatusCreated {
+			t.Errorf("a photo added through the API: %d %s", res.code, res.body)
+		}
+		res = s.as(t, "grid", "POST", fmt.Sprintf("/api/v1/visits/%d/photos", vid), photoBody(t, "file", []byte("%PDF-1.4 not an image"), nil))
+		if res.code != http.StatusUnprocessableEntity {
+			t.Errorf("a document as a photo: %d %s", res.code, res.body)
+		}
+		name := fmt.Sprintf("other_ent%d", codeSeq.Add(1))
+		other, ok := pick(func(e enterprise.Enterprise) bool { return e.CreditCode != showE.CreditCode })
+		if !ok {
+			t.Fatal("no other enterprise")
+		}
+		if _, err := s.st.CreateUser(context.Background(), access.System("test"), account.User{Username: name, Name: "另一家企业", Role: access.RoleEnterprise,
+			EnterpriseID: s.entID(t, other.CreditCode)}, demo.Password); err != nil {
+			t.Fatal(err)
+		}
+		if img := s.as(t, name, "GET", fmt.Sprintf("/visits/%d/photos/%d", vid, v.Photos[0].ID), nil); img.code != http.StatusNotFound {
+			t.Errorf("another enterprise's account reads the photo: %d", img.code)
 		}
 	})
 }

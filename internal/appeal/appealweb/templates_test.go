@@ -1,10 +1,6 @@
 package appealweb
 
 import (
-	"io/fs"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"qifu/internal/access"
 	"qifu/internal/appeal"
@@ -15,7 +11,7 @@ import (
 	"qifu/internal/rates"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
-	"strings"
+	"qifu/internal/web/core/coretest"
 	"testing"
 	"time"
 )
@@ -110,49 +106,7 @@ func TestTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := core.New(nil, slog.New(slog.DiscardHandler), core.Options{Text: text, Templates: []fs.FS{Templates}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	examples := appealExamples()
-	pages, err := fs.Glob(Templates, "templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range pages {
-		if name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html"); len(examples[name]) == 0 {
-			t.Errorf("template %s has no example page", name)
-		}
-	}
-	for name, list := range examples {
-		for i, p := range list {
-			for _, lang := range []string{"zh", "en"} {
-				for _, role := range []access.Role{access.RoleCommunityStaff, access.RoleEnterprise} {
-					r := httptest.NewRequest("GET", "/x?y=1", nil)
-					r.AddCookie(&http.Cookie{Name: core.LangCookie, Value: lang})
-					r = core.WithActor(r, access.Actor{UserID: 1, Name: "王五", Role: role})
-					w := httptest.NewRecorder()
-					c.Render(w, r, http.StatusOK, name, p)
-					wantLang := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
-					if body := w.Body.String(); w.Code != http.StatusOK || !strings.Contains(body, wantLang) || !strings.Contains(body, "</html>") {
-						t.Errorf("%s example %d (%s, %s): %d, not a whole page in its language", name, i, lang, role, w.Code)
-					}
-				}
-			}
-		}
-	}
-	used, err := core.UsedKeys(Templates, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(used) < 100 {
-		t.Fatalf("found only %d keys in use: the scan is broken", len(used))
-	}
-	for key, where := range used {
-		if _, ok := text[key]; !ok {
-			t.Errorf("key %q used in %s is not in the catalog", key, where)
-		}
-	}
+	coretest.CheckPages(t, coretest.PagesOptions{Templates: Templates, Text: text, Examples: appealExamples(), MinKeys: 100})
 }
 
 // TestWords checks that every value of the workflow's vocabulary the pages

@@ -1,10 +1,6 @@
 package catalogueweb
 
 import (
-	"io/fs"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +11,7 @@ import (
 	"qifu/internal/catalogue"
 	"qifu/internal/catalogue/cataloguedb"
 	"qifu/internal/web/core"
+	"qifu/internal/web/core/coretest"
 )
 
 // examples are the module's pages filled in: every state a page has.
@@ -149,74 +146,13 @@ func text(t testing.TB) core.Catalog {
 // both languages, for staff and for an enterprise, and holds that every
 // word used is in the catalog.
 func TestTemplates(t *testing.T) {
-	text := text(t)
-	c, err := core.New(nil, slog.New(slog.DiscardHandler), core.Options{Text: text, Templates: []fs.FS{Templates}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex := examples()
-	pages, err := fs.Glob(Templates, "templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range pages {
-		if strings.HasSuffix(n, ".part.html") {
-			continue
-		}
-		if name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html"); len(ex[name]) == 0 {
-			t.Errorf("template %s has no example page", name)
-		}
-	}
-	for name, list := range ex {
-		for i, p := range list {
-			for _, lang := range []string{"zh", "en"} {
-				for _, role := range []access.Role{access.RoleCommunityStaff, access.RoleEnterprise} {
-					r := httptest.NewRequest("GET", "/x?y=1", nil)
-					r.AddCookie(&http.Cookie{Name: core.LangCookie, Value: lang})
-					r = core.WithActor(r, access.Actor{UserID: 1, Name: "王五", Role: role})
-					w := httptest.NewRecorder()
-					c.Render(w, r, http.StatusOK, name, p)
-					wantLang := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
-					body := w.Body.String()
-					if w.Code != http.StatusOK || !strings.Contains(body, wantLang) || !strings.Contains(body, "</html>") {
-						t.Errorf("%s example %d (%s, %s): %d, not a whole page in its language", name, i, lang, role, w.Code)
-					}
-					if strings.Contains(body, "%!") {
-						t.Errorf("%s example %d (%s, %s): a word formatted with the wrong arguments", name, i, lang, role)
-					}
-				}
-			}
-		}
-	}
-	used, err := core.UsedKeys(Templates, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(used) < 50 {
-		t.Fatalf("found only %d keys in use: the scan is broken", len(used))
-	}
-	for key, where := range used {
-		if _, ok := text[key]; !ok {
-			t.Errorf("key %q used in %s is not in the catalog", key, where)
-		}
-	}
+	coretest.CheckPages(t, coretest.PagesOptions{Templates: Templates, Text: text(t), Examples: examples(), MinKeys: 50})
 }
 
 // TestPageBranches holds what the examples are for: the pages show what
 // their state says, and only then.
 func TestPageBranches(t *testing.T) {
-	c, err := core.New(nil, slog.New(slog.DiscardHandler), core.Options{Text: text(t), Templates: []fs.FS{Templates}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	render := func(name string, p core.Page) string {
-		r := httptest.NewRequest("GET", "/x", nil)
-		r.AddCookie(&http.Cookie{Name: core.LangCookie, Value: "en"})
-		r = core.WithActor(r, access.Actor{UserID: 1, Role: access.RoleCommunityStaff})
-		w := httptest.NewRecorder()
-		c.Render(w, r, http.StatusOK, name, p)
-		return w.Body.String()
-	}
+	c := coretest.New(t, text(t), Templates)
 	ex := examples()
 	for _, tt := range []struct {
 		page     string
@@ -249,7 +185,7 @@ func TestPageBranches(t *testing.T) {
 		{"providers", 2, []string{`id="providers"`, `readonly`, "?edit="}, nil},
 		{"providers", 3, []string{`id="pv-lawfirm"`, "Professional body"}, []string{`id="provider-form"`, "?edit="}},
 	} {
-		body := render(tt.page, ex[tt.page][tt.i])
+		body := coretest.Render(t, c, tt.page, ex[tt.page][tt.i], "en", access.RoleCommunityStaff)
 		for _, s := range tt.has {
 			if !strings.Contains(body, s) {
 				t.Errorf("%s example %d lacks %q", tt.page, tt.i, s)

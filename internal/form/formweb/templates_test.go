@@ -4,19 +4,16 @@ import (
 	"encoding/json"
 	"io/fs"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
-	"qifu/internal/access"
 	"qifu/internal/audience"
 	"qifu/internal/audience/audiencedb"
 	"qifu/internal/dossier"
 	"qifu/internal/form"
 	"qifu/internal/form/formdb"
 	"qifu/internal/web/core"
+	"qifu/internal/web/core/coretest"
 )
 
 func ptr(x float64) *float64 { return &x }
@@ -104,49 +101,7 @@ func TestTemplates(t *testing.T) {
 	}
 	// The site's words the pages borrow.
 	text["ent.name"] = [2]string{"企业名称", "Name"}
-	c, err := core.New(nil, slog.New(slog.DiscardHandler), core.Options{Text: text, Templates: []fs.FS{Templates}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex := examples()
-	pages, err := fs.Glob(Templates, "templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range pages {
-		if strings.HasSuffix(n, ".part.html") {
-			continue
-		}
-		if name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html"); len(ex[name]) == 0 {
-			t.Errorf("template %s has no example page", name)
-		}
-	}
-	for name, list := range ex {
-		for i, p := range list {
-			for _, lang := range []string{"zh", "en"} {
-				for _, role := range []access.Role{access.RoleCommunityStaff, access.RoleEnterprise} {
-					r := httptest.NewRequest("GET", "/x?y=1", nil)
-					r.AddCookie(&http.Cookie{Name: core.LangCookie, Value: lang})
-					r = core.WithActor(r, access.Actor{UserID: 1, Name: "王五", Role: role})
-					w := httptest.NewRecorder()
-					c.Render(w, r, http.StatusOK, name, p)
-					wantLang := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
-					if body := w.Body.String(); w.Code != http.StatusOK || !strings.Contains(body, wantLang) || !strings.Contains(body, "</html>") {
-						t.Errorf("%s example %d (%s, %s): %d, not a whole page in its language", name, i, lang, role, w.Code)
-					}
-				}
-			}
-		}
-	}
-	used, err := core.UsedKeys(Templates, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for key, where := range used {
-		if _, ok := text[key]; !ok {
-			t.Errorf("key %q used in %s is not in the catalog", key, where)
-		}
-	}
+	coretest.CheckPages(t, coretest.PagesOptions{Templates: Templates, Text: text, Examples: examples(), MinKeys: 100})
 	for _, ch := range []string{"enterprise.web", "enterprise.api", "staff.web", "staff.api"} {
 		if _, ok := text["channel."+ch]; !ok {
 			t.Errorf("no words for the channel %s", ch)

@@ -2,6 +2,7 @@ package visitweb
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -171,8 +172,16 @@ func visitFromForm(r *http.Request) visit.Visit {
 // recordPage records the phone form's visit.
 func (s *Handlers) recordPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
+	if err := r.ParseMultipartForm(s.opts.MaxUpload); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return core.BadUpload(err)
+	}
 	in := visitFromForm(r)
-	v, err := s.visits.Record(r.Context(), a, in, r.FormValue("key"))
+	photos, err := s.formPhotos(r)
+	var v visit.Visit
+	if err == nil {
+		in.Photos = photos
+		v, err = s.visits.Record(r.Context(), a, in, r.FormValue("key"))
+	}
 	if err != nil {
 		if v.ID != 0 {
 			// Recorded, but an appeal could not be raised yet: the visit's page offers to retry.

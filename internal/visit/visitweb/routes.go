@@ -24,6 +24,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/visits/coverage", gated, access.VisitRead, "a region's coverage, its lists and the figures of its visits", s.coveragePage),
 		route("GET", "/visits/figures.xlsx", gated, access.VisitRead, "a region's coverage and figures over a period as a workbook", s.exportFigures),
 		route("GET", "/visits/{id}", gated, access.VisitRead, "a visit; the enterprise confirms and rates it here", s.visitPage),
+		route("GET", "/visits/{id}/photos/{photo}", gated, access.VisitRead, "a photo of a visit", s.photo),
 		route("POST", "/visits/{id}/confirm", signedIn, access.VisitConfirm, "the enterprise confirms and rates a visit, or says nobody came", s.confirmPage),
 		route("POST", "/visits/{id}/raise", signedIn, access.VisitRecord, "raise the problems of a visit still to become appeals", s.raisePage),
 		route("GET", "/topics", gated, access.VisitRead, "common problems sent up to a street or the district", s.topicsPage),
@@ -58,6 +59,9 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/api/v1/visits/{id}", signedIn, access.VisitRead, "a visit with its team and problems", s.apiVisit).Gives(200, visit.Visit{}),
 		route("POST", "/api/v1/visits/{id}/confirm", signedIn, access.VisitConfirm, "the enterprise's answer to a visit (needs version; once)", s.apiConfirm).
 			Takes(confirmInput{Feedback: visit.Satisfied, Version: 1}).Gives(200, visit.Visit{}),
+		route("POST", "/api/v1/visits/{id}/photos", signedIn, access.VisitRecord, "add a photo to a visit (multipart field file; an image; at most 3 a visit; optional: nothing asks for one)", s.apiAddPhoto).
+			Uploads("file").Gives(201, visit.Photo{}),
+		route("GET", "/api/v1/visits/{id}/photos/{photo}", signedIn, access.VisitRead, "a photo of a visit", s.photo).Sends("image/*"),
 		route("POST", "/api/v1/visits/{id}/raise", signedIn, access.VisitRecord, "raise the problems still to become appeals", s.apiRaise).Gives(200, visit.Visit{}),
 		route("GET", "/api/v1/topics", signedIn, access.VisitRead, "common problems in the caller's reach (state: open, answered)", s.apiTopics).
 			Gives(200, core.Items[visit.Topic]{}).Queries(core.Param{Name: "state"}),

@@ -2,10 +2,6 @@ package visitweb
 
 import (
 	"fmt"
-	"io/fs"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +16,7 @@ import (
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
 	"qifu/internal/web/core"
+	"qifu/internal/web/core/coretest"
 )
 
 // examples are the module's pages filled in: every state a page has.
@@ -219,80 +216,19 @@ func text(t testing.TB) core.Catalog {
 	return text
 }
 
-func renderer(t testing.TB) *core.Core {
-	t.Helper()
-	c, err := core.New(nil, slog.New(slog.DiscardHandler), core.Options{Text: text(t), Templates: []fs.FS{Templates}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestTemplates renders every page of the module with its examples in
 // both languages, for staff and for an enterprise, and holds that every
 // word used is in the catalog.
 func TestTemplates(t *testing.T) {
-	text := text(t)
-	c := renderer(t)
-	ex := examples()
-	pages, err := fs.Glob(Templates, "templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range pages {
-		if strings.HasSuffix(n, ".part.html") {
-			continue
-		}
-		if name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html"); len(ex[name]) == 0 {
-			t.Errorf("template %s has no example page", name)
-		}
-	}
-	for name, list := range ex {
-		for i, p := range list {
-			for _, lang := range []string{"zh", "en"} {
-				for _, role := range []access.Role{access.RoleCommunityStaff, access.RoleEnterprise} {
-					r := httptest.NewRequest("GET", "/x?y=1", nil)
-					r.AddCookie(&http.Cookie{Name: core.LangCookie, Value: lang})
-					r = core.WithActor(r, access.Actor{UserID: 1, Name: "王五", Role: role})
-					w := httptest.NewRecorder()
-					c.Render(w, r, http.StatusOK, name, p)
-					wantLang := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
-					body := w.Body.String()
-					if w.Code != http.StatusOK || !strings.Contains(body, wantLang) || !strings.Contains(body, "</html>") {
-						t.Errorf("%s example %d (%s, %s): %d, not a whole page in its language", name, i, lang, role, w.Code)
-					}
-					if strings.Contains(body, "%!") {
-						t.Errorf("%s example %d (%s, %s): a word formatted with the wrong arguments", name, i, lang, role)
-					}
-				}
-			}
-		}
-	}
-	used, err := core.UsedKeys(Templates, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(used) < 100 {
-		t.Fatalf("found only %d keys in use: the scan is broken", len(used))
-	}
-	for key, where := range used {
-		if _, ok := text[key]; !ok {
-			t.Errorf("key %q used in %s is not in the catalog", key, where)
-		}
-	}
+	coretest.CheckPages(t, coretest.PagesOptions{Templates: Templates, Text: text(t), Examples: examples(), MinKeys: 100})
 }
 
 // TestPageBranches holds what the examples are for: the pages show what
 // their state says, and only then.
 func TestPageBranches(t *testing.T) {
-	c := renderer(t)
+	c := coretest.New(t, text(t), Templates)
 	render := func(name string, p core.Page) string {
-		r := httptest.NewRequest("GET", "/x", nil)
-		r.AddCookie(&http.Cookie{Name: core.LangCookie, Value: "en"})
-		r = core.WithActor(r, access.Actor{UserID: 1, Role: access.RoleCommunityStaff})
-		w := httptest.NewRecorder()
-		c.Render(w, r, http.StatusOK, name, p)
-		return w.Body.String()
+		return coretest.Render(t, c, name, p, "en", access.RoleCommunityStaff)
 	}
 	ex := examples()
 	for _, tt := range []struct {

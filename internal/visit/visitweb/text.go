@@ -115,6 +115,8 @@ var Text = core.Catalog{
 	"vi.export":                             {"导出 Excel", "Export to Excel"},
 	"vi.byphone":                            {"（社区电话回访记录）", "(recorded by the community from a return call)"},
 	"vi.phone_help":                         {"该企业没有账号：请电话回访企业，按企业的回答记录评价。", "The enterprise has no account: call it back and record what it says."},
+	"vi.photos":                             {"照片", "Photos"},
+	"vi.photos_help":                        {"选填，最多 3 张", "optional, up to 3"},
 	"vi.add_problem":                        {"＋ 再记一个问题", "+ Another problem"},
 	"vi.report":                             {"作为共性问题上报", "Report as a common problem"},
 	"vi.report_help":                        {"把企业在填报、来电等场合反映的问题并入街道的共性问题，与走访发现的同类问题一并答复。", "Put a problem the enterprise raised elsewhere (a survey, a call) under a common problem of its street, answered with the same problems found on visits."},

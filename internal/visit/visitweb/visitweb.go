@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"qifu/internal/appeal/appealdb"
+	"qifu/internal/attach"
 	"qifu/internal/calendar"
 	"qifu/internal/catalogue/cataloguedb"
 	"qifu/internal/store"
@@ -35,11 +36,22 @@ type Handlers struct {
 	visits    *visitdb.Store
 	appeals   *appealdb.Store
 	catalogue *cataloguedb.Store // the providers a service day invites
+	opts      Options
+}
+
+// Options is what the module needs to know of the deployment.
+type Options struct {
+	// Files is the folder of uploaded files (visits' photos); nil: photos are refused.
+	Files     *attach.Dir
+	MaxUpload int64 // largest upload, bytes
 }
 
 // New returns the module's handlers on the site's core.
-func New(c *core.Core, st *store.Store, visits *visitdb.Store, appeals *appealdb.Store, cat *cataloguedb.Store) *Handlers {
-	return &Handlers{Core: c, store: st, visits: visits, appeals: appeals, catalogue: cat}
+func New(c *core.Core, st *store.Store, visits *visitdb.Store, appeals *appealdb.Store, cat *cataloguedb.Store, opts Options) *Handlers {
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = 32 << 20
+	}
+	return &Handlers{Core: c, store: st, visits: visits, appeals: appeals, catalogue: cat, opts: opts}
 }
 
 // period reads a period of days from the query: from, to (YYYY-MM-DD), by
