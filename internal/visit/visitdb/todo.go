@@ -132,8 +132,9 @@ func (s *Store) toAnswer(ctx context.Context, actor access.Actor, now time.Time)
 	if !access.May(actor.Role, access.TopicAnswer) {
 		return nil, nil
 	}
-	topics, err := store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+topicColumns+topicFrom+
-		" WHERE t.state = ? AND t.region_code = ? ORDER BY t.raised_at", visit.TopicOpen, actor.RegionCode)
+	cols, cargs := topicColumns(actor)
+	topics, err := store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+cols+topicFrom+
+		" WHERE t.state = ? AND t.region_code = ? ORDER BY t.raised_at", append(cargs, visit.TopicOpen, actor.RegionCode)...)
 	if err != nil {
 		return nil, fmt.Errorf("topics to answer: %w", err)
 	}

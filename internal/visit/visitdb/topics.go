@@ -18,9 +18,17 @@ import (
 // district) with every enterprise whose problem was put under it; the
 // street's or district's leaders answer it once for all of them.
 
-const topicColumns = `t.id, t.title, t.detail, t.category, t.region_code, COALESCE(r.name, ''), t.state, t.answer,
-	(SELECT COUNT(*) FROM (SELECT p.enterprise_id FROM visit_problems p WHERE p.topic_id = t.id
-		UNION SELECT c.enterprise_id FROM common_topic_reports c WHERE c.topic_id = t.id) x), t.raised_at, t.answered_at, t.version`
+// topicColumns are a topic's columns, for scanTopic, with the enterprises it
+// concerns counted among those the actor may read the visits of (no count
+// tells of records out of reach); its arguments come before the query's.
+func topicColumns(actor access.Actor) (string, []any) {
+	cond, args := store.EnterpriseScope(actor, access.VisitRead)
+	return `t.id, t.title, t.detail, t.category, t.region_code, COALESCE(r.name, ''), t.state, t.answer,
+	(SELECT COUNT(*) FROM (SELECT p.enterprise_id FROM visit_problems p JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.topic_id = t.id AND ` + cond + `
+		UNION SELECT c.enterprise_id FROM common_topic_reports c JOIN enterprises e ON e.id = c.enterprise_id
+		WHERE c.topic_id = t.id AND ` + cond + `) x), t.raised_at, t.answered_at, t.version`, append(append([]any{}, args...), args...)
+}
 
 func scanTopic(sc store.Scanner) (visit.Topic, error) {
 	var t visit.Topic
@@ -65,7 +73,9 @@ func (s *Store) Topics(ctx context.Context, actor access.Actor, state string) ([
 		cond += " AND t.state = ?"
 		args = append(args, state)
 	}
-	return store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+topicColumns+topicFrom+" WHERE "+cond+" ORDER BY t.state DESC, t.id DESC LIMIT 500", args...)
+	cols, cargs := topicColumns(actor)
+	return store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+cols+topicFrom+" WHERE "+cond+" ORDER BY t.state DESC, t.id DESC LIMIT 500",
+		append(cargs, args...)...)
 }
 
 // Concerned is an enterprise a common problem concerns, with its problem:
@@ -86,7 +96,9 @@ func (s *Store) Topic(ctx context.Context, actor access.Actor, id int64) (visit.
 		return visit.Topic{}, nil, access.ErrForbidden
 	}
 	cond, args := topicScope(actor)
-	list, err := store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+topicColumns+topicFrom+" WHERE t.id = ? AND "+cond, append([]any{id}, args...)...)
+	cols, cargs := topicColumns(actor)
+	list, err := store.Collect(ctx, s.engine.Reader(), scanTopic, "SELECT "+cols+topicFrom+" WHERE t.id = ? AND "+cond,
+		append(append(cargs, id), args...)...)
 	if err != nil {
 		return visit.Topic{}, nil, err
 	}

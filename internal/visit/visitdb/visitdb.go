@@ -594,8 +594,9 @@ func (s *Store) PrefillFor(ctx context.Context, actor access.Actor, enterpriseID
 	default:
 		return p, err
 	}
-	p.Topics, err = store.Collect(ctx, h, scanTopic, "SELECT "+topicColumns+topicFrom+" WHERE t.state = ? AND t.region_code IN (?, ?) ORDER BY t.id DESC LIMIT 50",
-		visit.TopicOpen, e.StreetCode, e.DistrictCode)
+	cols, cargs := topicColumns(actor)
+	p.Topics, err = store.Collect(ctx, h, scanTopic, "SELECT "+cols+topicFrom+" WHERE t.state = ? AND t.region_code IN (?, ?) ORDER BY t.id DESC LIMIT 50",
+		append(cargs, visit.TopicOpen, e.StreetCode, e.DistrictCode)...)
 	return p, err
 }
 
