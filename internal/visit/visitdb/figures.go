@@ -106,12 +106,13 @@ func (s *Store) CoverageOf(ctx context.Context, actor access.Actor, region strin
 		SUM(CASE WHEN e.key_level <> '' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN e.key_level <> '' AND EXISTS (SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
 			AND u.role = 'cadre' AND u.disabled = FALSE WHERE a.enterprise_id = e.id) THEN 1 ELSE 0 END),
-		SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = e.id AND v.visited_on >= ? AND v.visited_on <= ?
+		SUM(CASE WHEN l.visited_on IS NULL OR l.visited_on < ? THEN 0 WHEN l.visited_on <= ? THEN 1
+			WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = e.id AND v.visited_on >= ? AND v.visited_on <= ?
 			AND v.rating <> 'not_visited') THEN 1 ELSE 0 END),
 		SUM(CASE WHEN l.visited_on IS NULL OR l.visited_on < ? THEN 1 ELSE 0 END)
 		FROM enterprises e LEFT JOIN regions g ON g.code = e.grid_code LEFT JOIN users w ON w.id = g.worker_id AND w.disabled = FALSE
 		LEFT JOIN visit_last l ON l.enterprise_id = e.id
-		WHERE `+where+` GROUP BY `+child, append([]any{p.From, p.To, since90}, args...)...)
+		WHERE `+where+` GROUP BY `+child, append([]any{p.From, p.To, p.From, p.To, since90}, args...)...)
 	if err != nil {
 		return total, nil, fmt.Errorf("coverage: %w", err)
 	}
