@@ -427,6 +427,15 @@ func checkRoutes(t *testing.T, s *site) {
 		}
 		return may(u, access.VisitRead, visitWant(sc, ok))
 	}
+	// Only the leaders of the street a common problem was sent to (and
+	// administrators) send it up to the district.
+	const escalation = "涉及全区公交线网调整，街道无法单独协调"
+	escalateWant := func(u demo.User, sc scope, ok int) int {
+		if u.Role != access.RoleAdmin && u.RegionCode != showE.StreetCode {
+			ok = http.StatusForbidden
+		}
+		return answerWant(u, sc, ok)
+	}
 	const answer = "已协调公交公司自下月起恢复园区夜班线路。"
 
 	// A service day of the showcase community, with the departments it
@@ -1181,6 +1190,11 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /topics/{id}": func(u demo.User, sc scope) probe {
 			return probe{topicPath, nil, may(u, access.VisitRead, visitWant(sc, 200))}
 		},
+		"POST /topics/{id}/escalate": func(u demo.User, sc scope) probe {
+			id, version := freshTopic()
+			return probe{fmt.Sprintf("/topics/%d/escalate", id), formBody(url.Values{"reason": {escalation}, "version": {fmt.Sprint(version)}}),
+				escalateWant(u, sc, 303)}
+		},
 		"POST /topics/{id}/answer": func(u demo.User, sc scope) probe {
 			id, version := freshTopic()
 			return probe{fmt.Sprintf("/topics/%d/answer", id), formBody(url.Values{"answer": {answer}, "version": {fmt.Sprint(version)}}),
@@ -1287,6 +1301,11 @@ func checkRoutes(t *testing.T, s *site) {
 		"GET /api/v1/topics": func(u demo.User, _ scope) probe { return probe{"/api/v1/topics", nil, may(u, access.VisitRead, 200)} },
 		"GET /api/v1/topics/{id}": func(u demo.User, sc scope) probe {
 			return probe{"/api/v1" + topicPath, nil, may(u, access.VisitRead, visitWant(sc, 200))}
+		},
+		"POST /api/v1/topics/{id}/escalate": func(u demo.User, sc scope) probe {
+			id, version := freshTopic()
+			return probe{fmt.Sprintf("/api/v1/topics/%d/escalate", id), jsonBody(map[string]any{"reason": escalation, "version": version}),
+				escalateWant(u, sc, 200)}
 		},
 		"POST /api/v1/topics/{id}/answer": func(u demo.User, sc scope) probe {
 			id, version := freshTopic()

@@ -228,3 +228,49 @@ func (s *Store) ReportCommon(ctx context.Context, actor access.Actor, in Report)
 	t, _, err := s.Topic(ctx, actor, id)
 	return t, err
 }
+
+// MayEscalate reports whether the actor may send a topic up to the
+// district: the leaders of the street it was sent to (or an administrator).
+func MayEscalate(actor access.Actor, t visit.Topic) bool {
+	return place.LevelOf(t.RegionCode) == place.Street && (actor.Role == access.RoleAdmin || actor.RegionCode == t.RegionCode) &&
+		access.Allows(actor, access.TopicAnswer, access.Target{Place: place.AncestryOf(t.RegionCode)})
+}
+
+// EscalateTopic sends an open common problem of a street up to its
+// district, when the street cannot answer it alone (a district-wide
+// shortage, a policy the district carries out): the district's leaders
+// answer it from then on, and have it in their to-dos. The actor answers
+// for the topic's street. Stale → conflict. Audited.
+func (s *Store) EscalateTopic(ctx context.Context, actor access.Actor, id int64, reason string, version int64) (visit.Topic, error) {
+	t, _, err := s.Topic(ctx, actor, id)
+	if err != nil {
+		return t, err
+	}
+	if !MayEscalate(actor, t) {
+		return t, access.ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n < 5 || n > 500 {
+		return t, fault.Fields{"reason": {Zh: "请说明为什么需要区里协调（5 至 500 字）", En: "say why the district must take it up (5 to 500 characters)"}}.Err()
+	}
+	if t.State != visit.TopicOpen {
+		return t, fault.New(fault.Conflict, "already_answered", "这个共性问题已经答复", "this common problem was already answered")
+	}
+	district := place.AncestryOf(t.RegionCode).District
+	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.DB().Exec(ctx, `UPDATE common_topics SET region_code = ?, level = ?, detail = detail || ?, version = version + 1
+			WHERE id = ? AND version = ? AND state = ?`, district, int(place.District), "\n【提请区级协调】"+reason, id, version, visit.TopicOpen)
+		if err != nil {
+			return fmt.Errorf("escalate topic: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fault.ErrConflict
+		}
+		t.RegionCode, t.Version = district, version+1
+		if err := tx.Notify(ctx, regionLeaders(district), "topic.new", fmt.Sprintf("/topics/%d", id), "街道提请区级协调的共性问题："+t.Title); err != nil {
+			return err
+		}
+		return tx.Record(ctx, actor, "topic.escalate", fmt.Sprintf("topic/%d", id), "ok", map[string]any{"district": district, "reason": reason})
+	})
+	return t, err
+}

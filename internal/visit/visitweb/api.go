@@ -387,3 +387,30 @@ func (s *Handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
 	core.WriteJSON(w, http.StatusCreated, t)
 	return nil
 }
+
+// escalateInput sends a street's common problem up to the district.
+type escalateInput struct {
+	Reason  string `json:"reason"`
+	Version int64  `json:"version"`
+}
+
+func (s *Handlers) apiEscalate(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in escalateInput
+	if err := core.Decode(r, &in); err != nil {
+		return err
+	}
+	if in.Version == 0 {
+		return core.ErrVersionRequired
+	}
+	t, err := s.visits.EscalateTopic(r.Context(), a, id, in.Reason, in.Version)
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, t)
+	return nil
+}

@@ -12,6 +12,7 @@ import (
 	"qifu/internal/appeal"
 	"qifu/internal/dossier"
 	"qifu/internal/enterprise"
+	"qifu/internal/place"
 	"qifu/internal/store"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
@@ -353,10 +354,12 @@ func (s *Handlers) topicsPage(w http.ResponseWriter, r *http.Request) error {
 
 type topicData struct {
 	core.Base
-	Topic     visit.Topic
-	Concerned []visitdb.Concerned
-	MayAnswer bool
-	Answer    string
+	Topic       visit.Topic
+	Concerned   []visitdb.Concerned
+	MayAnswer   bool
+	MayEscalate bool // a street's topic its leaders may send up to the district
+	Answer      string
+	Reason      string
 }
 
 func (s *Handlers) topicPage(w http.ResponseWriter, r *http.Request) error {
@@ -374,7 +377,8 @@ func (s *Handlers) showTopic(w http.ResponseWriter, r *http.Request, id int64, p
 		return err
 	}
 	p.Topic, p.Concerned = t, concerned
-	p.MayAnswer = t.State == visit.TopicOpen && access.May(a.Role, access.TopicAnswer)
+	p.MayAnswer = t.State == visit.TopicOpen && access.Allows(a, access.TopicAnswer, access.Target{Place: place.AncestryOf(t.RegionCode)})
+	p.MayEscalate = t.State == visit.TopicOpen && visitdb.MayEscalate(a, t)
 	p.Title = t.Title
 	s.Render(w, r, code, "topic", p)
 	return nil
@@ -459,4 +463,24 @@ func clipText(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+func (s *Handlers) escalatePage(w http.ResponseWriter, r *http.Request) error {
+	a, _ := core.ActorOf(r)
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
+	if _, err := s.visits.EscalateTopic(r.Context(), a, id, r.FormValue("reason"), version); err != nil {
+		msgs, ferr := core.FormErrors(err, core.LangOf(r))
+		if ferr != nil {
+			return ferr
+		}
+		p := &topicData{Reason: r.FormValue("reason")}
+		p.Errors = msgs
+		return s.showTopic(w, r, id, p, http.StatusUnprocessableEntity)
+	}
+	s.Done(w, r, fmt.Sprintf("/topics/%d", id), "vi.escalated", "")
+	return nil
 }

@@ -32,6 +32,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/topics", signedIn, access.VisitRecord, "put an enterprise's problem under a common problem", s.reportPage),
 		route("GET", "/topics/{id}", gated, access.VisitRead, "a common problem with the enterprises it concerns", s.topicPage),
 		route("POST", "/topics/{id}/answer", signedIn, access.TopicAnswer, "answer a common problem", s.answerPage),
+		route("POST", "/topics/{id}/escalate", signedIn, access.TopicAnswer, "send a street's common problem up to the district, with the reason", s.escalatePage),
 		route("GET", "/service-days", gated, access.VisitRead, "department service days: the coming and the past; a community plans one here", s.daysPage),
 		route("POST", "/service-days", signedIn, access.ServiceDayRun, "plan a service day with the departments and providers invited", s.createDayPage),
 		route("GET", "/service-days/{id}", gated, access.VisitRead, "a service day with its problems; an enterprise registers one here", s.dayPage),
@@ -68,6 +69,8 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/api/v1/topics", signedIn, access.VisitRecord, "put an enterprise's problem found elsewhere than on a visit (ref: the record, e.g. campaign:3) under an open common problem of its street or district, or a new one sent to its street", s.apiReport).
 			Takes(reportInput{EnterpriseID: 1, Title: "园区夜班公交停运", Text: "夜班员工下班后无公交，只能打车", Category: "logistics", Ref: "campaign:3"}).Gives(201, visit.Topic{}),
 		route("GET", "/api/v1/topics/{id}", signedIn, access.VisitRead, "a common problem with the enterprises it concerns", s.apiTopic).Gives(200, topicJSON{}),
+		route("POST", "/api/v1/topics/{id}/escalate", signedIn, access.TopicAnswer, "send a street's open common problem up to its district, with the reason (needs version): the district's leaders answer it", s.apiEscalate).
+			Takes(escalateInput{Reason: "涉及全区公交线网调整，街道无法单独协调", Version: 1}).Gives(200, visit.Topic{}),
 		route("POST", "/api/v1/topics/{id}/answer", signedIn, access.TopicAnswer, "answer a common problem (needs version)", s.apiAnswer).
 			Takes(answerInput{Answer: "已协调公交公司自下月起恢复园区夜班线路。", Version: 1}).Gives(200, visit.Topic{}),
 		route("GET", "/api/v1/service-days", signedIn, access.VisitRead, "service days the caller may see, the coming first", s.apiDays).Gives(200, core.Items[visit.Day]{}),

@@ -148,7 +148,7 @@ func examples() map[string][]core.Page {
 		"topic": {
 			&topicData{},
 			// Open, answered by one who may, the first answer refused.
-			&topicData{Topic: topics[0], MayAnswer: true, Answer: "短",
+			&topicData{Topic: topics[0], MayAnswer: true, MayEscalate: true, Answer: "短", Reason: "区",
 				Concerned: []visitdb.Concerned{{EnterpriseID: 7, Enterprise: ent.Name, VisitID: 11, Text: "园区道路拥堵", On: "2026-03-02"},
 					{EnterpriseID: 8, Enterprise: "乙公司", Ref: "form:3", Text: "道路堵"}},
 				Base: core.Base{Errors: map[string]string{"answer": "请写答复（5 至 2000 字）"}}},
