@@ -40,6 +40,9 @@ type catalogueData struct {
 	MayManage bool
 	Codes     []string // the groups, for the filter
 	Modes     []catalogue.Mode
+	// Open unfolds the groups: a search or a filter is shown whole; the
+	// catalogue itself opens as its groups with their counts.
+	Open bool
 }
 
 // cataloguePage is the catalogue, browsed by group and searched by words.
@@ -68,6 +71,7 @@ func (s *Handlers) cataloguePage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Count = len(shown)
+	p.Open = p.Query.Text != "" || p.Query.Group != "" || p.Query.Mode != "" || len(p.Groups) == 1
 	p.Title = s.T(core.LangOf(r), "cat.title")
 	s.Render(w, r, http.StatusOK, "catalogue", p)
 	return nil

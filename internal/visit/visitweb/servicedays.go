@@ -3,6 +3,7 @@ package visitweb
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"qifu/internal/access"
@@ -94,6 +95,8 @@ type dayData struct {
 	Categories appeal.Categories
 	Edit       visit.DayProblem
 	Failed     int64 // the problem whose form was refused
+	// Invited are the providers invited, from the directory.
+	Invited []catalogue.Provider
 }
 
 // DeptName names a department code in the page's language.
@@ -126,6 +129,17 @@ func (s *Handlers) showDay(w http.ResponseWriter, r *http.Request, id int64, p *
 	p.MayJoin = !p.Past && a.Role == access.RoleEnterprise
 	if p.Categories, err = s.appeals.Categories(r.Context()); err != nil {
 		return err
+	}
+	if len(d.Providers) > 0 {
+		all, err := s.catalogue.Providers(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, pr := range all {
+			if slices.Contains(d.Providers, pr.Code) {
+				p.Invited = append(p.Invited, pr)
+			}
+		}
 	}
 	p.Title = d.Title
 	s.Render(w, r, code, "service_day", p)
