@@ -8,6 +8,7 @@ import (
 	"qifu/internal/department"
 	formdef "qifu/internal/form"
 	"qifu/internal/form/formdb"
+	"qifu/internal/pool/pooldb"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
 	"regexp"
@@ -33,6 +34,8 @@ const (
 	theForm       = "the form"     // the first form the user may send, in the builder
 	theSend       = "the send"     // its sending page, with the audience
 	theDay        = "the day"      // the first service day the user sees
+	theLoan       = "the loan"     // the first loan of the pool the user sees
+	theNeed       = "the need"     // the first open need of the pool the user sees
 )
 
 // The appeal the tour's enterprise raises.
@@ -70,13 +73,14 @@ func TestBrowserTour(t *testing.T) {
 		pages []string
 	}{
 		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey, "/visits",
-			"/catalogue", "/catalogue/S03", "/catalogue/S04", theDay}},
+			"/catalogue", "/catalogue/S03", "/catalogue/S04", theDay, "/pool", "/pool/needs/new", "/pool/loans", theLoan}},
 		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
-			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend, "/service-days", theDay}},
+			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend, "/service-days", theDay,
+			"/pool", "/pool/match", theNeed, "/pool/workers", "/pool/workers/new", "/pool/seekers", theLoan}},
 		{"grid", []string{"/todo", theCampaign, "/visits", "/visits/new"}},
 		{"organisation", []string{"/", "/cadres"}},
 		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal, "/facts/import"}},
-		{"district_leader", []string{"/", "/overview", "/assessment?dimension=community", "/visits/coverage", "/topics", "/catalogue/use"}},
+		{"district_leader", []string{"/", "/overview", "/assessment?dimension=community", "/visits/coverage", "/topics", "/catalogue/use", "/pool/figures"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor", "/catalogue", "/catalogue/S03",
 			"/providers", "/catalogue/import"}},
 		{"auditor", []string{"/audit"}},
@@ -106,6 +110,11 @@ func TestBrowserTour(t *testing.T) {
 				if p == theDay { // the demo's service day, as its community or an enterprise of it sees it
 					u.follow("open the service days", chromedp.Navigate(srv.URL+"/service-days"))
 					pages[i] = eval[string](t, u.tab, `(document.querySelector('#service-days a') || {getAttribute: () => '/'}).getAttribute('href')`)
+				}
+				if p == theLoan || p == theNeed { // the pool's first loan or open need the user sees
+					list := map[string]string{theLoan: "/pool/loans", theNeed: "/pool"}[p]
+					u.follow("open "+list, chromedp.Navigate(srv.URL+list))
+					pages[i] = eval[string](t, u.tab, `(document.querySelector('#pool-loans a[href^="/pool/loans/"], #pool-needs a[href^="/pool/needs/"]') || {getAttribute: () => '/pool'}).getAttribute('href')`)
 				}
 				if p == theEnterprise { // the showcase enterprise's file, as its own user or its community sees it
 					u.follow("open the enterprises", chromedp.Navigate(srv.URL+"/"))
@@ -220,6 +229,10 @@ var userData = sync.OnceValue(func() []string {
 	for _, p := range catalogue.DemoProviders() {
 		words = append(words, p.Name, p.Contact, p.Address)
 	}
+	// The demo's turnover pool and the pool walk's.
+	words = append(words, pooldb.PoolWords()...)
+	words = append(words, poolTeam, poolSite, poolTraining, poolContact, poolTaught, poolComp)
+	words = append(words, poolPeople...)
 	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
 	return slices.Compact(words)
@@ -232,7 +245,7 @@ var han = regexp.MustCompile(`[\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]+`) // 
 func checkEnglish(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
 	texts := eval[[]string](t, ctx, `(() => { const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-		while (w.nextNode()) { if (w.currentNode.parentElement?.closest('textarea')) continue; // what is typed in a field is the record's
+		while (w.nextNode()) { if (w.currentNode.parentElement?.closest('textarea, body [lang^="zh"]')) continue; // what is typed in a field is the record's, and a text marked Chinese (a legal agreement)
 			const s = w.currentNode.textContent.trim(); if (s) out.push(s); }
 		return out; })()`)
 	var chinese []string

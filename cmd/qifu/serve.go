@@ -16,12 +16,14 @@ import (
 	"sync"
 	"time"
 
+	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
 	"qifu/internal/attach"
 	"qifu/internal/calendar"
 	"qifu/internal/demo"
 	"qifu/internal/form/formdb"
 	"qifu/internal/platform"
+	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
 	"qifu/internal/web"
 )
@@ -399,6 +401,29 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return fmt.Errorf("demo service days: %w", err)
 	}
 	log.Info("demo service days played", "days", days, "problems", problems)
+	began = time.Now()
+	system := access.System("demo")
+	poolRep, err := pooldb.Demo(ctx, d, mods.Pool,
+		func(ctx context.Context, code string) (int64, error) {
+			return mods.Dossier.ByCreditCode(ctx, system, code)
+		},
+		func(ctx context.Context, username string) (access.Actor, error) {
+			u, err := rs.UserByUsername(ctx, username)
+			if err != nil {
+				return access.Actor{}, fmt.Errorf("demo account %s: %w", username, err)
+			}
+			a, err := rs.Actor(ctx, u.ID)
+			a.Addr = "demo"
+			return a, err
+		}, time.Now(), func(t time.Time) {
+			mu.Lock()
+			at = t
+			mu.Unlock()
+		})
+	if err != nil {
+		return fmt.Errorf("demo pool: %w", err)
+	}
+	log.Info("demo pool played", "report", poolRep.String(), "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
 

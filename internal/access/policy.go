@@ -79,6 +79,19 @@ const (
 	// the problems enterprises register on the spot or raising them as
 	// appeals dispatched to the department concerned.
 	ServiceDayRun Action = "serviceday.run"
+
+	// PoolRead is reading the employee turnover pool (员工周转池): the workers
+	// offered, the needs, the loans and their figures. Staff who match also
+	// read the offers and needs shared with their region.
+	PoolRead Action = "pool.read"
+	// PoolPost is an enterprise's part in the pool, or staff's on its behalf:
+	// offering workers, posting needs and job seekers, choosing the workers
+	// of a loan, sealing, training, attendance, settlement, return, rating.
+	PoolPost Action = "pool.post"
+	// PoolMatch is running the pool: the matcher, proposing lenders for
+	// needs, the workers' one-time codes, placing job seekers, ending the
+	// loans of a lender that closed.
+	PoolMatch Action = "pool.match"
 )
 
 // Reach is how far an actor's permission for an action extends.
@@ -101,6 +114,7 @@ var Actions = []Action{
 	AppealRead, AppealCreate, AppealAssess, AppealConfigure,
 	CampaignRun, CampaignRead, FormFill, CadreRead, CadreManage,
 	CatalogueRead, CatalogueManage, VisitRecord, VisitRead, VisitConfirm, TopicAnswer, ServiceDayRun,
+	PoolRead, PoolPost, PoolMatch,
 }
 
 const (
@@ -114,22 +128,22 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][30]Reach{
-	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday
-	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n},
-	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r},
-	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r},
-	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n},
-	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n},
-	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n},
-	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A},
-	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n}, // reads the appeals it raised
-	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n}, // the cadres of its district
+var table = map[Role][33]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday  pool post match
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n, o, o, n},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n, r, r, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r, r, r, r},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r, r, n, r},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n, r, n, n},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n, r, n, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n, n, n, n},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n, a, a, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n}, // reads the appeals it raised
+	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n, n, n, n}, // the cadres of its district
 }
 
 // ReachOf returns how far role may take action.

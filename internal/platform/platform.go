@@ -14,6 +14,7 @@ import (
 	"qifu/internal/dossier"
 	"qifu/internal/dossier/dossierdb"
 	"qifu/internal/form/formdb"
+	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
 	"qifu/internal/todo"
 	"qifu/internal/visit/visitdb"
@@ -38,6 +39,8 @@ type Modules struct {
 	Catalogue *cataloguedb.Store
 	// Visits are the visits to enterprises, their problems and the common problems.
 	Visits *visitdb.Store
+	// Pool is the employee turnover pool: workers lent, needs, loans.
+	Pool *pooldb.Store
 	// Timeline are the modules' parts of an enterprise's timeline.
 	Timeline []dossier.TimelineSource
 	// Todo is every person's to-do list, joined from the modules' open work.
@@ -51,7 +54,8 @@ func Build(engine *store.Store, opts Options) *Modules {
 		Dossier: dossierdb.New(engine), Forms: formdb.New(engine), Campaigns: audiencedb.New(engine)}
 	m.Catalogue = cataloguedb.New(engine) // after the appeals: its standards name their categories
 	m.Visits = visitdb.New(engine, m.Appeals)
-	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits}
-	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits)
+	m.Pool = pooldb.New(engine)
+	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits, m.Pool}
+	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits, m.Pool)
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -503,6 +504,10 @@ func checkRoutes(t *testing.T, s *site) {
 		return map[string]any{"enterprise_id": recordTarget(sc), "title": commonProblem().TopicTitle, "text": "问卷反映园区夜班员工通勤难",
 			"category": "logistics", "ref": "campaign:1"}
 	}
+
+	// The employee turnover pool: a loan on site every probe that changes
+	// nothing reads, records of their own for the others (pool_matrix_test.go).
+	pm := newPoolMatrix(t, s)
 
 	cases := map[string]func(u demo.User, sc scope) probe{
 		"GET /appeals": func(u demo.User, _ scope) probe { return probe{"/appeals", nil, may(u, access.AppealRead, 200)} },
@@ -1314,6 +1319,8 @@ func checkRoutes(t *testing.T, s *site) {
 		},
 	}
 
+	maps.Copy(cases, pm.cases())
+
 	// The routes that check a password cost an argon2 hash each and answer
 	// alike whoever calls them: they are called as the first account only.
 	hashing := map[string]bool{"POST /login": true, "POST /api/v1/login": true, "POST /account/password": true}
@@ -1346,7 +1353,7 @@ func checkRoutes(t *testing.T, s *site) {
 			}
 			sc := scopeOf(u)
 			p := cases[key](u, sc)
-			res := s.as(t, u.Username, rt.Method, p.path, p.b)
+			res := s.as(t, u.Username, rt.Method, p.path, p.b, pm.takeHeader()...)
 			if res.code != p.want {
 				t.Errorf("%s as %s (%s %s): %d, want %d: %.200s", key, u.Username, rt.Method, p.path, res.code, p.want, res.body)
 				continue
@@ -1383,7 +1390,8 @@ func checkSignedOut(t *testing.T, s *site) {
 		if rt.Auth == core.Public {
 			continue
 		}
-		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1", "{standard}", "S03", "{provider}", "union", "{list}", "unvisited", "{photo}", "1").Replace(rt.Path)
+		path := strings.NewReplacer("{id}", "1", "{code}", showGrid, "{credit}", dataset.Enterprises[0].CreditCode, "{$}", "", "{action}", "note", "{date}", "2027-01-01", "{file}", "1", "{standard}", "S03", "{provider}", "union", "{list}", "unvisited", "{photo}", "1",
+			"{party}", "lender", "{month}", "2027-01").Replace(rt.Path)
 		var b *body
 		if rt.Method != "GET" {
 			b = formBody(url.Values{"name": {"x"}})

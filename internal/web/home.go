@@ -9,6 +9,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/place"
+	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
 	"qifu/internal/visit/visitdb"
 	"qifu/internal/web/core"
@@ -49,6 +50,11 @@ type homePageData struct {
 	Visits *visitdb.Figures
 	// Rates are the visits' rates in words.
 	SolvedRate, SatisfiedRate string
+	// Pool are a leader's figures of the turnover pool of the last 90 days
+	// in its region; nil for other roles.
+	Pool *pooldb.Figures
+	// PoolHours is the median hours to a need's first worker on site, in words.
+	PoolHours string
 }
 
 // homeOutsideShown is the most grids outside the norm the home page names;
@@ -82,6 +88,17 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Visits, p.SolvedRate, p.SatisfiedRate = &f, rateText(f.SolvedRate()), rateText(f.SatisfiedRate())
+	}
+	if p.CanOverview && access.ReachOf(a.Role, access.PoolRead) == access.Region && s.mods.Pool != nil {
+		now := s.store.Now().In(calendar.Shanghai)
+		f, _, err := s.mods.Pool.FiguresOf(ctx, a, "", pooldb.Period{From: now.AddDate(0, 0, -89).Format("2006-01-02"), To: now.Format("2006-01-02")})
+		if err != nil {
+			return err
+		}
+		p.Pool, p.PoolHours = &f, "—"
+		if f.HoursMedian >= 0 {
+			p.PoolHours = strconv.FormatFloat(f.HoursMedian, 'f', 1, 64)
+		}
 	}
 	if access.May(a.Role, access.AppealConfigure) {
 		days, err := s.store.CalendarDays(ctx)

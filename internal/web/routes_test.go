@@ -21,6 +21,13 @@ var publicRoutes = map[string]bool{
 	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true,
 	"GET /login": true, "POST /login": true, "POST /lang": true,
 	"GET /api/v1/openapi.json": true, "POST /api/v1/login": true,
+	// The worker lent through the turnover pool has no account: a one-time
+	// code opens their page, whose token is the cookie (or the API's header).
+	"GET /w": true, "POST /w": true, "GET /w/me": true, "POST /w/me/answer": true, "POST /w/me/withdraw": true,
+	"POST /w/me/complain": true, "POST /w/me/extension": true, "POST /w/me/rate": true,
+	"POST /api/v1/pool/me/redeem": true, "GET /api/v1/pool/me": true, "POST /api/v1/pool/me/answer": true,
+	"POST /api/v1/pool/me/withdraw": true, "POST /api/v1/pool/me/complain": true, "POST /api/v1/pool/me/extension": true,
+	"POST /api/v1/pool/me/rate": true,
 }
 
 // auditedReads are the GET routes that write to the audit log: an export
@@ -112,6 +119,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		photoID := s.visitPhoto(t, "grid", vis.ID)
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
+		pf := s.poolFixture(t) // a loan of the turnover pool on site, with a sealed scan and a sheet
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
 				continue
@@ -147,6 +155,15 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 				path = strings.NewReplacer("{id}", fmt.Sprint(campaignID), "{file}", fmt.Sprint(fileID2)).Replace(rt.Path) +
 					fmt.Sprintf("?enterprise=%d", showEntID)
 			}
+			if p, ok := poolPath(pf, rt.Path); ok {
+				path = p
+			}
+			// The worker's own page opens with the token of their browser
+			// (the administrator's session alone is sent to /w).
+			var header []string
+			if rt.Path == "/w/me" || rt.Path == "/api/v1/pool/me" {
+				header = workerHeader(rt.Path, pf.token())
+			}
 			who := "admin" // may do everything but read the audit log
 			if rt.Action == access.AuditRead {
 				who = "auditor"
@@ -155,7 +172,7 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 			if rt.Path == "/login/code" {
 				continue // shown only to a session that owes a code (TestSecondFactor)
 			}
-			res := s.as(t, who, "GET", path, nil)
+			res := s.as(t, who, "GET", path, nil, header...)
 			if res.code != http.StatusOK {
 				t.Errorf("%s as %s: %d %.200s", path, who, res.code, res.body)
 			}

@@ -21,6 +21,7 @@ import (
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
 	"qifu/internal/place"
+	"qifu/internal/pool/poolweb"
 	"qifu/internal/store"
 	"qifu/internal/todo"
 	"qifu/internal/web/core"
@@ -223,16 +224,22 @@ func TestTemplates(t *testing.T) {
 		vis, topicID := s.topicVisit(t, "grid", showEntID) // a visit with a common problem
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
+		pf := s.poolFixture(t) // a loan of the turnover pool on site, with a sealed scan and a sheet
 		// Pages shown with their query, besides every page of the table: the
 		// pages a query gives other branches.
 		extra := []string{"/visits/new", "/visits/new?q=" + url.QueryEscape(string([]rune(byCode[demoAccount("enterprise").EnterpriseCode].Name)[:2])),
 			"/topics?state=open", "/topics?state=answered", "/visits/coverage?list=too_often&by=unit",
 			"/visits/coverage?list=key_no_cadre&by=recorder", "/visits/coverage?list=no_grid_worker&region=" + showStreet}
-		// fetch gets a page as who in both languages.
-		fetch := func(path, who string) {
+		// fetch gets a page as who in both languages, with the cookies
+		// given besides.
+		fetch := func(path, who string, cookies ...string) {
 			t.Helper()
 			for _, lang := range []string{"zh", "en"} {
-				res := s.call(t, "GET", path, nil, nil, "Cookie", core.LangCookie+"="+lang+"; "+core.SessionCookie+"="+s.login(t, who).Value)
+				cookie := core.LangCookie + "=" + lang + "; " + core.SessionCookie + "=" + s.login(t, who).Value
+				for _, c := range cookies {
+					cookie += "; " + c
+				}
+				res := s.call(t, "GET", path, nil, nil, "Cookie", cookie)
 				want := map[string]string{"zh": `<html lang="zh-CN">`, "en": `<html lang="en">`}[lang]
 				if res.code != http.StatusOK || !bytes.Contains(res.body, []byte(want)) {
 					t.Errorf("GET %s as %s in %s: %d, page in its language %v", path, who, lang, res.code, bytes.Contains(res.body, []byte(want)))
@@ -279,14 +286,34 @@ func TestTemplates(t *testing.T) {
 					continue // a download, not a page
 				}
 			}
+			var cookies []string
+			if p, ok := poolPath(pf, rt.Path); ok {
+				if strings.Contains(rt.Path, "{party}") {
+					continue // a sealed scan, not a page
+				}
+				path = p
+				if rt.Path == "/w/me" {
+					cookies = []string{poolweb.WorkerCookie + "=" + pf.token()} // the worker's browser
+				}
+			}
 			who := "admin"
 			if rt.Action == access.AuditRead {
 				who = "auditor"
 			}
-			fetch(path, who)
+			fetch(path, who, cookies...)
 		}
 		for _, path := range extra {
 			fetch(path, "admin")
+		}
+		// The pool's pages as the parties and the staff see them: the
+		// lender's and the borrower's forms, the staff's desk.
+		for _, who := range []string{"enterprise", "community", "grid", "street_leader"} {
+			for _, path := range []string{"/pool", "/pool/workers", fmt.Sprintf("/pool/loans/%d", pf.Loan.ID), "/pool/loans?state=live"} {
+				fetch(path, who)
+			}
+		}
+		for _, path := range []string{fmt.Sprintf("/pool/needs/%d", pf.Need.ID), "/pool/match", "/pool/seekers", "/pool/figures"} {
+			fetch(path, "community")
 		}
 		// An error page is titled as one.
 		res := s.as(t, "admin", "GET", "/enterprises/999999999", nil)
