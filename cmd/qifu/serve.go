@@ -403,7 +403,10 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 	log.Info("demo service days played", "days", days, "problems", problems)
 	began = time.Now()
 	system := access.System("demo")
-	poolRep, err := pooldb.Demo(ctx, d, mods.Pool,
+	// The full pool with the full history (165 needs for 1,500 appeals); a
+	// smaller history, as the tests start, a smaller pool.
+	needs := max(20, 165*c.DemoAppeals/1500)
+	poolRep, err := pooldb.Demo(ctx, d, needs, mods.Pool,
 		func(ctx context.Context, code string) (int64, error) {
 			return mods.Dossier.ByCreditCode(ctx, system, code)
 		},

@@ -100,8 +100,10 @@ func (q *poolQueue) Pop() any {
 }
 
 // Demo plays the demo's pool up to now through the pool's use cases,
-// moving the store's clock with setNow (and leaving it at now).
-func Demo(ctx context.Context, d demo.Dataset, p *Store, byCode func(ctx context.Context, code string) (int64, error),
+// moving the store's clock with setNow (and leaving it at now): needs are
+// how many needs the borrowers post over the months (165 for the demo's
+// full size).
+func Demo(ctx context.Context, d demo.Dataset, needs int, p *Store, byCode func(ctx context.Context, code string) (int64, error),
 	actor func(ctx context.Context, username string) (access.Actor, error), now time.Time, setNow func(time.Time)) (PoolReport, error) {
 	defer setNow(now)
 	var rep PoolReport
@@ -184,7 +186,8 @@ func Demo(ctx context.Context, d demo.Dataset, p *Store, byCode func(ctx context
 	n := 0
 	for i, e := range lenders {
 		eid := ids[e.CreditCode]
-		when := at(start.AddDate(0, 0, 1+i*3), 10, r.IntN(60))
+		// Half the lenders come in the first weeks, the others as orders drop later.
+		when := at(start.AddDate(0, 0, 1+i*3+(i/5)*40), 10, r.IntN(60))
 		offered := 55 + r.IntN(20)
 		for offered > 0 {
 			size := min(offered, 5+r.IntN(15))
@@ -232,7 +235,6 @@ func Demo(ctx context.Context, d demo.Dataset, p *Store, byCode func(ctx context
 		rep.Lenders++
 	}
 	// Needs: a shipping date each, posted over the months.
-	const needs = 165
 	for i := range needs {
 		b := borrowers[r.IntN(len(borrowers))]
 		bid := ids[b.CreditCode]

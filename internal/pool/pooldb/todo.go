@@ -47,8 +47,8 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 		}
 		within := pool.StepOf("propose").Within
 		for _, n := range needs {
-			wt, _ := pool.Find(pool.WorkTypes, string(n.WorkType))
-			items = append(items, todo.Item{Kind: kind, Ref: fmt.Sprintf("N%d", n.ID), Title: fmt.Sprintf("%s %d 人（最迟 %s）", wt.Zh, n.Open(), n.NeededBy),
+			// Titles hold no words of the UI: the list shows them in either language.
+			items = append(items, todo.Item{Kind: kind, Ref: fmt.Sprintf("N%d", n.ID), Title: fmt.Sprintf("%d → %s", n.Open(), n.NeededBy),
 				Enterprise: n.Enterprise, Href: fmt.Sprintf("/pool/needs/%d", n.ID), Due: n.PostedAt.Add(within),
 				Colour: pool.Colour(n.PostedAt, within, now)})
 		}
@@ -96,8 +96,7 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 }
 
 func loanItem(kind string, m pool.Loan) todo.Item {
-	wt, _ := pool.Find(pool.WorkTypes, string(m.Need.WorkType))
-	return todo.Item{Kind: kind, Ref: fmt.Sprintf("L%d", m.ID), Title: fmt.Sprintf("%s → %s：%s %d 人", m.Lender, m.Borrower, wt.Zh, m.Heads),
+	return todo.Item{Kind: kind, Ref: fmt.Sprintf("L%d", m.ID), Title: fmt.Sprintf("%s → %s · %d", m.Lender, m.Borrower, m.Heads),
 		Enterprise: m.Borrower, Href: fmt.Sprintf("/pool/loans/%d", m.ID), Due: m.StepDue, Colour: m.Colour}
 }
 
@@ -132,7 +131,7 @@ func (s *Store) sheetsToConfirm(ctx context.Context, enterpriseID int64) ([]todo
 	var out []todo.Item
 	for _, r := range rows {
 		at := time.UnixMilli(r.created)
-		out = append(out, todo.Item{Kind: "pool.sheet", Ref: fmt.Sprintf("L%d-%s", r.match, r.month), Title: fmt.Sprintf("%s 结算单 %d 元", r.month, r.total),
+		out = append(out, todo.Item{Kind: "pool.sheet", Ref: fmt.Sprintf("L%d-%s", r.match, r.month), Title: fmt.Sprintf("%s · ¥%d", r.month, r.total),
 			Href: fmt.Sprintf("/pool/loans/%d#sheets", r.match), Due: at.Add(SheetWithin), Colour: pool.Colour(at, SheetWithin, now)})
 	}
 	return out, nil
