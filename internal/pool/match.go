@@ -54,6 +54,9 @@ type Offer struct {
 	Worker   Worker
 	Where    Where
 	Excludes []int64 // enterprises the lender will not lend to (competitors)
+	// Lodging: the worker's team needs lodging, so only a need that gives
+	// it fits; Shuttle: the team brings its own shuttle (said in the reasons).
+	Lodging, Shuttle bool
 }
 
 // Want is an open need with where the borrower is.
@@ -99,6 +102,8 @@ func Check(o Offer, w Want, today string) (cost int, why fault.Msg, ok bool) {
 		return 0, fault.Msg{Zh: "班次不符", En: "shift"}, false
 	case wk.From > n.From || wk.To < n.From:
 		return 0, fault.Msg{Zh: "开工时不在可借期内", En: "not available when the need starts"}, false
+	case o.Lodging && !n.Lodging:
+		return 0, fault.Msg{Zh: "班组需要住宿，借入方不提供", En: "the team needs lodging the borrower does not give"}, false
 	}
 	end := min(n.To, wk.To)
 	for _, c := range n.Certs {
@@ -290,6 +295,9 @@ func explain(o Offer, w Want, heads, fit int, today string) []fault.Msg {
 	}
 	t := tierWords[Tier(o.Where, w.Where)]
 	out = append(out, fault.Msg{Zh: "距离：" + t.Zh, En: "distance: " + t.En})
+	if o.Shuttle && !n.Transport {
+		out = append(out, fault.Msg{Zh: "班组自带班车", En: "the team brings its own shuttle"})
+	}
 	d := Days(today, n.NeededBy)
 	out = append(out, fault.Msg{Zh: fmt.Sprintf("最迟到岗 %s（还有 %d 天）", n.NeededBy, d),
 		En: fmt.Sprintf("needed by %s (%d days)", n.NeededBy, d)})

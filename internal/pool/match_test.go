@@ -105,6 +105,7 @@ func randomCase(r *rand.Rand) matchCase {
 		if r.IntN(5) == 0 {
 			o.Excludes = []int64{borrowers[r.IntN(len(borrowers))]}
 		}
+		o.Lodging, o.Shuttle = r.IntN(6) == 0, r.IntN(4) == 0
 		c.offers = append(c.offers, o)
 	}
 	for j := range 1 + r.IntN(3) {
@@ -119,6 +120,7 @@ func randomCase(r *rand.Rand) matchCase {
 		if r.IntN(3) == 0 {
 			n.Taken = r.IntN(n.Heads + 1)
 		}
+		n.Lodging, n.Transport = r.IntN(2) == 0, r.IntN(2) == 0
 		for _, k := range certKinds {
 			if r.IntN(4) == 0 {
 				n.Certs = append(n.Certs, k)
@@ -346,6 +348,9 @@ func TestCheck(t *testing.T) {
 		}, true, 100 + 7 + 21, ""},
 		{"contract ends on the last day", func(o *Offer, w *Want) { o.Worker.ContractEnd = "2025-04-10" }, true, 107, ""},
 		{"need's own shift both, worker both", func(o *Offer, w *Want) { w.Need.Shift = "both" }, true, 107, ""},
+		{"a team needing lodging, lodging given", func(o *Offer, w *Want) { o.Lodging, w.Need.Lodging = true, true }, true, 107, ""},
+		{"a team with a shuttle, no transport given", func(o *Offer, w *Want) { o.Shuttle = true }, true, 107, ""},
+		{"a team needing lodging, none given", func(o *Offer, w *Want) { o.Lodging = true }, false, 0, "the team needs lodging the borrower does not give"},
 
 		{"lent", func(o *Offer, w *Want) { o.Worker.Status = WorkerLent }, false, 0, "lent or withdrawn"},
 		{"withdrawn", func(o *Offer, w *Want) { o.Worker.Status = WorkerWithdrawn }, false, 0, "lent or withdrawn"},

@@ -56,12 +56,14 @@ func (s *Store) offers(ctx context.Context, h store.DB, actor access.Actor, lend
 		w := &o.Worker
 		err := sc.Scan(&w.ID, &w.EnterpriseID, &w.Enterprise, &w.TeamID, &w.Name, &w.Phone, &w.IDNumber, &types, &certs,
 			&w.ContractEnd, &w.From, &w.To, &w.Shift, &w.Share, &w.Status, &w.Version, &created,
-			&o.Where.Grid, &o.Where.Community, &o.Where.Street, &o.Where.District)
+			&o.Where.Grid, &o.Where.Community, &o.Where.Street, &o.Where.District, &o.Lodging, &o.Shuttle)
 		w.WorkTypes = unlist[pool.WorkType](types)
 		_ = json.Unmarshal([]byte(certs), &w.Certs)
 		return o, err
-	}, "SELECT "+workerColumns+`, e.grid_code, e.community_code, e.street_code, e.district_code
-		FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE `+where+" ORDER BY w.id", args...)
+	}, "SELECT "+workerColumns+`, e.grid_code, e.community_code, e.street_code, e.district_code,
+		COALESCE(t.lodging, FALSE), COALESCE(t.shuttle, FALSE)
+		FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id LEFT JOIN pool_teams t ON t.id = w.team_id
+		WHERE `+where+" ORDER BY w.id", args...)
 	if err != nil || len(out) == 0 {
 		return out, wrap(err, "read offers")
 	}
