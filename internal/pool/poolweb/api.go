@@ -21,6 +21,47 @@ var (
 		Contact: "李主管", Phone: "13912345678", Share: "district"}
 )
 
+// noBody is the input of a call that takes no body.
+type noBody struct{}
+
+// call is an API handler: the JSON body decoded into In (none for noBody),
+// do run with the caller and the path's id (0 when the route has none),
+// and its result answered with status.
+func call[In, Out any](status int, do func(r *http.Request, a access.Actor, id int64, in In) (Out, error)) core.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, _ := core.ActorOf(r)
+		var id int64
+		if r.PathValue("id") != "" {
+			var err error
+			if id, err = core.PathID(r, "id"); err != nil {
+				return err
+			}
+		}
+		var in In
+		if _, none := any(in).(noBody); !none {
+			if err := core.Decode(r, &in); err != nil {
+				return err
+			}
+		}
+		out, err := do(r, a, id, in)
+		if err != nil {
+			return err
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return nil
+		}
+		core.WriteJSON(w, status, out)
+		return nil
+	}
+}
+
+// queryID is a query parameter's id, 0 when absent or not a number.
+func queryID(r *http.Request, name string) int64 {
+	n, _ := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
+	return n
+}
+
 // offerInput offers workers of an enterprise, as a team when Team is given.
 type offerInput struct {
 	EnterpriseID int64         `json:"enterprise_id"`
@@ -51,95 +92,63 @@ func loanOut(m pool.Loan) pool.Loan {
 	return m
 }
 
-func (s *Handlers) apiOffer(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	var in offerInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func sheetOut(sh pool.Sheet) pool.Sheet {
+	sh.Lines = nonNil(sh.Lines)
+	return sh
+}
+
+func seekerOut(p pool.Seeker) pool.Seeker {
+	p.WorkTypes = nonNil(p.WorkTypes)
+	return p
+}
+
+// ownOr is the enterprise a call is for: an enterprise's account always its own.
+func ownOr(a access.Actor, id int64) int64 {
 	if a.Role == access.RoleEnterprise {
-		in.EnterpriseID = a.EnterpriseID
+		return a.EnterpriseID
 	}
+	return id
+}
+
+func (s *Handlers) offer(r *http.Request, a access.Actor, _ int64, in offerInput) (core.Items[pool.Worker], error) {
 	var team pool.Team
 	if in.Team != nil {
 		team = *in.Team
 	}
-	list, err := s.pool.OfferTeam(r.Context(), a, in.EnterpriseID, team, in.Workers)
-	if err != nil {
-		return err
-	}
+	list, err := s.pool.OfferTeam(r.Context(), a, ownOr(a, in.EnterpriseID), team, in.Workers)
 	for i := range list {
 		list[i] = workerOut(list[i])
 	}
-	core.WriteJSON(w, http.StatusCreated, core.Items[pool.Worker]{Items: list})
-	return nil
+	return core.Items[pool.Worker]{Items: nonNil(list)}, err
 }
 
-func (s *Handlers) apiWorkers(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
+func (s *Handlers) workers(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Worker], error) {
 	q := r.URL.Query()
-	eid, _ := strconv.ParseInt(q.Get("enterprise"), 10, 64)
-	page := core.PageOf(r)
-	list, total, err := s.pool.Workers(r.Context(), a, pooldb.WorkerQuery{Enterprise: eid, WorkType: q.Get("work_type"), Status: q.Get("status"), Page: page})
-	if err != nil {
-		return err
-	}
-	list = nonNil(list)
+	list, total, err := s.pool.Workers(r.Context(), a, pooldb.WorkerQuery{Enterprise: queryID(r, "enterprise"), WorkType: q.Get("work_type"),
+		Status: q.Get("status"), Page: core.PageOf(r)})
 	for i := range list {
 		list[i] = workerOut(list[i])
 	}
-	core.WriteJSON(w, http.StatusOK, core.List[pool.Worker]{Items: list, Total: total})
-	return nil
+	return core.List[pool.Worker]{Items: nonNil(list), Total: total}, err
 }
 
-func (s *Handlers) apiWorker(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Handlers) worker(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Worker, error) {
 	wk, err := s.pool.Worker(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, workerOut(wk))
-	return nil
+	return workerOut(wk), err
 }
 
-func (s *Handlers) apiReveal(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Handlers) reveal(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Worker, error) {
 	wk, err := s.pool.Reveal(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, workerOut(wk))
-	return nil
+	return workerOut(wk), err
 }
 
 type versionInput struct {
 	Version int `json:"version"`
 }
 
-func (s *Handlers) apiWithdrawWorker(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in versionInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) withdrawWorker(r *http.Request, a access.Actor, id int64, in versionInput) (pool.Worker, error) {
 	wk, err := s.pool.Withdraw(r.Context(), a, id, in.Version)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, workerOut(wk))
-	return nil
+	return workerOut(wk), err
 }
 
 type exclusionsInput struct {
@@ -147,101 +156,39 @@ type exclusionsInput struct {
 	CreditCodes  []string `json:"credit_codes"`
 }
 
-func (s *Handlers) apiExclusions(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	eid, _ := strconv.ParseInt(r.URL.Query().Get("enterprise"), 10, 64)
-	if a.Role == access.RoleEnterprise {
-		eid = a.EnterpriseID
-	}
-	list, err := s.pool.Exclusions(r.Context(), a, eid)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, core.Items[pooldb.Named]{Items: nonNil(list)})
-	return nil
+func (s *Handlers) exclusions(r *http.Request, a access.Actor, _ int64, _ noBody) (core.Items[pooldb.Named], error) {
+	list, err := s.pool.Exclusions(r.Context(), a, ownOr(a, queryID(r, "enterprise")))
+	return core.Items[pooldb.Named]{Items: nonNil(list)}, err
 }
 
-func (s *Handlers) apiSetExclusions(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	var in exclusionsInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	if a.Role == access.RoleEnterprise {
-		in.EnterpriseID = a.EnterpriseID
-	}
-	list, err := s.pool.SetExclusions(r.Context(), a, in.EnterpriseID, in.CreditCodes)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, core.Items[pooldb.Named]{Items: nonNil(list)})
-	return nil
+func (s *Handlers) setExclusions(r *http.Request, a access.Actor, _ int64, in exclusionsInput) (core.Items[pooldb.Named], error) {
+	list, err := s.pool.SetExclusions(r.Context(), a, ownOr(a, in.EnterpriseID), in.CreditCodes)
+	return core.Items[pooldb.Named]{Items: nonNil(list)}, err
 }
 
-func (s *Handlers) apiPostNeed(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	var in pool.Need
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	if a.Role == access.RoleEnterprise {
-		in.EnterpriseID = a.EnterpriseID
-	}
+func (s *Handlers) postNeed(r *http.Request, a access.Actor, _ int64, in pool.Need) (pool.Need, error) {
+	in.EnterpriseID = ownOr(a, in.EnterpriseID)
 	n, err := s.pool.PostNeed(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusCreated, needOut(n))
-	return nil
+	return needOut(n), err
 }
 
-func (s *Handlers) apiNeeds(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	q := r.URL.Query()
-	eid, _ := strconv.ParseInt(q.Get("enterprise"), 10, 64)
-	page := core.PageOf(r)
-	list, total, err := s.pool.Needs(r.Context(), a, pooldb.NeedQuery{Enterprise: eid, Status: q.Get("status"), Page: page})
-	if err != nil {
-		return err
-	}
-	list = nonNil(list)
+func (s *Handlers) needs(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Need], error) {
+	list, total, err := s.pool.Needs(r.Context(), a, pooldb.NeedQuery{Enterprise: queryID(r, "enterprise"), Status: r.URL.Query().Get("status"),
+		Page: core.PageOf(r)})
 	for i := range list {
 		list[i] = needOut(list[i])
 	}
-	core.WriteJSON(w, http.StatusOK, core.List[pool.Need]{Items: list, Total: total})
-	return nil
+	return core.List[pool.Need]{Items: nonNil(list), Total: total}, err
 }
 
-func (s *Handlers) apiNeed(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Handlers) need(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Need, error) {
 	n, err := s.pool.Need(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, needOut(n))
-	return nil
+	return needOut(n), err
 }
 
-func (s *Handlers) apiCloseNeed(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in versionInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) closeNeed(r *http.Request, a access.Actor, id int64, in versionInput) (pool.Need, error) {
 	n, err := s.pool.CloseNeed(r.Context(), a, id, in.Version)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, needOut(n))
-	return nil
+	return needOut(n), err
 }
 
 // suggestionJSON is the matcher's answer.
@@ -254,12 +201,8 @@ type suggestionJSON struct {
 	Unfilled  []pooldb.Unfilled `json:"unfilled"`
 }
 
-func (s *Handlers) apiMatch(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
+func (s *Handlers) match(r *http.Request, a access.Actor, _ int64, _ noBody) (suggestionJSON, error) {
 	sg, err := s.pool.Suggest(r.Context(), a)
-	if err != nil {
-		return err
-	}
 	out := suggestionJSON{Proposals: nonNil(sg.Proposals), Filled: sg.Filled, Cost: sg.Cost, Workers: sg.Workers,
 		Needs: nonNil(sg.Needs), Unfilled: nonNil(sg.Unfilled)}
 	for i := range out.Needs {
@@ -271,8 +214,7 @@ func (s *Handlers) apiMatch(w http.ResponseWriter, r *http.Request) error {
 	for i := range out.Proposals {
 		out.Proposals[i].Candidates, out.Proposals[i].Reasons = nonNil(out.Proposals[i].Candidates), nonNil(out.Proposals[i].Reasons)
 	}
-	core.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out, err
 }
 
 type proposeInput struct {
@@ -281,73 +223,38 @@ type proposeInput struct {
 	Heads    int   `json:"heads"`
 }
 
-func (s *Handlers) apiPropose(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	var in proposeInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) propose(r *http.Request, a access.Actor, _ int64, in proposeInput) (pool.Loan, error) {
 	m, err := s.pool.Propose(r.Context(), a, in.NeedID, in.LenderID, in.Heads)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusCreated, loanOut(m))
-	return nil
+	return loanOut(m), err
 }
 
-func (s *Handlers) apiLoans(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	q := r.URL.Query()
-	eid, _ := strconv.ParseInt(q.Get("enterprise"), 10, 64)
-	need, _ := strconv.ParseInt(q.Get("need"), 10, 64)
-	page := core.PageOf(r)
-	list, total, err := s.pool.Loans(r.Context(), a, pooldb.LoanQuery{Enterprise: eid, Need: need, State: q.Get("state"), Page: page})
-	if err != nil {
-		return err
-	}
-	list = nonNil(list)
+func (s *Handlers) loans(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Loan], error) {
+	list, total, err := s.pool.Loans(r.Context(), a, pooldb.LoanQuery{Enterprise: queryID(r, "enterprise"), Need: queryID(r, "need"),
+		State: r.URL.Query().Get("state"), Page: core.PageOf(r)})
 	for i := range list {
 		list[i] = loanOut(list[i])
 	}
-	core.WriteJSON(w, http.StatusOK, core.List[pool.Loan]{Items: list, Total: total})
-	return nil
+	return core.List[pool.Loan]{Items: nonNil(list), Total: total}, err
 }
 
-// loanJSON answers a change of a loan with the loan as it is now.
-func (s *Handlers) loanJSON(w http.ResponseWriter, r *http.Request, do func(a access.Actor, id int64) (pool.Loan, error)) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	m, err := do(a, id)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, loanOut(m))
-	return nil
+// onLoan is a change of a loan answered with the loan as it is now.
+func onLoan[In any](do func(r *http.Request, a access.Actor, id int64, in In) (pool.Loan, error)) core.Handler {
+	return call(http.StatusOK, func(r *http.Request, a access.Actor, id int64, in In) (pool.Loan, error) {
+		m, err := do(r, a, id, in)
+		return loanOut(m), err
+	})
 }
 
-func (s *Handlers) apiLoan(w http.ResponseWriter, r *http.Request) error {
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) { return s.pool.Loan(r.Context(), a, id) })
+func (s *Handlers) loan(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Loan, error) {
+	return s.pool.Loan(r.Context(), a, id)
 }
 
-func (s *Handlers) apiCandidates(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Handlers) candidates(r *http.Request, a access.Actor, id int64, _ noBody) (core.Items[pooldb.Candidate], error) {
 	list, err := s.pool.Candidates(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	list = nonNil(list)
 	for i := range list {
 		list[i].Worker = workerOut(list[i].Worker)
 	}
-	core.WriteJSON(w, http.StatusOK, core.Items[pooldb.Candidate]{Items: list})
-	return nil
+	return core.Items[pooldb.Candidate]{Items: nonNil(list)}, err
 }
 
 type declineInput struct {
@@ -355,14 +262,8 @@ type declineInput struct {
 	Version int    `json:"version"`
 }
 
-func (s *Handlers) apiDecline(w http.ResponseWriter, r *http.Request) error {
-	var in declineInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Decline(r.Context(), a, id, in.Reason, in.Version)
-	})
+func (s *Handlers) decline(r *http.Request, a access.Actor, id int64, in declineInput) (pool.Loan, error) {
+	return s.pool.Decline(r.Context(), a, id, in.Reason, in.Version)
 }
 
 type chooseInput struct {
@@ -370,14 +271,8 @@ type chooseInput struct {
 	Version int     `json:"version"`
 }
 
-func (s *Handlers) apiChoose(w http.ResponseWriter, r *http.Request) error {
-	var in chooseInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Choose(r.Context(), a, id, in.Workers, in.Version)
-	})
+func (s *Handlers) choose(r *http.Request, a access.Actor, id int64, in chooseInput) (pool.Loan, error) {
+	return s.pool.Choose(r.Context(), a, id, in.Workers, in.Version)
 }
 
 // apiSeal takes a sealed scan (multipart: file, compensation) or an e-seal
@@ -397,9 +292,9 @@ func (s *Handlers) apiSeal(w http.ResponseWriter, r *http.Request) error {
 	} else if seal.Kind == "scan" {
 		seal.Kind = "" // a scan comes as a file, never as a claim
 	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
+	return onLoan(func(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Loan, error) {
 		return s.pool.AddSeal(r.Context(), a, id, party, seal)
-	})
+	})(w, r)
 }
 
 type coverInput struct {
@@ -408,14 +303,8 @@ type coverInput struct {
 	CoverUntil  string `json:"cover_until"`
 }
 
-func (s *Handlers) apiCover(w http.ResponseWriter, r *http.Request) error {
-	var in coverInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Cover(r.Context(), a, id, in.PlacementID, in.CoverRef, in.CoverUntil)
-	})
+func (s *Handlers) cover(r *http.Request, a access.Actor, id int64, in coverInput) (pool.Loan, error) {
+	return s.pool.Cover(r.Context(), a, id, in.PlacementID, in.CoverRef, in.CoverUntil)
 }
 
 type trainInput struct {
@@ -423,14 +312,8 @@ type trainInput struct {
 	Version int    `json:"version"`
 }
 
-func (s *Handlers) apiTrain(w http.ResponseWriter, r *http.Request) error {
-	var in trainInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Train(r.Context(), a, id, in.Note, in.Version)
-	})
+func (s *Handlers) train(r *http.Request, a access.Actor, id int64, in trainInput) (pool.Loan, error) {
+	return s.pool.Train(r.Context(), a, id, in.Note, in.Version)
 }
 
 type placementInput struct {
@@ -438,14 +321,8 @@ type placementInput struct {
 	Version     int   `json:"version"`
 }
 
-func (s *Handlers) apiStart(w http.ResponseWriter, r *http.Request) error {
-	var in placementInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Start(r.Context(), a, id, in.PlacementID, in.Version)
-	})
+func (s *Handlers) start(r *http.Request, a access.Actor, id int64, in placementInput) (pool.Loan, error) {
+	return s.pool.Start(r.Context(), a, id, in.PlacementID, in.Version)
 }
 
 type attendInput struct {
@@ -453,14 +330,8 @@ type attendInput struct {
 	Days        []string `json:"days"`
 }
 
-func (s *Handlers) apiAttend(w http.ResponseWriter, r *http.Request) error {
-	var in attendInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Attend(r.Context(), a, id, in.PlacementID, in.Days)
-	})
+func (s *Handlers) attend(r *http.Request, a access.Actor, id int64, in attendInput) (pool.Loan, error) {
+	return s.pool.Attend(r.Context(), a, id, in.PlacementID, in.Days)
 }
 
 type endInput struct {
@@ -470,14 +341,8 @@ type endInput struct {
 	Version     int    `json:"version"`
 }
 
-func (s *Handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
-	var in endInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.End(r.Context(), a, id, in.PlacementID, in.Early, in.Reason, in.Version)
-	})
+func (s *Handlers) end(r *http.Request, a access.Actor, id int64, in endInput) (pool.Loan, error) {
+	return s.pool.End(r.Context(), a, id, in.PlacementID, in.Early, in.Reason, in.Version)
 }
 
 type extendInput struct {
@@ -486,72 +351,38 @@ type extendInput struct {
 	Version     int    `json:"version"`
 }
 
-func (s *Handlers) apiExtend(w http.ResponseWriter, r *http.Request) error {
-	var in extendInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		return s.pool.Extend(r.Context(), a, id, in.PlacementID, in.To, in.Version)
-	})
+func (s *Handlers) extend(r *http.Request, a access.Actor, id int64, in extendInput) (pool.Loan, error) {
+	return s.pool.Extend(r.Context(), a, id, in.PlacementID, in.To, in.Version)
 }
 
-func (s *Handlers) apiRate(w http.ResponseWriter, r *http.Request) error {
-	var in rateInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	return s.loanJSON(w, r, func(a access.Actor, id int64) (pool.Loan, error) {
-		if err := s.pool.Rate(r.Context(), a, id, in.Party, in.Stars, in.Note); err != nil {
-			return pool.Loan{}, err
-		}
-		return s.pool.Loan(r.Context(), a, id)
-	})
+type rateInput struct {
+	Stars int    `json:"stars"`
+	Note  string `json:"note"`
+	Party string `json:"party,omitempty"`
 }
 
-func sheetOut(sh pool.Sheet) pool.Sheet {
-	sh.Lines = nonNil(sh.Lines)
-	return sh
+func (s *Handlers) rate(r *http.Request, a access.Actor, id int64, in rateInput) (pool.Loan, error) {
+	if err := s.pool.Rate(r.Context(), a, id, in.Party, in.Stars, in.Note); err != nil {
+		return pool.Loan{}, err
+	}
+	return s.pool.Loan(r.Context(), a, id)
 }
 
-func (s *Handlers) apiSheets(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Handlers) sheets(r *http.Request, a access.Actor, id int64, _ noBody) (core.Items[pool.Sheet], error) {
 	list, err := s.pool.Sheets(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	list = nonNil(list)
 	for i := range list {
 		list[i] = sheetOut(list[i])
 	}
-	core.WriteJSON(w, http.StatusOK, core.Items[pool.Sheet]{Items: list})
-	return nil
+	return core.Items[pool.Sheet]{Items: nonNil(list)}, err
 }
 
 type sheetInput struct {
 	Month string `json:"month"`
 }
 
-func (s *Handlers) apiMakeSheet(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in sheetInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) makeSheet(r *http.Request, a access.Actor, id int64, in sheetInput) (pool.Sheet, error) {
 	sh, err := s.pool.MakeSheet(r.Context(), a, id, in.Month)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusCreated, sheetOut(sh))
-	return nil
+	return sheetOut(sh), err
 }
 
 type confirmInput struct {
@@ -560,22 +391,9 @@ type confirmInput struct {
 	Version int              `json:"version"`
 }
 
-func (s *Handlers) apiConfirmSheet(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in confirmInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) confirmSheet(r *http.Request, a access.Actor, id int64, in confirmInput) (pool.Sheet, error) {
 	sh, err := s.pool.ConfirmSheet(r.Context(), a, id, r.PathValue("month"), in.Party, in.Paid, in.Version)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, sheetOut(sh))
-	return nil
+	return sheetOut(sh), err
 }
 
 type codeJSON struct {
@@ -583,18 +401,9 @@ type codeJSON struct {
 	Link string `json:"link"`
 }
 
-func (s *Handlers) apiCode(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Handlers) code(r *http.Request, a access.Actor, id int64, _ noBody) (codeJSON, error) {
 	code, err := s.pool.IssueCode(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusCreated, codeJSON{Code: code, Link: "/w?code=" + code})
-	return nil
+	return codeJSON{Code: code, Link: "/w?code=" + code}, err
 }
 
 type closedInput struct {
@@ -606,53 +415,23 @@ type endedJSON struct {
 	Ended int `json:"ended"`
 }
 
-func (s *Handlers) apiLenderClosed(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	var in closedInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) lenderClosed(r *http.Request, a access.Actor, _ int64, in closedInput) (endedJSON, error) {
 	n, err := s.pool.LenderClosed(r.Context(), a, in.EnterpriseID, in.Reason)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, endedJSON{Ended: n})
-	return nil
+	return endedJSON{Ended: n}, err
 }
 
-func seekerOut(p pool.Seeker) pool.Seeker {
-	p.WorkTypes = nonNil(p.WorkTypes)
-	return p
-}
-
-func (s *Handlers) apiSeekers(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
+func (s *Handlers) seekers(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Seeker], error) {
 	q := r.URL.Query()
-	page := core.PageOf(r)
-	list, total, err := s.pool.Seekers(r.Context(), a, pooldb.SeekerQuery{WorkType: q.Get("work_type"), Status: q.Get("status"), Page: page})
-	if err != nil {
-		return err
-	}
-	list = nonNil(list)
+	list, total, err := s.pool.Seekers(r.Context(), a, pooldb.SeekerQuery{WorkType: q.Get("work_type"), Status: q.Get("status"), Page: core.PageOf(r)})
 	for i := range list {
 		list[i] = seekerOut(list[i])
 	}
-	core.WriteJSON(w, http.StatusOK, core.List[pool.Seeker]{Items: list, Total: total})
-	return nil
+	return core.List[pool.Seeker]{Items: nonNil(list), Total: total}, err
 }
 
-func (s *Handlers) apiAddSeeker(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	var in pool.Seeker
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) addSeeker(r *http.Request, a access.Actor, _ int64, in pool.Seeker) (pool.Seeker, error) {
 	p, err := s.pool.AddSeeker(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusCreated, seekerOut(p))
-	return nil
+	return seekerOut(p), err
 }
 
 type placeInput struct {
@@ -660,39 +439,13 @@ type placeInput struct {
 	Version int   `json:"version"`
 }
 
-func (s *Handlers) apiPlaceSeeker(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in placeInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) placeSeeker(r *http.Request, a access.Actor, id int64, in placeInput) (pool.Seeker, error) {
 	p, err := s.pool.PlaceSeeker(r.Context(), a, id, in.NeedID, in.Version)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, seekerOut(p))
-	return nil
+	return seekerOut(p), err
 }
 
-func (s *Handlers) apiWithdrawSeeker(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in versionInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	if err := s.pool.WithdrawSeeker(r.Context(), a, id, in.Version); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+func (s *Handlers) withdrawSeeker(r *http.Request, a access.Actor, id int64, in versionInput) (noBody, error) {
+	return noBody{}, s.pool.WithdrawSeeker(r.Context(), a, id, in.Version)
 }
 
 // figuresJSON are a region's figures in total and one level down.
@@ -703,13 +456,8 @@ type figuresJSON struct {
 	To    string           `json:"to"`
 }
 
-func (s *Handlers) apiFigures(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
+func (s *Handlers) figures(r *http.Request, a access.Actor, _ int64, _ noBody) (figuresJSON, error) {
 	p := s.period(r)
 	total, list, err := s.pool.FiguresOf(r.Context(), a, r.URL.Query().Get("region"), p)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, figuresJSON{Total: total, Items: nonNil(list), From: p.From, To: p.To})
-	return nil
+	return figuresJSON{Total: total, Items: nonNil(list), From: p.From, To: p.To}, err
 }

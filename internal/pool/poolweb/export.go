@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/xuri/excelize/v2"
-
 	"qifu/internal/pool"
 	"qifu/internal/pool/pooldb"
+	"qifu/internal/sheet"
 	"qifu/internal/store"
 	"qifu/internal/web/core"
 )
@@ -24,28 +23,6 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	write := func(sheet string, header []string, data [][]any) error {
-		if _, err := f.NewSheet(sheet); err != nil {
-			return err
-		}
-		for i, h := range header {
-			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-			if err := f.SetCellValue(sheet, cell, h); err != nil {
-				return err
-			}
-		}
-		for r, row := range data {
-			for c, v := range row {
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-				if err := f.SetCellValue(sheet, cell, v); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
 	header := []string{t("common.region"), t("po.f_lenders"), t("po.f_offered"), t("po.f_teams"), t("po.f_lent"), t("po.f_borrowers"),
 		t("po.f_needs"), t("po.f_slots"), t("po.f_filled"), t("po.f_seekers"), t("po.f_median"), t("po.f_p90"), t("po.f_days"),
 		t("po.f_settled"), t("po.f_early"), t("po.f_complaints"), t("po.f_rating")}
@@ -55,9 +32,7 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 		data = append(data, []any{x.Name, x.Lenders, x.Offered, x.Teams, x.Lent, x.Borrowers, x.Needs, x.Slots, x.Filled, x.Seekers,
 			hours(x.HoursMedian), hours(x.HoursP90), x.Days, x.Settled, x.Early, x.Complaints, (&figuresData{}).Rating(x.Rating)})
 	}
-	if err := write(t("po.figures"), header, data); err != nil {
-		return err
-	}
+	tables := []sheet.Table{{Name: t("po.figures"), Header: header, Rows: data}}
 	loans, _, err := s.pool.Loans(r.Context(), a, pooldb.LoanQuery{Page: store.Page{Size: store.MaxPageSize}})
 	if err != nil {
 		return err
@@ -78,13 +53,10 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 		data = append(data, []any{m.ID, m.Lender, m.Borrower, name, m.Heads, onSite, s.Word(lang, "pstate", m.State),
 			day(m.ProposedAt), day(m.FirstOnSite), day(m.EndedAt)})
 	}
-	if err := write(t("po.loans"), []string{t("po.loan_no"), t("po.lender"), t("po.borrower"), t("po.work_type"), t("po.heads"),
-		t("po.on_site"), t("po.state"), t("po.proposed_at"), t("po.first_on_site"), t("po.ended_at")}, data); err != nil {
-		return err
-	}
-	_ = f.DeleteSheet("Sheet1")
+	tables = append(tables, sheet.Table{Name: t("po.loans"), Header: []string{t("po.loan_no"), t("po.lender"), t("po.borrower"), t("po.work_type"),
+		t("po.heads"), t("po.on_site"), t("po.state"), t("po.proposed_at"), t("po.first_on_site"), t("po.ended_at")}, Rows: data})
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := sheet.WriteTables(&buf, tables); err != nil {
 		return err
 	}
 	core.SendXLSX(w, fmt.Sprintf("pool-%s-%s.xlsx", p.From, p.To), buf.Bytes())

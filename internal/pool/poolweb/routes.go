@@ -67,86 +67,86 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/w/me/rate", public, "", "the worker rates the loan", s.mineRatePage),
 
 		// API.
-		route("GET", "/api/v1/pool/workers", signedIn, access.PoolRead, "workers offered in the caller's reach (phones and ID numbers masked but for the lender)", s.apiWorkers).
+		route("GET", "/api/v1/pool/workers", signedIn, access.PoolRead, "workers offered in the caller's reach (phones and ID numbers masked but for the lender)", call(200, s.workers)).
 			Gives(200, core.List[pool.Worker]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "work_type"}, core.Param{Name: "status"}).Queries(paging...),
-		route("POST", "/api/v1/pool/workers", signedIn, access.PoolPost, "offer workers of an enterprise for lending, as a team with its leader first when team is given; all or none", s.apiOffer).
+		route("POST", "/api/v1/pool/workers", signedIn, access.PoolPost, "offer workers of an enterprise for lending, as a team with its leader first when team is given; all or none", call(201, s.offer)).
 			Takes(exampleOffer).Gives(201, core.Items[pool.Worker]{}),
-		route("GET", "/api/v1/pool/workers/{id}", signedIn, access.PoolRead, "a worker offered", s.apiWorker).Gives(200, pool.Worker{}),
-		route("POST", "/api/v1/pool/workers/{id}/reveal", signedIn, access.PersonalView, "a worker with phone and ID number in full (audited)", s.apiReveal).Gives(200, pool.Worker{}),
-		route("POST", "/api/v1/pool/workers/{id}/withdraw", signedIn, access.PoolPost, "take an available worker out of the pool (needs version)", s.apiWithdrawWorker).
+		route("GET", "/api/v1/pool/workers/{id}", signedIn, access.PoolRead, "a worker offered", call(200, s.worker)).Gives(200, pool.Worker{}),
+		route("POST", "/api/v1/pool/workers/{id}/reveal", signedIn, access.PersonalView, "a worker with phone and ID number in full (audited)", call(200, s.reveal)).Gives(200, pool.Worker{}),
+		route("POST", "/api/v1/pool/workers/{id}/withdraw", signedIn, access.PoolPost, "take an available worker out of the pool (needs version)", call(200, s.withdrawWorker)).
 			Takes(versionInput{Version: 1}).Gives(200, pool.Worker{}),
-		route("GET", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "the enterprises a lender will not lend to (enterprise: staff for it)", s.apiExclusions).
+		route("GET", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "the enterprises a lender will not lend to (enterprise: staff for it)", call(200, s.exclusions)).
 			Gives(200, core.Items[pooldb.Named]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}),
-		route("PUT", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "set the enterprises a lender will not lend to, by credit code", s.apiSetExclusions).
+		route("PUT", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "set the enterprises a lender will not lend to, by credit code", call(200, s.setExclusions)).
 			Takes(exclusionsInput{EnterpriseID: 1, CreditCodes: []string{"91330206MA2AGLN71X"}}).Gives(200, core.Items[pooldb.Named]{}),
-		route("GET", "/api/v1/pool/needs", signedIn, access.PoolRead, "needs for hands in the caller's reach, the open and most urgent first", s.apiNeeds).
+		route("GET", "/api/v1/pool/needs", signedIn, access.PoolRead, "needs for hands in the caller's reach, the open and most urgent first", call(200, s.needs)).
 			Gives(200, core.List[pool.Need]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "status"}).Queries(paging...),
-		route("POST", "/api/v1/pool/needs", signedIn, access.PoolPost, "post a need for hands with the day it is needed by (a shipping date)", s.apiPostNeed).
+		route("POST", "/api/v1/pool/needs", signedIn, access.PoolPost, "post a need for hands with the day it is needed by (a shipping date)", call(201, s.postNeed)).
 			Takes(exampleNeed).Gives(201, pool.Need{}),
-		route("GET", "/api/v1/pool/needs/{id}", signedIn, access.PoolRead, "a need", s.apiNeed).Gives(200, pool.Need{}),
-		route("POST", "/api/v1/pool/needs/{id}/close", signedIn, access.PoolPost, "close a need (needs version): proposals not yet chosen are cancelled", s.apiCloseNeed).
+		route("GET", "/api/v1/pool/needs/{id}", signedIn, access.PoolRead, "a need", call(200, s.need)).Gives(200, pool.Need{}),
+		route("POST", "/api/v1/pool/needs/{id}/close", signedIn, access.PoolPost, "close a need (needs version): proposals not yet chosen are cancelled", call(200, s.closeNeed)).
 			Takes(versionInput{Version: 1}).Gives(200, pool.Need{}),
-		route("GET", "/api/v1/pool/match", signedIn, access.PoolMatch, "the matcher over the open needs and available workers the caller sees: a minimum-cost maximum flow, every proposal explained, and why each short need is short", s.apiMatch).
+		route("GET", "/api/v1/pool/match", signedIn, access.PoolMatch, "the matcher over the open needs and available workers the caller sees: a minimum-cost maximum flow, every proposal explained, and why each short need is short", call(200, s.match)).
 			Gives(200, suggestionJSON{}),
-		route("GET", "/api/v1/pool/loans", signedIn, access.PoolRead, "loans the caller may read, newest first, each with the step it waits on and its colour (state: a state or live)", s.apiLoans).
+		route("GET", "/api/v1/pool/loans", signedIn, access.PoolRead, "loans the caller may read, newest first, each with the step it waits on and its colour (state: a state or live)", call(200, s.loans)).
 			Gives(200, core.List[pool.Loan]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "need", Type: "integer"}, core.Param{Name: "state"}).Queries(paging...),
-		route("POST", "/api/v1/pool/loans", signedIn, access.PoolMatch, "propose a lender for a need, reserving heads of its slots (one of two proposals for the last slots wins)", s.apiPropose).
+		route("POST", "/api/v1/pool/loans", signedIn, access.PoolMatch, "propose a lender for a need, reserving heads of its slots (one of two proposals for the last slots wins)", call(201, s.propose)).
 			Takes(proposeInput{NeedID: 1, LenderID: 3, Heads: 2}).Gives(201, pool.Loan{}),
-		route("GET", "/api/v1/pool/loans/{id}", signedIn, access.PoolRead, "a loan with its need and placements", s.apiLoan).Gives(200, pool.Loan{}),
-		route("GET", "/api/v1/pool/loans/{id}/candidates", signedIn, access.PoolPost, "the lender's workers who fit a proposed loan, best first", s.apiCandidates).
+		route("GET", "/api/v1/pool/loans/{id}", signedIn, access.PoolRead, "a loan with its need and placements", onLoan(s.loan)).Gives(200, pool.Loan{}),
+		route("GET", "/api/v1/pool/loans/{id}/candidates", signedIn, access.PoolPost, "the lender's workers who fit a proposed loan, best first", call(200, s.candidates)).
 			Gives(200, core.Items[pooldb.Candidate]{}),
-		route("POST", "/api/v1/pool/loans/{id}/decline", signedIn, access.PoolPost, "the lender declines a proposal with its reason (needs version)", s.apiDecline).
+		route("POST", "/api/v1/pool/loans/{id}/decline", signedIn, access.PoolPost, "the lender declines a proposal with its reason (needs version)", onLoan(s.decline)).
 			Takes(declineInput{Reason: "订单回升，暂无富余人员", Version: 1}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/choose", signedIn, access.PoolPost, "the lender chooses which of its workers go (at most the slots proposed; needs version)", s.apiChoose).
+		route("POST", "/api/v1/pool/loans/{id}/choose", signedIn, access.PoolPost, "the lender chooses which of its workers go (at most the slots proposed; needs version)", onLoan(s.choose)).
 			Takes(chooseInput{Workers: []int64{11, 12}, Version: 1}).Gives(200, pool.Loan{}),
 		route("POST", "/api/v1/pool/loans/{id}/seals/{party}", signedIn, access.PoolPost, "a party (lender or borrower) seals the agreement: multipart field file (a sealed scan, PDF or image) with compensation, or JSON {kind: eseal, reference}", s.apiSeal).
 			Takes(pooldb.Seal{Kind: "eseal", Reference: "ESEAL-2026-000123"}).Uploads("file").Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/cover", signedIn, access.PoolPost, "the lender records a worker's work-injury insurance", s.apiCover).
+		route("POST", "/api/v1/pool/loans/{id}/cover", signedIn, access.PoolPost, "the lender records a worker's work-injury insurance", onLoan(s.cover)).
 			Takes(coverInput{PlacementID: 1, CoverRef: "GS330206-2026-0088", CoverUntil: "2027-06-30"}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/train", signedIn, access.PoolPost, "the borrower records the pre-job and safety training (needs version)", s.apiTrain).
+		route("POST", "/api/v1/pool/loans/{id}/train", signedIn, access.PoolPost, "the borrower records the pre-job and safety training (needs version)", onLoan(s.train)).
 			Takes(trainInput{Note: "12月9日上午，安全员王某讲解包装线操作与消防逃生，2小时", Version: 2}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/start", signedIn, access.PoolPost, "the borrower records a worker on site: consent, seals, training and cover are checked", s.apiStart).
+		route("POST", "/api/v1/pool/loans/{id}/start", signedIn, access.PoolPost, "the borrower records a worker on site: consent, seals, training and cover are checked", onLoan(s.start)).
 			Takes(placementInput{PlacementID: 1, Version: 2}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/attendance", signedIn, access.PoolPost, "the borrower records days a worker worked", s.apiAttend).
+		route("POST", "/api/v1/pool/loans/{id}/attendance", signedIn, access.PoolPost, "the borrower records days a worker worked", onLoan(s.attend)).
 			Takes(attendInput{PlacementID: 1, Days: []string{"2026-12-10", "2026-12-11"}}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/end", signedIn, access.PoolPost, "a worker returns to the lender: at the end, or early with a reason", s.apiEnd).
+		route("POST", "/api/v1/pool/loans/{id}/end", signedIn, access.PoolPost, "a worker returns to the lender: at the end, or early with a reason", onLoan(s.end)).
 			Takes(endInput{PlacementID: 1, Early: true, Reason: "出借企业订单恢复，需召回", Version: 3}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/extend", signedIn, access.PoolPost, "agree a later last day for a worker: it holds once the worker consents on their page", s.apiExtend).
+		route("POST", "/api/v1/pool/loans/{id}/extend", signedIn, access.PoolPost, "agree a later last day for a worker: it holds once the worker consents on their page", onLoan(s.extend)).
 			Takes(extendInput{PlacementID: 1, To: "2027-02-28", Version: 3}).Gives(200, pool.Loan{}),
-		route("POST", "/api/v1/pool/loans/{id}/rate", signedIn, access.PoolPost, "an enterprise (party: lender or borrower) rates an ended loan, 1 to 5", s.apiRate).
+		route("POST", "/api/v1/pool/loans/{id}/rate", signedIn, access.PoolPost, "an enterprise (party: lender or borrower) rates an ended loan, 1 to 5", onLoan(s.rate)).
 			Takes(rateInput{Party: "borrower", Stars: 5, Note: "员工熟练，按时到岗"}).Gives(200, pool.Loan{}),
-		route("GET", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolRead, "a loan's monthly settlement sheets", s.apiSheets).Gives(200, core.Items[pool.Sheet]{}),
-		route("POST", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolPost, "build a month's sheet from attendance: days × the agreed daily cost", s.apiMakeSheet).
+		route("GET", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolRead, "a loan's monthly settlement sheets", call(200, s.sheets)).Gives(200, core.Items[pool.Sheet]{}),
+		route("POST", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolPost, "build a month's sheet from attendance: days × the agreed daily cost", call(201, s.makeSheet)).
 			Takes(sheetInput{Month: "2026-12"}).Gives(201, pool.Sheet{}),
-		route("POST", "/api/v1/pool/loans/{id}/sheets/{month}/confirm", signedIn, access.PoolPost, "a party confirms a month's sheet; the lender states what each worker was paid: the whole amount, no fee", s.apiConfirmSheet).
+		route("POST", "/api/v1/pool/loans/{id}/sheets/{month}/confirm", signedIn, access.PoolPost, "a party confirms a month's sheet; the lender states what each worker was paid: the whole amount, no fee", call(200, s.confirmSheet)).
 			Takes(confirmInput{Party: "lender", Paid: []pooldb.Payment{{PlacementID: 1, Paid: 5600}}, Version: 1}).Gives(200, pool.Sheet{}),
-		route("POST", "/api/v1/pool/placements/{id}/code", signedIn, access.PoolMatch, "a new one-time code for a worker's page (an earlier one stops working)", s.apiCode).
+		route("POST", "/api/v1/pool/placements/{id}/code", signedIn, access.PoolMatch, "a new one-time code for a worker's page (an earlier one stops working)", call(201, s.code)).
 			Gives(201, codeJSON{}),
-		route("POST", "/api/v1/pool/lender-closed", signedIn, access.PoolMatch, "a lender closed or went bankrupt: its loans end at once", s.apiLenderClosed).
+		route("POST", "/api/v1/pool/lender-closed", signedIn, access.PoolMatch, "a lender closed or went bankrupt: its loans end at once", call(200, s.lenderClosed)).
 			Takes(closedInput{EnterpriseID: 3, Reason: "企业已申请破产清算"}).Gives(200, endedJSON{}),
-		route("GET", "/api/v1/pool/seekers", signedIn, access.PoolRead, "job seekers of the caller's region (staff)", s.apiSeekers).
+		route("GET", "/api/v1/pool/seekers", signedIn, access.PoolRead, "job seekers of the caller's region (staff)", call(200, s.seekers)).
 			Gives(200, core.List[pool.Seeker]{}).Queries(core.Param{Name: "work_type"}, core.Param{Name: "status"}).Queries(paging...),
-		route("POST", "/api/v1/pool/seekers", signedIn, access.PoolPost, "register a job seeker in a community (staff)", s.apiAddSeeker).
+		route("POST", "/api/v1/pool/seekers", signedIn, access.PoolPost, "register a job seeker in a community (staff)", call(201, s.addSeeker)).
 			Takes(pool.Seeker{Name: "王芳", Phone: "13712345678", WorkTypes: []pool.WorkType{"sewing"}, From: "2026-12-08", Wants: "hire", CommunityCode: "330206001001"}).Gives(201, pool.Seeker{}),
-		route("POST", "/api/v1/pool/seekers/{id}/place", signedIn, access.PoolMatch, "place a job seeker with a need for direct hiring: takes one slot", s.apiPlaceSeeker).
+		route("POST", "/api/v1/pool/seekers/{id}/place", signedIn, access.PoolMatch, "place a job seeker with a need for direct hiring: takes one slot", call(200, s.placeSeeker)).
 			Takes(placeInput{NeedID: 1, Version: 1}).Gives(200, pool.Seeker{}),
-		route("POST", "/api/v1/pool/seekers/{id}/withdraw", signedIn, access.PoolPost, "take a job seeker out of the pool", s.apiWithdrawSeeker).
+		route("POST", "/api/v1/pool/seekers/{id}/withdraw", signedIn, access.PoolPost, "take a job seeker out of the pool", call(204, s.withdrawSeeker)).
 			Takes(versionInput{Version: 1}).Gives(204, nil),
-		route("GET", "/api/v1/pool/figures", signedIn, access.PoolRead, "the pool's figures for a region and period, in total and one level down", s.apiFigures).
+		route("GET", "/api/v1/pool/figures", signedIn, access.PoolRead, "the pool's figures for a region and period, in total and one level down", call(200, s.figures)).
 			Gives(200, figuresJSON{}).Queries(period...),
 		route("GET", "/api/v1/pool/figures.xlsx", signedIn, access.PoolRead, "the figures and loans as .xlsx", s.exportFigures).Sends(core.XLSX).Queries(period...),
-		route("POST", "/api/v1/pool/me/redeem", public, "", "exchange a worker's one-time code for the token of their page", s.apiRedeem).
+		route("POST", "/api/v1/pool/me/redeem", public, "", "exchange a worker's one-time code for the token of their page", call(200, s.redeem)).
 			Takes(redeemInput{Code: "K7M2Q-9XH4T"}).Gives(200, tokenJSON{}),
-		route("GET", "/api/v1/pool/me", public, "", "the worker's page"+token, s.apiMine).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/answer", public, "", "consent to the loan as the agreement states it, or decline"+token, s.apiAnswer).
+		route("GET", "/api/v1/pool/me", public, "", "the worker's page"+token, call(200, s.mine)).Gives(200, pooldb.Mine{}),
+		route("POST", "/api/v1/pool/me/answer", public, "", "consent to the loan as the agreement states it, or decline"+token, call(200, s.answer)).
 			Takes(answerInput{Consent: true, Version: 1}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/withdraw", public, "", "withdraw consent, at once"+token, s.apiWithdrawConsent).
+		route("POST", "/api/v1/pool/me/withdraw", public, "", "withdraw consent, at once"+token, call(200, s.withdrawConsent)).
 			Takes(reasonInput{Reason: "家中有事"}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/complain", public, "", "complain about the loan"+token, s.apiComplain).
+		route("POST", "/api/v1/pool/me/complain", public, "", "complain about the loan"+token, call(201, s.complain)).
 			Takes(complainInput{Text: "加班费没有按约定计算"}).Gives(201, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/extension", public, "", "answer an extension"+token, s.apiExtension).
+		route("POST", "/api/v1/pool/me/extension", public, "", "answer an extension"+token, call(200, s.extension)).
 			Takes(extensionInput{Consent: true}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/rate", public, "", "rate the ended loan, 1 to 5"+token, s.apiRateByWorker).
+		route("POST", "/api/v1/pool/me/rate", public, "", "rate the ended loan, 1 to 5"+token, call(200, s.rateByWorker)).
 			Takes(rateInput{Stars: 5, Note: "管理规范"}).Gives(200, pooldb.Mine{}),
 	}
 }

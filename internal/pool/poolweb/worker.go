@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"qifu/internal/access"
 	"qifu/internal/fault"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/web/core"
@@ -154,7 +155,7 @@ func (s *Handlers) mineRatePage(w http.ResponseWriter, r *http.Request) error {
 	}, "pw.rated")
 }
 
-// API of the worker's page.
+// API of the worker's page: the token in the X-Pool-Token header.
 
 type redeemInput struct {
 	Code string `json:"code"`
@@ -164,36 +165,18 @@ type tokenJSON struct {
 	Token string `json:"token"`
 }
 
-func (s *Handlers) apiRedeem(w http.ResponseWriter, r *http.Request) error {
-	var in redeemInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
+func (s *Handlers) redeem(r *http.Request, _ access.Actor, _ int64, in redeemInput) (tokenJSON, error) {
 	t, err := s.pool.Redeem(r.Context(), in.Code)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, tokenJSON{Token: t})
-	return nil
+	return tokenJSON{Token: t}, err
 }
 
-func mineOut(m pooldb.Mine) pooldb.Mine {
-	if m.Attendance == nil {
-		m.Attendance = []string{}
-	}
-	if m.Complaints == nil {
-		m.Complaints = []pooldb.Complaint{}
-	}
-	return m
+func mineOut(m pooldb.Mine, err error) (pooldb.Mine, error) {
+	m.Attendance, m.Complaints = nonNil(m.Attendance), nonNil(m.Complaints)
+	return m, err
 }
 
-func (s *Handlers) apiMine(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.pool.Mine(r.Context(), workerToken(r))
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, mineOut(m))
-	return nil
+func (s *Handlers) mine(r *http.Request, _ access.Actor, _ int64, _ noBody) (pooldb.Mine, error) {
+	return mineOut(s.pool.Mine(r.Context(), workerToken(r)))
 }
 
 type answerInput struct {
@@ -201,85 +184,34 @@ type answerInput struct {
 	Version int  `json:"version"`
 }
 
-func (s *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request) error {
-	var in answerInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	m, err := s.pool.Answer(r.Context(), workerToken(r), in.Consent, in.Version)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, mineOut(m))
-	return nil
+func (s *Handlers) answer(r *http.Request, _ access.Actor, _ int64, in answerInput) (pooldb.Mine, error) {
+	return mineOut(s.pool.Answer(r.Context(), workerToken(r), in.Consent, in.Version))
 }
 
 type reasonInput struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Handlers) apiWithdrawConsent(w http.ResponseWriter, r *http.Request) error {
-	var in reasonInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	m, err := s.pool.WithdrawConsent(r.Context(), workerToken(r), in.Reason)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, mineOut(m))
-	return nil
+func (s *Handlers) withdrawConsent(r *http.Request, _ access.Actor, _ int64, in reasonInput) (pooldb.Mine, error) {
+	return mineOut(s.pool.WithdrawConsent(r.Context(), workerToken(r), in.Reason))
 }
 
 type complainInput struct {
 	Text string `json:"text"`
 }
 
-func (s *Handlers) apiComplain(w http.ResponseWriter, r *http.Request) error {
-	var in complainInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	m, err := s.pool.Complain(r.Context(), workerToken(r), in.Text)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusCreated, mineOut(m))
-	return nil
+func (s *Handlers) complain(r *http.Request, _ access.Actor, _ int64, in complainInput) (pooldb.Mine, error) {
+	return mineOut(s.pool.Complain(r.Context(), workerToken(r), in.Text))
 }
 
 type extensionInput struct {
 	Consent bool `json:"consent"`
 }
 
-func (s *Handlers) apiExtension(w http.ResponseWriter, r *http.Request) error {
-	var in extensionInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	m, err := s.pool.AnswerExtension(r.Context(), workerToken(r), in.Consent)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, mineOut(m))
-	return nil
+func (s *Handlers) extension(r *http.Request, _ access.Actor, _ int64, in extensionInput) (pooldb.Mine, error) {
+	return mineOut(s.pool.AnswerExtension(r.Context(), workerToken(r), in.Consent))
 }
 
-type rateInput struct {
-	Stars int    `json:"stars"`
-	Note  string `json:"note"`
-	Party string `json:"party,omitempty"`
-}
-
-func (s *Handlers) apiRateByWorker(w http.ResponseWriter, r *http.Request) error {
-	var in rateInput
-	if err := core.Decode(r, &in); err != nil {
-		return err
-	}
-	m, err := s.pool.RateByWorker(r.Context(), workerToken(r), in.Stars, in.Note)
-	if err != nil {
-		return err
-	}
-	core.WriteJSON(w, http.StatusOK, mineOut(m))
-	return nil
+func (s *Handlers) rateByWorker(r *http.Request, _ access.Actor, _ int64, in rateInput) (pooldb.Mine, error) {
+	return mineOut(s.pool.RateByWorker(r.Context(), workerToken(r), in.Stars, in.Note))
 }

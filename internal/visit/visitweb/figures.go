@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/xuri/excelize/v2"
-
+	"qifu/internal/sheet"
 	"qifu/internal/visit/visitdb"
 	"qifu/internal/web/core"
 )
@@ -56,28 +55,7 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	write := func(sheet string, header []string, data [][]any) error {
-		if _, err := f.NewSheet(sheet); err != nil {
-			return err
-		}
-		for i, h := range header {
-			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-			if err := f.SetCellValue(sheet, cell, h); err != nil {
-				return err
-			}
-		}
-		for r, row := range data {
-			for c, v := range row {
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-				if err := f.SetCellValue(sheet, cell, v); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
+	var tables []sheet.Table
 	covHeader := []string{t("common.region"), t("vi.c_enterprises"), t("vi.c_grid"), t("vi.c_key"), t("vi.c_projects"),
 		t("vi.c_visited"), t("vi.c_unvisited"), t("vi.c_often")}
 	var cov [][]any
@@ -85,9 +63,7 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 		cov = append(cov, []any{c.Name, c.Enterprises, c.WithGridWorker, fmt.Sprintf("%d/%d", c.KeyWithCadre, c.KeyEnterprises),
 			fmt.Sprintf("%d/%d", c.ProjectsCadre, c.Projects), c.Visited, c.Unvisited, c.TooOften})
 	}
-	if err := write(t("vi.cov"), covHeader, cov); err != nil {
-		return err
-	}
+	tables = append(tables, sheet.Table{Name: t("vi.cov"), Header: covHeader, Rows: cov})
 	figHeader := []string{"", t("vi.f_visits"), t("vi.f_enterprises"), t("vi.f_problems"), t("vi.f_solved"), t("vi.f_spot"),
 		t("vi.f_raised"), t("vi.f_common"), t("vi.f_confirmed"), t("vi.f_satisfied"), t("vi.f_solvedrate"), t("vi.f_satisfiedrate")}
 	for _, by := range []string{visitdb.ByRegion, visitdb.ByRecorder, visitdb.ByUnit} {
@@ -102,9 +78,7 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 				x.Confirmed, x.Satisfied, pct(x.SolvedRate()), pct(x.SatisfiedRate())})
 		}
 		header := append([]string{s.Word(lang, "by", by)}, figHeader[1:]...)
-		if err := write(s.Word(lang, "by", by), header, data); err != nil {
-			return err
-		}
+		tables = append(tables, sheet.Table{Name: s.Word(lang, "by", by), Header: header, Rows: data})
 	}
 	depts, err := s.visits.DepartmentFiguresOf(r.Context(), a, region, p)
 	if err != nil {
@@ -118,12 +92,10 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 		}
 		data = append(data, []any{name, d.Raised, d.RaisedClosed, d.DayProblems, d.DayAnswered, d.DayRaised})
 	}
-	if err := write(t("vi.bydept"), []string{t("vi.dept"), t("vi.d_raised"), t("vi.d_closed"), t("vi.d_day"), t("vi.d_dayanswered"), t("vi.d_dayraised")}, data); err != nil {
-		return err
-	}
-	_ = f.DeleteSheet("Sheet1")
+	tables = append(tables, sheet.Table{Name: t("vi.bydept"), Header: []string{t("vi.dept"), t("vi.d_raised"), t("vi.d_closed"), t("vi.d_day"),
+		t("vi.d_dayanswered"), t("vi.d_dayraised")}, Rows: data})
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := sheet.WriteTables(&buf, tables); err != nil {
 		return err
 	}
 	core.SendXLSX(w, fmt.Sprintf("visits-%s-%s.xlsx", p.From, p.To), buf.Bytes())
