@@ -128,6 +128,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		go deliver(jobs, st.Store, c.OutboxEvery, log)
 		go foldAssessment(jobs, st.Appeals, log)
 		go sweepFiles(jobs, st.Store, files, log)
+		go purgePool(jobs, st.Pool, log)
 		return nil
 	}
 	ready := make(chan error, 1)
@@ -245,6 +246,19 @@ func sweep(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("sweep", "err", err)
 		} else if n > 0 {
 			log.Info("swept expired sessions", "sessions", n)
+		}
+	})
+}
+
+// purgePool deletes, every hour, the pool's personal data past its
+// retention (job seekers, workers long out of the pool). Every instance runs
+// it: a deletion done twice is done once.
+func purgePool(ctx context.Context, p *pooldb.Store, log *slog.Logger) {
+	every(ctx, time.Hour, func() {
+		if n, err := p.Purge(ctx); err != nil {
+			log.Warn("pool purge", "err", err)
+		} else if n > 0 {
+			log.Info("pool personal data purged", "records", n)
 		}
 	})
 }

@@ -368,8 +368,15 @@ func (s *Store) WithdrawSeeker(ctx context.Context, actor access.Actor, id int64
 	})
 }
 
-// Purge deletes the job seekers whose retention date has passed, and
-// returns how many (a scheduled job; several instances may run it).
+// WorkerRetention is how long a worker's phone and ID number are kept after
+// the worker left the pool: the two years wage payment records are kept
+// (工资支付暂行规定), the loans' settlements naming them.
+const WorkerRetention = 2 * 366 * 24 * time.Hour
+
+// Purge deletes the job seekers whose retention date has passed and erases
+// the phone and ID number of the workers out of the pool for longer than
+// WorkerRetention, and returns how many records it changed (a scheduled
+// job; several instances may run it at once).
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
@@ -377,11 +384,18 @@ func (s *Store) Purge(ctx context.Context) (int64, error) {
 		if err != nil {
 			return fmt.Errorf("purge seekers: %w", err)
 		}
-		n = affected(res)
-		if n == 0 {
+		seekers := affected(res)
+		res, err = tx.DB().Exec(ctx, `UPDATE pool_workers SET phone = '', id_number = '', certs = '[]'
+			WHERE status = 'withdrawn' AND withdrawn_at <> 0 AND withdrawn_at < ? AND (phone <> '' OR id_number <> '')`,
+			tx.Now().Add(-WorkerRetention).UnixMilli())
+		if err != nil {
+			return fmt.Errorf("erase workers: %w", err)
+		}
+		workers := affected(res)
+		if n = seekers + workers; n == 0 {
 			return nil
 		}
-		return tx.Record(ctx, access.System("pool"), "pool.seeker.purge", "pool_seekers", "ok", map[string]any{"deleted": n})
+		return tx.Record(ctx, access.System("pool"), "pool.purge", "pool", "ok", map[string]any{"seekers": seekers, "workers": workers})
 	})
 	return n, err
 }

@@ -249,7 +249,8 @@ func (s *Store) Withdraw(ctx context.Context, actor access.Actor, id int64, vers
 		return w, access.ErrForbidden
 	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.DB().Exec(ctx, "UPDATE pool_workers SET status = 'withdrawn', version = version + 1 WHERE id = ? AND version = ? AND status = 'available'", id, version)
+		res, err := tx.DB().Exec(ctx, `UPDATE pool_workers SET status = 'withdrawn', withdrawn_at = ?, version = version + 1
+			WHERE id = ? AND version = ? AND status = 'available'`, tx.Now().UnixMilli(), id, version)
 		if err != nil {
 			return fmt.Errorf("withdraw worker: %w", err)
 		}

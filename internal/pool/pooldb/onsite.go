@@ -579,7 +579,8 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 				return err
 			}
 		}
-		if _, err := h.Exec(ctx, "UPDATE pool_workers SET status = 'withdrawn', version = version + 1 WHERE enterprise_id = ? AND status <> 'withdrawn'", enterpriseID); err != nil {
+		if _, err := h.Exec(ctx, "UPDATE pool_workers SET status = 'withdrawn', withdrawn_at = ?, version = version + 1 WHERE enterprise_id = ? AND status <> 'withdrawn'",
+			now, enterpriseID); err != nil {
 			return fmt.Errorf("withdraw offers: %w", err)
 		}
 		return tx.Record(ctx, actor, "pool.lender_closed", fmt.Sprintf("enterprise/%d", enterpriseID), "ok", map[string]any{"ended": ended, "reason": reason})

@@ -176,13 +176,46 @@ func TestSeekers(t *testing.T) {
 			!slices.ContainsFunc(left, func(p pool.Seeker) bool { return p.ID == elsewhere.ID }) {
 			t.Errorf("the open seekers were purged: %+v", left)
 		}
-		if got, _ := e.audits(); got["pool.seeker.purge"] < 1 || got["pool.seeker.purge"] > 2 || got["pool.seeker"] != 8 ||
+		if got, _ := e.audits(); got["pool.purge"] < 1 || got["pool.purge"] > 2 || got["pool.seeker"] != 8 ||
 			got["pool.seeker.place"] != 1+seekersWon || got["pool.seeker.withdraw"] != 1 {
 			t.Errorf("audit: %v", got)
 		}
 		e.s.Clock.Advance(366 * 24 * time.Hour)
 		if n := must(s.Purge(ctx))(t); n != int64(8-gone) {
 			t.Errorf("the purge a year on deleted %d; want %d", n, 8-gone)
+		}
+	})
+}
+
+// TestPurgeWorkers: a worker out of the pool keeps a phone and an ID number
+// for WorkerRetention (the wage records' two years), then loses them; a
+// worker still in the pool keeps them whatever its age.
+func TestPurgeWorkers(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		s, ctx := e.s.Pool, e.ctx
+		lender := e.actor("ent_" + c111)
+		L := e.ent(c111, 1, 0)
+		gone, kept := e.worker("2026-06-30", "2028-12-31"), e.worker("2026-06-30", "2028-12-31")
+		gone.EnterpriseID, kept.EnterpriseID = L, L
+		gone, kept = must(s.Offer(ctx, lender, gone))(t), must(s.Offer(ctx, lender, kept))(t)
+		must(s.Withdraw(ctx, lender, gone.ID, gone.Version))(t)
+		e.s.Clock.Advance(pooldb.WorkerRetention - time.Hour)
+		if n := must(s.Purge(ctx))(t); n != 0 {
+			t.Errorf("before the retention ends the purge changed %d records", n)
+		}
+		e.s.Clock.Advance(2 * time.Hour)
+		if n := must(s.Purge(ctx))(t); n != 1 {
+			t.Errorf("after the retention the purge changed %d records; want the one worker", n)
+		}
+		if w := must(s.Reveal(ctx, e.actor("admin"), gone.ID))(t); w.Phone != "" || w.IDNumber != "" {
+			t.Errorf("the worker out of the pool still has %q, %q", w.Phone, w.IDNumber)
+		}
+		if w := must(s.Reveal(ctx, e.actor("admin"), kept.ID))(t); w.Phone == "" || w.IDNumber == "" {
+			t.Errorf("the worker in the pool lost its phone or ID number")
+		}
+		if n := must(s.Purge(ctx))(t); n != 0 {
+			t.Errorf("a second purge changed %d records", n)
 		}
 	})
 }

@@ -19,6 +19,7 @@ CREATE TABLE pool_workers (
     shift         TEXT NOT NULL,
     share_code    TEXT NOT NULL,
     status        TEXT NOT NULL,
+    withdrawn_at  BIGINT NOT NULL DEFAULT 0, -- personal data erased WorkerRetention after
     created_by    BIGINT NOT NULL,
     created_at    BIGINT NOT NULL,
     version       BIGINT NOT NULL DEFAULT 1
