@@ -70,7 +70,8 @@ func (s *Store) offers(ctx context.Context, h store.DB, actor access.Actor, lend
 	excl, err := store.Collect(ctx, h, func(sc store.Scanner) ([2]int64, error) {
 		var x [2]int64
 		return x, sc.Scan(&x[0], &x[1])
-	}, "SELECT enterprise_id, excluded_id FROM pool_exclusions")
+	}, `SELECT x.enterprise_id, x.excluded_id FROM pool_exclusions x WHERE x.enterprise_id IN
+		(SELECT w.enterprise_id FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE `+where+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read exclusions: %w", err)
 	}

@@ -19,7 +19,8 @@ func (s *Handlers) Routes() []core.Route {
 	paging := core.Paging
 	period := []core.Param{{Name: "region", Description: "a region code in the caller's reach (default: the caller's region)"},
 		{Name: "from", Description: "first day, YYYY-MM-DD (default: 89 days ago)"}, {Name: "to", Description: "last day, YYYY-MM-DD (default: today)"}}
-	token := "; the worker's token in the X-Pool-Token header"
+	token := core.Param{Name: "X-Pool-Token", Header: true, Required: true,
+		Description: "the token of the worker's page, from POST /api/v1/pool/me/redeem"}
 	return []core.Route{
 		// Pages.
 		route("GET", "/pool", gated, access.PoolRead, "the pool: open needs with their clocks, loans step by step, workers offered", s.homePage),
@@ -137,16 +138,16 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/api/v1/pool/figures.xlsx", signedIn, access.PoolRead, "the figures and loans as .xlsx", s.exportFigures).Sends(core.XLSX).Queries(period...),
 		route("POST", "/api/v1/pool/me/redeem", public, "", "exchange a worker's one-time code for the token of their page", call(200, s.redeem)).
 			Takes(redeemInput{Code: "K7M2Q-9XH4T"}).Gives(200, tokenJSON{}),
-		route("GET", "/api/v1/pool/me", public, "", "the worker's page"+token, call(200, s.mine)).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/answer", public, "", "consent to the loan as the agreement states it, or decline"+token, call(200, s.answer)).
+		route("GET", "/api/v1/pool/me", public, "", "the worker's page", call(200, s.mine)).Queries(token).Gives(200, pooldb.Mine{}),
+		route("POST", "/api/v1/pool/me/answer", public, "", "consent to the loan as the agreement states it, or decline", call(200, s.answer)).Queries(token).
 			Takes(answerInput{Consent: true, Version: 1}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/withdraw", public, "", "withdraw consent, at once"+token, call(200, s.withdrawConsent)).
+		route("POST", "/api/v1/pool/me/withdraw", public, "", "withdraw consent, at once", call(200, s.withdrawConsent)).Queries(token).
 			Takes(reasonInput{Reason: "家中有事"}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/complain", public, "", "complain about the loan"+token, call(201, s.complain)).
+		route("POST", "/api/v1/pool/me/complain", public, "", "complain about the loan", call(201, s.complain)).Queries(token).
 			Takes(complainInput{Text: "加班费没有按约定计算"}).Gives(201, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/extension", public, "", "answer an extension"+token, call(200, s.extension)).
+		route("POST", "/api/v1/pool/me/extension", public, "", "answer an extension", call(200, s.extension)).Queries(token).
 			Takes(extensionInput{Consent: true}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/rate", public, "", "rate the ended loan, 1 to 5"+token, call(200, s.rateByWorker)).
+		route("POST", "/api/v1/pool/me/rate", public, "", "rate the ended loan, 1 to 5", call(200, s.rateByWorker)).Queries(token).
 			Takes(rateInput{Stars: 5, Note: "管理规范"}).Gives(200, pooldb.Mine{}),
 	}
 }

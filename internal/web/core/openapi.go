@@ -32,6 +32,9 @@ type API struct {
 type Param struct {
 	Name, Type, Description string // Type: "string" (the default), "integer", "number", "boolean"
 	Enum                    []string
+	// Header: the parameter is a request header, not a query parameter;
+	// Required: the call fails without it.
+	Header, Required bool
 }
 
 // Variants spread a route over the values of one path parameter, each
@@ -239,7 +242,11 @@ func (sp *Spec) operation(rt Route, doc *API, path, summary string, v *Variant) 
 		if len(q.Enum) > 0 {
 			s["enum"] = q.Enum
 		}
-		params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": s})
+		in := "query"
+		if q.Header {
+			in = "header"
+		}
+		params = append(params, map[string]any{"name": q.Name, "in": in, "description": q.Description, "schema": s, "required": q.Required})
 	}
 	if len(params) > 0 {
 		op["parameters"] = params

@@ -27,6 +27,9 @@ CREATE TABLE pool_workers (
 CREATE INDEX pool_workers_enterprise ON pool_workers (enterprise_id, status);
 CREATE INDEX pool_workers_share ON pool_workers (share_code, status);
 CREATE INDEX pool_workers_person ON pool_workers (id_number);
+-- The figures count a period's offers, needs, teams and sheets from these
+-- (a city's figures read the period's rows, not every enterprise's).
+CREATE INDEX pool_workers_created ON pool_workers (created_at);
 CREATE TABLE pool_teams (
     id            INTEGER PRIMARY KEY,
     enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
@@ -37,6 +40,7 @@ CREATE TABLE pool_teams (
     created_at    BIGINT NOT NULL
 );
 CREATE INDEX pool_teams_enterprise ON pool_teams (enterprise_id);
+CREATE INDEX pool_teams_created ON pool_teams (created_at);
 CREATE TABLE pool_exclusions (
     enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
     excluded_id   BIGINT NOT NULL REFERENCES enterprises (id),
@@ -69,6 +73,7 @@ CREATE TABLE pool_needs (
 );
 CREATE INDEX pool_needs_enterprise ON pool_needs (enterprise_id, status);
 CREATE INDEX pool_needs_share ON pool_needs (share_code, status);
+CREATE INDEX pool_needs_posted ON pool_needs (posted_at);
 CREATE TABLE pool_seekers (
     id             INTEGER PRIMARY KEY,
     name           TEXT NOT NULL,
@@ -181,6 +186,7 @@ CREATE TABLE pool_sheets (
     version               BIGINT NOT NULL DEFAULT 1,
     UNIQUE (match_id, month)
 );
+CREATE INDEX pool_sheets_month ON pool_sheets (month);
 CREATE TABLE pool_ratings (
     match_id BIGINT NOT NULL REFERENCES pool_matches (id),
     party    TEXT NOT NULL, -- lender, borrower
