@@ -132,6 +132,7 @@ func (s *Store) Suggest(ctx context.Context, actor access.Actor) (Suggestion, er
 		filled[p.NeedID] += p.Heads
 	}
 	cond, args := seekerScope(actor, access.PoolRead)
+	seekers := map[pool.WorkType]int{}
 	for _, w := range wants {
 		sg.Needs = append(sg.Needs, w.Need)
 		short := w.Need.Open() - filled[w.Need.ID]
@@ -143,10 +144,15 @@ func (s *Store) Suggest(ctx context.Context, actor access.Actor) (Suggestion, er
 			u.Blocked = append(u.Blocked, Count{why, n})
 		}
 		slices.SortFunc(u.Blocked, func(a, b Count) int { return b.Count - a.Count })
-		if err := store.Scan(r.Row(ctx, "SELECT COUNT(*) FROM pool_seekers s WHERE s.status = 'open' AND s.work_types LIKE ? AND "+cond,
-			append([]any{"%," + string(w.Need.WorkType) + ",%"}, args...)...), &u.Seekers); err != nil {
-			return sg, fmt.Errorf("count seekers: %w", err)
+		n, ok := seekers[w.Need.WorkType]
+		if !ok { // the count depends on the work type only: once each
+			if err := store.Scan(r.Row(ctx, "SELECT COUNT(*) FROM pool_seekers s WHERE s.status = 'open' AND s.work_types LIKE ? AND "+cond,
+				append([]any{"%," + string(w.Need.WorkType) + ",%"}, args...)...), &n); err != nil {
+				return sg, fmt.Errorf("count seekers: %w", err)
+			}
+			seekers[w.Need.WorkType] = n
 		}
+		u.Seekers = n
 		sg.Unfilled = append(sg.Unfilled, u)
 	}
 	return sg, nil
@@ -250,8 +256,11 @@ func scanLoan(sc store.Scanner) (pool.Loan, error) {
 func loanScope(actor access.Actor) (string, []any) {
 	cond, args := store.EnterpriseScope(actor, access.PoolRead)
 	sh, shArgs := shared(actor, "n.share_code")
-	return "(EXISTS (SELECT 1 FROM enterprises e WHERE e.id IN (m.lender_id, m.borrower_id) AND " + cond + ") OR " + sh + ")",
-		append(args, shArgs...)
+	// One probe by key for each party: an IN over both lets SQLite take a
+	// region's index over the whole region instead.
+	return "(EXISTS (SELECT 1 FROM enterprises e WHERE e.id = m.lender_id AND " + cond + ") OR " +
+			"EXISTS (SELECT 1 FROM enterprises e WHERE e.id = m.borrower_id AND " + cond + ") OR " + sh + ")",
+		append(append(args, args...), shArgs...)
 }
 
 // LoanQuery selects loans.
