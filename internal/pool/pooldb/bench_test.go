@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,6 +21,7 @@ import (
 	"qifu/internal/pool"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
 
 var (
@@ -66,8 +65,8 @@ func BenchmarkPool(b *testing.B) {
 			}
 			start := time.Now()
 			generated := false
-			if kept := *poolKeep; kind == "sqlite" && kept != "" && poolFileExists(kept) {
-				if err := poolCopyFile(kept, dsn); err != nil {
+			if kept := *poolKeep; kind == "sqlite" && kept != "" && storetest.Kept(kept) {
+				if err := storetest.CopyStore(kept, dsn); err != nil {
 					b.Fatal(err)
 				}
 			} else {
@@ -76,7 +75,7 @@ func BenchmarkPool(b *testing.B) {
 				}
 				generated = true
 				if kind == "sqlite" && kept != "" {
-					if err := poolCopyFile(dsn, kept); err != nil {
+					if err := storetest.CopyStore(dsn, kept); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -622,27 +621,4 @@ func benchList[T ~string](codes []T) string {
 		b.WriteString(",")
 	}
 	return b.String()
-}
-
-func poolFileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-// poolCopyFile copies a SQLite store (closed) from src to dst.
-func poolCopyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

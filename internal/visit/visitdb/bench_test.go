@@ -4,9 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"qifu/internal/pgtest"
 	"qifu/internal/platform"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
 )
@@ -44,8 +43,8 @@ func BenchmarkVisits(b *testing.B) {
 			}
 			start := time.Now()
 			var rep datagen.Report
-			if kept := *benchKeep; kind == "sqlite" && kept != "" && fileExists(kept) {
-				if err := copyFile(kept, dsn); err != nil {
+			if kept := *benchKeep; kind == "sqlite" && kept != "" && storetest.Kept(kept) {
+				if err := storetest.CopyStore(kept, dsn); err != nil {
 					b.Fatal(err)
 				}
 			} else {
@@ -54,7 +53,7 @@ func BenchmarkVisits(b *testing.B) {
 					b.Fatal(err)
 				}
 				if kind == "sqlite" && kept != "" {
-					if err := copyFile(dsn, kept); err != nil {
+					if err := storetest.CopyStore(dsn, kept); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -193,27 +192,4 @@ func seedVisits(b *testing.B, ctx context.Context, st *store.Store) int {
 		}
 	}
 	return n
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-// copyFile copies a SQLite store (closed) from src to dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
