@@ -129,6 +129,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		go foldAssessment(jobs, st.Appeals, log)
 		go sweepFiles(jobs, st.Store, files, log)
 		go purgePool(jobs, st.Pool, log)
+		go poolAlerts(jobs, st.Pool, log)
 		return nil
 	}
 	ready := make(chan error, 1)
@@ -259,6 +260,19 @@ func purgePool(ctx context.Context, p *pooldb.Store, log *slog.Logger) {
 			log.Warn("pool purge", "err", err)
 		} else if n > 0 {
 			log.Info("pool personal data purged", "records", n)
+		}
+	})
+}
+
+// poolAlerts tells the community of the pool's steps past their limits,
+// every minute. Every instance runs it: each alert is claimed in the store,
+// so it is sent once however many instances run.
+func poolAlerts(ctx context.Context, p *pooldb.Store, log *slog.Logger) {
+	every(ctx, pooldb.AlertEvery, func() {
+		if n, err := p.RunAlerts(ctx, 500); err != nil {
+			log.Warn("pool alerts", "err", err)
+		} else if n > 0 {
+			log.Info("pool alerts raised", "alerts", n)
 		}
 	})
 }

@@ -69,6 +69,7 @@ CREATE TABLE pool_needs (
     posted_by     BIGINT NOT NULL,
     posted_at     BIGINT NOT NULL,
     first_on_site BIGINT NOT NULL DEFAULT 0,
+    alerted       BOOLEAN NOT NULL DEFAULT FALSE, -- the community was told no lender was proposed in time
     version       BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX pool_needs_enterprise ON pool_needs (enterprise_id, status);
@@ -117,6 +118,7 @@ CREATE TABLE pool_matches (
     first_on_site      BIGINT NOT NULL DEFAULT 0,
     ended_at           BIGINT NOT NULL DEFAULT 0,
     end_reason         TEXT NOT NULL DEFAULT '',
+    alerted            TEXT NOT NULL DEFAULT '', -- the overdue step the community was told of, once
     version            BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX pool_matches_need ON pool_matches (need_id);
