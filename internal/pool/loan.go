@@ -69,6 +69,25 @@ type Placement struct {
 	Version   int       `json:"version"`
 }
 
+// MayCompensate reports whether a party ("lender" or "borrower") may still
+// set what the two agree on injury compensation: it is part of the
+// agreement, so not once a worker consented to it or the other party sealed it.
+func MayCompensate(m Loan, party string) bool {
+	other := m.BorrowerSeal
+	if party == "borrower" {
+		other = m.LenderSeal
+	}
+	if other != "" {
+		return false
+	}
+	for _, p := range m.Placements {
+		if !p.ConsentedAt.IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
 // Sealed reports whether both enterprises sealed.
 func (m Loan) Sealed() bool { return m.LenderSeal != "" && m.BorrowerSeal != "" }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -277,7 +276,7 @@ func (s *site) workerCode(t testing.TB, placementID int64) string {
 func (s *site) sealScan(t testing.TB, loanID int64) {
 	t.Helper()
 	res := s.as(t, "enterprise", "POST", fmt.Sprintf("/api/v1/pool/loans/%d/seals/lender", loanID),
-		photoBody(t, "file", aPNG(t), url.Values{"compensation": {"工伤由出借方按工伤保险待遇承担，借入方补足差额"}}))
+		photoBody(t, "file", aPNG(t), nil))
 	var m pool.Loan
 	res.json(t, &m)
 	if res.code != http.StatusOK || m.LenderSeal != "scan" {

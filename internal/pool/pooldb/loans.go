@@ -44,7 +44,7 @@ type Count struct {
 // lenders are and whom they exclude; lender 0 every lender.
 func (s *Store) offers(ctx context.Context, h store.DB, actor access.Actor, lender int64) ([]pool.Offer, error) {
 	where, args := visible(actor, "w.share_code")
-	where += " AND w.status = 'available'"
+	where += " AND w.status = 'available' AND NOT EXISTS (SELECT 1 FROM pool_closed c WHERE c.enterprise_id = w.enterprise_id)"
 	if lender != 0 {
 		where += " AND w.enterprise_id = ?"
 		args = append(args, lender)
@@ -390,6 +390,16 @@ func (s *Store) asParty(ctx context.Context, actor access.Actor, id int64, party
 	return m, nil
 }
 
+// MayAct checks that the actor may act for a loan's party ("lender" or
+// "borrower"): what the web checks before it keeps an upload for the party.
+func (s *Store) MayAct(ctx context.Context, actor access.Actor, id int64, party string) error {
+	if party != "lender" && party != "borrower" {
+		return fault.Fields{"party": {Zh: "请选择出借方或借入方", En: "lender or borrower"}}.Err()
+	}
+	_, err := s.asParty(ctx, actor, id, party)
+	return err
+}
+
 // Decline is the lender declining a proposal, with its reason: the slots go
 // back to the need.
 func (s *Store) Decline(ctx context.Context, actor access.Actor, id int64, reason string, version int) (pool.Loan, error) {
@@ -462,7 +472,11 @@ func (s *Store) Choose(ctx context.Context, actor access.Actor, id int64, worker
 				w.IDNumber, m.LenderID), &borrowed); err != nil {
 				return fmt.Errorf("re-lend check: %w", err)
 			}
-			if err := pool.CheckChoose(pool.Lend{ContractEnd: w.ContractEnd, To: to, Borrowed: borrowed > 0, Employed: true}); err != nil {
+			shut, err := closed(ctx, h, m.LenderID)
+			if err != nil {
+				return err
+			}
+			if err := pool.CheckChoose(pool.Lend{ContractEnd: w.ContractEnd, To: to, Borrowed: borrowed > 0, Employed: true, LenderClosed: shut}); err != nil {
 				return err
 			}
 			if _, why, ok := pool.Check(pool.Offer{Worker: w}, pool.Want{Need: withOpen(m.Need, 1)}, today); !ok && w.Status == pool.WorkerAvailable {

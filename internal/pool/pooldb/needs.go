@@ -5,6 +5,7 @@ package pooldb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"qifu/internal/access"
@@ -171,6 +172,11 @@ func scanSeeker(sc store.Scanner) (pool.Seeker, error) {
 // seekerScope is the condition on job seekers s the actor may take action on:
 // staff whose region holds the seeker's community.
 func seekerScope(actor access.Actor, action access.Action) (string, []any) {
+	cond, args := seekerReach(actor, action)
+	return "s.name <> '' AND " + cond, args // an erased job seeker is nobody's
+}
+
+func seekerReach(actor access.Actor, action access.Action) (string, []any) {
 	f := access.FilterFor(actor, action)
 	switch f.Reach {
 	case access.All:
@@ -201,7 +207,7 @@ func (s *Store) AddSeeker(ctx context.Context, actor access.Actor, p pool.Seeker
 	if place.LevelOf(p.CommunityCode) != place.Community {
 		return p, fault.Fields{"community_code": {Zh: "请选择社区", En: "choose a community"}}.Err()
 	}
-	if cond, args := seekerScope(actor, access.PoolPost); !matchesRegion(cond, args, a) {
+	if cond, args := seekerReach(actor, access.PoolPost); !matchesRegion(cond, args, a) {
 		return p, fault.ErrNotFound
 	}
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
@@ -285,6 +291,9 @@ func (s *Store) PlaceSeeker(ctx context.Context, actor access.Actor, seekerID, n
 	n, err := s.Need(ctx, actor, needID)
 	if err != nil {
 		return p, err
+	}
+	if !slices.Contains(p.WorkTypes, n.WorkType) || p.From > n.To {
+		return p, fault.New(fault.Invalid, "pool_no_fit", "求职人员的工种或可到岗日期与需求不符", "the job seeker's work types or start do not fit the need")
 	}
 	e, err := enterpriseFor(ctx, s.engine.Reader(), access.System("pool"), access.PoolRead, n.EnterpriseID)
 	if err != nil {
@@ -373,14 +382,17 @@ func (s *Store) WithdrawSeeker(ctx context.Context, actor access.Actor, id int64
 // (工资支付暂行规定), the loans' settlements naming them.
 const WorkerRetention = 2 * 366 * 24 * time.Hour
 
-// Purge deletes the job seekers whose retention date has passed and erases
+// Purge erases the job seekers whose retention date has passed and
 // the phone and ID number of the workers out of the pool for longer than
 // WorkerRetention, and returns how many records it changed (a scheduled
 // job; several instances may run it at once).
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.DB().Exec(ctx, "DELETE FROM pool_seekers WHERE retain_until < ?", dayOf(tx.Now()))
+		// A job seeker's name and phone go; the row stays, so that the
+		// figures of the periods it was placed in do not change.
+		res, err := tx.DB().Exec(ctx, `UPDATE pool_seekers SET name = '', phone = '',
+			status = CASE WHEN status = 'open' THEN 'withdrawn' ELSE status END WHERE retain_until < ? AND name <> ''`, dayOf(tx.Now()))
 		if err != nil {
 			return fmt.Errorf("purge seekers: %w", err)
 		}

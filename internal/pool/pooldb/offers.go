@@ -96,6 +96,11 @@ func (s *Store) OfferTeam(ctx context.Context, actor access.Actor, enterpriseID 
 		if _, err := h.Exec(ctx, "UPDATE enterprises SET name = name WHERE id = ?", enterpriseID); err != nil {
 			return fmt.Errorf("lock enterprise: %w", err)
 		}
+		if shut, err := closed(ctx, h, enterpriseID); err != nil {
+			return err
+		} else if shut {
+			return pool.Refusal("lender_open", "该企业已停业或破产。", "The enterprise has closed.")
+		}
 		for i := range workers {
 			w := &workers[i]
 			// A borrowed worker may not be lent on; nor may one person be offered twice.

@@ -65,6 +65,10 @@ func (s *Store) AddSeal(ctx context.Context, actor access.Actor, id int64, party
 	if m.State != pool.MatchChosen && m.State != pool.MatchActive {
 		return m, stale("选定员工后才能盖章", "seal once the workers are chosen")
 	}
+	if seal.Compensation != "" && seal.Compensation != m.Compensation && !pool.MayCompensate(m, partyName) {
+		return m, fault.Fields{"compensation": {Zh: "工伤补偿约定须在员工确认协议和对方盖章之前商定，之后不能更改",
+			En: "the injury compensation is agreed before any worker consents and before the other party seals; it cannot change after"}}.Err()
+	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		h := tx.DB()
 		now := tx.Now().UnixMilli()
@@ -207,7 +211,11 @@ func (s *Store) Start(ctx context.Context, actor access.Actor, id, placementID i
 		if err := store.Scan(h.Row(ctx, "SELECT contract_end FROM pool_workers WHERE id = ?", p.WorkerID), &contractEnd); err != nil {
 			return err
 		}
-		if err := pool.CheckStart(pool.Start{Lend: pool.Lend{ContractEnd: contractEnd, To: p.To, Employed: true},
+		shut, err := closed(ctx, h, m.LenderID)
+		if err != nil {
+			return err
+		}
+		if err := pool.CheckStart(pool.Start{Lend: pool.Lend{ContractEnd: contractEnd, To: p.To, Employed: true, LenderClosed: shut},
 			Day: today, Consented: p.State == pool.PlaceConsented, Sealed: m.Sealed(), Trained: !m.TrainedAt.IsZero(), CoverUntil: p.CoverUntil}); err != nil {
 			return err
 		}
@@ -239,40 +247,56 @@ func (s *Store) Start(ctx context.Context, actor access.Actor, id, placementID i
 // a day already recorded stays recorded once. Days must fall in the
 // placement's period, not after today.
 func (s *Store) Attend(ctx context.Context, actor access.Actor, id, placementID int64, days []string) (pool.Loan, error) {
+	return s.AttendAll(ctx, actor, id, []int64{placementID}, days)
+}
+
+// AttendAll records the same days for several workers of a loan (a day's
+// roll call), all or none.
+func (s *Store) AttendAll(ctx context.Context, actor access.Actor, id int64, placementIDs []int64, days []string) (pool.Loan, error) {
 	m, err := s.asParty(ctx, actor, id, "borrower")
 	if err != nil {
 		return m, err
 	}
-	p, err := placementOf(m, placementID)
-	if err != nil {
-		return m, err
-	}
-	if p.StartedAt.IsZero() {
-		return m, stale("员工到岗后才能记录考勤", "record attendance once the worker is on site")
-	}
-	today := s.today()
-	started := dayOf(p.StartedAt)
-	last := p.To
-	if !p.EndedAt.IsZero() {
-		last = min(last, dayOf(p.EndedAt))
+	if len(placementIDs) == 0 || len(placementIDs) > 500 {
+		return m, fault.Fields{"placements": {Zh: "请勾选出勤的员工", En: "tick the workers present"}}.Err()
 	}
 	if len(days) == 0 || len(days) > 62 {
 		return m, fault.Fields{"days": {Zh: "请选择1到62个出勤日", En: "give 1 to 62 days"}}.Err()
 	}
-	for _, d := range days {
-		if _, ok := pool.ParseDay(d); !ok || d < started || d > last || d > today {
-			return m, fault.Fields{"days": {Zh: fmt.Sprintf("出勤日须在 %s 至 %s 之间且不晚于今天", started, min(last, today)),
-				En: fmt.Sprintf("days must fall from %s to %s and not after today", started, min(last, today))}}.Err()
+	today := s.today()
+	for _, pid := range placementIDs {
+		p, err := placementOf(m, pid)
+		if err != nil {
+			return m, err
+		}
+		if p.StartedAt.IsZero() {
+			return m, stale(p.Worker+" 到岗后才能记录考勤", "record attendance once "+p.Worker+" is on site")
+		}
+		started := dayOf(p.StartedAt)
+		last := p.To
+		if !p.EndedAt.IsZero() {
+			last = min(last, dayOf(p.EndedAt))
+		}
+		for _, d := range days {
+			if _, ok := pool.ParseDay(d); !ok || d < started || d > last || d > today {
+				return m, fault.Fields{"days": {Zh: fmt.Sprintf("%s 的出勤日须在 %s 至 %s 之间且不晚于今天", p.Worker, started, min(last, today)),
+					En: fmt.Sprintf("%s's days must fall from %s to %s and not after today", p.Worker, started, min(last, today))}}.Err()
+			}
 		}
 	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		for _, d := range days {
-			if _, err := tx.DB().Exec(ctx, `INSERT INTO pool_attendance (placement_id, day, recorded_by, recorded_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (placement_id, day) DO NOTHING`, placementID, d, actor.UserID, tx.Now().UnixMilli()); err != nil {
-				return fmt.Errorf("attendance: %w", err)
+		for _, pid := range placementIDs {
+			for _, d := range days {
+				if _, err := tx.DB().Exec(ctx, `INSERT INTO pool_attendance (placement_id, day, recorded_by, recorded_at) VALUES (?, ?, ?, ?)
+					ON CONFLICT (placement_id, day) DO NOTHING`, pid, d, actor.UserID, tx.Now().UnixMilli()); err != nil {
+					return fmt.Errorf("attendance: %w", err)
+				}
+			}
+			if err := tx.Record(ctx, actor, "pool.attend", fmt.Sprintf("pool_placement/%d", pid), "ok", map[string]any{"days": len(days)}); err != nil {
+				return err
 			}
 		}
-		return tx.Record(ctx, actor, "pool.attend", fmt.Sprintf("pool_placement/%d", placementID), "ok", map[string]any{"days": len(days)})
+		return nil
 	})
 	if err != nil {
 		return m, err
@@ -438,9 +462,9 @@ func (s *Store) AnswerExtension(ctx context.Context, token string, consent bool)
 		return mine, stale("没有待确认的延期", "no extension to answer")
 	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		q := "UPDATE pool_placements SET ext_to = '', version = version + 1 WHERE id = ? AND ext_to = ?"
+		q := "UPDATE pool_placements SET ext_to = '', version = version + 1 WHERE id = ? AND ext_to = ? AND state IN ('consented', 'on_site')"
 		if consent {
-			q = "UPDATE pool_placements SET to_day = ext_to, ext_to = '', version = version + 1 WHERE id = ? AND ext_to = ?"
+			q = "UPDATE pool_placements SET to_day = ext_to, ext_to = '', version = version + 1 WHERE id = ? AND ext_to = ? AND state IN ('consented', 'on_site')"
 		}
 		res, err := tx.DB().Exec(ctx, q, p.ID, p.ExtTo)
 		if err != nil {
@@ -475,6 +499,9 @@ func (s *Store) Rate(ctx context.Context, actor access.Actor, id int64, partyNam
 	}
 	if stars < 1 || stars > 5 {
 		return fault.Fields{"stars": {Zh: "请选择1到5星", En: "choose 1 to 5 stars"}}.Err()
+	}
+	if len([]rune(strings.TrimSpace(note))) > 200 {
+		return fault.Fields{"note": {Zh: "说明最多200字", En: "at most 200 characters"}}.Err()
 	}
 	if m.State != pool.MatchEnded {
 		return stale("借出结束后才能评价", "rate when the loan has ended")
@@ -549,9 +576,13 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 			return err
 		}
 		for _, l := range rows {
-			if _, err := h.Exec(ctx, `UPDATE pool_placements SET state = 'early', ended_at = ?, end_reason = ?, ended_by = 'rule', ext_to = '',
-				version = version + 1 WHERE id = ?`, now, why, l.p.ID); err != nil {
+			res, err := h.Exec(ctx, `UPDATE pool_placements SET state = 'early', ended_at = ?, end_reason = ?, ended_by = 'rule', ext_to = '',
+				version = version + 1 WHERE id = ? AND state = ?`, now, why, l.p.ID, l.p.State)
+			if err != nil {
 				return fmt.Errorf("end placement: %w", err)
+			}
+			if affected(res) != 1 {
+				continue // the worker answered meanwhile: what they did stands
 			}
 			if l.onSite {
 				if err := s.settle(ctx, tx, l.match, why); err != nil {
@@ -572,8 +603,12 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 			if err := store.Scan(h.Row(ctx, "SELECT need_id, heads FROM pool_matches WHERE id = ?", mid), &needID, &heads); err != nil {
 				return err
 			}
-			if _, err := h.Exec(ctx, "UPDATE pool_matches SET state = 'cancelled', ended_at = ?, end_reason = ?, version = version + 1 WHERE id = ?", now, why, mid); err != nil {
+			res, err := h.Exec(ctx, "UPDATE pool_matches SET state = 'cancelled', ended_at = ?, end_reason = ?, version = version + 1 WHERE id = ? AND state = 'proposed'", now, why, mid)
+			if err != nil {
 				return err
+			}
+			if affected(res) != 1 {
+				continue // declined or chosen meanwhile
 			}
 			if err := s.release(ctx, h, needID, heads); err != nil {
 				return err
@@ -582,6 +617,10 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 		if _, err := h.Exec(ctx, "UPDATE pool_workers SET status = 'withdrawn', withdrawn_at = ?, version = version + 1 WHERE enterprise_id = ? AND status <> 'withdrawn'",
 			now, enterpriseID); err != nil {
 			return fmt.Errorf("withdraw offers: %w", err)
+		}
+		if _, err := h.Exec(ctx, `INSERT INTO pool_closed (enterprise_id, reason, closed_by, closed_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (enterprise_id) DO NOTHING`, enterpriseID, reason, actor.UserID, now); err != nil {
+			return fmt.Errorf("record the closure: %w", err)
 		}
 		return tx.Record(ctx, actor, "pool.lender_closed", fmt.Sprintf("enterprise/%d", enterpriseID), "ok", map[string]any{"ended": ended, "reason": reason})
 	})

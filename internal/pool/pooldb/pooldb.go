@@ -170,6 +170,13 @@ func affected(res interface{ RowsAffected() (int64, error) }) int64 {
 	return n
 }
 
+// closed reports whether a lender closed (LenderClosed): it lends no more.
+func closed(ctx context.Context, h store.DB, enterpriseID int64) (bool, error) {
+	var n int
+	err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM pool_closed WHERE enterprise_id = ?", enterpriseID), &n)
+	return n > 0, err
+}
+
 // enterpriseUsers are the accounts of an enterprise, for a notice.
 func enterpriseUsers(id int64) store.Recipients {
 	return store.Recipients{Query: "SELECT id FROM users WHERE enterprise_id = ? AND disabled = FALSE", Args: []any{id}}

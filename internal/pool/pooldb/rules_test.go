@@ -222,6 +222,11 @@ func TestRules(t *testing.T) {
 		if ended != 3 {
 			t.Errorf("%d placements ended; want 3", ended)
 		}
+		// A closed lender lends no more: its people offered again are refused.
+		again := e.worker("2026-06-30", "2027-12-31")
+		again.EnterpriseID = L
+		_, err = s.Offer(ctx, lender, again)
+		wantCode(t, err, "pool_rule_lender_open")
 		for _, id := range []int64{m1.ID, m2.ID} {
 			m := e.loan(id)
 			if m.State != pool.MatchEnded {

@@ -79,8 +79,13 @@ func (s *Store) MakeSheet(ctx context.Context, actor access.Actor, id int64, mon
 		case err == nil && (!old.BorrowerConfirmed.IsZero() || !old.LenderConfirmed.IsZero()):
 			return stale("该月结算单已确认，不能重新生成", "the month's sheet is confirmed: it cannot be built again")
 		case err == nil:
-			if _, err := h.Exec(ctx, "UPDATE pool_sheets SET lines = ?, total = ?, version = version + 1 WHERE id = ?", mustJSON(lines), pool.Total(lines), old.ID); err != nil {
+			res, err := h.Exec(ctx, `UPDATE pool_sheets SET lines = ?, total = ?, version = version + 1
+				WHERE id = ? AND version = ? AND borrower_confirmed_at = 0 AND lender_confirmed_at = 0`, mustJSON(lines), pool.Total(lines), old.ID, old.Version)
+			if err != nil {
 				return fmt.Errorf("rebuild sheet: %w", err)
+			}
+			if affected(res) != 1 {
+				return stale("该月结算单已确认，不能重新生成", "the month's sheet is confirmed: it cannot be built again")
 			}
 		case fault.Is(err, fault.NotFound):
 			if _, err := h.Exec(ctx, `INSERT INTO pool_sheets (match_id, month, lines, total, created_at) VALUES (?, ?, ?, ?, ?)

@@ -58,7 +58,7 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 			return nil, 0, err
 		}
 		for _, m := range loans {
-			if m.Step == "consent" {
+			if m.Step == "consent" && s.runs(ctx, actor, m) {
 				items = append(items, loanItem(kind, m))
 			}
 		}

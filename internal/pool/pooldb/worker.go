@@ -245,8 +245,12 @@ func (s *Store) Answer(ctx context.Context, token string, consent bool, version 
 		if consent {
 			state, consentedAt, sha = pool.PlaceConsented, now, hash(mine.Agreement)
 		}
-		res, err := h.Exec(ctx, `UPDATE pool_placements SET state = ?, consented_at = ?, consent_sha = ?, answered_at = ?, version = version + 1
-			WHERE id = ? AND version = ? AND state = 'chosen'`, state, consentedAt, sha, now, p.ID, version)
+		ended := int64(0) // a refusal ends the placement: its page closes TokenAfter later
+		if !consent {
+			ended = now
+		}
+		res, err := h.Exec(ctx, `UPDATE pool_placements SET state = ?, consented_at = ?, consent_sha = ?, answered_at = ?, ended_at = ?,
+			version = version + 1 WHERE id = ? AND version = ? AND state = 'chosen'`, state, consentedAt, sha, now, ended, p.ID, version)
 		if err != nil {
 			return fmt.Errorf("answer: %w", err)
 		}
@@ -254,7 +258,7 @@ func (s *Store) Answer(ctx context.Context, token string, consent bool, version 
 			return fault.ErrConflict
 		}
 		if !consent {
-			if err := s.letGo(ctx, tx, mine.Loan.ID, p, "declined"); err != nil {
+			if err := s.letGo(ctx, tx, mine.Loan.ID, p, "员工不同意借出"); err != nil {
 				return err
 			}
 		}
@@ -346,7 +350,7 @@ func (s *Store) WithdrawConsent(ctx context.Context, token, reason string) (Mine
 	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.DB().Exec(ctx, `UPDATE pool_placements SET state = 'withdrawn', answered_at = ?, ended_at = ?, end_reason = ?, ended_by = 'worker',
-			version = version + 1 WHERE id = ? AND state IN ('consented', 'on_site')`, tx.Now().UnixMilli(), tx.Now().UnixMilli(), reason, p.ID)
+			ext_to = '', version = version + 1 WHERE id = ? AND state IN ('consented', 'on_site')`, tx.Now().UnixMilli(), tx.Now().UnixMilli(), reason, p.ID)
 		if err != nil {
 			return fmt.Errorf("withdraw consent: %w", err)
 		}
@@ -412,6 +416,9 @@ func (s *Store) RateByWorker(ctx context.Context, token string, stars int, note 
 	}
 	if stars < 1 || stars > 5 {
 		return mine, fault.Fields{"stars": {Zh: "请选择1到5星", En: "choose 1 to 5 stars"}}.Err()
+	}
+	if len([]rune(strings.TrimSpace(note))) > 200 {
+		return mine, fault.Fields{"note": {Zh: "说明最多200字", En: "at most 200 characters"}}.Err()
 	}
 	if mine.Placement.EndedAt.IsZero() {
 		return mine, stale("借出结束后才能评价", "rate when the loan has ended")

@@ -279,6 +279,14 @@ func (s *Handlers) choose(r *http.Request, a access.Actor, id int64, in chooseIn
 // (JSON: kind "eseal", reference).
 func (s *Handlers) apiSeal(w http.ResponseWriter, r *http.Request) error {
 	party := r.PathValue("party")
+	id, err := core.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := core.ActorOf(r)
+	if err := s.pool.MayAct(r.Context(), a, id, party); err != nil {
+		return err // before a file is kept for the party
+	}
 	var seal pooldb.Seal
 	if err := r.ParseMultipartForm(s.opts.MaxUpload); err == nil {
 		seal = pooldb.Seal{Kind: "scan", Compensation: r.FormValue("compensation")}

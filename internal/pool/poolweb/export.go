@@ -30,7 +30,7 @@ func (s *Handlers) exportFigures(w http.ResponseWriter, r *http.Request) error {
 	var data [][]any
 	for _, x := range append(list, total) {
 		data = append(data, []any{x.Name, x.Lenders, x.Offered, x.Teams, x.Lent, x.Borrowers, x.Needs, x.Slots, x.Filled, x.Seekers,
-			hours(x.HoursMedian), hours(x.HoursP90), x.Days, x.Settled, x.Early, x.Complaints, (&figuresData{}).Rating(x.Rating)})
+			hours(x.HoursMedian), hours(x.HoursP90), x.Days, float64(x.Settled) / 10000, x.Early, x.Complaints, (&figuresData{}).Rating(x.Rating)})
 	}
 	tables := []sheet.Table{{Name: t("po.figures"), Header: header, Rows: data}}
 	loans, _, err := s.pool.Loans(r.Context(), a, pooldb.LoanQuery{Page: store.Page{Size: store.MaxPageSize}})

@@ -564,6 +564,9 @@ type loanData struct {
 	OnSite     bool   // a worker is on site: attendance is recorded
 }
 
+// MayCompensate reports whether the injury compensation may still be set.
+func (p *loanData) MayCompensate() bool { return pool.MayCompensate(p.Loan, "lender") }
+
 // Parties are the two enterprises of a loan.
 func (p *loanData) Parties() []string { return []string{"lender", "borrower"} }
 
@@ -737,6 +740,9 @@ func (s *Handlers) declinePage(w http.ResponseWriter, r *http.Request) error {
 func (s *Handlers) sealPage(w http.ResponseWriter, r *http.Request) error {
 	return s.loanAction(w, r, func(a access.Actor, id int64) error {
 		seal := pooldb.Seal{Kind: r.FormValue("kind"), Reference: r.FormValue("reference"), Compensation: r.FormValue("compensation")}
+		if err := s.pool.MayAct(r.Context(), a, id, r.FormValue("party")); err != nil {
+			return err // before a file is kept for the party
+		}
 		if seal.Kind == "scan" {
 			var err error
 			if seal, err = s.storeScan(r, seal); err != nil {
@@ -771,18 +777,14 @@ func (s *Handlers) startPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Handlers) attendPage(w http.ResponseWriter, r *http.Request) error {
 	return s.loanAction(w, r, func(a access.Actor, id int64) error {
-		day := r.FormValue("day")
-		ids := r.Form["placements"]
-		if len(ids) == 0 {
-			return fault.Fields{"placements": {Zh: "请勾选出勤的员工", En: "tick the workers present"}}.Err()
-		}
-		for _, v := range ids {
-			pid, _ := strconv.ParseInt(v, 10, 64)
-			if _, err := s.pool.Attend(r.Context(), a, id, pid, []string{day}); err != nil {
-				return err
+		var ids []int64
+		for _, v := range r.Form["placements"] {
+			if pid, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, pid)
 			}
 		}
-		return nil
+		_, err := s.pool.AttendAll(r.Context(), a, id, ids, []string{r.FormValue("day")})
+		return err
 	}, "po.attended")
 }
 

@@ -278,7 +278,7 @@ func TestPageBranches(t *testing.T) {
 		{"pool_loan", 2, "zh", []string{"本企业没有符合这项需求的在池员工"}, []string{`id="pool-choose-form"`}},
 		{"pool_loan", 3, "en", []string{`id="pool-code-value">K7M2Q-9XH4T<`, "pool-issue-code", `href="/pool/loans/9/seals/lender"`},
 			[]string{`id="pool-choose"`, `class="form pool-seal-form"`, `id="pool-train-form"`}},
-		{"pool_loan", 4, "zh", []string{`id="pool-loan-error"`, "请选择盖章协议的扫描件", `id="pool-train-form"`, "pool-cover", "pool-start", `name="compensation"`}, []string{`id="pool-code"`}},
+		{"pool_loan", 4, "zh", []string{`id="pool-loan-error"`, "请选择盖章协议的扫描件", `id="pool-train-form"`, "pool-cover", "pool-start"}, []string{`id="pool-code"`, `name="compensation"`}}, // consented: the compensation is settled
 		{"pool_loan", 5, "en", []string{`id="pool-attend-form"`, `id="pool-sheet-form"`, "pool-sheet-borrower", "pool-return", "extension awaiting the worker", "请勾选出勤的员工"},
 			[]string{"pool-sheet-lender", `id="pool-ratings"`}},
 		{"pool_loan", 6, "zh", []string{"pool-sheet-lender", `name="paid_23" value="3360"`}, []string{`id="pool-attend-form"`, "pool-sheet-borrower"}},

@@ -39,7 +39,9 @@ type codeData struct {
 // codeFormPage asks for the one-time code; a worker whose browser holds a
 // token goes straight to the page.
 func (s *Handlers) codeFormPage(w http.ResponseWriter, r *http.Request) error {
-	if t := workerToken(r); t != "" {
+	// A code in the link is another worker's, or a new loan's: it is asked
+	// for, never passed over for the page the browser knows.
+	if t := workerToken(r); t != "" && r.URL.Query().Get("code") == "" {
 		if _, err := s.pool.Mine(r.Context(), t); err == nil {
 			http.Redirect(w, r, "/w/me", http.StatusSeeOther)
 			return nil

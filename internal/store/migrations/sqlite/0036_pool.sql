@@ -41,6 +41,13 @@ CREATE TABLE pool_teams (
 );
 CREATE INDEX pool_teams_enterprise ON pool_teams (enterprise_id);
 CREATE INDEX pool_teams_created ON pool_teams (created_at);
+-- Lenders that closed or went bankrupt: their loans ended, they lend no more.
+CREATE TABLE pool_closed (
+    enterprise_id BIGINT PRIMARY KEY REFERENCES enterprises (id),
+    reason        TEXT NOT NULL,
+    closed_by     BIGINT NOT NULL,
+    closed_at     BIGINT NOT NULL
+);
 CREATE TABLE pool_exclusions (
     enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
     excluded_id   BIGINT NOT NULL REFERENCES enterprises (id),
