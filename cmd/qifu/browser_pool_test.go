@@ -221,7 +221,8 @@ func TestBrowserPool(t *testing.T) {
 			// A used code opens nothing.
 			v := users.anonymous(t, fmt.Sprintf("stranger%d", i+1), phone, "/w")
 			set(v, "type the used code", map[string]string{"#pool-code-form [name=code]": code})
-			v.do("try it", chromedp.Click(chromedp.CSS("#pool-code-go")))
+			// The form comes back (422) with the message beside the code.
+			v.do("try it", chromedp.Click(chromedp.CSS("#pool-code-go")), chromedp.WaitVisible(chromedp.CSS(`#pool-code-form em.fielderr`)))
 			if got := v.path(); got != "/w" {
 				t.Errorf("a used code led to %s", got)
 			}
