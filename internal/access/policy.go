@@ -55,6 +55,24 @@ const (
 	// enterprises pass to the successor at once.
 	CadreManage Action = "cadre.manage"
 
+	// PolicyRead is following which enterprises qualify for benefits
+	// (精准推送): their check-ups, the pushes and claims of a region, of the
+	// enterprises one is assigned, or — for a department — the claims on
+	// the benefits it grants. Published policies are read by everyone.
+	PolicyRead Action = "policy.read"
+	// PolicyManage is keeping a department's policies, benefits and their
+	// conditions, dry runs and sign-off, publication, its blacklist and its
+	// innovation-resource lists.
+	PolicyManage Action = "policy.manage"
+	// PolicyClaim is an enterprise's part: supplying a missing fact,
+	// applying, confirming a benefit without application, requesting a
+	// resource — its own account, or staff on its behalf.
+	PolicyClaim Action = "policy.claim"
+	// PolicyReview is the granting department's part: reviewing
+	// applications, the public notice and payment of 免申即享 lists, hand-over
+	// to the official platform, clawback.
+	PolicyReview Action = "policy.review"
+
 	// CatalogueRead is reading the catalogue of service standards and the
 	// directory of providers, and asking for a service from it.
 	CatalogueRead Action = "catalogue.read"
@@ -115,6 +133,7 @@ var Actions = []Action{
 	CampaignRun, CampaignRead, FormFill, CadreRead, CadreManage,
 	CatalogueRead, CatalogueManage, VisitRecord, VisitRead, VisitConfirm, TopicAnswer, ServiceDayRun,
 	PoolRead, PoolPost, PoolMatch,
+	PolicyRead, PolicyManage, PolicyClaim, PolicyReview,
 }
 
 const (
@@ -128,22 +147,22 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][33]Reach{
-	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday  pool post match
-	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n, o, o, n},
-	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n, r, r, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r, r, r, r},
-	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r, r, n, r},
-	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n, r, n, n},
-	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n, r, n, n},
-	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n, n, n, n},
-	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n, a, a, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A},
-	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n}, // reads the appeals it raised
-	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n, n, n, n}, // the cadres of its district
+var table = map[Role][37]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday  pool post match  pol.read manage claim review
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n, o, o, n, o, n, o, n},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n, r, r, n, r, n, r, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r, r, r, r, r, n, r, n},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r, r, n, r, r, n, n, n},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n, r, n, n, r, n, n, n},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n, r, n, n, r, n, n, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n, n, n, n, d, d, n, d},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n, a, a, n, a, n, a, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n}, // reads the appeals it raised
+	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n, n, n, n, n, n, n, n}, // the cadres of its district
 }
 
 // ReachOf returns how far role may take action.

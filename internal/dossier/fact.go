@@ -134,6 +134,7 @@ var Kinds = []Kind{
 	{Key: "certification", Zh: "资质认定", En: "certification", Type: Text, Period: Date},
 	{Key: "operation", Zh: "经营状况", En: "operating state", Type: Text, Period: Date},
 	{Key: "orders", Zh: "订单情况", En: "orders", Type: Text, Period: Date},
+	{Key: "bottleneck", Zh: "技术需求（卡脖子）", En: "technology bottleneck", Type: Text, Period: Date},
 }
 
 // Name names the kind.

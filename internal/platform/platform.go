@@ -14,6 +14,7 @@ import (
 	"qifu/internal/dossier"
 	"qifu/internal/dossier/dossierdb"
 	"qifu/internal/form/formdb"
+	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
 	"qifu/internal/todo"
@@ -41,6 +42,8 @@ type Modules struct {
 	Visits *visitdb.Store
 	// Pool is the employee turnover pool: workers lent, needs, loans.
 	Pool *pooldb.Store
+	// Policy is precise push: policies, benefits, pushes, claims, resources.
+	Policy *policydb.Store
 	// Timeline are the modules' parts of an enterprise's timeline.
 	Timeline []dossier.TimelineSource
 	// Todo is every person's to-do list, joined from the modules' open work.
@@ -55,7 +58,8 @@ func Build(engine *store.Store, opts Options) *Modules {
 	m.Catalogue = cataloguedb.New(engine) // after the appeals: its standards name their categories
 	m.Visits = visitdb.New(engine, m.Appeals)
 	m.Pool = pooldb.New(engine)
-	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits, m.Pool}
-	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits, m.Pool)
+	m.Policy = policydb.New(engine)
+	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits, m.Pool, m.Policy}
+	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits, m.Pool, m.Policy)
 	return m
 }

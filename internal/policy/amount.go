@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
@@ -125,12 +124,17 @@ func (a AmountRule) Says(lang string) string {
 
 // Wan writes an amount in yuan as 万元.
 func Wan(yuan int64, lang string) string {
-	s := strings.TrimSuffix(strings.TrimSuffix(enterprise.FormatWan(yuan), "0"), ".0")
-	if strings.Contains(s, ".") {
-		s = strings.TrimSuffix(s, ".")
-	}
+	s := enterprise.FormatWan(yuan)
 	if lang == "en" {
 		return s + " × 10k yuan"
 	}
 	return s + " 万元"
+}
+
+// Facts are the kinds of the file the rule reads.
+func (a AmountRule) Facts() []string {
+	if f, ok := FieldOf(a.Base); ok && f.Fact != "" && (a.Kind == "per_head" || a.Kind == "share") {
+		return []string{f.Fact}
+	}
+	return nil
 }

@@ -140,7 +140,8 @@ func (c *celProgram) eval(p *Profile, period string, strict bool) (Verdict, []Fi
 	var lacking []Field
 	var patterns []*cel.AttributePatternType
 	for _, f := range c.fields {
-		if !p.read(f, period, strict).known {
+		// a strict list with a value of a weaker source may hold what is asked
+		if v := p.read(f, period, strict); !v.known || (strict && f.Type == List && v.weak) {
 			lacking = append(lacking, f)
 			patterns = append(patterns, cel.AttributePattern(f.Key))
 		}
@@ -189,7 +190,14 @@ func (c *celProgram) explain(p *Profile, cond Condition, o Outcome) Outcome {
 	var zh, en []string
 	for _, f := range c.fields {
 		val := p.read(f, cond.Period, cond.Authoritative)
+		if !val.known {
+			zh, en = append(zh, f.Zh+"：未知"), append(en, f.En+": unknown")
+			continue
+		}
 		zh, en = append(zh, shown(f, val, "zh")), append(en, shown(f, val, "en"))
+	}
+	if len(zh) == 0 {
+		zh, en = []string{"规则不取决于企业数据"}, []string{"the rule does not depend on the enterprise's data"}
 	}
 	o.Why = fault.Msg{Zh: strings.Join(zh, "；"), En: strings.Join(en, "; ")}
 	return o

@@ -19,6 +19,8 @@ type Claim struct {
 	Benefit      string
 	EnterpriseID int64
 	Enterprise   string
+	// DepartmentID is the benefit's granting department.
+	DepartmentID int64
 	Mode         Mode
 	State        string
 	// Materials are the listed materials with what the enterprise gave for

@@ -296,11 +296,24 @@ func (cc *compiled) test(p *Profile) Verdict {
 		v, _ := cc.cel.eval(p, cc.c.Period, cc.c.Authoritative)
 		return v
 	}
-	v := p.read(cc.field, cc.c.Period, cc.c.Authoritative)
+	return cc.judge(p.read(cc.field, cc.c.Period, cc.c.Authoritative))
+}
+
+// judge is a form-built condition's verdict on a value: unknown when the
+// value is missing, or when a strict list condition fails only for want
+// of an authoritative source (a self-declared certification may be the
+// one asked for).
+func (cc *compiled) judge(v value) Verdict {
 	if !v.known {
 		return Unknown
 	}
-	return verdict(cc.pass(v))
+	if cc.pass(v) {
+		return Met
+	}
+	if cc.field.Type == List && cc.c.Authoritative && v.weak && cc.c.Op == Has {
+		return Unknown
+	}
+	return NotMet
 }
 
 func verdict(ok bool) Verdict {
@@ -489,11 +502,10 @@ func (cc *compiled) explain(p *Profile) Outcome {
 		o.Why = missing(f, cc.c.Period, cc.c.Authoritative, v)
 		return o
 	}
-	o.Verdict = verdict(cc.pass(v))
+	o.Verdict = cc.judge(v)
 	o.Why = fault.Msg{Zh: shown(f, v, "zh") + "，需 " + cc.bound("zh"), En: shown(f, v, "en") + "; required " + cc.bound("en")}
-	if f.Type == List && cc.c.Authoritative && v.weak && o.Verdict != Met && cc.c.Op == Has {
-		// a self-declared certification may be the one asked for
-		o.Verdict, o.Field, o.Holder = Unknown, f.Key, f.Holder
+	if o.Verdict == Unknown {
+		o.Field, o.Holder = f.Key, f.Holder
 		o.Why = fault.Msg{Zh: "企业自报的" + f.Zh + "尚待" + f.Holder.Zh + "确认", En: "the declared " + f.En + " awaits confirmation by " + f.Holder.En}
 	}
 	return o
@@ -563,4 +575,25 @@ func missing(f Field, period string, strict bool, v value) fault.Msg {
 		Zh: fmt.Sprintf("缺少%s%s，企业可自行填报，或由%s提供", of, f.Zh, f.Holder.Zh),
 		En: fmt.Sprintf("the %s%s is missing; the enterprise may declare it, or %s supply it", f.En, ofEn, f.Holder.En),
 	}
+}
+
+// Facts are the kinds of the enterprise's file the conditions read, for a
+// loader to read only those.
+func (c *Compiled) Facts() []string {
+	var out []string
+	add := func(f Field) {
+		if f.Fact != "" && !slices.Contains(out, f.Fact) {
+			out = append(out, f.Fact)
+		}
+	}
+	for _, cc := range c.conds {
+		if cc.cel != nil {
+			for _, f := range cc.cel.fields {
+				add(f)
+			}
+			continue
+		}
+		add(cc.field)
+	}
+	return out
 }

@@ -203,6 +203,12 @@ func (p *Profile) InRegion(code string) bool {
 // fact returns the current fact of kind for the period asked: a year
 // ("2025") exactly; a date: the latest on or before it; "": the latest.
 func (p *Profile) fact(kind, period string, dated bool) (FactValue, bool) {
+	switch {
+	case dated && len(period) == 4: // a year asked of a dated fact: as of its end
+		period += "-12-31"
+	case !dated && len(period) == 10: // a day asked of a yearly fact: its year
+		period = period[:4]
+	}
 	var best FactValue
 	found := false
 	for _, f := range p.Facts {

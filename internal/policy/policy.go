@@ -220,7 +220,7 @@ func (b Benefit) Check() (*Compiled, error) {
 	}
 	dateField(fields, "opens", b.Opens, true)
 	dateField(fields, "closes", b.Closes, true)
-	if b.Opens != "" && b.Closes != "" && b.Closes < b.Opens {
+	if _, bad := fields["opens"]; !bad && b.Opens != "" && b.Closes != "" && b.Closes < b.Opens {
 		fields.Add("closes", "截止日期不能早于开始日期", "the window cannot close before it opens")
 	}
 	if b.Budget < 0 || b.Budget > 1<<50 {

@@ -1,0 +1,477 @@
+package policydb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"qifu/internal/access"
+	"qifu/internal/fault"
+	"qifu/internal/policy"
+	"qifu/internal/store"
+)
+
+// Before a benefit is published its department runs it over every
+// enterprise (the dry run): how many qualify, may qualify and do not, by
+// street and by condition, with a sample the department checks; a member
+// of staff other than its last editor signs the run off, and only a signed
+// run of the benefit's current version lets it be published. Publishing
+// evaluates again and tells each enterprise that qualifies or may qualify,
+// once and privately.
+
+// DryRun is one dry run of a benefit's version.
+type DryRun struct {
+	ID          int64
+	BenefitID   int64
+	Version     int
+	Met         int
+	Maybe       int
+	NotMet      int
+	Barred      int   // blacklisted, counted apart
+	Amount      int64 // of those that qualify, yuan
+	ByRegion    []RegionCount
+	ByCondition []ConditionCount
+	Sample      []SampleRow
+	RunBy       int64
+	RunAt       time.Time
+	SignedBy    int64
+	SignedName  string
+	SignedAt    time.Time
+	SignNote    string
+}
+
+// RegionCount is a street's counts.
+type RegionCount struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Met    int    `json:"met"`
+	Maybe  int    `json:"maybe"`
+	NotMet int    `json:"not_met"`
+}
+
+// ConditionCount is how many enterprises each condition passes, fails and
+// cannot tell.
+type ConditionCount struct {
+	Asks   fault.Msg `json:"asks"`
+	Met    int       `json:"met"`
+	Maybe  int       `json:"maybe"`
+	NotMet int       `json:"not_met"`
+}
+
+// SampleRow is an enterprise of the sample with its explained verdict.
+type SampleRow struct {
+	EnterpriseID int64       `json:"enterprise_id"`
+	Name         string      `json:"name"`
+	Verdict      string      `json:"verdict"`
+	Amount       int64       `json:"amount"`
+	Why          []fault.Msg `json:"why"`
+}
+
+// sampleEach is how many of each verdict the sample keeps.
+const sampleEach = 8
+
+// evaluation is the outcome of a benefit over every enterprise.
+type evaluation struct {
+	run    DryRun
+	pushes []push
+}
+
+type push struct {
+	enterprise int64
+	verdict    policy.Verdict
+	amount     int64
+	grid       string
+	community  string
+	street     string
+	district   string
+}
+
+// evaluate runs a benefit over every enterprise; keep says whether to keep
+// the pushes (publication) or only count (dry run).
+func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (evaluation, error) {
+	c, err := s.compile(b)
+	if err != nil {
+		return evaluation{}, err
+	}
+	r := s.engine.Reader()
+	barred, err := s.barred(ctx, r, nil)
+	if err != nil {
+		return evaluation{}, err
+	}
+	var ev evaluation
+	run := &ev.run
+	run.BenefitID, run.Version = b.ID, b.Version
+	run.ByCondition = make([]ConditionCount, c.Len())
+	for i, a := range c.Asks() {
+		run.ByCondition[i].Asks = a
+	}
+	streets := map[string]*RegionCount{}
+	var each []policy.Verdict
+	var all policy.Verdict
+	seen := [3]int{}
+	err = eachProfile(ctx, r, "1 = 1", nil, kindsOf([]ruled{{b, c}}), func(p *policy.Profile) error {
+		if _, ok := barred[p.EnterpriseID]; ok {
+			run.Barred++
+			return nil
+		}
+		each, all = c.Test(p, each)
+		for i, v := range each {
+			switch v {
+			case policy.Met:
+				run.ByCondition[i].Met++
+			case policy.Unknown:
+				run.ByCondition[i].Maybe++
+			default:
+				run.ByCondition[i].NotMet++
+			}
+		}
+		rc := streets[p.Street]
+		if rc == nil {
+			rc = &RegionCount{Code: p.Street}
+			streets[p.Street] = rc
+		}
+		var amount int64
+		switch all {
+		case policy.Met:
+			run.Met++
+			rc.Met++
+			amount, _ = b.Amount.Of(p)
+			run.Amount += amount
+		case policy.Unknown:
+			run.Maybe++
+			rc.Maybe++
+		default:
+			run.NotMet++
+			rc.NotMet++
+		}
+		// the sample: the first of each verdict, then every 97th
+		if seen[all] < sampleEach && (seen[all] < sampleEach/2 || p.EnterpriseID%97 == 0) {
+			seen[all]++
+			outs, _ := c.Explain(p)
+			row := SampleRow{EnterpriseID: p.EnterpriseID, Name: p.Name, Verdict: all.String(), Amount: amount}
+			for _, o := range outs {
+				row.Why = append(row.Why, fault.Msg{Zh: o.Verdict.Name().Zh + "：" + o.Why.Zh, En: o.Verdict.Name().En + ": " + o.Why.En})
+			}
+			run.Sample = append(run.Sample, row)
+		}
+		if keep && all != policy.NotMet {
+			ev.pushes = append(ev.pushes, push{enterprise: p.EnterpriseID, verdict: all, amount: amount,
+				grid: p.Grid, community: p.Community, street: p.Street, district: p.District})
+		}
+		return nil
+	})
+	if err != nil {
+		return ev, err
+	}
+	names, err := regionNames(ctx, r)
+	if err != nil {
+		return ev, err
+	}
+	for code, rc := range streets {
+		rc.Name = names[code]
+		run.ByRegion = append(run.ByRegion, *rc)
+	}
+	slices.SortFunc(run.ByRegion, func(a, b RegionCount) int {
+		if a.Met+a.Maybe != b.Met+b.Maybe {
+			return (b.Met + b.Maybe) - (a.Met + a.Maybe)
+		}
+		if a.Code < b.Code {
+			return -1
+		}
+		return 1
+	})
+	slices.SortStableFunc(run.Sample, func(a, b SampleRow) int { return verdictOrder(a.Verdict) - verdictOrder(b.Verdict) })
+	return ev, nil
+}
+
+func verdictOrder(v string) int {
+	switch v {
+	case "met":
+		return 0
+	case "maybe":
+		return 1
+	}
+	return 2
+}
+
+// regionNames names the streets and districts.
+func regionNames(ctx context.Context, h store.DB) (map[string]string, error) {
+	rows, err := h.Query(ctx, "SELECT code, name FROM regions WHERE level IN (2, 3)")
+	if err != nil {
+		return nil, fmt.Errorf("region names: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, err
+		}
+		out[code] = name
+	}
+	return out, rows.Err()
+}
+
+// DryRun runs a draft benefit over every enterprise and keeps the run for
+// sign-off.
+func (s *Store) DryRun(ctx context.Context, actor access.Actor, benefitID int64) (DryRun, error) {
+	b, err := s.benefit(ctx, s.engine.Reader(), actor, benefitID)
+	if err != nil {
+		return DryRun{}, err
+	}
+	if !s.mayManageBenefit(ctx, s.engine.Reader(), actor, b) {
+		return DryRun{}, access.ErrForbidden
+	}
+	if b.State != policy.Draft {
+		return DryRun{}, fault.New(fault.Conflict, "policy_state", "只有草稿可以试算", "only a draft is dry-run")
+	}
+	ev, err := s.evaluate(ctx, b, false)
+	if err != nil {
+		return DryRun{}, err
+	}
+	run := ev.run
+	run.RunBy = actor.UserID
+	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		now := tx.Now()
+		run.RunAt = time.UnixMilli(now.UnixMilli())
+		if err := store.Scan(tx.DB().Row(ctx, `INSERT INTO policy_dryruns (benefit_id, benefit_version, met, maybe, not_met, barred, amount,
+			by_region, by_condition, sample, run_by, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			b.ID, b.Version, run.Met, run.Maybe, run.NotMet, run.Barred, run.Amount, mustJSON(nonNilSlice(run.ByRegion)),
+			mustJSON(nonNilSlice(run.ByCondition)), mustJSON(nonNilSlice(run.Sample)), actor.UserID, now.UnixMilli()), &run.ID); err != nil {
+			return fmt.Errorf("insert dry run: %w", err)
+		}
+		return tx.Record(ctx, actor, "policy.dryrun", fmt.Sprintf("policy_benefit/%d", b.ID), "ok",
+			map[string]any{"version": b.Version, "met": run.Met, "maybe": run.Maybe, "not_met": run.NotMet})
+	})
+	return run, err
+}
+
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+const dryrunColumns = `r.id, r.benefit_id, r.benefit_version, r.met, r.maybe, r.not_met, r.barred, r.amount, r.by_region,
+	r.by_condition, r.sample, r.run_by, r.run_at, r.signed_by, r.signed_name, r.signed_at, r.sign_note`
+
+func scanDryRun(sc store.Scanner) (DryRun, error) {
+	var r DryRun
+	var regions, conds, sample string
+	var runAt, signedAt int64
+	if err := sc.Scan(&r.ID, &r.BenefitID, &r.Version, &r.Met, &r.Maybe, &r.NotMet, &r.Barred, &r.Amount, &regions, &conds, &sample,
+		&r.RunBy, &runAt, &r.SignedBy, &r.SignedName, &signedAt, &r.SignNote); err != nil {
+		return r, store.ScanErr(err)
+	}
+	r.RunAt, r.SignedAt = store.Millis(runAt), store.Millis(signedAt)
+	for _, p := range []struct {
+		s string
+		v any
+	}{{regions, &r.ByRegion}, {conds, &r.ByCondition}, {sample, &r.Sample}} {
+		if err := json.Unmarshal([]byte(p.s), p.v); err != nil {
+			return r, fmt.Errorf("dry run %d: %w", r.ID, err)
+		}
+	}
+	return r, nil
+}
+
+// LatestDryRun is a benefit's newest dry run, for those who manage it.
+func (s *Store) LatestDryRun(ctx context.Context, actor access.Actor, benefitID int64) (DryRun, error) {
+	r := s.engine.Reader()
+	b, err := s.benefit(ctx, r, actor, benefitID)
+	if err != nil {
+		return DryRun{}, err
+	}
+	if !s.mayManageBenefit(ctx, r, actor, b) {
+		return DryRun{}, fault.ErrNotFound
+	}
+	return scanDryRun(r.Row(ctx, "SELECT "+dryrunColumns+" FROM policy_dryruns r WHERE r.benefit_id = ? ORDER BY r.id DESC LIMIT 1", benefitID))
+}
+
+// Sign signs a dry run off: the sample was checked. The signer is not the
+// benefit's last editor, and the run is of its current version.
+func (s *Store) Sign(ctx context.Context, actor access.Actor, runID int64, note string) (DryRun, error) {
+	var run DryRun
+	if len([]rune(note)) > 500 {
+		return run, fault.Fields{"note": {Zh: "意见不能超过 500 字", En: "at most 500 characters"}}.Err()
+	}
+	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if run, err = scanDryRun(tx.DB().Row(ctx, "SELECT "+dryrunColumns+" FROM policy_dryruns r WHERE r.id = ?", runID)); err != nil {
+			return err
+		}
+		b, err := s.benefit(ctx, tx.DB(), actor, run.BenefitID)
+		if err != nil {
+			return err
+		}
+		if !s.mayManageBenefit(ctx, tx.DB(), actor, b) {
+			return fault.ErrNotFound
+		}
+		if b.Version != run.Version || b.State != policy.Draft {
+			return stale("事项在试算后已修改，请重新试算", "the benefit changed after this run; run it again")
+		}
+		if b.EditedBy == actor.UserID {
+			return fault.New(fault.Invalid, "policy_four_eyes", "须由事项编辑人以外的人员核对样本并签核", "someone other than its last editor signs the run off")
+		}
+		var name string
+		if err := store.Scan(tx.DB().Row(ctx, "SELECT name FROM users WHERE id = ?", actor.UserID), &name); err != nil {
+			return err
+		}
+		now := tx.Now().UnixMilli()
+		res, err := tx.DB().Exec(ctx, "UPDATE policy_dryruns SET signed_by = ?, signed_name = ?, signed_at = ?, sign_note = ? WHERE id = ? AND signed_by = 0",
+			actor.UserID, name, now, note, runID)
+		if err != nil {
+			return fmt.Errorf("sign dry run: %w", err)
+		}
+		if affected(res) == 0 {
+			return stale("该试算已签核", "the run was signed off already")
+		}
+		run.SignedBy, run.SignedName, run.SignedAt, run.SignNote = actor.UserID, name, time.UnixMilli(now), note
+		return tx.Record(ctx, actor, "policy.sign", fmt.Sprintf("policy_benefit/%d", b.ID), "ok", map[string]any{"run": runID, "version": b.Version})
+	})
+	return run, err
+}
+
+// Published is what a publication did.
+type Published struct {
+	Benefit policy.Benefit
+	Told    int // enterprises told
+	Matched int // 免申即享 claims made, awaiting the enterprises
+}
+
+// pushBatch bounds the rows of one INSERT.
+const pushBatch = 400
+
+// Publish publishes a benefit at its version after a signed dry run of
+// that version: each enterprise that qualifies or may qualify is told,
+// once and privately (its inbox and check-up; its grid worker's to-do
+// counts it); a 免申即享 benefit matches the qualifying enterprises,
+// which then confirm.
+func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64, version int) (Published, error) {
+	r := s.engine.Reader()
+	b, err := s.benefit(ctx, r, actor, benefitID)
+	if err != nil {
+		return Published{}, err
+	}
+	if !s.mayManageBenefit(ctx, r, actor, b) {
+		return Published{}, access.ErrForbidden
+	}
+	if b.Version != version || b.State != policy.Draft {
+		return Published{}, stale("该事项已被修改或已发布，请刷新后重试", "the benefit changed or was published meanwhile; reload")
+	}
+	ev, err := s.evaluate(ctx, b, true)
+	if err != nil {
+		return Published{}, err
+	}
+	out := Published{Benefit: b}
+	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		var signed int
+		if err := store.Scan(tx.DB().Row(ctx, `SELECT COUNT(*) FROM policy_dryruns WHERE benefit_id = ? AND benefit_version = ? AND signed_by <> 0`,
+			b.ID, b.Version), &signed); err != nil {
+			return err
+		}
+		if signed == 0 {
+			return fault.New(fault.Invalid, "policy_not_signed", "发布前须试算，并由他人核对样本签核", "publish after a dry run signed off by someone else")
+		}
+		var pstate string
+		if err := store.Scan(tx.DB().Row(ctx, "SELECT state FROM policies WHERE id = ?", b.PolicyID), &pstate); err != nil {
+			return err
+		}
+		if pstate != policy.Published {
+			return fault.New(fault.Invalid, "policy_not_published", "请先发布政策文件", "publish the policy document first")
+		}
+		now := tx.Now()
+		res, err := tx.DB().Exec(ctx, "UPDATE policy_benefits SET state = 'published', published_at = ?, version = version + 1 WHERE id = ? AND version = ? AND state = 'draft'",
+			now.UnixMilli(), b.ID, version)
+		if err != nil {
+			return fmt.Errorf("publish benefit: %w", err)
+		}
+		if affected(res) == 0 {
+			return stale("该事项已被修改或已发布，请刷新后重试", "the benefit changed or was published meanwhile; reload")
+		}
+		out.Benefit.State, out.Benefit.Version, out.Benefit.PublishedAt = policy.Published, version+1, time.UnixMilli(now.UnixMilli())
+		told, matched, err := s.tell(ctx, tx, out.Benefit, ev.pushes)
+		if err != nil {
+			return err
+		}
+		out.Told, out.Matched = told, matched
+		return tx.Record(ctx, actor, "policy.publish", fmt.Sprintf("policy_benefit/%d", b.ID), "ok",
+			map[string]any{"version": version, "told": told, "matched": matched})
+	})
+	return out, err
+}
+
+// tell records the pushes of a benefit not yet told (each enterprise once),
+// upgrades a "maybe" that now qualifies, makes the 免申即享 claims of those
+// that qualify and hold nothing of the benefit's group, and notifies the
+// enterprises' accounts. It returns how many were told and matched.
+func (s *Store) tell(ctx context.Context, tx *store.Tx, b policy.Benefit, pushes []push) (int, int, error) {
+	now := tx.Now().UnixMilli()
+	told := 0
+	for start := 0; start < len(pushes); start += pushBatch {
+		part := pushes[start:min(start+pushBatch, len(pushes))]
+		args := make([]any, 0, 9*len(part))
+		for _, p := range part {
+			args = append(args, b.ID, p.enterprise, p.verdict.String(), p.amount, p.grid, p.community, p.street, p.district, now)
+		}
+		res, err := tx.DB().Exec(ctx, `INSERT INTO policy_pushes (benefit_id, enterprise_id, verdict, amount, grid_code, community_code,
+			street_code, district_code, told_at) VALUES `+store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?)", len(part))+`
+			ON CONFLICT (benefit_id, enterprise_id) DO UPDATE SET verdict = excluded.verdict, amount = excluded.amount,
+			told_at = excluded.told_at, read_at = 0
+			WHERE policy_pushes.verdict = 'maybe' AND excluded.verdict = 'met'`, args...)
+		if err != nil {
+			return 0, 0, fmt.Errorf("insert pushes: %w", err)
+		}
+		told += int(affected(res))
+	}
+	if err := tx.Notify(ctx, store.Recipients{Query: `SELECT u.id FROM users u JOIN policy_pushes p ON p.enterprise_id = u.enterprise_id
+		WHERE p.benefit_id = ? AND p.told_at = ? AND u.disabled = FALSE`, Args: []any{b.ID, now}},
+		"policy.push", fmt.Sprintf("/policy/benefits/%d", b.ID), "可能适用于本企业的政策："+b.Title); err != nil {
+		return 0, 0, err
+	}
+	if b.Mode != policy.Auto {
+		return told, 0, nil
+	}
+	held := map[int64]bool{}
+	if b.StackGroup != "" && b.Stack != policy.Stackable {
+		ids, err := store.Collect(ctx, tx.DB(), store.Int64, `SELECT DISTINCT c.enterprise_id FROM policy_claims c
+			JOIN policy_benefits o ON o.id = c.benefit_id WHERE o.stack_group = ? AND o.id <> ? AND c.state IN (`+openStates+`)`, b.StackGroup, b.ID)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, id := range ids {
+			held[id] = true
+		}
+	}
+	matched := 0
+	var rows []push
+	for _, p := range pushes {
+		if p.verdict == policy.Met && !held[p.enterprise] {
+			rows = append(rows, p)
+		}
+	}
+	for start := 0; start < len(rows); start += pushBatch {
+		part := rows[start:min(start+pushBatch, len(rows))]
+		args := make([]any, 0, 7*len(part))
+		for _, p := range part {
+			args = append(args, b.ID, p.enterprise, string(policy.Auto), policy.Matched, p.amount, "data", now)
+		}
+		// a claim already open for the benefit (an earlier match) stays
+		res, err := tx.DB().Exec(ctx, `WITH v (b, e, m, s, a, c, t) AS (VALUES `+store.Tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))", len(part))+`)
+			INSERT INTO policy_claims (benefit_id, enterprise_id, mode, state, amount, channel, created_by, created_at, updated_at)
+			SELECT v.b, v.e, v.m, v.s, v.a, v.c, 0, v.t, v.t FROM v
+			WHERE NOT EXISTS (SELECT 1 FROM policy_claims c WHERE c.benefit_id = v.b AND c.enterprise_id = v.e)
+			ON CONFLICT DO NOTHING`, args...)
+		if err != nil {
+			return 0, 0, fmt.Errorf("insert matched claims: %w", err)
+		}
+		matched += int(affected(res))
+	}
+	return told, matched, nil
+}
+
+// openStates are the states of a claim that holds its benefit, for SQL.
+const openStates = "'matched', 'confirmed', 'noticed', 'submitted', 'more', 'handed', 'approved', 'paid'"
