@@ -14,36 +14,36 @@ import (
 // materials, or a 免申即享 match it confirms. Both are claims so that the
 // funnel reads one table.
 type Claim struct {
-	ID           int64
-	BenefitID    int64
-	Benefit      string
-	EnterpriseID int64
-	Enterprise   string
+	ID           int64  `json:"id"`
+	BenefitID    int64  `json:"benefit_id"`
+	Benefit      string `json:"benefit"`
+	EnterpriseID int64  `json:"enterprise_id"`
+	Enterprise   string `json:"enterprise"`
 	// DepartmentID is the benefit's granting department.
-	DepartmentID int64
-	Mode         Mode
-	State        string
+	DepartmentID int64  `json:"department_id"`
+	Mode         Mode   `json:"mode"`
+	State        string `json:"state"`
 	// Materials are the listed materials with what the enterprise gave for
 	// each (a text: a number, a file's name, "见附件").
-	Materials []Material
+	Materials []Material `json:"materials"`
 	// Amount is the amount worked out from the facts when the claim was
 	// made; Granted the amount approved.
-	Amount  int64
-	Granted int64
+	Amount  int64 `json:"amount"`
+	Granted int64 `json:"granted"`
 	// Account is the bank account a 免申即享 benefit is paid to (masked
 	// but for the granting department).
-	Bank    string
-	Account string
-	Note    string // the department's last word: what more is needed, why refused
+	Bank    string `json:"bank"`
+	Account string `json:"account"`
+	Note    string `json:"note"` // the department's last word: what more is needed, why refused
 	// PlatformRef is the official platform's reference of a handed-over
 	// application.
-	PlatformRef string
-	NoticeID    int64
-	Due         time.Time // the department's review limit, working days
-	ClawBack    int64     // yuan recovered of a benefit paid on wrong facts
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Version     int
+	PlatformRef string    `json:"platform_ref"`
+	NoticeID    int64     `json:"notice_id"`
+	Due         time.Time `json:"due"`       // the department's review limit, working days
+	ClawBack    int64     `json:"claw_back"` // yuan recovered of a benefit paid on wrong facts
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int       `json:"version"`
 }
 
 // Material is one listed material and what was given for it.

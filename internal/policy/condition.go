@@ -34,6 +34,29 @@ func (v Verdict) String() string {
 	return "not_met"
 }
 
+// MarshalText writes the verdict as the API does: met, maybe, not_met.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// UnmarshalText reads a verdict the API wrote.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "met":
+		*v = Met
+	case "maybe":
+		*v = Unknown
+	case "not_met":
+		*v = NotMet
+	default:
+		return fmt.Errorf("unknown verdict %q", b)
+	}
+	return nil
+}
+
+// OpenAPISchema is the verdict's schema in the API document.
+func (Verdict) OpenAPISchema() map[string]any {
+	return map[string]any{"type": "string", "enum": []any{"met", "maybe", "not_met"}}
+}
+
 // Name names the verdict for a person.
 func (v Verdict) Name() fault.Msg {
 	switch v {
@@ -374,21 +397,21 @@ func compare(a int64, op Op, b int64) bool {
 
 // Outcome is one condition's verdict for an enterprise, explained.
 type Outcome struct {
-	Verdict Verdict
+	Verdict Verdict `json:"verdict"`
 	// What the condition asks, as a person reads it: "从业人员 ≥ 50 人".
-	Asks fault.Msg
+	Asks fault.Msg `json:"asks"`
 	// Why the verdict: "从业人员 35 人，需 ≥ 50 人"; for an unknown value
 	// what is missing and who can supply it.
-	Why fault.Msg
+	Why fault.Msg `json:"why"`
 	// Field is the field to supply when the verdict is unknown ("" for
 	// CEL conditions reading several, or when none can be supplied).
-	Field string
+	Field string `json:"field"`
 	// Period is the period to supply it for.
-	Period string
+	Period string `json:"period"`
 	// Holder is who can supply the missing value with authority.
-	Holder fault.Msg
+	Holder fault.Msg `json:"holder"`
 	// SelfDeclared says the enterprise may supply the value itself.
-	SelfDeclared bool
+	SelfDeclared bool `json:"self_declared"`
 }
 
 // Test evaluates every condition for an enterprise: the benefit's verdict

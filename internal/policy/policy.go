@@ -23,21 +23,21 @@ import (
 
 // Policy is a policy document (政策文件) and the benefits it grants.
 type Policy struct {
-	ID     int64
-	Title  string
-	Issuer string // 发文机关: "宁波市人民政府"
-	DocNo  string // 文号: "甬政发〔2020〕8号"
+	ID     int64  `json:"id"`
+	Title  string `json:"title"`
+	Issuer string `json:"issuer"` // 发文机关: "宁波市人民政府"
+	DocNo  string `json:"doc_no"` // 文号: "甬政发〔2020〕8号"
 	// Family groups policies of one package: "甬18条", "外贸12条".
-	Family       string
-	DepartmentID int64 // the department that keeps it in qifu
-	Department   string
-	Published    string // 发布日期
-	InForce      string // 施行日期
-	Until        string // 有效期至, "" open
-	Text         string
-	State        string // draft, published, withdrawn
-	Version      int
-	Benefits     []Benefit
+	Family       string    `json:"family"`
+	DepartmentID int64     `json:"department_id"` // the department that keeps it in qifu
+	Department   string    `json:"department"`
+	Published    string    `json:"published"` // 发布日期
+	InForce      string    `json:"in_force"`  // 施行日期
+	Until        string    `json:"until"`     // 有效期至, "" open
+	Text         string    `json:"text"`
+	State        string    `json:"state"` // draft, published, withdrawn
+	Version      int       `json:"version"`
+	Benefits     []Benefit `json:"benefits"`
 }
 
 // The states of a policy and of a benefit.
@@ -144,38 +144,38 @@ const (
 
 // Benefit is one thing a policy grants and whom to.
 type Benefit struct {
-	ID           int64
-	PolicyID     int64
-	Policy       string // the policy's title
-	Title        string
-	Kind         BenefitKind
-	Summary      string // what it is, one paragraph
-	Conditions   []Condition
-	Amount       AmountRule
-	DepartmentID int64 // the granting department
-	Department   string
-	Budget       int64 // yuan; 0 not stated
-	Opens        string
-	Closes       string // the window to apply or confirm
-	Mode         Mode
+	ID           int64       `json:"id"`
+	PolicyID     int64       `json:"policy_id"`
+	Policy       string      `json:"policy"` // the policy's title
+	Title        string      `json:"title"`
+	Kind         BenefitKind `json:"kind"`
+	Summary      string      `json:"summary"` // what it is, one paragraph
+	Conditions   []Condition `json:"conditions"`
+	Amount       AmountRule  `json:"amount"`
+	DepartmentID int64       `json:"department_id"` // the granting department
+	Department   string      `json:"department"`
+	Budget       int64       `json:"budget"` // yuan; 0 not stated
+	Opens        string      `json:"opens"`
+	Closes       string      `json:"closes"` // the window to apply or confirm
+	Mode         Mode        `json:"mode"`
 	// Materials are the documents an application lists.
-	Materials []string
+	Materials []string `json:"materials"`
 	// ReviewDays is the department's limit to decide an application, in
 	// working days; NoticeDays the public notice of a 免申即享 list, in
 	// calendar days.
-	ReviewDays int
-	NoticeDays int
+	ReviewDays int `json:"review_days"`
+	NoticeDays int `json:"notice_days"`
 	// Platform names the official benefits platform that takes the
 	// applications, when the province runs one; "" when qifu does.
-	Platform string
+	Platform string `json:"platform"`
 	// StackGroup names benefits that meet the Stack rule together.
-	StackGroup string
-	Stack      Stack
-	State      string
-	Version    int
-	EditedBy   int64
+	StackGroup string `json:"stack_group"`
+	Stack      Stack  `json:"stack"`
+	State      string `json:"state"`
+	Version    int    `json:"version"`
+	EditedBy   int64  `json:"edited_by"`
 	// PublishedAt is when it was published.
-	PublishedAt time.Time
+	PublishedAt time.Time `json:"published_at"`
 }
 
 // Normalize trims a benefit's texts and fills the defaults.

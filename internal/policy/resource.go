@@ -13,18 +13,18 @@ import (
 // a laboratory, testing equipment, an expert pool, a technology service
 // provider or an incubator, and the industries and themes it serves.
 type Resource struct {
-	ID           int64
-	Kind         string
-	Name         string
-	Provider     string
-	Summary      string
-	Industries   []string // GB/T 4754 divisions served
-	Tags         []string // themes: "模具设计", "检测认证"
-	Contact      string
-	Phone        string
-	Terms        string // fees, hours, who may use it
-	DepartmentID int64  // the department that keeps the list
-	Version      int
+	ID           int64    `json:"id"`
+	Kind         string   `json:"kind"`
+	Name         string   `json:"name"`
+	Provider     string   `json:"provider"`
+	Summary      string   `json:"summary"`
+	Industries   []string `json:"industries"` // GB/T 4754 divisions served
+	Tags         []string `json:"tags"`       // themes: "模具设计", "检测认证"
+	Contact      string   `json:"contact"`
+	Phone        string   `json:"phone"`
+	Terms        string   `json:"terms"`         // fees, hours, who may use it
+	DepartmentID int64    `json:"department_id"` // the department that keeps the list
+	Version      int      `json:"version"`
 }
 
 // ResourceKinds are the kinds of resource.
@@ -72,8 +72,8 @@ func (r Resource) Check() error {
 
 // Fit is how well a resource serves an enterprise, with the reasons.
 type Fit struct {
-	Score   int
-	Reasons []fault.Msg
+	Score   int         `json:"score"`
+	Reasons []fault.Msg `json:"reasons"`
 }
 
 // FitOf scores a resource for an enterprise of industry with tags and the

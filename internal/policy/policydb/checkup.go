@@ -21,36 +21,36 @@ import (
 
 // Item is one benefit of a check-up.
 type Item struct {
-	Benefit  policy.Benefit
-	Verdict  policy.Verdict
-	Outcomes []policy.Outcome
-	Amount   int64
+	Benefit  policy.Benefit   `json:"benefit"`
+	Verdict  policy.Verdict   `json:"verdict"`
+	Outcomes []policy.Outcome `json:"outcomes"`
+	Amount   int64            `json:"amount"`
 	// AmountKnown is false when the amount's base is missing.
-	AmountKnown bool
+	AmountKnown bool `json:"amount_known"`
 	// Stacking is set when the stacking rules bar the benefit.
-	Stacking *fault.Msg
+	Stacking *fault.Msg `json:"stacking,omitempty"`
 	// Blacklisted is the blacklist's reason, for staff; an enterprise
 	// reads only that it does not qualify at present.
-	Blacklisted bool
-	Reason      string
-	Claim       *policy.Claim
-	Told        bool
-	Read        bool
+	Blacklisted bool          `json:"blacklisted"`
+	Reason      string        `json:"reason"`
+	Claim       *policy.Claim `json:"claim,omitempty"`
+	Told        bool          `json:"told"`
+	Read        bool          `json:"read"`
 	// Supply is the condition whose missing fact would settle it.
-	Supply *policy.Outcome
-	Open   bool // the window is open today
+	Supply *policy.Outcome `json:"supply,omitempty"`
+	Open   bool            `json:"open"` // the window is open today
 }
 
 // CheckUp is an enterprise's check-up.
 type CheckUp struct {
-	EnterpriseID int64
-	Enterprise   string
-	Items        []Item
-	Met          int
-	Maybe        int
-	NotMet       int
+	EnterpriseID int64  `json:"enterprise_id"`
+	Enterprise   string `json:"enterprise"`
+	Items        []Item `json:"items"`
+	Met          int    `json:"met"`
+	Maybe        int    `json:"maybe"`
+	NotMet       int    `json:"not_met"`
 	// Amount is what the benefits it qualifies for are worth, yuan.
-	Amount int64
+	Amount int64 `json:"amount"`
 }
 
 // CheckUp is the check-up of an enterprise the actor may read. The

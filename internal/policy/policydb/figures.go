@@ -20,17 +20,17 @@ import (
 
 // FunnelRow is the funnel of one region (or the whole reach, Code "").
 type FunnelRow struct {
-	Code     string
-	Name     string
-	Eligible int // told and qualifying
-	Maybe    int // told and possibly qualifying
-	Told     int
-	Read     int
-	Applied  int // applications made, 免申即享 confirmed
-	Approved int
-	Paid     int
-	Granted  int64 // yuan approved
-	PaidOut  int64 // yuan paid, net of clawbacks
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Eligible int    `json:"eligible"` // told and qualifying
+	Maybe    int    `json:"maybe"`    // told and possibly qualifying
+	Told     int    `json:"told"`
+	Read     int    `json:"read"`
+	Applied  int    `json:"applied"` // applications made, 免申即享 confirmed
+	Approved int    `json:"approved"`
+	Paid     int    `json:"paid"`
+	Granted  int64  `json:"granted"`  // yuan approved
+	PaidOut  int64  `json:"paid_out"` // yuan paid, net of clawbacks
 }
 
 // FunnelQuery selects the funnel.

@@ -21,24 +21,24 @@ import (
 
 // Notice is a public notice of a 免申即享 list.
 type Notice struct {
-	ID         int64
-	BenefitID  int64
-	Benefit    string
-	Opens      string
-	Closes     string
-	Entries    int
-	Amount     int64
-	ApprovedAt time.Time
+	ID         int64     `json:"id"`
+	BenefitID  int64     `json:"benefit_id"`
+	Benefit    string    `json:"benefit"`
+	Opens      string    `json:"opens"`
+	Closes     string    `json:"closes"`
+	Entries    int       `json:"entries"`
+	Amount     int64     `json:"amount"`
+	ApprovedAt time.Time `json:"approved_at"`
 	// Rows are the enterprises on the notice and their amounts: public.
-	Rows []NoticeRow
+	Rows []NoticeRow `json:"rows"`
 }
 
 // NoticeRow is one enterprise on a notice.
 type NoticeRow struct {
-	Enterprise string
-	CreditCode string
-	Amount     int64
-	State      string
+	Enterprise string `json:"enterprise"`
+	CreditCode string `json:"credit_code"`
+	Amount     int64  `json:"amount"`
+	State      string `json:"state"`
 }
 
 // Ended reports whether the notice period is over on day.
@@ -177,14 +177,14 @@ func (s *Store) ApproveNotice(ctx context.Context, actor access.Actor, id int64)
 
 // PayRow is a claim as the payment system or the official platform reads it.
 type PayRow struct {
-	ClaimID    int64
-	Enterprise string
-	CreditCode string
-	Bank       string
-	Account    string
-	Amount     int64
-	State      string
-	Ref        string
+	ClaimID    int64  `json:"claim_id"`
+	Enterprise string `json:"enterprise"`
+	CreditCode string `json:"credit_code"`
+	Bank       string `json:"bank"`
+	Account    string `json:"account"`
+	Amount     int64  `json:"amount"`
+	State      string `json:"state"`
+	Ref        string `json:"ref"`
 }
 
 // PayList lists a benefit's claims of a state with what the payment system

@@ -23,23 +23,23 @@ import (
 
 // DryRun is one dry run of a benefit's version.
 type DryRun struct {
-	ID          int64
-	BenefitID   int64
-	Version     int
-	Met         int
-	Maybe       int
-	NotMet      int
-	Barred      int   // blacklisted, counted apart
-	Amount      int64 // of those that qualify, yuan
-	ByRegion    []RegionCount
-	ByCondition []ConditionCount
-	Sample      []SampleRow
-	RunBy       int64
-	RunAt       time.Time
-	SignedBy    int64
-	SignedName  string
-	SignedAt    time.Time
-	SignNote    string
+	ID          int64            `json:"id"`
+	BenefitID   int64            `json:"benefit_id"`
+	Version     int              `json:"version"`
+	Met         int              `json:"met"`
+	Maybe       int              `json:"maybe"`
+	NotMet      int              `json:"not_met"`
+	Barred      int              `json:"barred"` // blacklisted, counted apart
+	Amount      int64            `json:"amount"` // of those that qualify, yuan
+	ByRegion    []RegionCount    `json:"by_region"`
+	ByCondition []ConditionCount `json:"by_condition"`
+	Sample      []SampleRow      `json:"sample"`
+	RunBy       int64            `json:"run_by"`
+	RunAt       time.Time        `json:"run_at"`
+	SignedBy    int64            `json:"signed_by"`
+	SignedName  string           `json:"signed_name"`
+	SignedAt    time.Time        `json:"signed_at"`
+	SignNote    string           `json:"sign_note"`
 }
 
 // RegionCount is a street's counts.
@@ -337,9 +337,9 @@ func (s *Store) Sign(ctx context.Context, actor access.Actor, runID int64, note 
 
 // Published is what a publication did.
 type Published struct {
-	Benefit policy.Benefit
-	Told    int // enterprises told
-	Matched int // 免申即享 claims made, awaiting the enterprises
+	Benefit policy.Benefit `json:"benefit"`
+	Told    int            `json:"told"`    // enterprises told
+	Matched int            `json:"matched"` // 免申即享 claims made, awaiting the enterprises
 }
 
 // pushBatch bounds the rows of one INSERT.

@@ -111,8 +111,8 @@ func (s *Store) Resource(ctx context.Context, id int64) (policy.Resource, error)
 
 // Match is a resource recommended to an enterprise, with why.
 type Match struct {
-	Resource policy.Resource
-	Fit      policy.Fit
+	Resource policy.Resource `json:"resource"`
+	Fit      policy.Fit      `json:"fit"`
 }
 
 // Recommend lists the resources that fit an enterprise the actor may read,
@@ -197,18 +197,18 @@ func (s *Store) Digest(ctx context.Context, actor access.Actor) (int, error) {
 
 // Request is an enterprise's request for a resource.
 type Request struct {
-	ID           int64
-	ResourceID   int64
-	Resource     string
-	DepartmentID int64
-	EnterpriseID int64
-	Enterprise   string
-	Body         string
-	State        string // open, answered
-	Answer       string
-	CreatedAt    time.Time
-	AnsweredAt   time.Time
-	Version      int
+	ID           int64     `json:"id"`
+	ResourceID   int64     `json:"resource_id"`
+	Resource     string    `json:"resource"`
+	DepartmentID int64     `json:"department_id"`
+	EnterpriseID int64     `json:"enterprise_id"`
+	Enterprise   string    `json:"enterprise"`
+	Body         string    `json:"body"`
+	State        string    `json:"state"` // open, answered
+	Answer       string    `json:"answer"`
+	CreatedAt    time.Time `json:"created_at"`
+	AnsweredAt   time.Time `json:"answered_at"`
+	Version      int       `json:"version"`
 }
 
 const requestColumns = `q.id, q.resource_id, r.name, r.department_id, q.enterprise_id, e.name, q.body, q.state, q.answer, q.created_at, q.answered_at, q.version`
