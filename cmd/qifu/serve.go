@@ -23,6 +23,7 @@ import (
 	"qifu/internal/demo"
 	"qifu/internal/form/formdb"
 	"qifu/internal/platform"
+	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
 	"qifu/internal/web"
@@ -130,6 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		go sweepFiles(jobs, st.Store, files, log)
 		go purgePool(jobs, st.Pool, log)
 		go poolAlerts(jobs, st.Pool, log)
+		go policyReevaluate(jobs, st.Policy, log)
 		return nil
 	}
 	ready := make(chan error, 1)
@@ -273,6 +275,20 @@ func poolAlerts(ctx context.Context, p *pooldb.Store, log *slog.Logger) {
 			log.Warn("pool alerts", "err", err)
 		} else if n > 0 {
 			log.Info("pool alerts raised", "alerts", n)
+		}
+	})
+}
+
+// policyReevaluate evaluates again, every minute, the enterprises whose
+// facts or record changed, and tells them of benefits they now qualify
+// for. Every instance runs it: a batch is taken by moving the marks in the
+// transaction that tells, so it is handled once.
+func policyReevaluate(ctx context.Context, p *policydb.Store, log *slog.Logger) {
+	every(ctx, time.Minute, func() {
+		if n, err := p.Reevaluate(ctx); err != nil {
+			log.Warn("policy re-evaluation", "err", err)
+		} else if n > 0 {
+			log.Info("policy pushes after changes", "pushes", n)
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"qifu/internal/catalogue/catalogueweb"
 	"qifu/internal/form/formweb"
 	"qifu/internal/platform"
+	"qifu/internal/policy/policyweb"
 	"qifu/internal/pool/poolweb"
 	"qifu/internal/store"
 	"qifu/internal/visit/visitweb"
@@ -70,12 +71,13 @@ type Server struct {
 	catalogue *catalogueweb.Handlers
 	visits    *visitweb.Handlers
 	pool      *poolweb.Handlers
+	policy    *policyweb.Handlers
 }
 
 // catalog is the site's catalog of UI words: the core's, the shared
 // pages', every module's.
 func catalog() (core.Catalog, error) {
-	return core.Merge(core.Text, text, appealweb.Text, formweb.Text, catalogueweb.Text, visitweb.Text, poolweb.Text)
+	return core.Merge(core.Text, text, appealweb.Text, formweb.Text, catalogueweb.Text, visitweb.Text, poolweb.Text, policyweb.Text)
 }
 
 // nav is the menu: each item with the action a role needs to see it.
@@ -111,6 +113,7 @@ var nav = []core.NavEntry{
 		return "nav.servicedays"
 	}},
 	{Href: "/pool", Label: mayShow(access.PoolRead, "nav.pool")},
+	{Href: "/policy", Label: mayShow(access.PolicyRead, "nav.policy")},
 	{Href: "/catalogue", Label: mayShow(access.CatalogueRead, "nav.catalogue")},
 	{Href: "/overview", Label: mayShow(access.AppealAssess, "nav.overview")},
 	{Href: "/inbox", Label: always("nav.inbox")},
@@ -195,7 +198,7 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 	}
 	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
 		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
-		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates, catalogueweb.Templates, visitweb.Templates, poolweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
+		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates, catalogueweb.Templates, visitweb.Templates, poolweb.Templates, policyweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
 		WhileSecondFactor: whileSecondFactor, WhileEnrol: whileEnrol})
 	if err != nil {
 		return nil, err
@@ -206,5 +209,6 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 		forms:     formweb.New(c, st, mods.Forms, mods.Campaigns, mods.Dossier, log, formweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
 		catalogue: catalogueweb.New(c, st, mods.Catalogue, mods.Appeals),
 		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals, mods.Catalogue, visitweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
-		pool:      poolweb.New(c, st, mods.Pool, poolweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload, SecureCookies: cfg.SecureCookies})}, nil
+		pool:      poolweb.New(c, st, mods.Pool, poolweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload, SecureCookies: cfg.SecureCookies}),
+		policy:    policyweb.New(c, st, mods.Policy)}, nil
 }

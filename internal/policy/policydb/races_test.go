@@ -1,0 +1,326 @@
+package policydb_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"qifu/internal/dossier"
+	"qifu/internal/fault"
+	"qifu/internal/policy"
+	"qifu/internal/policy/policydb"
+	"qifu/internal/store"
+)
+
+// race runs fns in goroutines released together, and returns their errors.
+func race(fns ...func() error) []error {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make([]error, len(fns))
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = fn()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// oneWins fails the test unless exactly one of errs is nil and every other
+// is a fault of kind k (and has code, when code is not ""); it returns the
+// winner's index.
+func oneWins(t *testing.T, what string, errs []error, k fault.Kind, code string) int {
+	t.Helper()
+	win := -1
+	for i, err := range errs {
+		switch f := fault.As(err); {
+		case err == nil && win >= 0:
+			t.Errorf("%s: calls %d and %d both won", what, win, i)
+		case err == nil:
+			win = i
+		case f == nil || f.Kind != k || (code != "" && f.Code != code):
+			t.Errorf("%s: call %d lost with %v; want %s %s", what, i, err, k, code)
+		}
+	}
+	if win < 0 {
+		t.Errorf("%s: nobody won (%v)", what, errs)
+	}
+	return win
+}
+
+// inbox counts the notices of a kind a user holds that lead to href.
+func (e *env) inbox(username, kind, href string) int64 {
+	e.t.Helper()
+	return e.count("SELECT COUNT(*) FROM inbox WHERE user_id = ? AND kind = ? AND href = ?", e.actor(username).UserID, kind, href)
+}
+
+// TestRaces runs the changes that meet at once on both stores: the same
+// application from many hands, a confirmation against a decline, a notice
+// against a confirmation, two publications, the scheduler's re-evaluation
+// on several instances and two approvals of one notice.
+func TestRaces(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		s, ctx := e.s.Policy, e.ctx
+		tax := e.actor("dept_tax")
+		p := e.policyOf()
+		anyone := []policy.Condition{{Field: "industry", Op: policy.In, Value: "34"}}
+
+		// Eight hands apply for the same benefit and enterprise: one claim.
+		b, _ := e.grant(p, policy.Benefit{Title: "研发补助", Kind: policy.Subsidy, Mode: policy.Apply, Materials: []string{"申请表"},
+			Conditions: anyone, Amount: policy.AmountRule{Kind: "fixed", Yuan: 10_000}})
+		E1 := e.ent(c111, 1, 0)
+		hands := []string{"ent_" + c111, "community_" + c111, "grid_" + c111 + "001", "admin"}
+		var fns []func() error
+		for i := range 8 {
+			fns = append(fns, func() error {
+				_, err := s.Apply(ctx, e.actor(hands[i%len(hands)]), b.ID, E1, form)
+				return err
+			})
+		}
+		oneWins(t, "eight applications", race(fns...), fault.Conflict, "policy_claim_exists")
+		if n := e.count("SELECT COUNT(*) FROM policy_claims WHERE benefit_id = ? AND enterprise_id = ?", b.ID, E1); n != 1 {
+			t.Errorf("%d claims of one benefit and enterprise", n)
+		}
+		if n := e.inbox("dept_tax", "policy.review", fmt.Sprintf("/policy/claims/%d", e.claimOf(b.ID, E1).ID)); n != 1 {
+			t.Errorf("the department was told %d times of the application", n)
+		}
+
+		// A confirmation against a decline, three times: one wins.
+		autoC, _ := e.grant(p, policy.Benefit{Title: "房租补贴", Kind: policy.FeeRelief, Mode: policy.Auto,
+			Conditions: []policy.Condition{{Field: "region", Op: policy.In, Value: c111 + "001"}}, Amount: policy.AmountRule{Kind: "fixed", Yuan: 1000}})
+		for i := range 3 {
+			m := e.claimOf(autoC.ID, e.ent(c111, 1, i))
+			var got [2]policy.Claim
+			errs := race(func() error {
+				var err error
+				got[0], err = s.Confirm(ctx, e.actor("community_"+c111), m.ID, m.Version, "宁波银行", "6222000012345678")
+				return err
+			}, func() error {
+				var err error
+				got[1], err = s.Act(ctx, e.actor("grid_"+c111+"001"), m.ID, m.Version, policydb.Step{Action: "decline"})
+				return err
+			})
+			w := oneWins(t, "confirm against decline", errs, fault.Conflict, "")
+			if w < 0 {
+				continue
+			}
+			now := e.claimOf(autoC.ID, m.EnterpriseID)
+			if now.State != got[w].State || now.Version != m.Version+1 {
+				t.Errorf("the claim is %s v%d; the winner made it %s v%d", now.State, now.Version, got[w].State, m.Version+1)
+			}
+		}
+
+		// A notice against a confirmation: the confirmed claim is on the
+		// notice or still confirmed, never lost.
+		autoN, _ := e.grant(p, policy.Benefit{Title: "用电补贴", Kind: policy.FeeRelief, Mode: policy.Auto, NoticeDays: 3,
+			Conditions: []policy.Condition{{Field: "region", Op: policy.In, Value: c211 + "001," + c112 + "001"}},
+			Amount:     policy.AmountRule{Kind: "fixed", Yuan: 2000}})
+		matched, _, err := s.Claims(ctx, e.actor("admin"), policydb.ClaimQuery{Benefit: autoN.ID})
+		if err != nil || len(matched) != 6 {
+			t.Fatalf("matched %v %v", matched, err)
+		}
+		confirm := func(c policy.Claim) error {
+			_, err := s.Confirm(ctx, e.actor("admin"), c.ID, c.Version, "宁波银行", "6222000012345678")
+			return err
+		}
+		confirmed := map[int64]bool{}
+		var notices []int64
+		for round := range 3 {
+			first, racer := matched[2*round], matched[2*round+1]
+			if err := confirm(first); err != nil {
+				t.Fatal(err)
+			}
+			confirmed[first.ID] = true
+			var n policydb.Notice
+			errs := race(func() error {
+				var err error
+				n, err = s.CreateNotice(ctx, tax, autoN.ID)
+				return err
+			}, func() error { return confirm(racer) })
+			if errs[1] != nil {
+				t.Errorf("round %d: the confirmation lost: %v", round, errs[1])
+			} else {
+				confirmed[racer.ID] = true
+			}
+			switch {
+			case errs[0] == nil:
+				notices = append(notices, n.ID)
+			case !fault.Is(errs[0], fault.Conflict):
+				t.Errorf("round %d: the notice failed with %v", round, errs[0])
+			}
+		}
+		if len(notices) == 0 { // each lost its race: the list is noticed now
+			n, err := s.CreateNotice(ctx, tax, autoN.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notices = append(notices, n.ID)
+		}
+		type crow struct {
+			id, notice, amount int64
+			state              string
+		}
+		rows, err := store.Collect(ctx, e.s.Engine.Reader(), func(sc store.Scanner) (crow, error) {
+			var r crow
+			return r, sc.Scan(&r.id, &r.notice, &r.amount, &r.state)
+		}, "SELECT id, notice_id, amount, state FROM policy_claims WHERE benefit_id = ? ORDER BY id", autoN.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on := map[int64]int64{}
+		sum := map[int64]int64{}
+		for _, r := range rows {
+			switch {
+			case confirmed[r.id] && r.state == policy.Noticed && r.notice != 0:
+				on[r.notice]++
+				sum[r.notice] += r.amount
+			case confirmed[r.id] && r.state == policy.Confirmed && r.notice == 0:
+			case !confirmed[r.id] && r.state == policy.Matched && r.notice == 0:
+			default:
+				t.Errorf("claim %d (confirmed %v) is %s on notice %d", r.id, confirmed[r.id], r.state, r.notice)
+			}
+		}
+		for _, id := range notices {
+			n, err := s.Notice(ctx, id)
+			if err != nil || int64(n.Entries) != on[id] || n.Amount != sum[id] || len(n.Rows) != n.Entries {
+				t.Errorf("notice %d: %d entries, %d yuan, %d rows (%v); the claims on it: %d, %d yuan", id, n.Entries, n.Amount, len(n.Rows), err, on[id], sum[id])
+			}
+		}
+
+		// Two approvals of one notice, after its period: one wins.
+		e.s.Clock.Advance(4 * 24 * time.Hour)
+		nid := notices[0]
+		before := e.count("SELECT COALESCE(SUM(version), 0) FROM policy_claims WHERE notice_id = ?", nid)
+		errs := race(func() error {
+			_, err := s.ApproveNotice(ctx, tax, nid)
+			return err
+		}, func() error {
+			_, err := s.ApproveNotice(ctx, e.actor("dept_tax2"), nid)
+			return err
+		})
+		oneWins(t, "two approvals of a notice", errs, fault.Conflict, "policy_stale")
+		if after := e.count("SELECT COALESCE(SUM(version), 0) FROM policy_claims WHERE notice_id = ?", nid); after != before+on[nid] {
+			t.Errorf("the claims on the notice moved %d versions, want %d", after-before, on[nid])
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_claims WHERE notice_id = ? AND (state <> 'approved' OR granted <> amount)", nid); n != 0 {
+			t.Errorf("%d claims of the approved notice are not approved at their amount", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_notices WHERE id = ? AND approved_at > 0", nid); n != 1 {
+			t.Errorf("the notice is not approved")
+		}
+
+		// Two publications of the same version: told once.
+		pb := e.draft(p, policy.Benefit{Title: "稳岗补贴", Kind: policy.Subsidy, Mode: policy.Auto,
+			Conditions: []policy.Condition{{Field: "region", Op: policy.In, Value: d2}, {Field: "revenue", Op: policy.Ge, Value: "100", Period: "2025"}},
+			Amount:     policy.AmountRule{Kind: "fixed", Yuan: 3000}})
+		run, err := s.DryRun(ctx, tax, pb.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Sign(ctx, e.actor("dept_tax2"), run.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		var pubs [2]policydb.Published
+		errs = race(func() error {
+			var err error
+			pubs[0], err = s.Publish(ctx, tax, pb.ID, pb.Version)
+			return err
+		}, func() error {
+			var err error
+			pubs[1], err = s.Publish(ctx, e.actor("admin"), pb.ID, pb.Version)
+			return err
+		})
+		if w := oneWins(t, "two publications", errs, fault.Conflict, "policy_stale"); w >= 0 {
+			if pubs[w].Told != run.Met+run.Maybe || pubs[w].Matched != run.Met {
+				t.Errorf("published: told %d, matched %d; the run: %d met, %d maybe", pubs[w].Told, pubs[w].Matched, run.Met, run.Maybe)
+			}
+		}
+		if run.Met != 24 {
+			t.Errorf("the run: %+v", run)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_pushes WHERE benefit_id = ?", pb.ID); n != int64(run.Met+run.Maybe) {
+			t.Errorf("%d pushes, the run counted %d", n, run.Met+run.Maybe)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_claims WHERE benefit_id = ?", pb.ID); n != int64(run.Met) {
+			t.Errorf("%d matched claims, the run counted %d", n, run.Met)
+		}
+		if n := e.inbox("ent_"+c211, "policy.push", fmt.Sprintf("/policy/benefits/%d", pb.ID)); n != 1 {
+			t.Errorf("the enterprise was told %d times", n)
+		}
+		if n := e.s.AuditCount(t, store.AuditQuery{Action: "policy.publish", Target: fmt.Sprintf("policy_benefit/%d", pb.ID)}); n != 1 {
+			t.Errorf("%d publications audited", n)
+		}
+
+		// The scheduler on four instances after a change of facts: each
+		// push and match made once.
+		rb, _ := e.grant(p, policy.Benefit{Title: "纳税大户奖励", Kind: policy.Subsidy, Mode: policy.Auto,
+			Conditions: []policy.Condition{{Field: "region", Op: policy.In, Value: c211 + "001"},
+				{Field: "revenue", Op: policy.Ge, Value: "200", Period: "2025", Authoritative: true}},
+			Amount: policy.AmountRule{Kind: "fixed", Yuan: 50_000}})
+		eb, _ := e.grant(p, policy.Benefit{Title: "规上奖励", Kind: policy.Subsidy, Mode: policy.Apply,
+			Conditions: []policy.Condition{{Field: "employees", Op: policy.Ge, Value: "50", Authoritative: true}},
+			Amount:     policy.AmountRule{Kind: "fixed", Yuan: 1000}})
+		if err := s.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.s.Clock.Advance(time.Minute)
+		E4, E4b := e.ent(c211, 1, 0), e.ent(c211, 1, 1)
+		e.fact(E4, "revenue", "2025", 30_000_000, dossier.Department)
+		e.fact(E4b, "employees", "2026-03-06", 60, dossier.Department)
+		pushesBefore := e.count("SELECT COUNT(*) FROM policy_pushes")
+		claimsBefore := e.count("SELECT COUNT(*) FROM policy_claims")
+		told := make([]int, 4)
+		errs = race(func() error {
+			var err error
+			told[0], err = s.Reevaluate(ctx)
+			return err
+		}, func() error {
+			var err error
+			told[1], err = s.Reevaluate(ctx)
+			return err
+		}, func() error {
+			var err error
+			told[2], err = s.Reevaluate(ctx)
+			return err
+		}, func() error {
+			var err error
+			told[3], err = s.Reevaluate(ctx)
+			return err
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("re-evaluation %d: %v", i, err)
+			}
+		}
+		if told[0]+told[1]+told[2]+told[3] != 2 {
+			t.Errorf("the re-evaluations told %v; want 2 in all", told)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_pushes"); n != pushesBefore+1 {
+			t.Errorf("%d new pushes, want 1", n-pushesBefore)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_claims"); n != claimsBefore+1 {
+			t.Errorf("%d new claims, want 1", n-claimsBefore)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_pushes WHERE benefit_id = ? AND verdict = 'met'", rb.ID); n != 1 {
+			t.Errorf("%d met pushes of the re-evaluated benefit", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_pushes WHERE benefit_id = ? AND enterprise_id = ?", eb.ID, E4b); n != 1 {
+			t.Errorf("the enterprise that now qualifies was pushed %d times", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM policy_claims WHERE benefit_id = ? AND enterprise_id = ? AND state = 'matched'", rb.ID, E4); n != 1 {
+			t.Errorf("%d matches of the enterprise that now qualifies", n)
+		}
+		if n := e.inbox("ent_"+c211, "policy.push", fmt.Sprintf("/policy/benefits/%d", rb.ID)); n != 2 {
+			t.Errorf("the enterprise was told %d times (published as maybe, then met); want 2", n)
+		}
+		if n, err := s.Reevaluate(ctx); n != 0 || err != nil {
+			t.Errorf("a second run: %d %v", n, err)
+		}
+	})
+}
