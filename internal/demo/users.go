@@ -87,6 +87,14 @@ func (g *gen) users(d Dataset, grids []gridSpec) []User {
 	branch.DepartmentCode, branch.OfficeCode = "tax", "s"+show.Street[6:]
 	us = append(us, branch)
 	us = append(us, g.streetCadres(d, cadre.Assigned)...)
+	// A second member of staff of the departments that keep the demo's
+	// policies (精准推送), who signs off the dry runs the first edits. Made
+	// last, so that every other account stays as it was.
+	for _, code := range []string{"econ", "commerce", "devreform", "finoffice", "hrss", "sci"} {
+		u := account("dept_"+code+"2", access.RoleDepartment)
+		u.DepartmentCode = code
+		us = append(us, u)
+	}
 	return us
 }
 

@@ -107,6 +107,17 @@ type Recipients struct {
 	Args  []any
 }
 
+// NotifyEach writes a notice of a module's kind for each row of a query
+// selecting the recipient (id), the notice's title and where it leads
+// (href): notices of many records in one statement.
+func (t *Tx) NotifyEach(ctx context.Context, kind, q string, args ...any) error {
+	if _, err := t.DB().Exec(ctx, `INSERT INTO inbox (user_id, at, kind, title, href)
+		SELECT r.id, ?, ?, r.title, r.href FROM (`+q+`) r`, append([]any{t.Now().UnixMilli(), kind}, args...)...); err != nil {
+		return fmt.Errorf("notify %s: %w", kind, err)
+	}
+	return nil
+}
+
 // Notify writes a notice of a module to every recipient's inbox in the
 // transaction: its kind ("visit.confirm"), where it leads, and its title
 // (in Chinese, as written with the change).

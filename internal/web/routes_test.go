@@ -40,6 +40,10 @@ var auditedReads = map[string]bool{
 	"GET /api/v1/campaigns/{id}/export": true,
 	"GET /users/{id}":                   true, // an administrator sees the full phone
 	"GET /api/v1/users/{id}":            true,
+	// The hand-over to the official platform and the payment list hand out
+	// a benefit's claims with the enterprises' bank accounts.
+	"GET /api/v1/policy/benefits/{id}/handover": true,
+	"GET /api/v1/policy/benefits/{id}/pay.xlsx": true,
 }
 
 // TestRoutesDeclarePolicy checks the route table: every route is
@@ -119,7 +123,8 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		photoID := s.visitPhoto(t, "grid", vis.ID)
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
-		pf := s.poolFixture(t) // a loan of the turnover pool on site, with a sealed scan and a sheet
+		pf := s.poolFixture(t)    // a loan of the turnover pool on site, with a sealed scan and a sheet
+		ppf := s.policyFixture(t) // a published policy with its benefits, claims, notice, resource and request
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
 				continue
@@ -156,6 +161,9 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 					fmt.Sprintf("?enterprise=%d", showEntID)
 			}
 			if p, ok := poolPath(pf, rt.Path); ok {
+				path = p
+			}
+			if p, ok := policyPath(ppf, rt.Path); ok {
 				path = p
 			}
 			// The worker's own page opens with the token of their browser

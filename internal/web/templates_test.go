@@ -224,7 +224,8 @@ func TestTemplates(t *testing.T) {
 		vis, topicID := s.topicVisit(t, "grid", showEntID) // a visit with a common problem
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
-		pf := s.poolFixture(t) // a loan of the turnover pool on site, with a sealed scan and a sheet
+		pf := s.poolFixture(t)    // a loan of the turnover pool on site, with a sealed scan and a sheet
+		ppf := s.policyFixture(t) // a published policy with its benefits, claims, notice, resource and request
 		// Pages shown with their query, besides every page of the table: the
 		// pages a query gives other branches.
 		extra := []string{"/visits/new", "/visits/new?q=" + url.QueryEscape(string([]rune(byCode[demoAccount("enterprise").EnterpriseCode].Name)[:2])),
@@ -295,6 +296,9 @@ func TestTemplates(t *testing.T) {
 				if rt.Path == "/w/me" {
 					cookies = []string{poolweb.WorkerCookie + "=" + pf.token()} // the worker's browser
 				}
+			}
+			if p, ok := policyPath(ppf, rt.Path); ok {
+				path = p
 			}
 			who := "admin"
 			if rt.Action == access.AuditRead {

@@ -64,11 +64,12 @@ func (s *Store) CheckUp(ctx context.Context, actor access.Actor, enterpriseID in
 	if err != nil {
 		return cu, err
 	}
-	if !access.May(actor.Role, access.PolicyManage) && actor.Role != access.RoleAdmin {
-		for i := range cu.Items {
-			if actor.Role == access.RoleEnterprise {
-				cu.Items[i].Reason = ""
-			}
+	for i := range cu.Items {
+		if actor.Role == access.RoleEnterprise {
+			cu.Items[i].Reason = "" // the blacklist's reason is for staff
+		}
+		if c := cu.Items[i].Claim; c != nil {
+			mask(actor, c)
 		}
 	}
 	if own(actor, enterpriseID) && slices.ContainsFunc(cu.Items, func(it Item) bool { return it.Told && !it.Read }) {
@@ -255,7 +256,8 @@ func (s *Store) reevaluate(ctx context.Context, ids []int64, take ...func(*store
 	if err != nil {
 		return 0, err
 	}
-	byBenefit := make([][]push, len(rules))
+	var pushes []push
+	benefits := map[int64]policy.Benefit{}
 	if len(ids) > 0 && len(rules) > 0 {
 		barred, err := s.barred(ctx, r, ids)
 		if err != nil {
@@ -269,7 +271,7 @@ func (s *Store) reevaluate(ctx context.Context, ids []int64, take ...func(*store
 			if _, ok := barred[p.EnterpriseID]; ok {
 				return nil
 			}
-			for i, rb := range rules {
+			for _, rb := range rules {
 				v := rb.c.Verdict(p)
 				if v == policy.NotMet {
 					continue
@@ -278,7 +280,8 @@ func (s *Store) reevaluate(ctx context.Context, ids []int64, take ...func(*store
 				if v == policy.Met {
 					amount, _ = rb.b.Amount.Of(p)
 				}
-				byBenefit[i] = append(byBenefit[i], push{enterprise: p.EnterpriseID, verdict: v, amount: amount,
+				benefits[rb.b.ID] = rb.b
+				pushes = append(pushes, push{benefit: rb.b.ID, enterprise: p.EnterpriseID, verdict: v, amount: amount,
 					grid: p.Grid, community: p.Community, street: p.Street, district: p.District})
 			}
 			return nil
@@ -289,23 +292,14 @@ func (s *Store) reevaluate(ctx context.Context, ids []int64, take ...func(*store
 	}
 	total := 0
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		total = 0
 		for _, t := range take {
 			if err := t(tx); err != nil {
 				return err
 			}
 		}
-		for i, list := range byBenefit {
-			if len(list) == 0 {
-				continue
-			}
-			told, _, err := s.tell(ctx, tx, rules[i].b, list)
-			if err != nil {
-				return err
-			}
-			total += told
-		}
-		return nil
+		var err error
+		total, _, err = s.tell(ctx, tx, benefits, pushes)
+		return err
 	})
 	if err == errLost {
 		return 0, nil

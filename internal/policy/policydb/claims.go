@@ -157,7 +157,7 @@ func (s *Store) Apply(ctx context.Context, actor access.Actor, benefitID, enterp
 	}
 	var c policy.Claim
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		if err := s.notStacked(ctx, tx.DB(), b, enterpriseID); err != nil {
+		if err := s.notStacked(ctx, tx, b, enterpriseID); err != nil {
 			return err
 		}
 		now := tx.Now()
@@ -197,7 +197,7 @@ func (s *Store) eligible(ctx context.Context, h store.DB, b policy.Benefit, ente
 		return 0, err
 	}
 	if _, ok := barred[enterpriseID]; ok {
-		return 0, fault.New(fault.Invalid, "policy_not_eligible", "该企业目前不能享受政策扶持，请联系服务专员了解原因", "the enterprise cannot receive benefits at present; ask its cadre why")
+		return 0, errBarred
 	}
 	c, err := s.compile(b)
 	if err != nil {
@@ -221,12 +221,21 @@ func (s *Store) eligible(ctx context.Context, h store.DB, b policy.Benefit, ente
 	return amount, nil
 }
 
+// errBarred refuses a blacklisted enterprise's claim; the reason is for staff.
+var errBarred = fault.New(fault.Invalid, "policy_not_eligible", "该企业目前不能享受政策扶持，请联系服务专员了解原因", "the enterprise cannot receive benefits at present; ask its cadre why")
+
 // notStacked refuses a claim of a benefit whose group does not stack when
-// the enterprise holds another of the group.
-func (s *Store) notStacked(ctx context.Context, h store.DB, b policy.Benefit, enterpriseID int64) error {
+// the enterprise holds another of the group. It takes the enterprise's row
+// first, so that two claims of one group at once are taken one after the
+// other (on PostgreSQL; SQLite has one writer).
+func (s *Store) notStacked(ctx context.Context, tx *store.Tx, b policy.Benefit, enterpriseID int64) error {
 	if b.StackGroup == "" || b.Stack == policy.Stackable {
 		return nil
 	}
+	if _, err := tx.DB().Exec(ctx, "UPDATE enterprises SET updated_at = updated_at WHERE id = ?", enterpriseID); err != nil {
+		return fmt.Errorf("take the enterprise: %w", err)
+	}
+	h := tx.DB()
 	var title string
 	err := store.Scan(h.Row(ctx, `SELECT o.title FROM policy_claims c JOIN policy_benefits o ON o.id = c.benefit_id
 		WHERE c.enterprise_id = ? AND o.stack_group = ? AND o.id <> ? AND c.state IN (`+openStates+`) LIMIT 1`,
@@ -251,7 +260,12 @@ func (s *Store) Confirm(ctx context.Context, actor access.Actor, claimID int64, 
 		if !b.OpenOn(s.today()) {
 			return "", nil, fault.New(fault.Invalid, "policy_window_closed", "已过确认期限（"+b.Closes+"）", "the window closed on "+b.Closes)
 		}
-		if err := s.notStacked(ctx, tx.DB(), b, c.EnterpriseID); err != nil {
+		if barred, err := s.barred(ctx, tx.DB(), []int64{c.EnterpriseID}); err != nil {
+			return "", nil, err
+		} else if _, ok := barred[c.EnterpriseID]; ok {
+			return "", nil, errBarred
+		}
+		if err := s.notStacked(ctx, tx, b, c.EnterpriseID); err != nil {
 			return "", nil, err
 		}
 		c.Bank, c.Account = strings.TrimSpace(bank), account
@@ -331,10 +345,15 @@ func (s *Store) Act(ctx context.Context, actor access.Actor, claimID int64, vers
 	})
 }
 
-// withinBudget refuses a grant past the benefit's budget.
+// withinBudget refuses a grant past the benefit's budget. It takes the
+// benefit's row first, so that two grants at once are summed one after
+// the other.
 func (s *Store) withinBudget(ctx context.Context, h store.DB, b policy.Benefit, more int64) error {
 	if b.Budget == 0 {
 		return nil
+	}
+	if _, err := h.Exec(ctx, "UPDATE policy_benefits SET version = version WHERE id = ?", b.ID); err != nil {
+		return fmt.Errorf("take the benefit: %w", err)
 	}
 	var used int64
 	if err := store.Scan(h.Row(ctx, "SELECT COALESCE(SUM(granted - claw_back), 0) FROM policy_claims WHERE benefit_id = ? AND state IN ('approved', 'paid', 'clawed_back')",

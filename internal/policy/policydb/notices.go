@@ -62,8 +62,11 @@ func (s *Store) CreateNotice(ctx context.Context, actor access.Actor, benefitID 
 		now := tx.Now()
 		day := now.In(calendar.Shanghai)
 		n = Notice{BenefitID: b.ID, Benefit: b.Title, Opens: day.Format(time.DateOnly), Closes: day.AddDate(0, 0, b.NoticeDays-1).Format(time.DateOnly)}
-		if err := store.Scan(tx.DB().Row(ctx, "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM policy_claims WHERE benefit_id = ? AND state = 'confirmed'", b.ID),
-			&n.Entries, &n.Amount); err != nil {
+		today := s.today()
+		// a blacklisted enterprise's confirmation stays off the notice
+		notBarred := ` AND enterprise_id NOT IN (SELECT enterprise_id FROM policy_blacklist WHERE from_day <= ? AND (until_day = '' OR until_day >= ?))`
+		if err := store.Scan(tx.DB().Row(ctx, "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM policy_claims WHERE benefit_id = ? AND state = 'confirmed'"+notBarred,
+			b.ID, today, today), &n.Entries, &n.Amount); err != nil {
 			return err
 		}
 		if n.Entries == 0 {
@@ -73,8 +76,8 @@ func (s *Store) CreateNotice(ctx context.Context, actor access.Actor, benefitID 
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, b.ID, n.Opens, n.Closes, n.Entries, n.Amount, actor.UserID, now.UnixMilli()), &n.ID); err != nil {
 			return fmt.Errorf("insert notice: %w", err)
 		}
-		res, err := tx.DB().Exec(ctx, "UPDATE policy_claims SET state = 'noticed', notice_id = ?, updated_at = ?, version = version + 1 WHERE benefit_id = ? AND state = 'confirmed'",
-			n.ID, now.UnixMilli(), b.ID)
+		res, err := tx.DB().Exec(ctx, "UPDATE policy_claims SET state = 'noticed', notice_id = ?, updated_at = ?, version = version + 1 WHERE benefit_id = ? AND state = 'confirmed'"+notBarred,
+			n.ID, now.UnixMilli(), b.ID, today, today)
 		if err != nil {
 			return fmt.Errorf("notice claims: %w", err)
 		}

@@ -35,6 +35,8 @@ type Store struct {
 	// force are the benefits in force, read again when forceKey changes.
 	force    []ruled
 	forceKey string
+	// cache holds every enterprise's profile for evaluations over all.
+	cache profileCache
 }
 
 type compiledBenefit struct {

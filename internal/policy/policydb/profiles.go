@@ -23,19 +23,38 @@ const profileColumns = `e.id, e.name, e.grid_code, e.community_code, e.street_co
 // where (a condition on enterprises e), in the order of their ids. The
 // profile is reused between calls: fn keeps nothing of it.
 func eachProfile(ctx context.Context, h store.DB, where string, args []any, kinds []string, fn func(*policy.Profile) error) error {
-	ents, err := h.Query(ctx, "SELECT "+profileColumns+" FROM enterprises e WHERE "+where+" ORDER BY e.id", args...)
+	return eachProfileIn(ctx, h, where, args, kinds, 0, 0, fn)
+}
+
+// eachProfileIn is eachProfile over the enterprises with lo < id <= hi
+// (hi 0: no bound). It holds two cursors: the enterprises, and their facts
+// of kinds in the order of the index of current facts (which covers them).
+func eachProfileIn(ctx context.Context, h store.DB, where string, args []any, kinds []string, lo, hi int64, fn func(*policy.Profile) error) error {
+	eq, eargs := where, append([]any(nil), args...)
+	fq, fargs := "", []any{}
+	if hi > 0 {
+		eq += " AND e.id > ? AND e.id <= ?"
+		eargs = append(eargs, lo, hi)
+		fq += " AND f.enterprise_id > ? AND f.enterprise_id <= ?"
+		fargs = append(fargs, lo, hi)
+	}
+	ents, err := h.Query(ctx, "SELECT "+profileColumns+" FROM enterprises e WHERE "+eq+" ORDER BY e.id", eargs...)
 	if err != nil {
 		return fmt.Errorf("read profiles: %w", err)
 	}
 	defer ents.Close()
 	var facts *sql.Rows
 	if len(kinds) > 0 {
-		kargs := make([]any, len(kinds))
-		for i, k := range kinds {
-			kargs[i] = k
+		kargs := make([]any, 0, len(kinds)+len(fargs)+len(args))
+		for _, k := range kinds {
+			kargs = append(kargs, k)
 		}
+		// "kind || ''" keeps a planner without statistics off the index by
+		// kind, which would sort every fact read; the current facts' index
+		// gives them in order.
 		q := `SELECT f.enterprise_id, f.kind, f.period, f.num, f.txt, f.source FROM enterprise_facts f
-			WHERE f.kind IN (` + store.Placeholders(len(kinds)) + `)`
+			WHERE f.kind || '' IN (` + store.Placeholders(len(kinds)) + `)` + fq
+		kargs = append(kargs, fargs...)
 		if where != "1 = 1" {
 			q += " AND f.enterprise_id IN (SELECT e.id FROM enterprises e WHERE " + where + ")"
 			kargs = append(kargs, args...)

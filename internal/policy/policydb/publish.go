@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"qifu/internal/access"
@@ -79,6 +81,7 @@ type evaluation struct {
 }
 
 type push struct {
+	benefit    int64
 	enterprise int64
 	verdict    policy.Verdict
 	amount     int64
@@ -87,6 +90,77 @@ type push struct {
 	street     string
 	district   string
 }
+
+// tally is what one worker of an evaluation counted and kept.
+type tally struct {
+	run     DryRun
+	streets map[string]*RegionCount
+	pushes  []push
+	seen    [3]int
+	each    []policy.Verdict
+}
+
+func newTally(c *policy.Compiled) *tally {
+	return &tally{streets: map[string]*RegionCount{}, run: DryRun{ByCondition: make([]ConditionCount, c.Len())}}
+}
+
+// add counts one enterprise.
+func (t *tally) add(p *policy.Profile, b policy.Benefit, c *policy.Compiled, barred map[int64]string, keep bool) {
+	run := &t.run
+	if _, ok := barred[p.EnterpriseID]; ok {
+		run.Barred++
+		return
+	}
+	var all policy.Verdict
+	t.each, all = c.Test(p, t.each)
+	for i, v := range t.each {
+		switch v {
+		case policy.Met:
+			run.ByCondition[i].Met++
+		case policy.Unknown:
+			run.ByCondition[i].Maybe++
+		default:
+			run.ByCondition[i].NotMet++
+		}
+	}
+	rc := t.streets[p.Street]
+	if rc == nil {
+		rc = &RegionCount{Code: p.Street}
+		t.streets[p.Street] = rc
+	}
+	var amount int64
+	switch all {
+	case policy.Met:
+		run.Met++
+		rc.Met++
+		amount, _ = b.Amount.Of(p)
+		run.Amount += amount
+	case policy.Unknown:
+		run.Maybe++
+		rc.Maybe++
+	default:
+		run.NotMet++
+		rc.NotMet++
+	}
+	// the sample: the first of each verdict, then every 97th
+	if t.seen[all] < sampleEach && (t.seen[all] < sampleEach/2 || p.EnterpriseID%97 == 0) {
+		t.seen[all]++
+		outs, _ := c.Explain(p)
+		row := SampleRow{EnterpriseID: p.EnterpriseID, Name: p.Name, Verdict: all.String(), Amount: amount}
+		for _, o := range outs {
+			row.Why = append(row.Why, fault.Msg{Zh: o.Verdict.Name().Zh + "：" + o.Why.Zh, En: o.Verdict.Name().En + ": " + o.Why.En})
+		}
+		run.Sample = append(run.Sample, row)
+	}
+	if keep && all != policy.NotMet {
+		t.pushes = append(t.pushes, push{benefit: b.ID, enterprise: p.EnterpriseID, verdict: all, amount: amount,
+			grid: p.Grid, community: p.Community, street: p.Street, district: p.District})
+	}
+}
+
+// parallelFrom is the number of enterprises from which an evaluation is
+// split between two workers, each reading its half of the ids.
+const parallelFrom = 20_000
 
 // evaluate runs a benefit over every enterprise; keep says whether to keep
 // the pushes (publication) or only count (dry run).
@@ -100,6 +174,32 @@ func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (eval
 	if err != nil {
 		return evaluation{}, err
 	}
+	// two workers, each over half of the profiles
+	tallies := []*tally{newTally(c), newTally(c)}
+	err = s.profiles(ctx, func(list []policy.Profile) error {
+		if len(list) < parallelFrom {
+			for i := range list {
+				tallies[0].add(&list[i], b, c, barred, keep)
+			}
+			return nil
+		}
+		mid := len(list) / 2
+		var wg sync.WaitGroup
+		for w, part := range [][]policy.Profile{list[:mid], list[mid:]} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range part {
+					tallies[w].add(&part[i], b, c, barred, keep)
+				}
+			}()
+		}
+		wg.Wait()
+		return nil
+	})
+	if err != nil {
+		return evaluation{}, err
+	}
 	var ev evaluation
 	run := &ev.run
 	run.BenefitID, run.Version = b.ID, b.Version
@@ -108,62 +208,30 @@ func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (eval
 		run.ByCondition[i].Asks = a
 	}
 	streets := map[string]*RegionCount{}
-	var each []policy.Verdict
-	var all policy.Verdict
-	seen := [3]int{}
-	err = eachProfile(ctx, r, "1 = 1", nil, kindsOf([]ruled{{b, c}}), func(p *policy.Profile) error {
-		if _, ok := barred[p.EnterpriseID]; ok {
-			run.Barred++
-			return nil
+	kept := [3]int{}
+	for _, t := range tallies {
+		run.Met, run.Maybe, run.NotMet, run.Barred, run.Amount = run.Met+t.run.Met, run.Maybe+t.run.Maybe, run.NotMet+t.run.NotMet,
+			run.Barred+t.run.Barred, run.Amount+t.run.Amount
+		for i, cc := range t.run.ByCondition {
+			run.ByCondition[i].Met += cc.Met
+			run.ByCondition[i].Maybe += cc.Maybe
+			run.ByCondition[i].NotMet += cc.NotMet
 		}
-		each, all = c.Test(p, each)
-		for i, v := range each {
-			switch v {
-			case policy.Met:
-				run.ByCondition[i].Met++
-			case policy.Unknown:
-				run.ByCondition[i].Maybe++
-			default:
-				run.ByCondition[i].NotMet++
+		for code, rc := range t.streets {
+			if x := streets[code]; x != nil {
+				x.Met, x.Maybe, x.NotMet = x.Met+rc.Met, x.Maybe+rc.Maybe, x.NotMet+rc.NotMet
+			} else {
+				streets[code] = rc
 			}
 		}
-		rc := streets[p.Street]
-		if rc == nil {
-			rc = &RegionCount{Code: p.Street}
-			streets[p.Street] = rc
-		}
-		var amount int64
-		switch all {
-		case policy.Met:
-			run.Met++
-			rc.Met++
-			amount, _ = b.Amount.Of(p)
-			run.Amount += amount
-		case policy.Unknown:
-			run.Maybe++
-			rc.Maybe++
-		default:
-			run.NotMet++
-			rc.NotMet++
-		}
-		// the sample: the first of each verdict, then every 97th
-		if seen[all] < sampleEach && (seen[all] < sampleEach/2 || p.EnterpriseID%97 == 0) {
-			seen[all]++
-			outs, _ := c.Explain(p)
-			row := SampleRow{EnterpriseID: p.EnterpriseID, Name: p.Name, Verdict: all.String(), Amount: amount}
-			for _, o := range outs {
-				row.Why = append(row.Why, fault.Msg{Zh: o.Verdict.Name().Zh + "：" + o.Why.Zh, En: o.Verdict.Name().En + ": " + o.Why.En})
+		for _, row := range t.run.Sample {
+			k := verdictOrder(row.Verdict)
+			if kept[k] < sampleEach {
+				kept[k]++
+				run.Sample = append(run.Sample, row)
 			}
-			run.Sample = append(run.Sample, row)
 		}
-		if keep && all != policy.NotMet {
-			ev.pushes = append(ev.pushes, push{enterprise: p.EnterpriseID, verdict: all, amount: amount,
-				grid: p.Grid, community: p.Community, street: p.Street, district: p.District})
-		}
-		return nil
-	})
-	if err != nil {
-		return ev, err
+		ev.pushes = append(ev.pushes, t.pushes...)
 	}
 	names, err := regionNames(ctx, r)
 	if err != nil {
@@ -393,7 +461,7 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 			return stale("该事项已被修改或已发布，请刷新后重试", "the benefit changed or was published meanwhile; reload")
 		}
 		out.Benefit.State, out.Benefit.Version, out.Benefit.PublishedAt = policy.Published, version+1, time.UnixMilli(now.UnixMilli())
-		told, matched, err := s.tell(ctx, tx, out.Benefit, ev.pushes)
+		told, matched, err := s.tell(ctx, tx, map[int64]policy.Benefit{b.ID: out.Benefit}, ev.pushes)
 		if err != nil {
 			return err
 		}
@@ -404,62 +472,86 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 	return out, err
 }
 
-// tell records the pushes of a benefit not yet told (each enterprise once),
-// upgrades a "maybe" that now qualifies, makes the 免申即享 claims of those
-// that qualify and hold nothing of the benefit's group, and notifies the
-// enterprises' accounts. It returns how many were told and matched.
-func (s *Store) tell(ctx context.Context, tx *store.Tx, b policy.Benefit, pushes []push) (int, int, error) {
+// tell records the pushes not yet told (each enterprise once per
+// benefit), upgrades a "maybe" that now qualifies, makes the 免申即享 claims
+// of those that qualify and hold nothing of the benefit's group, and
+// notifies the enterprises' accounts, with a few statements however many
+// benefits the pushes are of. It returns how many were told and matched.
+func (s *Store) tell(ctx context.Context, tx *store.Tx, benefits map[int64]policy.Benefit, pushes []push) (int, int, error) {
 	now := tx.Now().UnixMilli()
+	batch := rand.Int64N(1<<62) + 1 // this telling's rows, whoever else tells in the same millisecond
 	told := 0
 	for start := 0; start < len(pushes); start += pushBatch {
 		part := pushes[start:min(start+pushBatch, len(pushes))]
-		args := make([]any, 0, 9*len(part))
+		args := make([]any, 0, 10*len(part))
 		for _, p := range part {
-			args = append(args, b.ID, p.enterprise, p.verdict.String(), p.amount, p.grid, p.community, p.street, p.district, now)
+			args = append(args, p.benefit, p.enterprise, p.verdict.String(), p.amount, p.grid, p.community, p.street, p.district, now, batch)
 		}
 		res, err := tx.DB().Exec(ctx, `INSERT INTO policy_pushes (benefit_id, enterprise_id, verdict, amount, grid_code, community_code,
-			street_code, district_code, told_at) VALUES `+store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?)", len(part))+`
+			street_code, district_code, told_at, told_batch) VALUES `+store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(part))+`
 			ON CONFLICT (benefit_id, enterprise_id) DO UPDATE SET verdict = excluded.verdict, amount = excluded.amount,
-			told_at = excluded.told_at, read_at = 0
+			told_at = excluded.told_at, told_batch = excluded.told_batch, read_at = 0
 			WHERE policy_pushes.verdict = 'maybe' AND excluded.verdict = 'met'`, args...)
 		if err != nil {
 			return 0, 0, fmt.Errorf("insert pushes: %w", err)
 		}
 		told += int(affected(res))
 	}
-	if err := tx.Notify(ctx, store.Recipients{Query: `SELECT u.id FROM users u JOIN policy_pushes p ON p.enterprise_id = u.enterprise_id
-		WHERE p.benefit_id = ? AND p.told_at = ? AND u.disabled = FALSE`, Args: []any{b.ID, now}},
-		"policy.push", fmt.Sprintf("/policy/benefits/%d", b.ID), "可能适用于本企业的政策："+b.Title); err != nil {
-		return 0, 0, err
-	}
-	if b.Mode != policy.Auto {
-		return told, 0, nil
-	}
-	held := map[int64]bool{}
-	if b.StackGroup != "" && b.Stack != policy.Stackable {
-		ids, err := store.Collect(ctx, tx.DB(), store.Int64, `SELECT DISTINCT c.enterprise_id FROM policy_claims c
-			JOIN policy_benefits o ON o.id = c.benefit_id WHERE o.stack_group = ? AND o.id <> ? AND c.state IN (`+openStates+`)`, b.StackGroup, b.ID)
-		if err != nil {
+	if told > 0 {
+		if err := tx.NotifyEach(ctx, "policy.push", `SELECT u.id, '可能适用于本企业的政策：' || b.title AS title,
+			'/policy/benefits/' || CAST(b.id AS TEXT) AS href FROM policy_pushes p JOIN users u ON u.enterprise_id = p.enterprise_id
+			JOIN policy_benefits b ON b.id = p.benefit_id WHERE p.told_batch = ? AND u.disabled = FALSE`, batch); err != nil {
 			return 0, 0, err
 		}
-		for _, id := range ids {
-			held[id] = true
-		}
 	}
-	matched := 0
+	// 免申即享: a claim of each qualifying enterprise that holds nothing of
+	// the benefit's group (a claim already open for the benefit stays)
+	held := map[[2]any]bool{}
 	var rows []push
 	for _, p := range pushes {
-		if p.verdict == policy.Met && !held[p.enterprise] {
+		if b := benefits[p.benefit]; b.Mode == policy.Auto && p.verdict == policy.Met {
 			rows = append(rows, p)
 		}
 	}
-	for start := 0; start < len(rows); start += pushBatch {
-		part := rows[start:min(start+pushBatch, len(rows))]
+	if len(rows) == 0 {
+		return told, 0, nil
+	}
+	var groups []any
+	for _, b := range benefits {
+		if b.Mode == policy.Auto && b.StackGroup != "" && b.Stack != policy.Stackable && !slices.Contains(groups, any(b.StackGroup)) {
+			groups = append(groups, b.StackGroup)
+		}
+	}
+	if len(groups) > 0 {
+		heldRows, err := store.Collect(ctx, tx.DB(), func(sc store.Scanner) ([2]any, error) {
+			var e int64
+			var g string
+			err := sc.Scan(&e, &g)
+			return [2]any{e, g}, err
+		}, `SELECT DISTINCT c.enterprise_id, o.stack_group FROM policy_claims c JOIN policy_benefits o ON o.id = c.benefit_id
+			WHERE o.stack_group IN (`+store.Placeholders(len(groups))+`) AND c.state IN (`+openStates+`)`, groups...)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, h := range heldRows {
+			held[h] = true
+		}
+	}
+	kept := rows[:0]
+	for _, p := range rows {
+		b := benefits[p.benefit]
+		if b.StackGroup != "" && b.Stack != policy.Stackable && held[[2]any{p.enterprise, b.StackGroup}] {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	matched := 0
+	for start := 0; start < len(kept); start += pushBatch {
+		part := kept[start:min(start+pushBatch, len(kept))]
 		args := make([]any, 0, 7*len(part))
 		for _, p := range part {
-			args = append(args, b.ID, p.enterprise, string(policy.Auto), policy.Matched, p.amount, "data", now)
+			args = append(args, p.benefit, p.enterprise, string(policy.Auto), policy.Matched, p.amount, "data", now)
 		}
-		// a claim already open for the benefit (an earlier match) stays
 		res, err := tx.DB().Exec(ctx, `WITH v (b, e, m, s, a, c, t) AS (VALUES `+store.Tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))", len(part))+`)
 			INSERT INTO policy_claims (benefit_id, enterprise_id, mode, state, amount, channel, created_by, created_at, updated_at)
 			SELECT v.b, v.e, v.m, v.s, v.a, v.c, 0, v.t, v.t FROM v

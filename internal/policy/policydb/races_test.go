@@ -264,7 +264,7 @@ func TestRaces(t *testing.T) {
 				{Field: "revenue", Op: policy.Ge, Value: "200", Period: "2025", Authoritative: true}},
 			Amount: policy.AmountRule{Kind: "fixed", Yuan: 50_000}})
 		eb, _ := e.grant(p, policy.Benefit{Title: "规上奖励", Kind: policy.Subsidy, Mode: policy.Apply,
-			Conditions: []policy.Condition{{Field: "employees", Op: policy.Ge, Value: "50", Authoritative: true}},
+			Conditions: []policy.Condition{{Field: "employees", Op: policy.Ge, Value: "50"}},
 			Amount:     policy.AmountRule{Kind: "fixed", Yuan: 1000}})
 		if err := s.CatchUp(ctx); err != nil {
 			t.Fatal(err)
@@ -321,6 +321,70 @@ func TestRaces(t *testing.T) {
 		}
 		if n, err := s.Reevaluate(ctx); n != 0 || err != nil {
 			t.Errorf("a second run: %d %v", n, err)
+		}
+	})
+}
+
+// TestRaceExclusiveGroup: two benefits of an exclusive group applied for
+// at once for one enterprise — one claim holds, the other is refused.
+func TestRaceExclusiveGroup(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		s, ctx := e.s.Policy, e.ctx
+		p := e.policyOf()
+		anyone := []policy.Condition{{Field: "industry", Op: policy.In, Value: "34"}}
+		one, _ := e.grant(p, policy.Benefit{Title: "首次上规奖励", Kind: policy.Subsidy, Mode: policy.Apply, StackGroup: "上规", Stack: policy.Exclusive,
+			Conditions: anyone, Amount: policy.AmountRule{Kind: "fixed", Yuan: 100_000}})
+		other, _ := e.grant(p, policy.Benefit{Title: "小升规奖励", Kind: policy.Subsidy, Mode: policy.Apply, StackGroup: "上规", Stack: policy.Exclusive,
+			Conditions: anyone, Amount: policy.AmountRule{Kind: "fixed", Yuan: 50_000}})
+		for i := range 3 {
+			E := e.ent(c111, 1, i)
+			errs := race(func() error {
+				_, err := s.Apply(ctx, e.actor("admin"), one.ID, E, nil)
+				return err
+			}, func() error {
+				_, err := s.Apply(ctx, e.actor("community_"+c111), other.ID, E, nil)
+				return err
+			})
+			oneWins(t, "two of an exclusive group", errs, fault.Invalid, "policy_not_stackable")
+			if n := e.count(`SELECT COUNT(*) FROM policy_claims c JOIN policy_benefits b ON b.id = c.benefit_id
+				WHERE c.enterprise_id = ? AND b.stack_group = '上规'`, E); n != 1 {
+				t.Errorf("enterprise %d holds %d benefits of an exclusive group", E, n)
+			}
+		}
+	})
+}
+
+// TestRaceBudget: two approvals at once within a budget for one — one is
+// approved, the other refused, the budget never passed.
+func TestRaceBudget(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, e *env) {
+		s, ctx := e.s.Policy, e.ctx
+		b, _ := e.grant(e.policyOf(), policy.Benefit{Title: "研发补助", Kind: policy.Subsidy, Mode: policy.Apply, Budget: 15_000,
+			Conditions: []policy.Condition{{Field: "industry", Op: policy.In, Value: "34"}}, Amount: policy.AmountRule{Kind: "fixed", Yuan: 10_000}})
+		for round := range 3 {
+			var cs [2]policy.Claim
+			for i := range cs {
+				c, err := s.Apply(ctx, e.actor("admin"), b.ID, e.ent(c211, 1+i, round), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cs[i] = c
+			}
+			errs := race(func() error {
+				_, err := s.Act(ctx, e.actor("dept_tax"), cs[0].ID, cs[0].Version, policydb.Step{Action: "approve"})
+				return err
+			}, func() error {
+				_, err := s.Act(ctx, e.actor("dept_tax2"), cs[1].ID, cs[1].Version, policydb.Step{Action: "approve"})
+				return err
+			})
+			if round == 0 {
+				oneWins(t, "two approvals within a budget of one", errs, fault.Invalid, "policy_budget")
+			}
+			if used := e.count("SELECT COALESCE(SUM(granted), 0) FROM policy_claims WHERE benefit_id = ? AND state = 'approved'", b.ID); used > 15_000 {
+				t.Errorf("round %d: %d yuan approved of a budget of 15 000", round, used)
+			}
 		}
 	})
 }

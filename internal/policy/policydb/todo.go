@@ -82,7 +82,7 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 			due, colour := windowColour(closes, now)
 			return todo.Item{Kind: kind, Ref: fmt.Sprintf("C%d", id), Title: title, Href: fmt.Sprintf("/policy/claims/%d", id), Due: due, Colour: colour}, err
 		}, `SELECT c.id, b.title, b.closes FROM policy_claims c JOIN policy_benefits b ON b.id = c.benefit_id
-			WHERE c.enterprise_id = ? AND c.state = ? AND b.state = 'published' ORDER BY b.closes`, actor.EnterpriseID, state)
+			WHERE c.enterprise_id = ? AND c.state = ? AND b.state = 'published' AND b.closes >= ? ORDER BY b.closes`, actor.EnterpriseID, state, day)
 		if err != nil {
 			return nil, 0, err
 		}

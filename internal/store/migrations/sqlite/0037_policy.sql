@@ -7,6 +7,13 @@
 -- enterprises' requests for them. The enterprise's date of registration
 -- (成立日期) joins its record, for conditions that ask it.
 ALTER TABLE enterprises ADD COLUMN registered_on TEXT NOT NULL DEFAULT '';
+-- The re-evaluation reads the enterprises updated since its mark.
+CREATE INDEX enterprises_updated ON enterprises (updated_at, id);
+
+-- The evaluator reads the current facts of every enterprise in the order of
+-- their ids: the index of current facts covers what it reads.
+DROP INDEX enterprise_facts_current;
+CREATE INDEX enterprise_facts_current ON enterprise_facts (enterprise_id, kind, period, rank, recorded_at, id, num, source, txt);
 
 CREATE TABLE policies (
     id            INTEGER PRIMARY KEY,
@@ -89,11 +96,15 @@ CREATE TABLE policy_pushes (
     street_code    TEXT NOT NULL,
     district_code  TEXT NOT NULL,
     told_at        BIGINT NOT NULL,
+    told_batch     BIGINT NOT NULL DEFAULT 0, -- the telling that wrote it, for its notices
     read_at        BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (benefit_id, enterprise_id)
 );
 CREATE INDEX policy_pushes_enterprise ON policy_pushes (enterprise_id);
 CREATE INDEX policy_pushes_grid ON policy_pushes (grid_code, benefit_id);
+CREATE INDEX policy_pushes_batch ON policy_pushes (told_batch);
+-- An enterprise's accounts, for its private notices.
+CREATE INDEX users_enterprise ON users (enterprise_id);
 
 CREATE TABLE policy_notices (
     id          INTEGER PRIMARY KEY,
