@@ -450,27 +450,34 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 	// The full pool with the full history (165 needs for 1,500 appeals); a
 	// smaller history, as the tests start, a smaller pool.
 	needs := max(20, 165*c.DemoAppeals/1500)
+	actor := func(ctx context.Context, username string) (access.Actor, error) {
+		u, err := rs.UserByUsername(ctx, username)
+		if err != nil {
+			return access.Actor{}, fmt.Errorf("demo account %s: %w", username, err)
+		}
+		a, err := rs.Actor(ctx, u.ID)
+		a.Addr = "demo"
+		return a, err
+	}
+	setNow := func(t time.Time) {
+		mu.Lock()
+		at = t
+		mu.Unlock()
+	}
 	poolRep, err := pooldb.Demo(ctx, d, needs, mods.Pool,
 		func(ctx context.Context, code string) (int64, error) {
 			return mods.Dossier.ByCreditCode(ctx, system, code)
-		},
-		func(ctx context.Context, username string) (access.Actor, error) {
-			u, err := rs.UserByUsername(ctx, username)
-			if err != nil {
-				return access.Actor{}, fmt.Errorf("demo account %s: %w", username, err)
-			}
-			a, err := rs.Actor(ctx, u.ID)
-			a.Addr = "demo"
-			return a, err
-		}, time.Now(), func(t time.Time) {
-			mu.Lock()
-			at = t
-			mu.Unlock()
-		})
+		}, actor, time.Now(), setNow)
 	if err != nil {
 		return fmt.Errorf("demo pool: %w", err)
 	}
 	log.Info("demo pool played", "report", poolRep.String(), "took", time.Since(began).Round(time.Millisecond))
+	began = time.Now()
+	policyRep, err := policydb.Demo(ctx, mods.Policy, d, actor, time.Now(), setNow)
+	if err != nil {
+		return fmt.Errorf("demo policy: %w", err)
+	}
+	log.Info("demo policy played", "report", policyRep.String(), "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
 

@@ -339,13 +339,6 @@ func (cc *compiled) judge(v value) Verdict {
 	return NotMet
 }
 
-func verdict(ok bool) Verdict {
-	if ok {
-		return Met
-	}
-	return NotMet
-}
-
 func (cc *compiled) pass(v value) bool {
 	f := cc.field
 	switch f.Type {

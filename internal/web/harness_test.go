@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/appeal/appealdb"
@@ -143,12 +144,17 @@ type outliving struct{ testing.TB }
 func (outliving) Cleanup(func()) {}
 
 // newSite opens, migrates and loads the store at dsn and serves it with the
-// default configuration; the caller closes it.
-func newSite(t *testing.T, dsn string) *site {
+// default configuration; the caller closes it. The store's clock is now,
+// when given (a test that moves the site's clock), else the time.
+func newSite(t *testing.T, dsn string, now ...func() time.Time) *site {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	st, err := store.Open(ctx, store.Options{DSN: dsn, Logger: log, ReadConns: 4})
+	opts := store.Options{DSN: dsn, Logger: log, ReadConns: 4}
+	if len(now) > 0 {
+		opts.Now = now[0]
+	}
+	st, err := store.Open(ctx, opts)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -162,10 +162,15 @@ func (s *site) policyClaim(t testing.TB, id int64) policy.Claim {
 	return c
 }
 
-// resourceIn is an innovation resource of dept that fits the enterprise e.
+// resourceIn is an innovation resource of dept that fits the enterprise e
+// (its industry, and another).
 func resourceIn(dept int64, e enterprise.Enterprise) map[string]any {
+	industries := []string{e.Industry, "35"}
+	if e.Industry == "35" {
+		industries[1] = "34"
+	}
 	return map[string]any{"kind": "equipment", "name": fmt.Sprintf("高精度三坐标测量机%d", codeSeq.Add(1)), "provider": "宁波市计量测试研究院",
-		"summary": "适用于模具、精密零部件的尺寸与形位公差检测。", "industries": []string{e.Industry}, "tags": []string{"精密测量", "检测认证"},
+		"summary": "适用于模具与精密零部件的尺寸检测", "industries": industries, "tags": []string{"精密测量", "检测认证"},
 		"contact": "陈工", "phone": "0574-87654321", "terms": "工作日预约使用，本区中小企业八折", "department_id": dept}
 }
 

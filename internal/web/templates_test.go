@@ -319,6 +319,16 @@ func TestTemplates(t *testing.T) {
 		for _, path := range []string{fmt.Sprintf("/pool/needs/%d", pf.Need.ID), "/pool/match", "/pool/seekers", "/pool/figures"} {
 			fetch(path, "community")
 		}
+		// Precise push's pages as the showcase enterprise, its grid worker and
+		// the keeping department see them: the enterprise's own verdict, the
+		// department's dry run and review, the steps each may take.
+		for _, who := range []string{"enterprise", "grid", policyEditor} {
+			for _, path := range []string{"/policy", "/policy/checkup", fmt.Sprintf("/policy/benefits/%d", ppf.Apply.ID),
+				fmt.Sprintf("/policy/benefits/%d", ppf.Auto.ID), fmt.Sprintf("/policy/claims/%d", ppf.Claim.ID),
+				fmt.Sprintf("/policy/claims/%d", ppf.AutoClaim.ID), fmt.Sprintf("/policy/requests/%d", ppf.Request.ID)} {
+				fetch(path, who)
+			}
+		}
 		// An error page is titled as one.
 		res := s.as(t, "admin", "GET", "/enterprises/999999999", nil)
 		if res.code != http.StatusNotFound || !bytes.Contains(res.body, []byte("<title>"+translate("zh", "err.title")+" · ")) {

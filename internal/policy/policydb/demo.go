@@ -61,8 +61,12 @@ func (r DemoReport) String() string {
 			states = append(states, fmt.Sprintf("%s %d", o.Value, n))
 		}
 	}
-	return fmt.Sprintf("%d policies, %d benefits, %d facts, %d barred, %d told, %d matched, %d notices, %d resources (%d requests, %d answered), claims: %s",
+	s := fmt.Sprintf("%d policies, %d benefits, %d facts, %d barred, %d told, %d matched, %d notices, %d resources (%d requests, %d answered), claims: %s",
 		r.Policies, r.Benefits, r.Facts, r.Barred, r.Told, r.Matched, r.Notices, r.Resources, r.Requests, r.Answered, strings.Join(states, ", "))
+	if len(r.Reviewers) > 0 {
+		s += "; accounts made: " + strings.Join(r.Reviewers, ", ")
+	}
+	return s
 }
 
 // demoKeepers are the departments that keep the demo's policies; each has
@@ -1341,7 +1345,7 @@ func (p *demoPlay) planRequests() error {
 			}
 			var res policy.Resource
 			if len(m) > 0 {
-				res = m[0].Resource
+				res = m[p.r.IntN(len(m))].Resource // one of the three that fit best
 			} else if list, _, err := p.s.Resources(p.ctx, ResourceQuery{Page: store.Page{Size: 1}}); err != nil || len(list) == 0 {
 				return err
 			} else {

@@ -78,6 +78,8 @@ const sampleEach = 8
 type evaluation struct {
 	run    DryRun
 	pushes []push
+	// facts and ents are how far the profiles evaluated go.
+	facts, ents mark
 }
 
 type push struct {
@@ -176,7 +178,9 @@ func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (eval
 	}
 	// two workers, each over half of the profiles
 	tallies := []*tally{newTally(c), newTally(c)}
+	var facts, ents mark
 	err = s.profiles(ctx, func(list []policy.Profile) error {
+		facts, ents = s.cache.facts, s.cache.ents
 		if len(list) < parallelFrom {
 			for i := range list {
 				tallies[0].add(&list[i], b, c, barred, keep)
@@ -200,7 +204,7 @@ func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (eval
 	if err != nil {
 		return evaluation{}, err
 	}
-	var ev evaluation
+	ev := evaluation{facts: facts, ents: ents}
 	run := &ev.run
 	run.BenefitID, run.Version = b.ID, b.Version
 	run.ByCondition = make([]ConditionCount, c.Len())
@@ -469,7 +473,21 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 		return tx.Record(ctx, actor, "policy.publish", fmt.Sprintf("policy_benefit/%d", b.ID), "ok",
 			map[string]any{"version": version, "told": told, "matched": matched})
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	// the enterprises that changed while the benefit was evaluated
+	ids, err := store.Collect(ctx, s.engine.Reader(), store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ?
+		UNION SELECT id FROM enterprises WHERE (updated_at > ? OR (updated_at = ? AND id > ?))`, ev.facts.id, ev.ents.at, ev.ents.at, ev.ents.id)
+	if err == nil && len(ids) > 0 {
+		for start := 0; start < len(ids) && err == nil; start += 500 {
+			_, err = s.reevaluate(ctx, ids[start:min(start+500, len(ids))])
+		}
+	}
+	if err != nil {
+		return out, fmt.Errorf("published; the enterprises changed meanwhile are evaluated by the next run: %w", err)
+	}
+	return out, nil
 }
 
 // tell records the pushes not yet told (each enterprise once per
