@@ -156,11 +156,7 @@ func shownData(extra ...string) []string {
 	}
 	// the longest first, so that a name inside another goes with it
 	out = append(out, extra...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && len([]rune(out[j])) > len([]rune(out[j-1])); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
 }
 
@@ -183,7 +179,7 @@ func TestPolicyPages(t *testing.T) {
 		dept := s.deptIDs(t)[policyKeeper]
 		entID := s.entID(t, policyEnt.CreditCode)
 		// The colleague who signs off: the bureau's other member of staff
-		// the dataset has, its branch of the showcase street.
+		// the dataset has (of its branch in the showcase street).
 		var colleague demo.User
 		for _, u := range dataset.Users {
 			if u.Role == access.RoleDepartment && u.DepartmentCode == policyKeeper && u.Username != policyEditor {

@@ -1185,6 +1185,12 @@ func (p *demoPlay) planConfirm(b policy.Benefit, claims [][2]int64, from, to, de
 // its approval and payment after the notice period, as far as now allows;
 // object objects to one enterprise on it the day before now.
 func (p *demoPlay) planNotice(b policy.Benefit, at time.Time, object bool) {
+	p.planNoticeThen(b, at, object, true)
+}
+
+// planNoticeThen is planNotice; approve false leaves a notice whose period
+// ended for the department to approve (its to-do).
+func (p *demoPlay) planNoticeThen(b policy.Benefit, at time.Time, object, approve bool) {
 	p.add(at, func() error {
 		dept, err := p.reviewer(b)
 		if err != nil {
@@ -1207,6 +1213,9 @@ func (p *demoPlay) planNotice(b policy.Benefit, at time.Time, object bool) {
 				_, err = p.s.Act(p.ctx, dept, list[0].ID, list[0].Version, Step{Action: "object", Note: demoObject})
 				return err
 			})
+		}
+		if !approve {
+			return nil
 		}
 		closes, err := time.ParseInLocation(time.DateOnly, n.Closes, calendar.Shanghai)
 		if err != nil {
@@ -1287,7 +1296,9 @@ func (p *demoPlay) claims() error {
 		p.planConfirm(b, take("rent", 5), 20, 15, 1)
 	}
 	if b, ok := p.benefits["vat"]; ok {
-		p.planConfirm(b, take("vat", 4), 5, 3, 1)
+		// confirmed, noticed, the notice over: the tax bureau's to approve
+		p.planConfirm(b, take("vat", 4), 14, 11, 1)
+		p.planNoticeThen(b, p.day(10, 10, 0), false, false)
 	}
 	if err := p.planRequests(); err != nil {
 		return err
