@@ -8,6 +8,7 @@ import (
 	"qifu/internal/department"
 	formdef "qifu/internal/form"
 	"qifu/internal/form/formdb"
+	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
@@ -29,14 +30,25 @@ const firstAppeal = "first appeal"
 // first of its list.
 const (
 	theEnterprise = "the enterprise"
-	theSurvey     = "the survey"   // the first of the enterprise's forms
-	theCampaign   = "the campaign" // the first running campaign the user follows
-	theForm       = "the form"     // the first form the user may send, in the builder
-	theSend       = "the send"     // its sending page, with the audience
-	theDay        = "the day"      // the first service day the user sees
-	theLoan       = "the loan"     // the first loan of the pool the user sees
-	theNeed       = "the need"     // the first open need of the pool the user sees
+	theSurvey     = "the survey"      // the first of the enterprise's forms
+	theCampaign   = "the campaign"    // the first running campaign the user follows
+	theForm       = "the form"        // the first form the user may send, in the builder
+	theSend       = "the send"        // its sending page, with the audience
+	theDay        = "the day"         // the first service day the user sees
+	theLoan       = "the loan"        // the first loan of the pool the user sees
+	theNeed       = "the need"        // the first open need of the pool the user sees
+	theBenefit    = "the benefit"     // the first benefit of the enterprise's check-up summary (/policy)
+	theTold       = "the told"        // the enterprises told of the first benefit open now (/policy)
+	theTaxBenefit = "the tax benefit" // the benefit named taxBenefit, of /policy
+	theNotice     = "the notice"      // the public notice of the tax benefit
+	theClaim      = "the claim"       // the first of the user's claims
+	theRequest    = "the request"     // the first of the enterprise's requests for a resource
 )
+
+// taxBenefit is the demo's benefit the tax bureau grants (theTaxBenefit):
+// its page shows the bureau the claims and the public notice, and the
+// keeper of its policy (the economy bureau) the dry run and its sign-off.
+const taxBenefit = "小规模纳税人增值税减免"
 
 // The appeal the tour's enterprise raises.
 const (
@@ -68,19 +80,30 @@ func TestBrowserTour(t *testing.T) {
 	if !regexp.MustCompile(`^/appeals/\d+$`).MatchString(href) {
 		t.Fatalf("after raising an appeal the browser is at %s", href)
 	}
+	// The showcase enterprise's file: its community opens its check-up.
+	ent.follow("open the home page", chromedp.Navigate(srv.URL+"/"))
+	showcase := eval[string](t, ent.tab, `document.querySelector('#svc-profile')?.getAttribute('href') ?? ''`)
+	if !regexp.MustCompile(`^/enterprises/\d+$`).MatchString(showcase) {
+		t.Fatalf("the enterprise's home page links its file as %q", showcase)
+	}
+	checkup := "/policy/checkup?enterprise=" + strings.TrimPrefix(showcase, "/enterprises/")
 	tour := []struct {
 		user  string
 		pages []string
 	}{
 		{"enterprise", []string{"/", "/appeals", "/appeals/new", href, "/inbox", "/account", theEnterprise, "/surveys", theSurvey, "/visits",
-			"/catalogue", "/catalogue/S03", "/catalogue/S04", theDay, "/pool", "/pool/needs/new", "/pool/loans", theLoan}},
+			"/catalogue", "/catalogue/S03", "/catalogue/S04", theDay, "/pool", "/pool/needs/new", "/pool/loans", theLoan,
+			"/policy", "/policy/checkup", theBenefit, "/policy/claims", theClaim, "/policy/resources/mine", theRequest}},
 		{"community", []string{"/", "/todo", "/appeals?queue=triage", href, "/enterprises", theEnterprise, "/places", "/inbox",
 			"/campaigns", theCampaign, "/forms", "/forms/new", theForm, theSend, "/service-days", theDay,
-			"/pool", "/pool/match", theNeed, "/pool/workers", "/pool/workers/new", "/pool/seekers", theLoan}},
+			"/pool", "/pool/match", theNeed, "/pool/workers", "/pool/workers/new", "/pool/seekers", theLoan,
+			"/policy", checkup, "/policy/claims", theTold}},
 		{"grid", []string{"/todo", theCampaign, "/visits", "/visits/new"}},
 		{"organisation", []string{"/", "/cadres"}},
-		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal, "/facts/import"}},
-		{"district_leader", []string{"/", "/overview", "/assessment?dimension=community", "/visits/coverage", "/topics", "/catalogue/use", "/pool/figures"}},
+		{"dept_tax", []string{"/", "/todo", "/appeals", firstAppeal, "/facts/import",
+			"/policy", "/policy/claims", theTaxBenefit, theNotice, "/policy/resources", "/policy/blacklist", "/policy/figures"}},
+		{"dept_econ", []string{"/policy", theTaxBenefit}}, // the keeper of its policy: the dry run and its sign-off
+		{"district_leader", []string{"/", "/overview", "/assessment?dimension=community", "/visits/coverage", "/topics", "/catalogue/use", "/pool/figures", "/policy/figures"}},
 		{"admin", []string{"/settings", "/calendar", "/users", "/departments", "/account/second-factor", "/catalogue", "/catalogue/S03",
 			"/providers", "/catalogue/import"}},
 		{"auditor", []string{"/audit"}},
@@ -115,6 +138,31 @@ func TestBrowserTour(t *testing.T) {
 					list := map[string]string{theLoan: "/pool/loans", theNeed: "/pool"}[p]
 					u.follow("open "+list, chromedp.Navigate(srv.URL+list))
 					pages[i] = eval[string](t, u.tab, `(document.querySelector('#pool-loans a[href^="/pool/loans/"], #pool-needs a[href^="/pool/needs/"]') || {getAttribute: () => '/pool'}).getAttribute('href')`)
+				}
+				if p == theBenefit || p == theTold || p == theTaxBenefit { // a benefit of /policy
+					u.follow("open the policies", chromedp.Navigate(srv.URL+"/policy"))
+					pages[i] = eval[string](t, u.tab, map[string]string{
+						theBenefit: `document.querySelector('#policy-checkup-summary a[href^="/policy/benefits/"]')?.getAttribute('href') ?? ''`,
+						theTold:    `document.querySelector('#policy-open-benefits a[href$="/enterprises"]')?.getAttribute('href') ?? ''`,
+						theTaxBenefit: `Array.from(document.querySelectorAll('#policy-open-benefits a[href^="/policy/benefits/"]'))
+							.find(a => a.textContent.trim() === ` + jsString(taxBenefit) + `)?.getAttribute('href') ?? ''`,
+					}[p])
+					if pages[i] == "" {
+						t.Fatalf("%s: /policy does not link %s", stop.user, p)
+					}
+				}
+				if p == theClaim || p == theRequest {
+					list := map[string]string{theClaim: "/policy/claims", theRequest: "/policy/resources/mine"}[p]
+					u.follow("open "+list, chromedp.Navigate(srv.URL+list))
+					if pages[i] = eval[string](t, u.tab, `document.querySelector('#policy-claims a[href^="/policy/claims/"], #resource-requests a[href^="/policy/requests/"]')?.getAttribute('href') ?? ''`); pages[i] == "" {
+						t.Fatalf("%s: %s links no %s", stop.user, list, p)
+					}
+				}
+				if p == theNotice { // the notice of the benefit before it in the tour
+					u.follow("open "+pages[i-1], chromedp.Navigate(srv.URL+pages[i-1]))
+					if pages[i] = eval[string](t, u.tab, `document.querySelector('a[href^="/policy/notices/"]')?.getAttribute('href') ?? ''`); pages[i] == "" {
+						t.Fatalf("%s: %s links no public notice", stop.user, pages[i-1])
+					}
 				}
 				if p == theEnterprise { // the showcase enterprise's file, as its own user or its community sees it
 					u.follow("open the enterprises", chromedp.Navigate(srv.URL+"/"))
@@ -233,6 +281,9 @@ var userData = sync.OnceValue(func() []string {
 	words = append(words, pooldb.PoolWords()...)
 	words = append(words, poolTeam, poolSite, poolTraining, poolContact, poolTaught, poolComp)
 	words = append(words, poolPeople...)
+	// The demo's precise push and the policy walk's.
+	words = append(words, policydb.PolicyWords()...)
+	words = append(words, policyWalkWords...)
 	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
 	return slices.Compact(words)

@@ -31,6 +31,7 @@ type Policy struct {
 	Family       string    `json:"family"`
 	DepartmentID int64     `json:"department_id"` // the department that keeps it in qifu
 	Department   string    `json:"department"`
+	DepartmentEn string    `json:"department_en"`
 	Published    string    `json:"published"` // 发布日期
 	InForce      string    `json:"in_force"`  // 施行日期
 	Until        string    `json:"until"`     // 有效期至, "" open
@@ -154,6 +155,7 @@ type Benefit struct {
 	Amount       AmountRule  `json:"amount"`
 	DepartmentID int64       `json:"department_id"` // the granting department
 	Department   string      `json:"department"`
+	DepartmentEn string      `json:"department_en"`
 	Budget       int64       `json:"budget"` // yuan; 0 not stated
 	Opens        string      `json:"opens"`
 	Closes       string      `json:"closes"` // the window to apply or confirm

@@ -1359,10 +1359,6 @@ func checkRoutes(t *testing.T, s *site) {
 			sc := scopeOf(u)
 			p := cases[key](u, sc)
 			res := s.as(t, u.Username, rt.Method, p.path, p.b, pm.takeHeader()...)
-			if bug, code := ppm.takeBug(); bug != "" && res.code == code && code != p.want {
-				t.Run(key+" as "+u.Username, func(t *testing.T) { t.Skipf("bug: %s: %d, want %d", bug, res.code, p.want) })
-				continue
-			}
 			if res.code != p.want {
 				t.Errorf("%s as %s (%s %s): %d, want %d: %.200s", key, u.Username, rt.Method, p.path, res.code, p.want, res.body)
 				continue

@@ -38,9 +38,7 @@ import (
 // A probe that would change a record every other probe reads is called on
 // a record of its own when the account may take it (made fresh, at the
 // stage the change needs), and on the shared one when it is refused before
-// the store looks at the record's state. A probe the store answers wrongly
-// names the bug (takeBug): the matrix skips it with the bug's words rather
-// than fail, until the store is mended.
+// the store looks at the record's state.
 
 // policyMatrix is what the matrix's cases of precise push work on.
 type policyMatrix struct {
@@ -60,8 +58,6 @@ type policyMatrix struct {
 	// outside is an enterprise outside the showcase community, which the
 	// blacklists name from a day to come.
 	outside enterprise.Enterprise
-	bug     string // the bug the last case named, and the status it gives
-	bugCode int
 }
 
 // newPolicyMatrix makes the records the probes of precise push work on.
@@ -86,22 +82,6 @@ func newPolicyMatrix(t *testing.T, s *site) *policyMatrix {
 		t.Fatal("no enterprise outside the showcase community")
 	}
 	return m
-}
-
-// takeBug returns the bug the last case named and the status it gives, once.
-func (m *policyMatrix) takeBug() (string, int) {
-	b, code := m.bug, m.bugCode
-	m.bug, m.bugCode = "", 0
-	return b, code
-}
-
-// knownBug names the bug behind the want the case returns, and the status
-// the bug gives instead, when the account is one it hits.
-func (m *policyMatrix) knownBug(hit bool, bug string, buggy, want int) int {
-	if hit {
-		m.bug, m.bugCode = bug, buggy
-	}
-	return want
 }
 
 // keeps reports whether the account keeps the fixture's records for the
@@ -367,14 +347,6 @@ func resourceForm(in map[string]any, version int) url.Values {
 	return v
 }
 
-// The store's bugs the matrix names (see the report of the tests).
-const (
-	bugAdminForm = "savePolicyPage and saveResourcePage ignore the form's department_id: the administrator's form saves for department 0 (422 reference)"
-	bugSaveOther = "policydb.SavePolicy refuses a department that does not keep a published policy with 404 (page) or a 422 on department_id (API), where publishing, withdrawing and the benefits refuse with 403"
-	bugNotFound  = "policydb.PayAll and ApproveNotice answer 404 to a caller who reads the benefit or the public notice but does not review it, where CreateNotice answers 403"
-	bugNoCheck   = "a route that names an action answers 200 to roles without it: POST /api/v1/policy/conditions/check (PolicyManage), GET /api/v1/policy/requests (PolicyRead)"
-)
-
 // cases are the matrix's cases of precise push's routes.
 func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 	s, base := m.s, m.base
@@ -414,12 +386,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 	// saveWant is changing the shared policy: another department is
 	// refused, the administrator's form names the department.
 	saveWant := func(u demo.User, ok int, form bool) int {
-		want, buggy := manageWant(u, ok), http.StatusUnprocessableEntity
-		if form {
-			buggy = http.StatusNotFound
-		}
-		m.knownBug(u.Role == access.RoleDepartment && !keeps(u, access.PolicyManage), bugSaveOther, buggy, want)
-		return m.knownBug(form && u.Role == access.RoleAdmin, bugAdminForm, http.StatusUnprocessableEntity, want)
+		return manageWant(u, ok)
 	}
 
 	return map[string]func(u demo.User, sc scope) probe{
@@ -429,7 +396,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 		},
 		"POST /policy/policies": func(u demo.User, _ scope) probe {
 			want := may(u, access.PolicyManage, 303)
-			return probe{"/policy/policies", formBody(policyForm(s.policyIn(base.Dept), 0)), m.knownBug(u.Role == access.RoleAdmin, bugAdminForm, 422, want)}
+			return probe{"/policy/policies", formBody(policyForm(s.policyIn(base.Dept), 0)), want}
 		},
 		"GET /policy/policies/{id}": func(u demo.User, _ scope) probe { return probe{policyPage, nil, may(u, access.PolicyRead, 200)} },
 		"POST /policy/policies/{id}": func(u demo.User, _ scope) probe {
@@ -506,7 +473,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 			return probe{autoPage + "/notice", nil, want}
 		},
 		"POST /policy/benefits/{id}/pay": func(u demo.User, _ scope) probe {
-			return probe{autoPage + "/pay", nil, m.knownBug(!keeps(u, access.PolicyReview), bugNotFound, 404, reviewWant(u, 303))}
+			return probe{autoPage + "/pay", nil, reviewWant(u, 303)}
 		},
 		"GET /policy/checkup": func(_ demo.User, sc scope) probe {
 			return probe{"/policy/checkup" + entQuery, nil, checkupWant(sc, 200)}
@@ -536,7 +503,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 		// The notice runs for five days: those who may approve it are told
 		// to wait (422), after the checks of who they are.
 		"POST /policy/notices/{id}/approve": func(u demo.User, _ scope) probe {
-			return probe{noticePage + "/approve", nil, m.knownBug(!keeps(u, access.PolicyReview), bugNotFound, 404, reviewWant(u, 422))}
+			return probe{noticePage + "/approve", nil, reviewWant(u, 422)}
 		},
 		"GET /policy/figures": func(u demo.User, _ scope) probe { return probe{"/policy/figures", nil, may(u, access.PolicyRead, 200)} },
 		"GET /policy/resources": func(u demo.User, _ scope) probe {
@@ -550,7 +517,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 		},
 		"POST /policy/resources": func(u demo.User, _ scope) probe {
 			return probe{"/policy/resources", formBody(resourceForm(resourceIn(base.Dept, policyEnt), 0)),
-				m.knownBug(u.Role == access.RoleAdmin, bugAdminForm, 422, may(u, access.PolicyManage, 303))}
+				may(u, access.PolicyManage, 303)}
 		},
 		"POST /policy/resources/digest": func(u demo.User, _ scope) probe {
 			return probe{"/policy/resources/digest", nil, may(u, access.PolicyManage, 303)}
@@ -647,7 +614,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 		"GET /api/v1/policy/fields": func(demo.User, scope) probe { return probe{"/api/v1/policy/fields", nil, 200} },
 		"POST /api/v1/policy/conditions/check": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/policy/conditions/check", jsonBody(map[string]any{"conditions": communityConditions()}),
-				m.knownBug(!access.May(u.Role, access.PolicyManage), bugNoCheck, 200, may(u, access.PolicyManage, 200))}
+				may(u, access.PolicyManage, 200)}
 		},
 		"GET /api/v1/policy/checkup": func(_ demo.User, sc scope) probe {
 			return probe{"/api/v1/policy/checkup" + entQuery, nil, checkupWant(sc, 200)}
@@ -711,13 +678,13 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 		"GET /api/v1/policy/benefits/{id}/notices": func(demo.User, scope) probe { return probe{"/api/v1" + autoPage + "/notices", nil, 200} },
 		"GET /api/v1/policy/notices/{id}":          func(demo.User, scope) probe { return probe{"/api/v1" + noticePage, nil, 200} },
 		"POST /api/v1/policy/notices/{id}/approve": func(u demo.User, _ scope) probe {
-			return probe{"/api/v1" + noticePage + "/approve", nil, m.knownBug(!keeps(u, access.PolicyReview), bugNotFound, 404, reviewWant(u, 422))}
+			return probe{"/api/v1" + noticePage + "/approve", nil, reviewWant(u, 422)}
 		},
 		"GET /api/v1/policy/benefits/{id}/pay.xlsx": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1" + autoPage + "/pay.xlsx", nil, keeperOnly(u, access.PolicyReview, 200)}
 		},
 		"POST /api/v1/policy/benefits/{id}/pay": func(u demo.User, _ scope) probe {
-			return probe{"/api/v1" + autoPage + "/pay", nil, m.knownBug(!keeps(u, access.PolicyReview), bugNotFound, 404, reviewWant(u, 200))}
+			return probe{"/api/v1" + autoPage + "/pay", nil, reviewWant(u, 200)}
 		},
 		"POST /api/v1/policy/blacklist": func(u demo.User, _ scope) probe {
 			return probe{"/api/v1/policy/blacklist", jsonBody(blacklistJSON()), may(u, access.PolicyManage, 200)}
@@ -743,7 +710,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 				"body": "希望预约下周检测一批模具"}), claimWant(u, 201)}
 		},
 		"GET /api/v1/policy/requests": func(u demo.User, _ scope) probe {
-			return probe{"/api/v1/policy/requests", nil, m.knownBug(!access.May(u.Role, access.PolicyRead), bugNoCheck, 200, may(u, access.PolicyRead, 200))}
+			return probe{"/api/v1/policy/requests", nil, may(u, access.PolicyRead, 200)}
 		},
 		"GET /api/v1/policy/requests/{id}": func(_ demo.User, sc scope) probe {
 			return probe{"/api/v1" + requestPage, nil, seenWant(readsRequest(sc, policyEnt))}

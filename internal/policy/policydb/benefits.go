@@ -11,7 +11,7 @@ import (
 	"qifu/internal/store"
 )
 
-const benefitColumns = `b.id, b.policy_id, p.title, b.title, b.kind, b.summary, b.conditions, b.amount, b.department_id, d.name,
+const benefitColumns = `b.id, b.policy_id, p.title, b.title, b.kind, b.summary, b.conditions, b.amount, b.department_id, d.name, d.name_en,
 	b.budget, b.opens, b.closes, b.mode, b.materials, b.review_days, b.notice_days, b.platform, b.stack_group, b.stack,
 	b.state, b.version, b.edited_by, b.published_at`
 
@@ -21,7 +21,7 @@ func scanBenefit(sc store.Scanner) (policy.Benefit, error) {
 	var b policy.Benefit
 	var conds, amount, mats string
 	var published int64
-	err := sc.Scan(&b.ID, &b.PolicyID, &b.Policy, &b.Title, &b.Kind, &b.Summary, &conds, &amount, &b.DepartmentID, &b.Department,
+	err := sc.Scan(&b.ID, &b.PolicyID, &b.Policy, &b.Title, &b.Kind, &b.Summary, &conds, &amount, &b.DepartmentID, &b.Department, &b.DepartmentEn,
 		&b.Budget, &b.Opens, &b.Closes, &b.Mode, &mats, &b.ReviewDays, &b.NoticeDays, &b.Platform, &b.StackGroup, &b.Stack,
 		&b.State, &b.Version, &b.EditedBy, &published)
 	if err != nil {

@@ -139,7 +139,7 @@ func (s *Store) ApproveNotice(ctx context.Context, actor access.Actor, id int64)
 		return n, err
 	}
 	if !mayReview(actor, b.DepartmentID) {
-		return n, fault.ErrNotFound
+		return n, access.ErrForbidden
 	}
 	if !n.Ended(s.today()) {
 		return n, fault.New(fault.Invalid, "policy_notice_open", "公示期至 "+n.Closes+"，期满后方可核准", "the notice runs until "+n.Closes)
@@ -219,7 +219,7 @@ func (s *Store) PayAll(ctx context.Context, actor access.Actor, benefitID int64)
 		return 0, err
 	}
 	if !mayReview(actor, b.DepartmentID) {
-		return 0, fault.ErrNotFound
+		return 0, access.ErrForbidden
 	}
 	var n int
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {

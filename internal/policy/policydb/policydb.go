@@ -75,12 +75,12 @@ func (s *Store) compile(b policy.Benefit) (*policy.Compiled, error) {
 	return cc, nil
 }
 
-const policyColumns = `p.id, p.title, p.issuer, p.doc_no, p.family, p.department_id, d.name, p.published, p.in_force,
+const policyColumns = `p.id, p.title, p.issuer, p.doc_no, p.family, p.department_id, d.name, d.name_en, p.published, p.in_force,
 	p.until_day, p.body, p.state, p.version`
 
 func scanPolicy(sc store.Scanner) (policy.Policy, error) {
 	var p policy.Policy
-	err := sc.Scan(&p.ID, &p.Title, &p.Issuer, &p.DocNo, &p.Family, &p.DepartmentID, &p.Department, &p.Published, &p.InForce,
+	err := sc.Scan(&p.ID, &p.Title, &p.Issuer, &p.DocNo, &p.Family, &p.DepartmentID, &p.Department, &p.DepartmentEn, &p.Published, &p.InForce,
 		&p.Until, &p.Text, &p.State, &p.Version)
 	return p, store.ScanErr(err)
 }
@@ -170,19 +170,22 @@ func (s *Store) SavePolicy(ctx context.Context, actor access.Actor, p policy.Pol
 	if !access.May(actor.Role, access.PolicyManage) {
 		return p, access.ErrForbidden
 	}
-	if p.DepartmentID == 0 {
+	p.Normalize()
+	if p.ID == 0 && p.DepartmentID == 0 {
 		p.DepartmentID = actor.DepartmentID
 	}
-	p.Normalize()
 	if err := p.Check(); err != nil {
 		return p, err
-	}
-	if !mayManage(actor, p.DepartmentID) {
-		return p, fault.Fields{"department_id": {Zh: "只能为本部门发布政策", En: "a policy of your own department only"}}.Err()
 	}
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		now := tx.Now().UnixMilli()
 		if p.ID == 0 {
+			if !mayManage(actor, p.DepartmentID) {
+				return fault.Fields{"department_id": {Zh: "只能为本部门发布政策", En: "a policy of your own department only"}}.Err()
+			}
+			if err := departmentExists(ctx, tx.DB(), p.DepartmentID); err != nil {
+				return err
+			}
 			p.State, p.Version = policy.Draft, 1
 			if err := store.Scan(tx.DB().Row(ctx, `INSERT INTO policies (title, issuer, doc_no, family, department_id, published, in_force,
 				until_day, body, state, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -197,7 +200,16 @@ func (s *Store) SavePolicy(ctx context.Context, actor access.Actor, p policy.Pol
 			return err
 		}
 		if !mayManage(actor, old.DepartmentID) {
-			return fault.ErrNotFound
+			return access.ErrForbidden // it is visible: published
+		}
+		if p.DepartmentID == 0 {
+			p.DepartmentID = old.DepartmentID
+		}
+		if !mayManage(actor, p.DepartmentID) {
+			return fault.Fields{"department_id": {Zh: "只能为本部门发布政策", En: "a policy of your own department only"}}.Err()
+		}
+		if err := departmentExists(ctx, tx.DB(), p.DepartmentID); err != nil {
+			return err
 		}
 		res, err := tx.DB().Exec(ctx, `UPDATE policies SET title = ?, issuer = ?, doc_no = ?, family = ?, department_id = ?, published = ?,
 			in_force = ?, until_day = ?, body = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
@@ -212,6 +224,18 @@ func (s *Store) SavePolicy(ctx context.Context, actor access.Actor, p policy.Pol
 		return tx.Record(ctx, actor, "policy.update", fmt.Sprintf("policy/%d", p.ID), "ok", map[string]any{"title": p.Title})
 	})
 	return p, err
+}
+
+// departmentExists refuses a department qifu does not know.
+func departmentExists(ctx context.Context, h store.DB, id int64) error {
+	var n int
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM departments WHERE id = ?", id), &n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fault.Fields{"department_id": {Zh: "请选择部门", En: "choose the department"}}.Err()
+	}
+	return nil
 }
 
 // PublishPolicy makes a draft policy public: its page is everyone's and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -415,7 +416,16 @@ type Published struct {
 }
 
 // pushBatch bounds the rows of one INSERT.
-const pushBatch = 400
+const pushBatch = 20_000
+
+// jsonRows is the rows of a JSON array given as the statement's last
+// parameter, each as j.value: the one place the two stores spell it apart.
+func (s *Store) jsonRows() string {
+	if s.engine.Postgres() {
+		return "json_array_elements(CAST(? AS json)) AS j (value)"
+	}
+	return "json_each(?) AS j"
+}
 
 // Publish publishes a benefit at its version after a signed dry run of
 // that version: each enterprise that qualifies or may qualify is told,
@@ -501,15 +511,26 @@ func (s *Store) tell(ctx context.Context, tx *store.Tx, benefits map[int64]polic
 	told := 0
 	for start := 0; start < len(pushes); start += pushBatch {
 		part := pushes[start:min(start+pushBatch, len(pushes))]
-		args := make([]any, 0, 10*len(part))
-		for _, p := range part {
-			args = append(args, p.benefit, p.enterprise, p.verdict.String(), p.amount, p.grid, p.community, p.street, p.district, now, batch)
+		// the rows as one JSON array, [benefit, enterprise, verdict, amount, grid, community, street, district]:
+		// one parameter however many rows
+		var rows strings.Builder
+		rows.Grow(len(part) * 80)
+		rows.WriteByte('[')
+		for i, p := range part {
+			if i > 0 {
+				rows.WriteByte(',')
+			}
+			fmt.Fprintf(&rows, `[%d,%d,"%s",%d,"%s","%s","%s","%s"]`, p.benefit, p.enterprise, p.verdict.String(), p.amount,
+				p.grid, p.community, p.street, p.district)
 		}
+		rows.WriteByte(']')
 		res, err := tx.DB().Exec(ctx, `INSERT INTO policy_pushes (benefit_id, enterprise_id, verdict, amount, grid_code, community_code,
-			street_code, district_code, told_at, told_batch) VALUES `+store.Tuples("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(part))+`
+			street_code, district_code, told_at, told_batch)
+			SELECT CAST(j.value ->> 0 AS BIGINT), CAST(j.value ->> 1 AS BIGINT), j.value ->> 2, CAST(j.value ->> 3 AS BIGINT),
+			j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM `+s.jsonRows()+` WHERE TRUE
 			ON CONFLICT (benefit_id, enterprise_id) DO UPDATE SET verdict = excluded.verdict, amount = excluded.amount,
 			told_at = excluded.told_at, told_batch = excluded.told_batch, read_at = 0
-			WHERE policy_pushes.verdict = 'maybe' AND excluded.verdict = 'met'`, args...)
+			WHERE policy_pushes.verdict = 'maybe' AND excluded.verdict = 'met'`, now, batch, rows.String())
 		if err != nil {
 			return 0, 0, fmt.Errorf("insert pushes: %w", err)
 		}
@@ -566,15 +587,21 @@ func (s *Store) tell(ctx context.Context, tx *store.Tx, benefits map[int64]polic
 	matched := 0
 	for start := 0; start < len(kept); start += pushBatch {
 		part := kept[start:min(start+pushBatch, len(kept))]
-		args := make([]any, 0, 7*len(part))
-		for _, p := range part {
-			args = append(args, p.benefit, p.enterprise, string(policy.Auto), policy.Matched, p.amount, "data", now)
+		var rows strings.Builder
+		rows.WriteByte('[')
+		for i, p := range part {
+			if i > 0 {
+				rows.WriteByte(',')
+			}
+			fmt.Fprintf(&rows, "[%d,%d,%d]", p.benefit, p.enterprise, p.amount)
 		}
-		res, err := tx.DB().Exec(ctx, `WITH v (b, e, m, s, a, c, t) AS (VALUES `+store.Tuples("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))", len(part))+`)
-			INSERT INTO policy_claims (benefit_id, enterprise_id, mode, state, amount, channel, created_by, created_at, updated_at)
-			SELECT v.b, v.e, v.m, v.s, v.a, v.c, 0, v.t, v.t FROM v
-			WHERE NOT EXISTS (SELECT 1 FROM policy_claims c WHERE c.benefit_id = v.b AND c.enterprise_id = v.e)
-			ON CONFLICT DO NOTHING`, args...)
+		rows.WriteByte(']')
+		// a claim already open for the benefit (an earlier match) stays
+		res, err := tx.DB().Exec(ctx, `INSERT INTO policy_claims (benefit_id, enterprise_id, mode, state, amount, channel, created_by, created_at, updated_at)
+			SELECT CAST(j.value ->> 0 AS BIGINT), CAST(j.value ->> 1 AS BIGINT), 'auto', 'matched', CAST(j.value ->> 2 AS BIGINT), 'data', 0,
+			CAST(? AS BIGINT), CAST(? AS BIGINT) FROM `+s.jsonRows()+`
+			WHERE NOT EXISTS (SELECT 1 FROM policy_claims c WHERE c.benefit_id = CAST(j.value ->> 0 AS BIGINT) AND c.enterprise_id = CAST(j.value ->> 1 AS BIGINT))
+			ON CONFLICT DO NOTHING`, now, now, rows.String())
 		if err != nil {
 			return 0, 0, fmt.Errorf("insert matched claims: %w", err)
 		}

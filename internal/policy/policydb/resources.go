@@ -38,6 +38,9 @@ func (s *Store) SaveResource(ctx context.Context, actor access.Actor, r policy.R
 	if !mayManage(actor, r.DepartmentID) {
 		return r, access.ErrForbidden
 	}
+	if err := departmentExists(ctx, s.engine.Reader(), r.DepartmentID); err != nil {
+		return r, err
+	}
 	r.Name, r.Provider, r.Contact, r.Phone = strings.TrimSpace(r.Name), strings.TrimSpace(r.Provider), strings.TrimSpace(r.Contact), strings.TrimSpace(r.Phone)
 	if err := r.Check(); err != nil {
 		return r, err
@@ -269,6 +272,9 @@ func (s *Store) RequestResource(ctx context.Context, actor access.Actor, resourc
 
 // Requests lists the requests the actor may read, the open first.
 func (s *Store) Requests(ctx context.Context, actor access.Actor, state string, page store.Page) ([]Request, int, error) {
+	if !access.May(actor.Role, access.PolicyRead) && !access.May(actor.Role, access.PolicyManage) {
+		return nil, 0, access.ErrForbidden
+	}
 	where, args := requestScope(actor)
 	if state != "" {
 		where += " AND q.state = ?"

@@ -34,6 +34,9 @@ func (s *Store) ToldOf(ctx context.Context, actor access.Actor, benefitID int64,
 	if !access.May(actor.Role, access.PolicyRead) {
 		return nil, 0, access.ErrForbidden
 	}
+	if _, err := s.benefit(ctx, s.engine.Reader(), actor, benefitID); err != nil {
+		return nil, 0, err
+	}
 	cond, args := store.EnterpriseScope(actor, access.PolicyRead)
 	if access.FilterFor(actor, access.PolicyRead).Reach == access.Dispatched {
 		cond, args = "b.department_id = ?", []any{actor.DepartmentID}

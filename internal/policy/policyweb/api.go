@@ -620,7 +620,10 @@ type compiledJSON struct {
 	Facts []string    `json:"facts"`
 }
 
-func (s *Handlers) apiCheckConditions(_ *http.Request, _ access.Actor, _ int64, in conditionsInput) (compiledJSON, error) {
+func (s *Handlers) apiCheckConditions(_ *http.Request, a access.Actor, _ int64, in conditionsInput) (compiledJSON, error) {
+	if !access.May(a.Role, access.PolicyManage) {
+		return compiledJSON{}, access.ErrForbidden
+	}
 	if len(in.Conditions) == 0 {
 		return compiledJSON{}, fault.Fields{"conditions": {Zh: "请至少设置一个条件", En: "at least one condition"}}.Err()
 	}

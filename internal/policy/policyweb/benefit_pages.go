@@ -154,7 +154,7 @@ func (s *Handlers) newBenefitPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	b := policy.Benefit{PolicyID: pol.ID, Policy: pol.Title, DepartmentID: a.DepartmentID, Opens: s.today(), Closes: pol.Until,
-		Mode: policy.Apply, Kind: policy.Subsidy, Amount: policy.AmountRule{Kind: "fixed"}, Stack: policy.Stackable}
+		Mode: policy.Apply, Kind: policy.Subsidy, Amount: policy.AmountRule{Kind: "fixed"}, Stack: policy.Stackable, ReviewDays: 10, NoticeDays: 5}
 	return s.showBenefit(w, r, &benefitData{Benefit: b, Policy: pol, Form: true, MayManage: true}, http.StatusOK)
 }
 

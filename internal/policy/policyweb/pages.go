@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"qifu/internal/access"
+	"qifu/internal/department"
 	"qifu/internal/policy"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/store"
@@ -75,6 +76,9 @@ type policyData struct {
 	Policy    policy.Policy
 	MayManage bool
 	Form      bool // the policy's form (new, or a draft's edit)
+	// Departments are offered to a role that keeps every department's
+	// policies (an administrator); others keep their own.
+	Departments []department.Department
 }
 
 // Wan writes yuan as 万元 in the page's language.
@@ -97,8 +101,24 @@ func asks(b policy.Benefit, lang string) []string {
 
 func (s *Handlers) newPolicyPage(w http.ResponseWriter, r *http.Request) error {
 	p := &policyData{Form: true, MayManage: true, Policy: policy.Policy{Published: s.today(), InForce: s.today()}}
-	p.Title = s.T(core.LangOf(r), "pp.new_policy")
-	s.Render(w, r, http.StatusOK, "policy_policy", p)
+	return s.showPolicyForm(w, r, p, http.StatusOK)
+}
+
+// showPolicyForm renders a policy's form, with the departments for those
+// who keep every department's.
+func (s *Handlers) showPolicyForm(w http.ResponseWriter, r *http.Request, p *policyData, code int) error {
+	a, _ := core.ActorOf(r)
+	if access.FilterFor(a, access.PolicyManage).Reach == access.All {
+		deps, err := s.store.Departments(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		p.Departments = deps
+	}
+	if p.Title == "" {
+		p.Title = s.T(core.LangOf(r), "pp.new_policy")
+	}
+	s.Render(w, r, code, "policy_policy", p)
 	return nil
 }
 
@@ -116,6 +136,9 @@ func (s *Handlers) policyPage(w http.ResponseWriter, r *http.Request) error {
 		(access.May(a.Role, access.PolicyManage) && a.DepartmentID == pol.DepartmentID)}
 	p.Form = p.MayManage && r.URL.Query().Get("edit") == "1"
 	p.Title = pol.Title
+	if p.Form {
+		return s.showPolicyForm(w, r, p, http.StatusOK)
+	}
 	s.Render(w, r, http.StatusOK, "policy_policy", p)
 	return nil
 }
@@ -123,7 +146,7 @@ func (s *Handlers) policyPage(w http.ResponseWriter, r *http.Request) error {
 func policyFromForm(r *http.Request) policy.Policy {
 	return policy.Policy{ID: formID(r, "id"), Title: r.FormValue("title"), Issuer: r.FormValue("issuer"), DocNo: r.FormValue("doc_no"),
 		Family: r.FormValue("family"), Published: r.FormValue("published"), InForce: r.FormValue("in_force"), Until: r.FormValue("until"),
-		Text: r.FormValue("text"), Version: formInt(r, "version")}
+		Text: r.FormValue("text"), Version: formInt(r, "version"), DepartmentID: formID(r, "department_id")}
 }
 
 // savePolicyPage creates or updates a policy from its form.
@@ -133,6 +156,9 @@ func (s *Handlers) savePolicyPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in := policyFromForm(r)
+	if access.FilterFor(a, access.PolicyManage).Reach != access.All {
+		in.DepartmentID = 0 // a department's staff keep their own department's
+	}
 	if id := r.PathValue("id"); id != "" {
 		var err error
 		if in.ID, err = core.PathID(r, "id"); err != nil {
@@ -147,9 +173,7 @@ func (s *Handlers) savePolicyPage(w http.ResponseWriter, r *http.Request) error 
 		}
 		p := &policyData{Policy: in, Form: true, MayManage: true}
 		p.Errors = msgs
-		p.Title = s.T(core.LangOf(r), "pp.new_policy")
-		s.Render(w, r, http.StatusUnprocessableEntity, "policy_policy", p)
-		return nil
+		return s.showPolicyForm(w, r, p, http.StatusUnprocessableEntity)
 	}
 	s.Done(w, r, fmt.Sprintf("/policy/policies/%d", out.ID), "pp.policy_saved", "")
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"qifu/internal/access"
+	"qifu/internal/department"
 	"qifu/internal/fault"
 	"qifu/internal/policy"
 	"qifu/internal/policy/policydb"
@@ -87,6 +88,7 @@ func (s *Handlers) mineResourcesPage(w http.ResponseWriter, r *http.Request) err
 
 type resourceData struct {
 	core.Base
+	Departments []department.Department // for a role that keeps every department's lists
 	Resource   policy.Resource
 	Form       bool
 	MayManage  bool
@@ -120,12 +122,27 @@ func (s *Handlers) resourcePage(w http.ResponseWriter, r *http.Request) error {
 		p.Form = p.MayManage && r.URL.Query().Get("edit") == "1"
 	}
 	p.Industries, p.Tags = strings.Join(p.Resource.Industries, ","), strings.Join(p.Resource.Tags, ",")
+	if err := s.resourceDepartments(r, p); err != nil {
+		return err
+	}
 	p.Title = p.Resource.Name
 	if p.Title == "" {
 		p.Title = s.T(core.LangOf(r), "pp.new_resource")
 	}
 	s.Render(w, r, http.StatusOK, "policy_resource", p)
 	return nil
+}
+
+// resourceDepartments offers the departments to a role that keeps every
+// department's lists.
+func (s *Handlers) resourceDepartments(r *http.Request, p *resourceData) error {
+	a, _ := core.ActorOf(r)
+	if !p.Form || access.FilterFor(a, access.PolicyManage).Reach != access.All {
+		return nil
+	}
+	deps, err := s.store.Departments(r.Context(), a)
+	p.Departments = deps
+	return err
 }
 
 func splitList(s string) []string {
@@ -146,6 +163,9 @@ func (s *Handlers) saveResourcePage(w http.ResponseWriter, r *http.Request) erro
 	in := policy.Resource{Kind: r.FormValue("kind"), Name: r.FormValue("name"), Provider: r.FormValue("provider"), Summary: r.FormValue("summary"),
 		Industries: splitList(r.FormValue("industries")), Tags: splitList(r.FormValue("tags")), Contact: r.FormValue("contact"),
 		Phone: r.FormValue("phone"), Terms: r.FormValue("terms"), Version: formInt(r, "version")}
+	if access.FilterFor(a, access.PolicyManage).Reach == access.All {
+		in.DepartmentID = formID(r, "department_id") // a department's staff keep their own department's
+	}
 	if r.PathValue("id") != "" {
 		var err error
 		if in.ID, err = core.PathID(r, "id"); err != nil {
@@ -165,6 +185,9 @@ func (s *Handlers) saveResourcePage(w http.ResponseWriter, r *http.Request) erro
 		}
 		p := &resourceData{Resource: in, Form: true, MayManage: true, Industries: r.FormValue("industries"), Tags: r.FormValue("tags")}
 		p.Errors = msgs
+		if err := s.resourceDepartments(r, p); err != nil {
+			return err
+		}
 		p.Title = s.T(core.LangOf(r), "pp.new_resource")
 		s.Render(w, r, http.StatusUnprocessableEntity, "policy_resource", p)
 		return nil

@@ -42,6 +42,7 @@ var Text = func() core.Catalog {
 		"pp.checkup":              {"政策体检", "Policy check-up"},
 		"pp.checkup_counts":       {"符合 %d 项 · 可能符合 %d 项 · 不符合 %d 项", "%d qualify · %d may · %d do not"},
 		"pp.checkup_help":         {"“可能符合”表示还缺一项数据：自行填报，或点“问问我的服务专员”。", "\"May qualify\" means a fact is missing: supply it, or ask your cadre."},
+		"pp.checkup_help_staff":   {"“可能符合”表示还缺一项数据：可代企业填报，或转给企业的服务专员和网格员。", "\"May qualify\" means a fact is missing: supply it for the enterprise, or pass the question to its cadre and grid worker."},
 		"pp.checkup_open":         {"查看完整体检", "Open the check-up"},
 		"pp.worth":                {"合计可享", "worth"},
 		"pp.drafts":               {"本部门草稿", "Drafts of your department"},
@@ -81,6 +82,7 @@ var Text = func() core.Catalog {
 		"pp.b_title":              {"事项名称", "Name"},
 		"pp.granting":             {"兑现部门", "Granting department"},
 		"pp.budget":               {"预算（万元）", "Budget (10k yuan)"},
+		"pp.budget_total":         {"预算", "Budget"},
 		"pp.opens":                {"申报开始", "Opens"},
 		"pp.closes":               {"申报截止", "Closes"},
 		"pp.summary":              {"说明", "Summary"},
@@ -98,6 +100,7 @@ var Text = func() core.Catalog {
 		"pp.cel_text":             {"表达式", "Expression"},
 		"pp.cel_label":            {"这条规则的含义", "What it means"},
 		"pp.amount":               {"金额", "Amount"},
+		"pp.amount_wan":           {"金额（万元）", "Amount (10k yuan)"},
 		"pp.amount_kind":          {"计算方式", "Worked out as"},
 		"pp.amount_fixed":         {"定额（万元）", "Fixed (10k yuan)"},
 		"pp.amount_per_head":      {"每人金额（元）", "Per head (yuan)"},
@@ -172,6 +175,7 @@ var Text = func() core.Catalog {
 		"pp.supply_save":          {"提交", "Submit"},
 		"pp.supply_needs_dept":    {"此条件只认部门数据，您的填报将供部门核实", "This condition needs department data; your value goes to the department to confirm"},
 		"pp.ask_cadre":            {"问问我的服务专员", "Ask my cadre"},
+		"pp.ask_cadre_staff":      {"转给企业的服务专员", "Ask its cadre"},
 		"pp.asked":                {"已转给您的服务专员和网格员", "Sent to your cadre and grid worker"},
 		"pp.fact_saved":           {"已记录，已重新体检", "Recorded; checked again"},
 		"pp.no_benefits_in_force": {"目前没有正在兑现的政策。", "No benefit in force now."},
@@ -183,6 +187,7 @@ var Text = func() core.Catalog {
 		"pp.platform_ref":         {"平台受理编号", "Platform reference"},
 		"pp.note":                 {"部门意见", "Department's note"},
 		"pp.notice":               {"公示", "Public notice"},
+		"pp.notice_of":            {"公示：%s", "Public notice: %s"},
 		"pp.view_notice":          {"查看公示", "View the notice"},
 		"pp.confirm_help":         {"确认享受后，名单将公示，期满无异议即核准拨付到以下账户。", "Once confirmed, the list is noticed publicly; without objection the amount is paid to this account."},
 		"pp.granted_wan":          {"核准金额（万元）", "Amount granted (10k yuan)"},
@@ -221,6 +226,7 @@ var Text = func() core.Catalog {
 		"pp.all_kinds":            {"全部类型", "All kinds"},
 		"pp.industry_code":        {"行业代码", "Industry code"},
 		"pp.no_resources":         {"暂无资源。", "No resource."},
+		"pp.search_resources":     {"名称、提供单位或领域", "Name, provider or theme"},
 		"pp.requests":             {"资源需求", "Requests"},
 		"pp.r_name":               {"资源名称", "Name"},
 		"pp.provider":             {"提供单位", "Provider"},
@@ -242,9 +248,14 @@ var Text = func() core.Catalog {
 		"pp.blacklist_help":       {"每行一家：统一社会信用代码，列入原因，开始日期，截止日期（可空）。有一行不对则全部不导入。", "One a line: credit code, reason, from, until (may be empty). One bad row and nothing is recorded."},
 		"pp.blacklist_none":       {"未导入，请改正以下各行：", "Nothing recorded; correct these rows:"},
 		"pp.blacklist_rows":       {"名单", "Rows"},
+		"pp.blacklist_example":    {"91330206MA2AGLN71X，拖欠工资被列入失信名单，2026-01-01，2027-12-31", "91330206MA2AGLN71X, wages owed, 2026-01-01, 2027-12-31"},
 		"pp.blacklist_save":       {"导入", "Import"},
 		"pp.blacklist_saved":      {"失信名单已导入", "Blacklist recorded"},
 		"pp.line":                 {"第 %d 行：", "Line %d: "},
+		// How the pages join a record's words: a list, reasons, a remark.
+		"pp.comma":     {"、", ", "},
+		"pp.semicolon": {"；", "; "},
+		"pp.paren":     {"（%s）", " (%s)"},
 	}
 	words := func(kind string, opts []policy.Option) {
 		for _, o := range opts {
@@ -259,7 +270,7 @@ var Text = func() core.Catalog {
 	}
 	for k, v := range map[string][2]string{
 		"polverdict.met": {"符合", "qualifies"}, "polverdict.maybe": {"可能符合", "may qualify"}, "polverdict.not_met": {"不符合", "does not qualify"},
-		"polmode.apply": {"申请兑现", "apply"}, "polmode.auto": {"免申即享", "without applying"},
+		"polmode.apply": {"申请兑现", "by application"}, "polmode.auto": {"免申即享", "without applying"},
 		"polbstate.draft": {"草稿", "draft"}, "polbstate.published": {"兑现中", "open"}, "polbstate.withdrawn": {"已停止", "closed"},
 		"polpstate.draft": {"草稿", "draft"}, "polpstate.published": {"已发布", "published"}, "polpstate.withdrawn": {"已废止", "withdrawn"},
 		"polreq.open": {"待答复", "open"}, "polreq.answered": {"已答复", "answered"},

@@ -101,7 +101,6 @@ CREATE TABLE policy_pushes (
     PRIMARY KEY (benefit_id, enterprise_id)
 );
 CREATE INDEX policy_pushes_enterprise ON policy_pushes (enterprise_id);
-CREATE INDEX policy_pushes_grid ON policy_pushes (grid_code, benefit_id);
 CREATE INDEX policy_pushes_batch ON policy_pushes (told_batch);
 -- An enterprise's accounts, for its private notices.
 CREATE INDEX users_enterprise ON users (enterprise_id);
