@@ -89,12 +89,12 @@ func (s *Handlers) mineResourcesPage(w http.ResponseWriter, r *http.Request) err
 type resourceData struct {
 	core.Base
 	Departments []department.Department // for a role that keeps every department's lists
-	Resource   policy.Resource
-	Form       bool
-	MayManage  bool
-	MayClaim   bool
-	Industries string
-	Tags       string
+	Resource    policy.Resource
+	Form        bool
+	MayManage   bool
+	MayClaim    bool
+	Industries  string
+	Tags        string
 }
 
 // Kinds are the resource kinds.
