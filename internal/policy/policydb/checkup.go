@@ -336,8 +336,8 @@ func (s *Store) Reevaluate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ec, err := store.Collect(ctx, r, scanChange, `SELECT id, updated_at, id FROM enterprises WHERE updated_at > ? OR (updated_at = ? AND id > ?)
-		ORDER BY updated_at, id LIMIT ?`, ents.at, ents.at, ents.id, ReevaluateBatch)
+	ec, err := store.Collect(ctx, r, scanChange, `SELECT id, updated_at, id FROM enterprises WHERE (updated_at, id) > (?, ?)
+		ORDER BY updated_at, id LIMIT ?`, ents.at, ents.id, ReevaluateBatch)
 	if err != nil {
 		return 0, err
 	}

@@ -422,7 +422,7 @@ const pushBatch = 20_000
 // parameter, each as j.value: the one place the two stores spell it apart.
 func (s *Store) jsonRows() string {
 	if s.engine.Postgres() {
-		return "json_array_elements(CAST(? AS json)) AS j (value)"
+		return "jsonb_array_elements(CAST(? AS jsonb)) AS j (value)"
 	}
 	return "json_each(?) AS j"
 }
@@ -488,7 +488,7 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 	}
 	// the enterprises that changed while the benefit was evaluated
 	ids, err := store.Collect(ctx, s.engine.Reader(), store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ?
-		UNION SELECT id FROM enterprises WHERE (updated_at > ? OR (updated_at = ? AND id > ?))`, ev.facts.id, ev.ents.at, ev.ents.at, ev.ents.id)
+		UNION SELECT id FROM enterprises WHERE (updated_at, id) > (?, ?)`, ev.facts.id, ev.ents.at, ev.ents.id)
 	if err == nil && len(ids) > 0 {
 		for start := 0; start < len(ids) && err == nil; start += 500 {
 			_, err = s.reevaluate(ctx, ids[start:min(start+500, len(ids))])
