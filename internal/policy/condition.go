@@ -545,8 +545,8 @@ func shown(f Field, v value, lang string) string {
 	case Date:
 		return name + " " + v.text
 	case Code:
-		if f.Key == "region" {
-			return name + " " + strings.Join(v.list, "/")
+		if f.Key == "region" { // its community, then the grid, street and district it lies in
+			return name + " " + v.list[1]
 		}
 		t := v.text
 		if f.Key == "key_level" && t == "" {

@@ -604,7 +604,7 @@ func TestExplanations(t *testing.T) {
 		{"key level none", Condition{Field: "key_level", Op: In, Value: "city"}, &Profile{}, NotMet,
 			[]string{"非重点企业", "市级重点"}, []string{"not a key enterprise"}, "重点企业级别 属于 市级重点", false},
 		{"region", Condition{Field: "region", Op: In, Value: "330203"}, full, NotMet,
-			[]string{"G330206001/330206001001/330206001/330206"}, []string{"region"}, "所在区域 属于 330203", false},
+			[]string{"所在区域 330206001001"}, []string{"region"}, "所在区域 属于 330203", false},
 		{"no tags", Condition{Field: "tags", Op: Has, Value: "专精特新"}, &Profile{}, NotMet,
 			[]string{"标签与名单：无", "需 包含 专精特新"}, []string{"tags and lists: none"}, "标签与名单 包含 专精特新", false},
 		{"date", Condition{Field: "registered_on", Op: Le, Value: "2010-01-01"}, full, NotMet,

@@ -113,7 +113,8 @@ func (s *Store) refresh(ctx context.Context) error {
 		return nil
 	}
 	ids, err := store.Collect(ctx, h, store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ? AND id <= ?
-		UNION SELECT id FROM enterprises WHERE (updated_at, id) > (?, ?)`, c.facts.id, facts.id, c.ents.at, c.ents.id)
+		UNION SELECT id FROM enterprises WHERE updated_at = ? AND id > ? UNION SELECT id FROM enterprises WHERE updated_at > ?`,
+		c.facts.id, facts.id, c.ents.at, c.ents.id, c.ents.at)
 	if err != nil {
 		return fmt.Errorf("changed profiles: %w", err)
 	}

@@ -336,13 +336,21 @@ func (s *Store) Reevaluate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ec, err := store.Collect(ctx, r, scanChange, `SELECT id, updated_at, id FROM enterprises WHERE (updated_at, id) > (?, ?)
-		ORDER BY updated_at, id LIMIT ?`, ents.at, ents.id, ReevaluateBatch)
+	// those of the mark's millisecond after its enterprise, then the later
+	// ones: two seeks of the index, where one comparison of the pair is a
+	// scan of every row of that millisecond on SQLite
+	ec, err := store.Collect(ctx, r, scanChange, `SELECT id, updated_at, id FROM (SELECT id, updated_at FROM enterprises
+		WHERE updated_at = ? AND id > ? ORDER BY id LIMIT ?) a
+		UNION ALL SELECT id, updated_at, id FROM (SELECT id, updated_at FROM enterprises WHERE updated_at > ? ORDER BY updated_at, id LIMIT ?) b`,
+		ents.at, ents.id, ReevaluateBatch, ents.at, ReevaluateBatch)
 	if err != nil {
 		return 0, err
 	}
 	if len(fc) == 0 && len(ec) == 0 {
 		return 0, nil
+	}
+	if len(ec) > ReevaluateBatch {
+		ec = ec[:ReevaluateBatch]
 	}
 	seen := map[int64]bool{}
 	var ids []int64

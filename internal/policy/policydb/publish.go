@@ -488,7 +488,8 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 	}
 	// the enterprises that changed while the benefit was evaluated
 	ids, err := store.Collect(ctx, s.engine.Reader(), store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ?
-		UNION SELECT id FROM enterprises WHERE (updated_at, id) > (?, ?)`, ev.facts.id, ev.ents.at, ev.ents.id)
+		UNION SELECT id FROM enterprises WHERE updated_at = ? AND id > ? UNION SELECT id FROM enterprises WHERE updated_at > ?`,
+		ev.facts.id, ev.ents.at, ev.ents.id, ev.ents.at)
 	if err == nil && len(ids) > 0 {
 		for start := 0; start < len(ids) && err == nil; start += 500 {
 			_, err = s.reevaluate(ctx, ids[start:min(start+500, len(ids))])

@@ -346,6 +346,7 @@ type toldData struct {
 	Benefit policy.Benefit
 	Rows    []policydb.Told
 	Total   int
+	Pager   core.Pager
 }
 
 // toldPage lists the enterprises of the caller's reach told of a benefit,
@@ -360,11 +361,12 @@ func (s *Handlers) toldPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, total, err := s.policy.ToldOf(r.Context(), a, id, core.PageOf(r))
+	page := core.PageOf(r)
+	rows, total, err := s.policy.ToldOf(r.Context(), a, id, page)
 	if err != nil {
 		return err
 	}
-	p := &toldData{Benefit: b, Rows: rows, Total: total}
+	p := &toldData{Benefit: b, Rows: rows, Total: total, Pager: core.NewPager(r, page, total)}
 	p.Title = b.Title
 	s.Render(w, r, http.StatusOK, "policy_told", p)
 	return nil

@@ -160,6 +160,7 @@ type claimsData struct {
 	Claims []policy.Claim
 	Total  int
 	State  string
+	Pager  core.Pager
 }
 
 // Wan writes yuan as 万元 in the page's language.
@@ -171,6 +172,9 @@ func (b *claimsData) States() []policy.Option { return policy.ClaimStates }
 func (s *Handlers) claimsPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	p := &claimsData{State: r.URL.Query().Get("state")}
+	if p.State == "" && a.Role == access.RoleDepartment && !r.URL.Query().Has("state") {
+		p.State = policy.Submitted // a department's queue: what it has to review
+	}
 	q := policydb.ClaimQuery{State: p.State, Benefit: queryID(r, "benefit"), Page: core.PageOf(r)}
 	if a.Role == access.RoleEnterprise {
 		q.Enterprise = a.EnterpriseID
@@ -179,6 +183,7 @@ func (s *Handlers) claimsPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Claims, p.Total, err = s.policy.Claims(r.Context(), a, q); err != nil {
 		return err
 	}
+	p.Pager = core.NewPager(r, q.Page, p.Total)
 	p.Title = s.T(core.LangOf(r), "pp.claims")
 	s.Render(w, r, http.StatusOK, "policy_claims", p)
 	return nil

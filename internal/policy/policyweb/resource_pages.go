@@ -29,6 +29,7 @@ type resourcesData struct {
 	Mine        bool
 	MayManage   bool
 	Requests    []policydb.Request
+	Pager       core.Pager
 }
 
 // Kinds are the resource kinds.
@@ -55,9 +56,11 @@ func (s *Handlers) resourcesPage(w http.ResponseWriter, r *http.Request) error {
 	p := &resourcesData{Kind: q.Get("kind"), Query: strings.TrimSpace(q.Get("q")), Industry: q.Get("industry"),
 		MayManage: access.May(a.Role, access.PolicyManage)}
 	var err error
-	if p.Resources, p.Total, err = s.policy.Resources(r.Context(), policydb.ResourceQuery{Kind: p.Kind, Industry: p.Industry, Text: p.Query, Page: core.PageOf(r)}); err != nil {
+	page := core.PageOf(r)
+	if p.Resources, p.Total, err = s.policy.Resources(r.Context(), policydb.ResourceQuery{Kind: p.Kind, Industry: p.Industry, Text: p.Query, Page: page}); err != nil {
 		return err
 	}
+	p.Pager = core.NewPager(r, page, p.Total)
 	if p.Requests, _, err = s.policy.Requests(r.Context(), a, "", store.Page{Size: 20}); err != nil {
 		return err
 	}
