@@ -31,85 +31,85 @@ func (s *Handlers) apiRoutes() []core.Route {
 	enterprise := core.Param{Name: "enterprise", Type: "integer", Description: "an enterprise's id (an enterprise's account: its own by default)"}
 	return []core.Route{
 		// Policies.
-		route("GET", "/api/v1/policy/policies", signedIn, access.PolicyRead, "policy documents, the newest first: published and withdrawn ones are everyone's, drafts their department's (family: a package such as 甬18条; state: draft, published or withdrawn; q: words of the title or document number)", call(http.StatusOK, s.apiPolicies)).
+		route("GET", "/api/v1/policy/policies", signedIn, access.PolicyRead, "policy documents, the newest first: published and withdrawn ones are everyone's, drafts their department's (family: a package such as 甬18条; state: draft, published or withdrawn; q: words of the title or document number)", core.Call(http.StatusOK, s.apiPolicies)).
 			Gives(http.StatusOK, core.List[policy.Policy]{}).Queries(core.Param{Name: "family"}, core.Param{Name: "state", Enum: []string{policy.Draft, policy.Published, policy.Retracted}},
 			core.Param{Name: "q"}).Queries(paging...),
-		route("POST", "/api/v1/policy/policies", signedIn, access.PolicyManage, "add a policy document of the caller's department as a draft (department_id: the caller's by default)", call(http.StatusCreated, s.apiCreatePolicy)).
+		route("POST", "/api/v1/policy/policies", signedIn, access.PolicyManage, "add a policy document of the caller's department as a draft (department_id: the caller's by default)", core.Call(http.StatusCreated, s.apiCreatePolicy)).
 			Takes(examplePolicy).Gives(http.StatusCreated, policy.Policy{}),
-		route("GET", "/api/v1/policy/policies/{id}", signedIn, access.PolicyRead, "a policy document with its benefits", call(http.StatusOK, s.apiPolicy)).
+		route("GET", "/api/v1/policy/policies/{id}", signedIn, access.PolicyRead, "a policy document with its benefits", core.Call(http.StatusOK, s.apiPolicy)).
 			Gives(http.StatusOK, policy.Policy{}),
-		route("PUT", "/api/v1/policy/policies/{id}", signedIn, access.PolicyManage, "correct a policy document (needs version); its state changes only by publish and withdraw", call(http.StatusOK, s.apiUpdatePolicy)).
+		route("PUT", "/api/v1/policy/policies/{id}", signedIn, access.PolicyManage, "correct a policy document (needs version); its state changes only by publish and withdraw", core.Call(http.StatusOK, s.apiUpdatePolicy)).
 			Takes(withVersion(examplePolicy)).Gives(http.StatusOK, policy.Policy{}),
-		route("POST", "/api/v1/policy/policies/{id}/publish", signedIn, access.PolicyManage, "publish a draft policy document (needs version): its title and number go to the group robots, never who qualifies", call(http.StatusOK, s.apiPublishPolicy)).
+		route("POST", "/api/v1/policy/policies/{id}/publish", signedIn, access.PolicyManage, "publish a draft policy document (needs version): its title and number go to the group robots, never who qualifies", core.Call(http.StatusOK, s.apiPublishPolicy)).
 			Takes(versionInput{Version: 1}).Gives(http.StatusOK, policy.Policy{}),
-		route("POST", "/api/v1/policy/policies/{id}/withdraw", signedIn, access.PolicyManage, "withdraw a published policy document (needs version): its benefits close", call(http.StatusOK, s.apiWithdrawPolicy)).
+		route("POST", "/api/v1/policy/policies/{id}/withdraw", signedIn, access.PolicyManage, "withdraw a published policy document (needs version): its benefits close", core.Call(http.StatusOK, s.apiWithdrawPolicy)).
 			Takes(versionInput{Version: 2}).Gives(http.StatusOK, policy.Policy{}),
 
 		// Benefits, their conditions, dry run, sign-off and publication.
-		route("GET", "/api/v1/policy/benefits", signedIn, access.PolicyRead, "benefits: published and closed ones are everyone's, drafts their departments' (state: draft, published, withdrawn, or open — published with its window not yet closed)", call(http.StatusOK, s.apiBenefits)).
+		route("GET", "/api/v1/policy/benefits", signedIn, access.PolicyRead, "benefits: published and closed ones are everyone's, drafts their departments' (state: draft, published, withdrawn, or open — published with its window not yet closed)", core.Call(http.StatusOK, s.apiBenefits)).
 			Gives(http.StatusOK, core.List[policy.Benefit]{}).Queries(core.Param{Name: "state", Enum: []string{policy.Draft, policy.Published, policy.Retracted, "open"}},
 			core.Param{Name: "department", Type: "integer", Description: "the granting department's id"},
 			core.Param{Name: "mode", Enum: []string{string(policy.Apply), string(policy.Auto)}, Description: "apply: with materials; auto: 免申即享"}).Queries(paging...),
-		route("POST", "/api/v1/policy/benefits", signedIn, access.PolicyManage, "add a draft benefit to a policy: its conditions are type-checked, each refusal at its place (conditions[1].value); fields lists what a condition can ask", call(http.StatusCreated, s.apiCreateBenefit)).
+		route("POST", "/api/v1/policy/benefits", signedIn, access.PolicyManage, "add a draft benefit to a policy: its conditions are type-checked, each refusal at its place (conditions[1].value); fields lists what a condition can ask", core.Call(http.StatusCreated, s.apiCreateBenefit)).
 			Takes(exampleBenefit).Gives(http.StatusCreated, policy.Benefit{}),
-		route("GET", "/api/v1/policy/benefits/{id}", signedIn, access.PolicyRead, "a benefit with its conditions, amount rule, window and materials", call(http.StatusOK, s.apiBenefit)).
+		route("GET", "/api/v1/policy/benefits/{id}", signedIn, access.PolicyRead, "a benefit with its conditions, amount rule, window and materials", core.Call(http.StatusOK, s.apiBenefit)).
 			Gives(http.StatusOK, policy.Benefit{}),
-		route("PUT", "/api/v1/policy/benefits/{id}", signedIn, access.PolicyManage, "change a draft benefit (needs version); a published benefit is not changed: a change of rules is a new benefit", call(http.StatusOK, s.apiUpdateBenefit)).
+		route("PUT", "/api/v1/policy/benefits/{id}", signedIn, access.PolicyManage, "change a draft benefit (needs version); a published benefit is not changed: a change of rules is a new benefit", core.Call(http.StatusOK, s.apiUpdateBenefit)).
 			Takes(withBenefitVersion(exampleBenefit)).Gives(http.StatusOK, policy.Benefit{}),
-		route("POST", "/api/v1/policy/benefits/{id}/dryrun", signedIn, access.PolicyManage, "run a draft benefit over every enterprise: how many qualify, may qualify and do not, by street and by condition, with a sample to check", call(http.StatusCreated, s.apiDryRun)).
+		route("POST", "/api/v1/policy/benefits/{id}/dryrun", signedIn, access.PolicyManage, "run a draft benefit over every enterprise: how many qualify, may qualify and do not, by street and by condition, with a sample to check", core.Call(http.StatusCreated, s.apiDryRun)).
 			Gives(http.StatusCreated, policydb.DryRun{}),
-		route("GET", "/api/v1/policy/benefits/{id}/dryrun", signedIn, access.PolicyManage, "a benefit's latest dry run (404 when none)", call(http.StatusOK, s.apiLatestDryRun)).
+		route("GET", "/api/v1/policy/benefits/{id}/dryrun", signedIn, access.PolicyManage, "a benefit's latest dry run (404 when none)", core.Call(http.StatusOK, s.apiLatestDryRun)).
 			Gives(http.StatusOK, policydb.DryRun{}),
-		route("POST", "/api/v1/policy/dryruns/{id}/sign", signedIn, access.PolicyManage, "sign a dry run off once its sample is checked: someone other than the benefit's last editor, for its current version", call(http.StatusOK, s.apiSign)).
+		route("POST", "/api/v1/policy/dryruns/{id}/sign", signedIn, access.PolicyManage, "sign a dry run off once its sample is checked: someone other than the benefit's last editor, for its current version", core.Call(http.StatusOK, s.apiSign)).
 			Takes(signInput{Note: "已抽查样本 12 家，认定结果与社保、税务数据一致"}).Gives(http.StatusOK, policydb.DryRun{}),
-		route("POST", "/api/v1/policy/benefits/{id}/publish", signedIn, access.PolicyManage, "publish a benefit at its version after a signed dry run of it: each enterprise that qualifies or may qualify is told once, privately; a 免申即享 benefit matches those that qualify, which then confirm", call(http.StatusOK, s.apiPublishBenefit)).
+		route("POST", "/api/v1/policy/benefits/{id}/publish", signedIn, access.PolicyManage, "publish a benefit at its version after a signed dry run of it: each enterprise that qualifies or may qualify is told once, privately; a 免申即享 benefit matches those that qualify, which then confirm", core.Call(http.StatusOK, s.apiPublishBenefit)).
 			Takes(versionInput{Version: 3}).Gives(http.StatusOK, policydb.Published{}),
-		route("POST", "/api/v1/policy/benefits/{id}/close", signedIn, access.PolicyManage, "close a benefit (needs version): no new claims; open ones stay with the department", call(http.StatusOK, s.apiCloseBenefit)).
+		route("POST", "/api/v1/policy/benefits/{id}/close", signedIn, access.PolicyManage, "close a benefit (needs version): no new claims; open ones stay with the department", core.Call(http.StatusOK, s.apiCloseBenefit)).
 			Takes(versionInput{Version: 4}).Gives(http.StatusOK, policy.Benefit{}),
-		route("GET", "/api/v1/policy/benefits/{id}/enterprises", signedIn, access.PolicyRead, "the enterprises of the caller's reach told of a benefit, those that qualify and have not claimed first, with their claims", call(http.StatusOK, s.apiTold)).
+		route("GET", "/api/v1/policy/benefits/{id}/enterprises", signedIn, access.PolicyRead, "the enterprises of the caller's reach told of a benefit, those that qualify and have not claimed first, with their claims", core.Call(http.StatusOK, s.apiTold)).
 			Gives(http.StatusOK, core.List[policydb.Told]{}).Queries(paging...),
-		route("GET", "/api/v1/policy/fields", signedIn, access.PolicyRead, "what a condition can ask: each field's key, names, type, operators, values, who holds it with authority and how its facts are dated (period: year, date or none)", call(http.StatusOK, s.apiFields)).
+		route("GET", "/api/v1/policy/fields", signedIn, access.PolicyRead, "what a condition can ask: each field's key, names, type, operators, values, who holds it with authority and how its facts are dated (period: year, date or none)", core.Call(http.StatusOK, s.apiFields)).
 			Gives(http.StatusOK, core.Items[fieldJSON]{}),
-		route("POST", "/api/v1/policy/conditions/check", signedIn, access.PolicyManage, "type-check conditions without saving them: 200 with what each asks as a person reads it, or 422 with each refusal at its place (region codes are checked on saving)", call(http.StatusOK, s.apiCheckConditions)).
+		route("POST", "/api/v1/policy/conditions/check", signedIn, access.PolicyManage, "type-check conditions without saving them: 200 with what each asks as a person reads it, or 422 with each refusal at its place (region codes are checked on saving)", core.Call(http.StatusOK, s.apiCheckConditions)).
 			Takes(conditionsInput{Conditions: exampleConditions}).Gives(http.StatusOK, compiledJSON{}),
 
 		// An enterprise's check-up.
-		route("GET", "/api/v1/policy/checkup", signedIn, access.PolicyRead, "an enterprise's policy check-up: every benefit in force met, maybe or not, each condition explained, the one missing fact to supply; its own account opening it reads what it was told", call(http.StatusOK, s.apiCheckUp)).
+		route("GET", "/api/v1/policy/checkup", signedIn, access.PolicyRead, "an enterprise's policy check-up: every benefit in force met, maybe or not, each condition explained, the one missing fact to supply; its own account opening it reads what it was told", core.Call(http.StatusOK, s.apiCheckUp)).
 			Gives(http.StatusOK, policydb.CheckUp{}).Queries(enterprise),
-		route("POST", "/api/v1/policy/checkup/fact", signedIn, access.PolicyClaim, "supply a fact a check-up asks for (value as typed: people, 万元, per cent); recorded with the caller's source, the enterprise is evaluated again at once (period: a year or a day, the last year or today by default)", call(http.StatusOK, s.apiSupplyFact)).
+		route("POST", "/api/v1/policy/checkup/fact", signedIn, access.PolicyClaim, "supply a fact a check-up asks for (value as typed: people, 万元, per cent); recorded with the caller's source, the enterprise is evaluated again at once (period: a year or a day, the last year or today by default)", core.Call(http.StatusOK, s.apiSupplyFact)).
 			Takes(factInput{EnterpriseID: 12, Kind: "revenue", Period: "2025", Value: "1280"}).Gives(http.StatusOK, policydb.CheckUp{}),
-		route("POST", "/api/v1/policy/checkup/ask", signedIn, access.PolicyClaim, "ask the enterprise's cadres and grid worker about a benefit of its check-up", call(http.StatusOK, s.apiAsk)).
+		route("POST", "/api/v1/policy/checkup/ask", signedIn, access.PolicyClaim, "ask the enterprise's cadres and grid worker about a benefit of its check-up", core.Call(http.StatusOK, s.apiAsk)).
 			Takes(askInput{EnterpriseID: 12, BenefitID: 5}).Gives(http.StatusOK, askedJSON{}),
 
 		// Claims: applications and 免申即享.
-		route("GET", "/api/v1/policy/claims", signedIn, access.PolicyRead, "claims the caller may read, the nearest review limit first: an enterprise's own, a region's, a department's on the benefits it grants (bank accounts masked but for the enterprise and the granting department)", call(http.StatusOK, s.apiClaims)).
+		route("GET", "/api/v1/policy/claims", signedIn, access.PolicyRead, "claims the caller may read, the nearest review limit first: an enterprise's own, a region's, a department's on the benefits it grants (bank accounts masked but for the enterprise and the granting department)", core.Call(http.StatusOK, s.apiClaims)).
 			Gives(http.StatusOK, core.List[policy.Claim]{}).Queries(core.Param{Name: "benefit", Type: "integer"}, enterprise,
 			core.Param{Name: "state", Enum: optionValues(policy.ClaimStates)}, core.Param{Name: "notice", Type: "integer", Description: "a public notice's id"}).Queries(paging...),
-		route("GET", "/api/v1/policy/claims/{id}", signedIn, access.PolicyRead, "a claim", call(http.StatusOK, s.apiClaim)).
+		route("GET", "/api/v1/policy/claims/{id}", signedIn, access.PolicyRead, "a claim", core.Call(http.StatusOK, s.apiClaim)).
 			Gives(http.StatusOK, policy.Claim{}),
-		route("POST", "/api/v1/policy/benefits/{id}/apply", signedIn, access.PolicyClaim, "apply for a benefit within its window, with what is given for each listed material: refused when the enterprise does not qualify, is barred, holds a benefit of its group that does not stack, or has applied already", call(http.StatusCreated, s.apiApply)).
+		route("POST", "/api/v1/policy/benefits/{id}/apply", signedIn, access.PolicyClaim, "apply for a benefit within its window, with what is given for each listed material: refused when the enterprise does not qualify, is barred, holds a benefit of its group that does not stack, or has applied already", core.Call(http.StatusCreated, s.apiApply)).
 			Takes(applyInput{EnterpriseID: 12, Materials: []policy.Material{{Name: "营业执照复印件", Given: "见附件"}, {Name: "2025 年度社保参保缴费证明", Given: "2025 年 12 月参保 32 人，见附件"}}}).
 			Gives(http.StatusCreated, policy.Claim{}),
-		route("POST", "/api/v1/policy/claims/{id}/confirm", signedIn, access.PolicyClaim, "the enterprise confirms a 免申即享 benefit matched to it, with the bank account to pay it to (needs version)", call(http.StatusOK, s.apiConfirm)).
+		route("POST", "/api/v1/policy/claims/{id}/confirm", signedIn, access.PolicyClaim, "the enterprise confirms a 免申即享 benefit matched to it, with the bank account to pay it to (needs version)", core.Call(http.StatusOK, s.apiConfirm)).
 			Takes(confirmInput{Bank: "中国工商银行宁波北仑支行", Account: "3901140009000123456", Version: 1}).Gives(http.StatusOK, policy.Claim{}),
-		route("POST", "/api/v1/policy/claims/{id}/act", signedIn, access.PolicyRead, actSummary(), call(http.StatusOK, s.apiAct)).
+		route("POST", "/api/v1/policy/claims/{id}/act", signedIn, access.PolicyRead, actSummary(), core.Call(http.StatusOK, s.apiAct)).
 			Takes(actInput{Action: "approve", Version: 2, Granted: 32000, Ref: "ZJZC-2026-0012345", Note: "省平台审核通过"}).Gives(http.StatusOK, policy.Claim{}),
 		route("GET", "/api/v1/policy/benefits/{id}/handover", signedIn, access.PolicyReview, "hand-over to the official platform named by the benefit: the claims of a state (submitted by default) with the enterprise, credit code, amount and the platform's reference, for the platform to take (audited). "+
-			"The platform takes each submitted application and the department records its number with POST /api/v1/policy/claims/{id}/act {action: hand_over, ref}; the platform's decision comes back through the same call, {action: approve or refuse, ref, note}", call(http.StatusOK, s.apiHandover)).
+			"The platform takes each submitted application and the department records its number with POST /api/v1/policy/claims/{id}/act {action: hand_over, ref}; the platform's decision comes back through the same call, {action: approve or refuse, ref, note}", core.Call(http.StatusOK, s.apiHandover)).
 			Gives(http.StatusOK, core.Items[policydb.PayRow]{}).Queries(core.Param{Name: "state", Enum: []string{policy.Submitted, policy.Handed, policy.Approved, policy.Refused}, Description: "submitted (default): to hand over; handed: awaiting the platform; approved, refused: decided"}),
 
 		// Public notice and payment of 免申即享 lists.
-		route("POST", "/api/v1/policy/benefits/{id}/notice", signedIn, access.PolicyReview, "put every confirmed claim of a 免申即享 benefit on a public notice (公示) from today for the benefit's notice period", call(http.StatusCreated, s.apiCreateNotice)).
+		route("POST", "/api/v1/policy/benefits/{id}/notice", signedIn, access.PolicyReview, "put every confirmed claim of a 免申即享 benefit on a public notice (公示) from today for the benefit's notice period", core.Call(http.StatusCreated, s.apiCreateNotice)).
 			Gives(http.StatusCreated, policydb.Notice{}),
-		route("GET", "/api/v1/policy/benefits/{id}/notices", signedIn, access.PolicyRead, "a benefit's public notices, the newest first (without their lists)", call(http.StatusOK, s.apiNotices)).
+		route("GET", "/api/v1/policy/benefits/{id}/notices", signedIn, access.PolicyRead, "a benefit's public notices, the newest first (without their lists)", core.Call(http.StatusOK, s.apiNotices)).
 			Gives(http.StatusOK, core.Items[policydb.Notice]{}),
-		route("GET", "/api/v1/policy/notices/{id}", signedIn, access.PolicyRead, "a public notice with its list: the enterprises' names, credit codes and amounts are what a public notice shows to everyone signed in", call(http.StatusOK, s.apiNotice)).
+		route("GET", "/api/v1/policy/notices/{id}", signedIn, access.PolicyRead, "a public notice with its list: the enterprises' names, credit codes and amounts are what a public notice shows to everyone signed in", core.Call(http.StatusOK, s.apiNotice)).
 			Gives(http.StatusOK, policydb.Notice{}),
-		route("POST", "/api/v1/policy/notices/{id}/approve", signedIn, access.PolicyReview, "approve a notice's list once its period is over: every claim still on it (not objected to) is approved at its amount, within the budget", call(http.StatusOK, s.apiApproveNotice)).
+		route("POST", "/api/v1/policy/notices/{id}/approve", signedIn, access.PolicyReview, "approve a notice's list once its period is over: every claim still on it (not objected to) is approved at its amount, within the budget", core.Call(http.StatusOK, s.apiApproveNotice)).
 			Gives(http.StatusOK, policydb.Notice{}),
 		route("GET", "/api/v1/policy/benefits/{id}/pay.xlsx", signedIn, access.PolicyReview, "the payment list for the payment system as .xlsx: enterprise, credit code, bank, full account, amount in yuan, state, platform reference (audited)", s.apiPayList).
 			Sends(core.XLSX).Queries(core.Param{Name: "state", Enum: []string{policy.Approved, policy.Paid}, Description: "approved (default): to pay; paid: paid already"}),
-		route("POST", "/api/v1/policy/benefits/{id}/pay", signedIn, access.PolicyReview, "record the payment of every approved claim of a benefit (the payment system's run)", call(http.StatusOK, s.apiPay)).
+		route("POST", "/api/v1/policy/benefits/{id}/pay", signedIn, access.PolicyReview, "record the payment of every approved claim of a benefit (the payment system's run)", core.Call(http.StatusOK, s.apiPay)).
 			Gives(http.StatusOK, paidJSON{}),
 
 		// The blacklist.
@@ -119,30 +119,30 @@ func (s *Handlers) apiRoutes() []core.Route {
 			Gives(http.StatusOK, blacklistResult{}).Fails(http.StatusUnprocessableEntity, blacklistResult{}),
 
 		// Innovation resources.
-		route("GET", "/api/v1/policy/resources", signedIn, access.PolicyRead, "the innovation-resource lists, public to everyone signed in (kind: lab, equipment, experts, provider, incubator; industry: a GB/T 4754 division served; q: words of the name, provider or themes)", call(http.StatusOK, s.apiResources)).
+		route("GET", "/api/v1/policy/resources", signedIn, access.PolicyRead, "the innovation-resource lists, public to everyone signed in (kind: lab, equipment, experts, provider, incubator; industry: a GB/T 4754 division served; q: words of the name, provider or themes)", core.Call(http.StatusOK, s.apiResources)).
 			Gives(http.StatusOK, core.List[policy.Resource]{}).Queries(core.Param{Name: "kind", Enum: optionValues(policy.ResourceKinds)},
 			core.Param{Name: "industry"}, core.Param{Name: "q"}).Queries(paging...),
-		route("POST", "/api/v1/policy/resources", signedIn, access.PolicyManage, "add a resource to the caller's department's list", call(http.StatusCreated, s.apiCreateResource)).
+		route("POST", "/api/v1/policy/resources", signedIn, access.PolicyManage, "add a resource to the caller's department's list", core.Call(http.StatusCreated, s.apiCreateResource)).
 			Takes(exampleResource).Gives(http.StatusCreated, policy.Resource{}),
-		route("GET", "/api/v1/policy/resources/recommended", signedIn, access.PolicyRead, "the resources that fit an enterprise, the best first, each with why: its industry, its tags, the technology bottlenecks it reported", call(http.StatusOK, s.apiRecommended)).
+		route("GET", "/api/v1/policy/resources/recommended", signedIn, access.PolicyRead, "the resources that fit an enterprise, the best first, each with why: its industry, its tags, the technology bottlenecks it reported", core.Call(http.StatusOK, s.apiRecommended)).
 			Gives(http.StatusOK, core.Items[policydb.Match]{}).Queries(enterprise),
-		route("POST", "/api/v1/policy/resources/digest", signedIn, access.PolicyManage, "tell every enterprise with an account of the resources that fit it best, one notice each", call(http.StatusOK, s.apiDigest)).
+		route("POST", "/api/v1/policy/resources/digest", signedIn, access.PolicyManage, "tell every enterprise with an account of the resources that fit it best, one notice each", core.Call(http.StatusOK, s.apiDigest)).
 			Gives(http.StatusOK, toldJSON{}),
-		route("GET", "/api/v1/policy/resources/{id}", signedIn, access.PolicyRead, "a resource", call(http.StatusOK, s.apiResource)).
+		route("GET", "/api/v1/policy/resources/{id}", signedIn, access.PolicyRead, "a resource", core.Call(http.StatusOK, s.apiResource)).
 			Gives(http.StatusOK, policy.Resource{}),
-		route("PUT", "/api/v1/policy/resources/{id}", signedIn, access.PolicyManage, "change a resource of the caller's department's list (needs version)", call(http.StatusOK, s.apiUpdateResource)).
+		route("PUT", "/api/v1/policy/resources/{id}", signedIn, access.PolicyManage, "change a resource of the caller's department's list (needs version)", core.Call(http.StatusOK, s.apiUpdateResource)).
 			Takes(withResourceVersion(exampleResource)).Gives(http.StatusOK, policy.Resource{}),
-		route("POST", "/api/v1/policy/resources/{id}/request", signedIn, access.PolicyClaim, "an enterprise requests a resource, saying what for; the keeping department is told", call(http.StatusCreated, s.apiRequest)).
+		route("POST", "/api/v1/policy/resources/{id}/request", signedIn, access.PolicyClaim, "an enterprise requests a resource, saying what for; the keeping department is told", core.Call(http.StatusCreated, s.apiRequest)).
 			Takes(requestInput{EnterpriseID: 12, Body: "需对一批注塑模具型腔进行三坐标检测，约 40 件，希望下周安排"}).Gives(http.StatusCreated, policydb.Request{}),
-		route("GET", "/api/v1/policy/requests", signedIn, access.PolicyRead, "requests for resources the caller may read, the open first: an enterprise's own, those on a department's lists", call(http.StatusOK, s.apiRequests)).
+		route("GET", "/api/v1/policy/requests", signedIn, access.PolicyRead, "requests for resources the caller may read, the open first: an enterprise's own, those on a department's lists", core.Call(http.StatusOK, s.apiRequests)).
 			Gives(http.StatusOK, core.List[policydb.Request]{}).Queries(core.Param{Name: "state", Enum: []string{"open", "answered"}}).Queries(paging...),
-		route("GET", "/api/v1/policy/requests/{id}", signedIn, access.PolicyRead, "a request for a resource and its answer", call(http.StatusOK, s.apiRequestOf)).
+		route("GET", "/api/v1/policy/requests/{id}", signedIn, access.PolicyRead, "a request for a resource and its answer", core.Call(http.StatusOK, s.apiRequestOf)).
 			Gives(http.StatusOK, policydb.Request{}),
-		route("POST", "/api/v1/policy/requests/{id}/answer", signedIn, access.PolicyManage, "the provider's answer to a request, by the keeping department (needs version)", call(http.StatusOK, s.apiAnswer)).
+		route("POST", "/api/v1/policy/requests/{id}/answer", signedIn, access.PolicyManage, "the provider's answer to a request, by the keeping department (needs version)", core.Call(http.StatusOK, s.apiAnswer)).
 			Takes(answerInput{Answer: "已安排 3 月 12 日上午检测，请携带样件到院区 2 号楼", Version: 1}).Gives(http.StatusOK, policydb.Request{}),
 
 		// The funnel.
-		route("GET", "/api/v1/policy/funnel", signedIn, access.PolicyRead, "the funnel over the caller's reach, one row per region a level below the caller's and the total last: eligible, told, read, applied or confirmed, approved, paid, with amounts in yuan", call(http.StatusOK, s.apiFunnel)).
+		route("GET", "/api/v1/policy/funnel", signedIn, access.PolicyRead, "the funnel over the caller's reach, one row per region a level below the caller's and the total last: eligible, told, read, applied or confirmed, approved, paid, with amounts in yuan", core.Call(http.StatusOK, s.apiFunnel)).
 			Gives(http.StatusOK, core.Items[policydb.FunnelRow]{}).Queries(core.Param{Name: "benefit", Type: "integer", Description: "one benefit (default: every one)"},
 			core.Param{Name: "from", Description: "first day, YYYY-MM-DD"}, core.Param{Name: "to", Description: "last day, YYYY-MM-DD"}),
 	}
@@ -230,41 +230,6 @@ func withBenefitVersion(b benefitInput) benefitInput {
 func withResourceVersion(r resourceInput) resourceInput {
 	r.Version = 1
 	return r
-}
-
-// noBody is the input of a call that takes no body.
-type noBody struct{}
-
-// call is an API handler: the JSON body decoded into In (none for noBody),
-// do run with the caller and the path's id (0 when the route has none),
-// and its result answered with status.
-func call[In, Out any](status int, do func(r *http.Request, a access.Actor, id int64, in In) (Out, error)) core.Handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		a, _ := core.ActorOf(r)
-		var id int64
-		if r.PathValue("id") != "" {
-			var err error
-			if id, err = core.PathID(r, "id"); err != nil {
-				return err
-			}
-		}
-		var in In
-		if _, none := any(in).(noBody); !none {
-			if err := core.Decode(r, &in); err != nil {
-				return err
-			}
-		}
-		out, err := do(r, a, id, in)
-		if err != nil {
-			return err
-		}
-		if status == http.StatusNoContent {
-			w.WriteHeader(status)
-			return nil
-		}
-		core.WriteJSON(w, status, out)
-		return nil
-	}
 }
 
 // orEmpty is a list as the API writes it: [] rather than null.
@@ -374,7 +339,7 @@ type versionInput struct {
 	Version int `json:"version"`
 }
 
-func (s *Handlers) apiPolicies(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[policy.Policy], error) {
+func (s *Handlers) apiPolicies(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[policy.Policy], error) {
 	q, page := r.URL.Query(), core.PageOf(r)
 	list, total, err := s.policy.Policies(r.Context(), a, policydb.PolicyQuery{Family: q.Get("family"), State: q.Get("state"), Text: q.Get("q"), Page: page})
 	for i := range list {
@@ -383,7 +348,7 @@ func (s *Handlers) apiPolicies(r *http.Request, a access.Actor, _ int64, _ noBod
 	return listOf(list, total, page), err
 }
 
-func (s *Handlers) apiPolicy(r *http.Request, a access.Actor, id int64, _ noBody) (policy.Policy, error) {
+func (s *Handlers) apiPolicy(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policy.Policy, error) {
 	p, err := s.policy.Policy(r.Context(), a, id)
 	return policyOut(p), err
 }
@@ -460,7 +425,7 @@ func (in benefitInput) benefit(id int64) policy.Benefit {
 		Stack: in.Stack, Version: in.Version}
 }
 
-func (s *Handlers) apiBenefits(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[policy.Benefit], error) {
+func (s *Handlers) apiBenefits(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[policy.Benefit], error) {
 	q, page := r.URL.Query(), core.PageOf(r)
 	list, total, err := s.policy.Benefits(r.Context(), a, policydb.BenefitQuery{State: q.Get("state"), Department: queryID(r, "department"),
 		Mode: policy.Mode(q.Get("mode")), Page: page})
@@ -470,7 +435,7 @@ func (s *Handlers) apiBenefits(r *http.Request, a access.Actor, _ int64, _ noBod
 	return listOf(list, total, page), err
 }
 
-func (s *Handlers) apiBenefit(r *http.Request, a access.Actor, id int64, _ noBody) (policy.Benefit, error) {
+func (s *Handlers) apiBenefit(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policy.Benefit, error) {
 	b, err := s.policy.Benefit(r.Context(), a, id)
 	return benefitOut(b), err
 }
@@ -514,12 +479,12 @@ func (s *Handlers) apiUpdateBenefit(r *http.Request, a access.Actor, id int64, i
 	return s.savedBenefit(r, a, b, err)
 }
 
-func (s *Handlers) apiDryRun(r *http.Request, a access.Actor, id int64, _ noBody) (policydb.DryRun, error) {
+func (s *Handlers) apiDryRun(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policydb.DryRun, error) {
 	d, err := s.policy.DryRun(r.Context(), a, id)
 	return dryRunOut(d), err
 }
 
-func (s *Handlers) apiLatestDryRun(r *http.Request, a access.Actor, id int64, _ noBody) (policydb.DryRun, error) {
+func (s *Handlers) apiLatestDryRun(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policydb.DryRun, error) {
 	d, err := s.policy.LatestDryRun(r.Context(), a, id)
 	return dryRunOut(d), err
 }
@@ -550,7 +515,7 @@ func (s *Handlers) apiCloseBenefit(r *http.Request, a access.Actor, id int64, in
 	return benefitOut(b), err
 }
 
-func (s *Handlers) apiTold(r *http.Request, a access.Actor, id int64, _ noBody) (core.List[policydb.Told], error) {
+func (s *Handlers) apiTold(r *http.Request, a access.Actor, id int64, _ core.NoBody) (core.List[policydb.Told], error) {
 	page := core.PageOf(r)
 	list, total, err := s.policy.ToldOf(r.Context(), a, id, page)
 	return listOf(list, total, page), err
@@ -596,7 +561,7 @@ var valueHints = map[policy.Type]fault.Msg{
 	policy.Date:   {Zh: "日期，如 2020-01-01", En: "a date such as 2020-01-01"},
 }
 
-func (s *Handlers) apiFields(_ *http.Request, _ access.Actor, _ int64, _ noBody) (core.Items[fieldJSON], error) {
+func (s *Handlers) apiFields(_ *http.Request, _ access.Actor, _ int64, _ core.NoBody) (core.Items[fieldJSON], error) {
 	out := make([]fieldJSON, 0, len(policy.Fields))
 	for _, f := range policy.Fields {
 		fj := fieldJSON{Key: f.Key, Zh: f.Zh, En: f.En, Type: f.Type, Ops: orEmpty(f.Ops()), Options: []optionJSON{},
@@ -636,7 +601,7 @@ func (s *Handlers) apiCheckConditions(_ *http.Request, a access.Actor, _ int64, 
 
 // The check-up.
 
-func (s *Handlers) apiCheckUp(r *http.Request, a access.Actor, _ int64, _ noBody) (policydb.CheckUp, error) {
+func (s *Handlers) apiCheckUp(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (policydb.CheckUp, error) {
 	id, err := enterpriseOr(a, queryID(r, "enterprise"), "enterprise")
 	if err != nil {
 		return policydb.CheckUp{}, err
@@ -681,7 +646,7 @@ func (s *Handlers) apiAsk(r *http.Request, a access.Actor, _ int64, in askInput)
 
 // Claims.
 
-func (s *Handlers) apiClaims(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[policy.Claim], error) {
+func (s *Handlers) apiClaims(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[policy.Claim], error) {
 	page := core.PageOf(r)
 	list, total, err := s.policy.Claims(r.Context(), a, policydb.ClaimQuery{Benefit: queryID(r, "benefit"), Enterprise: queryID(r, "enterprise"),
 		State: r.URL.Query().Get("state"), NoticeID: queryID(r, "notice"), Page: page})
@@ -691,7 +656,7 @@ func (s *Handlers) apiClaims(r *http.Request, a access.Actor, _ int64, _ noBody)
 	return listOf(list, total, page), err
 }
 
-func (s *Handlers) apiClaim(r *http.Request, a access.Actor, id int64, _ noBody) (policy.Claim, error) {
+func (s *Handlers) apiClaim(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policy.Claim, error) {
 	c, err := s.policy.Claim(r.Context(), a, id)
 	return claimOut(c), err
 }
@@ -762,7 +727,7 @@ func stateParam(r *http.Request, def string, allowed ...string) (string, error) 
 	return "", fault.Fields{"state": {Zh: "可选：" + strings.Join(allowed, "、"), En: "one of " + strings.Join(allowed, ", ")}}.Err()
 }
 
-func (s *Handlers) apiHandover(r *http.Request, a access.Actor, id int64, _ noBody) (core.Items[policydb.PayRow], error) {
+func (s *Handlers) apiHandover(r *http.Request, a access.Actor, id int64, _ core.NoBody) (core.Items[policydb.PayRow], error) {
 	st, err := stateParam(r, policy.Submitted, policy.Submitted, policy.Handed, policy.Approved, policy.Refused)
 	if err != nil {
 		return core.Items[policydb.PayRow]{}, err
@@ -773,7 +738,7 @@ func (s *Handlers) apiHandover(r *http.Request, a access.Actor, id int64, _ noBo
 
 // Notices and payment.
 
-func (s *Handlers) apiCreateNotice(r *http.Request, a access.Actor, id int64, _ noBody) (policydb.Notice, error) {
+func (s *Handlers) apiCreateNotice(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policydb.Notice, error) {
 	n, err := s.policy.CreateNotice(r.Context(), a, id)
 	if err != nil {
 		return n, err
@@ -784,7 +749,7 @@ func (s *Handlers) apiCreateNotice(r *http.Request, a access.Actor, id int64, _ 
 	return noticeOut(n), nil
 }
 
-func (s *Handlers) apiNotices(r *http.Request, a access.Actor, id int64, _ noBody) (core.Items[policydb.Notice], error) {
+func (s *Handlers) apiNotices(r *http.Request, a access.Actor, id int64, _ core.NoBody) (core.Items[policydb.Notice], error) {
 	b, err := s.policy.Benefit(r.Context(), a, id) // 404 for a benefit the caller may not read
 	if err != nil {
 		return core.Items[policydb.Notice]{}, err
@@ -797,12 +762,12 @@ func (s *Handlers) apiNotices(r *http.Request, a access.Actor, id int64, _ noBod
 	return core.Items[policydb.Notice]{Items: orEmpty(list)}, err
 }
 
-func (s *Handlers) apiNotice(r *http.Request, _ access.Actor, id int64, _ noBody) (policydb.Notice, error) {
+func (s *Handlers) apiNotice(r *http.Request, _ access.Actor, id int64, _ core.NoBody) (policydb.Notice, error) {
 	n, err := s.policy.Notice(r.Context(), id)
 	return noticeOut(n), err
 }
 
-func (s *Handlers) apiApproveNotice(r *http.Request, a access.Actor, id int64, _ noBody) (policydb.Notice, error) {
+func (s *Handlers) apiApproveNotice(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policydb.Notice, error) {
 	n, err := s.policy.ApproveNotice(r.Context(), a, id)
 	return noticeOut(n), err
 }
@@ -843,7 +808,7 @@ type paidJSON struct {
 	Paid int `json:"paid"` // claims recorded as paid
 }
 
-func (s *Handlers) apiPay(r *http.Request, a access.Actor, id int64, _ noBody) (paidJSON, error) {
+func (s *Handlers) apiPay(r *http.Request, a access.Actor, id int64, _ core.NoBody) (paidJSON, error) {
 	n, err := s.policy.PayAll(r.Context(), a, id)
 	return paidJSON{Paid: n}, err
 }
@@ -940,7 +905,7 @@ func (in resourceInput) resource(id int64) policy.Resource {
 		Tags: in.Tags, Contact: in.Contact, Phone: in.Phone, Terms: in.Terms, DepartmentID: in.DepartmentID, Version: in.Version}
 }
 
-func (s *Handlers) apiResources(r *http.Request, _ access.Actor, _ int64, _ noBody) (core.List[policy.Resource], error) {
+func (s *Handlers) apiResources(r *http.Request, _ access.Actor, _ int64, _ core.NoBody) (core.List[policy.Resource], error) {
 	q, page := r.URL.Query(), core.PageOf(r)
 	list, total, err := s.policy.Resources(r.Context(), policydb.ResourceQuery{Kind: q.Get("kind"), Industry: q.Get("industry"), Text: q.Get("q"), Page: page})
 	for i := range list {
@@ -949,7 +914,7 @@ func (s *Handlers) apiResources(r *http.Request, _ access.Actor, _ int64, _ noBo
 	return listOf(list, total, page), err
 }
 
-func (s *Handlers) apiResource(r *http.Request, _ access.Actor, id int64, _ noBody) (policy.Resource, error) {
+func (s *Handlers) apiResource(r *http.Request, _ access.Actor, id int64, _ core.NoBody) (policy.Resource, error) {
 	res, err := s.policy.Resource(r.Context(), id)
 	return resourceOut(res), err
 }
@@ -979,7 +944,7 @@ func (s *Handlers) apiUpdateResource(r *http.Request, a access.Actor, id int64, 
 // recommendLimit is how many resources a recommendation lists.
 const recommendLimit = 20
 
-func (s *Handlers) apiRecommended(r *http.Request, a access.Actor, _ int64, _ noBody) (core.Items[policydb.Match], error) {
+func (s *Handlers) apiRecommended(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.Items[policydb.Match], error) {
 	id, err := enterpriseOr(a, queryID(r, "enterprise"), "enterprise")
 	if err != nil {
 		return core.Items[policydb.Match]{}, err
@@ -995,7 +960,7 @@ type toldJSON struct {
 	Told int `json:"told"` // enterprises told
 }
 
-func (s *Handlers) apiDigest(r *http.Request, a access.Actor, _ int64, _ noBody) (toldJSON, error) {
+func (s *Handlers) apiDigest(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (toldJSON, error) {
 	n, err := s.policy.Digest(r.Context(), a)
 	return toldJSON{Told: n}, err
 }
@@ -1013,13 +978,13 @@ func (s *Handlers) apiRequest(r *http.Request, a access.Actor, id int64, in requ
 	return s.policy.RequestResource(r.Context(), a, id, eid, in.Body)
 }
 
-func (s *Handlers) apiRequests(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[policydb.Request], error) {
+func (s *Handlers) apiRequests(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[policydb.Request], error) {
 	page := core.PageOf(r)
 	list, total, err := s.policy.Requests(r.Context(), a, r.URL.Query().Get("state"), page)
 	return listOf(list, total, page), err
 }
 
-func (s *Handlers) apiRequestOf(r *http.Request, a access.Actor, id int64, _ noBody) (policydb.Request, error) {
+func (s *Handlers) apiRequestOf(r *http.Request, a access.Actor, id int64, _ core.NoBody) (policydb.Request, error) {
 	return s.policy.RequestOf(r.Context(), a, id)
 }
 
@@ -1037,7 +1002,7 @@ func (s *Handlers) apiAnswer(r *http.Request, a access.Actor, id int64, in answe
 
 // The funnel.
 
-func (s *Handlers) apiFunnel(r *http.Request, a access.Actor, _ int64, _ noBody) (core.Items[policydb.FunnelRow], error) {
+func (s *Handlers) apiFunnel(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.Items[policydb.FunnelRow], error) {
 	q := r.URL.Query()
 	rows, err := s.policy.Funnel(r.Context(), a, policydb.FunnelQuery{Benefit: queryID(r, "benefit"), From: q.Get("from"), To: q.Get("to")})
 	return core.Items[policydb.FunnelRow]{Items: orEmpty(rows)}, err

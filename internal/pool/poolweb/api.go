@@ -21,41 +21,6 @@ var (
 		Contact: "李主管", Phone: "13912345678", Share: "district"}
 )
 
-// noBody is the input of a call that takes no body.
-type noBody struct{}
-
-// call is an API handler: the JSON body decoded into In (none for noBody),
-// do run with the caller and the path's id (0 when the route has none),
-// and its result answered with status.
-func call[In, Out any](status int, do func(r *http.Request, a access.Actor, id int64, in In) (Out, error)) core.Handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		a, _ := core.ActorOf(r)
-		var id int64
-		if r.PathValue("id") != "" {
-			var err error
-			if id, err = core.PathID(r, "id"); err != nil {
-				return err
-			}
-		}
-		var in In
-		if _, none := any(in).(noBody); !none {
-			if err := core.Decode(r, &in); err != nil {
-				return err
-			}
-		}
-		out, err := do(r, a, id, in)
-		if err != nil {
-			return err
-		}
-		if status == http.StatusNoContent {
-			w.WriteHeader(status)
-			return nil
-		}
-		core.WriteJSON(w, status, out)
-		return nil
-	}
-}
-
 // queryID is a query parameter's id, 0 when absent or not a number.
 func queryID(r *http.Request, name string) int64 {
 	n, _ := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
@@ -122,7 +87,7 @@ func (s *Handlers) offer(r *http.Request, a access.Actor, _ int64, in offerInput
 	return core.Items[pool.Worker]{Items: nonNil(list)}, err
 }
 
-func (s *Handlers) workers(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Worker], error) {
+func (s *Handlers) workers(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[pool.Worker], error) {
 	q := r.URL.Query()
 	list, total, err := s.pool.Workers(r.Context(), a, pooldb.WorkerQuery{Enterprise: queryID(r, "enterprise"), WorkType: q.Get("work_type"),
 		Status: q.Get("status"), Page: core.PageOf(r)})
@@ -132,12 +97,12 @@ func (s *Handlers) workers(r *http.Request, a access.Actor, _ int64, _ noBody) (
 	return core.List[pool.Worker]{Items: nonNil(list), Total: total}, err
 }
 
-func (s *Handlers) worker(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Worker, error) {
+func (s *Handlers) worker(r *http.Request, a access.Actor, id int64, _ core.NoBody) (pool.Worker, error) {
 	wk, err := s.pool.Worker(r.Context(), a, id)
 	return workerOut(wk), err
 }
 
-func (s *Handlers) reveal(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Worker, error) {
+func (s *Handlers) reveal(r *http.Request, a access.Actor, id int64, _ core.NoBody) (pool.Worker, error) {
 	wk, err := s.pool.Reveal(r.Context(), a, id)
 	return workerOut(wk), err
 }
@@ -156,7 +121,7 @@ type exclusionsInput struct {
 	CreditCodes  []string `json:"credit_codes"`
 }
 
-func (s *Handlers) exclusions(r *http.Request, a access.Actor, _ int64, _ noBody) (core.Items[pooldb.Named], error) {
+func (s *Handlers) exclusions(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.Items[pooldb.Named], error) {
 	list, err := s.pool.Exclusions(r.Context(), a, ownOr(a, queryID(r, "enterprise")))
 	return core.Items[pooldb.Named]{Items: nonNil(list)}, err
 }
@@ -172,7 +137,7 @@ func (s *Handlers) postNeed(r *http.Request, a access.Actor, _ int64, in pool.Ne
 	return needOut(n), err
 }
 
-func (s *Handlers) needs(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Need], error) {
+func (s *Handlers) needs(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[pool.Need], error) {
 	list, total, err := s.pool.Needs(r.Context(), a, pooldb.NeedQuery{Enterprise: queryID(r, "enterprise"), Status: r.URL.Query().Get("status"),
 		Page: core.PageOf(r)})
 	for i := range list {
@@ -181,7 +146,7 @@ func (s *Handlers) needs(r *http.Request, a access.Actor, _ int64, _ noBody) (co
 	return core.List[pool.Need]{Items: nonNil(list), Total: total}, err
 }
 
-func (s *Handlers) need(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Need, error) {
+func (s *Handlers) need(r *http.Request, a access.Actor, id int64, _ core.NoBody) (pool.Need, error) {
 	n, err := s.pool.Need(r.Context(), a, id)
 	return needOut(n), err
 }
@@ -201,7 +166,7 @@ type suggestionJSON struct {
 	Unfilled  []pooldb.Unfilled `json:"unfilled"`
 }
 
-func (s *Handlers) match(r *http.Request, a access.Actor, _ int64, _ noBody) (suggestionJSON, error) {
+func (s *Handlers) match(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (suggestionJSON, error) {
 	sg, err := s.pool.Suggest(r.Context(), a)
 	out := suggestionJSON{Proposals: nonNil(sg.Proposals), Filled: sg.Filled, Cost: sg.Cost, Workers: sg.Workers,
 		Needs: nonNil(sg.Needs), Unfilled: nonNil(sg.Unfilled)}
@@ -228,7 +193,7 @@ func (s *Handlers) propose(r *http.Request, a access.Actor, _ int64, in proposeI
 	return loanOut(m), err
 }
 
-func (s *Handlers) loans(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Loan], error) {
+func (s *Handlers) loans(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[pool.Loan], error) {
 	list, total, err := s.pool.Loans(r.Context(), a, pooldb.LoanQuery{Enterprise: queryID(r, "enterprise"), Need: queryID(r, "need"),
 		State: r.URL.Query().Get("state"), Page: core.PageOf(r)})
 	for i := range list {
@@ -239,17 +204,17 @@ func (s *Handlers) loans(r *http.Request, a access.Actor, _ int64, _ noBody) (co
 
 // onLoan is a change of a loan answered with the loan as it is now.
 func onLoan[In any](do func(r *http.Request, a access.Actor, id int64, in In) (pool.Loan, error)) core.Handler {
-	return call(http.StatusOK, func(r *http.Request, a access.Actor, id int64, in In) (pool.Loan, error) {
+	return core.Call(http.StatusOK, func(r *http.Request, a access.Actor, id int64, in In) (pool.Loan, error) {
 		m, err := do(r, a, id, in)
 		return loanOut(m), err
 	})
 }
 
-func (s *Handlers) loan(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Loan, error) {
+func (s *Handlers) loan(r *http.Request, a access.Actor, id int64, _ core.NoBody) (pool.Loan, error) {
 	return s.pool.Loan(r.Context(), a, id)
 }
 
-func (s *Handlers) candidates(r *http.Request, a access.Actor, id int64, _ noBody) (core.Items[pooldb.Candidate], error) {
+func (s *Handlers) candidates(r *http.Request, a access.Actor, id int64, _ core.NoBody) (core.Items[pooldb.Candidate], error) {
 	list, err := s.pool.Candidates(r.Context(), a, id)
 	for i := range list {
 		list[i].Worker = workerOut(list[i].Worker)
@@ -300,7 +265,7 @@ func (s *Handlers) apiSeal(w http.ResponseWriter, r *http.Request) error {
 	} else if seal.Kind == "scan" {
 		seal.Kind = "" // a scan comes as a file, never as a claim
 	}
-	return onLoan(func(r *http.Request, a access.Actor, id int64, _ noBody) (pool.Loan, error) {
+	return onLoan(func(r *http.Request, a access.Actor, id int64, _ core.NoBody) (pool.Loan, error) {
 		return s.pool.AddSeal(r.Context(), a, id, party, seal)
 	})(w, r)
 }
@@ -376,7 +341,7 @@ func (s *Handlers) rate(r *http.Request, a access.Actor, id int64, in rateInput)
 	return s.pool.Loan(r.Context(), a, id)
 }
 
-func (s *Handlers) sheets(r *http.Request, a access.Actor, id int64, _ noBody) (core.Items[pool.Sheet], error) {
+func (s *Handlers) sheets(r *http.Request, a access.Actor, id int64, _ core.NoBody) (core.Items[pool.Sheet], error) {
 	list, err := s.pool.Sheets(r.Context(), a, id)
 	for i := range list {
 		list[i] = sheetOut(list[i])
@@ -409,7 +374,7 @@ type codeJSON struct {
 	Link string `json:"link"`
 }
 
-func (s *Handlers) code(r *http.Request, a access.Actor, id int64, _ noBody) (codeJSON, error) {
+func (s *Handlers) code(r *http.Request, a access.Actor, id int64, _ core.NoBody) (codeJSON, error) {
 	code, err := s.pool.IssueCode(r.Context(), a, id)
 	return codeJSON{Code: code, Link: "/w?code=" + code}, err
 }
@@ -428,7 +393,7 @@ func (s *Handlers) lenderClosed(r *http.Request, a access.Actor, _ int64, in clo
 	return endedJSON{Ended: n}, err
 }
 
-func (s *Handlers) seekers(r *http.Request, a access.Actor, _ int64, _ noBody) (core.List[pool.Seeker], error) {
+func (s *Handlers) seekers(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (core.List[pool.Seeker], error) {
 	q := r.URL.Query()
 	list, total, err := s.pool.Seekers(r.Context(), a, pooldb.SeekerQuery{WorkType: q.Get("work_type"), Status: q.Get("status"), Page: core.PageOf(r)})
 	for i := range list {
@@ -452,8 +417,8 @@ func (s *Handlers) placeSeeker(r *http.Request, a access.Actor, id int64, in pla
 	return seekerOut(p), err
 }
 
-func (s *Handlers) withdrawSeeker(r *http.Request, a access.Actor, id int64, in versionInput) (noBody, error) {
-	return noBody{}, s.pool.WithdrawSeeker(r.Context(), a, id, in.Version)
+func (s *Handlers) withdrawSeeker(r *http.Request, a access.Actor, id int64, in versionInput) (core.NoBody, error) {
+	return core.NoBody{}, s.pool.WithdrawSeeker(r.Context(), a, id, in.Version)
 }
 
 // figuresJSON are a region's figures in total and one level down.
@@ -464,7 +429,7 @@ type figuresJSON struct {
 	To    string           `json:"to"`
 }
 
-func (s *Handlers) figures(r *http.Request, a access.Actor, _ int64, _ noBody) (figuresJSON, error) {
+func (s *Handlers) figures(r *http.Request, a access.Actor, _ int64, _ core.NoBody) (figuresJSON, error) {
 	p := s.period(r)
 	total, list, err := s.pool.FiguresOf(r.Context(), a, r.URL.Query().Get("region"), p)
 	return figuresJSON{Total: total, Items: nonNil(list), From: p.From, To: p.To}, err

@@ -68,33 +68,33 @@ func (s *Handlers) Routes() []core.Route {
 		route("POST", "/w/me/rate", public, "", "the worker rates the loan", s.mineRatePage),
 
 		// API.
-		route("GET", "/api/v1/pool/workers", signedIn, access.PoolRead, "workers offered in the caller's reach (phones and ID numbers masked but for the lender)", call(200, s.workers)).
+		route("GET", "/api/v1/pool/workers", signedIn, access.PoolRead, "workers offered in the caller's reach (phones and ID numbers masked but for the lender)", core.Call(200, s.workers)).
 			Gives(200, core.List[pool.Worker]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "work_type"}, core.Param{Name: "status"}).Queries(paging...),
-		route("POST", "/api/v1/pool/workers", signedIn, access.PoolPost, "offer workers of an enterprise for lending, as a team with its leader first when team is given; all or none", call(201, s.offer)).
+		route("POST", "/api/v1/pool/workers", signedIn, access.PoolPost, "offer workers of an enterprise for lending, as a team with its leader first when team is given; all or none", core.Call(201, s.offer)).
 			Takes(exampleOffer).Gives(201, core.Items[pool.Worker]{}),
-		route("GET", "/api/v1/pool/workers/{id}", signedIn, access.PoolRead, "a worker offered", call(200, s.worker)).Gives(200, pool.Worker{}),
-		route("POST", "/api/v1/pool/workers/{id}/reveal", signedIn, access.PersonalView, "a worker with phone and ID number in full (audited)", call(200, s.reveal)).Gives(200, pool.Worker{}),
-		route("POST", "/api/v1/pool/workers/{id}/withdraw", signedIn, access.PoolPost, "take an available worker out of the pool (needs version)", call(200, s.withdrawWorker)).
+		route("GET", "/api/v1/pool/workers/{id}", signedIn, access.PoolRead, "a worker offered", core.Call(200, s.worker)).Gives(200, pool.Worker{}),
+		route("POST", "/api/v1/pool/workers/{id}/reveal", signedIn, access.PersonalView, "a worker with phone and ID number in full (audited)", core.Call(200, s.reveal)).Gives(200, pool.Worker{}),
+		route("POST", "/api/v1/pool/workers/{id}/withdraw", signedIn, access.PoolPost, "take an available worker out of the pool (needs version)", core.Call(200, s.withdrawWorker)).
 			Takes(versionInput{Version: 1}).Gives(200, pool.Worker{}),
-		route("GET", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "the enterprises a lender will not lend to (enterprise: staff for it)", call(200, s.exclusions)).
+		route("GET", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "the enterprises a lender will not lend to (enterprise: staff for it)", core.Call(200, s.exclusions)).
 			Gives(200, core.Items[pooldb.Named]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}),
-		route("PUT", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "set the enterprises a lender will not lend to, by credit code", call(200, s.setExclusions)).
+		route("PUT", "/api/v1/pool/exclusions", signedIn, access.PoolPost, "set the enterprises a lender will not lend to, by credit code", core.Call(200, s.setExclusions)).
 			Takes(exclusionsInput{EnterpriseID: 1, CreditCodes: []string{"91330206MA2AGLN71X"}}).Gives(200, core.Items[pooldb.Named]{}),
-		route("GET", "/api/v1/pool/needs", signedIn, access.PoolRead, "needs for hands in the caller's reach, the open and most urgent first", call(200, s.needs)).
+		route("GET", "/api/v1/pool/needs", signedIn, access.PoolRead, "needs for hands in the caller's reach, the open and most urgent first", core.Call(200, s.needs)).
 			Gives(200, core.List[pool.Need]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "status"}).Queries(paging...),
-		route("POST", "/api/v1/pool/needs", signedIn, access.PoolPost, "post a need for hands with the day it is needed by (a shipping date)", call(201, s.postNeed)).
+		route("POST", "/api/v1/pool/needs", signedIn, access.PoolPost, "post a need for hands with the day it is needed by (a shipping date)", core.Call(201, s.postNeed)).
 			Takes(exampleNeed).Gives(201, pool.Need{}),
-		route("GET", "/api/v1/pool/needs/{id}", signedIn, access.PoolRead, "a need", call(200, s.need)).Gives(200, pool.Need{}),
-		route("POST", "/api/v1/pool/needs/{id}/close", signedIn, access.PoolPost, "close a need (needs version): proposals not yet chosen are cancelled", call(200, s.closeNeed)).
+		route("GET", "/api/v1/pool/needs/{id}", signedIn, access.PoolRead, "a need", core.Call(200, s.need)).Gives(200, pool.Need{}),
+		route("POST", "/api/v1/pool/needs/{id}/close", signedIn, access.PoolPost, "close a need (needs version): proposals not yet chosen are cancelled", core.Call(200, s.closeNeed)).
 			Takes(versionInput{Version: 1}).Gives(200, pool.Need{}),
-		route("GET", "/api/v1/pool/match", signedIn, access.PoolMatch, "the matcher over the open needs and available workers the caller sees: a minimum-cost maximum flow, every proposal explained, and why each short need is short", call(200, s.match)).
+		route("GET", "/api/v1/pool/match", signedIn, access.PoolMatch, "the matcher over the open needs and available workers the caller sees: a minimum-cost maximum flow, every proposal explained, and why each short need is short", core.Call(200, s.match)).
 			Gives(200, suggestionJSON{}),
-		route("GET", "/api/v1/pool/loans", signedIn, access.PoolRead, "loans the caller may read, newest first, each with the step it waits on and its colour (state: a state or live)", call(200, s.loans)).
+		route("GET", "/api/v1/pool/loans", signedIn, access.PoolRead, "loans the caller may read, newest first, each with the step it waits on and its colour (state: a state or live)", core.Call(200, s.loans)).
 			Gives(200, core.List[pool.Loan]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "need", Type: "integer"}, core.Param{Name: "state"}).Queries(paging...),
-		route("POST", "/api/v1/pool/loans", signedIn, access.PoolMatch, "propose a lender for a need, reserving heads of its slots (one of two proposals for the last slots wins)", call(201, s.propose)).
+		route("POST", "/api/v1/pool/loans", signedIn, access.PoolMatch, "propose a lender for a need, reserving heads of its slots (one of two proposals for the last slots wins)", core.Call(201, s.propose)).
 			Takes(proposeInput{NeedID: 1, LenderID: 3, Heads: 2}).Gives(201, pool.Loan{}),
 		route("GET", "/api/v1/pool/loans/{id}", signedIn, access.PoolRead, "a loan with its need and placements", onLoan(s.loan)).Gives(200, pool.Loan{}),
-		route("GET", "/api/v1/pool/loans/{id}/candidates", signedIn, access.PoolPost, "the lender's workers who fit a proposed loan, best first", call(200, s.candidates)).
+		route("GET", "/api/v1/pool/loans/{id}/candidates", signedIn, access.PoolPost, "the lender's workers who fit a proposed loan, best first", core.Call(200, s.candidates)).
 			Gives(200, core.Items[pooldb.Candidate]{}),
 		route("POST", "/api/v1/pool/loans/{id}/decline", signedIn, access.PoolPost, "the lender declines a proposal with its reason (needs version)", onLoan(s.decline)).
 			Takes(declineInput{Reason: "订单回升，暂无富余人员", Version: 1}).Gives(200, pool.Loan{}),
@@ -116,38 +116,38 @@ func (s *Handlers) Routes() []core.Route {
 			Takes(extendInput{PlacementID: 1, To: "2027-02-28", Version: 3}).Gives(200, pool.Loan{}),
 		route("POST", "/api/v1/pool/loans/{id}/rate", signedIn, access.PoolPost, "an enterprise (party: lender or borrower) rates an ended loan, 1 to 5", onLoan(s.rate)).
 			Takes(rateInput{Party: "borrower", Stars: 5, Note: "员工熟练，按时到岗"}).Gives(200, pool.Loan{}),
-		route("GET", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolRead, "a loan's monthly settlement sheets", call(200, s.sheets)).Gives(200, core.Items[pool.Sheet]{}),
-		route("POST", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolPost, "build a month's sheet from attendance: days × the agreed daily cost", call(201, s.makeSheet)).
+		route("GET", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolRead, "a loan's monthly settlement sheets", core.Call(200, s.sheets)).Gives(200, core.Items[pool.Sheet]{}),
+		route("POST", "/api/v1/pool/loans/{id}/sheets", signedIn, access.PoolPost, "build a month's sheet from attendance: days × the agreed daily cost", core.Call(201, s.makeSheet)).
 			Takes(sheetInput{Month: "2026-12"}).Gives(201, pool.Sheet{}),
-		route("POST", "/api/v1/pool/loans/{id}/sheets/{month}/confirm", signedIn, access.PoolPost, "a party confirms a month's sheet; the lender states what each worker was paid: the whole amount, no fee", call(200, s.confirmSheet)).
+		route("POST", "/api/v1/pool/loans/{id}/sheets/{month}/confirm", signedIn, access.PoolPost, "a party confirms a month's sheet; the lender states what each worker was paid: the whole amount, no fee", core.Call(200, s.confirmSheet)).
 			Takes(confirmInput{Party: "lender", Paid: []pooldb.Payment{{PlacementID: 1, Paid: 5600}}, Version: 1}).Gives(200, pool.Sheet{}),
-		route("POST", "/api/v1/pool/placements/{id}/code", signedIn, access.PoolMatch, "a new one-time code for a worker's page (an earlier one stops working)", call(201, s.code)).
+		route("POST", "/api/v1/pool/placements/{id}/code", signedIn, access.PoolMatch, "a new one-time code for a worker's page (an earlier one stops working)", core.Call(201, s.code)).
 			Gives(201, codeJSON{}),
-		route("POST", "/api/v1/pool/lender-closed", signedIn, access.PoolMatch, "a lender closed or went bankrupt: its loans end at once", call(200, s.lenderClosed)).
+		route("POST", "/api/v1/pool/lender-closed", signedIn, access.PoolMatch, "a lender closed or went bankrupt: its loans end at once", core.Call(200, s.lenderClosed)).
 			Takes(closedInput{EnterpriseID: 3, Reason: "企业已申请破产清算"}).Gives(200, endedJSON{}),
-		route("GET", "/api/v1/pool/seekers", signedIn, access.PoolRead, "job seekers of the caller's region (staff)", call(200, s.seekers)).
+		route("GET", "/api/v1/pool/seekers", signedIn, access.PoolRead, "job seekers of the caller's region (staff)", core.Call(200, s.seekers)).
 			Gives(200, core.List[pool.Seeker]{}).Queries(core.Param{Name: "work_type"}, core.Param{Name: "status"}).Queries(paging...),
-		route("POST", "/api/v1/pool/seekers", signedIn, access.PoolPost, "register a job seeker in a community (staff)", call(201, s.addSeeker)).
+		route("POST", "/api/v1/pool/seekers", signedIn, access.PoolPost, "register a job seeker in a community (staff)", core.Call(201, s.addSeeker)).
 			Takes(pool.Seeker{Name: "王芳", Phone: "13712345678", WorkTypes: []pool.WorkType{"sewing"}, From: "2026-12-08", Wants: "hire", CommunityCode: "330206001001"}).Gives(201, pool.Seeker{}),
-		route("POST", "/api/v1/pool/seekers/{id}/place", signedIn, access.PoolMatch, "place a job seeker with a need for direct hiring: takes one slot", call(200, s.placeSeeker)).
+		route("POST", "/api/v1/pool/seekers/{id}/place", signedIn, access.PoolMatch, "place a job seeker with a need for direct hiring: takes one slot", core.Call(200, s.placeSeeker)).
 			Takes(placeInput{NeedID: 1, Version: 1}).Gives(200, pool.Seeker{}),
-		route("POST", "/api/v1/pool/seekers/{id}/withdraw", signedIn, access.PoolPost, "take a job seeker out of the pool", call(204, s.withdrawSeeker)).
+		route("POST", "/api/v1/pool/seekers/{id}/withdraw", signedIn, access.PoolPost, "take a job seeker out of the pool", core.Call(204, s.withdrawSeeker)).
 			Takes(versionInput{Version: 1}).Gives(204, nil),
-		route("GET", "/api/v1/pool/figures", signedIn, access.PoolRead, "the pool's figures for a region and period, in total and one level down", call(200, s.figures)).
+		route("GET", "/api/v1/pool/figures", signedIn, access.PoolRead, "the pool's figures for a region and period, in total and one level down", core.Call(200, s.figures)).
 			Gives(200, figuresJSON{}).Queries(period...),
 		route("GET", "/api/v1/pool/figures.xlsx", signedIn, access.PoolRead, "the figures and loans as .xlsx", s.exportFigures).Sends(core.XLSX).Queries(period...),
-		route("POST", "/api/v1/pool/me/redeem", public, "", "exchange a worker's one-time code for the token of their page", call(200, s.redeem)).
+		route("POST", "/api/v1/pool/me/redeem", public, "", "exchange a worker's one-time code for the token of their page", core.Call(200, s.redeem)).
 			Takes(redeemInput{Code: "K7M2Q-9XH4T"}).Gives(200, tokenJSON{}),
-		route("GET", "/api/v1/pool/me", public, "", "the worker's page", call(200, s.mine)).Queries(token).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/answer", public, "", "consent to the loan as the agreement states it, or decline", call(200, s.answer)).Queries(token).
+		route("GET", "/api/v1/pool/me", public, "", "the worker's page", core.Call(200, s.mine)).Queries(token).Gives(200, pooldb.Mine{}),
+		route("POST", "/api/v1/pool/me/answer", public, "", "consent to the loan as the agreement states it, or decline", core.Call(200, s.answer)).Queries(token).
 			Takes(answerInput{Consent: true, Version: 1}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/withdraw", public, "", "withdraw consent, at once", call(200, s.withdrawConsent)).Queries(token).
+		route("POST", "/api/v1/pool/me/withdraw", public, "", "withdraw consent, at once", core.Call(200, s.withdrawConsent)).Queries(token).
 			Takes(reasonInput{Reason: "家中有事"}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/complain", public, "", "complain about the loan", call(201, s.complain)).Queries(token).
+		route("POST", "/api/v1/pool/me/complain", public, "", "complain about the loan", core.Call(201, s.complain)).Queries(token).
 			Takes(complainInput{Text: "加班费没有按约定计算"}).Gives(201, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/extension", public, "", "answer an extension", call(200, s.extension)).Queries(token).
+		route("POST", "/api/v1/pool/me/extension", public, "", "answer an extension", core.Call(200, s.extension)).Queries(token).
 			Takes(extensionInput{Consent: true}).Gives(200, pooldb.Mine{}),
-		route("POST", "/api/v1/pool/me/rate", public, "", "rate the ended loan, 1 to 5", call(200, s.rateByWorker)).Queries(token).
+		route("POST", "/api/v1/pool/me/rate", public, "", "rate the ended loan, 1 to 5", core.Call(200, s.rateByWorker)).Queries(token).
 			Takes(rateInput{Stars: 5, Note: "管理规范"}).Gives(200, pooldb.Mine{}),
 	}
 }

@@ -177,7 +177,7 @@ func mineOut(m pooldb.Mine, err error) (pooldb.Mine, error) {
 	return m, err
 }
 
-func (s *Handlers) mine(r *http.Request, _ access.Actor, _ int64, _ noBody) (pooldb.Mine, error) {
+func (s *Handlers) mine(r *http.Request, _ access.Actor, _ int64, _ core.NoBody) (pooldb.Mine, error) {
 	return mineOut(s.pool.Mine(r.Context(), workerToken(r)))
 }
 

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"qifu/internal/fault"
 	"reflect"
 	"strings"
+
+	"qifu/internal/access"
+	"qifu/internal/fault"
 )
 
 // Decode reads a JSON body strictly: unknown fields are refused, so a field
@@ -72,4 +74,39 @@ func valueKind(t reflect.Type) (zh, en string) {
 		return "列表", "a list"
 	}
 	return "对象", "an object"
+}
+
+// NoBody is the input of a Call that takes no body.
+type NoBody struct{}
+
+// Call is an API handler of a module: the JSON body decoded into In (none
+// for NoBody), do run with the caller and the path's id (0 when the route
+// has none), and its result answered with status (no body for 204).
+func Call[In, Out any](status int, do func(r *http.Request, a access.Actor, id int64, in In) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, _ := ActorOf(r)
+		var id int64
+		if r.PathValue("id") != "" {
+			var err error
+			if id, err = PathID(r, "id"); err != nil {
+				return err
+			}
+		}
+		var in In
+		if _, none := any(in).(NoBody); !none {
+			if err := Decode(r, &in); err != nil {
+				return err
+			}
+		}
+		out, err := do(r, a, id, in)
+		if err != nil {
+			return err
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return nil
+		}
+		WriteJSON(w, status, out)
+		return nil
+	}
 }
