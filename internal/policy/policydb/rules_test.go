@@ -499,7 +499,7 @@ func TestRules(t *testing.T) {
 		refused("approve a notice on its last day", err, fault.Invalid, "policy_notice_open")
 		e.s.Clock.Advance(24 * time.Hour)
 		_, err = s.ApproveNotice(ctx, e.actor("dept_hrss"), n.ID)
-		refused("another department approves a notice", err, fault.NotFound, "")
+		refused("another department approves a notice", err, fault.Forbidden, "") // the notice is public; approving it is not hrss's
 		if _, err := s.ApproveNotice(ctx, tax, n.ID); err != nil {
 			t.Errorf("approve the notice after its period: %v", err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/demo"
+	"qifu/internal/fault"
 	"qifu/internal/place"
 	"qifu/internal/policy"
 	"qifu/internal/policy/policydb"
@@ -524,6 +525,12 @@ func TestScope(t *testing.T) {
 				}
 			}
 			ql, n, err := s.Requests(ctx, a, "", store.Page{Size: store.MaxPageSize})
+			if !access.May(u.Role, access.PolicyRead) && !access.May(u.Role, access.PolicyManage) {
+				if !fault.Is(err, fault.Forbidden) {
+					miss("%s lists requests: %v; want forbidden", u.Username, err)
+				}
+				continue
+			}
 			got = map[int64]bool{}
 			for _, q := range ql {
 				got[q.ID] = true
