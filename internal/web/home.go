@@ -9,6 +9,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/place"
+	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
 	"qifu/internal/visit/visitdb"
@@ -55,6 +56,9 @@ type homePageData struct {
 	Pool *pooldb.Figures
 	// PoolHours is the median hours to a need's first worker on site, in words.
 	PoolHours string
+	// Policy is a leader's funnel of precise push over the last 90 days in
+	// its region (the total row); nil for other roles.
+	Policy *policydb.FunnelRow
 }
 
 // homeOutsideShown is the most grids outside the norm the home page names;
@@ -99,6 +103,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if f.HoursMedian >= 0 {
 			p.PoolHours = strconv.FormatFloat(f.HoursMedian, 'f', 1, 64)
 		}
+	}
+	if p.CanOverview && access.ReachOf(a.Role, access.PolicyRead) == access.Region && s.mods.Policy != nil {
+		now := s.store.Now().In(calendar.Shanghai)
+		rows, err := s.mods.Policy.Funnel(ctx, a, policydb.FunnelQuery{From: now.AddDate(0, 0, -89).Format("2006-01-02"), To: now.Format("2006-01-02")})
+		if err != nil {
+			return err
+		}
+		p.Policy = &rows[len(rows)-1]
 	}
 	if access.May(a.Role, access.AppealConfigure) {
 		days, err := s.store.CalendarDays(ctx)

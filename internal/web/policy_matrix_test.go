@@ -506,6 +506,9 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 			return probe{noticePage + "/approve", nil, reviewWant(u, 422)}
 		},
 		"GET /policy/figures": func(u demo.User, _ scope) probe { return probe{"/policy/figures", nil, may(u, access.PolicyRead, 200)} },
+		"GET /policy/figures.xlsx": func(u demo.User, _ scope) probe {
+			return probe{"/policy/figures.xlsx", nil, may(u, access.PolicyRead, 200)}
+		},
 		"GET /policy/resources": func(u demo.User, _ scope) probe {
 			return probe{"/policy/resources", nil, may(u, access.PolicyRead, 200)}
 		},

@@ -52,6 +52,14 @@ func formID(r *http.Request, name string) int64 {
 	return n
 }
 
+// day is a time's day in the district, "" for none.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(calendar.Shanghai).Format(time.DateOnly)
+}
+
 // queryID is a query parameter's id, 0 when absent or not a number.
 func queryID(r *http.Request, name string) int64 {
 	n, _ := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)

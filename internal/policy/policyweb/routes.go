@@ -43,6 +43,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/policy/notices/{id}", gated, access.PolicyRead, "a public notice of a 免申即享 list", s.noticePage),
 		route("POST", "/policy/notices/{id}/approve", signedIn, access.PolicyReview, "approve a notice's list after its period", s.approveNoticePage),
 		route("GET", "/policy/figures", gated, access.PolicyRead, "the funnel: eligible, told, read, applied, approved, paid", s.figuresPage),
+		route("GET", "/policy/figures.xlsx", gated, access.PolicyRead, "the funnel and the claims in reach as a workbook", s.exportFunnel),
 		route("GET", "/policy/resources", gated, access.PolicyRead, "the innovation-resource lists", s.resourcesPage),
 		route("GET", "/policy/resources/mine", gated, access.PolicyRead, "the resources recommended to an enterprise, with why", s.mineResourcesPage),
 		route("GET", "/policy/resources/new", gated, access.PolicyManage, "the form of a resource", s.resourcePage),

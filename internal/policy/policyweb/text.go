@@ -37,6 +37,7 @@ var Text = func() core.Catalog {
 		"pp.claims":               {"政策申请", "Claims"},
 		"pp.my_claims":            {"我的申请", "My claims"},
 		"pp.figures":              {"政策兑现漏斗", "Funnel"},
+		"pp.export":               {"导出 Excel", "Export to Excel"},
 		"pp.resources":            {"创新资源", "Innovation resources"},
 		"pp.resources_mine":       {"为我推荐的创新资源", "Resources for me"},
 		"pp.checkup":              {"政策体检", "Policy check-up"},
