@@ -178,6 +178,9 @@ type Benefit struct {
 	EditedBy   int64  `json:"edited_by"`
 	// PublishedAt is when it was published.
 	PublishedAt time.Time `json:"published_at"`
+	// PolicyDepartmentID is the department that keeps the policy, and so
+	// manages the benefit (the store's rule; not in the API).
+	PolicyDepartmentID int64 `json:"-"`
 }
 
 // Normalize trims a benefit's texts and fills the defaults.

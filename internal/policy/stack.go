@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
 )
 
@@ -122,7 +123,5 @@ func (b Barring) Check() error {
 
 // Today is the day in the region's zone, for the windows and barrings.
 func Today(now time.Time) string {
-	return now.In(shanghai).Format(time.DateOnly)
+	return now.In(calendar.Shanghai).Format(time.DateOnly)
 }
-
-var shanghai = time.FixedZone("CST", 8*3600)

@@ -107,6 +107,11 @@ type Recipients struct {
 	Args  []any
 }
 
+// EnterpriseUsers are the enabled accounts of an enterprise.
+func EnterpriseUsers(id int64) Recipients {
+	return Recipients{Query: "SELECT id FROM users WHERE enterprise_id = ? AND disabled = FALSE", Args: []any{id}}
+}
+
 // NotifyEach writes a notice of a module's kind for each row of a query
 // selecting the recipient (id), the notice's title and where it leads
 // (href): notices of many records in one statement.

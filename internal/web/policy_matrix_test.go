@@ -383,12 +383,6 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 		}
 		return in
 	}
-	// saveWant is changing the shared policy: another department is
-	// refused, the administrator's form names the department.
-	saveWant := func(u demo.User, ok int, form bool) int {
-		return manageWant(u, ok)
-	}
-
 	return map[string]func(u demo.User, sc scope) probe{
 		"GET /policy": func(u demo.User, _ scope) probe { return probe{"/policy", nil, may(u, access.PolicyRead, 200)} },
 		"GET /policy/policies/new": func(u demo.User, _ scope) probe {
@@ -403,7 +397,9 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 			p := m.policyNow()
 			in := s.policyIn(base.Dept)
 			in["title"] = p.Title
-			return probe{policyPage, formBody(policyForm(in, p.Version)), saveWant(u, 303, true)}
+			// Changing the shared policy: another department is refused,
+			// the administrator's form names the department.
+			return probe{policyPage, formBody(policyForm(in, p.Version)), manageWant(u, 303)}
 		},
 		"POST /policy/policies/{id}/publish": func(u demo.User, _ scope) probe {
 			want := manageWant(u, 303)
@@ -561,7 +557,7 @@ func (m *policyMatrix) cases() map[string]func(u demo.User, sc scope) probe {
 			p := m.policyNow()
 			in := s.policyIn(base.Dept)
 			in["title"], in["version"] = p.Title, p.Version
-			return probe{"/api/v1" + policyPage, jsonBody(in), saveWant(u, 200, false)}
+			return probe{"/api/v1" + policyPage, jsonBody(in), manageWant(u, 200)}
 		},
 		"POST /api/v1/policy/policies/{id}/publish": func(u demo.User, _ scope) probe {
 			want := manageWant(u, 200)

@@ -11,7 +11,7 @@ import (
 	"qifu/internal/store"
 )
 
-const benefitColumns = `b.id, b.policy_id, p.title, b.title, b.kind, b.summary, b.conditions, b.amount, b.department_id, d.name, d.name_en,
+const benefitColumns = `b.id, b.policy_id, p.title, p.department_id, b.title, b.kind, b.summary, b.conditions, b.amount, b.department_id, d.name, d.name_en,
 	b.budget, b.opens, b.closes, b.mode, b.materials, b.review_days, b.notice_days, b.platform, b.stack_group, b.stack,
 	b.state, b.version, b.edited_by, b.published_at`
 
@@ -21,7 +21,7 @@ func scanBenefit(sc store.Scanner) (policy.Benefit, error) {
 	var b policy.Benefit
 	var conds, amount, mats string
 	var published int64
-	err := sc.Scan(&b.ID, &b.PolicyID, &b.Policy, &b.Title, &b.Kind, &b.Summary, &conds, &amount, &b.DepartmentID, &b.Department, &b.DepartmentEn,
+	err := sc.Scan(&b.ID, &b.PolicyID, &b.Policy, &b.PolicyDepartmentID, &b.Title, &b.Kind, &b.Summary, &conds, &amount, &b.DepartmentID, &b.Department, &b.DepartmentEn,
 		&b.Budget, &b.Opens, &b.Closes, &b.Mode, &mats, &b.ReviewDays, &b.NoticeDays, &b.Platform, &b.StackGroup, &b.Stack,
 		&b.State, &b.Version, &b.EditedBy, &published)
 	if err != nil {
@@ -129,9 +129,10 @@ func (s *Store) SaveBenefit(ctx context.Context, actor access.Actor, b policy.Be
 		if err != nil {
 			return err
 		}
-		if !mayManage(actor, p.DepartmentID) {
+		if !MayManageDepartment(actor, p.DepartmentID) {
 			return access.ErrForbidden
 		}
+		b.PolicyDepartmentID = p.DepartmentID
 		if p.State == policy.Retracted {
 			return fault.New(fault.Conflict, "policy_state", "政策已废止，不能再添加兑现事项", "the policy was withdrawn")
 		}
@@ -158,6 +159,13 @@ func (s *Store) SaveBenefit(ctx context.Context, actor access.Actor, b policy.Be
 				return fmt.Errorf("insert benefit: %w", err)
 			}
 			return tx.Record(ctx, actor, "policy.benefit.create", fmt.Sprintf("policy_benefit/%d", b.ID), "ok", map[string]any{"title": b.Title, "conditions": b.Conditions})
+		}
+		var policyID int64
+		if err := store.Scan(tx.DB().Row(ctx, "SELECT policy_id FROM policy_benefits WHERE id = ?", b.ID), &policyID); err != nil {
+			return err
+		}
+		if policyID != b.PolicyID {
+			return fault.Fields{"policy_id": {Zh: "兑现事项不能移到另一份政策", En: "a benefit stays with its policy"}}.Err()
 		}
 		res, err := tx.DB().Exec(ctx, `UPDATE policy_benefits SET title = ?, kind = ?, summary = ?, conditions = ?, amount = ?,
 			department_id = ?, budget = ?, opens = ?, closes = ?, mode = ?, materials = ?, review_days = ?, notice_days = ?,
@@ -224,7 +232,7 @@ func (s *Store) CloseBenefit(ctx context.Context, actor access.Actor, id int64, 
 		if b, err = s.benefit(ctx, tx.DB(), actor, id); err != nil {
 			return err
 		}
-		if !s.mayManageBenefit(ctx, tx.DB(), actor, b) {
+		if !mayManageBenefit(actor, b) {
 			return access.ErrForbidden
 		}
 		res, err := tx.DB().Exec(ctx, "UPDATE policy_benefits SET state = ?, version = version + 1 WHERE id = ? AND version = ? AND state <> ?",
@@ -242,17 +250,14 @@ func (s *Store) CloseBenefit(ctx context.Context, actor access.Actor, id int64, 
 }
 
 // mayManageBenefit: the benefit's policy is kept by the actor's department.
-func (s *Store) mayManageBenefit(ctx context.Context, h store.DB, actor access.Actor, b policy.Benefit) bool {
-	var dept int64
-	if err := store.Scan(h.Row(ctx, "SELECT department_id FROM policies WHERE id = ?", b.PolicyID), &dept); err != nil {
-		return false
-	}
-	return mayManage(actor, dept)
+func mayManageBenefit(actor access.Actor, b policy.Benefit) bool {
+	return MayManageDepartment(actor, b.PolicyDepartmentID)
 }
 
-func nonNil(s []string) []string {
+// nonNil is s, or an empty slice for nil: JSON's [] rather than null.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

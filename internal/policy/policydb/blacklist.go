@@ -3,6 +3,8 @@ package policydb
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"qifu/internal/access"
@@ -36,27 +38,34 @@ func (s *Store) ImportBlacklist(ctx context.Context, actor access.Actor, ref str
 	if len(rows) == 0 {
 		return nil, fault.New(fault.Invalid, "empty_import", "名单中没有数据行", "the list has no rows")
 	}
+	if len([]rune(ref)) > 60 {
+		return nil, fault.Fields{"ref": {Zh: "文号不能超过 60 字", En: "the reference is at most 60 characters"}}.Err()
+	}
 	if len(rows) > MaxBlacklist {
 		return nil, fault.New(fault.Invalid, "too_many_rows", fmt.Sprintf("一次最多导入 %d 行", MaxBlacklist), fmt.Sprintf("at most %d rows at once", MaxBlacklist))
+	}
+	// the rows as recorded: trimmed, the credit codes in capitals
+	clean := make([]BlacklistRow, len(rows))
+	for i, r := range rows {
+		clean[i] = BlacklistRow{Line: r.Line, CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode)), Reason: strings.TrimSpace(r.Reason),
+			From: strings.TrimSpace(r.From), Until: strings.TrimSpace(r.Until)}
 	}
 	problems := map[int]fault.Msg{}
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		ids := map[string]int64{}
-		for _, r := range rows {
-			code := strings.ToUpper(strings.TrimSpace(r.CreditCode))
-			b := policy.Barring{CreditCode: code, Reason: strings.TrimSpace(r.Reason), From: strings.TrimSpace(r.From), Until: strings.TrimSpace(r.Until)}
+		for _, r := range clean {
+			b := policy.Barring{CreditCode: r.CreditCode, Reason: r.Reason, From: r.From, Until: r.Until}
 			if err := b.Check(); err != nil {
-				for _, m := range fault.As(err).Fields {
-					problems[r.Line] = m
-					break
-				}
+				fields := fault.As(err).Fields
+				keys := slices.Sorted(maps.Keys(fields)) // the same message for the same row, every time
+				problems[r.Line] = fields[keys[0]]
 				continue
 			}
-			if _, ok := ids[code]; ok {
+			if _, ok := ids[r.CreditCode]; ok {
 				continue
 			}
 			var id int64
-			err := store.Scan(tx.DB().Row(ctx, "SELECT id FROM enterprises WHERE credit_code = ?", code), &id)
+			err := store.Scan(tx.DB().Row(ctx, "SELECT id FROM enterprises WHERE credit_code = ?", r.CreditCode), &id)
 			if fault.Is(err, fault.NotFound) {
 				problems[r.Line] = fault.Msg{Zh: "没有这个信用代码的企业", En: "no enterprise of this credit code"}
 				continue
@@ -64,17 +73,15 @@ func (s *Store) ImportBlacklist(ctx context.Context, actor access.Actor, ref str
 			if err != nil {
 				return err
 			}
-			ids[code] = id
+			ids[r.CreditCode] = id
 		}
 		if len(problems) > 0 {
 			return nil
 		}
 		now := tx.Now().UnixMilli()
-		for _, r := range rows {
-			code := strings.ToUpper(strings.TrimSpace(r.CreditCode))
+		for _, r := range clean {
 			if _, err := tx.DB().Exec(ctx, `INSERT INTO policy_blacklist (enterprise_id, reason, department_id, from_day, until_day, ref, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ids[code], strings.TrimSpace(r.Reason), actor.DepartmentID, strings.TrimSpace(r.From),
-				strings.TrimSpace(r.Until), ref, actor.UserID, now); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ids[r.CreditCode], r.Reason, actor.DepartmentID, r.From, r.Until, ref, actor.UserID, now); err != nil {
 				return fmt.Errorf("insert barring: %w", err)
 			}
 		}

@@ -1,6 +1,7 @@
 package policydb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -112,15 +113,12 @@ func (s *Store) refresh(ctx context.Context) error {
 	if facts == c.facts && ents == c.ents {
 		return nil
 	}
-	ids, err := store.Collect(ctx, h, store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ? AND id <= ?
-		UNION SELECT id FROM enterprises WHERE updated_at = ? AND id > ? UNION SELECT id FROM enterprises WHERE updated_at > ?`,
-		c.facts.id, facts.id, c.ents.at, c.ents.id, c.ents.at)
+	ids, err := changedSince(ctx, h, c.facts, c.ents)
 	if err != nil {
 		return fmt.Errorf("changed profiles: %w", err)
 	}
 	added := false
-	for start := 0; start < len(ids); start += 500 {
-		part := ids[start:min(start+500, len(ids))]
+	for part := range slices.Chunk(ids, 500) {
 		args := make([]any, len(part))
 		for i, id := range part {
 			args[i] = id
@@ -138,7 +136,7 @@ func (s *Store) refresh(ctx context.Context) error {
 		}
 	}
 	if added {
-		slices.SortFunc(c.list, func(a, b policy.Profile) int { return cmpID(a.EnterpriseID, b.EnterpriseID) })
+		slices.SortFunc(c.list, func(a, b policy.Profile) int { return cmp.Compare(a.EnterpriseID, b.EnterpriseID) })
 		c.index = make(map[int64]int, len(c.list))
 		for i := range c.list {
 			c.index[c.list[i].EnterpriseID] = i
@@ -156,12 +154,10 @@ func (s *Store) refresh(ctx context.Context) error {
 	return nil
 }
 
-func cmpID(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// changedSince are the enterprises whose facts or record changed after the
+// marks: a fact recorded after facts, an enterprise updated after ents.
+func changedSince(ctx context.Context, h store.DB, facts, ents mark) ([]int64, error) {
+	return store.Collect(ctx, h, store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ?
+		UNION SELECT id FROM enterprises WHERE updated_at = ? AND id > ? UNION SELECT id FROM enterprises WHERE updated_at > ?`,
+		facts.id, ents.at, ents.id, ents.at)
 }

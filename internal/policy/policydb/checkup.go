@@ -107,24 +107,26 @@ func (s *Store) checkUp(ctx context.Context, h store.DB, enterpriseID int64) (Ch
 	if err != nil {
 		return CheckUp{}, err
 	}
-	pushes := map[int64][2]bool{}
-	rows, err := h.Query(ctx, "SELECT benefit_id, read_at FROM policy_pushes WHERE enterprise_id = ?", enterpriseID)
+	// the benefits the enterprise was told of, each with whether it read it
+	told, err := store.Collect(ctx, h, func(sc store.Scanner) (toldOf, error) {
+		var t toldOf
+		var read int64
+		err := sc.Scan(&t.benefit, &read)
+		t.read = read != 0
+		return t, err
+	}, "SELECT benefit_id, read_at FROM policy_pushes WHERE enterprise_id = ?", enterpriseID)
 	if err != nil {
 		return CheckUp{}, fmt.Errorf("pushes: %w", err)
 	}
-	for rows.Next() {
-		var b, read int64
-		if err := rows.Scan(&b, &read); err != nil {
-			rows.Close()
-			return CheckUp{}, err
-		}
-		pushes[b] = [2]bool{true, read != 0}
+	read := make(map[int64]bool, len(told))
+	for _, t := range told {
+		read[t.benefit] = t.read
 	}
-	rows.Close()
 	barred, err := s.barred(ctx, h, []int64{enterpriseID})
 	if err != nil {
 		return CheckUp{}, err
 	}
+	reason, blacklisted := barred[enterpriseID]
 	cu := CheckUp{EnterpriseID: enterpriseID, Enterprise: p.Name}
 	entries := make([]policy.Entry, 0, len(benefits))
 	for _, b := range benefits {
@@ -135,7 +137,7 @@ func (s *Store) checkUp(ctx context.Context, h store.DB, enterpriseID int64) (Ch
 		outs, v := c.Explain(&p)
 		it := Item{Benefit: b, Verdict: v, Outcomes: outs, Open: b.OpenOn(day)}
 		it.Amount, it.AmountKnown = b.Amount.Of(&p)
-		if reason, ok := barred[enterpriseID]; ok {
+		if blacklisted {
 			it.Verdict, it.Blacklisted, it.Reason = policy.NotMet, true, reason
 		}
 		for i := len(claims) - 1; i >= 0; i-- {
@@ -145,14 +147,11 @@ func (s *Store) checkUp(ctx context.Context, h store.DB, enterpriseID int64) (Ch
 				break
 			}
 		}
-		it.Told, it.Read = pushes[b.ID][0], pushes[b.ID][1]
+		it.Read, it.Told = read[b.ID]
 		if it.Verdict == policy.Unknown {
-			for i := range outs {
-				if outs[i].Verdict == policy.Unknown && outs[i].Field != "" {
-					o := outs[i]
-					it.Supply = &o
-					break
-				}
+			if i := slices.IndexFunc(outs, func(o policy.Outcome) bool { return o.Verdict == policy.Unknown && o.Field != "" }); i >= 0 {
+				o := outs[i]
+				it.Supply = &o
 			}
 		}
 		cu.Items = append(cu.Items, it)
@@ -176,6 +175,12 @@ func (s *Store) checkUp(ctx context.Context, h store.DB, enterpriseID int64) (Ch
 	}
 	slices.SortStableFunc(cu.Items, func(a, b Item) int { return int(b.Verdict) - int(a.Verdict) })
 	return cu, nil
+}
+
+// toldOf is a push of a benefit to an enterprise and whether it was read.
+type toldOf struct {
+	benefit int64
+	read    bool
 }
 
 // SupplyFact records a fact a check-up asked for — the enterprise's own
@@ -215,12 +220,15 @@ func (s *Store) SupplyFact(ctx context.Context, actor access.Actor, enterpriseID
 // read again only when a benefit was published, closed or changed.
 func (s *Store) ruledInForce(ctx context.Context, h store.DB) ([]ruled, error) {
 	day := s.today()
-	var n, sum, max int64
-	if err := store.Scan(h.Row(ctx, `SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(MAX(id), 0) FROM policy_benefits WHERE state = 'published'`),
-		&n, &sum, &max); err != nil {
+	// a benefit published, closed or changed, or its policy corrected or
+	// withdrawn, changes the key
+	var n, sum, max, policies int64
+	if err := store.Scan(h.Row(ctx, `SELECT COUNT(*), COALESCE(SUM(b.version), 0), COALESCE(MAX(b.id), 0), COALESCE(SUM(p.version), 0)
+		FROM policy_benefits b JOIN policies p ON p.id = b.policy_id WHERE b.state = 'published'`),
+		&n, &sum, &max, &policies); err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%s/%d/%d/%d", day, n, sum, max)
+	key := fmt.Sprintf("%s/%d/%d/%d/%d", day, n, sum, max, policies)
 	s.mu.Lock()
 	if s.forceKey == key {
 		out := s.force

@@ -24,7 +24,7 @@ const claimColumns = `c.id, c.benefit_id, b.title, c.enterprise_id, e.name, c.mo
 
 const claimFrom = ` FROM policy_claims c JOIN policy_benefits b ON b.id = c.benefit_id JOIN enterprises e ON e.id = c.enterprise_id`
 
-// claimRow is a claim with its benefit's granting department.
+// scanClaim reads a claim with its benefit's granting department.
 func scanClaim(sc store.Scanner) (policy.Claim, error) {
 	var c policy.Claim
 	var mats string
@@ -55,7 +55,7 @@ func claimScope(actor access.Actor) (string, []any) {
 // mask hides a claim's bank account from all but the enterprise and the
 // granting department.
 func mask(actor access.Actor, c *policy.Claim) {
-	if !own(actor, c.EnterpriseID) && !mayReview(actor, c.DepartmentID) {
+	if !own(actor, c.EnterpriseID) && !MayReview(actor, c.DepartmentID) {
 		c.Account = policy.MaskAccount(c.Account)
 	}
 }
@@ -147,7 +147,7 @@ func (s *Store) Apply(ctx context.Context, actor access.Actor, benefitID, enterp
 	if err := policy.CheckMaterials(b.Materials, materials); err != nil {
 		return policy.Claim{}, err
 	}
-	amount, err := s.eligible(ctx, r, b, enterpriseID)
+	p, amount, err := s.eligible(ctx, r, b, enterpriseID)
 	if err != nil {
 		return policy.Claim{}, err
 	}
@@ -162,7 +162,7 @@ func (s *Store) Apply(ctx context.Context, actor access.Actor, benefitID, enterp
 		}
 		now := tx.Now()
 		due := cal.AddDays(now, b.ReviewDays)
-		c = policy.Claim{BenefitID: b.ID, Benefit: b.Title, EnterpriseID: enterpriseID, Mode: policy.Apply, State: policy.Submitted,
+		c = policy.Claim{BenefitID: b.ID, Benefit: b.Title, EnterpriseID: enterpriseID, Enterprise: p.Name, Mode: policy.Apply, State: policy.Submitted,
 			Materials: materials, Amount: amount, Due: time.UnixMilli(due.UnixMilli()), Version: 1, DepartmentID: b.DepartmentID,
 			CreatedAt: time.UnixMilli(now.UnixMilli()), UpdatedAt: time.UnixMilli(now.UnixMilli())}
 		err := store.Scan(tx.DB().Row(ctx, `INSERT INTO policy_claims (benefit_id, enterprise_id, mode, state, materials, amount, due_at,
@@ -175,9 +175,6 @@ func (s *Store) Apply(ctx context.Context, actor access.Actor, benefitID, enterp
 		if err != nil {
 			return fmt.Errorf("insert claim: %w", err)
 		}
-		if err := store.Scan(tx.DB().Row(ctx, "SELECT name FROM enterprises WHERE id = ?", enterpriseID), &c.Enterprise); err != nil {
-			return err
-		}
 		if err := tx.Notify(ctx, departmentStaff(b.DepartmentID), "policy.review", fmt.Sprintf("/policy/claims/%d", c.ID),
 			c.Enterprise+" 申请《"+b.Title+"》"); err != nil {
 			return err
@@ -188,24 +185,24 @@ func (s *Store) Apply(ctx context.Context, actor access.Actor, benefitID, enterp
 	return c, err
 }
 
-// eligible evaluates a benefit for an enterprise about to claim it: the
-// amount when it qualifies or may qualify (the review settles a maybe),
-// an error naming what fails otherwise.
-func (s *Store) eligible(ctx context.Context, h store.DB, b policy.Benefit, enterpriseID int64) (int64, error) {
+// eligible evaluates a benefit for an enterprise about to claim it: its
+// profile and the amount when it qualifies or may qualify (the review
+// settles a maybe), an error naming what fails otherwise.
+func (s *Store) eligible(ctx context.Context, h store.DB, b policy.Benefit, enterpriseID int64) (policy.Profile, int64, error) {
 	barred, err := s.barred(ctx, h, []int64{enterpriseID})
 	if err != nil {
-		return 0, err
+		return policy.Profile{}, 0, err
 	}
 	if _, ok := barred[enterpriseID]; ok {
-		return 0, errBarred
+		return policy.Profile{}, 0, errBarred
 	}
 	c, err := s.compile(b)
 	if err != nil {
-		return 0, err
+		return policy.Profile{}, 0, err
 	}
 	p, err := profileOf(ctx, h, enterpriseID)
 	if err != nil {
-		return 0, err
+		return p, 0, err
 	}
 	outs, v := c.Explain(&p)
 	if v == policy.NotMet {
@@ -215,10 +212,10 @@ func (s *Store) eligible(ctx context.Context, h store.DB, b policy.Benefit, ente
 				zh, en = append(zh, o.Why.Zh), append(en, o.Why.En)
 			}
 		}
-		return 0, fault.New(fault.Invalid, "policy_not_eligible", "不符合条件："+strings.Join(zh, "；"), "does not qualify: "+strings.Join(en, "; "))
+		return p, 0, fault.New(fault.Invalid, "policy_not_eligible", "不符合条件："+strings.Join(zh, "；"), "does not qualify: "+strings.Join(en, "; "))
 	}
 	amount, _ := b.Amount.Of(&p)
-	return amount, nil
+	return p, amount, nil
 }
 
 // errBarred refuses a blacklisted enterprise's claim; the reason is for staff.
@@ -392,7 +389,7 @@ func (s *Store) move(ctx context.Context, actor access.Actor, claimID int64, ver
 				return access.ErrForbidden
 			}
 		case policy.ByDepartment:
-			if !mayReview(actor, b.DepartmentID) {
+			if !MayReview(actor, b.DepartmentID) {
 				return access.ErrForbidden
 			}
 		}
@@ -423,7 +420,7 @@ func (s *Store) move(ctx context.Context, actor access.Actor, claimID int64, ver
 		c.State, c.Version, c.UpdatedAt = t.To, version+1, time.UnixMilli(now)
 		title := "《" + b.Title + "》" + policy.StateName(t.To).Zh
 		if t.By == policy.ByDepartment {
-			if err := tx.Notify(ctx, enterpriseUsers(c.EnterpriseID), "policy.claim", fmt.Sprintf("/policy/claims/%d", c.ID), title); err != nil {
+			if err := tx.Notify(ctx, store.EnterpriseUsers(c.EnterpriseID), "policy.claim", fmt.Sprintf("/policy/claims/%d", c.ID), title); err != nil {
 				return err
 			}
 		} else if t.To == policy.Submitted || t.To == policy.Confirmed {

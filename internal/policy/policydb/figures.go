@@ -3,6 +3,7 @@ package policydb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,6 +110,9 @@ func (s *Store) Funnel(ctx context.Context, actor access.Actor, q FunnelQuery) (
 		fr.Eligible, fr.Maybe, fr.Told, fr.Read = e, m, t, r
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("funnel pushes: %w", err)
+	}
 	// claims, placed by their enterprise; p stands for the enterprise's row
 	cscope := onClaims(pscope)
 	crows, err := rd.Query(ctx, `SELECT `+col+`,
@@ -134,7 +138,10 @@ func (s *Store) Funnel(ctx context.Context, actor access.Actor, q FunnelQuery) (
 		fr.Applied, fr.Approved, fr.Paid, fr.Granted, fr.PaidOut = a, ap, pd, g, po
 	}
 	crows.Close()
-	names, err := regionNamesAll(ctx, rd)
+	if err := crows.Err(); err != nil {
+		return nil, fmt.Errorf("funnel claims: %w", err)
+	}
+	names, err := regionNames(ctx, rd, order)
 	if err != nil {
 		return nil, err
 	}
@@ -175,21 +182,26 @@ func (s *Store) bounds(q FunnelQuery) (int64, int64) {
 	return from, to
 }
 
-func regionNamesAll(ctx context.Context, h store.DB) (map[string]string, error) {
-	rows, err := h.Query(ctx, "SELECT code, name FROM regions")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// regionNames names the regions of codes (a code of no region is left out).
+func regionNames(ctx context.Context, h store.DB, codes []string) (map[string]string, error) {
 	out := map[string]string{}
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
+	for part := range slices.Chunk(codes, 500) {
+		args := make([]any, len(part))
+		for i, c := range part {
+			args[i] = c
 		}
-		out[code] = name
+		rows, err := store.Collect(ctx, h, func(sc store.Scanner) ([2]string, error) {
+			var r [2]string
+			return r, sc.Scan(&r[0], &r[1])
+		}, "SELECT code, name FROM regions WHERE code IN ("+store.Placeholders(len(part))+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("region names: %w", err)
+		}
+		for _, r := range rows {
+			out[r[0]] = r[1]
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Timeline is precise push's part of an enterprise's timeline: its claims.

@@ -52,7 +52,7 @@ func (s *Store) CreateNotice(ctx context.Context, actor access.Actor, benefitID 
 	if err != nil {
 		return n, err
 	}
-	if !mayReview(actor, b.DepartmentID) {
+	if !MayReview(actor, b.DepartmentID) {
 		return n, access.ErrForbidden
 	}
 	if b.Mode != policy.Auto {
@@ -138,7 +138,7 @@ func (s *Store) ApproveNotice(ctx context.Context, actor access.Actor, id int64)
 	if err != nil {
 		return n, err
 	}
-	if !mayReview(actor, b.DepartmentID) {
+	if !MayReview(actor, b.DepartmentID) {
 		return n, access.ErrForbidden
 	}
 	if !n.Ended(s.today()) {
@@ -197,7 +197,7 @@ func (s *Store) PayList(ctx context.Context, actor access.Actor, benefitID int64
 	if err != nil {
 		return nil, err
 	}
-	if !mayReview(actor, b.DepartmentID) {
+	if !MayReview(actor, b.DepartmentID) {
 		return nil, fault.ErrNotFound
 	}
 	rows, err := store.Collect(ctx, s.engine.Reader(), func(sc store.Scanner) (PayRow, error) {
@@ -218,7 +218,7 @@ func (s *Store) PayAll(ctx context.Context, actor access.Actor, benefitID int64)
 	if err != nil {
 		return 0, err
 	}
-	if !mayReview(actor, b.DepartmentID) {
+	if !MayReview(actor, b.DepartmentID) {
 		return 0, access.ErrForbidden
 	}
 	var n int

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"qifu/internal/access"
-	"qifu/internal/calendar"
 	"qifu/internal/fault"
 	"qifu/internal/policy"
 	"qifu/internal/store"
@@ -54,7 +53,7 @@ func New(engine *store.Store) *Store {
 func (s *Store) Now() time.Time { return s.engine.Now() }
 
 // today is the day in the district's zone.
-func (s *Store) today() string { return s.engine.Now().In(calendar.Shanghai).Format(time.DateOnly) }
+func (s *Store) today() string { return policy.Today(s.engine.Now()) }
 
 // compile returns a benefit's compiled conditions, compiling them once per
 // version.
@@ -180,7 +179,7 @@ func (s *Store) SavePolicy(ctx context.Context, actor access.Actor, p policy.Pol
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		now := tx.Now().UnixMilli()
 		if p.ID == 0 {
-			if !mayManage(actor, p.DepartmentID) {
+			if !MayManageDepartment(actor, p.DepartmentID) {
 				return fault.Fields{"department_id": {Zh: "只能为本部门发布政策", En: "a policy of your own department only"}}.Err()
 			}
 			if err := departmentExists(ctx, tx.DB(), p.DepartmentID); err != nil {
@@ -199,13 +198,13 @@ func (s *Store) SavePolicy(ctx context.Context, actor access.Actor, p policy.Pol
 		if err != nil {
 			return err
 		}
-		if !mayManage(actor, old.DepartmentID) {
+		if !MayManageDepartment(actor, old.DepartmentID) {
 			return access.ErrForbidden // it is visible: published
 		}
 		if p.DepartmentID == 0 {
 			p.DepartmentID = old.DepartmentID
 		}
-		if !mayManage(actor, p.DepartmentID) {
+		if !MayManageDepartment(actor, p.DepartmentID) {
 			return fault.Fields{"department_id": {Zh: "只能为本部门发布政策", En: "a policy of your own department only"}}.Err()
 		}
 		if err := departmentExists(ctx, tx.DB(), p.DepartmentID); err != nil {
@@ -259,7 +258,7 @@ func (s *Store) setPolicyState(ctx context.Context, actor access.Actor, id int64
 		if p, err = s.policy(ctx, tx.DB(), actor, id); err != nil {
 			return err
 		}
-		if !mayManage(actor, p.DepartmentID) {
+		if !MayManageDepartment(actor, p.DepartmentID) {
 			return access.ErrForbidden
 		}
 		if p.State != from {
@@ -306,15 +305,17 @@ func announce(ctx context.Context, tx *store.Tx, p policy.Policy) error {
 	return nil
 }
 
-// mayManage reports whether the actor keeps the policies of a department.
-func mayManage(actor access.Actor, departmentID int64) bool {
+// MayManageDepartment reports whether the actor keeps the policies,
+// benefits, blacklist and resource lists of a department (the pages ask it
+// to decide what to offer).
+func MayManageDepartment(actor access.Actor, departmentID int64) bool {
 	f := access.FilterFor(actor, access.PolicyManage)
 	return f.Reach == access.All || (f.Reach == access.Dispatched && f.DepartmentID == departmentID)
 }
 
-// mayReview reports whether the actor reviews the claims of a benefit
-// granted by a department.
-func mayReview(actor access.Actor, departmentID int64) bool {
+// MayReview reports whether the actor reviews the claims of the benefits
+// a department grants.
+func MayReview(actor access.Actor, departmentID int64) bool {
 	f := access.FilterFor(actor, access.PolicyReview)
 	return f.Reach == access.All || (f.Reach == access.Dispatched && f.DepartmentID == departmentID)
 }
@@ -364,11 +365,6 @@ func unlist(s string) []string {
 // own reports whether the actor is the enterprise's own account.
 func own(actor access.Actor, enterpriseID int64) bool {
 	return actor.Role == access.RoleEnterprise && actor.EnterpriseID != 0 && actor.EnterpriseID == enterpriseID
-}
-
-// enterpriseUsers are the accounts of an enterprise, for a notice.
-func enterpriseUsers(id int64) store.Recipients {
-	return store.Recipients{Query: "SELECT id FROM users WHERE enterprise_id = ? AND disabled = FALSE", Args: []any{id}}
 }
 
 // departmentStaff are the staff of a department, for a notice.

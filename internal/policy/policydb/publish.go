@@ -1,9 +1,11 @@
 package policydb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -238,7 +240,7 @@ func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (eval
 		}
 		ev.pushes = append(ev.pushes, t.pushes...)
 	}
-	names, err := regionNames(ctx, r)
+	names, err := regionNames(ctx, r, slices.Collect(maps.Keys(streets)))
 	if err != nil {
 		return ev, err
 	}
@@ -247,13 +249,7 @@ func (s *Store) evaluate(ctx context.Context, b policy.Benefit, keep bool) (eval
 		run.ByRegion = append(run.ByRegion, *rc)
 	}
 	slices.SortFunc(run.ByRegion, func(a, b RegionCount) int {
-		if a.Met+a.Maybe != b.Met+b.Maybe {
-			return (b.Met + b.Maybe) - (a.Met + a.Maybe)
-		}
-		if a.Code < b.Code {
-			return -1
-		}
-		return 1
+		return cmp.Or(cmp.Compare(b.Met+b.Maybe, a.Met+a.Maybe), strings.Compare(a.Code, b.Code))
 	})
 	slices.SortStableFunc(run.Sample, func(a, b SampleRow) int { return verdictOrder(a.Verdict) - verdictOrder(b.Verdict) })
 	return ev, nil
@@ -269,24 +265,6 @@ func verdictOrder(v string) int {
 	return 2
 }
 
-// regionNames names the streets and districts.
-func regionNames(ctx context.Context, h store.DB) (map[string]string, error) {
-	rows, err := h.Query(ctx, "SELECT code, name FROM regions WHERE level IN (2, 3)")
-	if err != nil {
-		return nil, fmt.Errorf("region names: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
-		}
-		out[code] = name
-	}
-	return out, rows.Err()
-}
-
 // DryRun runs a draft benefit over every enterprise and keeps the run for
 // sign-off.
 func (s *Store) DryRun(ctx context.Context, actor access.Actor, benefitID int64) (DryRun, error) {
@@ -294,7 +272,7 @@ func (s *Store) DryRun(ctx context.Context, actor access.Actor, benefitID int64)
 	if err != nil {
 		return DryRun{}, err
 	}
-	if !s.mayManageBenefit(ctx, s.engine.Reader(), actor, b) {
+	if !mayManageBenefit(actor, b) {
 		return DryRun{}, access.ErrForbidden
 	}
 	if b.State != policy.Draft {
@@ -311,21 +289,14 @@ func (s *Store) DryRun(ctx context.Context, actor access.Actor, benefitID int64)
 		run.RunAt = time.UnixMilli(now.UnixMilli())
 		if err := store.Scan(tx.DB().Row(ctx, `INSERT INTO policy_dryruns (benefit_id, benefit_version, met, maybe, not_met, barred, amount,
 			by_region, by_condition, sample, run_by, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			b.ID, b.Version, run.Met, run.Maybe, run.NotMet, run.Barred, run.Amount, mustJSON(nonNilSlice(run.ByRegion)),
-			mustJSON(nonNilSlice(run.ByCondition)), mustJSON(nonNilSlice(run.Sample)), actor.UserID, now.UnixMilli()), &run.ID); err != nil {
+			b.ID, b.Version, run.Met, run.Maybe, run.NotMet, run.Barred, run.Amount, mustJSON(nonNil(run.ByRegion)),
+			mustJSON(nonNil(run.ByCondition)), mustJSON(nonNil(run.Sample)), actor.UserID, now.UnixMilli()), &run.ID); err != nil {
 			return fmt.Errorf("insert dry run: %w", err)
 		}
 		return tx.Record(ctx, actor, "policy.dryrun", fmt.Sprintf("policy_benefit/%d", b.ID), "ok",
 			map[string]any{"version": b.Version, "met": run.Met, "maybe": run.Maybe, "not_met": run.NotMet})
 	})
 	return run, err
-}
-
-func nonNilSlice[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 const dryrunColumns = `r.id, r.benefit_id, r.benefit_version, r.met, r.maybe, r.not_met, r.barred, r.amount, r.by_region,
@@ -358,7 +329,7 @@ func (s *Store) LatestDryRun(ctx context.Context, actor access.Actor, benefitID 
 	if err != nil {
 		return DryRun{}, err
 	}
-	if !s.mayManageBenefit(ctx, r, actor, b) {
+	if !mayManageBenefit(actor, b) {
 		return DryRun{}, fault.ErrNotFound
 	}
 	return scanDryRun(r.Row(ctx, "SELECT "+dryrunColumns+" FROM policy_dryruns r WHERE r.benefit_id = ? ORDER BY r.id DESC LIMIT 1", benefitID))
@@ -380,7 +351,7 @@ func (s *Store) Sign(ctx context.Context, actor access.Actor, runID int64, note 
 		if err != nil {
 			return err
 		}
-		if !s.mayManageBenefit(ctx, tx.DB(), actor, b) {
+		if !mayManageBenefit(actor, b) {
 			return fault.ErrNotFound
 		}
 		if b.Version != run.Version || b.State != policy.Draft {
@@ -438,7 +409,7 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 	if err != nil {
 		return Published{}, err
 	}
-	if !s.mayManageBenefit(ctx, r, actor, b) {
+	if !mayManageBenefit(actor, b) {
 		return Published{}, access.ErrForbidden
 	}
 	if b.Version != version || b.State != policy.Draft {
@@ -487,13 +458,12 @@ func (s *Store) Publish(ctx context.Context, actor access.Actor, benefitID int64
 		return out, err
 	}
 	// the enterprises that changed while the benefit was evaluated
-	ids, err := store.Collect(ctx, s.engine.Reader(), store.Int64, `SELECT DISTINCT enterprise_id FROM enterprise_facts WHERE id > ?
-		UNION SELECT id FROM enterprises WHERE updated_at = ? AND id > ? UNION SELECT id FROM enterprises WHERE updated_at > ?`,
-		ev.facts.id, ev.ents.at, ev.ents.id, ev.ents.at)
-	if err == nil && len(ids) > 0 {
-		for start := 0; start < len(ids) && err == nil; start += 500 {
-			_, err = s.reevaluate(ctx, ids[start:min(start+500, len(ids))])
+	ids, err := changedSince(ctx, s.engine.Reader(), ev.facts, ev.ents)
+	for part := range slices.Chunk(ids, 500) {
+		if err != nil {
+			break
 		}
+		_, err = s.reevaluate(ctx, part)
 	}
 	if err != nil {
 		return out, fmt.Errorf("published; the enterprises changed meanwhile are evaluated by the next run: %w", err)

@@ -35,7 +35,7 @@ func (s *Store) SaveResource(ctx context.Context, actor access.Actor, r policy.R
 	if r.DepartmentID == 0 {
 		r.DepartmentID = actor.DepartmentID
 	}
-	if !mayManage(actor, r.DepartmentID) {
+	if !MayManageDepartment(actor, r.DepartmentID) {
 		return r, access.ErrForbidden
 	}
 	if err := departmentExists(ctx, s.engine.Reader(), r.DepartmentID); err != nil {
@@ -56,6 +56,13 @@ func (s *Store) SaveResource(ctx context.Context, actor access.Actor, r policy.R
 				return fmt.Errorf("insert resource: %w", err)
 			}
 			return tx.Record(ctx, actor, "policy.resource.create", fmt.Sprintf("policy_resource/%d", r.ID), "ok", map[string]any{"name": r.Name})
+		}
+		var dept int64
+		if err := store.Scan(tx.DB().Row(ctx, "SELECT department_id FROM policy_resources WHERE id = ?", r.ID), &dept); err != nil {
+			return err
+		}
+		if dept != r.DepartmentID {
+			return fault.Fields{"department_id": {Zh: "资源不能移到另一部门的清单", En: "a resource stays on its department's list"}}.Err()
 		}
 		res, err := tx.DB().Exec(ctx, `UPDATE policy_resources SET kind = ?, name = ?, provider = ?, summary = ?, industries = ?, tags = ?,
 			contact = ?, phone = ?, terms = ?, version = version + 1 WHERE id = ? AND version = ? AND department_id = ?`,
@@ -187,7 +194,7 @@ func (s *Store) Digest(ctx context.Context, actor access.Actor) (int, error) {
 			if len(m) == 0 {
 				continue
 			}
-			if err := tx.Notify(ctx, enterpriseUsers(id), "policy.digest", "/policy/resources/mine",
+			if err := tx.Notify(ctx, store.EnterpriseUsers(id), "policy.digest", "/policy/resources/mine",
 				fmt.Sprintf("为您推荐 %d 项创新资源：%s 等", len(m), m[0].Resource.Name)); err != nil {
 				return err
 			}
@@ -307,12 +314,12 @@ func (s *Store) Answer(ctx context.Context, actor access.Actor, id int64, versio
 	if err != nil {
 		return q, err
 	}
-	if !mayManage(actor, q.DepartmentID) {
+	if !MayManageDepartment(actor, q.DepartmentID) {
 		return q, access.ErrForbidden
 	}
 	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
 		now := tx.Now().UnixMilli()
-		res, err := tx.DB().Exec(ctx, "UPDATE policy_requests SET state = 'answered', answer = ?, answered_by = ?, answered_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+		res, err := tx.DB().Exec(ctx, "UPDATE policy_requests SET state = 'answered', answer = ?, answered_by = ?, answered_at = ?, version = version + 1 WHERE id = ? AND version = ? AND state = 'open'",
 			answer, actor.UserID, now, id, version)
 		if err != nil {
 			return err
@@ -321,7 +328,7 @@ func (s *Store) Answer(ctx context.Context, actor access.Actor, id int64, versio
 			return stale("该需求已被答复，请刷新", "the request was answered meanwhile; reload")
 		}
 		q.State, q.Answer, q.AnsweredAt, q.Version = "answered", answer, time.UnixMilli(now), version+1
-		if err := tx.Notify(ctx, enterpriseUsers(q.EnterpriseID), "policy.request", fmt.Sprintf("/policy/requests/%d", id), q.Resource+" 已答复"); err != nil {
+		if err := tx.Notify(ctx, store.EnterpriseUsers(q.EnterpriseID), "policy.request", fmt.Sprintf("/policy/requests/%d", id), q.Resource+" 已答复"); err != nil {
 			return err
 		}
 		return tx.Record(ctx, actor, "policy.answer", fmt.Sprintf("policy_request/%d", id), "ok", nil)

@@ -12,7 +12,7 @@ import (
 
 // MayManage reports whether the actor keeps a benefit (its policy's department).
 func (s *Store) MayManage(ctx context.Context, actor access.Actor, b policy.Benefit) bool {
-	return s.mayManageBenefit(ctx, s.engine.Reader(), actor, b)
+	return mayManageBenefit(actor, b)
 }
 
 // Told is an enterprise told of a benefit, with its claim.

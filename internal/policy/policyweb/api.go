@@ -152,9 +152,8 @@ func Enums() map[reflect.Type][]string {
 		reflect.TypeFor[policy.BenefitKind](): optionValues(policy.Kinds),
 		reflect.TypeFor[policy.Mode]():        {string(policy.Apply), string(policy.Auto)},
 		reflect.TypeFor[policy.Stack]():       optionValues(policy.Stacks),
-		reflect.TypeFor[policy.Op](): core.Strings([]policy.Op{policy.Ge, policy.Gt, policy.Le, policy.Lt, policy.Eq, policy.Ne,
-			policy.In, policy.NotIn, policy.Has, policy.HasNot}),
-		reflect.TypeFor[policy.Type](): core.Strings([]policy.Type{policy.Int, policy.Amount, policy.Share, policy.Bool, policy.Code, policy.List, policy.Date}),
+		reflect.TypeFor[policy.Op]():          core.Strings(ops),
+		reflect.TypeFor[policy.Type]():        core.Strings([]policy.Type{policy.Int, policy.Amount, policy.Share, policy.Bool, policy.Code, policy.List, policy.Date}),
 	}
 }
 

@@ -168,12 +168,8 @@ func (s *Handlers) apiUpdateBenefit(r *http.Request, a access.Actor, id int64, i
 	if err != nil {
 		return cur, err
 	}
-	switch in.PolicyID {
-	case 0:
-		in.PolicyID = cur.PolicyID
-	case cur.PolicyID:
-	default:
-		return policy.Benefit{}, fault.Fields{"policy_id": {Zh: "兑现事项不能移到另一份政策", En: "a benefit stays with its policy"}}.Err()
+	if in.PolicyID == 0 {
+		in.PolicyID = cur.PolicyID // the store refuses another
 	}
 	b, err := s.policy.SaveBenefit(r.Context(), a, in.benefit(id))
 	return s.savedBenefit(r, a, b, err)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"qifu/internal/access"
-	"qifu/internal/fault"
 	"qifu/internal/policy"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/web/core"
@@ -50,9 +49,6 @@ func (s *Handlers) apiBlacklist(w http.ResponseWriter, r *http.Request) error {
 	var in blacklistInput
 	if err := core.Decode(r, &in); err != nil {
 		return err
-	}
-	if len([]rune(in.Ref)) > 60 {
-		return fault.Fields{"ref": {Zh: "文号不能超过 60 字", En: "the reference is at most 60 characters"}}.Err()
 	}
 	rows := make([]policydb.BlacklistRow, len(in.Rows))
 	for i, row := range in.Rows {
@@ -133,9 +129,7 @@ func (s *Handlers) apiUpdateResource(r *http.Request, a access.Actor, id int64, 
 		return cur, err
 	}
 	if in.DepartmentID == 0 {
-		in.DepartmentID = cur.DepartmentID
-	} else if in.DepartmentID != cur.DepartmentID {
-		return policy.Resource{}, fault.Fields{"department_id": {Zh: "资源不能移到另一部门的清单", En: "a resource stays on its department's list"}}.Err()
+		in.DepartmentID = cur.DepartmentID // the store refuses another
 	}
 	res, err := s.policy.SaveResource(r.Context(), a, in.resource(id))
 	return resourceOut(res), err

@@ -27,7 +27,7 @@ import (
 const formRows = 3
 
 type benefitData struct {
-	core.Base
+	base
 	Benefit     policy.Benefit
 	Policy      policy.Policy
 	Fields      []policy.Field
@@ -44,16 +44,9 @@ type benefitData struct {
 	Run         *policydb.DryRun
 	Item        *policydb.Item // an enterprise's own verdict
 	Enterprise  bool
-	Told        int // staff: enterprises of their reach told
 	Claims      []policy.Claim
 	Notices     []policydb.Notice
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *benefitData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
-
-// Says writes the amount rule.
-func (b *benefitData) Says() string { return b.Benefit.Amount.Says(b.Lang) }
 
 // Kinds, Modes, Stacks, AmountKinds are the builder's choices.
 func (b *benefitData) Kinds() []policy.Option       { return policy.Kinds }
@@ -63,11 +56,8 @@ func (b *benefitData) AmountKinds() []policy.Option { return policy.AmountKinds 
 // OpName names an operator.
 func (b *benefitData) OpName(o policy.Op) string { return o.Sign().In(b.Lang) }
 
-// Ops are every operator, for the builder's select (the store refuses one
-// its field does not take, at its place).
-func (b *benefitData) Ops() []policy.Op {
-	return []policy.Op{policy.Ge, policy.Gt, policy.Le, policy.Lt, policy.Eq, policy.Ne, policy.In, policy.NotIn, policy.Has, policy.HasNot}
-}
+// Ops are every operator, for the builder's select.
+func (b *benefitData) Ops() []policy.Op { return ops }
 
 // IsCEL reports whether a form message is of an expert's row.
 func (b *benefitData) IsCEL(key string) bool {
@@ -112,11 +102,12 @@ func (s *Handlers) showBenefit(w http.ResponseWriter, r *http.Request, p *benefi
 	p.Fields = policy.Fields
 	p.Enterprise = a.Role == access.RoleEnterprise
 	if p.Form {
-		deps, err := s.store.Departments(ctx, a)
-		if err != nil {
+		// The granting department may be another than the policy's: the
+		// builder offers every one, whoever builds.
+		var err error
+		if p.Departments, err = s.store.Departments(ctx, a); err != nil {
 			return err
 		}
-		p.Departments = deps
 		p.Rows, p.CELRows = nil, nil
 		for _, c := range p.Benefit.Conditions {
 			if c.CEL != "" {
@@ -171,7 +162,7 @@ func (s *Handlers) benefitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &benefitData{Benefit: b, MayManage: s.policy.MayManage(ctx, a, b), MayReview: mayReview(a, b)}
+	p := &benefitData{Benefit: b, MayManage: s.policy.MayManage(ctx, a, b), MayReview: policydb.MayReview(a, b.DepartmentID)}
 	if pol, err := s.policy.Policy(ctx, a, b.PolicyID); err == nil {
 		p.Policy = pol
 	}
@@ -204,11 +195,6 @@ func (s *Handlers) benefitPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.showBenefit(w, r, p, http.StatusOK)
-}
-
-func mayReview(a access.Actor, b policy.Benefit) bool {
-	f := access.FilterFor(a, access.PolicyReview)
-	return f.Reach == access.All || (f.Reach == access.Dispatched && f.DepartmentID == b.DepartmentID)
 }
 
 // benefitFromForm reads the builder: the benefit's fields, the condition
@@ -270,11 +256,9 @@ func (s *Handlers) saveBenefitPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	in := benefitFromForm(r)
-	if r.PathValue("id") != "" {
-		var err error
-		if in.ID, err = core.PathID(r, "id"); err != nil {
-			return err
-		}
+	var err error
+	if in.ID, err = optionalID(r); err != nil {
+		return err
 	}
 	out, err := s.policy.SaveBenefit(r.Context(), a, in)
 	if err != nil {
@@ -294,12 +278,8 @@ func (s *Handlers) saveBenefitPage(w http.ResponseWriter, r *http.Request) error
 // benefitActPage runs a department's step on a benefit: dryrun, publish, close.
 func (s *Handlers) benefitActPage(step string) core.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		a, _ := core.ActorOf(r)
-		id, err := core.PathID(r, "id")
+		a, id, err := posted(r)
 		if err != nil {
-			return err
-		}
-		if err := r.ParseForm(); err != nil {
 			return err
 		}
 		ctx := r.Context()
@@ -325,12 +305,8 @@ func (s *Handlers) benefitActPage(step string) core.Handler {
 
 // signPage signs a dry run off.
 func (s *Handlers) signPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
+	a, id, err := posted(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	run, err := s.policy.Sign(r.Context(), a, id, r.FormValue("note"))
@@ -342,7 +318,7 @@ func (s *Handlers) signPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type toldData struct {
-	core.Base
+	base
 	Benefit policy.Benefit
 	Rows    []policydb.Told
 	Total   int

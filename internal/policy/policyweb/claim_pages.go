@@ -19,14 +19,11 @@ import (
 // may take; a public notice; the funnel.
 
 type checkupData struct {
-	core.Base
+	base
 	CheckUp  policydb.CheckUp
 	MayClaim bool
 	Staff    bool
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *checkupData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
 
 // Unit is the unit a fact to supply is typed in.
 func (b *checkupData) Unit(field string) string {
@@ -56,7 +53,7 @@ func (s *Handlers) checkupPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	id := enterpriseParam(r, a)
 	if id == 0 {
-		return s.pickPage(w, r)
+		return s.showCheckup(w, r, &checkupData{}, http.StatusOK) // staff: the form to pick the enterprise
 	}
 	cu, err := s.policy.CheckUp(r.Context(), a, id)
 	if err != nil {
@@ -71,14 +68,6 @@ func (s *Handlers) showCheckup(w http.ResponseWriter, r *http.Request, p *checku
 	p.Staff = a.Role != access.RoleEnterprise
 	p.Title = s.T(core.LangOf(r), "pp.checkup")
 	s.Render(w, r, code, "policy_checkup", p)
-	return nil
-}
-
-// pickPage asks staff for the enterprise of a check-up.
-func (s *Handlers) pickPage(w http.ResponseWriter, r *http.Request) error {
-	p := &checkupData{}
-	p.Title = s.T(core.LangOf(r), "pp.checkup")
-	s.Render(w, r, http.StatusOK, "policy_checkup", p)
 	return nil
 }
 
@@ -131,12 +120,8 @@ func (s *Handlers) askPage(w http.ResponseWriter, r *http.Request) error {
 
 // applyPage applies for a benefit with the listed materials.
 func (s *Handlers) applyPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	bid, err := core.PathID(r, "id")
+	a, bid, err := posted(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	b, err := s.policy.Benefit(r.Context(), a, bid)
@@ -156,15 +141,12 @@ func (s *Handlers) applyPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type claimsData struct {
-	core.Base
+	base
 	Claims []policy.Claim
 	Total  int
 	State  string
 	Pager  core.Pager
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *claimsData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
 
 // States are the claim states for the filter.
 func (b *claimsData) States() []policy.Option { return policy.ClaimStates }
@@ -190,16 +172,12 @@ func (s *Handlers) claimsPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type claimData struct {
-	core.Base
-	Claim    policy.Claim
-	Benefit  policy.Benefit
-	Actions  []string // the caller's
+	base
+	Claim    policy.Claim // as the store gives it: the account masked but for the enterprise and the granting department
+	Actions  []string     // the caller's
 	Reasons  map[string]bool
-	Platform bool
+	Platform bool // the benefit is handed over to an official platform
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *claimData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
 
 // YuanWan writes yuan as 万元 for an input.
 func (b *claimData) YuanWan(y int64) string { return enterprise.FormatWan(y) }
@@ -218,8 +196,8 @@ func (s *Handlers) claimPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &claimData{Claim: c, Benefit: b, Reasons: map[string]bool{}, Platform: b.Platform != ""}
-	if mayReview(a, b) {
+	p := &claimData{Claim: c, Reasons: map[string]bool{}, Platform: b.Platform != ""}
+	if policydb.MayReview(a, b.DepartmentID) {
 		p.Actions = append(p.Actions, policy.Actions(c.Mode, c.State, policy.ByDepartment)...)
 	}
 	if access.May(a.Role, access.PolicyClaim) {
@@ -240,12 +218,8 @@ func (s *Handlers) claimPage(w http.ResponseWriter, r *http.Request) error {
 
 // actPage takes a step of a claim.
 func (s *Handlers) actPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
+	a, id, err := posted(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	action := r.FormValue("action")
@@ -274,14 +248,11 @@ func (s *Handlers) actPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type noticeData struct {
-	core.Base
+	base
 	Notice    policydb.Notice
 	MayReview bool
 	Ended     bool
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *noticeData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
 
 func (s *Handlers) noticePage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
@@ -295,7 +266,7 @@ func (s *Handlers) noticePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &noticeData{Notice: n, Ended: n.Ended(s.today())}
 	if b, err := s.policy.Benefit(r.Context(), a, n.BenefitID); err == nil {
-		p.MayReview = mayReview(a, b)
+		p.MayReview = policydb.MayReview(a, b.DepartmentID)
 	}
 	p.Title = n.Benefit
 	s.Render(w, r, http.StatusOK, "policy_notice", p)
@@ -303,8 +274,7 @@ func (s *Handlers) noticePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Handlers) approveNoticePage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
+	a, id, err := posted(r)
 	if err != nil {
 		return err
 	}
@@ -316,15 +286,12 @@ func (s *Handlers) approveNoticePage(w http.ResponseWriter, r *http.Request) err
 }
 
 type figuresData struct {
-	core.Base
+	base
 	Rows     []policydb.FunnelRow
 	Benefits []policy.Benefit
 	Benefit  int64
 	From, To string
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *figuresData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
 
 func (s *Handlers) figuresPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)

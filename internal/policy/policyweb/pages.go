@@ -18,7 +18,7 @@ import (
 // policy with its benefits, and a department's form for a policy.
 
 type homeData struct {
-	core.Base
+	base
 	Policies   []policy.Policy
 	Total      int
 	Families   []string
@@ -27,7 +27,6 @@ type homeData struct {
 	Benefits   []policy.Benefit // staff: the benefits open now
 	Drafts     []policy.Benefit // a department's drafts
 	MayManage  bool
-	MayReview  bool
 	Enterprise bool
 	CheckUp    *policydb.CheckUp
 }
@@ -37,8 +36,7 @@ func (s *Handlers) homePage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
 	ctx := r.Context()
 	p := &homeData{Family: r.URL.Query().Get("family"), Query: strings.TrimSpace(r.URL.Query().Get("q")),
-		MayManage: access.May(a.Role, access.PolicyManage), MayReview: access.May(a.Role, access.PolicyReview),
-		Enterprise: a.Role == access.RoleEnterprise}
+		MayManage: access.May(a.Role, access.PolicyManage), Enterprise: a.Role == access.RoleEnterprise}
 	var err error
 	if p.Enterprise && a.EnterpriseID != 0 {
 		cu, err := s.policy.CheckUp(ctx, a, a.EnterpriseID)
@@ -68,11 +66,8 @@ func (s *Handlers) homePage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Wan writes yuan as 万元 in the page's language.
-func (b *homeData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
-
 type policyData struct {
-	core.Base
+	base
 	Policy    policy.Policy
 	MayManage bool
 	Form      bool // the policy's form (new, or a draft's edit)
@@ -80,9 +75,6 @@ type policyData struct {
 	// policies (an administrator); others keep their own.
 	Departments []department.Department
 }
-
-// Wan writes yuan as 万元 in the page's language.
-func (b *policyData) Wan(yuan int64) string { return policy.Wan(yuan, b.Lang) }
 
 // Asks are a benefit's conditions as a person reads them.
 func (b *policyData) Asks(x policy.Benefit) []string { return asks(x, b.Lang) }
@@ -107,13 +99,9 @@ func (s *Handlers) newPolicyPage(w http.ResponseWriter, r *http.Request) error {
 // showPolicyForm renders a policy's form, with the departments for those
 // who keep every department's.
 func (s *Handlers) showPolicyForm(w http.ResponseWriter, r *http.Request, p *policyData, code int) error {
-	a, _ := core.ActorOf(r)
-	if access.FilterFor(a, access.PolicyManage).Reach == access.All {
-		deps, err := s.store.Departments(r.Context(), a)
-		if err != nil {
-			return err
-		}
-		p.Departments = deps
+	var err error
+	if p.Departments, err = s.departmentChoice(r); err != nil {
+		return err
 	}
 	if p.Title == "" {
 		p.Title = s.T(core.LangOf(r), "pp.new_policy")
@@ -132,8 +120,7 @@ func (s *Handlers) policyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &policyData{Policy: pol, MayManage: access.FilterFor(a, access.PolicyManage).Reach == access.All ||
-		(access.May(a.Role, access.PolicyManage) && a.DepartmentID == pol.DepartmentID)}
+	p := &policyData{Policy: pol, MayManage: policydb.MayManageDepartment(a, pol.DepartmentID)}
 	p.Form = p.MayManage && r.URL.Query().Get("edit") == "1"
 	p.Title = pol.Title
 	if p.Form {
@@ -144,7 +131,7 @@ func (s *Handlers) policyPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func policyFromForm(r *http.Request) policy.Policy {
-	return policy.Policy{ID: formID(r, "id"), Title: r.FormValue("title"), Issuer: r.FormValue("issuer"), DocNo: r.FormValue("doc_no"),
+	return policy.Policy{Title: r.FormValue("title"), Issuer: r.FormValue("issuer"), DocNo: r.FormValue("doc_no"),
 		Family: r.FormValue("family"), Published: r.FormValue("published"), InForce: r.FormValue("in_force"), Until: r.FormValue("until"),
 		Text: r.FormValue("text"), Version: formInt(r, "version"), DepartmentID: formID(r, "department_id")}
 }
@@ -156,14 +143,12 @@ func (s *Handlers) savePolicyPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in := policyFromForm(r)
-	if access.FilterFor(a, access.PolicyManage).Reach != access.All {
+	if !keepsEvery(a) {
 		in.DepartmentID = 0 // a department's staff keep their own department's
 	}
-	if id := r.PathValue("id"); id != "" {
-		var err error
-		if in.ID, err = core.PathID(r, "id"); err != nil {
-			return err
-		}
+	var err error
+	if in.ID, err = optionalID(r); err != nil {
+		return err
 	}
 	out, err := s.policy.SavePolicy(r.Context(), a, in)
 	if err != nil {
@@ -182,12 +167,8 @@ func (s *Handlers) savePolicyPage(w http.ResponseWriter, r *http.Request) error 
 // policyStatePage publishes or withdraws a policy.
 func (s *Handlers) policyStatePage(to string) core.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		a, _ := core.ActorOf(r)
-		id, err := core.PathID(r, "id")
+		a, id, err := posted(r)
 		if err != nil {
-			return err
-		}
-		if err := r.ParseForm(); err != nil {
 			return err
 		}
 		if to == policy.Published {

@@ -20,7 +20,7 @@ import (
 // their answers, and the blacklist import.
 
 type resourcesData struct {
-	core.Base
+	base
 	Resources   []policy.Resource
 	Total       int
 	Kind, Query string
@@ -32,23 +32,8 @@ type resourcesData struct {
 	Pager       core.Pager
 }
 
-// Kinds are the resource kinds.
+// Kinds are the resource kinds (the catalog names each, "polres.kind").
 func (b *resourcesData) Kinds() []policy.Option { return policy.ResourceKinds }
-
-// KindName names a resource kind.
-func (b *resourcesData) KindName(k string) string { return kindName(k, b.Lang) }
-
-func kindName(k, lang string) string {
-	for _, o := range policy.ResourceKinds {
-		if o.Value == k {
-			if lang == "en" {
-				return o.En
-			}
-			return o.Zh
-		}
-	}
-	return k
-}
 
 func (s *Handlers) resourcesPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
@@ -90,7 +75,7 @@ func (s *Handlers) mineResourcesPage(w http.ResponseWriter, r *http.Request) err
 }
 
 type resourceData struct {
-	core.Base
+	base
 	Departments []department.Department // for a role that keeps every department's lists
 	Resource    policy.Resource
 	Form        bool
@@ -102,9 +87,6 @@ type resourceData struct {
 
 // Kinds are the resource kinds.
 func (b *resourceData) Kinds() []policy.Option { return policy.ResourceKinds }
-
-// KindName names a resource kind.
-func (b *resourceData) KindName(k string) string { return kindName(k, b.Lang) }
 
 func (s *Handlers) resourcePage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
@@ -120,32 +102,28 @@ func (s *Handlers) resourcePage(w http.ResponseWriter, r *http.Request) error {
 		if p.Resource, err = s.policy.Resource(r.Context(), id); err != nil {
 			return err
 		}
-		f := access.FilterFor(a, access.PolicyManage)
-		p.MayManage = f.Reach == access.All || (f.Reach == access.Dispatched && f.DepartmentID == p.Resource.DepartmentID)
+		p.MayManage = policydb.MayManageDepartment(a, p.Resource.DepartmentID)
 		p.Form = p.MayManage && r.URL.Query().Get("edit") == "1"
 	}
 	p.Industries, p.Tags = strings.Join(p.Resource.Industries, ","), strings.Join(p.Resource.Tags, ",")
-	if err := s.resourceDepartments(r, p); err != nil {
-		return err
-	}
 	p.Title = p.Resource.Name
+	return s.showResource(w, r, p, http.StatusOK)
+}
+
+// showResource renders a resource, or its form with the departments for
+// those who keep every department's lists.
+func (s *Handlers) showResource(w http.ResponseWriter, r *http.Request, p *resourceData, code int) error {
+	if p.Form {
+		var err error
+		if p.Departments, err = s.departmentChoice(r); err != nil {
+			return err
+		}
+	}
 	if p.Title == "" {
 		p.Title = s.T(core.LangOf(r), "pp.new_resource")
 	}
-	s.Render(w, r, http.StatusOK, "policy_resource", p)
+	s.Render(w, r, code, "policy_resource", p)
 	return nil
-}
-
-// resourceDepartments offers the departments to a role that keeps every
-// department's lists.
-func (s *Handlers) resourceDepartments(r *http.Request, p *resourceData) error {
-	a, _ := core.ActorOf(r)
-	if !p.Form || access.FilterFor(a, access.PolicyManage).Reach != access.All {
-		return nil
-	}
-	deps, err := s.store.Departments(r.Context(), a)
-	p.Departments = deps
-	return err
 }
 
 func splitList(s string) []string {
@@ -166,19 +144,19 @@ func (s *Handlers) saveResourcePage(w http.ResponseWriter, r *http.Request) erro
 	in := policy.Resource{Kind: r.FormValue("kind"), Name: r.FormValue("name"), Provider: r.FormValue("provider"), Summary: r.FormValue("summary"),
 		Industries: splitList(r.FormValue("industries")), Tags: splitList(r.FormValue("tags")), Contact: r.FormValue("contact"),
 		Phone: r.FormValue("phone"), Terms: r.FormValue("terms"), Version: formInt(r, "version")}
-	if access.FilterFor(a, access.PolicyManage).Reach == access.All {
+	if keepsEvery(a) {
 		in.DepartmentID = formID(r, "department_id") // a department's staff keep their own department's
 	}
-	if r.PathValue("id") != "" {
-		var err error
-		if in.ID, err = core.PathID(r, "id"); err != nil {
-			return err
-		}
+	var err error
+	if in.ID, err = optionalID(r); err != nil {
+		return err
+	}
+	if in.ID != 0 {
 		old, err := s.policy.Resource(r.Context(), in.ID)
 		if err != nil {
 			return err
 		}
-		in.DepartmentID = old.DepartmentID
+		in.DepartmentID = old.DepartmentID // a resource stays on its department's list
 	}
 	out, err := s.policy.SaveResource(r.Context(), a, in)
 	if err != nil {
@@ -188,24 +166,15 @@ func (s *Handlers) saveResourcePage(w http.ResponseWriter, r *http.Request) erro
 		}
 		p := &resourceData{Resource: in, Form: true, MayManage: true, Industries: r.FormValue("industries"), Tags: r.FormValue("tags")}
 		p.Errors = msgs
-		if err := s.resourceDepartments(r, p); err != nil {
-			return err
-		}
-		p.Title = s.T(core.LangOf(r), "pp.new_resource")
-		s.Render(w, r, http.StatusUnprocessableEntity, "policy_resource", p)
-		return nil
+		return s.showResource(w, r, p, http.StatusUnprocessableEntity)
 	}
 	s.Done(w, r, fmt.Sprintf("/policy/resources/%d", out.ID), "pp.resource_saved", "")
 	return nil
 }
 
 func (s *Handlers) requestResourcePage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
+	a, id, err := posted(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	q, err := s.policy.RequestResource(r.Context(), a, id, enterpriseParam(r, a), r.FormValue("body"))
@@ -217,7 +186,7 @@ func (s *Handlers) requestResourcePage(w http.ResponseWriter, r *http.Request) e
 }
 
 type requestData struct {
-	core.Base
+	base
 	Request   policydb.Request
 	MayAnswer bool
 }
@@ -232,20 +201,15 @@ func (s *Handlers) requestPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := access.FilterFor(a, access.PolicyManage)
-	p := &requestData{Request: q, MayAnswer: q.State == "open" && (f.Reach == access.All || (f.Reach == access.Dispatched && f.DepartmentID == q.DepartmentID))}
+	p := &requestData{Request: q, MayAnswer: q.State == "open" && policydb.MayManageDepartment(a, q.DepartmentID)}
 	p.Title = q.Resource
 	s.Render(w, r, http.StatusOK, "policy_request", p)
 	return nil
 }
 
 func (s *Handlers) answerPage(w http.ResponseWriter, r *http.Request) error {
-	a, _ := core.ActorOf(r)
-	id, err := core.PathID(r, "id")
+	a, id, err := posted(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	if _, err := s.policy.Answer(r.Context(), a, id, formInt(r, "version"), r.FormValue("answer")); err != nil {
@@ -265,10 +229,9 @@ func (s *Handlers) digestPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type blacklistData struct {
-	core.Base
+	base
 	Text     string
 	Problems []string
-	Done     int
 }
 
 func (s *Handlers) blacklistPage(w http.ResponseWriter, r *http.Request) error {
@@ -310,8 +273,10 @@ func (s *Handlers) blacklistPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(problems) > 0 {
-		for line, m := range problems {
-			p.Problems = append(p.Problems, fmt.Sprintf(s.T(lang, "pp.line"), line)+m.In(lang))
+		for _, row := range rows { // in the order of the lines, as pasted
+			if m, ok := problems[row.Line]; ok {
+				p.Problems = append(p.Problems, fmt.Sprintf(s.T(lang, "pp.line"), row.Line)+m.In(lang))
+			}
 		}
 		s.Render(w, r, http.StatusUnprocessableEntity, "policy_blacklist", p)
 		return nil

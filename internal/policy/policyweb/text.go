@@ -266,6 +266,7 @@ var Text = func() core.Catalog {
 	words("polkind", policy.Kinds)
 	words("polstack", policy.Stacks)
 	words("polstate", policy.ClaimStates)
+	words("polres", policy.ResourceKinds)
 	for _, o := range policy.ClaimStates {
 		c["policy.state."+o.Value] = [2]string{o.Zh, o.En}
 	}

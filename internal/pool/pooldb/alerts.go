@@ -57,16 +57,16 @@ func (s *Store) RunAlerts(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	// Loans whose step is past its limit, told once per step.
-	ids, err := store.Collect(ctx, r, store.Int64, `SELECT id FROM pool_matches WHERE state IN ('proposed', 'chosen', 'active')
-		ORDER BY id LIMIT ?`, 10*limit)
+	loans, err := store.Collect(ctx, r, scanLoan, "SELECT "+loanColumns+loanFrom+` WHERE m.state IN ('proposed', 'chosen', 'active')
+		ORDER BY m.id LIMIT ?`, 10*limit)
 	if err != nil {
 		return raised, fmt.Errorf("loans to alert: %w", err)
 	}
-	for _, id := range ids {
-		m, err := s.loan(ctx, r, system, id)
-		if err != nil {
-			return raised, err
-		}
+	if err := s.fill(ctx, r, system, loans); err != nil {
+		return raised, err
+	}
+	for _, m := range loans {
+		id := m.ID
 		if m.Step == "" || now.Before(m.StepDue) {
 			continue
 		}
@@ -92,7 +92,7 @@ func (s *Store) RunAlerts(ctx context.Context, limit int) (int, error) {
 				id    int64
 			}{{"lender", m.LenderID}, {"borrower", m.BorrowerID}} {
 				if step.Who == who.party || step.Who == "both" {
-					if err := tx.Notify(ctx, enterpriseUsers(who.id), "pool.overdue", fmt.Sprintf("/pool/loans/%d", id), title); err != nil {
+					if err := tx.Notify(ctx, store.EnterpriseUsers(who.id), "pool.overdue", fmt.Sprintf("/pool/loans/%d", id), title); err != nil {
 						return err
 					}
 				}

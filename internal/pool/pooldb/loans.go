@@ -19,10 +19,9 @@ import (
 // Suggestion is the matcher's answer for the pool the actor sees.
 type Suggestion struct {
 	pool.Result
-	Needs    []pool.Need      `json:"needs"` // the open needs considered
-	Workers  int              `json:"workers"`
-	Unfilled []Unfilled       `json:"unfilled"` // needs the proposals leave short
-	Names    map[int64]string `json:"-"`
+	Needs    []pool.Need `json:"needs"` // the open needs considered
+	Workers  int         `json:"workers"`
+	Unfilled []Unfilled  `json:"unfilled"` // needs the proposals leave short
 }
 
 // Unfilled is a need the pool cannot fill, with why its work type's
@@ -215,7 +214,7 @@ func (s *Store) Propose(ctx context.Context, actor access.Actor, needID, lenderI
 			return fmt.Errorf("insert loan: %w", err)
 		}
 		wt, _ := pool.Find(pool.WorkTypes, string(w.Need.WorkType))
-		if err := tx.Notify(ctx, enterpriseUsers(lenderID), "pool.proposed", fmt.Sprintf("/pool/loans/%d", m.ID),
+		if err := tx.Notify(ctx, store.EnterpriseUsers(lenderID), "pool.proposed", fmt.Sprintf("/pool/loans/%d", m.ID),
 			fmt.Sprintf("社区建议您向 %s 借出%s %d 人，请在24小时内选定员工", w.Need.Enterprise, wt.Zh, heads)); err != nil {
 			return err
 		}
@@ -295,20 +294,12 @@ func (s *Store) Loans(ctx context.Context, actor access.Actor, q LoanQuery) ([]p
 		args = append(args, q.State)
 	}
 	r := s.engine.Reader()
-	var total int
-	if err := store.Scan(r.Row(ctx, "SELECT COUNT(*)"+loanFrom+" WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count loans: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	out, err := store.Collect(ctx, r, scanLoan, "SELECT "+loanColumns+loanFrom+" WHERE "+where+" ORDER BY m.proposed_at DESC, m.id DESC LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
+	out, total, err := paged(ctx, r, "loans", scanLoan, loanColumns, loanFrom, where, args, "m.proposed_at DESC, m.id DESC", q.Page)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list loans: %w", err)
+		return nil, 0, err
 	}
-	for i := range out {
-		if err := s.fill(ctx, r, actor, &out[i]); err != nil {
-			return nil, 0, err
-		}
+	if err := s.fill(ctx, r, actor, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
@@ -327,31 +318,64 @@ func (s *Store) loan(ctx context.Context, h store.DB, actor access.Actor, id int
 	if err != nil {
 		return m, err
 	}
-	return m, s.fill(ctx, h, actor, &m)
+	loans := []pool.Loan{m}
+	err = s.fill(ctx, h, actor, loans)
+	return loans[0], err
 }
 
-// fill reads a loan's need and placements and works out its step.
-func (s *Store) fill(ctx context.Context, h store.DB, actor access.Actor, m *pool.Loan) error {
-	n, err := scanNeed(h.Row(ctx, "SELECT "+needColumns+" FROM pool_needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.id = ?", m.NeedID))
-	if err != nil {
-		return fmt.Errorf("loan's need: %w", err)
-	}
-	m.Need = n
-	m.Placements, err = store.Collect(ctx, h, scanPlacement, "SELECT "+placementColumns+` FROM pool_placements p JOIN pool_workers w ON w.id = p.worker_id
-		WHERE p.match_id = ? ORDER BY p.id`, m.ID)
-	if err != nil {
-		return fmt.Errorf("loan's placements: %w", err)
-	}
-	for i := range m.Placements {
-		p := &m.Placements[i]
-		seesPhone := own(actor, m.LenderID) || (own(actor, m.BorrowerID) && p.State != pool.PlaceChosen && p.State != pool.PlaceDeclined)
-		if !seesPhone {
-			p.Phone = access.MaskPhone(p.Phone)
+// fill reads the loans' needs and placements, a query for each per 500
+// loans, masks the phones the actor may not see, and works out the step
+// each loan waits on.
+func (s *Store) fill(ctx context.Context, h store.DB, actor access.Actor, loans []pool.Loan) error {
+	for chunk := range slices.Chunk(loans, 500) {
+		if err := s.fillChunk(ctx, h, actor, chunk); err != nil {
+			return err
 		}
 	}
-	step, since, due := m.Waiting()
-	if step != "" {
-		m.Step, m.StepDue, m.Colour = step, due, pool.Colour(since, pool.StepOf(step).Within, s.engine.Now())
+	return nil
+}
+
+func (s *Store) fillChunk(ctx context.Context, h store.DB, actor access.Actor, loans []pool.Loan) error {
+	needIDs, loanIDs := make([]any, len(loans)), make([]any, len(loans))
+	for i, m := range loans {
+		needIDs[i], loanIDs[i] = m.NeedID, m.ID
+	}
+	needs, err := store.Collect(ctx, h, scanNeed, "SELECT "+needColumns+" "+needFrom+" WHERE n.id IN ("+store.Placeholders(len(needIDs))+")", needIDs...)
+	if err != nil {
+		return fmt.Errorf("loans' needs: %w", err)
+	}
+	byID := make(map[int64]pool.Need, len(needs))
+	for _, n := range needs {
+		byID[n.ID] = n
+	}
+	placements, err := store.Collect(ctx, h, scanPlacement, "SELECT "+placementColumns+` FROM pool_placements p JOIN pool_workers w ON w.id = p.worker_id
+		WHERE p.match_id IN (`+store.Placeholders(len(loanIDs))+`) ORDER BY p.id`, loanIDs...)
+	if err != nil {
+		return fmt.Errorf("loans' placements: %w", err)
+	}
+	byLoan := map[int64][]pool.Placement{}
+	for _, p := range placements {
+		byLoan[p.MatchID] = append(byLoan[p.MatchID], p)
+	}
+	now := s.engine.Now()
+	for i := range loans {
+		m := &loans[i]
+		n, ok := byID[m.NeedID]
+		if !ok {
+			return fmt.Errorf("loan %d's need: %w", m.ID, fault.ErrNotFound)
+		}
+		m.Need, m.Placements = n, byLoan[m.ID]
+		for j := range m.Placements {
+			p := &m.Placements[j]
+			seesPhone := own(actor, m.LenderID) || (own(actor, m.BorrowerID) && p.State != pool.PlaceChosen && p.State != pool.PlaceDeclined)
+			if !seesPhone {
+				p.Phone = access.MaskPhone(p.Phone)
+			}
+		}
+		step, since, due := m.Waiting()
+		if step != "" {
+			m.Step, m.StepDue, m.Colour = step, due, pool.Colour(since, pool.StepOf(step).Within, now)
+		}
 	}
 	return nil
 }
@@ -380,14 +404,23 @@ func (s *Store) asParty(ctx context.Context, actor access.Actor, id int64, party
 	if err != nil {
 		return m, err
 	}
+	return m, s.actsFor(ctx, actor, m, party)
+}
+
+// actsFor checks that the actor may act for a party of a loan already read
+// (its own account, or staff for it).
+func (s *Store) actsFor(ctx context.Context, actor access.Actor, m pool.Loan, party string) error {
+	if !access.May(actor.Role, access.PoolPost) {
+		return access.ErrForbidden
+	}
 	eid := m.LenderID
 	if party == "borrower" {
 		eid = m.BorrowerID
 	}
 	if _, err := enterpriseFor(ctx, s.engine.Reader(), actor, access.PoolPost, eid); err != nil {
-		return m, access.ErrForbidden
+		return access.ErrForbidden
 	}
-	return m, nil
+	return nil
 }
 
 // MayAct checks that the actor may act for a loan's party ("lender" or
@@ -457,6 +490,10 @@ func (s *Store) Choose(ctx context.Context, actor access.Actor, id int64, worker
 		if lender, err = scanParty(h.Row(ctx, "SELECT "+partyColumns+" FROM enterprises e WHERE e.id = ?", m.LenderID)); err != nil {
 			return err
 		}
+		shut, err := closed(ctx, h, m.LenderID)
+		if err != nil {
+			return err
+		}
 		for _, wid := range workerIDs {
 			w, err := scanWorker(h.Row(ctx, "SELECT "+workerColumns+" FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE w.id = ? AND w.enterprise_id = ?", wid, m.LenderID))
 			if err != nil {
@@ -472,14 +509,17 @@ func (s *Store) Choose(ctx context.Context, actor access.Actor, id int64, worker
 				w.IDNumber, m.LenderID), &borrowed); err != nil {
 				return fmt.Errorf("re-lend check: %w", err)
 			}
-			shut, err := closed(ctx, h, m.LenderID)
-			if err != nil {
-				return err
-			}
 			if err := pool.CheckChoose(pool.Lend{ContractEnd: w.ContractEnd, To: to, Borrowed: borrowed > 0, Employed: true, LenderClosed: shut}); err != nil {
 				return err
 			}
-			if _, why, ok := pool.Check(pool.Offer{Worker: w}, pool.Want{Need: withOpen(m.Need, 1)}, today); !ok && w.Status == pool.WorkerAvailable {
+			// The fit the candidates were chosen by, the team's lodging with it.
+			lodging := false
+			if w.TeamID != 0 {
+				if err := store.Scan(h.Row(ctx, "SELECT lodging FROM pool_teams WHERE id = ?", w.TeamID), &lodging); err != nil {
+					return err
+				}
+			}
+			if _, why, ok := pool.Check(pool.Offer{Worker: w, Lodging: lodging}, pool.Want{Need: withOpen(m.Need, 1)}, today); !ok && w.Status == pool.WorkerAvailable {
 				return fault.New(fault.Invalid, "pool_no_fit", w.Name+" 不符合此需求："+why.Zh, w.Name+" does not fit the need: "+why.En)
 			}
 			res, err := h.Exec(ctx, "UPDATE pool_workers SET status = 'lent', version = version + 1 WHERE id = ? AND status = 'available'", wid)

@@ -19,6 +19,9 @@ const needColumns = `n.id, n.enterprise_id, e.name, n.work_type, n.heads, n.take
 	n.daily_cost, n.certs, n.training, n.transport, n.lodging, n.needed_by, n.contact, n.phone, n.share_code, n.status,
 	n.posted_at, n.first_on_site, n.version`
 
+// needFrom reads needs n with their enterprises e.
+const needFrom = "FROM pool_needs n JOIN enterprises e ON e.id = n.enterprise_id"
+
 func scanNeed(sc store.Scanner) (pool.Need, error) {
 	var n pool.Need
 	var wt, certs string
@@ -93,15 +96,8 @@ func (s *Store) Needs(ctx context.Context, actor access.Actor, q NeedQuery) ([]p
 		where += " AND n.to_day >= ?"
 		args = append(args, s.today())
 	}
-	r := s.engine.Reader()
-	var total int
-	if err := store.Scan(r.Row(ctx, "SELECT COUNT(*) FROM pool_needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count needs: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	out, err := store.Collect(ctx, r, scanNeed, "SELECT "+needColumns+` FROM pool_needs n JOIN enterprises e ON e.id = n.enterprise_id
-		WHERE `+where+` ORDER BY CASE n.status WHEN 'open' THEN 0 ELSE 1 END, n.needed_by, n.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	return out, total, wrap(err, "list needs")
+	return paged(ctx, s.engine.Reader(), "needs", scanNeed, needColumns, needFrom, where, args,
+		"CASE n.status WHEN 'open' THEN 0 ELSE 1 END, n.needed_by, n.id", q.Page)
 }
 
 // Need returns one need the actor may read.
@@ -114,7 +110,7 @@ func (s *Store) Need(ctx context.Context, actor access.Actor, id int64) (pool.Ne
 
 func (s *Store) need(ctx context.Context, h store.DB, actor access.Actor, id int64) (pool.Need, error) {
 	where, args := visible(actor, "n.share_code")
-	return scanNeed(h.Row(ctx, "SELECT "+needColumns+" FROM pool_needs n JOIN enterprises e ON e.id = n.enterprise_id WHERE n.id = ? AND "+where,
+	return scanNeed(h.Row(ctx, "SELECT "+needColumns+" "+needFrom+" WHERE n.id = ? AND "+where,
 		append([]any{id}, args...)...))
 }
 
@@ -262,18 +258,12 @@ func (s *Store) Seekers(ctx context.Context, actor access.Actor, q SeekerQuery) 
 		where += " AND s.status = ?"
 		args = append(args, q.Status)
 	}
-	r := s.engine.Reader()
-	var total int
-	if err := store.Scan(r.Row(ctx, "SELECT COUNT(*) FROM pool_seekers s WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count seekers: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	out, err := store.Collect(ctx, r, scanSeeker, "SELECT "+seekerColumns+" FROM pool_seekers s WHERE "+where+" ORDER BY s.status, s.from_day, s.id LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
+	out, total, err := paged(ctx, s.engine.Reader(), "seekers", scanSeeker, seekerColumns, "FROM pool_seekers s", where, args,
+		"s.status, s.from_day, s.id", q.Page)
 	for i := range out {
 		out[i].Phone = access.MaskPhone(out[i].Phone)
 	}
-	return out, total, wrap(err, "list seekers")
+	return out, total, err
 }
 
 // PlaceSeeker records a job seeker hired directly by a need's enterprise:
@@ -313,7 +303,7 @@ func (s *Store) PlaceSeeker(ctx context.Context, actor access.Actor, seekerID, n
 		if err := s.take(ctx, h, needID, 1); err != nil {
 			return err
 		}
-		if err := tx.Notify(ctx, enterpriseUsers(e.ID), "pool.seeker", fmt.Sprintf("/pool/needs/%d", needID),
+		if err := tx.Notify(ctx, store.EnterpriseUsers(e.ID), "pool.seeker", fmt.Sprintf("/pool/needs/%d", needID),
 			fmt.Sprintf("社区推荐求职人员 %s（%s）直接招用", p.Name, p.Phone)); err != nil {
 			return err
 		}

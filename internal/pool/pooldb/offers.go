@@ -19,6 +19,9 @@ import (
 const workerColumns = `w.id, w.enterprise_id, e.name, w.team_id, w.name, w.phone, w.id_number, w.work_types, w.certs,
 	w.contract_end, w.avail_from, w.avail_to, w.shift, w.share_code, w.status, w.version, w.created_at`
 
+// workerFrom reads workers w with their enterprises e.
+const workerFrom = "FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id"
+
 func scanWorker(sc store.Scanner) (pool.Worker, error) {
 	var w pool.Worker
 	var types, certs string
@@ -186,16 +189,9 @@ func (s *Store) Workers(ctx context.Context, actor access.Actor, q WorkerQuery) 
 		where += " AND w.status = ?"
 		args = append(args, q.Status)
 	}
-	r := s.engine.Reader()
-	var total int
-	if err := store.Scan(r.Row(ctx, "SELECT COUNT(*) FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count workers: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	out, err := store.Collect(ctx, r, scanWorker, "SELECT "+workerColumns+` FROM pool_workers w JOIN enterprises e ON e.id = w.enterprise_id
-		WHERE `+where+" ORDER BY e.name, w.team_id, w.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	out, total, err := paged(ctx, s.engine.Reader(), "workers", scanWorker, workerColumns, workerFrom, where, args, "e.name, w.team_id, w.id", q.Page)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list workers: %w", err)
+		return nil, 0, err
 	}
 	for i := range out {
 		maskWorker(actor, &out[i])

@@ -6,6 +6,8 @@ package pooldb
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,7 +48,9 @@ func (s *Store) AddSeal(ctx context.Context, actor access.Actor, id int64, party
 	f := fault.Fields{}
 	switch seal.Kind {
 	case "scan":
-		if seal.SHA256 == "" || !(seal.MIME == "application/pdf" || strings.HasPrefix(seal.MIME, "image/")) {
+		// The file is the web's to keep (its upload sets the hash): the
+		// store refuses a scan that names none.
+		if !contentHash(seal.SHA256) || !(seal.MIME == "application/pdf" || strings.HasPrefix(seal.MIME, "image/")) {
 			f.Add("file", "请上传盖章协议的扫描件（PDF 或图片）", "upload the sealed agreement as a PDF or an image")
 		}
 	case "eseal":
@@ -100,6 +104,12 @@ func (s *Store) AddSeal(ctx context.Context, actor access.Actor, id int64, party
 	return s.Loan(ctx, actor, id)
 }
 
+// contentHash reports whether s is a SHA-256 in hex, as attach.Dir names files.
+func contentHash(s string) bool {
+	b, err := hex.DecodeString(s)
+	return err == nil && len(b) == sha256.Size
+}
+
 // SealFile returns a party's sealed scan of a loan the actor may read.
 func (s *Store) SealFile(ctx context.Context, actor access.Actor, id int64, partyName string) (Seal, error) {
 	if _, err := s.Loan(ctx, actor, id); err != nil {
@@ -138,7 +148,7 @@ func (s *Store) Train(ctx context.Context, actor access.Actor, id int64, note st
 	return s.Loan(ctx, actor, id)
 }
 
-// placementOf returns the loan and one of its placements.
+// placementOf returns one of a loan's placements, or not found.
 func placementOf(m pool.Loan, placementID int64) (pool.Placement, error) {
 	i := slices.IndexFunc(m.Placements, func(p pool.Placement) bool { return p.ID == placementID })
 	if i < 0 {
@@ -322,7 +332,7 @@ func (s *Store) End(ctx context.Context, actor access.Actor, id, placementID int
 		by = "community"
 	default:
 		for _, pn := range []string{"lender", "borrower"} {
-			if _, err := s.asParty(ctx, actor, id, pn); err == nil {
+			if s.actsFor(ctx, actor, m, pn) == nil {
 				by = pn
 				break
 			}
@@ -411,8 +421,8 @@ func (s *Store) Extend(ctx context.Context, actor access.Actor, id, placementID 
 	if err != nil {
 		return m, err
 	}
-	if _, err := s.asParty(ctx, actor, id, "borrower"); err != nil {
-		if _, err := s.asParty(ctx, actor, id, "lender"); err != nil {
+	if err := s.actsFor(ctx, actor, m, "borrower"); err != nil {
+		if err := s.actsFor(ctx, actor, m, "lender"); err != nil {
 			return m, err
 		}
 	}
@@ -561,15 +571,12 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 		now := tx.Now().UnixMilli()
 		why := pool.RuleOf("lender_open").Zh + " " + reason
 		type live struct {
-			p      pool.Placement
-			match  int64
-			onSite bool
+			p     pool.Placement
+			match int64
 		}
 		rows, err := store.Collect(ctx, h, func(sc store.Scanner) (live, error) {
 			var l live
-			err := sc.Scan(&l.p.ID, &l.match, &l.p.WorkerID, &l.p.State)
-			l.onSite = l.p.State == pool.PlaceOnSite
-			return l, err
+			return l, sc.Scan(&l.p.ID, &l.match, &l.p.WorkerID, &l.p.State)
 		}, `SELECT p.id, p.match_id, p.worker_id, p.state FROM pool_placements p JOIN pool_matches m ON m.id = p.match_id
 			WHERE m.lender_id = ? AND p.state IN ('chosen', 'consented', 'on_site') ORDER BY p.id`, enterpriseID)
 		if err != nil {
@@ -584,7 +591,7 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 			if affected(res) != 1 {
 				continue // the worker answered meanwhile: what they did stands
 			}
-			if l.onSite {
+			if l.p.State == pool.PlaceOnSite {
 				if err := s.settle(ctx, tx, l.match, why); err != nil {
 					return err
 				}
@@ -593,24 +600,26 @@ func (s *Store) LenderClosed(ctx context.Context, actor access.Actor, enterprise
 			}
 			ended++
 		}
-		var needs []int64
-		if needs, err = store.Collect(ctx, h, store.Int64, "SELECT id FROM pool_matches WHERE lender_id = ? AND state = 'proposed'", enterpriseID); err != nil {
+		type proposal struct {
+			id, need int64
+			heads    int
+		}
+		proposals, err := store.Collect(ctx, h, func(sc store.Scanner) (proposal, error) {
+			var p proposal
+			return p, sc.Scan(&p.id, &p.need, &p.heads)
+		}, "SELECT id, need_id, heads FROM pool_matches WHERE lender_id = ? AND state = 'proposed'", enterpriseID)
+		if err != nil {
 			return err
 		}
-		for _, mid := range needs {
-			var needID int64
-			var heads int
-			if err := store.Scan(h.Row(ctx, "SELECT need_id, heads FROM pool_matches WHERE id = ?", mid), &needID, &heads); err != nil {
-				return err
-			}
-			res, err := h.Exec(ctx, "UPDATE pool_matches SET state = 'cancelled', ended_at = ?, end_reason = ?, version = version + 1 WHERE id = ? AND state = 'proposed'", now, why, mid)
+		for _, p := range proposals {
+			res, err := h.Exec(ctx, "UPDATE pool_matches SET state = 'cancelled', ended_at = ?, end_reason = ?, version = version + 1 WHERE id = ? AND state = 'proposed'", now, why, p.id)
 			if err != nil {
 				return err
 			}
 			if affected(res) != 1 {
 				continue // declined or chosen meanwhile
 			}
-			if err := s.release(ctx, h, needID, heads); err != nil {
+			if err := s.release(ctx, h, p.need, p.heads); err != nil {
 				return err
 			}
 		}

@@ -42,10 +42,10 @@ func New(engine *store.Store) *Store {
 func (s *Store) Now() time.Time { return s.engine.Now() }
 
 // today is the day in the district's zone.
-func (s *Store) today() string { return s.engine.Now().In(calendar.Shanghai).Format("2006-01-02") }
+func (s *Store) today() string { return dayOf(s.engine.Now()) }
 
 // dayOf is the day of a time in the district's zone.
-func dayOf(t time.Time) string { return t.In(calendar.Shanghai).Format("2006-01-02") }
+func dayOf(t time.Time) string { return t.In(calendar.Shanghai).Format(time.DateOnly) }
 
 // party is an enterprise of the pool as the SQL reads it, with its place.
 type party struct {
@@ -89,7 +89,7 @@ func shared(actor access.Actor, col string) (string, []any) {
 	for i, c := range codes {
 		args[i] = c
 	}
-	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ") + ")", args
+	return col + " IN (" + store.Placeholders(len(codes)) + ")", args
 }
 
 // shareOf checks a share region asked for an enterprise: the code of its
@@ -175,11 +175,6 @@ func closed(ctx context.Context, h store.DB, enterpriseID int64) (bool, error) {
 	var n int
 	err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM pool_closed WHERE enterprise_id = ?", enterpriseID), &n)
 	return n > 0, err
-}
-
-// enterpriseUsers are the accounts of an enterprise, for a notice.
-func enterpriseUsers(id int64) store.Recipients {
-	return store.Recipients{Query: "SELECT id FROM users WHERE enterprise_id = ? AND disabled = FALSE", Args: []any{id}}
 }
 
 // communityStaff are the staff of the community an enterprise is in, for a notice.

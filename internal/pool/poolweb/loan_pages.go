@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
+	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/calendar"
@@ -16,8 +19,6 @@ import (
 	"qifu/internal/pool"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/web/core"
-	"slices"
-	"strconv"
 )
 
 type matchData struct {
@@ -151,11 +152,12 @@ func (s *Handlers) loanPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showLoan(w, r, a, id, &loanData{}, http.StatusOK)
 }
 
-func when(t interface{ IsZero() bool }, f string) string {
+// stamp formats a time to the minute in the district, "" when none.
+func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return f
+	return t.In(calendar.Shanghai).Format("2006-01-02 15:04")
 }
 
 func (s *Handlers) showLoan(w http.ResponseWriter, r *http.Request, a access.Actor, id int64, p *loanData, code int) error {
@@ -169,40 +171,35 @@ func (s *Handlers) showLoan(w http.ResponseWriter, r *http.Request, a access.Act
 	p.MayMatch = access.May(a.Role, access.PoolMatch)
 	p.Lender = s.mayAct(r, a, m.LenderID)
 	p.Borrower = s.mayAct(r, a, m.BorrowerID)
-	format := "2006-01-02 15:04"
-	var consented, started = m.ChosenAt, m.FirstOnSite
+	consented := m.ChosenAt
 	for _, pl := range m.Placements {
 		if pl.ConsentedAt.After(consented) {
 			consented = pl.ConsentedAt
 		}
+		p.OnSite = p.OnSite || pl.State == pool.PlaceOnSite
 	}
 	done := map[string]string{
-		"propose":  m.ProposedAt.In(calendar.Shanghai).Format(format),
-		"choose":   when(m.ChosenAt, m.ChosenAt.In(calendar.Shanghai).Format(format)),
-		"consent":  when(m.ChosenAt, ""),
-		"seal":     "",
-		"training": when(m.TrainedAt, m.TrainedAt.In(calendar.Shanghai).Format(format)),
-		"start":    when(started, started.In(calendar.Shanghai).Format(format)),
+		"propose":  stamp(m.ProposedAt),
+		"choose":   stamp(m.ChosenAt),
+		"training": stamp(m.TrainedAt),
+		"start":    stamp(m.FirstOnSite),
 	}
-	if m.Step != "consent" && !m.ChosenAt.IsZero() && m.State != pool.MatchProposed {
-		done["consent"] = consented.In(calendar.Shanghai).Format(format)
+	if m.Step != "consent" && m.State != pool.MatchProposed {
+		done["consent"] = stamp(consented) // "" until chosen
 	}
 	if m.Sealed() {
-		later := m.LenderSealedAt
-		if m.BorrowerSealedAt.After(later) {
-			later = m.BorrowerSealedAt
+		sealed := m.LenderSealedAt
+		if m.BorrowerSealedAt.After(sealed) {
+			sealed = m.BorrowerSealedAt
 		}
-		done["seal"] = later.In(calendar.Shanghai).Format(format)
+		done["seal"] = stamp(sealed)
 	}
 	for _, st := range pool.Steps {
 		v := stepView{Code: st.Code, Done: done[st.Code]}
 		if st.Code == m.Step {
-			v.Due, v.Colour, v.Done = m.StepDue.In(calendar.Shanghai).Format(format), m.Colour, ""
+			v.Due, v.Colour, v.Done = stamp(m.StepDue), m.Colour, ""
 		}
 		p.Steps = append(p.Steps, v)
-	}
-	for _, pl := range m.Placements {
-		p.OnSite = p.OnSite || pl.State == pool.PlaceOnSite
 	}
 	if len(m.Placements) > 0 {
 		p.Agreement = pool.Agreement(m, m.Placements[0])

@@ -6,6 +6,7 @@ package poolweb
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"qifu/internal/access"
 	"qifu/internal/place"
@@ -24,14 +25,7 @@ type needFormData struct {
 }
 
 // HasCert reports whether the need asks for certificate code.
-func (p *needFormData) HasCert(code string) bool {
-	for _, c := range p.Need.Certs {
-		if c == code {
-			return true
-		}
-	}
-	return false
-}
+func (p *needFormData) HasCert(code string) bool { return slices.Contains(p.Need.Certs, code) }
 
 func (s *Handlers) needFormPage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)

@@ -5,14 +5,15 @@ package poolweb
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 
 	"qifu/internal/access"
 	"qifu/internal/fault"
 	"qifu/internal/pool"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/web/core"
-	"strconv"
-	"strings"
 )
 
 type workersData struct {
@@ -64,12 +65,7 @@ type offerData struct {
 
 // HasType reports whether the shared work types hold code.
 func (p *offerData) HasType(code string) bool {
-	for _, t := range p.Common.WorkTypes {
-		if string(t) == code {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(p.Common.WorkTypes, pool.WorkType(code))
 }
 
 // Row is the message of a row's field: one person's fields have no prefix.

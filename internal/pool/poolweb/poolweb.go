@@ -57,15 +57,15 @@ func (s *Handlers) period(r *http.Request) pooldb.Period {
 	now := s.store.Now().In(calendar.Shanghai)
 	p := pooldb.Period{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
 	if p.From == "" {
-		p.From = now.AddDate(0, 0, -89).Format("2006-01-02")
+		p.From = day(now.AddDate(0, 0, -89))
 	}
 	if p.To == "" {
-		p.To = now.Format("2006-01-02")
+		p.To = day(now)
 	}
 	return p
 }
 
-func (s *Handlers) today() string { return s.store.Now().In(calendar.Shanghai).Format("2006-01-02") }
+func (s *Handlers) today() string { return day(s.store.Now()) }
 
 func formInt(r *http.Request, name string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(r.FormValue(name)))
@@ -92,7 +92,7 @@ func day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(calendar.Shanghai).Format("2006-01-02")
+	return t.In(calendar.Shanghai).Format(time.DateOnly)
 }
 
 // hours formats hours with one decimal, "—" when -1.
