@@ -73,6 +73,23 @@ const (
 	// to the official platform, clawback.
 	PolicyReview Action = "policy.review"
 
+	// ResumeRead is reading checklists, status reports, restart
+	// applications, findings and the rates (清单 · 复工复产 · 运行监测): one
+	// report serves every department that needs it (一表通), so departments
+	// read those of their region.
+	ResumeRead Action = "resumption.read"
+	// ResumeReport is an enterprise's part, or staff's for it: status
+	// reports, a restart application, answering a stalled supplier.
+	ResumeReport Action = "resumption.report"
+	// ResumeCheck is an on-site check of a checklist: advice by a community
+	// or grid worker, an inspection by a department's staff (a rectification
+	// only where the department holds the power to inspect the matter).
+	ResumeCheck Action = "resumption.check"
+	// ResumeDecide is the street's and the command's (指挥部) part: the
+	// on-site check and the decision of a restart application, and the
+	// electricity file of the power company.
+	ResumeDecide Action = "resumption.decide"
+
 	// CatalogueRead is reading the catalogue of service standards and the
 	// directory of providers, and asking for a service from it.
 	CatalogueRead Action = "catalogue.read"
@@ -134,6 +151,7 @@ var Actions = []Action{
 	CatalogueRead, CatalogueManage, VisitRecord, VisitRead, VisitConfirm, TopicAnswer, ServiceDayRun,
 	PoolRead, PoolPost, PoolMatch,
 	PolicyRead, PolicyManage, PolicyClaim, PolicyReview,
+	ResumeRead, ResumeReport, ResumeCheck, ResumeDecide,
 }
 
 const (
@@ -147,22 +165,22 @@ const (
 
 // table is the permission table: role × action → reach. Its columns follow
 // Actions. It is the single source the code, the tests and the docs read.
-var table = map[Role][37]Reach{
-	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday  pool post match  pol.read manage claim review
-	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n, o, o, n, o, n, o, n},
-	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n, r, r, n, r, n, r, n},
-	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r, r, r, r, r, n, r, n},
-	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r, r, n, r, r, n, n, n},
-	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n, r, n, n, r, n, n, n},
-	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n, r, n, n, r, n, n, n},
-	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n, n, n, n, d, d, n, d},
-	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n, a, a, n, a, n, a, n},
-	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
-	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
-	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A},
-	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n},
-	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n}, // reads the appeals it raised
-	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n, n, n, n, n, n, n, n}, // the cadres of its district
+var table = map[Role][41]Reach{
+	//                  ent.read create update import export personal fact reg.read reg.manage dept.read dept.manage user.read user.manage audit  appeal.read create assess configure  camp.run read form.fill cadre c.manage  cat.read manage  visit read confirm topic sday  pool post match  pol.read manage claim review  res.read report check decide
+	RoleEnterprise:     {o, n, o, n, n, o, o, n, n, A, n, n, n, n, o, o, n, n, n, o, o, n, n, A, n, n, o, o, n, n, o, o, n, o, n, o, n, o, o, n, n},
+	RoleGridWorker:     {r, r, r, r, r, r, r, A, n, A, n, n, n, n, r, r, n, n, n, r, r, n, n, A, n, r, r, n, n, n, r, r, n, r, n, r, n, r, r, r, n},
+	RoleCommunityStaff: {r, r, r, r, r, r, r, A, r, A, n, r, n, n, r, r, r, n, r, r, r, n, n, A, n, r, r, r, n, r, r, r, r, r, n, r, n, r, r, r, n},
+	RoleStreetLeader:   {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, r, r, n, r, r, n, n, n, r, n, r, r},
+	RoleDistrictLeader: {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, r, r, n, r, n, A, n, n, r, n, r, n, r, n, n, r, n, n, n, r, n, n, r},
+	RoleCityLeader:     {r, n, n, n, r, n, n, A, n, A, n, r, n, n, r, n, r, n, n, r, n, r, n, A, n, n, r, n, n, n, r, n, n, r, n, n, n, r, n, n, n},
+	RoleDepartment:     {r, n, n, n, n, n, r, A, n, A, n, n, n, n, d, n, d, n, d, d, n, n, n, A, n, n, n, n, n, n, n, n, n, d, d, n, d, r, n, r, n},
+	RoleCadre:          {a, n, a, n, a, a, a, A, n, A, n, n, n, n, a, a, n, n, n, a, a, n, n, A, n, a, a, n, n, n, a, a, n, a, n, a, n, a, a, a, n},
+	RoleLawyer:         {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleFinance:        {n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleAdmin:          {A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A, n, A, A, A, A, A, A, A, A, A, A, A, A, A},
+	RoleAuditor:        {n, n, n, n, n, n, n, A, n, A, n, A, n, A, n, n, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n},
+	RoleService:        {n, n, n, n, n, n, n, n, n, n, n, n, n, n, a, r, n, n, n, n, n, n, n, A, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n}, // reads the appeals it raised
+	RoleOrganisation:   {r, n, n, n, n, n, n, A, n, A, n, n, n, n, n, n, n, n, n, n, n, r, r, A, n, n, r, n, n, n, n, n, n, n, n, n, n, n, n, n, n}, // the cadres of its district
 }
 
 // ReachOf returns how far role may take action.

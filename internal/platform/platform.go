@@ -16,6 +16,7 @@ import (
 	"qifu/internal/form/formdb"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
+	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/store"
 	"qifu/internal/todo"
 	"qifu/internal/visit/visitdb"
@@ -44,6 +45,8 @@ type Modules struct {
 	Pool *pooldb.Store
 	// Policy is precise push: policies, benefits, pushes, claims, resources.
 	Policy *policydb.Store
+	// Resumption is checklists, resumption and status reports.
+	Resumption *resumptiondb.Store
 	// Timeline are the modules' parts of an enterprise's timeline.
 	Timeline []dossier.TimelineSource
 	// Todo is every person's to-do list, joined from the modules' open work.
@@ -59,7 +62,8 @@ func Build(engine *store.Store, opts Options) *Modules {
 	m.Visits = visitdb.New(engine, m.Appeals)
 	m.Pool = pooldb.New(engine)
 	m.Policy = policydb.New(engine)
-	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits, m.Pool, m.Policy}
-	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits, m.Pool, m.Policy)
+	m.Resumption = resumptiondb.New(engine, m.Appeals)
+	m.Timeline = []dossier.TimelineSource{m.Appeals, m.Campaigns, m.Visits, m.Pool, m.Policy, m.Resumption}
+	m.Todo = todo.NewList(m.Appeals, m.Campaigns, m.Visits, m.Pool, m.Policy, m.Resumption)
 	return m
 }

@@ -47,6 +47,10 @@ type Group struct {
 type Checklist struct {
 	Key    string
 	Zh, En string
+	// Matter is the matter of inspection its items belong to: a
+	// rectification of one is ordered only by a department holding the
+	// power to inspect it.
+	Matter string
 	Groups []Group
 }
 

@@ -31,8 +31,10 @@ type Report struct {
 	OnSite      int
 	Workers     int
 	Orders      string
-	// BlockedBy names the suppliers that hold it up.
+	// BlockedBy names the suppliers that hold it up (their credit codes).
 	BlockedBy []string
+	// Health are the staff by class (never named people).
+	Isolating, Returned, Planning int
 }
 
 // MaxShare bounds an output share (twice normal).
@@ -55,6 +57,12 @@ func (r Report) Check(now time.Time) error {
 		if err != nil || d.After(now) {
 			fields.Add("since", "请填写复工日期，不晚于今天", "the day it resumed, not after today")
 		}
+	}
+	if r.Isolating < 0 || r.Returned < 0 || r.Planning < 0 || r.Isolating > 1_000_000 || r.Returned > 1_000_000 || r.Planning > 1_000_000 {
+		fields.Add("health", "人数应为 0 或正整数", "a count is 0 or more")
+	}
+	if r.Workers > 1_000_000 {
+		fields.Add("workers", "职工总数过大", "too many workers")
 	}
 	if len(r.BlockedBy) > 20 {
 		fields.Add("blocked_by", "最多填写 20 家供应商", "at most 20 suppliers")

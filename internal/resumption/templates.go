@@ -13,7 +13,7 @@ const (
 )
 
 // Prevention is the prevention checklist (防疫清单): 2 groups, 16 items.
-var Prevention = Checklist{Key: "prevention", Zh: "企业复工防疫清单", En: "Prevention checklist for restarting", Groups: []Group{
+var Prevention = Checklist{Key: "prevention", Matter: "epidemic", Zh: "企业复工防疫清单", En: "Prevention checklist for restarting", Groups: []Group{
 	{Zh: "生活区", En: "Living area", Items: []Item{
 		{Key: "arrivals", Zh: "新增人员登记，分类（居家隔离、新增返甬、计划返甬）动态管理", En: "new arrivals registered and followed by class", Weight: 8, Basis: basisEpidemic, Verifier: Grid},
 		{Key: "dorm_density", Zh: "宿舍每间不超过规定人数，通风良好", En: "dormitory rooms within the limit and aired", Weight: 6, Basis: basisEpidemic, Verifier: Grid},
@@ -37,7 +37,7 @@ var Prevention = Checklist{Key: "prevention", Zh: "企业复工防疫清单", En
 }}
 
 // WorkSafety is a work-safety self-check (安全生产自查).
-var WorkSafety = Checklist{Key: "work_safety", Zh: "安全生产自查清单", En: "Work-safety self-check", Groups: []Group{
+var WorkSafety = Checklist{Key: "work_safety", Matter: "work_safety", Zh: "安全生产自查清单", En: "Work-safety self-check", Groups: []Group{
 	{Zh: "责任与制度", En: "Responsibilities", Items: []Item{
 		{Key: "duty", Zh: "建立全员安全生产责任制", En: "a safety responsibility for every post", Weight: 10, Basis: basisSafety, Verifier: Department},
 		{Key: "training", Zh: "员工岗前安全培训并有记录", En: "pre-job safety training, recorded", Weight: 10, Basis: basisSafety, Verifier: Self},
@@ -51,7 +51,7 @@ var WorkSafety = Checklist{Key: "work_safety", Zh: "安全生产自查清单", E
 }}
 
 // Typhoon is a typhoon-preparedness check (防台检查).
-var Typhoon = Checklist{Key: "typhoon", Zh: "防台风准备检查清单", En: "Typhoon preparedness check", Groups: []Group{
+var Typhoon = Checklist{Key: "typhoon", Matter: "flood", Zh: "防台风准备检查清单", En: "Typhoon preparedness check", Groups: []Group{
 	{Zh: "防台准备", En: "Preparedness", Items: []Item{
 		{Key: "roofs", Zh: "彩钢棚、广告牌、脚手架加固", En: "steel sheds, signs and scaffolds secured", Weight: 10, Basis: basisTyphoon, Verifier: Grid},
 		{Key: "drainage", Zh: "排水设施疏通，沙袋等物资到位", En: "drains cleared, sandbags ready", Weight: 10, Basis: basisTyphoon, Verifier: Grid},
@@ -62,7 +62,7 @@ var Typhoon = Checklist{Key: "typhoon", Zh: "防台风准备检查清单", En: "
 }}
 
 // LegalHealth is a legal health check (法治体检), advice from a lawyer.
-var LegalHealth = Checklist{Key: "legal_health", Zh: "企业法治体检清单", En: "Legal health check", Groups: []Group{
+var LegalHealth = Checklist{Key: "legal_health", Matter: "labour", Zh: "企业法治体检清单", En: "Legal health check", Groups: []Group{
 	{Zh: "用工", En: "Employment", Items: []Item{
 		{Key: "contracts", Zh: "劳动合同签订率 100%", En: "every employee under a written contract", Weight: 10, Basis: basisLabour, Verifier: Self},
 		{Key: "wages", Zh: "工资按时足额支付，无拖欠", En: "wages paid in full and on time", Weight: 10, Basis: basisLabour, Verifier: Self},

@@ -100,6 +100,13 @@ func EnterpriseScope(actor access.Actor, action access.Action) (string, []any) {
 	return scopeSQL(access.FilterFor(actor, action))
 }
 
+// EnterpriseScopeAs is EnterpriseScope on enterprises named alias, for a
+// query that joins the enterprises table twice (a lead firm and its supplier).
+func EnterpriseScopeAs(alias string, actor access.Actor, action access.Action) (string, []any) {
+	cond, args := scopeSQL(access.FilterFor(actor, action))
+	return strings.ReplaceAll(cond, "e.", alias+"."), args
+}
+
 // EnterpriseQuery selects enterprises in a list, a count or an export.
 type EnterpriseQuery struct {
 	Region       string // any region code: the enterprises under it

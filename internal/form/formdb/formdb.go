@@ -159,6 +159,18 @@ func Definition(ctx context.Context, h store.DB, id int64, n int) (form.Definiti
 
 // Create saves a new form, checked (form.Definition.Check), as version 1.
 func (s *Store) Create(ctx context.Context, actor access.Actor, def form.Definition) (Form, error) {
+	var f Form
+	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		f, err = CreateTx(ctx, tx, actor, def)
+		return err
+	})
+	return f, err
+}
+
+// CreateTx saves a new form in a module's transaction (a module that sends
+// a form it builds, as a checklist campaign does).
+func CreateTx(ctx context.Context, tx *store.Tx, actor access.Actor, def form.Definition) (Form, error) {
 	if !access.May(actor.Role, access.CampaignRun) {
 		return Form{}, access.ErrForbidden
 	}
@@ -169,28 +181,24 @@ func (s *Store) Create(ctx context.Context, actor access.Actor, def form.Definit
 	if err != nil {
 		return Form{}, err
 	}
-	var f Form
-	err = s.engine.WithTx(ctx, func(tx *store.Tx) error {
-		now := tx.Now().UnixMilli()
-		f = Form{Title: strings.TrimSpace(def.Zh), OwnerID: actor.UserID, OwnerName: actor.Name, Latest: 1, Definition: def,
-			CreatedAt: time.UnixMilli(now), UpdatedAt: time.UnixMilli(now), Version: 1}
-		if access.ReachOf(actor.Role, access.CampaignRun) == access.Dispatched {
-			f.DepartmentID = actor.DepartmentID
-		} else {
-			f.RegionCode = actor.RegionCode
-		}
-		if err := store.Scan(tx.DB().Row(ctx, `INSERT INTO forms (title, owner_id, owner_name, region_code, department_id, latest,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, f.Title, f.OwnerID, f.OwnerName, f.RegionCode,
-			f.DepartmentID, now, now), &f.ID); err != nil {
-			return fmt.Errorf("create form: %w", err)
-		}
-		if _, err := tx.DB().Exec(ctx, `INSERT INTO form_versions (form_id, n, definition, saved_by, saved_name, saved_at)
-			VALUES (?, 1, ?, ?, ?, ?)`, f.ID, string(js), actor.UserID, actor.Name, now); err != nil {
-			return fmt.Errorf("create form: %w", err)
-		}
-		return tx.Record(ctx, actor, "form.create", fmt.Sprintf("form/%d", f.ID), "ok", map[string]any{"title": f.Title})
-	})
-	return f, err
+	now := tx.Now().UnixMilli()
+	f := Form{Title: strings.TrimSpace(def.Zh), OwnerID: actor.UserID, OwnerName: actor.Name, Latest: 1, Definition: def,
+		CreatedAt: time.UnixMilli(now), UpdatedAt: time.UnixMilli(now), Version: 1}
+	if access.ReachOf(actor.Role, access.CampaignRun) == access.Dispatched {
+		f.DepartmentID = actor.DepartmentID
+	} else {
+		f.RegionCode = actor.RegionCode
+	}
+	if err := store.Scan(tx.DB().Row(ctx, `INSERT INTO forms (title, owner_id, owner_name, region_code, department_id, latest,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`, f.Title, f.OwnerID, f.OwnerName, f.RegionCode,
+		f.DepartmentID, now, now), &f.ID); err != nil {
+		return f, fmt.Errorf("create form: %w", err)
+	}
+	if _, err := tx.DB().Exec(ctx, `INSERT INTO form_versions (form_id, n, definition, saved_by, saved_name, saved_at)
+		VALUES (?, 1, ?, ?, ?, ?)`, f.ID, string(js), actor.UserID, actor.Name, now); err != nil {
+		return f, fmt.Errorf("create form: %w", err)
+	}
+	return f, tx.Record(ctx, actor, "form.create", fmt.Sprintf("form/%d", f.ID), "ok", map[string]any{"title": f.Title})
 }
 
 // Save saves a form's definition at version, checked: in place while no

@@ -186,6 +186,10 @@ func channel(actor access.Actor, medium string) string {
 	return "staff." + medium
 }
 
+// Monitoring is the module of a campaign of status reports (package
+// resumption): its reports are period by period, not one submission.
+const Monitoring = "monitoring"
+
 // MaxKey bounds an idempotency key.
 const MaxKey = 100
 
@@ -197,6 +201,9 @@ func prepare(ctx context.Context, tx *store.Tx, actor access.Actor, in Input) (a
 	sent, err := audiencedb.MemberOf(ctx, h, actor, in.CampaignID, in.EnterpriseID)
 	if err != nil {
 		return sent, def, Submission{}, false, err
+	}
+	if sent.Module == Monitoring {
+		return sent, def, Submission{}, false, fault.New(fault.Conflict, "campaign_reports", "运行监测按期报送，请在“运行情况报送”页填报", "a monitoring campaign is reported period by period on its report page")
 	}
 	if sent.State != audiencedb.Running {
 		return sent, def, Submission{}, false, fault.New(fault.Conflict, "campaign_closed", "该次填报已结束，不能再提交或更正", "the campaign is closed; nothing more is submitted or corrected")
