@@ -71,7 +71,9 @@ func (s *Store) ImportPower(ctx context.Context, actor access.Actor, rows []Powe
 		var keep []kept
 		for i, r := range rows {
 			n := i + 1
-			bad := func(zh, en string) { res.Errors = append(res.Errors, RowError{Row: n, Message: fault.Msg{Zh: zh, En: en}}) }
+			bad := func(zh, en string) {
+				res.Errors = append(res.Errors, RowError{Row: n, Message: fault.Msg{Zh: zh, En: en}})
+			}
 			code := enterprise.NormalizeCreditCode(r.CreditCode)
 			if enterprise.CheckCreditCode(code) != nil {
 				bad("统一社会信用代码不正确", "the credit code is not valid")

@@ -33,7 +33,7 @@ type RateQuery struct {
 // RateRow is the rates of one part of the breakdown.
 type RateRow struct {
 	Key, Name, NameEn string
-	Rates     resumption.Rates
+	Rates             resumption.Rates
 }
 
 // Breakdowns are the ways the rates break down.

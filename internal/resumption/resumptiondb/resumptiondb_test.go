@@ -188,7 +188,7 @@ func TestFlow(t *testing.T) {
 			t.Fatalf("fixture changed: %s", e.f.Enterprises[far].GridCode)
 		}
 		_, _, err = rs.SubmitReport(ctx, e.actor(ent), resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(0),
-			Report: resumption.Report{Resumed: true, Since: today, OutputShare: 3000, OnSite: 6, Workers: 12, BlockedBy: []string{e.code(far)}},
+			Report:  resumption.Report{Resumed: true, Since: today, OutputShare: 3000, OnSite: 6, Workers: 12, BlockedBy: []string{e.code(far)}},
 			Version: nc.Version})
 		if err != nil {
 			t.Fatal(err)
