@@ -173,7 +173,7 @@ func (s *Server) routes() []core.Route {
 		route("POST", "/api/v1/tokens", signedIn, "", "create an API token", s.apiCreateToken).Takes(tokenInput{Name: "12345 hotline"}).Gives(201, tokenJSON{}),
 		route("DELETE", "/api/v1/tokens/{id}", signedIn, "", "revoke an API token", s.apiRevokeToken).Gives(204, nil),
 	}
-	return slices.Concat(shared, s.appeals.Routes(), s.forms.Routes(), s.catalogue.Routes(), s.visits.Routes(), s.pool.Routes(), s.policy.Routes())
+	return slices.Concat(shared, s.appeals.Routes(), s.forms.Routes(), s.catalogue.Routes(), s.visits.Routes(), s.pool.Routes(), s.policy.Routes(), s.resume.Routes())
 }
 
 // healthz answers whether the process is up.

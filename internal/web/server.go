@@ -19,6 +19,7 @@ import (
 	"qifu/internal/platform"
 	"qifu/internal/policy/policyweb"
 	"qifu/internal/pool/poolweb"
+	"qifu/internal/resumption/resumptionweb"
 	"qifu/internal/store"
 	"qifu/internal/visit/visitweb"
 	"qifu/internal/web/core"
@@ -72,12 +73,13 @@ type Server struct {
 	visits    *visitweb.Handlers
 	pool      *poolweb.Handlers
 	policy    *policyweb.Handlers
+	resume    *resumptionweb.Handlers
 }
 
 // catalog is the site's catalog of UI words: the core's, the shared
 // pages', every module's.
 func catalog() (core.Catalog, error) {
-	return core.Merge(core.Text, text, appealweb.Text, formweb.Text, catalogueweb.Text, visitweb.Text, poolweb.Text, policyweb.Text)
+	return core.Merge(core.Text, text, appealweb.Text, formweb.Text, catalogueweb.Text, visitweb.Text, poolweb.Text, policyweb.Text, resumptionweb.Text)
 }
 
 // nav is the menu: each item with the action a role needs to see it.
@@ -114,6 +116,7 @@ var nav = []core.NavEntry{
 	}},
 	{Href: "/pool", Label: mayShow(access.PoolRead, "nav.pool")},
 	{Href: "/policy", Label: mayShow(access.PolicyRead, "nav.policy")},
+	{Href: "/resumption", Label: mayShow(access.ResumeRead, "nav.resumption")},
 	{Href: "/catalogue", Label: mayShow(access.CatalogueRead, "nav.catalogue")},
 	{Href: "/overview", Label: mayShow(access.AppealAssess, "nav.overview")},
 	{Href: "/inbox", Label: always("nav.inbox")},
@@ -198,7 +201,7 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 	}
 	c, err := core.New(st, log, core.Options{MaxBody: cfg.MaxBody, MaxUpload: cfg.MaxUpload,
 		SecureCookies: cfg.SecureCookies, DenialBudget: cfg.DenialBudget, Text: text,
-		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates, catalogueweb.Templates, visitweb.Templates, poolweb.Templates, policyweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
+		Templates: []fs.FS{templates, appealweb.Templates, formweb.Templates, catalogueweb.Templates, visitweb.Templates, poolweb.Templates, policyweb.Templates, resumptionweb.Templates}, Nav: nav, Tabs: tabs, WhileMustChange: whileMustChange,
 		WhileSecondFactor: whileSecondFactor, WhileEnrol: whileEnrol})
 	if err != nil {
 		return nil, err
@@ -210,5 +213,6 @@ func newServer(mods *platform.Modules, log *slog.Logger, cfg Config) (*Server, e
 		catalogue: catalogueweb.New(c, st, mods.Catalogue, mods.Appeals),
 		visits:    visitweb.New(c, st, mods.Visits, mods.Appeals, mods.Catalogue, visitweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload}),
 		pool:      poolweb.New(c, st, mods.Pool, poolweb.Options{Files: cfg.Files, MaxUpload: cfg.MaxUpload, SecureCookies: cfg.SecureCookies}),
-		policy:    policyweb.New(c, st, mods.Policy)}, nil
+		policy:    policyweb.New(c, st, mods.Policy),
+		resume:    resumptionweb.New(c, st, mods.Resumption)}, nil
 }

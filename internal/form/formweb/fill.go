@@ -68,6 +68,9 @@ func (s *Handlers) surveysPage(w http.ResponseWriter, r *http.Request) error {
 	now := s.store.Now()
 	for _, c := range list {
 		href := fmt.Sprintf("/surveys/%d", c.ID)
+		if c.Module == formdb.Monitoring {
+			href = fmt.Sprintf("/resumption/campaigns/%d/report", c.ID) // reported period by period
+		}
 		if a.Role != access.RoleEnterprise {
 			href += fmt.Sprintf("?enterprise=%d", id)
 		}

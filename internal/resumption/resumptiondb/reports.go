@@ -155,10 +155,14 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in ReportIn
 	if err := onList(ctx, h, in.CampaignID, in.EnterpriseID); err != nil {
 		return Report{}, false, err
 	}
-	if in.Key != "" {
-		if r, ok, err := reportWhere(ctx, h, "r.campaign_id = ? AND r.enterprise_id = ? AND r.idem_key = ?", in.CampaignID, in.EnterpriseID, in.Key); err != nil || ok {
-			return r, ok, err
+	byKey := func() (Report, bool, error) {
+		if in.Key == "" {
+			return Report{}, false, nil
 		}
+		return reportWhere(ctx, h, "r.campaign_id = ? AND r.enterprise_id = ? AND r.idem_key = ?", in.CampaignID, in.EnterpriseID, in.Key)
+	}
+	if r, ok, err := byKey(); err != nil || ok {
+		return r, ok, err
 	}
 	c, err := campaignOf(ctx, h, in.CampaignID)
 	if err != nil {
@@ -194,6 +198,10 @@ func submitTx(ctx context.Context, tx *store.Tx, actor access.Actor, in ReportIn
 		in.Difficulties = latest.Difficulties
 	}
 	if has && in.Version != this.Version {
+		// The same submission may have been kept since its key was looked up.
+		if r, ok, err := byKey(); err != nil || ok {
+			return r, ok, err
+		}
 		return Report{}, false, fault.New(fault.Conflict, "resumption_reported",
 			fmt.Sprintf("本期（%s）已报送，如需更正请在最新版本上修改", period),
 			fmt.Sprintf("this period (%s) is reported; correct the latest version", period))
