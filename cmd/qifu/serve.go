@@ -25,6 +25,7 @@ import (
 	"qifu/internal/platform"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
+	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/store"
 	"qifu/internal/web"
 )
@@ -132,6 +133,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		go purgePool(jobs, st.Pool, log)
 		go poolAlerts(jobs, st.Pool, log)
 		go policyReevaluate(jobs, st.Policy, log)
+		go resumptionJobs(jobs, st.Resumption, log)
 		return nil
 	}
 	ready := make(chan error, 1)
@@ -289,6 +291,25 @@ func policyReevaluate(ctx context.Context, p *policydb.Store, log *slog.Logger) 
 			log.Warn("policy re-evaluation", "err", err)
 		} else if n > 0 {
 			log.Info("policy pushes after changes", "pushes", n)
+		}
+	})
+}
+
+// resumptionJobs escalates, every minute, the findings past their
+// deadline, and erases the health counts of campaigns past their
+// retention day. Every instance runs it: each escalation is claimed in the
+// store, so it is raised once; an erasure done twice is done once.
+func resumptionJobs(ctx context.Context, r *resumptiondb.Store, log *slog.Logger) {
+	every(ctx, time.Minute, func() {
+		if n, err := r.Escalate(ctx); err != nil {
+			log.Warn("resumption escalation", "err", err)
+		} else if n > 0 {
+			log.Info("late findings escalated", "findings", n)
+		}
+		if n, err := r.PurgeHealth(ctx); err != nil {
+			log.Warn("resumption health purge", "err", err)
+		} else if n > 0 {
+			log.Info("health counts erased", "reports", n)
 		}
 	})
 }
@@ -478,6 +499,12 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 		return fmt.Errorf("demo policy: %w", err)
 	}
 	log.Info("demo policy played", "report", policyRep.String(), "took", time.Since(began).Round(time.Millisecond))
+	began = time.Now()
+	resumeRep, err := resumptiondb.Demo(ctx, mods.Resumption, mods.Forms, mods.Campaigns, d, actor, time.Now(), setNow)
+	if err != nil {
+		return fmt.Errorf("demo resumption: %w", err)
+	}
+	log.Info("demo resumption played", "report", resumeRep.String(), "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
 

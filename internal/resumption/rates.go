@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"qifu/internal/calendar"
 	"qifu/internal/fault"
 )
 
@@ -53,7 +54,7 @@ func (r Report) Check(now time.Time) error {
 		fields.Add("resumed", "未复工的企业不应报告产出", "an enterprise not resumed reports no output")
 	}
 	if r.Resumed {
-		d, err := time.Parse(time.DateOnly, r.Since)
+		d, err := time.ParseInLocation(time.DateOnly, r.Since, calendar.Shanghai)
 		if err != nil || d.After(now) {
 			fields.Add("since", "请填写复工日期，不晚于今天", "the day it resumed, not after today")
 		}

@@ -512,6 +512,11 @@ func checkRoutes(t *testing.T, s *site) {
 	// resource and request every probe that changes nothing reads, records
 	// of their own for the others (policy_matrix_test.go).
 	ppm := newPolicyMatrix(t, s)
+	// Checklists, resumption and status reports: a monitoring and a
+	// checklist campaign of the showcase street with the showcase
+	// enterprise's report, block, flag, application and findings, records
+	// of their own for the probes that change them (resumption_matrix_test.go).
+	rm := newResumptionMatrix(t, s)
 
 	cases := map[string]func(u demo.User, sc scope) probe{
 		"GET /appeals": func(u demo.User, _ scope) probe { return probe{"/appeals", nil, may(u, access.AppealRead, 200)} },
@@ -1325,6 +1330,7 @@ func checkRoutes(t *testing.T, s *site) {
 
 	maps.Copy(cases, pm.cases())
 	maps.Copy(cases, ppm.cases())
+	maps.Copy(cases, rm.cases())
 
 	// The routes that check a password cost an argon2 hash each and answer
 	// alike whoever calls them: they are called as the first account only.
@@ -1377,8 +1383,11 @@ func checkAnswer(t *testing.T, what string, res result) {
 	switch {
 	case res.code < 400:
 	case api:
-		// A 403 is the role's (forbidden), or the appeal step's: not the caller's to take.
-		want := map[int][]string{403: {"forbidden", "not_your_step", "leaders_only", "enterprise_answers", "own_visit"}, 404: {"not_found"}}[res.code]
+		// A 403 is the role's (forbidden), or the appeal step's: not the
+		// caller's to take; or the law's: a rectification ordered without
+		// the power to inspect, a restart's step not the caller's party.
+		want := map[int][]string{403: {"forbidden", "not_your_step", "leaders_only", "enterprise_answers", "own_visit", "resumption_no_power",
+			"resumption_party"}, 404: {"not_found"}}[res.code]
 		if code := res.errorCode(t); code == "" || want != nil && !slices.Contains(want, code) {
 			t.Errorf("%s: %d with error code %q, want one of %q", what, res.code, code, want)
 		}

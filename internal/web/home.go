@@ -11,6 +11,8 @@ import (
 	"qifu/internal/place"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
+	"qifu/internal/resumption"
+	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/store"
 	"qifu/internal/visit/visitdb"
 	"qifu/internal/web/core"
@@ -59,6 +61,12 @@ type homePageData struct {
 	// Policy is a leader's funnel of precise push over the last 90 days in
 	// its region (the total row); nil for other roles.
 	Policy *policydb.FunnelRow
+	// Resumption are a leader's exceptions of the newest running
+	// monitoring campaign in its reach, with its rates; nil when none.
+	Resumption *resumptiondb.Exceptions
+	// ResumedRate and CapacityRate are that campaign's 复工率 and
+	// 产能恢复率 as of today, in words.
+	ResumedRate, CapacityRate string
 }
 
 // homeOutsideShown is the most grids outside the norm the home page names;
@@ -111,6 +119,23 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Policy = &rows[len(rows)-1]
+	}
+	if p.CanOverview && access.ReachOf(a.Role, access.ResumeRead) == access.Region && s.mods.Resumption != nil {
+		list, _, err := s.mods.Resumption.Campaigns(ctx, a, resumptiondb.CampaignQuery{Kind: resumptiondb.KindMonitoring, State: "running", Page: store.Page{Size: 1}})
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			x, err := s.mods.Resumption.Exceptions(ctx, a, list[0].ID)
+			if err != nil {
+				return err
+			}
+			rates, _, err := s.mods.Resumption.Rates(ctx, a, list[0].ID, resumptiondb.RateQuery{})
+			if err != nil {
+				return err
+			}
+			p.Resumption, p.ResumedRate, p.CapacityRate = &x, resumption.Percent(rates.Resumption()), resumption.Percent(rates.Capacity())
+		}
 	}
 	if access.May(a.Role, access.AppealConfigure) {
 		days, err := s.store.CalendarDays(ctx)

@@ -44,6 +44,8 @@ var auditedReads = map[string]bool{
 	// a benefit's claims with the enterprises' bank accounts.
 	"GET /api/v1/policy/benefits/{id}/handover": true,
 	"GET /api/v1/policy/benefits/{id}/pay.xlsx": true,
+	// The rates' workbook lists every member in reach with its report.
+	"GET /resumption/campaigns/{id}/export.xlsx": true,
 }
 
 // TestRoutesDeclarePolicy checks the route table: every route is
@@ -123,8 +125,9 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 		photoID := s.visitPhoto(t, "grid", vis.ID)
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
-		pf := s.poolFixture(t)    // a loan of the turnover pool on site, with a sealed scan and a sheet
-		ppf := s.policyFixture(t) // a published policy with its benefits, claims, notice, resource and request
+		pf := s.poolFixture(t)        // a loan of the turnover pool on site, with a sealed scan and a sheet
+		ppf := s.policyFixture(t)     // a published policy with its benefits, claims, notice, resource and request
+		rsf := s.resumptionFixture(t) // a monitoring and a checklist campaign with reports, a flag, a block, an application and findings
 		for _, rt := range (&Server{}).routes() {
 			if rt.Method != "GET" {
 				continue
@@ -164,6 +167,9 @@ func TestRoutesDeclarePolicy(t *testing.T) {
 				path = p
 			}
 			if p, ok := policyPath(ppf, rt.Path); ok {
+				path = p
+			}
+			if p, ok := resumptionPath(rsf, rt.Path); ok {
 				path = p
 			}
 			// The worker's own page opens with the token of their browser

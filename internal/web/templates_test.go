@@ -224,8 +224,9 @@ func TestTemplates(t *testing.T) {
 		vis, topicID := s.topicVisit(t, "grid", showEntID) // a visit with a common problem
 		dayID := s.serviceDay(t).ID
 		s.dayProblem(t, dayID)
-		pf := s.poolFixture(t)    // a loan of the turnover pool on site, with a sealed scan and a sheet
-		ppf := s.policyFixture(t) // a published policy with its benefits, claims, notice, resource and request
+		pf := s.poolFixture(t)        // a loan of the turnover pool on site, with a sealed scan and a sheet
+		ppf := s.policyFixture(t)     // a published policy with its benefits, claims, notice, resource and request
+		rsf := s.resumptionFixture(t) // a monitoring and a checklist campaign with reports, a flag, a block, an application and findings
 		// Pages shown with their query, besides every page of the table: the
 		// pages a query gives other branches.
 		extra := []string{"/visits/new", "/visits/new?q=" + url.QueryEscape(string([]rune(byCode[demoAccount("enterprise").EnterpriseCode].Name)[:2])),
@@ -300,6 +301,9 @@ func TestTemplates(t *testing.T) {
 			if p, ok := policyPath(ppf, rt.Path); ok {
 				path = p
 			}
+			if p, ok := resumptionPath(rsf, rt.Path); ok {
+				path = p
+			}
 			who := "admin"
 			if rt.Action == access.AuditRead {
 				who = "auditor"
@@ -328,6 +332,24 @@ func TestTemplates(t *testing.T) {
 				fmt.Sprintf("/policy/claims/%d", ppf.AutoClaim.ID), fmt.Sprintf("/policy/requests/%d", ppf.Request.ID)} {
 				fetch(path, who)
 			}
+		}
+		// The module of checklists and status reports as the showcase
+		// enterprise, its grid worker, its street, the command and the
+		// inspecting department see it: the enterprise's phone, the checklist
+		// campaign's restart desk, the order to rectify.
+		for _, who := range []string{"enterprise", "grid", "street_leader", "district_leader", resumptionInspector} {
+			for _, path := range []string{"/resumption", fmt.Sprintf("/resumption/campaigns/%d/report?enterprise=%d", rsf.Monitoring.ID, rsf.Enterprise),
+				fmt.Sprintf("/resumption/campaigns/%d/restart?enterprise=%d", rsf.Checklist.ID, rsf.Enterprise),
+				fmt.Sprintf("/resumption/restarts/%d", rsf.Restart.ID), fmt.Sprintf("/resumption/findings/%d", rsf.Improvement.ID),
+				fmt.Sprintf("/resumption/findings/%d", rsf.Rectify.ID), fmt.Sprintf("/resumption/enterprises/%d", rsf.Enterprise),
+				fmt.Sprintf("/resumption/flags/%d", rsf.Flag.ID), fmt.Sprintf("/resumption/blocks/%d", rsf.Block.ID)} {
+				fetch(path, who)
+			}
+		}
+		for _, path := range []string{fmt.Sprintf("/resumption/campaigns/%d", rsf.Checklist.ID), "/resumption/new?kind=monitoring",
+			fmt.Sprintf("/resumption/campaigns/%d?by=industry", rsf.Monitoring.ID), fmt.Sprintf("/resumption/campaigns/%d/members?missing=1", rsf.Monitoring.ID),
+			"/resumption/findings?late=1", "/resumption/restarts?state=applied"} {
+			fetch(path, "street_leader")
 		}
 		// An error page is titled as one.
 		res := s.as(t, "admin", "GET", "/enterprises/999999999", nil)

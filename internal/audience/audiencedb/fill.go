@@ -147,7 +147,9 @@ func (s *Store) TodoKinds(role access.Role) []string {
 	return nil
 }
 
-// Todo lists the actor's open work of a kind, nearest due first.
+// Todo lists the actor's open work of a kind, nearest due first. A
+// monitoring campaign's reports are period by period: its module lists
+// what is due of them.
 func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit int) ([]todo.Item, int, error) {
 	h := s.engine.Reader()
 	now := s.engine.Now()
@@ -156,12 +158,12 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 	switch {
 	case kind == "survey.fill" && actor.Role == access.RoleEnterprise && actor.EnterpriseID != 0:
 		q = `SELECT c.id, c.title, c.due, 0 FROM campaigns c JOIN campaign_members m ON m.campaign_id = c.id
-			WHERE m.enterprise_id = ? AND m.removed_at = 0 AND m.answered_at = 0 AND c.state = 'running'`
+			WHERE m.enterprise_id = ? AND m.removed_at = 0 AND m.answered_at = 0 AND c.state = 'running' AND c.module <> 'monitoring'`
 		args = []any{actor.EnterpriseID}
 	case kind == "survey.chase" && actor.Role == access.RoleGridWorker:
 		cond, cargs := memberScope(actor, access.CampaignRead)
 		q = `SELECT c.id, c.title, c.due, COUNT(*) FROM campaigns c JOIN campaign_members m ON m.campaign_id = c.id
-			WHERE c.state = 'running' AND m.removed_at = 0 AND m.answered_at = 0 AND ` + cond + ` GROUP BY c.id, c.title, c.due`
+			WHERE c.state = 'running' AND c.module <> 'monitoring' AND m.removed_at = 0 AND m.answered_at = 0 AND ` + cond + ` GROUP BY c.id, c.title, c.due`
 		args = cargs
 	default:
 		return nil, 0, nil

@@ -153,37 +153,14 @@ func BenchmarkPolicy(b *testing.B) {
 	}
 }
 
-// seedCity writes the regions, n enterprises and their facts with a few
-// set-based statements, and a department with two members of staff: the
-// editor and the signer.
+// seedCity writes a city of n enterprises (storetest.SeedCity), their facts
+// with a few set-based statements, and a department with two members of
+// staff: the editor and the signer.
 func seedCity(b *testing.B, ctx context.Context, st *store.Store, n int) (editor, signer access.Actor) {
 	b.Helper()
+	storetest.SeedCity(b, ctx, st, n)
 	stmts := []string{
-		`INSERT INTO regions (code, name, level, parent_code) VALUES ('339900', '基准市', 1, NULL)`,
-		`WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 9)
-		 INSERT INTO regions (code, name, level, parent_code) SELECT '3399' || CAST(10 + i AS TEXT), '区' || CAST(i AS TEXT), 2, '339900' FROM d`,
-		`WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 99)
-		 INSERT INTO regions (code, name, level, parent_code) SELECT '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 AS TEXT),
-		 '街道' || CAST(i AS TEXT), 3, '3399' || CAST(10 + i % 10 AS TEXT) FROM d`,
-		`WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 999)
-		 INSERT INTO regions (code, name, level, parent_code, industrial) SELECT '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT) || '0' || CAST(10 + i / 100 AS TEXT),
-		 '社区' || CAST(i AS TEXT), 4, '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT), TRUE FROM d`,
-		`WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 9999)
-		 INSERT INTO regions (code, name, level, parent_code) SELECT '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT) || '0' || CAST(10 + i / 100 % 10 AS TEXT) || '0' || CAST(10 + i / 1000 AS TEXT),
-		 '网格' || CAST(i AS TEXT), 5, '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT) || '0' || CAST(10 + i / 100 % 10 AS TEXT) FROM d`,
 		`INSERT INTO departments (code, name, name_en, region_code) VALUES ('tax', '税务局', 'tax', '339900')`,
-		`WITH RECURSIVE e(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM e WHERE i < ` + fmt.Sprint(n) + `)
-		 INSERT INTO enterprises (id, credit_code, name, grid_code, community_code, street_code, district_code, city_code, industry, employees, revenue, size,
-		   foreign_trade, key_level, tags, registered_on, created_at, updated_at)
-		 SELECT i, '9' || CAST(10000000000000000 + i AS TEXT), '基准企业' || CAST(i AS TEXT),
-		   '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT) || '0' || CAST(10 + i / 100 % 10 AS TEXT) || '0' || CAST(10 + i / 1000 % 10 AS TEXT),
-		   '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT) || '0' || CAST(10 + i / 100 % 10 AS TEXT),
-		   '3399' || CAST(10 + i % 10 AS TEXT) || '0' || CAST(10 + i / 10 % 10 AS TEXT),
-		   '3399' || CAST(10 + i % 10 AS TEXT), '339900',
-		   CASE i % 4 WHEN 0 THEN '34' WHEN 1 THEN '35' WHEN 2 THEN '29' ELSE '52' END,
-		   i * 7 % 300, i * 7 % 300 * 400000,
-		   CASE WHEN i * 7 % 300 >= 200 THEN 'medium' WHEN i * 7 % 300 >= 20 THEN 'small' ELSE 'micro' END,
-		   i % 5 = 0, '', '', '2015-06-01', 0, 0 FROM e`,
 		`INSERT INTO enterprise_facts (enterprise_id, kind, period, num, txt, source, rank, ref, note, recorded_by, recorded_name, recorded_at)
 		 SELECT id, 'employees', '2026-01-31', employees, '', 'department', 3, '', '', 0, 'bench', 0 FROM enterprises`,
 		`INSERT INTO enterprise_facts (enterprise_id, kind, period, num, txt, source, rank, ref, note, recorded_by, recorded_name, recorded_at)
@@ -214,12 +191,6 @@ func seedCity(b *testing.B, ctx context.Context, st *store.Store, n int) (editor
 		}
 	}
 	if st.Postgres() {
-		if err := st.WithTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.DB().Exec(ctx, "SELECT setval(pg_get_serial_sequence('enterprises', 'id'), (SELECT MAX(id) FROM enterprises))")
-			return err
-		}); err != nil {
-			b.Fatal(err)
-		}
 		if _, err := st.Reader().Exec(ctx, "ANALYZE"); err != nil {
 			b.Fatal(err)
 		}

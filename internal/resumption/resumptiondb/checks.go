@@ -24,6 +24,7 @@ import (
 type Power struct {
 	DepartmentID int64
 	Department   string
+	DepartmentEn string
 	Matter       string
 	Basis        string
 }
@@ -32,9 +33,9 @@ type Power struct {
 func (s *Store) Powers(ctx context.Context) ([]Power, error) {
 	list, err := store.Collect(ctx, s.engine.Reader(), func(sc store.Scanner) (Power, error) {
 		var p Power
-		err := sc.Scan(&p.DepartmentID, &p.Department, &p.Matter, &p.Basis)
+		err := sc.Scan(&p.DepartmentID, &p.Department, &p.DepartmentEn, &p.Matter, &p.Basis)
 		return p, err
-	}, `SELECT p.department_id, d.name, p.matter, p.basis FROM resumption_powers p JOIN departments d ON d.id = p.department_id
+	}, `SELECT p.department_id, d.name, d.name_en, p.matter, p.basis FROM resumption_powers p JOIN departments d ON d.id = p.department_id
 		ORDER BY d.name, p.matter`)
 	return list, store.Wrap(err, "powers")
 }
@@ -118,7 +119,7 @@ type Check struct {
 	Enterprise                   string
 	Checklist                    string
 	Kind                         string // advice | inspection
-	Department                   string
+	Department, DepartmentEn     string
 	Results                      map[string]resumption.Result
 	Points, Of                   int
 	ByName                       string
@@ -265,10 +266,11 @@ type Finding struct {
 	ID, CheckID, EnterpriseID int64
 	Enterprise                string
 	Kind                      resumption.FindingKind
+	Checklist                 string // the checklist of the check that found it
 	ItemKey, Note             string
 	Matter, Basis             string
 	DepartmentID              int64
-	Department                string
+	Department, DepartmentEn  string
 	Deadline                  string
 	State                     string
 	ClosedAt                  time.Time
@@ -300,17 +302,18 @@ func (f Finding) Colour(now time.Time) string {
 	return "green"
 }
 
-const findingColumns = `f.id, f.check_id, f.enterprise_id, e.name, f.kind, f.item_key, f.note, f.matter, f.basis, f.department_id,
-	COALESCE(d.name, ''), f.deadline, f.state, f.closed_at, f.closed_by, f.recheck_note, f.appeal_id, f.escalated_at, f.created_at, f.version`
+const findingColumns = `f.id, f.check_id, f.enterprise_id, e.name, f.kind, k.checklist, f.item_key, f.note, f.matter, f.basis, f.department_id,
+	COALESCE(d.name, ''), COALESCE(d.name_en, ''), f.deadline, f.state, f.closed_at, f.closed_by, f.recheck_note, f.appeal_id, f.escalated_at, f.created_at, f.version`
 
-const findingFrom = ` FROM resumption_findings f JOIN enterprises e ON e.id = f.enterprise_id LEFT JOIN departments d ON d.id = f.department_id`
+const findingFrom = ` FROM resumption_findings f JOIN enterprises e ON e.id = f.enterprise_id JOIN resumption_checks k ON k.id = f.check_id
+	LEFT JOIN departments d ON d.id = f.department_id`
 
 func scanFinding(sc store.Scanner) (Finding, error) {
 	var f Finding
 	var kind string
 	var closed, escalated, created int64
-	err := sc.Scan(&f.ID, &f.CheckID, &f.EnterpriseID, &f.Enterprise, &kind, &f.ItemKey, &f.Note, &f.Matter, &f.Basis, &f.DepartmentID,
-		&f.Department, &f.Deadline, &f.State, &closed, &f.ClosedBy, &f.RecheckNote, &f.AppealID, &escalated, &created, &f.Version)
+	err := sc.Scan(&f.ID, &f.CheckID, &f.EnterpriseID, &f.Enterprise, &kind, &f.Checklist, &f.ItemKey, &f.Note, &f.Matter, &f.Basis, &f.DepartmentID,
+		&f.Department, &f.DepartmentEn, &f.Deadline, &f.State, &closed, &f.ClosedBy, &f.RecheckNote, &f.AppealID, &escalated, &created, &f.Version)
 	f.Kind = resumption.FindingKind(kind)
 	f.ClosedAt, f.EscalatedAt, f.CreatedAt = store.Millis(closed), store.Millis(escalated), store.Millis(created)
 	return f, store.ScanErr(err)
@@ -462,17 +465,30 @@ func (s *Store) RaiseAppeal(ctx context.Context, actor access.Actor, id int64, c
 	if err != nil {
 		return f, err
 	}
+	h := s.engine.Reader()
+	e, err := h.EnterpriseByID(ctx, f.EnterpriseID)
+	if err != nil {
+		return f, err
+	}
+	t, err := h.TargetOf(ctx, actor, e)
+	if err != nil {
+		return f, err
+	}
+	if !access.Allows(actor, access.AppealCreate, t) {
+		return f, access.ErrForbidden
+	}
 	if f.AppealID != 0 {
 		return f, nil
 	}
 	if f.State != FindingOpen {
 		return f, fault.New(fault.Conflict, "resumption_closed", "该事项已销号", "the finding is closed already")
 	}
-	e, err := s.engine.Reader().EnterpriseByID(ctx, f.EnterpriseID)
-	if err != nil {
-		return f, err
+	// The enterprise raises its own on the web; staff for it, as on a visit.
+	channel := appeal.ChannelVisit
+	if actor.Role == access.RoleEnterprise {
+		channel = appeal.ChannelWeb
 	}
-	in := appeal.Input{Channel: appeal.ChannelVisit, Type: appeal.TypeHelp, Category: category, Title: clip(f.Note, 30),
+	in := appeal.Input{Channel: channel, Type: appeal.TypeHelp, Category: category, Title: clip(f.Note, 30),
 		Content: "检查发现：" + f.Note, CreditCode: e.CreditCode, Contact: e.Contact, Phone: e.Phone}
 	in.Normalize()
 	a, _, err := s.appeals.CreateAppeal(ctx, actor, in, fmt.Sprintf("finding:%d", id))
@@ -546,14 +562,14 @@ func (s *Store) Checks(ctx context.Context, actor access.Actor, enterpriseID int
 		var c Check
 		var js string
 		var at int64
-		err := sc.Scan(&c.ID, &c.CampaignID, &c.EnterpriseID, &c.Enterprise, &c.Checklist, &c.Kind, &c.Department, &js, &c.Points, &c.Of,
+		err := sc.Scan(&c.ID, &c.CampaignID, &c.EnterpriseID, &c.Enterprise, &c.Checklist, &c.Kind, &c.Department, &c.DepartmentEn, &js, &c.Points, &c.Of,
 			&c.ByName, &at)
 		if err == nil {
 			err = json.Unmarshal([]byte(js), &c.Results)
 		}
 		c.At = store.Millis(at)
 		return c, err
-	}, `SELECT k.id, k.campaign_id, k.enterprise_id, e.name, k.checklist, k.kind, COALESCE(d.name, ''), k.results, k.points, k.of_points,
+	}, `SELECT k.id, k.campaign_id, k.enterprise_id, e.name, k.checklist, k.kind, COALESCE(d.name, ''), COALESCE(d.name_en, ''), k.results, k.points, k.of_points,
 		k.by_name, k.at FROM resumption_checks k JOIN enterprises e ON e.id = k.enterprise_id
 		LEFT JOIN departments d ON d.id = k.department_id WHERE k.enterprise_id = ? ORDER BY k.at DESC, k.id DESC LIMIT 50`, enterpriseID)
 }

@@ -125,7 +125,7 @@ func (s *Store) ImportPower(ctx context.Context, actor access.Actor, rows []Powe
 		}
 		for _, id := range campaigns {
 			for m := range months {
-				n, err := crossCheck(ctx, tx, id, m)
+				n, err := crossCheck(ctx, tx, actor, id, m)
 				if err != nil {
 					return err
 				}
@@ -153,16 +153,18 @@ func monthEnd(c Campaign, month string) string {
 	return c.Period(t.AddDate(0, 1, 0).Add(-12 * time.Hour))
 }
 
-// crossCheck flags the members of a campaign whose latest report up to the
-// month's end disagrees with their use of the month; open flags that now
+// crossCheck flags the members of a campaign in the actor's reach (as one
+// who decides) whose latest report up to the month's end disagrees with
+// their use of the month; open flags that now
 // agree are cleared, flags already checked stay. It tells the grid workers
 // of what it newly flagged and answers how many.
-func crossCheck(ctx context.Context, tx *store.Tx, campaignID int64, month string) (int, error) {
+func crossCheck(ctx context.Context, tx *store.Tx, actor access.Actor, campaignID int64, month string) (int, error) {
 	h := tx.DB()
 	c, err := campaignOf(ctx, h, campaignID)
 	if err != nil {
 		return 0, err
 	}
+	cond, args := memberScope(actor, access.ResumeDecide)
 	type row struct {
 		id       int64
 		resumed  bool
@@ -176,7 +178,7 @@ func crossCheck(ctx context.Context, tx *store.Tx, campaignID int64, month strin
 	}, `SELECT m.enterprise_id, r.resumed, p.kwh, COALESCE(b.kwh, 0)`+latestJoin+`
 		JOIN resumption_power p ON p.enterprise_id = m.enterprise_id AND p.month = ?
 		LEFT JOIN resumption_power b ON b.enterprise_id = m.enterprise_id AND b.month = ?
-		WHERE m.campaign_id = ? AND m.removed_at = 0 AND r.id IS NOT NULL`, monthEnd(c, month), month, lastYear(month), campaignID)
+		WHERE m.campaign_id = ? AND m.removed_at = 0 AND r.id IS NOT NULL AND `+cond, append([]any{monthEnd(c, month), month, lastYear(month), campaignID}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("cross-check: %w", err)
 	}
@@ -207,6 +209,16 @@ func crossCheck(ctx context.Context, tx *store.Tx, campaignID int64, month strin
 			continue
 		}
 		n++
+		// One enterprise's month is one check for its grid worker, however
+		// many campaigns it reports to: told of the first flag only.
+		var others int
+		if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM resumption_flags WHERE enterprise_id = ? AND month = ? AND id <> ?",
+			r.id, month, ids[0]), &others); err != nil {
+			return n, fmt.Errorf("flags of the month: %w", err)
+		}
+		if others > 0 {
+			continue
+		}
 		if err := tx.Notify(ctx, store.Recipients{Query: `SELECT u.id FROM users u JOIN enterprises e ON e.id = ?
 			WHERE u.role = 'grid_worker' AND u.region_code = e.grid_code AND u.disabled = FALSE`, Args: []any{r.id}},
 			"resumption.power", fmt.Sprintf("/resumption/flags/%d", ids[0]), "用电与报送不符，请核实："+month); err != nil {
@@ -234,7 +246,7 @@ func (s *Store) CrossCheck(ctx context.Context, actor access.Actor, campaignID i
 		if !access.May(actor.Role, access.ResumeDecide) {
 			return access.ErrForbidden
 		}
-		if n, err = crossCheck(ctx, tx, campaignID, month); err != nil {
+		if n, err = crossCheck(ctx, tx, actor, campaignID, month); err != nil {
 			return err
 		}
 		return tx.Record(ctx, actor, "resumption.cross_check", fmt.Sprintf("campaign/%d", campaignID), "ok", map[string]any{"month": month, "flagged": n})
@@ -322,7 +334,9 @@ func (s *Store) Flag(ctx context.Context, actor access.Actor, id int64) (Flag, e
 }
 
 // CheckFlag records what the grid worker found (the report corrected, the
-// plant idle for a reason, another meter…), closing the flag.
+// plant idle for a reason, another meter…), closing the flag and the open
+// flags of the same enterprise and month in other campaigns: one visit
+// answers them all.
 func (s *Store) CheckFlag(ctx context.Context, actor access.Actor, id, version int64, answer string) (Flag, error) {
 	answer = strings.TrimSpace(answer)
 	if n := utf8.RuneCountInString(answer); n == 0 || n > 500 {
@@ -344,6 +358,10 @@ func (s *Store) CheckFlag(ctx context.Context, actor access.Actor, id, version i
 		}
 		if store.Affected(res) != 1 {
 			return fault.ErrConflict
+		}
+		if _, err := tx.DB().Exec(ctx, `UPDATE resumption_flags SET state = 'checked', answer = ?, checked_by = ?, checked_at = ?, version = version + 1
+			WHERE enterprise_id = ? AND month = ? AND state = 'open'`, answer, actor.Name, now, f.EnterpriseID, f.Month); err != nil {
+			return fmt.Errorf("check flags of the month: %w", err)
 		}
 		f.State, f.Answer, f.CheckedBy, f.CheckedAt, f.Version = "checked", answer, actor.Name, time.UnixMilli(now), version+1
 		return tx.Record(ctx, actor, "resumption.flag_check", fmt.Sprintf("flag/%d", id), "ok", map[string]any{"answer": answer})

@@ -75,6 +75,7 @@ func (e *env) inbox(username, kind, href string) int64 {
 // escalation of late findings on several instances, a flag, a block and a
 // finding answered by several hands at once.
 func TestRaces(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, e *env) {
 		ctx, rs := e.ctx, e.s.Resumption
 		c := e.monitoring() // the first street, daily
@@ -82,42 +83,52 @@ func TestRaces(t *testing.T) {
 		hands := []string{"ent_" + c111, "grid_" + g1111, "community_" + c111, "admin"}
 
 		// Eight hands send the same report with the same key: one report,
-		// every answer that report.
+		// every answer that report (six enterprises, to give the race its
+		// chances).
 		var got [8]resumptiondb.Report
-		var replayed [8]bool
-		errs := race(times(8, func(i int) error {
-			var err error
-			got[i], replayed[i], err = rs.SubmitReport(ctx, e.actor(hands[i%len(hands)]), resumptiondb.ReportInput{CampaignID: c.ID,
-				EnterpriseID: e.ent(0), Key: "same-key", Report: resumption.Report{Resumed: true, Since: today, OutputShare: 5000 + 100*i, OnSite: 8, Workers: 12}})
-			return err
-		})...)
-		fresh := 0
-		for i, err := range errs {
-			if err != nil {
-				t.Errorf("retry %d: %v", i, err)
-				continue
+		var first resumptiondb.Report
+		for _, n := range []int{0, 6, 7, 8, 9, 10} {
+			by := hands
+			if n != 0 {
+				by = []string{"community_330206001002", "admin"}
 			}
-			if got[i].ID != got[0].ID || got[i].Version != 1 {
-				t.Errorf("retry %d answered report %d v%d; retry 0 report %d", i, got[i].ID, got[i].Version, got[0].ID)
+			var replayed [8]bool
+			errs := race(times(8, func(i int) error {
+				var err error
+				got[i], replayed[i], err = rs.SubmitReport(ctx, e.actor(by[i%len(by)]), resumptiondb.ReportInput{CampaignID: c.ID,
+					EnterpriseID: e.ent(n), Key: "same-key", Report: resumption.Report{Resumed: true, Since: today, OutputShare: 5000 + 100*i, OnSite: 8, Workers: 12}})
+				return err
+			})...)
+			fresh := 0
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("enterprise %d, retry %d: %v", n, i, err)
+					continue
+				}
+				if got[i].ID != got[0].ID || got[i].Version != 1 {
+					t.Errorf("enterprise %d: retry %d answered report %d v%d; retry 0 report %d", n, i, got[i].ID, got[i].Version, got[0].ID)
+				}
+				if !replayed[i] {
+					fresh++
+				}
 			}
-			if !replayed[i] {
-				fresh++
+			if fresh != 1 {
+				t.Errorf("enterprise %d: %d of the retries made the report; want 1", n, fresh)
 			}
-		}
-		if fresh != 1 {
-			t.Errorf("%d of the retries made the report; want 1", fresh)
-		}
-		if n := e.count("SELECT COUNT(*) FROM resumption_reports WHERE campaign_id = ? AND enterprise_id = ?", c.ID, e.ent(0)); n != 1 {
-			t.Errorf("%d reports of one enterprise and period", n)
+			if m := e.count("SELECT COUNT(*) FROM resumption_reports WHERE campaign_id = ? AND enterprise_id = ?", c.ID, e.ent(n)); m != 1 {
+				t.Errorf("enterprise %d: %d reports of one period", n, m)
+			}
+			if m := e.s.AuditCount(t, store.AuditQuery{Action: "resumption.report", Target: fmt.Sprintf("campaign/%d/enterprise/%d", c.ID, e.ent(n))}); m != 1 {
+				t.Errorf("enterprise %d: %d reports audited, want 1", n, m)
+			}
+			if n == 0 {
+				first = got[0]
+			}
 		}
 		target := fmt.Sprintf("campaign/%d/enterprise/%d", c.ID, e.ent(0))
-		if n := e.s.AuditCount(t, store.AuditQuery{Action: "resumption.report", Target: target}); n != 1 {
-			t.Errorf("%d reports audited, want 1", n)
-		}
 
 		// Eight corrections of the same version: one is kept.
-		first := got[0]
-		errs = race(times(8, func(i int) error {
+		errs := race(times(8, func(i int) error {
 			var err error
 			got[i], _, err = rs.SubmitReport(ctx, e.actor(hands[i%len(hands)]), resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(0),
 				Version: first.Version, Report: resumption.Report{Resumed: true, Since: today, OutputShare: 7000 + 100*i, OnSite: 9, Workers: 12}})

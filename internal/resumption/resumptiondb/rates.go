@@ -41,12 +41,14 @@ var Breakdowns = []string{"district", "street", "community", "grid", "industry",
 
 var byColumn = map[string]string{
 	"district": "m.district_code", "street": "m.street_code", "community": "m.community_code", "grid": "m.grid_code",
-	"industry": "w.industry", "size": "w.size",
+	"industry": "COALESCE(w.industry, we.industry)", "size": "COALESCE(w.size, we.size)",
 }
 
-// latestJoin joins each member's latest report up to a period.
-const latestJoin = ` FROM campaign_members m
-	JOIN resumption_members w ON w.campaign_id = m.campaign_id AND w.enterprise_id = m.enterprise_id
+// latestJoin joins each member's latest report up to a period, and the
+// weights of its rates: those frozen with the list (w) or, for an
+// enterprise added to the list after it was frozen, its record's (we).
+const latestJoin = ` FROM campaign_members m JOIN enterprises we ON we.id = m.enterprise_id
+	LEFT JOIN resumption_members w ON w.campaign_id = m.campaign_id AND w.enterprise_id = m.enterprise_id
 	LEFT JOIN resumption_reports r ON r.campaign_id = m.campaign_id AND r.enterprise_id = m.enterprise_id
 		AND r.period = (SELECT MAX(x.period) FROM resumption_reports x
 			WHERE x.campaign_id = m.campaign_id AND x.enterprise_id = m.enterprise_id AND x.period <= ?)`
@@ -85,7 +87,8 @@ func membersWhere(actor access.Actor, campaignID int64, region string) (string, 
 }
 
 // Rates counts a monitoring campaign's rates as of a day over the members
-// in the actor's reach, in total and broken down.
+// in the actor's reach, in total and broken down. The non-reporters are
+// counted (Members − Reported), not listed here: Members lists them.
 func (s *Store) Rates(ctx context.Context, actor access.Actor, campaignID int64, q RateQuery) (resumption.Rates, []RateRow, error) {
 	var total resumption.Rates
 	h := s.engine.Reader()
@@ -132,10 +135,10 @@ func (s *Store) Rates(ctx context.Context, actor access.Actor, campaignID int64,
 var sumsOrZero = `COUNT(*), COUNT(r.id),
 	CAST(COALESCE(SUM(CASE WHEN r.resumed THEN 1 ELSE 0 END), 0) AS BIGINT),
 	CAST(COALESCE(SUM(CASE WHEN r.resumed AND r.output_share > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
-	CAST(COALESCE(SUM(CASE WHEN r.resumed THEN w.normal_output * r.output_share / 10000 ELSE 0 END), 0) AS BIGINT),
-	CAST(COALESCE(SUM(w.normal_output), 0) AS BIGINT),
+	CAST(COALESCE(SUM(CASE WHEN r.resumed THEN COALESCE(w.normal_output, we.revenue) * r.output_share / 10000 ELSE 0 END), 0) AS BIGINT),
+	CAST(COALESCE(SUM(COALESCE(w.normal_output, we.revenue)), 0) AS BIGINT),
 	CAST(COALESCE(SUM(CASE WHEN r.resumed THEN r.on_site ELSE 0 END), 0) AS BIGINT),
-	CAST(COALESCE(SUM(CASE WHEN r.workers > 0 THEN r.workers ELSE w.workers END), 0) AS BIGINT)`
+	CAST(COALESCE(SUM(CASE WHEN r.workers > 0 THEN r.workers ELSE COALESCE(w.workers, we.employees) END), 0) AS BIGINT)`
 
 // nameRows names the parts of a breakdown.
 func (s *Store) nameRows(ctx context.Context, actor access.Actor, by string, rows []RateRow) error {
@@ -152,6 +155,9 @@ func (s *Store) nameRows(ctx context.Context, actor access.Actor, by string, row
 		}
 	case "":
 	default:
+		if !access.May(actor.Role, access.RegionRead) {
+			break // an enterprise reads its own part, named by its code
+		}
 		codes := make([]string, len(rows))
 		for i, r := range rows {
 			codes[i] = r.Key
@@ -198,8 +204,11 @@ func (s *Store) Series(ctx context.Context, actor access.Actor, campaignID int64
 	}
 	first := c.StartedAt.In(calendar.Shanghai)
 	if end.Sub(first) > 60*24*time.Hour {
-		first = end.AddDate(0, 0, -59)
+		first = end.In(calendar.Shanghai).AddDate(0, 0, -59)
 	}
+	// Day by day from the first day's midnight: the last day counts
+	// whatever the hour the campaign started.
+	first = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, calendar.Shanghai)
 	where, args := membersWhere(actor, campaignID, region)
 	var out []DayRates
 	for d := first; !d.After(end); d = d.AddDate(0, 0, 1) {
@@ -270,8 +279,8 @@ func (s *Store) Members(ctx context.Context, actor access.Actor, campaignID int6
 		err := sc.Scan(&m.EnterpriseID, &m.Name, &m.CreditCode, &m.Grid, &m.GridCode, &m.NormalOutput, &m.Workers, &m.Latest,
 			&m.Resumed, &m.OutputShare, &m.OnSite, &m.ReportWorkers)
 		return m, err
-	}, `SELECT m.enterprise_id, e.name, e.credit_code, COALESCE(g.name, m.grid_code), m.grid_code, w.normal_output, w.workers,
-		COALESCE(r.period, ''), COALESCE(r.resumed, FALSE), COALESCE(r.output_share, 0), COALESCE(r.on_site, 0), COALESCE(r.workers, 0)`+
+	}, `SELECT m.enterprise_id, e.name, e.credit_code, COALESCE(g.name, m.grid_code), m.grid_code,
+		COALESCE(w.normal_output, we.revenue), COALESCE(w.workers, we.employees), COALESCE(r.period, ''), COALESCE(r.resumed, FALSE), COALESCE(r.output_share, 0), COALESCE(r.on_site, 0), COALESCE(r.workers, 0)`+
 		latestJoin+` JOIN enterprises e ON e.id = m.enterprise_id LEFT JOIN regions g ON g.code = m.grid_code
 		WHERE `+where+" ORDER BY m.grid_code, e.name, m.enterprise_id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	return list, total, store.Wrap(err, "list members")

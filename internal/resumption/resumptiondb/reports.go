@@ -129,9 +129,6 @@ func (s *Store) ReportPage(ctx context.Context, actor access.Actor, campaignID, 
 // worker) and the member's answer on the campaign's list. A retry with the
 // same key answers the same report and changes nothing (replayed).
 func (s *Store) SubmitReport(ctx context.Context, actor access.Actor, in ReportInput) (out Report, replayed bool, err error) {
-	if !access.May(actor.Role, access.ResumeReport) {
-		return out, false, access.ErrForbidden
-	}
 	in.Key = strings.TrimSpace(in.Key)
 	if len(in.Key) > MaxKey {
 		return out, false, fault.Fields{"idempotency_key": {Zh: "幂等键过长", En: "the idempotency key is too long"}}.Err()
@@ -368,6 +365,7 @@ func blockScope(actor access.Actor) (string, []any) {
 // BlockQuery selects blocks.
 type BlockQuery struct {
 	CampaignID int64
+	LeadID     int64 // the firm held up
 	State      string
 	Page       store.Page
 }
@@ -378,6 +376,10 @@ func (s *Store) Blocks(ctx context.Context, actor access.Actor, q BlockQuery) ([
 	if q.CampaignID != 0 {
 		where += " AND b.campaign_id = ?"
 		args = append(args, q.CampaignID)
+	}
+	if q.LeadID != 0 {
+		where += " AND b.enterprise_id = ?"
+		args = append(args, q.LeadID)
 	}
 	if q.State != "" {
 		where += " AND b.state = ?"

@@ -13,6 +13,7 @@ package resumptiondb
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -171,10 +172,21 @@ func (s *Store) Start(ctx context.Context, actor access.Actor, in Input) (Campai
 	if !access.May(actor.Role, access.CampaignRun) || !access.May(actor.Role, access.ResumeRead) {
 		return c, access.ErrForbidden
 	}
-	if err := in.check(s.engine.Now()); err != nil {
-		return c, err
-	}
+	// The module's refusals and the shared campaign's (title, due day,
+	// audience) are said together: a form refused once shows them all.
+	invalid := in.check(s.engine.Now())
 	err := s.engine.WithTx(ctx, func(tx *store.Tx) error {
+		if invalid != nil {
+			fields := fault.Fields{}
+			if fe := fault.As(invalid); fe != nil {
+				maps.Copy(fields, fe.Fields)
+			}
+			_, err := audiencedb.StartTx(ctx, tx, actor, audiencedb.Campaign{Module: in.Kind, Title: in.Title, Audience: in.Audience, Due: in.Due})
+			if fe := fault.As(err); fe != nil {
+				maps.Copy(fields, fe.Fields)
+			}
+			return fields.Err() // and nothing is kept
+		}
 		def := ReportForm(strings.TrimSpace(in.Title))
 		if in.Kind == KindChecklist {
 			cl, _ := resumption.TemplateOf(in.Checklist)

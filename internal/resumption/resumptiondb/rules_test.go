@@ -197,6 +197,7 @@ func (e *env) check(who string, id int64, f resumptiondb.FindingInput) resumptio
 // improvements without consent, closing a closed finding, a power file
 // with bad rows, a flag or a block answered twice.
 func TestRules(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, e *env) {
 		ctx, rs := e.ctx, e.s.Resumption
 		admin, ent := e.actor("admin"), e.actor("ent_"+c111)
@@ -482,6 +483,16 @@ func TestRules(t *testing.T) {
 			t.Errorf("a bad file: %+v %v; want rows 2, 4, 5, 6, 7 refused", res, err)
 		}
 		e.unchanged(before, "a bad power file")
+		res, err = rs.ImportPower(ctx, street, []resumptiondb.PowerRow{
+			{CreditCode: e.code(0), Month: month, KWh: 100},
+			{CreditCode: e.code(1), Month: month, KWh: 100},
+			{CreditCode: e.code(2), Month: "2026-02-30", KWh: 100},
+			{CreditCode: e.code(3), Month: month, KWh: 100},
+		})
+		if err != nil || len(res.Errors) != 1 || res.Errors[0].Row != 3 {
+			t.Errorf("one bad row among good ones: %+v %v; want row 3 refused", res, err)
+		}
+		e.unchanged(before, "one bad row among good ones")
 		_, err = rs.ImportPower(ctx, street, nil)
 		refused("an empty power file", err, fault.Invalid, "", "rows")
 		_, err = rs.ImportPower(ctx, e.actor("grid_"+g1111), []resumptiondb.PowerRow{{CreditCode: e.code(0), Month: month, KWh: 1}})
@@ -526,5 +537,21 @@ func TestRules(t *testing.T) {
 		refused("a block resolved twice at its old version", err, fault.Conflict, "")
 		_, err = rs.ResolveBlock(ctx, gw, b.ID, b.Version, "")
 		refused("a block resolved without an answer", err, fault.Invalid, "", "answer")
+
+		// At two in the morning in Ningbo (the evening before in UTC), a
+		// report resumed today is taken, one resumed tomorrow is not.
+		e.s.clock.Advance(17 * time.Hour)
+		if h := e.s.clock.Now().In(calendar.Shanghai).Hour(); h != 2 {
+			t.Fatalf("the clock stands at %d o'clock", h)
+		}
+		before = e.snapshot()
+		refused("resumed tomorrow, at night", submit("ent_"+c111, resumptiondb.ReportInput{EnterpriseID: e.ent(0), Report: with(func(r *resumption.Report) {
+			r.Since = e.day(1)
+		})}), fault.Invalid, "", "since")
+		if _, _, err := rs.SubmitReport(ctx, ent, resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(0), Report: with(func(r *resumption.Report) {
+			r.Since = e.today()
+		})}); err != nil {
+			t.Errorf("resumed today, reported at two in the morning: %v", err)
+		}
 	})
 }

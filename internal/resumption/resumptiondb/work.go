@@ -14,6 +14,7 @@ import (
 	"qifu/internal/calendar"
 	"qifu/internal/dossier"
 	"qifu/internal/fault"
+	"qifu/internal/resumption"
 	"qifu/internal/store"
 	"qifu/internal/todo"
 )
@@ -42,6 +43,29 @@ func dueColour(deadline string, now time.Time) (time.Time, string) {
 		return time.Time{}, ""
 	}
 	return d.Add(24*time.Hour - time.Second), f.Colour(now)
+}
+
+// periodEnd is the end of a campaign's current period (a day, a week, a
+// month) and its colour: yellow on its last day, red past the due day.
+func periodEnd(c Campaign, now time.Time) (time.Time, string) {
+	t := now.In(calendar.Shanghai)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.Shanghai)
+	var end time.Time
+	switch c.Schedule {
+	case resumption.Weekly:
+		end = day.AddDate(0, 0, 8-int((day.Weekday()+6)%7+1))
+	case resumption.Monthly:
+		end = time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, calendar.Shanghai)
+	default:
+		end = day.AddDate(0, 0, 1)
+	}
+	switch {
+	case c.Late(now):
+		return end, "red"
+	case end.Sub(now) <= 24*time.Hour:
+		return end, "yellow"
+	}
+	return end, "green"
 }
 
 // Todo lists the actor's open work of a kind.
@@ -77,8 +101,9 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 				return nil, 0, err
 			}
 			if n == 0 {
+				due, colour := periodEnd(c, now)
 				items = append(items, todo.Item{Kind: kind, Ref: fmt.Sprintf("C%d", c.ID), Title: c.Title + " · " + c.Period(now),
-					Href: fmt.Sprintf("/resumption/campaigns/%d/report", c.ID), Colour: "yellow"})
+					Href: fmt.Sprintf("/resumption/campaigns/%d/report", c.ID), Due: due, Colour: colour})
 			}
 		}
 	case "resumption.finding":
@@ -106,8 +131,8 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 			var lead, sup string
 			var at int64
 			err := sc.Scan(&id, &lead, &sup, &at)
-			return todo.Item{Kind: kind, Ref: fmt.Sprintf("S%d", id), Title: "“" + lead + "”等待供应商复工", Enterprise: sup,
-				Href: fmt.Sprintf("/resumption/blocks/%d", id), Due: store.Millis(at).Add(24 * time.Hour), Colour: "red"}, err
+			return todo.Item{Kind: kind, Ref: fmt.Sprintf("S%d", id), Title: lead, Enterprise: sup,
+				Href: fmt.Sprintf("/resumption/blocks/%d", id)}, err
 		}, `SELECT b.id, l.name, s.name, b.created_at FROM resumption_blocks b JOIN enterprises l ON l.id = b.enterprise_id
 			JOIN enterprises s ON s.id = b.supplier_id WHERE b.state = 'open' AND `+cond+" ORDER BY b.created_at, b.id", args...)
 	case "resumption.power":
@@ -116,10 +141,10 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 			var id int64
 			var name, month string
 			err := sc.Scan(&id, &name, &month)
-			return todo.Item{Kind: kind, Ref: fmt.Sprintf("P%d", id), Title: "用电与报送不符 · " + month, Enterprise: name,
-				Href: fmt.Sprintf("/resumption/flags/%d", id), Colour: "yellow"}, err
-		}, `SELECT f.id, e.name, f.month FROM resumption_flags f JOIN enterprises e ON e.id = f.enterprise_id
-			WHERE f.state = 'open' AND `+cond+" ORDER BY f.month, f.id", args...)
+			return todo.Item{Kind: kind, Ref: fmt.Sprintf("P%d", id), Title: month, Enterprise: name,
+				Href: fmt.Sprintf("/resumption/flags/%d", id)}, err
+		}, `SELECT MIN(f.id), e.name, f.month FROM resumption_flags f JOIN enterprises e ON e.id = f.enterprise_id
+			WHERE f.state = 'open' AND `+cond+" GROUP BY f.enterprise_id, e.name, f.month ORDER BY f.month, MIN(f.id)", args...)
 	case "resumption.missing":
 		list, _, err := s.Campaigns(ctx, actor, CampaignQuery{Kind: KindMonitoring, State: "running", Page: store.Page{Size: 20}})
 		if err != nil {
@@ -131,8 +156,9 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 				return nil, 0, err
 			}
 			if n > 0 {
-				items = append(items, todo.Item{Kind: kind, Ref: fmt.Sprintf("C%d", c.ID), Title: fmt.Sprintf("%d 家未报送 · %s", n, c.Title),
-					Href: fmt.Sprintf("/resumption/campaigns/%d/members?missing=1", c.ID), Colour: "yellow"})
+				due, colour := periodEnd(c, now)
+				items = append(items, todo.Item{Kind: kind, Ref: fmt.Sprintf("C%d", c.ID), Title: fmt.Sprintf("%d × %s", n, c.Title),
+					Href: fmt.Sprintf("/resumption/campaigns/%d/members?missing=1", c.ID), Due: due, Colour: colour})
 			}
 		}
 	case "resumption.restart":
@@ -145,17 +171,13 @@ func (s *Store) Todo(ctx context.Context, actor access.Actor, kind string, limit
 			where = "a.state = 'checked' AND a.approver = 'command'"
 		}
 		items, err = store.Collect(ctx, h, func(sc store.Scanner) (todo.Item, error) {
-			var id, updated int64
-			var name, state string
-			err := sc.Scan(&id, &name, &state, &updated)
-			title := "复工申报待现场核查"
-			if state == "checked" {
-				title = "复工申报待审批"
-			}
+			var id int64
+			var name, title string
+			err := sc.Scan(&id, &name, &title)
 			return todo.Item{Kind: kind, Ref: fmt.Sprintf("R%d", id), Title: title, Enterprise: name,
-				Href: fmt.Sprintf("/resumption/restarts/%d", id), Due: store.Millis(updated).Add(24 * time.Hour), Colour: "yellow"}, err
-		}, `SELECT a.id, e.name, a.state, a.updated_at FROM resumption_restarts a JOIN enterprises e ON e.id = a.enterprise_id
-			WHERE `+where+" AND "+cond+" ORDER BY a.updated_at, a.id", args...)
+				Href: fmt.Sprintf("/resumption/restarts/%d", id)}, err
+		}, `SELECT a.id, e.name, c.title FROM resumption_restarts a JOIN enterprises e ON e.id = a.enterprise_id
+			JOIN campaigns c ON c.id = a.campaign_id WHERE `+where+" AND "+cond+" ORDER BY a.updated_at, a.id", args...)
 	default:
 		return nil, 0, nil
 	}
@@ -206,11 +228,12 @@ func (s *Store) Exceptions(ctx context.Context, actor access.Actor, campaignID i
 	if x.Blocks, x.BlockCount, err = s.Blocks(ctx, actor, BlockQuery{CampaignID: campaignID, State: "open", Page: first}); err != nil {
 		return x, err
 	}
-	// The overdue rectifications and improvements of the members' enterprises.
+	// The overdue rectifications and improvements of the members'
+	// enterprises found since the campaign started.
 	where, args := findingScope(actor)
-	where += ` AND f.state = 'open' AND f.deadline < ? AND f.enterprise_id IN
+	where += ` AND f.state = 'open' AND f.deadline < ? AND f.created_at >= ? AND f.enterprise_id IN
 		(SELECT enterprise_id FROM campaign_members WHERE campaign_id = ? AND removed_at = 0)`
-	args = append(args, s.engine.Now().In(calendar.Shanghai).Format(time.DateOnly), campaignID)
+	args = append(args, s.engine.Now().In(calendar.Shanghai).Format(time.DateOnly), c.StartedAt.UnixMilli(), campaignID)
 	h := s.engine.Reader()
 	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+findingFrom+" WHERE "+where, args...), &x.LateCount); err != nil {
 		return x, fmt.Errorf("late findings: %w", err)

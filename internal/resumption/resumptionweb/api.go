@@ -21,7 +21,13 @@ import (
 
 // apiRoutes lists the module's API routes; Routes appends them to the pages.
 func (s *Handlers) apiRoutes() []core.Route {
-	const signedIn = core.SignedIn
+	// A list, or a record named in the body, is refused at the door to a
+	// role without the action (403), as the pages are; a record named in
+	// the path is the store's to refuse (404 out of reach).
+	const (
+		signedIn = core.SignedIn
+		gated    = core.Gated
+	)
 	route := core.NewRoute
 	paging := core.Paging
 	enterprise := core.Param{Name: "enterprise", Type: "integer", Description: "an enterprise's id (an enterprise's account: its own)"}
@@ -30,9 +36,9 @@ func (s *Handlers) apiRoutes() []core.Route {
 	dayQ := core.Param{Name: "day", Description: "the day the rates are as of, YYYY-MM-DD (today by default)"}
 	region := core.Param{Name: "region", Description: "only the members under a region code"}
 	return []core.Route{
-		route("GET", "/api/v1/resumption/checklists", signedIn, access.ResumeRead, "the checklists shipped: items with their weight, basis and who verifies them", core.Call(http.StatusOK, s.apiChecklists)).
+		route("GET", "/api/v1/resumption/checklists", gated, access.ResumeRead, "the checklists shipped: items with their weight, basis and who verifies them", core.Call(http.StatusOK, s.apiChecklists)).
 			Gives(http.StatusOK, core.Items[checklistJSON]{}),
-		route("GET", "/api/v1/resumption/campaigns", signedIn, access.ResumeRead, "campaigns in reach, the running first (kind: checklist or monitoring; state: running or closed)", core.Call(http.StatusOK, s.apiCampaigns)).
+		route("GET", "/api/v1/resumption/campaigns", gated, access.ResumeRead, "campaigns in reach, the running first (kind: checklist or monitoring; state: running or closed)", core.Call(http.StatusOK, s.apiCampaigns)).
 			Gives(http.StatusOK, core.List[campaignJSON]{}).Queries(core.Param{Name: "kind", Enum: []string{resumptiondb.KindChecklist, resumptiondb.KindMonitoring}},
 			core.Param{Name: "state", Enum: []string{"running", "closed"}}).Queries(paging...),
 		route("POST", "/api/v1/resumption/campaigns", signedIn, access.CampaignRun, "start a campaign: a checklist (kind checklist, with restart approval or filing and its threshold of employees) or status reports on a schedule (kind monitoring); the audience is frozen into its list, the denominator of its rates", core.Call(http.StatusCreated, s.apiStart)).
@@ -54,42 +60,43 @@ func (s *Handlers) apiRoutes() []core.Route {
 		route("GET", "/api/v1/resumption/campaigns/{id}/report", signedIn, access.ResumeRead, "an enterprise's report of the current period if made, and its latest to prefill from", core.Call(http.StatusOK, s.apiReportPage)).
 			Gives(http.StatusOK, prefillJSON{}).Queries(enterprise),
 		route("POST", "/api/v1/resumption/campaigns/{id}/reports", signedIn, access.ResumeReport, "submit the current period's report, or correct it (version of this period's report), or no_change: the latest report repeated; suppliers named in blocked_by become to-dos of their grid workers; 201 made, 200 a retry answered", s.apiSubmit).
-			Takes(exampleReport).Gives(http.StatusCreated, reportJSON{}).Queries(idem),
+			Takes(exampleReport).Gives(http.StatusCreated, reportJSON{}).Or(http.StatusOK).Queries(idem),
 		route("POST", "/api/v1/resumption/campaigns/{id}/cross-check", signedIn, access.ResumeDecide, "cross-check a monitoring campaign's reports with the month's electricity again (the import does it by itself)", core.Call(http.StatusOK, s.apiCrossCheck)).
 			Takes(crossCheckInput{Month: "2026-11"}).Gives(http.StatusOK, flaggedJSON{}),
 		route("POST", "/api/v1/resumption/campaigns/{id}/restarts", signedIn, access.ResumeReport, "apply for a restart (after the campaign's checklist is submitted as the prevention plan), or file with a pledge in the filing phase; again after a refusal or withdrawal", core.Call(http.StatusCreated, s.apiApply)).
 			Takes(exampleRestart).Gives(http.StatusCreated, restartJSON{}),
-		route("GET", "/api/v1/resumption/restarts", signedIn, access.ResumeRead, "restart applications in reach, those waiting first", core.Call(http.StatusOK, s.apiRestarts)).
+		route("GET", "/api/v1/resumption/restarts", gated, access.ResumeRead, "restart applications in reach, those waiting first", core.Call(http.StatusOK, s.apiRestarts)).
 			Gives(http.StatusOK, core.List[restartJSON]{}).Queries(core.Param{Name: "campaign", Type: "integer"}, core.Param{Name: "state",
 			Enum: []string{resumption.Applied, resumption.Checked, resumption.Approved, resumption.Refused, resumption.Filed, resumption.Withdrawn}}).Queries(paging...),
 		route("GET", "/api/v1/resumption/restarts/{id}", signedIn, access.ResumeRead, "a restart application with its steps", core.Call(http.StatusOK, s.apiRestart)).
 			Gives(http.StatusOK, restartJSON{}),
 		route("POST", "/api/v1/resumption/restarts/{id}/act", signedIn, access.ResumeRead, "take a step (check: the street on site; approve or refuse: the street below the threshold, the command at or above it, a refusal with its reason; withdraw: the applicant), at the application's version", core.Call(http.StatusOK, s.apiAct)).
 			Takes(actInput{Action: "check", Version: 1}).Gives(http.StatusOK, restartJSON{}),
-		route("POST", "/api/v1/resumption/checks", signedIn, access.ResumeCheck, "record an on-site check of a checklist and its findings: a community's or grid worker's agrees improvements with the enterprise's consent; a department's staff may order a rectification (basis, deadline) where the department holds the power to inspect the matter", core.Call(http.StatusCreated, s.apiCheck)).
+		route("POST", "/api/v1/resumption/checks", gated, access.ResumeCheck, "record an on-site check of a checklist and its findings: a community's or grid worker's agrees improvements with the enterprise's consent; a department's staff may order a rectification (basis, deadline) where the department holds the power to inspect the matter", core.Call(http.StatusCreated, s.apiCheck)).
 			Takes(exampleCheck).Gives(http.StatusCreated, checkJSON{}),
 		route("GET", "/api/v1/resumption/enterprises/{id}/checks", signedIn, access.ResumeRead, "an enterprise's checks, the newest first", core.Call(http.StatusOK, s.apiChecks)).
 			Gives(http.StatusOK, core.Items[checkJSON]{}),
-		route("GET", "/api/v1/resumption/findings", signedIn, access.ResumeRead, "findings in reach, the open and nearest deadline first (late=true: past their deadline)", core.Call(http.StatusOK, s.apiFindings)).
+		route("GET", "/api/v1/resumption/findings", gated, access.ResumeRead, "findings in reach, the open and nearest deadline first (late=true: past their deadline)", core.Call(http.StatusOK, s.apiFindings)).
 			Gives(http.StatusOK, core.List[findingJSON]{}).Queries(core.Param{Name: "enterprise", Type: "integer"}, core.Param{Name: "state", Enum: []string{"open", "closed"}},
 			core.Param{Name: "kind", Enum: []string{string(resumption.Improvement), string(resumption.Rectification)}}, core.Param{Name: "late", Type: "boolean"}).Queries(paging...),
 		route("GET", "/api/v1/resumption/findings/{id}", signedIn, access.ResumeRead, "one finding", core.Call(http.StatusOK, s.apiFinding)).
 			Gives(http.StatusOK, findingJSON{}),
 		route("POST", "/api/v1/resumption/findings/{id}/close", signedIn, access.ResumeCheck, "close a finding after a re-check (a rectification by the department that ordered it), at its version", core.Call(http.StatusOK, s.apiCloseFinding)).
 			Takes(closeInput{Version: 1, Note: "复查：已整改到位"}).Gives(http.StatusOK, findingJSON{}),
-		route("POST", "/api/v1/resumption/findings/{id}/appeal", signedIn, access.AppealCreate, "raise an open finding that needs a department's action as an appeal of its enterprise (once: again answers the same appeal)", core.Call(http.StatusOK, s.apiAppeal)).
+		route("POST", "/api/v1/resumption/findings/{id}/appeal", gated, access.AppealCreate, "raise an open finding that needs a department's action as an appeal of its enterprise (once: again answers the same appeal)", core.Call(http.StatusOK, s.apiAppeal)).
 			Takes(appealInput{Category: "other"}).Gives(http.StatusOK, findingJSON{}),
-		route("GET", "/api/v1/resumption/blocks", signedIn, access.ResumeRead, "lead firms held up by suppliers, read by those who read the lead or the supplier", core.Call(http.StatusOK, s.apiBlocks)).
+		route("GET", "/api/v1/resumption/blocks", gated, access.ResumeRead, "lead firms held up by suppliers, read by those who read the lead or the supplier", core.Call(http.StatusOK, s.apiBlocks)).
 			Gives(http.StatusOK, core.List[blockJSON]{}).Queries(core.Param{Name: "campaign", Type: "integer"}, core.Param{Name: "state", Enum: []string{"open", "resolved"}}).Queries(paging...),
 		route("POST", "/api/v1/resumption/blocks/{id}/resolve", signedIn, access.ResumeCheck, "record what was done for the supplier, at the block's version; the lead firm is told", core.Call(http.StatusOK, s.apiResolve)).
 			Takes(answerInput{Version: 1, Answer: "供应商已复工"}).Gives(http.StatusOK, blockJSON{}),
-		route("GET", "/api/v1/resumption/flags", signedIn, access.ResumeRead, "reports the electricity disagrees with, in reach, the open first", core.Call(http.StatusOK, s.apiFlags)).
+		route("GET", "/api/v1/resumption/flags", gated, access.ResumeRead, "reports the electricity disagrees with, in reach, the open first", core.Call(http.StatusOK, s.apiFlags)).
 			Gives(http.StatusOK, core.List[flagJSON]{}).Queries(core.Param{Name: "campaign", Type: "integer"}, core.Param{Name: "state", Enum: []string{"open", "checked"}}).Queries(paging...),
 		route("POST", "/api/v1/resumption/flags/{id}/check", signedIn, access.ResumeCheck, "record the grid worker's check of a flag, at its version", core.Call(http.StatusOK, s.apiCheckFlag)).
 			Takes(answerInput{Version: 1, Answer: "已上门核实：设备检修，实际已复工"}).Gives(http.StatusOK, flagJSON{}),
 		route("POST", "/api/v1/resumption/power", signedIn, access.ResumeDecide, "keep the power company's rows of electricity use (kWh a month), all or none: 200 with the rows kept and the flags raised, or 422 with every refused row", s.apiPower).
-			Takes(powerInput{Rows: []powerRowJSON{{CreditCode: "91330206MA2H5GXXXX", Month: "2026-11", KWh: 120000}}}).Gives(http.StatusOK, powerResultJSON{}),
-		route("GET", "/api/v1/resumption/powers", signedIn, access.ResumeRead, "the departments' powers to inspect, by matter", core.Call(http.StatusOK, s.apiPowers)).
+			Takes(powerInput{Rows: []powerRowJSON{{CreditCode: "91330206MA2H5GXXXX", Month: "2026-11", KWh: 120000}}}).Gives(http.StatusOK, powerResultJSON{}).
+			Fails(http.StatusUnprocessableEntity, powerResultJSON{}),
+		route("GET", "/api/v1/resumption/powers", gated, access.ResumeRead, "the departments' powers to inspect, by matter", core.Call(http.StatusOK, s.apiPowers)).
 			Gives(http.StatusOK, core.Items[powerJSON]{}),
 		route("PUT", "/api/v1/resumption/powers", signedIn, access.DepartmentManage, "grant (basis given) or withdraw (basis empty) a department's power to inspect a matter", core.Call(http.StatusNoContent, s.apiSetPower)).
 			Takes(powerJSON{DepartmentID: 1, Matter: "epidemic", Basis: "《中华人民共和国传染病防治法》第五十三条"}).Gives(http.StatusNoContent, nil),

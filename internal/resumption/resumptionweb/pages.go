@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"qifu/internal/access"
 	"qifu/internal/audience"
+	"qifu/internal/audience/audiencedb"
+	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/place"
 	"qifu/internal/resumption"
@@ -32,7 +35,12 @@ type homeData struct {
 	EntID      int64
 	Findings   []resumptiondb.Finding
 	Restarts   []resumptiondb.Restart
+	// Done are the monitoring campaigns the enterprise has reported this period.
+	Done map[int64]bool
 }
+
+// Reported reports whether the enterprise has reported campaign id this period.
+func (p *homeData) Reported(id int64) bool { return p.Done[id] }
 
 func (s *Handlers) homePage(w http.ResponseWriter, r *http.Request) error {
 	a, _ := core.ActorOf(r)
@@ -43,6 +51,17 @@ func (s *Handlers) homePage(w http.ResponseWriter, r *http.Request) error {
 	if p.Enterprise {
 		if p.Campaigns, err = s.res.OfEnterprise(ctx, a, a.EnterpriseID); err != nil {
 			return err
+		}
+		p.Done = map[int64]bool{}
+		for _, c := range p.Campaigns {
+			if c.Kind != resumptiondb.KindMonitoring {
+				continue
+			}
+			pre, err := s.res.ReportPage(ctx, a, c.ID, a.EnterpriseID)
+			if err != nil {
+				return err
+			}
+			p.Done[c.ID] = pre.This != nil
 		}
 		if p.Findings, _, err = s.res.Findings(ctx, a, resumptiondb.FindingQuery{EnterpriseID: a.EnterpriseID, State: resumptiondb.FindingOpen}); err != nil {
 			return err
@@ -73,6 +92,9 @@ type newData struct {
 
 type regionChoice struct{ Code, Name string }
 
+// Chosen reports whether the region of code is chosen.
+func (p *newData) Chosen(code string) bool { return slices.Contains(p.Regions, code) }
+
 func (s *Handlers) newPage(w http.ResponseWriter, r *http.Request) error {
 	in := resumptiondb.Input{Kind: r.URL.Query().Get("kind"), Checklist: "prevention", Schedule: resumption.Daily, LowPower: 3000, HighPower: 7000}
 	if in.Kind == "" {
@@ -83,6 +105,13 @@ func (s *Handlers) newPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Handlers) showNew(w http.ResponseWriter, r *http.Request, p *newData, code int) error {
 	a, _ := core.ActorOf(r)
+	// The audience's own messages (a region code unknown) are said at the
+	// audience's field.
+	for k, v := range p.Errors {
+		if strings.HasPrefix(k, "audience.") && p.Errors["audience"] == "" {
+			p.Errors["audience"] = v
+		}
+	}
 	p.Checklists, p.Schedules = resumption.Templates, resumption.Schedules
 	if a.RegionCode != "" {
 		deepest := place.Community
@@ -95,7 +124,12 @@ func (s *Handlers) showNew(w http.ResponseWriter, r *http.Request, p *newData, c
 		}
 	}
 	if p.In.Due == "" {
-		p.In.Due = s.store.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+		// Ten working days ahead: the due day is a working day.
+		cal, err := s.store.Calendar(r.Context())
+		if err != nil {
+			return err
+		}
+		p.In.Due = cal.AddDays(s.store.Now(), 10).In(calendar.Shanghai).Format(time.DateOnly)
 	}
 	p.Title = s.T(core.LangOf(r), "rs.new")
 	s.Render(w, r, code, "resumption_new", p)
@@ -159,9 +193,9 @@ func (s *Handlers) campaignPage(w http.ResponseWriter, r *http.Request) error {
 	p := &campaignData{C: c, Day: q.Get("day"), By: q.Get("by"), Region: q.Get("region"), Breakdown: resumptiondb.Breakdowns,
 		MayCheck: access.May(a.Role, access.ResumeCheck), MayReport: access.May(a.Role, access.ResumeReport), Period: c.Period(s.store.Now())}
 	if p.By == "" {
-		p.By = "street"
+		p.By = breakdownFor(a)
 	}
-	p.MayRun = access.May(a.Role, access.CampaignRun) && a.Role != access.RoleEnterprise
+	p.MayRun = audiencedb.MayRun(a, c.Campaign)
 	if c.Kind == resumptiondb.KindMonitoring {
 		if p.Rates, p.Rows, err = s.res.Rates(ctx, a, id, resumptiondb.RateQuery{Day: p.Day, By: p.By, Region: p.Region}); err != nil {
 			msgs, ferr := core.FormErrors(err, core.LangOf(r))
@@ -196,6 +230,22 @@ func (s *Handlers) restartModePage(w http.ResponseWriter, r *http.Request) error
 	}
 	s.Done(w, r, fmt.Sprintf("/resumption/campaigns/%d", id), "rs.saved", "")
 	return nil
+}
+
+// breakdownFor is the breakdown a reader sees first: one level below its
+// region (a street's leader its communities), by street for the others.
+func breakdownFor(a access.Actor) string {
+	if access.FilterFor(a, access.ResumeRead).Reach == access.Region {
+		switch a.RegionLevel {
+		case place.City:
+			return "district"
+		case place.Street:
+			return "community"
+		case place.Community, place.Grid:
+			return "grid"
+		}
+	}
+	return "street"
 }
 
 type exceptionsData struct {
@@ -250,6 +300,10 @@ func (s *Handlers) membersPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// sheetLang is the language of the workbook, which departments file as
+// it is: Chinese, whatever the page's.
+const sheetLang = "zh"
+
 // exportRates sends the rates by each breakdown and the members with
 // their latest report, as a workbook.
 func (s *Handlers) exportRates(w http.ResponseWriter, r *http.Request) error {
@@ -275,7 +329,8 @@ func (s *Handlers) exportRates(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		t := sheet.Table{Name: s.T("zh", "rs.by."+by), Header: header}
+		name := "rs.by." + by // the breakdown's words (TestWords)
+		t := sheet.Table{Name: s.T(sheetLang, name), Header: header}
 		for _, x := range rows {
 			t.Rows = append(t.Rows, row(x.Name, x.Key, x.Rates))
 		}
@@ -306,6 +361,12 @@ func (s *Handlers) exportRates(w http.ResponseWriter, r *http.Request) error {
 	tables = append(tables, members)
 	var buf bytes.Buffer
 	if err := sheet.WriteTables(&buf, tables); err != nil {
+		return err
+	}
+	// The workbook hands out every member in reach with its report: it is
+	// recorded, as the site's other exports of enterprises are.
+	if err := s.store.Record(ctx, a, "resumption.export", fmt.Sprintf("campaign/%d", c.ID), "ok",
+		map[string]any{"members": len(members.Rows), "day": day}); err != nil {
 		return err
 	}
 	core.SendXLSX(w, fmt.Sprintf("resumption-%d-%s.xlsx", c.ID, s.today()), buf.Bytes())

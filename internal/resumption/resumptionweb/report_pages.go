@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"qifu/internal/access"
+	"qifu/internal/fault"
 	"qifu/internal/resumption"
 	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/web/core"
@@ -21,13 +22,14 @@ type reportData struct {
 	P        resumptiondb.Prefill
 	Form     resumption.Report
 	Since    string
-	Share    string
+	ShareIn  string // the output share as typed (Share is the base's formatter)
 	Blocked  string
 	Diff     string
 	Key      string
 	Version  int64
 	MayEdit  bool
 	EntParam string
+	Blocks   []resumptiondb.Block // the suppliers this enterprise named
 }
 
 func (s *Handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
@@ -44,6 +46,12 @@ func (s *Handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.showReport(w, r, s.reportFrom(p), http.StatusOK)
+}
+
+// reportFrom is the report form prefilled from the enterprise's latest
+// report (its employees when it has none), at this period's version.
+func (s *Handlers) reportFrom(p resumptiondb.Prefill) *reportData {
 	d := &reportData{P: p}
 	if last := p.Latest; last != nil {
 		d.Form, d.Diff = last.Report, last.Difficulties
@@ -53,7 +61,7 @@ func (s *Handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
 	if p.This != nil {
 		d.Version = p.This.Version
 	}
-	return s.showReport(w, r, d, http.StatusOK)
+	return d
 }
 
 func (s *Handlers) showReport(w http.ResponseWriter, r *http.Request, d *reportData, code int) error {
@@ -64,8 +72,8 @@ func (s *Handlers) showReport(w http.ResponseWriter, r *http.Request, d *reportD
 			d.Errors["blocked_by"] = v
 		}
 	}
-	if d.Share == "" {
-		d.Share = fmt.Sprint(float64(d.Form.OutputShare) / 100)
+	if d.ShareIn == "" {
+		d.ShareIn = fmt.Sprint(float64(d.Form.OutputShare) / 100)
 	}
 	if d.Since == "" {
 		d.Since = d.Form.Since
@@ -79,6 +87,11 @@ func (s *Handlers) showReport(w http.ResponseWriter, r *http.Request, d *reportD
 	if a.Role != access.RoleEnterprise {
 		d.EntParam = fmt.Sprintf("?enterprise=%d", d.P.Enterprise.ID)
 	}
+	blocks, _, err := s.res.Blocks(r.Context(), a, resumptiondb.BlockQuery{CampaignID: d.P.Campaign.ID, LeadID: d.P.Enterprise.ID})
+	if err != nil {
+		return err
+	}
+	d.Blocks = blocks
 	d.Title = d.P.Campaign.Title
 	s.Render(w, r, code, "resumption_report", d)
 	return nil
@@ -102,15 +115,27 @@ func (s *Handlers) reportPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, _, err = s.res.SubmitReport(r.Context(), a, in)
 	if err != nil {
-		msgs, ferr := core.FormErrors(err, core.LangOf(r))
-		if ferr != nil {
+		lang := core.LangOf(r)
+		msgs, ferr := core.FormErrors(err, lang)
+		fe := fault.As(err)
+		if ferr != nil && (fe == nil || (fe.Kind != fault.Invalid && fe.Kind != fault.Conflict)) {
 			return ferr
 		}
 		p, perr := s.res.ReportPage(r.Context(), a, id, eid)
 		if perr != nil {
 			return perr
 		}
-		d := &reportData{P: p, Form: in.Report, Since: r.FormValue("since"), Share: r.FormValue("output_share"), Blocked: r.FormValue("blocked_by"),
+		if ferr != nil && fe.Kind == fault.Conflict {
+			// Reported meanwhile (another tab, a colleague): the period's
+			// report as it stands, to correct, and why.
+			d := s.reportFrom(p)
+			d.Errors = map[string]string{"report": fe.Message.In(lang)}
+			return s.showReport(w, r, d, http.StatusConflict)
+		}
+		if ferr != nil {
+			msgs = map[string]string{"report": fe.Message.In(lang)}
+		}
+		d := &reportData{P: p, Form: in.Report, Since: r.FormValue("since"), ShareIn: r.FormValue("output_share"), Blocked: r.FormValue("blocked_by"),
 			Diff: in.Difficulties, Key: in.Key, Version: in.Version}
 		d.Errors = msgs
 		return s.showReport(w, r, d, http.StatusUnprocessableEntity)
@@ -184,7 +209,13 @@ func (s *Handlers) restartApplyPage(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		msgs, ferr := core.FormErrors(err, core.LangOf(r))
 		if ferr != nil {
-			return ferr
+			// A refusal the applicant remedies (the plan not submitted
+			// yet) is said on the form, what was typed kept.
+			fe := fault.As(err)
+			if fe == nil || fe.Kind != fault.Invalid {
+				return ferr
+			}
+			msgs = map[string]string{"plan": fe.Message.In(core.LangOf(r))}
 		}
 		d := &restartFormData{Pledge: in.Pledge, Counts: in.Counts}
 		d.Errors = msgs
@@ -222,17 +253,32 @@ type restartData struct {
 	Actions []string
 }
 
-// restartActions are the steps a role may be offered on an application in
-// a state (the store decides whether the caller is the party).
-func restartActions(role access.Role, state string) []string {
+// restartActions are the steps the caller may take on an application in
+// its state: those of the table whose party the role is — the street's
+// leader the on-site check and a small enterprise's decision, the
+// command's a large one's, the applicant's withdrawal; an administrator
+// any (the store decides whether the caller is the party of this
+// enterprise).
+func restartActions(role access.Role, r resumptiondb.Restart) []string {
+	party := ""
+	switch {
+	case role == access.RoleStreetLeader:
+		party = resumption.StreetRole
+	case role == access.RoleDistrictLeader:
+		party = resumption.Command
+	case access.May(role, access.ResumeReport):
+		party = resumption.Applicant
+	}
 	var out []string
 	for _, st := range resumption.RestartSteps {
-		if st.Action == "reapply" || !slices.Contains(st.From, state) {
+		if st.Action == "reapply" || !slices.Contains(st.From, r.State) {
 			continue
 		}
-		applicant := access.May(role, access.ResumeReport)
-		decider := access.May(role, access.ResumeDecide)
-		if (st.By == resumption.Applicant && applicant) || (st.By != resumption.Applicant && decider) {
+		by := st.By
+		if by == "approver" {
+			by = r.Approver
+		}
+		if by == party || access.ReachOf(role, access.ResumeDecide) == access.All {
 			out = append(out, st.Action)
 		}
 	}
@@ -249,7 +295,7 @@ func (s *Handlers) restartPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &restartData{R: rs, Actions: restartActions(a.Role, rs.State)}
+	p := &restartData{R: rs, Actions: restartActions(a.Role, rs)}
 	p.Title = s.T(core.LangOf(r), "rs.restart")
 	s.Render(w, r, http.StatusOK, "resumption_restart", p)
 	return nil

@@ -35,7 +35,7 @@ func (s *Handlers) Routes() []core.Route {
 		route("GET", "/resumption/findings", gated, access.ResumeRead, "findings in reach: improvements and rectifications, open and late first", s.findingsPage),
 		route("GET", "/resumption/findings/{id}", gated, access.ResumeRead, "a finding, its re-check and its appeal", s.findingPage),
 		route("POST", "/resumption/findings/{id}/close", signedIn, access.ResumeCheck, "close a finding after a re-check", s.closeFindingPage),
-		route("POST", "/resumption/findings/{id}/appeal", signedIn, access.AppealCreate, "raise a finding that needs a department's action as an appeal", s.appealFindingPage),
+		route("POST", "/resumption/findings/{id}/appeal", gated, access.AppealCreate, "raise a finding that needs a department's action as an appeal", s.appealFindingPage),
 		route("GET", "/resumption/blocks/{id}", gated, access.ResumeRead, "a lead firm held up by a supplier", s.blockPage),
 		route("POST", "/resumption/blocks/{id}/resolve", signedIn, access.ResumeCheck, "record what was done for the supplier", s.resolveBlockPage),
 		route("GET", "/resumption/flags/{id}", gated, access.ResumeRead, "a report the electricity disagrees with", s.flagPage),
