@@ -107,6 +107,9 @@ func campaignDest(c *Campaign) ([]any, func() error) {
 		}
 }
 
+// MemberColumn is the column of campaign_members m holding a level's code.
+func MemberColumn(l place.Level) string { return levelColumn[l] }
+
 // levelColumn is the members' column of each level.
 var levelColumn = map[place.Level]string{
 	place.City: "m.city_code", place.District: "m.district_code", place.Street: "m.street_code",
@@ -118,6 +121,13 @@ var levelColumn = map[place.Level]string{
 // enterprises, an enterprise itself; a department and an administrator
 // every member of the campaigns they may read.
 func memberScope(actor access.Actor, action access.Action) (string, []any) {
+	return MemberScope(actor, action)
+}
+
+// MemberScope is the condition on campaign_members m that actor may take
+// action on, by the place each member had when the list was frozen: for a
+// module's query over a campaign's members.
+func MemberScope(actor access.Actor, action access.Action) (string, []any) {
 	f := access.FilterFor(actor, action)
 	switch f.Reach {
 	case access.All, access.Dispatched:

@@ -2,7 +2,6 @@ package policydb_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,47 +10,8 @@ import (
 	"qifu/internal/policy"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
-
-// race runs fns in goroutines released together, and returns their errors.
-func race(fns ...func() error) []error {
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	errs := make([]error, len(fns))
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = fn()
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
-// oneWins fails the test unless exactly one of errs is nil and every other
-// is a fault of kind k (and has code, when code is not ""); it returns the
-// winner's index.
-func oneWins(t *testing.T, what string, errs []error, k fault.Kind, code string) int {
-	t.Helper()
-	win := -1
-	for i, err := range errs {
-		switch f := fault.As(err); {
-		case err == nil && win >= 0:
-			t.Errorf("%s: calls %d and %d both won", what, win, i)
-		case err == nil:
-			win = i
-		case f == nil || f.Kind != k || (code != "" && f.Code != code):
-			t.Errorf("%s: call %d lost with %v; want %s %s", what, i, err, k, code)
-		}
-	}
-	if win < 0 {
-		t.Errorf("%s: nobody won (%v)", what, errs)
-	}
-	return win
-}
 
 // inbox counts the notices of a kind a user holds that lead to href.
 func (e *env) inbox(username, kind, href string) int64 {
@@ -83,7 +43,7 @@ func TestRaces(t *testing.T) {
 				return err
 			})
 		}
-		oneWins(t, "eight applications", race(fns...), fault.Conflict, "policy_claim_exists")
+		storetest.OneWins(t, "eight applications", storetest.Race(fns...), fault.Conflict, "policy_claim_exists")
 		if n := e.count("SELECT COUNT(*) FROM policy_claims WHERE benefit_id = ? AND enterprise_id = ?", b.ID, E1); n != 1 {
 			t.Errorf("%d claims of one benefit and enterprise", n)
 		}
@@ -97,7 +57,7 @@ func TestRaces(t *testing.T) {
 		for i := range 3 {
 			m := e.claimOf(autoC.ID, e.ent(c111, 1, i))
 			var got [2]policy.Claim
-			errs := race(func() error {
+			errs := storetest.Race(func() error {
 				var err error
 				got[0], err = s.Confirm(ctx, e.actor("community_"+c111), m.ID, m.Version, "宁波银行", "6222000012345678")
 				return err
@@ -106,7 +66,7 @@ func TestRaces(t *testing.T) {
 				got[1], err = s.Act(ctx, e.actor("grid_"+c111+"001"), m.ID, m.Version, policydb.Step{Action: "decline"})
 				return err
 			})
-			w := oneWins(t, "confirm against decline", errs, fault.Conflict, "")
+			w := storetest.OneWins(t, "confirm against decline", errs, fault.Conflict, "")
 			if w < 0 {
 				continue
 			}
@@ -138,7 +98,7 @@ func TestRaces(t *testing.T) {
 			}
 			confirmed[first.ID] = true
 			var n policydb.Notice
-			errs := race(func() error {
+			errs := storetest.Race(func() error {
 				var err error
 				n, err = s.CreateNotice(ctx, tax, autoN.ID)
 				return err
@@ -197,14 +157,14 @@ func TestRaces(t *testing.T) {
 		e.s.Clock.Advance(4 * 24 * time.Hour)
 		nid := notices[0]
 		before := e.count("SELECT COALESCE(SUM(version), 0) FROM policy_claims WHERE notice_id = ?", nid)
-		errs := race(func() error {
+		errs := storetest.Race(func() error {
 			_, err := s.ApproveNotice(ctx, tax, nid)
 			return err
 		}, func() error {
 			_, err := s.ApproveNotice(ctx, e.actor("dept_tax2"), nid)
 			return err
 		})
-		oneWins(t, "two approvals of a notice", errs, fault.Conflict, "policy_stale")
+		storetest.OneWins(t, "two approvals of a notice", errs, fault.Conflict, "policy_stale")
 		if after := e.count("SELECT COALESCE(SUM(version), 0) FROM policy_claims WHERE notice_id = ?", nid); after != before+on[nid] {
 			t.Errorf("the claims on the notice moved %d versions, want %d", after-before, on[nid])
 		}
@@ -227,7 +187,7 @@ func TestRaces(t *testing.T) {
 			t.Fatal(err)
 		}
 		var pubs [2]policydb.Published
-		errs = race(func() error {
+		errs = storetest.Race(func() error {
 			var err error
 			pubs[0], err = s.Publish(ctx, tax, pb.ID, pb.Version)
 			return err
@@ -236,7 +196,7 @@ func TestRaces(t *testing.T) {
 			pubs[1], err = s.Publish(ctx, e.actor("admin"), pb.ID, pb.Version)
 			return err
 		})
-		if w := oneWins(t, "two publications", errs, fault.Conflict, "policy_stale"); w >= 0 {
+		if w := storetest.OneWins(t, "two publications", errs, fault.Conflict, "policy_stale"); w >= 0 {
 			if pubs[w].Told != run.Met+run.Maybe || pubs[w].Matched != run.Met {
 				t.Errorf("published: told %d, matched %d; the run: %d met, %d maybe", pubs[w].Told, pubs[w].Matched, run.Met, run.Maybe)
 			}
@@ -276,7 +236,7 @@ func TestRaces(t *testing.T) {
 		pushesBefore := e.count("SELECT COUNT(*) FROM policy_pushes")
 		claimsBefore := e.count("SELECT COUNT(*) FROM policy_claims")
 		told := make([]int, 4)
-		errs = race(func() error {
+		errs = storetest.Race(func() error {
 			var err error
 			told[0], err = s.Reevaluate(ctx)
 			return err
@@ -339,14 +299,14 @@ func TestRaceExclusiveGroup(t *testing.T) {
 			Conditions: anyone, Amount: policy.AmountRule{Kind: "fixed", Yuan: 50_000}})
 		for i := range 3 {
 			E := e.ent(c111, 1, i)
-			errs := race(func() error {
+			errs := storetest.Race(func() error {
 				_, err := s.Apply(ctx, e.actor("admin"), one.ID, E, nil)
 				return err
 			}, func() error {
 				_, err := s.Apply(ctx, e.actor("community_"+c111), other.ID, E, nil)
 				return err
 			})
-			oneWins(t, "two of an exclusive group", errs, fault.Invalid, "policy_not_stackable")
+			storetest.OneWins(t, "two of an exclusive group", errs, fault.Invalid, "policy_not_stackable")
 			if n := e.count(`SELECT COUNT(*) FROM policy_claims c JOIN policy_benefits b ON b.id = c.benefit_id
 				WHERE c.enterprise_id = ? AND b.stack_group = '上规'`, E); n != 1 {
 				t.Errorf("enterprise %d holds %d benefits of an exclusive group", E, n)
@@ -372,7 +332,7 @@ func TestRaceBudget(t *testing.T) {
 				}
 				cs[i] = c
 			}
-			errs := race(func() error {
+			errs := storetest.Race(func() error {
 				_, err := s.Act(ctx, e.actor("dept_tax"), cs[0].ID, cs[0].Version, policydb.Step{Action: "approve"})
 				return err
 			}, func() error {
@@ -380,7 +340,7 @@ func TestRaceBudget(t *testing.T) {
 				return err
 			})
 			if round == 0 {
-				oneWins(t, "two approvals within a budget of one", errs, fault.Invalid, "policy_budget")
+				storetest.OneWins(t, "two approvals within a budget of one", errs, fault.Invalid, "policy_budget")
 			}
 			if used := e.count("SELECT COALESCE(SUM(granted), 0) FROM policy_claims WHERE benefit_id = ? AND state = 'approved'", b.ID); used > 15_000 {
 				t.Errorf("round %d: %d yuan approved of a budget of 15 000", round, used)

@@ -152,7 +152,7 @@ func TestFiguresRecomputed(t *testing.T) {
 				tl.teams++
 			}
 		}
-		for i, err := range race(fns...) {
+		for i, err := range storetest.Race(fns...) {
 			if err != nil {
 				t.Fatalf("offer %s: %v", offs[i].key, err)
 			}
@@ -184,7 +184,7 @@ func TestFiguresRecomputed(t *testing.T) {
 			tl.needs++
 			tl.slots += p.heads
 		}
-		for i, err := range race(fns...) {
+		for i, err := range storetest.Race(fns...) {
 			if err != nil {
 				t.Fatalf("need %s: %v", posts[i].key, err)
 			}
@@ -214,11 +214,11 @@ func TestFiguresRecomputed(t *testing.T) {
 				return err
 			})
 		}
-		errs := race(fns...)
+		errs := storetest.Race(fns...)
 		if errs[0] != nil || errs[1] != nil {
 			t.Fatalf("seekers placed: %v", errs[:2])
 		}
-		oneWins(t, "N4's slot", errs[2:], fault.Conflict, "")
+		storetest.OneWins(t, "N4's slot", errs[2:], fault.Conflict, "")
 		for _, b := range []party{B3, B2} {
 			at(b.id).filled++
 			at(b.id).seekers++
@@ -281,7 +281,7 @@ func TestFiguresRecomputed(t *testing.T) {
 			})
 			at(a.l.id).days += len(a.days)
 		}
-		for i, err := range race(fns...) {
+		for i, err := range storetest.Race(fns...) {
 			if err != nil {
 				t.Fatalf("attendance %d: %v", i, err)
 			}
@@ -289,7 +289,7 @@ func TestFiguresRecomputed(t *testing.T) {
 
 		// Complaints, at once: two from a worker of L1, one of L2.
 		token := func(key string, i int) string { return loans[key].tokens[loans[key].m.Placements[i].ID] }
-		errs = race(func() error {
+		errs = storetest.Race(func() error {
 			_, err := s.Complain(ctx, token("N1", 1), "加班没有按约定安排调休")
 			return err
 		}, func() error {
@@ -324,7 +324,7 @@ func TestFiguresRecomputed(t *testing.T) {
 		if last := loans["N1"].m.Placements[1].To; e.day() < last {
 			e.toDay(last) // a return at the end comes on the last day
 		}
-		for _, err := range race(end("N1", 0, B1.a, true), end("N1", 1, L1.a, false), end("N2", 0, L2.a, true)) {
+		for _, err := range storetest.Race(end("N1", 0, B1.a, true), end("N1", 1, L1.a, false), end("N2", 0, L2.a, true)) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -294,7 +294,7 @@ func (s *Store) Loans(ctx context.Context, actor access.Actor, q LoanQuery) ([]p
 		args = append(args, q.State)
 	}
 	r := s.engine.Reader()
-	out, total, err := paged(ctx, r, "loans", scanLoan, loanColumns, loanFrom, where, args, "m.proposed_at DESC, m.id DESC", q.Page)
+	out, total, err := store.Paged(ctx, r, "loans", scanLoan, loanColumns, loanFrom, where, args, "m.proposed_at DESC, m.id DESC", q.Page)
 	if err != nil {
 		return nil, 0, err
 	}

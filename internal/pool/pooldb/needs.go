@@ -96,7 +96,7 @@ func (s *Store) Needs(ctx context.Context, actor access.Actor, q NeedQuery) ([]p
 		where += " AND n.to_day >= ?"
 		args = append(args, s.today())
 	}
-	return paged(ctx, s.engine.Reader(), "needs", scanNeed, needColumns, needFrom, where, args,
+	return store.Paged(ctx, s.engine.Reader(), "needs", scanNeed, needColumns, needFrom, where, args,
 		"CASE n.status WHEN 'open' THEN 0 ELSE 1 END, n.needed_by, n.id", q.Page)
 }
 
@@ -258,7 +258,7 @@ func (s *Store) Seekers(ctx context.Context, actor access.Actor, q SeekerQuery) 
 		where += " AND s.status = ?"
 		args = append(args, q.Status)
 	}
-	out, total, err := paged(ctx, s.engine.Reader(), "seekers", scanSeeker, seekerColumns, "FROM pool_seekers s", where, args,
+	out, total, err := store.Paged(ctx, s.engine.Reader(), "seekers", scanSeeker, seekerColumns, "FROM pool_seekers s", where, args,
 		"s.status, s.from_day, s.id", q.Page)
 	for i := range out {
 		out[i].Phone = access.MaskPhone(out[i].Phone)

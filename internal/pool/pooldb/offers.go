@@ -189,7 +189,7 @@ func (s *Store) Workers(ctx context.Context, actor access.Actor, q WorkerQuery) 
 		where += " AND w.status = ?"
 		args = append(args, q.Status)
 	}
-	out, total, err := paged(ctx, s.engine.Reader(), "workers", scanWorker, workerColumns, workerFrom, where, args, "e.name, w.team_id, w.id", q.Page)
+	out, total, err := store.Paged(ctx, s.engine.Reader(), "workers", scanWorker, workerColumns, workerFrom, where, args, "e.name, w.team_id, w.id", q.Page)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -2,7 +2,6 @@ package pooldb_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"qifu/internal/access"
@@ -10,49 +9,8 @@ import (
 	"qifu/internal/pool"
 	"qifu/internal/pool/pooldb"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
-
-// race runs fns in goroutines released together, and returns their errors.
-func race(fns ...func() error) []error {
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	errs := make([]error, len(fns))
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = fn()
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
-// oneWins fails the test unless exactly one of errs is nil and every other
-// is a fault of kind k (or has code, when code is not ""); it returns the
-// winner's index.
-func oneWins(t *testing.T, what string, errs []error, k fault.Kind, code string) int {
-	t.Helper()
-	win := -1
-	for i, err := range errs {
-		switch {
-		case err == nil && win >= 0:
-			t.Errorf("%s: calls %d and %d both won", what, win, i)
-		case err == nil:
-			win = i
-		case code != "" && (fault.As(err) == nil || fault.As(err).Code != code):
-			t.Errorf("%s: call %d lost with %v; want code %s", what, i, err, code)
-		case code == "" && !fault.Is(err, k):
-			t.Errorf("%s: call %d lost with %v; want %s", what, i, err, k)
-		}
-	}
-	if win < 0 {
-		t.Errorf("%s: nobody won (%v)", what, errs)
-	}
-	return win
-}
 
 // liveStates are the states of a placement that holds its worker and its slot.
 const liveStates = "('chosen', 'consented', 'on_site')"
@@ -164,7 +122,7 @@ func TestRaces(t *testing.T) {
 					return err
 				})
 			}
-			oneWins(t, fmt.Sprintf("(a) round %d", round), race(fns...), fault.Conflict, "")
+			storetest.OneWins(t, fmt.Sprintf("(a) round %d", round), storetest.Race(fns...), fault.Conflict, "")
 			if got := e.needOf(n.ID); got.Taken != got.Heads || got.Status != pool.NeedFilled {
 				t.Errorf("(a) need after the race: taken %d of %d, %s", got.Taken, got.Heads, got.Status)
 			}
@@ -188,7 +146,7 @@ func TestRaces(t *testing.T) {
 				return err
 			})
 		}
-		win := oneWins(t, "(b) one worker", race(fns...), fault.Conflict, "")
+		win := storetest.OneWins(t, "(b) one worker", storetest.Race(fns...), fault.Conflict, "")
 		var placed int
 		if err := store.Scan(e.s.Reader().Row(ctx, "SELECT COUNT(*) FROM pool_placements WHERE worker_id = ?", w.ID), &placed); err != nil || placed != 1 {
 			t.Errorf("(b) the worker has %d placements (%v); want 1", placed, err)
@@ -209,14 +167,14 @@ func TestRaces(t *testing.T) {
 			n := must(s.PostNeed(ctx, borrower, need(B, 2)))(t)
 			pair = append(pair, must(s.Propose(ctx, staff, n.ID, L2, 2))(t))
 		}
-		errs := race(func() error {
+		errs := storetest.Race(func() error {
 			_, err := s.Choose(ctx, lender2, pair[0].ID, []int64{trio[0].ID, trio[1].ID}, pair[0].Version)
 			return err
 		}, func() error {
 			_, err := s.Choose(ctx, lender2, pair[1].ID, []int64{trio[1].ID, trio[2].ID}, pair[1].Version)
 			return err
 		})
-		pw := oneWins(t, "(b) overlapping pairs", errs, fault.Conflict, "")
+		pw := storetest.OneWins(t, "(b) overlapping pairs", errs, fault.Conflict, "")
 		if pw >= 0 {
 			lost := trio[2*(1-pw)] // the worker only the loser chose
 			if st := e.workerOf(lost.ID).Status; st != pool.WorkerAvailable {
@@ -239,7 +197,7 @@ func TestRaces(t *testing.T) {
 				return err
 			})
 		}
-		rw := oneWins(t, "(c) one code", race(fns...), fault.Invalid, "pool_code")
+		rw := storetest.OneWins(t, "(c) one code", storetest.Race(fns...), fault.Invalid, "pool_code")
 		if rw >= 0 {
 			if mine, err := s.Mine(ctx, tokens[rw]); err != nil || mine.Placement.ID != pc.ID {
 				t.Errorf("(c) the token opens %+v (%v)", mine.Placement, err)
@@ -277,9 +235,9 @@ func TestRaces(t *testing.T) {
 		for _, r := range round1 {
 			all = append(all, r...)
 		}
-		errs = race(all...)
+		errs = storetest.Race(all...)
 		for i := range round1 {
-			oneWins(t, fmt.Sprintf("(d) answer or end %d", i), errs[2*i:2*i+2], fault.Conflict, "")
+			storetest.OneWins(t, fmt.Sprintf("(d) answer or end %d", i), errs[2*i:2*i+2], fault.Conflict, "")
 		}
 		e.consistent()
 		for _, p := range pl[4:] {
@@ -324,10 +282,10 @@ func TestRaces(t *testing.T) {
 		for _, g := range groups {
 			all = append(all, g...)
 		}
-		errs = race(all...)
+		errs = storetest.Race(all...)
 		at := 0
 		for i, g := range groups {
-			oneWins(t, fmt.Sprintf("(d) withdrawal or end %d", i), errs[at:at+len(g)], fault.Conflict, "")
+			storetest.OneWins(t, fmt.Sprintf("(d) withdrawal or end %d", i), errs[at:at+len(g)], fault.Conflict, "")
 			at += len(g)
 		}
 		md = e.loan(md.ID)
@@ -359,7 +317,7 @@ func TestRaces(t *testing.T) {
 					return err
 				})
 			}
-			for i, err := range race(fns...) {
+			for i, err := range storetest.Race(fns...) {
 				if err != nil {
 					t.Errorf("(e) round %d: return %d: %v", round, i, err)
 				}
@@ -383,7 +341,7 @@ func TestRaces(t *testing.T) {
 				return err
 			})
 		}
-		oneWins(t, "(f) one person", race(fns...), fault.Conflict, "pool_worker_twice")
+		storetest.OneWins(t, "(f) one person", storetest.Race(fns...), fault.Conflict, "pool_worker_twice")
 		var rows int
 		if err := store.Scan(e.s.Reader().Row(ctx, "SELECT COUNT(*) FROM pool_workers WHERE id_number = ?", one.IDNumber), &rows); err != nil || rows != 1 {
 			t.Errorf("(f) the person is %d times in the pool (%v)", rows, err)

@@ -97,14 +97,14 @@ func TestSeekers(t *testing.T) {
 		seekersWon := 0
 		for i, r := range racers {
 			n := must(s.PostNeed(ctx, borrower, need(B, 1)))(t)
-			errs := race(func() error {
+			errs := storetest.Race(func() error {
 				_, err := s.PlaceSeeker(ctx, staff, r.ID, n.ID, r.Version)
 				return err
 			}, func() error {
 				_, err := s.Propose(ctx, staff, n.ID, L, 1)
 				return err
 			})
-			win := oneWins(t, fmt.Sprintf("seeker or lender %d", i), errs, fault.Conflict, "")
+			win := storetest.OneWins(t, fmt.Sprintf("seeker or lender %d", i), errs, fault.Conflict, "")
 			got := e.needOf(n.ID)
 			loans, k, err := s.Loans(ctx, staff, pooldb.LoanQuery{Need: n.ID})
 			if err != nil || got.Taken != 1 || got.Status != pool.NeedFilled || k != win || win == 1 && loans[0].Heads != 1 {
@@ -153,7 +153,7 @@ func TestSeekers(t *testing.T) {
 		}
 		e.toDay("2026-06-01")
 		var deleted [2]int64
-		errs := race(func() (err error) {
+		errs := storetest.Race(func() (err error) {
 			deleted[0], err = s.Purge(ctx)
 			return err
 		}, func() (err error) {

@@ -358,15 +358,8 @@ func (s *Store) Findings(ctx context.Context, actor access.Actor, q FindingQuery
 		where += " AND f.state = 'open' AND f.deadline < ?"
 		args = append(args, s.engine.Now().In(calendar.Shanghai).Format(time.DateOnly))
 	}
-	h := s.engine.Reader()
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+findingFrom+" WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count findings: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	list, err := store.Collect(ctx, h, scanFinding, "SELECT "+findingColumns+findingFrom+" WHERE "+where+
-		" ORDER BY CASE WHEN f.state = 'open' THEN 0 ELSE 1 END, f.deadline, f.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	return list, total, store.Wrap(err, "list findings")
+	return store.Paged(ctx, s.engine.Reader(), "findings", scanFinding, findingColumns, findingFrom, where, args,
+		"CASE WHEN f.state = 'open' THEN 0 ELSE 1 END, f.deadline, f.id", q.Page)
 }
 
 // Finding reads a finding the actor reads.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"qifu/internal/access"
+	"qifu/internal/audience/audiencedb"
 	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
@@ -164,7 +165,7 @@ func crossCheck(ctx context.Context, tx *store.Tx, actor access.Actor, campaignI
 	if err != nil {
 		return 0, err
 	}
-	cond, args := memberScope(actor, access.ResumeDecide)
+	cond, args := audiencedb.MemberScope(actor, access.ResumeDecide)
 	type row struct {
 		id       int64
 		resumed  bool
@@ -309,15 +310,8 @@ func (s *Store) Flags(ctx context.Context, actor access.Actor, q FlagQuery) ([]F
 		where += " AND f.state = ?"
 		args = append(args, q.State)
 	}
-	h := s.engine.Reader()
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+flagFrom+" WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count flags: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	list, err := store.Collect(ctx, h, scanFlag, "SELECT "+flagColumns+flagFrom+" WHERE "+where+
-		" ORDER BY CASE WHEN f.state = 'open' THEN 0 ELSE 1 END, f.month DESC, f.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	return list, total, store.Wrap(err, "list flags")
+	return store.Paged(ctx, s.engine.Reader(), "flags", scanFlag, flagColumns, flagFrom, where, args,
+		"CASE WHEN f.state = 'open' THEN 0 ELSE 1 END, f.month DESC, f.id", q.Page)
 }
 
 // Flag reads a flag the actor reads.

@@ -2,7 +2,6 @@ package resumptiondb_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,25 +10,8 @@ import (
 	"qifu/internal/resumption"
 	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/store"
+	"qifu/internal/store/storetest"
 )
-
-// race runs fns in goroutines released together, and returns their errors.
-func race(fns ...func() error) []error {
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	errs := make([]error, len(fns))
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = fn()
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
 
 // times is n copies of fn(i), for race.
 func times(n int, fn func(i int) error) []func() error {
@@ -38,28 +20,6 @@ func times(n int, fn func(i int) error) []func() error {
 		out[i] = func() error { return fn(i) }
 	}
 	return out
-}
-
-// oneWins fails the test unless exactly one of errs is nil and every other
-// is a fault of kind k (and has code, when code is not ""); it returns the
-// winner's index.
-func oneWins(t *testing.T, what string, errs []error, k fault.Kind, code string) int {
-	t.Helper()
-	win := -1
-	for i, err := range errs {
-		switch f := fault.As(err); {
-		case err == nil && win >= 0:
-			t.Errorf("%s: calls %d and %d both won", what, win, i)
-		case err == nil:
-			win = i
-		case f == nil || f.Kind != k || (code != "" && f.Code != code):
-			t.Errorf("%s: call %d lost with %v; want %s %s", what, i, err, k, code)
-		}
-	}
-	if win < 0 {
-		t.Errorf("%s: nobody won (%v)", what, errs)
-	}
-	return win
 }
 
 // inbox counts the notices of a kind a user holds that lead to href.
@@ -93,7 +53,7 @@ func TestRaces(t *testing.T) {
 				by = []string{"community_330206001002", "admin"}
 			}
 			var replayed [8]bool
-			errs := race(times(8, func(i int) error {
+			errs := storetest.Race(times(8, func(i int) error {
 				var err error
 				got[i], replayed[i], err = rs.SubmitReport(ctx, e.actor(by[i%len(by)]), resumptiondb.ReportInput{CampaignID: c.ID,
 					EnterpriseID: e.ent(n), Key: "same-key", Report: resumption.Report{Resumed: true, Since: today, OutputShare: 5000 + 100*i, OnSite: 8, Workers: 12}})
@@ -128,13 +88,13 @@ func TestRaces(t *testing.T) {
 		target := fmt.Sprintf("campaign/%d/enterprise/%d", c.ID, e.ent(0))
 
 		// Eight corrections of the same version: one is kept.
-		errs := race(times(8, func(i int) error {
+		errs := storetest.Race(times(8, func(i int) error {
 			var err error
 			got[i], _, err = rs.SubmitReport(ctx, e.actor(hands[i%len(hands)]), resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(0),
 				Version: first.Version, Report: resumption.Report{Resumed: true, Since: today, OutputShare: 7000 + 100*i, OnSite: 9, Workers: 12}})
 			return err
 		})...)
-		if w := oneWins(t, "eight corrections of one version", errs, fault.Conflict, ""); w >= 0 {
+		if w := storetest.OneWins(t, "eight corrections of one version", errs, fault.Conflict, ""); w >= 0 {
 			var share, corrections, version int64
 			if err := store.Scan(e.s.Engine.Reader().Row(ctx, "SELECT output_share, corrections, version FROM resumption_reports WHERE id = ?", first.ID),
 				&share, &corrections, &version); err != nil {
@@ -154,12 +114,12 @@ func TestRaces(t *testing.T) {
 		for _, n := range []int{0, 1} {
 			e.plan(k, e.ent(n))
 		}
-		errs = race(times(8, func(i int) error {
+		errs = storetest.Race(times(8, func(i int) error {
 			_, err := rs.ApplyRestart(ctx, e.actor(hands[i%len(hands)]), resumptiondb.RestartInput{CampaignID: k.ID, EnterpriseID: e.ent(0),
 				Pledge: pledge, Counts: resumption.Counts{OnSite: 8}})
 			return err
 		})...)
-		oneWins(t, "eight applications", errs, fault.Conflict, "resumption_applied")
+		storetest.OneWins(t, "eight applications", errs, fault.Conflict, "resumption_applied")
 		if n := e.count("SELECT COUNT(*) FROM resumption_restarts WHERE campaign_id = ? AND enterprise_id = ?", k.ID, e.ent(0)); n != 1 {
 			t.Errorf("%d applications of one enterprise", n)
 		}
@@ -172,7 +132,7 @@ func TestRaces(t *testing.T) {
 		}
 		r0 = e.act("street_"+s11, r0, "check", "")
 		var decided [2]resumptiondb.Restart
-		errs = race(func() error {
+		errs = storetest.Race(func() error {
 			var err error
 			decided[0], err = rs.ActRestart(ctx, e.actor("district_"+d1), r0.ID, r0.Version, "approve", "")
 			return err
@@ -181,7 +141,7 @@ func TestRaces(t *testing.T) {
 			decided[1], err = rs.ActRestart(ctx, e.actor("admin"), r0.ID, r0.Version, "approve", "")
 			return err
 		})
-		if w := oneWins(t, "two approvals", errs, fault.Conflict, ""); w >= 0 {
+		if w := storetest.OneWins(t, "two approvals", errs, fault.Conflict, ""); w >= 0 {
 			now, _, _ := rs.RestartOf(ctx, e.actor("admin"), k.ID, e.ent(0))
 			if now.State != resumption.Approved || now.Version != r0.Version+1 || len(now.Steps) != 3 || decided[w].Version != now.Version {
 				t.Errorf("after two approvals: %s v%d, %d steps", now.State, now.Version, len(now.Steps))
@@ -195,7 +155,7 @@ func TestRaces(t *testing.T) {
 			t.Errorf("%d approvals audited", n)
 		}
 		r1 := e.act("street_"+s11, e.apply("admin", k, e.ent(1)), "check", "")
-		errs = race(func() error {
+		errs = storetest.Race(func() error {
 			_, err := rs.ActRestart(ctx, e.actor("district_"+d1), r1.ID, r1.Version, "refuse", "返岗人员未完成隔离")
 			return err
 		}, func() error {
@@ -205,7 +165,7 @@ func TestRaces(t *testing.T) {
 			_, err := rs.ActRestart(ctx, e.actor("grid_"+g1111), r1.ID, r1.Version, "withdraw", "")
 			return err
 		})
-		oneWins(t, "an approval, a refusal and a withdrawal", errs, fault.Conflict, "")
+		storetest.OneWins(t, "an approval, a refusal and a withdrawal", errs, fault.Conflict, "")
 		if n := e.count("SELECT COUNT(*) FROM resumption_restart_steps WHERE restart_id = ?", r1.ID); n != 3 {
 			t.Errorf("%d steps after one decision, want 3", n)
 		}
@@ -218,14 +178,14 @@ func TestRaces(t *testing.T) {
 			return resumption.Report{Resumed: true, Since: today, OutputShare: 2000 + 100*i, OnSite: 6, Workers: 12, BlockedBy: []string{supplier}}
 		}
 		staff := hands[1:] // the grid's, the community's and the administrator's hands
-		errs = race(times(8, func(i int) error {
+		errs = storetest.Race(times(8, func(i int) error {
 			_, _, err := rs.SubmitReport(ctx, e.actor(staff[i%len(staff)]), resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(1),
 				Key: fmt.Sprintf("key-%d", i), Report: blocked(i)})
 			return err
 		})...)
-		oneWins(t, "eight first reports with different keys", errs, fault.Conflict, "resumption_reported")
+		storetest.OneWins(t, "eight first reports with different keys", errs, fault.Conflict, "resumption_reported")
 		leads := []int{1, 2, 3, 4, 5}
-		errs = race(times(4, func(i int) error {
+		errs = storetest.Race(times(4, func(i int) error {
 			_, _, err := rs.SubmitReport(ctx, e.actor("admin"), resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(leads[i+1]), Report: blocked(i)})
 			return err
 		})...)
@@ -257,7 +217,7 @@ func TestRaces(t *testing.T) {
 		openBlocks("first reports")
 		e.s.clock.Advance(24 * time.Hour)
 		today = e.today()
-		errs = race(times(len(leads), func(i int) error {
+		errs = storetest.Race(times(len(leads), func(i int) error {
 			_, _, err := rs.SubmitReport(ctx, e.actor(staff[1+i%2]), resumptiondb.ReportInput{CampaignID: c.ID, EnterpriseID: e.ent(leads[i]),
 				Report: resumption.Report{Resumed: true, Since: today, OutputShare: 2500, OnSite: 6, Workers: 12, BlockedBy: []string{supplier, supplier}}})
 			return err
@@ -280,7 +240,7 @@ func TestRaces(t *testing.T) {
 		fd := e.check("grid_"+g1111, e.ent(1), resumptiondb.FindingInput{Kind: resumption.Improvement, Deadline: e.day(9), Consent: true})
 		e.s.clock.Advance(2 * 24 * time.Hour)
 		var escalated [4]int
-		errs = race(times(4, func(i int) error {
+		errs = storetest.Race(times(4, func(i int) error {
 			var err error
 			escalated[i], err = rs.Escalate(ctx)
 			return err
@@ -322,11 +282,11 @@ func TestRaces(t *testing.T) {
 		}
 
 		// A finding closed by several hands at once: closed once.
-		errs = race(times(3, func(i int) error {
+		errs = storetest.Race(times(3, func(i int) error {
 			_, err := rs.CloseFinding(ctx, e.actor([]string{"grid_" + g1111, "community_" + c111, "admin"}[i]), fa.ID, fa.Version, "复查：物资已补足")
 			return err
 		})...)
-		oneWins(t, "three closings of a finding", errs, fault.Conflict, "")
+		storetest.OneWins(t, "three closings of a finding", errs, fault.Conflict, "")
 		if n := e.s.AuditCount(t, store.AuditQuery{Action: "resumption.finding_close", Target: fmt.Sprintf("finding/%d", fa.ID)}); n != 1 {
 			t.Errorf("the finding was closed %d times", n)
 		}
@@ -337,14 +297,14 @@ func TestRaces(t *testing.T) {
 			AND state = 'open'`, c.ID, e.ent(1)), &bid, &bver); err != nil {
 			t.Fatal(err)
 		}
-		errs = race(func() error {
+		errs = storetest.Race(func() error {
 			_, err := rs.ResolveBlock(ctx, e.actor(gw), bid, bver, "供应商已复工")
 			return err
 		}, func() error {
 			_, err := rs.ResolveBlock(ctx, e.actor("grid_"+g1111), bid, bver, "已协调替代供应商")
 			return err
 		})
-		oneWins(t, "two answers to a block", errs, fault.Conflict, "")
+		storetest.OneWins(t, "two answers to a block", errs, fault.Conflict, "")
 		if n := e.s.AuditCount(t, store.AuditQuery{Action: "resumption.block_resolve", Target: fmt.Sprintf("block/%d", bid)}); n != 1 {
 			t.Errorf("the block was resolved %d times", n)
 		}
@@ -361,12 +321,12 @@ func TestRaces(t *testing.T) {
 			t.Fatalf("flags: %v %v", flags, err)
 		}
 		fl := flags[0]
-		errs = race(times(4, func(i int) error {
+		errs = storetest.Race(times(4, func(i int) error {
 			_, err := rs.CheckFlag(ctx, e.actor([]string{"grid_" + g1111, "community_" + c111, "street_" + s11, "admin"}[i]), fl.ID, fl.Version,
 				fmt.Sprintf("已上门核实 %d", i))
 			return err
 		})...)
-		oneWins(t, "four checks of a flag", errs, fault.Conflict, "")
+		storetest.OneWins(t, "four checks of a flag", errs, fault.Conflict, "")
 		if n := e.count("SELECT COUNT(*) FROM resumption_flags WHERE id = ? AND state = 'checked' AND version = ?", fl.ID, fl.Version+1); n != 1 {
 			t.Errorf("the flag is not checked once")
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qifu/internal/access"
+	"qifu/internal/audience/audiencedb"
 	"qifu/internal/calendar"
 	"qifu/internal/enterprise"
 	"qifu/internal/fault"
@@ -72,12 +73,12 @@ func periodAsOf(c Campaign, day string, now time.Time) (string, error) {
 // membersWhere is the condition on a campaign's members m in the actor's
 // reach under a region.
 func membersWhere(actor access.Actor, campaignID int64, region string) (string, []any) {
-	cond, args := memberScope(actor, access.ResumeRead)
+	cond, args := audiencedb.MemberScope(actor, access.ResumeRead)
 	where := "m.campaign_id = ? AND m.removed_at = 0 AND " + cond
 	args = append([]any{campaignID}, args...)
 	if region != "" {
 		if l := place.LevelOf(region); l != 0 {
-			where += " AND " + levelColumn[l] + " = ?"
+			where += " AND " + audiencedb.MemberColumn(l) + " = ?"
 			args = append(args, region)
 		} else {
 			where += " AND 1 = 0"

@@ -385,15 +385,8 @@ func (s *Store) Blocks(ctx context.Context, actor access.Actor, q BlockQuery) ([
 		where += " AND b.state = ?"
 		args = append(args, q.State)
 	}
-	h := s.engine.Reader()
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+blockFrom+" WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count blocks: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	list, err := store.Collect(ctx, h, scanBlock, "SELECT "+blockColumns+blockFrom+" WHERE "+where+
-		" ORDER BY CASE WHEN b.state = 'open' THEN 0 ELSE 1 END, b.created_at DESC, b.id DESC LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	return list, total, store.Wrap(err, "list blocks")
+	return store.Paged(ctx, s.engine.Reader(), "blocks", scanBlock, blockColumns, blockFrom, where, args,
+		"CASE WHEN b.state = 'open' THEN 0 ELSE 1 END, b.created_at DESC, b.id DESC", q.Page)
 }
 
 // Block reads a block the actor reads.
@@ -466,23 +459,16 @@ func (s *Store) Reports(ctx context.Context, actor access.Actor, campaignID int6
 	if _, err := campaign(ctx, h, actor, campaignID); err != nil {
 		return nil, 0, err
 	}
-	cond, args := memberScope(actor, access.ResumeRead)
+	cond, args := audiencedb.MemberScope(actor, access.ResumeRead)
 	where := "r.campaign_id = ? AND " + cond
 	args = append([]any{campaignID}, args...)
 	if period != "" {
 		where += " AND r.period = ?"
 		args = append(args, period)
 	}
-	from := ` FROM resumption_reports r JOIN enterprises e ON e.id = r.enterprise_id
-		JOIN campaign_members m ON m.campaign_id = r.campaign_id AND m.enterprise_id = r.enterprise_id AND m.removed_at = 0 WHERE `
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+from+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count reports: %w", err)
-	}
-	limit, offset := page.Bounds()
-	list, err := store.Collect(ctx, h, scanReport, "SELECT "+reportColumns+from+where+" ORDER BY r.period DESC, r.at DESC, r.id DESC LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
-	return list, total, store.Wrap(err, "list reports")
+	return store.Paged(ctx, h, "reports", scanReport, reportColumns, `FROM resumption_reports r JOIN enterprises e ON e.id = r.enterprise_id
+		JOIN campaign_members m ON m.campaign_id = r.campaign_id AND m.enterprise_id = r.enterprise_id AND m.removed_at = 0`, where, args,
+		"r.period DESC, r.at DESC, r.id DESC", page)
 }
 
 // PurgeHealth erases the health counts of campaigns past their retention

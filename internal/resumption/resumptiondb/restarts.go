@@ -251,16 +251,8 @@ func (s *Store) Restarts(ctx context.Context, actor access.Actor, q RestartQuery
 		where += " AND a.state = ?"
 		args = append(args, q.State)
 	}
-	h := s.engine.Reader()
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+restartFrom+" WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count restarts: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	list, err := store.Collect(ctx, h, scanRestart, "SELECT "+restartColumns+restartFrom+" WHERE "+where+
-		` ORDER BY CASE a.state WHEN 'applied' THEN 0 WHEN 'checked' THEN 1 ELSE 2 END, a.updated_at, a.id LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
-	return list, total, store.Wrap(err, "list restarts")
+	return store.Paged(ctx, s.engine.Reader(), "restarts", scanRestart, restartColumns, restartFrom, where, args,
+		"CASE a.state WHEN 'applied' THEN 0 WHEN 'checked' THEN 1 ELSE 2 END, a.updated_at, a.id", q.Page)
 }
 
 // partyOf is the party actor takes a step of an application of e as: the

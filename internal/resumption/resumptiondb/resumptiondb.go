@@ -26,7 +26,6 @@ import (
 	"qifu/internal/fault"
 	"qifu/internal/form"
 	"qifu/internal/form/formdb"
-	"qifu/internal/place"
 	"qifu/internal/resumption"
 	"qifu/internal/store"
 )
@@ -276,29 +275,6 @@ func scanCampaign(sc store.Scanner) (Campaign, error) {
 	return c, nil
 }
 
-// levelColumn is the column of campaign_members m holding each level's code.
-var levelColumn = map[place.Level]string{
-	place.City: "m.city_code", place.District: "m.district_code", place.Street: "m.street_code",
-	place.Community: "m.community_code", place.Grid: "m.grid_code",
-}
-
-// memberScope is the condition on campaign_members m that actor may take
-// action on: by the place the member had when the list was frozen.
-func memberScope(actor access.Actor, action access.Action) (string, []any) {
-	f := access.FilterFor(actor, action)
-	switch f.Reach {
-	case access.All:
-		return "1 = 1", nil
-	case access.Region:
-		return levelColumn[f.Level] + " = ?", []any{f.Code}
-	case access.Own:
-		return "m.enterprise_id = ?", []any{f.EnterpriseID}
-	case access.Assigned:
-		return "m.enterprise_id IN (SELECT enterprise_id FROM assignments WHERE user_id = ?)", []any{f.UserID}
-	}
-	return "1 = 0", nil
-}
-
 // campaignScope is the condition on campaigns c the actor reads: those it
 // sent, and those with a member in its reach.
 func campaignScope(actor access.Actor) (string, []any) {
@@ -309,7 +285,7 @@ func campaignScope(actor access.Actor) (string, []any) {
 	case access.None:
 		return "1 = 0", nil
 	}
-	cond, args := memberScope(actor, access.ResumeRead)
+	cond, args := audiencedb.MemberScope(actor, access.ResumeRead)
 	return "(c.owner_id = ? OR EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = c.id AND m.removed_at = 0 AND " + cond + "))",
 		append([]any{actor.UserID}, args...)
 }
@@ -351,17 +327,9 @@ func (s *Store) Campaigns(ctx context.Context, actor access.Actor, q CampaignQue
 		where += " AND c.state = ?"
 		args = append(args, q.State)
 	}
-	h := s.engine.Reader()
-	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*) FROM campaigns c JOIN resumption_campaigns r ON r.campaign_id = c.id WHERE "+where, args...), &total); err != nil {
-		return nil, 0, fmt.Errorf("count campaigns: %w", err)
-	}
-	limit, offset := q.Page.Bounds()
-	list, err := store.Collect(ctx, h, scanCampaign, "SELECT "+campaignColumns+` FROM campaigns c
-		JOIN resumption_campaigns r ON r.campaign_id = c.id WHERE `+where+`
-		ORDER BY CASE WHEN c.state = 'running' THEN 0 ELSE 1 END, c.started_at DESC, c.id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
-	return list, total, store.Wrap(err, "list campaigns")
+	return store.Paged(ctx, s.engine.Reader(), "campaigns", scanCampaign, campaignColumns,
+		"FROM campaigns c JOIN resumption_campaigns r ON r.campaign_id = c.id", where, args,
+		"CASE WHEN c.state = 'running' THEN 0 ELSE 1 END, c.started_at DESC, c.id DESC", q.Page)
 }
 
 // OfEnterprise lists the running campaigns an enterprise is on, for an
