@@ -126,7 +126,7 @@ func (s *Store) ImportPower(ctx context.Context, actor access.Actor, rows []Powe
 		}
 		for _, id := range campaigns {
 			for m := range months {
-				n, err := crossCheck(ctx, tx, actor, id, m)
+				n, err := s.crossCheck(ctx, tx, actor, id, m)
 				if err != nil {
 					return err
 				}
@@ -159,7 +159,7 @@ func monthEnd(c Campaign, month string) string {
 // their use of the month; open flags that now
 // agree are cleared, flags already checked stay. It tells the grid workers
 // of what it newly flagged and answers how many.
-func crossCheck(ctx context.Context, tx *store.Tx, actor access.Actor, campaignID int64, month string) (int, error) {
+func (s *Store) crossCheck(ctx context.Context, tx *store.Tx, actor access.Actor, campaignID int64, month string) (int, error) {
 	h := tx.DB()
 	c, err := campaignOf(ctx, h, campaignID)
 	if err != nil {
@@ -176,10 +176,10 @@ func crossCheck(ctx context.Context, tx *store.Tx, actor access.Actor, campaignI
 		var r row
 		err := sc.Scan(&r.id, &r.resumed, &r.use, &r.baseline)
 		return r, err
-	}, `SELECT m.enterprise_id, r.resumed, p.kwh, COALESCE(b.kwh, 0)`+latestJoin+`
+	}, `SELECT m.enterprise_id, r.resumed, p.kwh, COALESCE(b.kwh, 0)`+s.latestJoin()+`
 		JOIN resumption_power p ON p.enterprise_id = m.enterprise_id AND p.month = ?
 		LEFT JOIN resumption_power b ON b.enterprise_id = m.enterprise_id AND b.month = ?
-		WHERE m.campaign_id = ? AND m.removed_at = 0 AND r.id IS NOT NULL AND `+cond, append([]any{monthEnd(c, month), month, lastYear(month), campaignID}, args...)...)
+		WHERE m.campaign_id = ? AND m.removed_at = 0 AND r.id IS NOT NULL AND `+cond, append([]any{campaignID, monthEnd(c, month), month, lastYear(month), campaignID}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("cross-check: %w", err)
 	}
@@ -247,7 +247,7 @@ func (s *Store) CrossCheck(ctx context.Context, actor access.Actor, campaignID i
 		if !access.May(actor.Role, access.ResumeDecide) {
 			return access.ErrForbidden
 		}
-		if n, err = crossCheck(ctx, tx, actor, campaignID, month); err != nil {
+		if n, err = s.crossCheck(ctx, tx, actor, campaignID, month); err != nil {
 			return err
 		}
 		return tx.Record(ctx, actor, "resumption.cross_check", fmt.Sprintf("campaign/%d", campaignID), "ok", map[string]any{"month": month, "flagged": n})

@@ -47,12 +47,24 @@ var byColumn = map[string]string{
 
 // latestJoin joins each member's latest report up to a period, and the
 // weights of its rates: those frozen with the list (w) or, for an
-// enterprise added to the list after it was frozen, its record's (we).
-const latestJoin = ` FROM campaign_members m JOIN enterprises we ON we.id = m.enterprise_id
-	LEFT JOIN resumption_members w ON w.campaign_id = m.campaign_id AND w.enterprise_id = m.enterprise_id
-	LEFT JOIN resumption_reports r ON r.campaign_id = m.campaign_id AND r.enterprise_id = m.enterprise_id
-		AND r.period = (SELECT MAX(x.period) FROM resumption_reports x
-			WHERE x.campaign_id = m.campaign_id AND x.enterprise_id = m.enterprise_id AND x.period <= ?)`
+// enterprise added to the list after it was frozen, its record's (we). Its
+// two arguments are the campaign and the period. The one difference of
+// the stores is here, each given the plan it runs fastest (BENCHMARKS.md
+// §13): SQLite probes each member's latest period through the reports'
+// unique index; PostgreSQL finds them once for the campaign, grouped.
+func (s *Store) latestJoin() string {
+	latest := `r.period = (SELECT MAX(x.period) FROM resumption_reports x
+			WHERE x.campaign_id = ? AND x.enterprise_id = m.enterprise_id AND x.period <= ?)`
+	grouped := ""
+	if s.engine.Postgres() {
+		grouped = `LEFT JOIN (SELECT x.enterprise_id, MAX(x.period) AS period FROM resumption_reports x
+		WHERE x.campaign_id = ? AND x.period <= ? GROUP BY x.enterprise_id) l ON l.enterprise_id = m.enterprise_id`
+		latest = "r.period = l.period"
+	}
+	return ` FROM campaign_members m JOIN enterprises we ON we.id = m.enterprise_id
+	LEFT JOIN resumption_members w ON w.campaign_id = m.campaign_id AND w.enterprise_id = m.enterprise_id ` + grouped + `
+	LEFT JOIN resumption_reports r ON r.campaign_id = m.campaign_id AND r.enterprise_id = m.enterprise_id AND ` + latest
+}
 
 func scanRates(dest *resumption.Rates) []any {
 	return []any{&dest.Members, &dest.Reported, &dest.Resumed, &dest.Producing, &dest.Output, &dest.Normal, &dest.OnSite, &dest.Workers}
@@ -105,11 +117,11 @@ func (s *Store) Rates(ctx context.Context, actor access.Actor, campaignID int64,
 		return total, nil, err
 	}
 	where, args := membersWhere(actor, campaignID, q.Region)
-	args = append([]any{period}, args...)
+	args = append([]any{campaignID, period}, args...)
 	// One snapshot: the total and its parts count the same reports.
 	var rows []RateRow
 	err = s.engine.Snapshot(ctx, func(h store.DB) error {
-		if err := store.Scan(h.Row(ctx, "SELECT "+sumsOrZero+latestJoin+" WHERE "+where, args...), scanRates(&total)...); err != nil {
+		if err := store.Scan(h.Row(ctx, "SELECT "+sumsOrZero+s.latestJoin()+" WHERE "+where, args...), scanRates(&total)...); err != nil {
 			return fmt.Errorf("rates: %w", err)
 		}
 		col, ok := byColumn[q.By]
@@ -120,7 +132,7 @@ func (s *Store) Rates(ctx context.Context, actor access.Actor, campaignID int64,
 			var r RateRow
 			err := sc.Scan(append([]any{&r.Key}, scanRates(&r.Rates)...)...)
 			return r, err
-		}, "SELECT "+col+", "+sumsOrZero+latestJoin+" WHERE "+where+" GROUP BY "+col+" ORDER BY "+col, args...)
+		}, "SELECT "+col+", "+sumsOrZero+s.latestJoin()+" WHERE "+where+" GROUP BY "+col+" ORDER BY "+col, args...)
 		return err
 	})
 	if err != nil {
@@ -215,7 +227,7 @@ func (s *Store) Series(ctx context.Context, actor access.Actor, campaignID int64
 	for d := first; !d.After(end); d = d.AddDate(0, 0, 1) {
 		day := d.In(calendar.Shanghai).Format(time.DateOnly)
 		var r resumption.Rates
-		if err := store.Scan(h.Row(ctx, "SELECT "+sumsOrZero+latestJoin+" WHERE "+where, append([]any{day}, args...)...), scanRates(&r)...); err != nil {
+		if err := store.Scan(h.Row(ctx, "SELECT "+sumsOrZero+s.latestJoin()+" WHERE "+where, append([]any{campaignID, day}, args...)...), scanRates(&r)...); err != nil {
 			return nil, fmt.Errorf("series: %w", err)
 		}
 		out = append(out, DayRates{Day: day, Rates: r})
@@ -265,13 +277,13 @@ func (s *Store) Members(ctx context.Context, actor access.Actor, campaignID int6
 		return nil, 0, err
 	}
 	where, args := membersWhere(actor, campaignID, q.Region)
-	args = append([]any{period}, args...)
+	args = append([]any{campaignID, period}, args...)
 	if q.Missing {
 		where += " AND (r.id IS NULL OR r.period <> ?)"
 		args = append(args, period)
 	}
 	var total int
-	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+latestJoin+" WHERE "+where, args...), &total); err != nil {
+	if err := store.Scan(h.Row(ctx, "SELECT COUNT(*)"+s.latestJoin()+" WHERE "+where, args...), &total); err != nil {
 		return nil, 0, fmt.Errorf("count members: %w", err)
 	}
 	limit, offset := q.Page.Bounds()
@@ -282,7 +294,7 @@ func (s *Store) Members(ctx context.Context, actor access.Actor, campaignID int6
 		return m, err
 	}, `SELECT m.enterprise_id, e.name, e.credit_code, COALESCE(g.name, m.grid_code), m.grid_code,
 		COALESCE(w.normal_output, we.revenue), COALESCE(w.workers, we.employees), COALESCE(r.period, ''), COALESCE(r.resumed, FALSE), COALESCE(r.output_share, 0), COALESCE(r.on_site, 0), COALESCE(r.workers, 0)`+
-		latestJoin+` JOIN enterprises e ON e.id = m.enterprise_id LEFT JOIN regions g ON g.code = m.grid_code
+		s.latestJoin()+` JOIN enterprises e ON e.id = m.enterprise_id LEFT JOIN regions g ON g.code = m.grid_code
 		WHERE `+where+" ORDER BY m.grid_code, e.name, m.enterprise_id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	return list, total, store.Wrap(err, "list members")
 }

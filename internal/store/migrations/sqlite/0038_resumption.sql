@@ -192,3 +192,8 @@ CREATE TABLE resumption_flags (
     UNIQUE (campaign_id, enterprise_id, month)
 );
 CREATE INDEX resumption_flags_open ON resumption_flags (state, campaign_id);
+
+-- A street's or a community's leaders read their part of a campaign's
+-- list (its rates, its non-reporters) without reading the whole list.
+CREATE INDEX campaign_members_street ON campaign_members (street_code, campaign_id);
+CREATE INDEX campaign_members_community ON campaign_members (community_code, campaign_id);
