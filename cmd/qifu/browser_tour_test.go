@@ -10,6 +10,7 @@ import (
 	"qifu/internal/form/formdb"
 	"qifu/internal/policy/policydb"
 	"qifu/internal/pool/pooldb"
+	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
 	"regexp"
@@ -284,6 +285,8 @@ var userData = sync.OnceValue(func() []string {
 	// The demo's precise push and the policy walk's.
 	words = append(words, policydb.PolicyWords()...)
 	words = append(words, policyWalkWords...)
+	// The demo's checklists, restart applications and status reports.
+	words = append(words, resumptiondb.ResumptionWords()...)
 	words = append(words, tourTitle, tourContent, "中文")                      // the language switch names the other language in it
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) }) // the longest first
 	return slices.Compact(words)

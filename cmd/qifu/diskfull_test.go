@@ -34,7 +34,7 @@ func TestDiskFull(t *testing.T) {
 	if err := os.Mkdir(mnt, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mnt).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mnt).CombinedOutput(); err != nil {
 		msg := fmt.Sprintf("cannot mount a tmpfs (%v: %s): the disk-full test needs root", err, bytes.TrimSpace(out))
 		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci && os.Getuid() == 0 {
 			t.Fatal(msg)
