@@ -4,7 +4,7 @@
 //
 //	go run ./bench/qifubench <scenario> [flags]
 //
-// Scenarios: gen, finish, pg, intake, lifecycle, reads, export, pages, escalation, sheets, scaleout.
+// Scenarios: gen, finish, pg, intake, lifecycle, reads, export, pages, escalation, sheets, scaleout, reports.
 package main
 
 import (
@@ -30,6 +30,7 @@ const usage = `usage: go run ./bench/qifubench <scenario> [flags]
   escalation  scenario 4: find and escalate the steps that came due among 1 M open ones
   sheets      scenario 5: import and export 120,000 enterprises as .xlsx
   scaleout    scenario 7: 1, 2 and 3 instances on one PostgreSQL
+  reports     a province's status reports in a morning: an open loop at 400/s for 10 min, the rates checked as it runs, against the bare limit
 
 Every scenario takes --store sqlite|postgres (default sqlite) and -h for its flags.
 `
@@ -54,6 +55,7 @@ func main() {
 		"escalation": escalationCmd,
 		"sheets":     sheetsCmd,
 		"scaleout":   scaleoutCmd,
+		"reports":    reportsCmd,
 	}
 	run, ok := scenarios[os.Args[1]]
 	if !ok {

@@ -64,7 +64,9 @@ const (
 // English, nothing is said in Chinese but the records' own words.
 func TestBrowserTour(t *testing.T) {
 	t.Parallel()
-	browser := newBrowser(t, 4*time.Minute)
+	// About 300 pages opened and saved: a minute and a half on a quiet
+	// machine, four under CI's other packages; the bound is for a stuck page.
+	browser := newBrowser(t, 10*time.Minute)
 	srv := startServer(t, sqliteDB(t))
 	artifacts := artifactsDir(t)
 	users := &people{t: t, browser: browser, srv: srv, signedIn: map[string]*visitor{}}
