@@ -500,7 +500,9 @@ func demoHistory(ctx context.Context, c *config, d demo.Dataset, stdout io.Write
 	}
 	log.Info("demo policy played", "report", policyRep.String(), "took", time.Since(began).Round(time.Millisecond))
 	began = time.Now()
-	resumeRep, err := resumptiondb.Demo(ctx, mods.Resumption, mods.Forms, mods.Campaigns, d, actor, time.Now(), setNow)
+	// The full crisis over the district with the full history; a smaller
+	// history, as the tests start, the crisis over one street.
+	resumeRep, err := resumptiondb.Demo(ctx, mods.Resumption, mods.Forms, mods.Campaigns, d, actor, time.Now(), setNow, c.DemoAppeals < 1500)
 	if err != nil {
 		return fmt.Errorf("demo resumption: %w", err)
 	}

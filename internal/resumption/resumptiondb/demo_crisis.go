@@ -510,8 +510,9 @@ func (p *resumePlay) restarts(tl timeline, plans []*crisisPlan, command access.A
 			continue
 		case r < 0:
 			// Most that stay closed fill the checklist all the same; two
-			// apply and are refused, one withdraws.
-			if p.r.IntN(10) < 4 {
+			// apply and are refused, one withdraws (the first ones, even
+			// in a street's small demo).
+			if skip := p.r.IntN(10) < 4; skip && refusedForGood == len(demoRefuseForGood) && withdrawn == 1 {
 				continue
 			}
 			pl.fill = 1 + p.r.IntN(6)

@@ -51,6 +51,14 @@ func demoSmall() demo.Dataset {
 // resolved, flags checked and open, the crisis's health counts erased and
 // today's kept, and today's monthly monitoring with its exceptions.
 func TestDemo(t *testing.T) {
+	for _, small := range []bool{false, true} {
+		t.Run(map[bool]string{false: "district", true: "street"}[small], func(t *testing.T) { testDemo(t, small) })
+	}
+}
+
+// testDemo is TestDemo over the district, or over the park's street as
+// the tests' servers play it.
+func testDemo(t *testing.T, small bool) {
 	ds := demoSmall()
 	storetest.EachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
@@ -70,7 +78,7 @@ func TestDemo(t *testing.T) {
 		}
 		now := clock.Now()
 		began := time.Now()
-		rep, err := resumptiondb.Demo(ctx, s.Resumption, s.Forms, s.Campaigns, ds, actor, now, clock.Set)
+		rep, err := resumptiondb.Demo(ctx, s.Resumption, s.Forms, s.Campaigns, ds, actor, now, clock.Set, small)
 		took := time.Since(began)
 		if err != nil {
 			t.Fatalf("demo: %v", err)
@@ -107,7 +115,8 @@ func TestDemo(t *testing.T) {
 				t.Errorf("%s = %s, want %s ± %.1f points", what, resumption.Percent(got), resumption.Percent(want), by*100)
 			}
 		}
-		end, rows, err := rs.Rates(ctx, command, daily.ID, resumptiondb.RateQuery{Day: "2020-02-27", By: "street"})
+		by := map[bool]string{false: "street", true: "community"}[small] // a small demo is one street
+		end, rows, err := rs.Rates(ctx, command, daily.ID, resumptiondb.RateQuery{Day: "2020-02-27", By: by})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +133,7 @@ func TestDemo(t *testing.T) {
 			members += r.Rates.Members
 		}
 		if len(rows) < 2 || resumed != end.Resumed || members != end.Members {
-			t.Errorf("%d streets add up to %d of %d resumed, want %d of %d", len(rows), resumed, members, end.Resumed, end.Members)
+			t.Errorf("%d parts by %s add up to %d of %d resumed, want %d of %d", len(rows), by, resumed, members, end.Resumed, end.Members)
 		}
 		// A rising curve over the eighteen days.
 		series, err := rs.Series(ctx, command, daily.ID, "")
