@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -367,6 +368,24 @@ func saveScreenshot(t *testing.T, ctx context.Context, dir, name string) []byte 
 	return res.Data
 }
 
+// saveFirstScreen takes a PNG of what the viewport shows, the page's first
+// screen, writes it to dir/name and returns it: a fraction of the cost of
+// a whole long page.
+func saveFirstScreen(t *testing.T, ctx context.Context, dir, name string) []byte {
+	t.Helper()
+	yes := true
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng, FromSurface: &yes})
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, res.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	return res.Data
+}
+
 func decodePNG(t *testing.T, b []byte) image.Image {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
@@ -377,15 +396,24 @@ func decodePNG(t *testing.T, b []byte) image.Image {
 }
 
 // checkNotBlank checks that a screenshot shows something: a fair share of its
-// pixels differ from its most common colour, the background.
+// pixels differ from its most common colour, the background. The tour
+// checks some 360 full pages: the pixels are read as the bytes they are.
 func checkNotBlank(t *testing.T, name string, b []byte) {
 	t.Helper()
 	img := decodePNG(t, b)
 	r := img.Bounds()
-	counts := map[color.RGBA]int{}
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			counts[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)]++
+	counts := map[uint32]int{}
+	switch m := img.(type) {
+	case *image.RGBA: // Chromium's PNGs: opaque, 8 bits a channel
+		countPixels(counts, m.Pix, m.Stride, r.Dx(), r.Dy())
+	case *image.NRGBA:
+		countPixels(counts, m.Pix, m.Stride, r.Dx(), r.Dy())
+	default:
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+				counts[uint32(c.R)|uint32(c.G)<<8|uint32(c.B)<<16|uint32(c.A)<<24]++
+			}
 		}
 	}
 	background := 0
@@ -397,6 +425,23 @@ func checkNotBlank(t *testing.T, name string, b []byte) {
 		t.Errorf("%s looks blank: %.1f%% of its pixels differ from the background, %d colours", name, 100*share, len(counts))
 	}
 	t.Logf("%s: %d×%d px, %.1f%% not background, %d colours", name, r.Dx(), r.Dy(), 100*share, len(counts))
+}
+
+// countPixels counts the colours of w×h pixels of 4 bytes each, rows stride
+// bytes apart; runs of one colour (most of a page) are counted at once.
+func countPixels(counts map[uint32]int, pix []byte, stride, w, h int) {
+	for y := range h {
+		row := pix[y*stride : y*stride+4*w]
+		run, n := binary.LittleEndian.Uint32(row), 0
+		for x := 0; x < len(row); x += 4 {
+			if c := binary.LittleEndian.Uint32(row[x:]); c != run {
+				counts[run] += n
+				run, n = c, 0
+			}
+			n++
+		}
+		counts[run] += n
+	}
 }
 
 // differingPixels counts the pixels that differ between two images of the
@@ -415,4 +460,34 @@ func differingPixels(a, b image.Image) int {
 		}
 	}
 	return n
+}
+
+// TestCountPixels: the bytes counted as checkNotBlank counts them give the
+// colours the image package reads, on a sub-image whose rows are wider
+// than it.
+func TestCountPixels(t *testing.T) {
+	full := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for y := range 30 {
+		for x := range 40 {
+			full.Set(x, y, color.RGBA{uint8(x / 7), uint8(y / 5), 200, 255})
+		}
+	}
+	img := full.SubImage(image.Rect(3, 4, 29, 25)).(*image.RGBA)
+	want := map[uint32]int{}
+	for y := 4; y < 25; y++ {
+		for x := 3; x < 29; x++ {
+			c := img.RGBAAt(x, y)
+			want[uint32(c.R)|uint32(c.G)<<8|uint32(c.B)<<16|uint32(c.A)<<24]++
+		}
+	}
+	got := map[uint32]int{}
+	countPixels(got, img.Pix, img.Stride, 26, 21)
+	if len(got) != len(want) {
+		t.Fatalf("%d colours, want %d", len(got), len(want))
+	}
+	for c, n := range want {
+		if got[c] != n {
+			t.Errorf("colour %08x: %d pixels, want %d", c, got[c], n)
+		}
+	}
 }

@@ -3,6 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
 	"qifu/internal/catalogue"
 	"qifu/internal/demo"
 	"qifu/internal/department"
@@ -13,15 +24,6 @@ import (
 	"qifu/internal/resumption/resumptiondb"
 	"qifu/internal/visit"
 	"qifu/internal/visit/visitdb"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // firstAppeal stands in the tour for the first appeal of the user's list.
@@ -112,6 +114,12 @@ func TestBrowserTour(t *testing.T) {
 		{"auditor", []string{"/audit"}},
 	}
 	slug := regexp.MustCompile(`[^a-z0-9]+`)
+	// Each page's first screen is saved; QIFU_TOUR_FULL=1 saves whole pages,
+	// beyond the viewport, which takes the tour about twice as long.
+	shoot := saveFirstScreen
+	if full, _ := strconv.ParseBool(os.Getenv("QIFU_TOUR_FULL")); full {
+		shoot = saveScreenshot
+	}
 	for _, stop := range tour {
 		t.Run(stop.user, func(t *testing.T) {
 			u := users.as(t, stop.user, desktop, stop.pages[0])
@@ -193,7 +201,7 @@ func TestBrowserTour(t *testing.T) {
 							checkEnglish(t, u.tab, p)
 						}
 						name := fmt.Sprintf("tour-%s-%s-%s-%d.png", stop.user, strings.Trim(slug.ReplaceAllString(strings.ToLower(p), "-"), "-"), lang, vp.w)
-						checkNotBlank(t, name, saveScreenshot(t, u.tab, artifacts, name))
+						checkNotBlank(t, name, shoot(t, u.tab, artifacts, name))
 					}
 				}
 			}
