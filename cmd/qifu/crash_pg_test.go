@@ -12,14 +12,9 @@ package main
 // checks it.
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"fmt"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,7 +22,6 @@ import (
 	"testing"
 	"time"
 
-	"qifu/internal/demo"
 	"qifu/internal/pgtest"
 )
 
@@ -58,7 +52,8 @@ func TestCrashPostgres(t *testing.T) {
 		n++
 	}
 	for _, c := range clients {
-		wg.Go(func() { c.runFleet(fl, c.n%pgInstances) })
+		c.home = c.n % pgInstances
+		wg.Go(func() { c.run(fleetTarget{fl}, fl.signedIn) })
 	}
 	for range clients {
 		select {
@@ -320,129 +315,5 @@ func (f *fleet) pick(home int, failed []*life, inFlight bool) *life {
 		case <-changed:
 		case <-time.After(50 * time.Millisecond):
 		}
-	}
-}
-
-// runFleet raises appeals as run does, on the home instance when it can. On
-// a dropped connection it sends the request again to another instance (with
-// the same session, kept in the shared store); it checks there that its last
-// acknowledged creation replays, then sends the creation in flight again
-// with the same key and body. A 503 is waited out and the request sent again.
-func (c *crashClient) runFleet(fl *fleet, home int) {
-	jar, _ := cookiejar.New(nil) // cookies do not depend on the port: one session for every instance
-	hc := &http.Client{Jar: jar, Timeout: time.Minute}
-	var job *crashJob
-	var failed []*life // lives that dropped a request: killed
-	signedIn, signedOnce, check := false, false, false
-	// retry sorts out answers to send again: a dropped connection (to
-	// another instance), a 503 or another 5xx (to the same one, shortly).
-	retry := func(p *life, code int, err error) bool {
-		switch {
-		case err != nil:
-			fl.note(0, err)
-			failed, check = append(failed, p), true
-		case code == http.StatusServiceUnavailable:
-			fl.note(code, nil)
-			c.unavailable++
-			time.Sleep(100 * time.Millisecond)
-		case code >= 500:
-			if !fl.note(code, nil) { // while PostgreSQL is down these are counted, not failed: see pgOutage
-				c.serverErrs = append(c.serverErrs, fmt.Sprintf("%s: life %d: %d", c.user, p.n, code))
-			}
-			time.Sleep(100 * time.Millisecond)
-		default:
-			return false
-		}
-		return true
-	}
-	for {
-		p := fl.pick(home, failed, job != nil && job.id == 0)
-		if p == nil {
-			return
-		}
-		if !signedIn {
-			code, _, err := send(hc, "POST", p.url+"/api/v1/login", map[string]string{"username": c.user, "password": demo.Password}, nil)
-			switch {
-			case retry(p, code, err):
-			case code != http.StatusOK:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: login: %d", c.user, code))
-				return
-			default:
-				if !signedOnce {
-					fl.signedIn <- struct{}{}
-				}
-				signedIn, signedOnce = true, true
-			}
-			continue
-		}
-		if check && len(c.acked) > 0 {
-			last := c.acked[len(c.acked)-1]
-			code, id, err := crashRaise(hc, p.url, last.key, last.in)
-			switch {
-			case retry(p, code, err):
-				continue
-			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
-				continue
-			default:
-				c.judgeReplay(last, code, id)
-			}
-		}
-		check = false
-		if job == nil {
-			if fl.stopped() {
-				return
-			}
-			c.seq++
-			job = &crashJob{key: fmt.Sprintf("crashpg-%02d-%05d-%s", c.n, c.seq, rand.Text()[:8]), in: c.body(), files: 1 + mrand.IntN(2)}
-		}
-		if job.id == 0 {
-			job.tries++
-			code, id, err := crashRaise(hc, p.url, job.key, job.in)
-			switch {
-			case retry(p, code, err):
-				continue
-			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
-				continue
-			case code == http.StatusCreated:
-				fl.ack(p)
-			case code == http.StatusOK && job.tries > 1:
-				c.replayed++ // a try cut by a kill, or answered 5xx, had committed
-			default:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: create (try %d): %d", c.user, job.tries, code))
-				job = nil
-				continue
-			}
-			if job.tries > 1 {
-				c.retried++
-			}
-			job.id = id
-			c.acked = append(c.acked, job)
-			continue
-		}
-		if job.sent < job.files {
-			name, data := crashFile()
-			sum := sha256.Sum256(data)
-			sha := hex.EncodeToString(sum[:])
-			c.sent[sha] = true
-			code, id, err := crashUpload(hc, p.url, job.id, name, data)
-			switch {
-			case err != nil:
-				retry(p, code, err) // an upload cut by a kill was never acknowledged: it is not sent again
-			case retry(p, code, err):
-				continue // a 5xx stored nothing: send another
-			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
-				continue
-			case code == http.StatusCreated:
-				c.files = append(c.files, ackedFile{id: id, appealID: job.id, sha256: sha})
-			default:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: upload to appeal %d: %d", c.user, job.id, code))
-			}
-			job.sent++
-			continue
-		}
-		job = nil
 	}
 }

@@ -26,7 +26,6 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -87,69 +86,18 @@ func (r *reportTally) read(m map[int64]int) map[int64]int {
 // reportClient is one user filing reports. Its fields are its own while it
 // runs and read once it has returned.
 type reportClient struct {
-	n    int
-	user string
-	jobs []*reportJob // its enterprises in every campaign, campaign by campaign
-	next int
+	crashSession
+	n     int
+	jobs  []*reportJob // its enterprises in every campaign, campaign by campaign
+	next  int
+	tally *reportTally
 
-	// the server it talks to: the current life (SQLite) or its home
-	// instance and the lives that dropped a request (PostgreSQL)
-	cur     *life
-	drop    bool
-	home    int
-	failed  []*life
-	tally   *reportTally
-	signals chan struct{} // a client's first sign-in
-
-	acked       []*reportJob
-	retried     int      // acknowledged reports that were in flight at a kill and sent again
-	replayed    int      // of those, answered 200: a try cut by the kill had committed
-	replays     int      // the last acknowledged report sent again after a drop: answered 200, the same report
-	refused     int      // 401s: a session the server had granted, lost
-	unavailable int      // 503s, the request sent again
-	serverErrs  []string // 5xx answers other than 503 outside a crash of PostgreSQL
-	duplicates  []string // a retry or replay answered 201, or with another report
-	unexpected  []string // answers other than an acknowledgement or a dropped connection
+	acked      []*reportJob
+	retried    int      // acknowledged reports that were in flight at a kill and sent again
+	replayed   int      // of those, answered 200: a try cut by the kill had committed
+	replays    int      // the last acknowledged report sent again after a drop: answered 200, the same report
+	duplicates []string // a retry or replay answered 201, or with another report
 }
-
-// reportTarget is the server the clients talk to: one life at a time, or a
-// fleet of instances.
-type reportTarget interface {
-	pick(c *reportClient, inFlight bool) *life // nil: stop
-	dropped(c *reportClient, p *life)
-	acked(p *life)
-	note(code int, err error) bool // an answer that was not an acknowledgement; true while PostgreSQL is crashed
-	stopped() bool
-}
-
-// livesTarget is the one SQLite server, life after life.
-type livesTarget struct{ l *lives }
-
-func (t livesTarget) pick(c *reportClient, inFlight bool) *life {
-	if c.cur == nil || c.drop {
-		p := t.l.after(c.cur, inFlight)
-		if p == nil {
-			return nil
-		}
-		c.cur, c.drop = p, false
-	}
-	return c.cur
-}
-func (livesTarget) dropped(c *reportClient, _ *life) { c.drop = true }
-func (livesTarget) acked(p *life)                    { p.ack() }
-func (livesTarget) note(int, error) bool             { return false }
-func (t livesTarget) stopped() bool                  { return t.l.stopped() }
-
-// fleetTarget is three instances on one PostgreSQL.
-type fleetTarget struct{ fl *fleet }
-
-func (t fleetTarget) pick(c *reportClient, inFlight bool) *life {
-	return t.fl.pick(c.home, c.failed, inFlight)
-}
-func (fleetTarget) dropped(c *reportClient, p *life) { c.failed = append(c.failed, p) }
-func (t fleetTarget) acked(p *life)                  { t.fl.ack(p) }
-func (t fleetTarget) note(code int, err error) bool  { return t.fl.note(code, err) }
-func (t fleetTarget) stopped() bool                  { return t.fl.stopped() }
 
 // reportAccounts picks 16 demo users who may file reports — the enterprise
 // user, then community staff and grid workers — each with the enterprises
@@ -173,7 +121,7 @@ func reportAccounts(t *testing.T, ids map[string]int64, employees map[int64]int)
 			}
 		}
 		if len(mine) > 0 {
-			c := &reportClient{n: len(cs), user: u.Username}
+			c := &reportClient{n: len(cs), crashSession: crashSession{user: u.Username}}
 			for _, id := range mine {
 				c.jobs = append(c.jobs, &reportJob{enterprise: id, body: reportCrashBody{EnterpriseID: id, Workers: max(employees[id], 1)}})
 			}
@@ -213,61 +161,28 @@ func assign(clients []*reportClient, campaigns []int64) {
 // kept in the store), on the next life or another instance; it sends its
 // last acknowledged report again (200, the same report), then the report in
 // flight with the same key and body. A 503 is waited out and sent again.
-func (c *reportClient) run(tg reportTarget) {
-	jar, _ := cookiejar.New(nil) // cookies do not depend on the port: one session for every life and instance
-	hc := &http.Client{Jar: jar, Timeout: time.Minute}
+func (c *reportClient) run(tg crashTarget, signals chan<- struct{}) {
+	c.start(tg, signals)
 	var job *reportJob
-	signedIn, signedOnce, check := false, false, false
-	// retry sorts out the answers to send again: a dropped connection, a
-	// 503, another 5xx (counted, and a failure outside a crash of PostgreSQL).
-	retry := func(p *life, code int, err error) bool {
-		switch {
-		case err != nil:
-			tg.note(0, err)
-			tg.dropped(c, p)
-			check = true
-		case code == http.StatusServiceUnavailable:
-			tg.note(code, nil)
-			c.unavailable++
-			time.Sleep(100 * time.Millisecond)
-		case code >= 500:
-			if !tg.note(code, nil) {
-				c.serverErrs = append(c.serverErrs, fmt.Sprintf("%s: life %d: %d", c.user, p.n, code))
-			}
-			time.Sleep(100 * time.Millisecond)
-		default:
-			return false
-		}
-		return true
-	}
 	for {
-		p := tg.pick(c, job != nil && job.id == 0)
+		p := c.pick(job != nil && job.id == 0)
 		if p == nil {
 			return
 		}
-		if !signedIn {
-			code, _, err := send(hc, "POST", p.url+"/api/v1/login", map[string]string{"username": c.user, "password": demo.Password}, nil)
-			switch {
-			case retry(p, code, err):
-			case code != http.StatusOK:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: login: %d", c.user, code))
+		if !c.signedIn {
+			if !c.signIn(p) {
 				return
-			default:
-				if !signedOnce {
-					c.signals <- struct{}{}
-				}
-				signedIn, signedOnce = true, true
 			}
 			continue
 		}
-		if check && len(c.acked) > 0 {
+		if c.check && len(c.acked) > 0 {
 			last := c.acked[len(c.acked)-1]
-			code, id, err := fileReport(hc, p.url, last)
+			code, id, err := fileReport(c.hc, p.url, last)
 			switch {
-			case retry(p, code, err):
+			case c.retry(p, code, err):
 				continue
 			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
+				c.lost()
 				continue
 			case code != http.StatusOK && code != http.StatusCreated:
 				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: replay of %s: %d", c.user, last.key, code))
@@ -277,7 +192,7 @@ func (c *reportClient) run(tg reportTarget) {
 				c.replays++
 			}
 		}
-		check = false
+		c.check = false
 		if job == nil {
 			if tg.stopped() || c.next == len(c.jobs) {
 				return
@@ -289,12 +204,12 @@ func (c *reportClient) run(tg reportTarget) {
 			c.tally.add(c.tally.sent, job.campaign)
 		}
 		job.tries++
-		code, id, err := fileReport(hc, p.url, job)
+		code, id, err := fileReport(c.hc, p.url, job)
 		switch {
-		case retry(p, code, err):
+		case c.retry(p, code, err):
 			continue
 		case code == http.StatusUnauthorized:
-			signedIn, c.refused = false, c.refused+1
+			c.lost()
 			continue
 		case code == http.StatusCreated:
 			tg.acked(p)
@@ -378,7 +293,7 @@ func newReportHarness(t *testing.T, p *life, db *sql.DB, n int) *reportHarness {
 	assign(h.clients, h.campaigns)
 	h.signals = make(chan struct{}, len(h.clients))
 	for _, c := range h.clients {
-		c.tally, c.signals = h.tally, h.signals
+		c.tally = h.tally
 	}
 	return h
 }
@@ -672,7 +587,7 @@ func TestReportsCrash(t *testing.T) {
 	t.Cleanup(func() { ls.abort(); wg.Wait() }) // after the lives' own cleanups have killed them
 	ls.publish(p)
 	for _, c := range h.clients {
-		wg.Go(func() { c.run(livesTarget{ls}) })
+		wg.Go(func() { c.run(livesTarget{ls}, h.signals) })
 	}
 	h.waitSignedIn(t)
 	var restarts, ready []time.Duration
@@ -751,7 +666,7 @@ func TestReportsCrashPostgres(t *testing.T) {
 	h := newReportHarness(t, fl.snapshot()[0], db, 4+2*kills) // a cycle, with PostgreSQL's crashes, at most half a campaign's
 	for _, c := range h.clients {
 		c.home = c.n % pgInstances
-		wg.Go(func() { c.run(fleetTarget{fl}) })
+		wg.Go(func() { c.run(fleetTarget{fl}, h.signals) })
 	}
 	h.waitSignedIn(t)
 

@@ -21,7 +21,6 @@ import (
 	mrand "math/rand/v2"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +37,6 @@ import (
 
 	"qifu/internal/access"
 	"qifu/internal/appeal"
-	"qifu/internal/demo"
 )
 
 // crashCycles skips a crash harness where it cannot or should not run and
@@ -95,7 +93,7 @@ func TestCrash(t *testing.T) {
 	p := startLife(t, bin, args, 0)
 	ls.publish(p)
 	for _, c := range clients {
-		wg.Go(func() { c.run(ls) })
+		wg.Go(func() { c.run(livesTarget{ls}, ls.signedIn) })
 	}
 	for range clients { // the first kill once all are signed in: later lives need no sign-in
 		select {
@@ -137,11 +135,15 @@ func TestCrash(t *testing.T) {
 	f := checkCrash(t, db, files, clients)
 	f.Cycles, f.Restarts, f.Ready = cycles, restarts, ready
 	f.log(t, time.Since(began))
+	var serverErrs []string
+	for _, c := range clients {
+		serverErrs = append(serverErrs, c.serverErrs...)
+	}
 	if f.Lost != 0 || f.Duplicates != 0 || f.OrphanRows != 0 || f.CorruptFiles != 0 || f.Integrity != "ok" ||
-		f.ForeignKeys != 0 || f.Unexpected != 0 || f.Refused != 0 {
+		f.ForeignKeys != 0 || f.Unexpected != 0 || f.Refused != 0 || len(serverErrs) != 0 {
 		t.Errorf("must be zero: lost %d, duplicates %d, orphan rows %d, corrupt files %d, foreign key faults %d, "+
-			"unexpected answers %d, sessions refused %d; integrity_check %q must be ok", f.Lost, f.Duplicates, f.OrphanRows,
-			f.CorruptFiles, f.ForeignKeys, f.Unexpected, f.Refused, f.Integrity)
+			"unexpected answers %d, sessions refused %d, 5xx other than 503 %d %v; integrity_check %q must be ok", f.Lost, f.Duplicates,
+			f.OrphanRows, f.CorruptFiles, f.ForeignKeys, f.Unexpected, f.Refused, len(serverErrs), serverErrs, f.Integrity)
 	}
 }
 
@@ -333,21 +335,17 @@ type ackedFile struct {
 // crashClient is one user raising appeals, keeping what was acknowledged.
 // Its fields are its own while it runs and read once it has returned.
 type crashClient struct {
+	crashSession
 	n     int
-	user  string
 	codes []string // credit codes of enterprises in the user's scope
 	seq   int
 
-	acked       []*crashJob
-	files       []ackedFile
-	sent        map[string]bool // SHA-256 of every file sent, acknowledged or not
-	refused     int             // 401s: a session the server had granted, lost
-	unavailable int             // 503s, the request sent again (TestCrashPostgres)
-	serverErrs  []string        // 5xx answers other than 503 (TestCrashPostgres)
-	retried     int             // acknowledged creations that were in flight at a kill and sent again
-	replayed    int             // of those, answered 200: a try cut by the kill had committed
-	duplicates  []string        // a retry answered with another appeal than the first
-	unexpected  []string        // answers other than an acknowledgement or a dropped connection
+	acked      []*crashJob
+	files      []ackedFile
+	sent       map[string]bool // SHA-256 of every file sent, acknowledged or not
+	retried    int             // acknowledged creations that were in flight at a kill and sent again
+	replayed   int             // of those, answered 200: a try cut by the kill had committed
+	duplicates []string        // a retry answered with another appeal than the first
 }
 
 // crashAccounts picks the first 16 demo users who may raise appeals for
@@ -367,7 +365,7 @@ func crashAccounts(t *testing.T) []*crashClient {
 			}
 		}
 		if len(codes) > 0 && len(cs) < crashClients {
-			cs = append(cs, &crashClient{n: len(cs), user: u.Username, codes: codes, sent: map[string]bool{}})
+			cs = append(cs, &crashClient{n: len(cs), crashSession: crashSession{user: u.Username}, codes: codes, sent: map[string]bool{}})
 		}
 	}
 	if len(cs) < crashClients {
@@ -376,59 +374,42 @@ func crashAccounts(t *testing.T) []*crashClient {
 	return cs
 }
 
-// run raises appeals until the lives stop. On a dropped connection it waits
-// for the next life and goes on with its session (sessions are kept in the
-// store, as a browser keeps its cookie), signing in again only when refused
-// with 401; it checks that its last acknowledged creation replays, then
-// sends the creation in flight again with the same key and body.
-func (c *crashClient) run(l *lives) {
-	jar, _ := cookiejar.New(nil) // cookies do not depend on the port, which changes with every life
-	hc := &http.Client{Jar: jar, Timeout: time.Minute}
-	var p *life
+// run raises appeals until tg stops, with up to two attachments each. On
+// a dropped connection it goes on with its session at the next life or
+// another instance, signing in again only when refused with 401; there it
+// checks that its last acknowledged creation replays, then sends the
+// creation in flight again with the same key and body. A 5xx is sent again
+// shortly; an upload cut by a kill is not.
+func (c *crashClient) run(tg crashTarget, signals chan<- struct{}) {
+	c.start(tg, signals)
 	var job *crashJob
-	signedIn, signedOnce, dropped, check := false, false, true, false
 	for {
-		if dropped {
-			if p = l.after(p, job != nil && job.id == 0); p == nil {
-				return
-			}
-			dropped, check = false, true
+		p := c.pick(job != nil && job.id == 0)
+		if p == nil {
+			return
 		}
-		if !signedIn {
-			code, _, err := send(hc, "POST", p.url+"/api/v1/login", map[string]string{"username": c.user, "password": demo.Password}, nil)
-			switch {
-			case err != nil:
-				dropped = true
-			case code == http.StatusServiceUnavailable: // too many sign-ins at once: try again shortly
-				time.Sleep(200 * time.Millisecond)
-			case code != http.StatusOK:
-				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: login: %d", c.user, code))
+		if !c.signedIn {
+			if !c.signIn(p) {
 				return
-			default:
-				if !signedOnce {
-					l.signedIn <- struct{}{}
-				}
-				signedIn, signedOnce = true, true
 			}
 			continue
 		}
-		if check && len(c.acked) > 0 {
+		if c.check && len(c.acked) > 0 {
 			last := c.acked[len(c.acked)-1]
-			code, id, err := crashRaise(hc, p.url, last.key, last.in)
+			code, id, err := crashRaise(c.hc, p.url, last.key, last.in)
 			switch {
-			case err != nil:
-				dropped = true
+			case c.retry(p, code, err):
 				continue
 			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
+				c.lost()
 				continue
 			default:
 				c.judgeReplay(last, code, id)
 			}
 		}
-		check = false
+		c.check = false
 		if job == nil {
-			if l.stopped() {
+			if tg.stopped() {
 				return
 			}
 			c.seq++
@@ -436,18 +417,17 @@ func (c *crashClient) run(l *lives) {
 		}
 		if job.id == 0 {
 			job.tries++
-			code, id, err := crashRaise(hc, p.url, job.key, job.in)
+			code, id, err := crashRaise(c.hc, p.url, job.key, job.in)
 			switch {
-			case err != nil:
-				dropped = true
+			case c.retry(p, code, err):
 				continue
 			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
+				c.lost()
 				continue
 			case code == http.StatusCreated:
-				p.ack()
+				tg.acked(p)
 			case code == http.StatusOK && job.tries > 1:
-				c.replayed++ // a try cut by a kill had committed
+				c.replayed++ // a try cut by a kill, or answered 5xx, had committed
 			default:
 				c.unexpected = append(c.unexpected, fmt.Sprintf("%s: create (try %d): %d", c.user, job.tries, code))
 				job = nil
@@ -465,12 +445,14 @@ func (c *crashClient) run(l *lives) {
 			sum := sha256.Sum256(data)
 			sha := hex.EncodeToString(sum[:])
 			c.sent[sha] = true
-			code, id, err := crashUpload(hc, p.url, job.id, name, data)
+			code, id, err := crashUpload(c.hc, p.url, job.id, name, data)
 			switch {
 			case err != nil:
-				dropped = true // an upload cut by a kill was never acknowledged: it is not sent again
+				c.retry(p, code, err) // an upload cut by a kill was never acknowledged: it is not sent again
+			case c.retry(p, code, err):
+				continue // a 5xx stored nothing: send another
 			case code == http.StatusUnauthorized:
-				signedIn, c.refused = false, c.refused+1
+				c.lost()
 				continue
 			case code == http.StatusCreated:
 				c.files = append(c.files, ackedFile{id: id, appealID: job.id, sha256: sha})
