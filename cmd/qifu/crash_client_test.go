@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"sync"
+	"testing"
 	"time"
 
 	"qifu/internal/demo"
@@ -133,3 +135,16 @@ func (s *crashSession) signIn(p *life) bool {
 
 // lost notes a 401: the session the server had granted is gone.
 func (s *crashSession) lost() { s.signedIn, s.refused = false, s.refused+1 }
+
+// finish waits, a minute at most, for the clients to finish what they have
+// in flight once their target is stopped.
+func finish(t *testing.T, clients *sync.WaitGroup) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { clients.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the clients did not finish within a minute of the stop")
+	}
+}

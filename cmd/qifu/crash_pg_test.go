@@ -67,18 +67,8 @@ func TestCrashPostgres(t *testing.T) {
 	var outages []pgOutage
 	for i := 1; i <= kills; i++ {
 		time.Sleep(time.Second + mrand.N(1500*time.Millisecond))
-		slot := mrand.IntN(pgInstances)
-		old := fl.snapshot()[slot]
-		old.kill(t)
-		p := startLife(t, bin, args, n)
+		p := fl.replace(t, bin, args, n, func() string { return "" })
 		n++
-		fl.publish(slot, p)
-		select {
-		case <-p.acked:
-		case <-time.After(time.Minute):
-			p.logTail(t)
-			t.Fatalf("life %d (instance %d): no 201 within a minute of its start", p.n, slot)
-		}
 		restarts, ready = append(restarts, p.firstAck), append(ready, p.ready)
 		if i%4 == 2 || kills < 2 {
 			outages = append(outages, crashPostgres(t, srv, fl))
@@ -86,13 +76,7 @@ func TestCrashPostgres(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	fl.stop()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatal("the clients did not finish within a minute of the stop")
-	}
+	finish(t, &wg)
 	for _, p := range fl.snapshot() {
 		p.terminate(t)
 	}
@@ -215,6 +199,24 @@ func crashPostgres(t *testing.T, srv *pgtest.Server, fl *fleet) pgOutage {
 		fl.outage, fl.pgStarted, fl.pgFirst = nil, time.Time{}, 0
 	})
 	return o
+}
+
+// replace kills one instance at random, starts life n in its place and
+// waits for the new life's first 201; progress says how far the clients
+// got, for a failure's message.
+func (f *fleet) replace(t *testing.T, bin string, args []string, n int, progress func() string) *life {
+	t.Helper()
+	slot := mrand.IntN(pgInstances)
+	f.snapshot()[slot].kill(t)
+	p := startLife(t, bin, args, n)
+	f.publish(slot, p)
+	select {
+	case <-p.acked:
+	case <-time.After(time.Minute):
+		p.logTail(t)
+		t.Fatalf("life %d (instance %d): no 201 within a minute of its start %s", p.n, slot, progress())
+	}
+	return p
 }
 
 // fleet hands the clients the instances' current lives.

@@ -612,13 +612,7 @@ func TestReportsCrash(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	ls.stop() // no new reports; what is in flight is finished
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatal("the clients did not finish within a minute of the stop")
-	}
+	finish(t, &wg)
 	took := time.Since(began)
 	f := reportFigures{Cycles: cycles, Campaigns: len(h.campaigns), Restarts: restarts, Ready: ready, RateReads: h.rateReads, RateBad: h.rateBad}
 	h.finalRates(t, p.url, &f)
@@ -674,18 +668,8 @@ func TestReportsCrashPostgres(t *testing.T) {
 	var outages []pgOutage
 	for i := 1; i <= kills; i++ {
 		time.Sleep(time.Second + mrand.N(1500*time.Millisecond))
-		slot := mrand.IntN(pgInstances)
-		old := fl.snapshot()[slot]
-		old.kill(t)
-		p := startLife(t, bin, args, n)
+		p := fl.replace(t, bin, args, n, func() string { return "(" + h.progress() + ")" })
 		n++
-		fl.publish(slot, p)
-		select {
-		case <-p.acked:
-		case <-time.After(time.Minute):
-			p.logTail(t)
-			t.Fatalf("life %d (instance %d): no 201 within a minute of its start (%s)", p.n, slot, h.progress())
-		}
 		restarts, ready = append(restarts, p.firstAck), append(ready, p.ready)
 		h.checkRates(t, p.url)
 		if i%4 == 2 || kills < 2 {
@@ -695,13 +679,7 @@ func TestReportsCrashPostgres(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	fl.stop()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatal("the clients did not finish within a minute of the stop")
-	}
+	finish(t, &wg)
 	took := time.Since(began)
 	f := reportFigures{Cycles: kills, Campaigns: len(h.campaigns), Restarts: restarts, Ready: ready, RateReads: h.rateReads,
 		RateBad: h.rateBad, Integrity: "n/a (PostgreSQL)"}

@@ -123,13 +123,7 @@ func TestCrash(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	ls.stop() // no new appeals; what is in flight is finished
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatal("the clients did not finish within a minute of the stop")
-	}
+	finish(t, &wg)
 	p.terminate(t)
 
 	f := checkCrash(t, db, files, clients)
