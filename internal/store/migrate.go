@@ -3,12 +3,17 @@ package store
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations
@@ -52,8 +57,25 @@ func migrationsFor(d dialect) ([]migration, error) {
 // transaction. On PostgreSQL an advisory lock lets several instances start at
 // once; on SQLite the write lock does the same.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.migrate(ctx); err != nil {
-		return err
+	// SQLite has no lock to wait in line for, as PostgreSQL's advisory lock
+	// is: instances starting together take turns at the write lock, and one
+	// can wait past the busy timeout while another applies migration after
+	// migration. Each migration is applied once whoever applies it, so a
+	// busy store is tried again, for a few minutes.
+	for give := time.Now().Add(3 * time.Minute); ; {
+		err := s.migrate(ctx)
+		if err == nil {
+			break
+		}
+		if !sqliteBusy(err) || time.Now().After(give) {
+			return err
+		}
+		s.log.Info("migrate: another instance holds the store; trying again", "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 	// Then the data the modules' schemas need.
 	if err := s.seed(ctx); err != nil {
@@ -128,4 +150,10 @@ func (s *Store) Pending(ctx context.Context) (int, error) {
 		return len(list), fmt.Errorf("count migrations: %w", translate(err))
 	}
 	return len(list) - applied, nil
+}
+
+// sqliteBusy reports whether err is SQLite's "database is locked".
+func sqliteBusy(err error) bool {
+	var lite *sqlite.Error
+	return errors.As(err, &lite) && lite.Code()&0xff == sqlite3.SQLITE_BUSY
 }
