@@ -42,29 +42,35 @@ type Server struct {
 // with WAL, synchronous=FULL and BEGIN IMMEDIATE; for PostgreSQL, a pool
 // (fsync and synchronous_commit are the server's, as for qifu).
 func Open(dsn string, t Target) (*Server, error) {
-	driver, name := "sqlite", store.SQLiteWriterDSN(dsn)
+	db, err := openWriter(dsn)
+	if err != nil {
+		return nil, err
+	}
+	q := store.Rebind(dsn, `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
+		enterprise_id, contact, phone, confidential, grid_code, community_code, street_code, district_code, city_code,
+		state, raised_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)`)
+	return &Server{db: db, insert: q, t: t, prefix: fmt.Sprintf("BARE%d-", time.Now().UnixNano())}, nil
+}
+
+// openWriter opens the store at dsn as qifu writes to it — SQLite through
+// one write connection, PostgreSQL through a pool of 16 — and checks that it
+// answers. Every bare limit opens its store so.
+func openWriter(dsn string) (*sql.DB, error) {
+	driver, name, conns := "sqlite", store.SQLiteWriterDSN(dsn), 1
 	if store.IsPostgres(dsn) {
-		driver, name = "pgx", dsn
+		driver, name, conns = "pgx", dsn, 16
 	}
 	db, err := sql.Open(driver, name)
 	if err != nil {
 		return nil, err
 	}
-	q := `INSERT INTO appeals (number, channel, type, category, standard_code, title, content, urgency,
-		enterprise_id, contact, phone, confidential, grid_code, community_code, street_code, district_code, city_code,
-		state, raised_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)`
-	if driver == "sqlite" {
-		db.SetMaxOpenConns(1)
-	} else {
-		db.SetMaxOpenConns(16)
-		q = store.Rebind(dsn, q)
-	}
+	db.SetMaxOpenConns(conns)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &Server{db: db, insert: q, t: t, prefix: fmt.Sprintf("BARE%d-", time.Now().UnixNano())}, nil
+	return db, nil
 }
 
 // Close closes the database.

@@ -32,29 +32,15 @@ type Reports struct {
 // OpenReports opens the store at dsn as Open does, for reports filed by
 // user by.
 func OpenReports(dsn string, by int64) (*Reports, error) {
-	driver, name := "sqlite", store.SQLiteWriterDSN(dsn)
-	if store.IsPostgres(dsn) {
-		driver, name = "pgx", dsn
-	}
-	db, err := sql.Open(driver, name)
+	db, err := openWriter(dsn)
 	if err != nil {
 		return nil, err
 	}
-	insert := `INSERT INTO resumption_reports (campaign_id, enterprise_id, period, resumed, since, output_share, on_site, workers,
+	insert := store.Rebind(dsn, `INSERT INTO resumption_reports (campaign_id, enterprise_id, period, resumed, since, output_share, on_site, workers,
 		orders, difficulties, no_change, isolating, returned, planning, channel, by_id, by_name, at, idem_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, 'staff.bare', ?, 'bare', ?, ?)
-		ON CONFLICT (campaign_id, enterprise_id, period) DO NOTHING RETURNING id`
-	lookup := `SELECT id, idem_key FROM resumption_reports WHERE campaign_id = ? AND enterprise_id = ? AND period = ?`
-	if driver == "sqlite" {
-		db.SetMaxOpenConns(1)
-	} else {
-		db.SetMaxOpenConns(16)
-		insert, lookup = store.Rebind(dsn, insert), store.Rebind(dsn, lookup)
-	}
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, err
-	}
+		ON CONFLICT (campaign_id, enterprise_id, period) DO NOTHING RETURNING id`)
+	lookup := store.Rebind(dsn, `SELECT id, idem_key FROM resumption_reports WHERE campaign_id = ? AND enterprise_id = ? AND period = ?`)
 	return &Reports{db: db, insert: insert, lookup: lookup, by: by}, nil
 }
 

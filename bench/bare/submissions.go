@@ -29,26 +29,12 @@ type Submissions struct {
 // OpenSubmissions opens the store at dsn as Open does, for rows of a
 // form's version submitted by user by.
 func OpenSubmissions(dsn string, formID int64, version int, by int64) (*Submissions, error) {
-	driver, name := "sqlite", store.SQLiteWriterDSN(dsn)
-	if store.IsPostgres(dsn) {
-		driver, name = "pgx", dsn
-	}
-	db, err := sql.Open(driver, name)
+	db, err := openWriter(dsn)
 	if err != nil {
 		return nil, err
 	}
-	q := `INSERT INTO form_submissions (campaign_id, enterprise_id, form_id, form_version, state, answers, channel,
-		by_id, by_name, created_at, updated_at, submitted_at) VALUES (?, ?, ?, ?, 'submitted', ?, 'staff.api', ?, 'bare', ?, ?, ?)`
-	if driver == "sqlite" {
-		db.SetMaxOpenConns(1)
-	} else {
-		db.SetMaxOpenConns(16)
-		q = store.Rebind(dsn, q)
-	}
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, err
-	}
+	q := store.Rebind(dsn, `INSERT INTO form_submissions (campaign_id, enterprise_id, form_id, form_version, state, answers, channel,
+		by_id, by_name, created_at, updated_at, submitted_at) VALUES (?, ?, ?, ?, 'submitted', ?, 'staff.api', ?, 'bare', ?, ?, ?)`)
 	return &Submissions{db: db, insert: q, form: formID, version: version, by: by}, nil
 }
 

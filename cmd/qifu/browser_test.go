@@ -353,19 +353,8 @@ func saveScreenshot(t *testing.T, ctx context.Context, dir, name string) []byte 
 	}
 	s := eval[size](t, ctx, `({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})`)
 	yes := true
-	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
-		Format: page.CaptureScreenshotFormatPng, FromSurface: &yes, CaptureBeyondViewport: &yes,
-		Clip: &page.Viewport{Width: s.W, Height: s.H, Scale: 1},
-	})
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, res.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-	return res.Data
+	return writeScreenshot(t, ctx, dir, name, page.CaptureScreenshotParams{CaptureBeyondViewport: &yes,
+		Clip: &page.Viewport{Width: s.W, Height: s.H, Scale: 1}})
 }
 
 // saveFirstScreen takes a PNG of what the viewport shows, the page's first
@@ -373,8 +362,16 @@ func saveScreenshot(t *testing.T, ctx context.Context, dir, name string) []byte 
 // a whole long page.
 func saveFirstScreen(t *testing.T, ctx context.Context, dir, name string) []byte {
 	t.Helper()
+	return writeScreenshot(t, ctx, dir, name, page.CaptureScreenshotParams{})
+}
+
+// writeScreenshot captures a PNG with params, writes it to dir/name and
+// returns it.
+func writeScreenshot(t *testing.T, ctx context.Context, dir, name string, params page.CaptureScreenshotParams) []byte {
+	t.Helper()
 	yes := true
-	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng, FromSurface: &yes})
+	params.Format, params.FromSurface = page.CaptureScreenshotFormatPng, &yes
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
